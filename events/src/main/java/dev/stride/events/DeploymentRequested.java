@@ -1,0 +1,26 @@
+package dev.stride.events;
+
+import dev.stride.events.spec.DeploymentStrategy;
+import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.RollbackPolicy;
+import dev.stride.events.spec.Target;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A deployment asked for, by CI through the planner's REST API or by any other system on the topic.
+ * {@code deployment} and {@code rollback} are the runbook's blocks; {@code rollback} may be absent.
+ */
+public record DeploymentRequested(
+        UUID deploymentId,
+        String application,
+        Environment environment,
+        String version,
+        String artifact,
+        String commitSha,
+        Instant commitTime,
+        String requestedBy,
+        Target target,
+        DeploymentStrategy deployment,
+        RollbackPolicy rollback) implements StrideEvent {
+}

@@ -1,0 +1,33 @@
+package dev.stride.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.UUID;
+
+/**
+ * A rollback trigger fired or success criteria failed during a phase. {@code observedValue} is absent when
+ * the kind is {@code no_data} or {@code provider_error}. {@code action} is the trigger's action.
+ */
+public record ThresholdBreached(
+        UUID deploymentId,
+        int attempt,
+        int phase,
+        String metric,
+        Double observedValue,
+        String threshold,
+        String window,
+        Kind kind,
+        Action action) implements StrideEvent {
+
+    public enum Kind {
+        @JsonProperty("trigger") TRIGGER,
+        @JsonProperty("criteria") CRITERIA,
+        @JsonProperty("no_data") NO_DATA,
+        @JsonProperty("provider_error") PROVIDER_ERROR
+    }
+
+    public enum Action {
+        @JsonProperty("automatic_rollback") AUTOMATIC_ROLLBACK,
+        @JsonProperty("pause") PAUSE,
+        @JsonProperty("alert") ALERT
+    }
+}

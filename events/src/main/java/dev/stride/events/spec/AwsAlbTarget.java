@@ -1,0 +1,14 @@
+package dev.stride.events.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** An Application Load Balancer listener (or one of its rules) forwarding to the blue and green target groups. */
+public record AwsAlbTarget(String region, String listenerArn, String ruleArn, String roleArn) implements Target {
+    public static final String PLATFORM = "aws-alb";
+
+    @Override
+    @JsonProperty("platform")
+    public String platform() {
+        return PLATFORM;
+    }
+}

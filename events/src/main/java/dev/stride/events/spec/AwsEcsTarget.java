@@ -1,0 +1,15 @@
+package dev.stride.events.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** An ECS service whose task definition gets the new image (the runbook's ECS workflow). */
+public record AwsEcsTarget(String region, String cluster, String service, String container, String roleArn)
+        implements Target {
+    public static final String PLATFORM = "aws-ecs";
+
+    @Override
+    @JsonProperty("platform")
+    public String platform() {
+        return PLATFORM;
+    }
+}
