@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public record Threshold(Comparison comparison, double value, Unit unit) {
 
-    private static final Pattern FORMAT = Pattern.compile("(<=|>=|<|>)?\\s*(\\d{1,12}(?:\\.\\d{1,6})?)\\s*(%|ms|s)");
+    private static final Pattern FORMAT = Pattern.compile("(<=|>=|<|>)?(\\d{1,12}(?:\\.\\d{1,6})?)(%|ms|s)");
 
     public enum Comparison {
         LESS_THAN("<"), AT_MOST("<="), GREATER_THAN(">"), AT_LEAST(">=");
@@ -36,7 +36,7 @@ public record Threshold(Comparison comparison, double value, Unit unit) {
 
     /** Parses a threshold; throws {@link IllegalArgumentException} saying what is accepted. */
     public static Threshold parse(String text) {
-        Matcher m = text == null ? null : FORMAT.matcher(text.trim());
+        Matcher m = text == null ? null : FORMAT.matcher(text);
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException(
                     "must be a threshold such as \"<1%\", \"<500ms\", \"5%\" or \"1000ms\"");
