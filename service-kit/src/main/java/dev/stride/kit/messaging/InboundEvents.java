@@ -1,0 +1,102 @@
+package dev.stride.kit.messaging;
+
+import dev.stride.events.CloudEvent;
+import dev.stride.events.EventCodec;
+import dev.stride.events.EventSchemas;
+import dev.stride.events.EventType;
+import dev.stride.events.InvalidEventException;
+import dev.stride.events.StrideEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * The consumer side of every Stride service. A record is parsed as a structured CloudEvent, validated against
+ * its JSON Schema and bound to its record; then its effect runs in one transaction with the processed-event
+ * mark, so a redelivered event changes nothing. A record that cannot be read, or whose effect rejects it with
+ * {@link InvalidEventException}, is nacked: the channel's {@code dead-letter-queue} failure strategy sends it to
+ * the dead-letter topic with the reason in the {@code dead-letter-reason} header, and the consumer goes on.
+ * Other failures (database down) are retried with back-off before the record is dead-lettered.
+ */
+@ApplicationScoped
+public class InboundEvents {
+
+    private static final Logger LOG = Logger.getLogger(InboundEvents.class);
+
+    private final Pool pool;
+    private final EventCodec codec;
+    private final EventSchemas schemas;
+    private final ProcessedEvents processed;
+
+    public InboundEvents(Pool pool, EventCodec codec, EventSchemas schemas, ProcessedEvents processed) {
+        this.pool = pool;
+        this.codec = codec;
+        this.schemas = schemas;
+        this.processed = processed;
+    }
+
+    /**
+     * Applies {@code effect} once per event id for {@code consumer}, then acknowledges {@code message}.
+     *
+     * @param effect runs inside the transaction; it may fail with {@link InvalidEventException} to dead-letter
+     */
+    public <T extends StrideEvent> Uni<Void> consume(Message<String> message, EventType expected, String consumer,
+            BiFunction<SqlConnection, ReceivedEvent<T>, Uni<Void>> effect) {
+        ReceivedEvent<T> event;
+        try {
+            event = read(message.getPayload(), expected);
+        } catch (InvalidEventException e) {
+            return deadLetter(message, e);
+        }
+        return pool.withTransaction(tx -> processed
+                        .markProcessed(tx, consumer, event.envelope().id(), event.envelope().type())
+                        .flatMap(first -> first ? effect.apply(tx, event) : Uni.createFrom().voidItem()))
+                .onFailure(e -> !(e instanceof InvalidEventException))
+                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                .onItemOrFailure().transformToUni((ignored, failure) -> {
+                    if (failure == null) {
+                        return Uni.createFrom().completionStage(message.ack());
+                    }
+                    return deadLetter(message, failure);
+                });
+    }
+
+    /** Parses and validates one record's value; throws {@link InvalidEventException} with the reason. */
+    @SuppressWarnings("unchecked")
+    public <T extends StrideEvent> ReceivedEvent<T> read(String payload, EventType expected) {
+        if (payload == null || payload.isBlank()) {
+            throw new InvalidEventException("empty record value");
+        }
+        var tree = codec.parseTree(payload);
+        List<String> violations = schemas.validate(tree);
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException("invalid " + describe(tree) + ": " + String.join("; ", violations));
+        }
+        CloudEvent envelope = codec.toEnvelope(tree);
+        if (!expected.type().equals(envelope.type())) {
+            throw new InvalidEventException("type " + envelope.type() + " does not belong on this topic, expected "
+                    + expected.type());
+        }
+        T data = (T) codec.data(envelope, expected.dataClass());
+        if (!envelope.subject().equals(data.deploymentId().toString())) {
+            throw new InvalidEventException("subject " + envelope.subject() + " differs from data.deploymentId");
+        }
+        return new ReceivedEvent<>(envelope, data);
+    }
+
+    private static String describe(com.fasterxml.jackson.databind.JsonNode tree) {
+        var type = tree.path("type");
+        return type.isTextual() ? "event " + type.asText() : "event";
+    }
+
+    private Uni<Void> deadLetter(Message<String> message, Throwable reason) {
+        LOG.warnf("Dead-lettering a record: %s", reason.getMessage());
+        return Uni.createFrom().completionStage(message.nack(reason));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.stride.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database on the local server for one test run, dropped at the end, so runs never see
+ * each other's rows. Connects as {@code STRIDE_PG_USER} (default {@code stride}, which needs CREATEDB) to
+ * {@code STRIDE_PG_HOST}:{@code STRIDE_PG_PORT} (default localhost:5432).
+ */
+public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private String host;
+    private String port;
+    private String user;
+    private String password;
+    private String database;
+
+    @Override
+    public Map<String, String> start() {
+        host = env("STRIDE_PG_HOST", "localhost");
+        port = env("STRIDE_PG_PORT", "5432");
+        user = env("STRIDE_PG_USER", "stride");
+        password = env("STRIDE_PG_PASSWORD", "stride");
+        database = "stride_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+        try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL is not reachable at " + host + ":" + port + " as role "
+                    + user + " (" + e.getMessage().lines().findFirst().orElse("") + "); start it with "
+                    + "`deploy/stride infra up`", e);
+        }
+        return Map.of(
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host + ":" + port + "/" + database,
+                "quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database,
+                "quarkus.datasource.username", user,
+                "quarkus.datasource.password", password);
+    }
+
+    @Override
+    public void stop() {
+        if (database == null) {
+            return;
+        }
+        try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("Could not drop test database " + database + ": " + e.getMessage());
+        }
+    }
+
+    private Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5",
+                user, password);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
