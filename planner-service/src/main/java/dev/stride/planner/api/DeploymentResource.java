@@ -1,0 +1,143 @@
+package dev.stride.planner.api;
+
+import dev.stride.kit.problem.Problem;
+import dev.stride.kit.problem.ProblemException;
+import dev.stride.planner.intake.DeploymentIntake;
+import dev.stride.planner.intake.DeploymentRequestValidator;
+import dev.stride.planner.persistence.DeploymentQuery;
+import dev.stride.planner.persistence.DeploymentStatus;
+import dev.stride.planner.persistence.DeploymentStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+
+/** CI's entry point: post a deployment, read it back, list them. */
+@Path("/api/v1/deployments")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeploymentResource {
+
+    static final int MAX_PAGE_SIZE = 100;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    private final RequestDocuments documents;
+    private final DeploymentIntake intake;
+    private final DeploymentStore store;
+
+    public DeploymentResource(RequestDocuments documents, DeploymentIntake intake, DeploymentStore store) {
+        this.documents = documents;
+        this.intake = intake;
+        this.store = store;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Request a deployment",
+            description = "Accepts JSON or YAML (application/yaml) holding application, environment, version, "
+                    + "artifact, requestedBy, target, the runbook's deployment block and optionally its rollback "
+                    + "block. Answers 202 with the stored deployment; the same Idempotency-Key returns the same "
+                    + "deployment.")
+    @RequestBody(content = {@Content(mediaType = "application/json"), @Content(mediaType = "application/yaml")})
+    public Uni<Response> create(@HeaderParam("Content-Type") String contentType,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.badRequest("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+        }
+        var document = documents.read(contentType, body);
+        return intake.submit(document, idempotencyKey).map(accepted -> {
+            var deployment = accepted.deployment();
+            Response.ResponseBuilder response = Response.accepted(DeploymentView.of(deployment))
+                    .location(URI.create("/api/v1/deployments/" + deployment.id()));
+            if (accepted.replayed()) {
+                response.header("Idempotent-Replayed", "true");
+            }
+            return response.build();
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get one deployment")
+    public Uni<DeploymentView> get(@PathParam("id") String id) {
+        UUID uuid = parseId(id);
+        return store.find(uuid).map(found -> found.map(DeploymentView::of)
+                .orElseThrow(() -> ProblemException.notFound("no deployment has id " + uuid)));
+    }
+
+    @GET
+    @Operation(summary = "List deployments, newest first")
+    public Uni<DeploymentList> list(@QueryParam("application") String application,
+            @QueryParam("environment") String environment, @QueryParam("status") String status,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        DeploymentQuery query = new DeploymentQuery(blankToEmpty(application), environment(environment),
+                status(status), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                number("size", size, 20, 1, MAX_PAGE_SIZE));
+        return store.list(query).map(result -> new DeploymentList(
+                result.items().stream().map(DeploymentView::of).toList(), query.page(), query.size(),
+                result.total(), (result.total() + query.size() - 1) / query.size()));
+    }
+
+    /** A page of deployments. */
+    public record DeploymentList(List<DeploymentView> items, int page, int size, long totalItems, long totalPages) {
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of(404, "Not Found", "no deployment has id '" + id
+                    + "' (deployment ids are UUIDs)"));
+        }
+    }
+
+    private static Optional<String> blankToEmpty(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<String> environment(String value) {
+        return blankToEmpty(value).map(env -> {
+            if (!DeploymentRequestValidator.ENVIRONMENTS.contains(env)) {
+                throw ProblemException.badRequest("environment",
+                        "must be one of development, staging, production, not '" + env + "'");
+            }
+            return env;
+        });
+    }
+
+    private static Optional<DeploymentStatus> status(String value) {
+        return blankToEmpty(value).map(text -> DeploymentStatus.parse(text).orElseThrow(() ->
+                ProblemException.badRequest("status", "must be one of " + DeploymentStatus.names()
+                        + ", not '" + text + "'")));
+    }
+
+    private static int number(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest(name, "must be a whole number from " + min + " to " + max
+                + ", not '" + value + "'");
+    }
+}

@@ -1,0 +1,5 @@
+package dev.stride.planner.intake;
+
+/** One thing wrong with a deployment request: the field (dotted path, e.g. {@code deployment.phases[1].duration}) and why. */
+public record Violation(String field, String message) {
+}

@@ -1,0 +1,8 @@
+package dev.stride.planner.persistence;
+
+import java.util.Optional;
+
+/** Filters and paging of the deployment list; {@code page} counts from 0. */
+public record DeploymentQuery(Optional<String> application, Optional<String> environment,
+        Optional<DeploymentStatus> status, int page, int size) {
+}

@@ -1,0 +1,174 @@
+package dev.stride.planner.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.events.EventCodec;
+import dev.stride.events.EventSchemas;
+import dev.stride.events.Topics;
+import dev.stride.planner.Requests;
+import dev.stride.testing.KafkaTestResource;
+import dev.stride.testing.PostgresTestResource;
+import dev.stride.testing.TopicReader;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+class DeploymentApiTest {
+
+    @ParameterizedTest
+    @CsvSource({"canary, canary, 3", "blue-green, blue-green, 0", "rolling, rolling, 0"})
+    void acceptsEachRunbookBlockInYamlAndShowsItsParsedStrategy(String file, String strategy, int phases) {
+        Response created = given().contentType("application/yaml").body(Requests.yamlBody(file))
+                .post("/api/v1/deployments");
+
+        created.then().statusCode(202)
+                .header("Location", containsString("/api/v1/deployments/"))
+                .body("status", equalTo("REQUESTED"))
+                .body("strategy", equalTo(strategy));
+        String id = created.path("id");
+        assertThat(created.header("Location")).endsWith(id);
+
+        Response fetched = given().get("/api/v1/deployments/" + id);
+        fetched.then().statusCode(200)
+                .body("id", equalTo(id))
+                .body("status", equalTo("REQUESTED"))
+                .body("strategy", equalTo(strategy))
+                .body("deployment.strategy", equalTo(strategy));
+        JsonNode request = Requests.json(file);
+        assertThat(fetched.<String>path("application")).isEqualTo(request.path("application").asText());
+        assertThat(fetched.<String>path("environment")).isEqualTo(request.path("environment").asText());
+        assertThat(fetched.<String>path("version")).isEqualTo(request.path("version").asText());
+        assertThat(fetched.<String>path("createdAt")).isNotBlank();
+        assertThat(fetched.<java.util.List<?>>path("deployment.phases") == null ? 0
+                : fetched.<java.util.List<?>>path("deployment.phases").size()).isEqualTo(phases);
+    }
+
+    @Test
+    void keepsTheParsedBlocksValues() {
+        String id = given().contentType("application/yaml").body(Requests.yamlBody("canary"))
+                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+
+        given().get("/api/v1/deployments/" + id).then().statusCode(200)
+                .body("deployment.phases[1].name", equalTo("ramp-up"))
+                .body("deployment.phases[1].traffic_percentage", equalTo(25))
+                .body("deployment.phases[1].duration", equalTo("15m"))
+                .body("deployment.phases[1].success_criteria.response_time", equalTo("<400ms"))
+                .body("rollback.triggers[2].metric", equalTo("health_check_success_rate"))
+                .body("rollback.rollback_strategy.verification_delay", equalTo("2m"))
+                .body("target.platform", equalTo("kubernetes"))
+                .body("commitTime", equalTo("2026-11-20T10:00:00Z"));
+
+        given().contentType("application/yaml").body(Requests.yamlBody("blue-green")).post("/api/v1/deployments")
+                .then().statusCode(202)
+                .body("deployment.traffic_shifting.increment", equalTo(10))
+                .body("deployment.environments.green.target_group", equalTo("app-green-tg"));
+    }
+
+    @Test
+    void acceptsJsonAndPublishesOneValidDeploymentRequested() {
+        String body = Requests.json("canary").toString();
+        String id = given().contentType("application/json").body(body).post("/api/v1/deployments")
+                .then().statusCode(202).extract().path("id");
+
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        EventCodec codec = new EventCodec();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var records = TopicReader.readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED).stream()
+                    .filter(r -> id.equals(r.key())).toList();
+            assertThat(records).hasSize(1);
+            JsonNode event = codec.parseTree(records.get(0).value());
+            assertThat(EventSchemas.shared().validate(event)).isEmpty();
+            assertThat(event.path("subject").asText()).isEqualTo(id);
+            assertThat(event.path("source").asText()).isEqualTo("/stride/planner");
+            assertThat(event.at("/data/deployment/phases/0/traffic_percentage").asInt()).isEqualTo(5);
+            assertThat(new String(records.get(0).headers().lastHeader("content-type").value()))
+                    .startsWith("application/cloudevents+json");
+        });
+    }
+
+    @Test
+    void theSameIdempotencyKeyReturnsTheSameDeploymentAndEmitsNothingNew() {
+        String key = "ci-run-" + UUID.randomUUID();
+        byte[] body = Requests.yamlBody("rolling");
+        String first = given().contentType("application/yaml").header("Idempotency-Key", key).body(body)
+                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+
+        Response again = given().contentType("application/yaml").header("Idempotency-Key", key).body(body)
+                .post("/api/v1/deployments");
+
+        again.then().statusCode(202).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        assertThat(again.header("Location")).endsWith(first);
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
+                .readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED).stream().anyMatch(r -> first.equals(r.key())));
+        assertThat(OutboxRows.count(first)).isEqualTo(1);
+        assertThat(TopicReader.readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED).stream()
+                .filter(r -> first.equals(r.key()))).hasSize(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherRequestIsRefused() {
+        String key = "ci-run-" + UUID.randomUUID();
+        String id = given().contentType("application/yaml").header("Idempotency-Key", key)
+                .body(Requests.yamlBody("rolling")).post("/api/v1/deployments").then().statusCode(202)
+                .extract().path("id");
+
+        given().contentType("application/yaml").header("Idempotency-Key", key).body(Requests.yamlBody("canary"))
+                .post("/api/v1/deployments")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("Idempotency-Key"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString(id));
+    }
+
+    @Test
+    void unknownAndMalformedIdsAreNotFoundProblems() {
+        given().get("/api/v1/deployments/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+        given().get("/api/v1/deployments/not-a-uuid").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("not-a-uuid"));
+    }
+
+    @Test
+    void listsWithFiltersAndPages() {
+        String application = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String environment : new String[] {"staging", "staging", "production"}) {
+            String body = Requests.canaryWith(doc -> doc.put("application", application)
+                    .put("environment", environment));
+            given().contentType("application/json").body(body).post("/api/v1/deployments").then().statusCode(202);
+        }
+
+        given().queryParam("application", application).get("/api/v1/deployments").then().statusCode(200)
+                .body("totalItems", equalTo(3)).body("items.size()", equalTo(3));
+        given().queryParam("application", application).queryParam("environment", "staging")
+                .queryParam("status", "REQUESTED").queryParam("size", 1).queryParam("page", 1)
+                .get("/api/v1/deployments").then().statusCode(200)
+                .body("totalItems", equalTo(2)).body("totalPages", equalTo(2)).body("page", equalTo(1))
+                .body("items.size()", equalTo(1)).body("items[0].environment", equalTo("staging"));
+        given().queryParam("application", application).queryParam("page", 7).get("/api/v1/deployments")
+                .then().statusCode(200).body("totalItems", equalTo(3)).body("items.size()", equalTo(0));
+        given().queryParam("application", application).queryParam("status", "SUCCEEDED")
+                .get("/api/v1/deployments").then().statusCode(200).body("totalItems", equalTo(0));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"status, DONE", "environment, prod", "size, 0", "size, 1000", "page, -1", "page, x"})
+    void badListParametersAreProblemsNamingTheParameter(String parameter, String value) {
+        given().queryParam(parameter, value).get("/api/v1/deployments").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo(parameter));
+    }
+}
