@@ -1,0 +1,13 @@
+package dev.stride.notifier;
+
+import dev.stride.testing.KafkaTestResource;
+import dev.stride.testing.PostgresTestResource;
+import dev.stride.testing.ServiceContractTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+class NotifierServiceContractTest extends ServiceContractTest {
+}

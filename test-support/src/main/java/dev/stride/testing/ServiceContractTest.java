@@ -1,0 +1,49 @@
+package dev.stride.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every Stride service promises operators, checked against the running application with its real Kafka
+ * and PostgreSQL: health with both dependencies in readiness, Prometheus metrics, OpenAPI and Swagger UI, the
+ * messaging tables migrated, and problem documents for unknown routes. Extend it in a {@code @QuarkusTest}.
+ */
+public abstract class ServiceContractTest {
+
+    @Test
+    void isLiveAndReadyWithKafkaAndPostgresChecked() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .extract().jsonPath();
+        List<String> checks = ready.getList("checks.name");
+        assertThat(checks).anySatisfy(name -> assertThat(name).containsIgnoringCase("kafka"));
+        assertThat(checks).anySatisfy(name -> assertThat(name).containsIgnoringCase("database"));
+        assertThat(ready.getList("checks.status", String.class)).containsOnly("UP");
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("http_server_requests_seconds"));
+    }
+
+    @Test
+    void publishesItsOpenApiDocumentAndSwaggerUi() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("openapi", org.hamcrest.Matchers.startsWith("3."));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void answersUnknownApiRoutesWithAProblemDocument() {
+        given().get("/api/v1/no-such-thing").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+    }
+}
