@@ -1,9 +1,11 @@
 package dev.stride.events.spec;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /** Where a deployment runs: the platform, named by {@code platform}, and its references. */
+@JsonPropertyOrder({"platform"})
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "platform")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = KubernetesTarget.class, name = KubernetesTarget.PLATFORM),

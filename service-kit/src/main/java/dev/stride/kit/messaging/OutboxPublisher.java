@@ -1,6 +1,7 @@
 package dev.stride.kit.messaging;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -9,12 +10,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -38,17 +41,34 @@ public class OutboxPublisher {
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final Duration pollInterval;
     private final int batchSize;
     private final AtomicBoolean running;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile long timerId = -1;
 
-    public OutboxPublisher(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter,
+    public OutboxPublisher(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
+            @ConfigProperty(name = "stride.outbox.poll-interval", defaultValue = "200ms") Duration pollInterval,
             @ConfigProperty(name = "stride.outbox.batch-size", defaultValue = "100") int batchSize,
             @ConfigProperty(name = "stride.outbox.enabled", defaultValue = "true") boolean enabled) {
         this.pool = pool;
         this.emitter = emitter;
+        this.vertx = vertx;
+        this.pollInterval = pollInterval;
         this.batchSize = batchSize;
         this.running = new AtomicBoolean(enabled);
+    }
+
+    // Default priority: runs after Reactive Messaging has wired its channels (LIBRARY_BEFORE).
+    void startPolling(@Observes StartupEvent event) {
+        timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> poll());
+    }
+
+    void stopPolling(@Observes ShutdownEvent event) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
     }
 
     /**
@@ -61,7 +81,7 @@ public class OutboxPublisher {
 
     /** True when stopped and no batch is in flight, so nothing will be published until {@link #start()}. */
     public boolean isIdle() {
-        return !running.get() && inFlight.get() == 0;
+        return !running.get() && !busy.get();
     }
 
     public void start() {
@@ -72,20 +92,23 @@ public class OutboxPublisher {
         return running.get();
     }
 
-    @Scheduled(every = "${stride.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            identity = "stride-outbox-publisher")
-    Uni<Void> poll() {
-        // Count first, check second: once stop() has returned and isIdle() is true, no poll can still claim rows.
-        inFlight.incrementAndGet();
-        if (!running.get()) {
-            inFlight.decrementAndGet();
-            return Uni.createFrom().voidItem();
+    // One batch at a time per replica. Busy is taken before running is read: once stop() has returned and
+    // isIdle() is true, no poll can still claim rows.
+    private void poll() {
+        if (!busy.compareAndSet(false, true)) {
+            return;
         }
-        return publishBatch()
-                .onFailure().invoke(e -> LOG.warnf("Outbox publishing failed, will retry: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .onTermination().invoke(inFlight::decrementAndGet)
-                .replaceWithVoid();
+        if (!running.get()) {
+            busy.set(false);
+            return;
+        }
+        publishBatch()
+                .onTermination().invoke(() -> busy.set(false))
+                .subscribe().with(published -> {
+                    if (published == batchSize) {
+                        poll(); // more may be waiting: drain without waiting for the next tick
+                    }
+                }, failure -> LOG.warnf("Outbox publishing failed, will retry: %s", failure.toString()));
     }
 
     /** Publishes one batch; returns how many rows were published. */
