@@ -33,9 +33,11 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL is not reachable at " + host + ":" + port + " as role "
-                    + user + " (" + e.getMessage().lines().findFirst().orElse("") + "); start it with "
-                    + "`deploy/stride infra up`", e);
+            String line = "PostgreSQL is not reachable at " + host + ":" + port + " as role " + user + " ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); start it with `deploy/stride infra up`";
+            // Said once, plainly, before Quarkus wraps it in its start-up failure.
+            System.err.println("stride: " + line);
+            throw new IllegalStateException(line, e);
         }
         return Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host + ":" + port + "/" + database,
