@@ -84,7 +84,7 @@ public class DeploymentResource {
     public Uni<DeploymentList> list(@QueryParam("application") String application,
             @QueryParam("environment") String environment, @QueryParam("status") String status,
             @QueryParam("page") String page, @QueryParam("size") String size) {
-        DeploymentQuery query = new DeploymentQuery(blankToEmpty(application), environment(environment),
+        DeploymentQuery query = new DeploymentQuery(application(application), environment(environment),
                 status(status), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                 number("size", size, 20, 1, MAX_PAGE_SIZE));
         return store.list(query).map(result -> new DeploymentList(
@@ -107,6 +107,16 @@ public class DeploymentResource {
 
     private static Optional<String> blankToEmpty(String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static Optional<String> application(String value) {
+        return blankToEmpty(value).map(name -> {
+            if (name.length() > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw ProblemException.badRequest("application",
+                        "must be an application name (at most 63 characters, no control characters)");
+            }
+            return name;
+        });
     }
 
     private static Optional<String> environment(String value) {

@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -100,7 +101,7 @@ public class DeploymentIntake {
     public Uni<Void> accept(SqlConnection tx, ReceivedEvent<DeploymentRequested> event) {
         JsonNode data = event.envelope().data().deepCopy();
         ((ObjectNode) data).remove("deploymentId");
-        List<Violation> violations = validator.validate(data);
+        List<Violation> violations = validator.validate(data, true);
         if (!violations.isEmpty()) {
             throw new InvalidEventException("invalid deployment request: " + violations.stream()
                     .map(v -> "data." + v.field() + ": " + v.message()).collect(Collectors.joining("; ")));
@@ -116,13 +117,19 @@ public class DeploymentIntake {
                 .replaceWithVoid();
     }
 
-    private static DeploymentRequested bind(JsonNode body, UUID id) {
+    /** Binds a validated request to its record, with the given id and the commit time as an instant. */
+    static DeploymentRequested bind(JsonNode body, UUID id) {
         ObjectNode withId = ((ObjectNode) body.deepCopy()).put("deploymentId", id.toString());
+        JsonNode commitTime = withId.get("commitTime");
+        if (commitTime != null && commitTime.isTextual()) {
+            withId.put("commitTime", OffsetDateTime.parse(commitTime.asText()).toInstant().toString());
+        }
         try {
             return EventCodec.mapper().treeToValue(withId, DeploymentRequested.class);
         } catch (JsonProcessingException e) {
-            // The validator passed, so this is our bug, not the caller's.
-            throw new IllegalStateException("validated request does not bind: " + e.getOriginalMessage(), e);
+            // The validator passed, so this is our bug, not the caller's. The message could quote the request.
+            throw new IllegalStateException("a validated request does not bind to DeploymentRequested ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -39,6 +39,8 @@ public final class DeploymentRequestValidator {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
     private static final Pattern NO_SPACE = Pattern.compile("\\S{1,512}");
     private static final Pattern COMMIT_SHA = Pattern.compile("[0-9a-f]{7,64}");
+    private static final Pattern RFC_3339 = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{0,12}:\\S+");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("/\\S*");
@@ -49,8 +51,17 @@ public final class DeploymentRequestValidator {
     private static final int MAX_PHASES = 50;
     private static final int MAX_TRIGGERS = 20;
 
+    /** Validates a request from CI: unknown fields are refused, so a typo cannot drop a success criterion. */
     public List<Violation> validate(JsonNode request) {
-        FieldChecks checks = new FieldChecks();
+        return validate(request, false);
+    }
+
+    /**
+     * Validates a request; with {@code tolerateUnknownFields}, fields this version does not know are ignored, as
+     * the event contract promises to producers of DeploymentRequested on Kafka.
+     */
+    public List<Violation> validate(JsonNode request, boolean tolerateUnknownFields) {
+        FieldChecks checks = new FieldChecks(tolerateUnknownFields);
         if (request == null || !request.isObject()) {
             checks.add("(document)", "must be an object with application, environment, version, artifact, "
                     + "requestedBy, target and deployment");
@@ -67,13 +78,9 @@ public final class DeploymentRequestValidator {
                 "must be an artifact reference without spaces (at most 512 characters)");
         checks.matching(request, "commitSha", "", false, COMMIT_SHA,
                 "must be a lowercase hexadecimal commit id of 7 to 64 characters");
-        checks.parsed(request, "commitTime", "", false, text -> {
-            try {
-                return OffsetDateTime.parse(text);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException("must be an ISO-8601 time with offset, e.g. 2026-11-20T10:00:00Z");
-            }
-        });
+        checks.matching(request, "commitTime", "", false, RFC_3339,
+                "must be an RFC 3339 time with seconds and offset, e.g. 2026-11-20T10:00:00Z")
+                .ifPresent(text -> checks.parse(text, "commitTime", OffsetDateTime::parse));
         checks.string(request, "requestedBy", "", true);
         checks.object(request, "target", "", true).ifPresent(target -> target(checks, target));
         checks.object(request, "deployment", "", true).ifPresent(deployment -> deployment(checks, deployment));
@@ -264,7 +271,7 @@ public final class DeploymentRequestValidator {
         checks.onlyKnownFields(deployment, at, Set.of("strategy", "batch_size", "max_unavailable", "health_check"));
         checks.integer(deployment, "batch_size", at, true, 1, 10_000);
         checks.integer(deployment, "max_unavailable", at, true, 0, 10_000);
-        checks.object(deployment, "health_check", at, false).ifPresent(health -> {
+        checks.object(deployment, "health_check", at, true).ifPresent(health -> {
             String healthAt = path(at, "health_check");
             checks.onlyKnownFields(health, healthAt,
                     Set.of("path", "timeout", "interval", "healthy_threshold", "unhealthy_threshold"));

@@ -15,6 +15,11 @@ final class FieldChecks {
     private static final int MAX_STRING = 1024;
 
     private final List<Violation> violations = new ArrayList<>();
+    private final boolean tolerateUnknownFields;
+
+    FieldChecks(boolean tolerateUnknownFields) {
+        this.tolerateUnknownFields = tolerateUnknownFields;
+    }
 
     List<Violation> violations() {
         return violations;
@@ -30,6 +35,9 @@ final class FieldChecks {
 
     /** Reports every field of {@code object} not in {@code allowed}, suggesting the closest allowed name. */
     void onlyKnownFields(JsonNode object, String path, Set<String> allowed) {
+        if (tolerateUnknownFields) {
+            return;
+        }
         Iterator<String> names = object.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -75,6 +83,10 @@ final class FieldChecks {
             }
             if (text.length() > MAX_STRING) {
                 add(field, "must be at most " + MAX_STRING + " characters");
+                return Optional.empty();
+            }
+            if (hasControlCharacter(text)) {
+                add(field, "must not contain control characters");
                 return Optional.empty();
             }
             return Optional.of(text);
@@ -131,6 +143,11 @@ final class FieldChecks {
             }
             return Optional.of(value);
         });
+    }
+
+    /** U+0000-U+001F and U+007F: never meant in a name or reference, and PostgreSQL refuses U+0000. */
+    static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     private Optional<JsonNode> present(JsonNode parent, String name, String path, boolean required) {

@@ -101,6 +101,14 @@ class MalformedRequestsTest {
         cases.add(canary("unknown environment", d -> d.put("environment", "prod"), "environment"));
         cases.add(canary("application with spaces", d -> d.put("application", "Check Out"), "application"));
         cases.add(canary("unknown top-level field", d -> d.put("strategy", "canary"), "strategy"));
+        cases.add(canary("NUL in requestedBy", d -> d.put("requestedBy", "ci\u0000bot"), "requestedBy"));
+        cases.add(canary("newline in a phase name", d -> Requests.phase(d, 0).put("name", "a\nb"),
+                "deployment.phases[0].name"));
+        cases.add(canary("commit time without seconds", d -> d.put("commitTime", "2026-11-20T10:00Z"), "commitTime"));
+        cases.add(canary("commit time with a five-digit year", d -> d.put("commitTime", "+10000-01-01T00:00:00Z"),
+                "commitTime"));
+        cases.add(json("rolling without health check", mutate("rolling",
+                d -> ((ObjectNode) d.get("deployment")).remove("health_check")), 422, "deployment.health_check"));
         cases.add(canary("commit time not a time", d -> d.put("commitTime", "yesterday"), "commitTime"));
         cases.add(canary("commit sha not hex", d -> d.put("commitSha", "not-a-sha"), "commitSha"));
         cases.add(canary("unknown platform", d -> ((ObjectNode) d.get("target")).put("platform", "nomad"),
@@ -134,6 +142,14 @@ class MalformedRequestsTest {
         cases.add(new Case("YAML alias bomb", YAML, aliasBomb(), 400, "(body)"));
         cases.add(new Case("YAML nested 10000 deep", YAML, "a: " + "[".repeat(10_000) + "]".repeat(10_000), 400,
                 "(body)"));
+        cases.add(new Case("YAML alias bomb within any alias limit", YAML, smallAliasBomb(), 400, "(body)"));
+        cases.add(new Case("YAML recursive alias", YAML, "a: &x [*x]\n", 400, "(body)"));
+        cases.add(new Case("YAML anchor and alias", YAML, Requests.yaml("canary")
+                .replace("success_criteria:\n        error_rate: \"<1%\"", "success_criteria: &c\n        error_rate: \"<1%\""),
+                400, "(body)"));
+        cases.add(new Case("YAML !!int that is not", YAML, "application: !!int abc\n", 400, "(body)"));
+        cases.add(new Case("YAML !!str on a list", YAML, "application: !!str [1]\n", 400, "(body)"));
+        cases.add(new Case("YAML !!binary that is not base64", YAML, "application: !!binary '%%%'\n", 400, "(body)"));
         cases.add(new Case("YAML with a duplicate key", YAML, "application: a\napplication: b\n", 400, "(body)"));
         cases.add(new Case("YAML scalar document", YAML, "hello", 422, "(document)"));
         cases.add(new Case("YAML with a Java type tag", YAML,
@@ -172,6 +188,13 @@ class MalformedRequestsTest {
         assertThat(storedDeployments()).isEqualTo(before);
         given().get("/q/health/ready").then().statusCode(200);
         given().contentType(YAML).body(Requests.yamlBody("canary")).post("/api/v1/deployments").then().statusCode(202);
+    }
+
+    @Test
+    void aListFilterWithAControlCharacterIsRefused() {
+        given().queryParam("application", "check\u0000out").get("/api/v1/deployments").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", org.hamcrest.Matchers.equalTo(
+                        "application"));
     }
 
     @Test
@@ -215,6 +238,16 @@ class MalformedRequestsTest {
         ObjectNode doc = Requests.json(request);
         change.accept(doc);
         return doc.toString();
+    }
+
+    // Ten levels of two aliases each: 20 aliases, a 1024-fold expansion.
+    private static String smallAliasBomb() {
+        StringBuilder yaml = new StringBuilder("l0: &l0 [\"" + "x".repeat(64) + "\"]\n");
+        for (int level = 1; level <= 10; level++) {
+            yaml.append("l").append(level).append(": &l").append(level).append(" [*l").append(level - 1)
+                    .append(", *l").append(level - 1).append("]\n");
+        }
+        return yaml.toString();
     }
 
     private static String aliasBomb() {

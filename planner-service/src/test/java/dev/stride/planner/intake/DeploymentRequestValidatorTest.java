@@ -77,4 +77,19 @@ class DeploymentRequestValidatorTest {
         assertThat(validator.validate(doc)).extracting(Violation::field)
                 .containsExactly("rollback.triggers[1].threshold");
     }
+
+    @Test
+    void theKafkaIntakeIgnoresFieldsItDoesNotKnowButKeepsEveryRule() {
+        ObjectNode doc = Requests.json("canary");
+        doc.put("changeTicket", "CHG-1234");
+        Requests.phase(doc, 0).put("owner", "team-checkout");
+
+        assertThat(validator.validate(doc, true)).isEmpty();
+        assertThat(validator.validate(doc)).extracting(Violation::field)
+                .containsExactlyInAnyOrder("changeTicket", "deployment.phases[0].owner");
+
+        Requests.phase(doc, 1).put("traffic_percentage", 2);
+        assertThat(validator.validate(doc, true)).extracting(Violation::field)
+                .containsExactly("deployment.phases[1].traffic_percentage");
+    }
 }
