@@ -152,6 +152,19 @@ class AsyncApiTest {
                 "key", "UUID", ".dlq", "dead-letter-reason");
     }
 
+    @Test
+    void deploymentRequestedListsThePlannersRulesBeyondTheSchema() {
+        String description = doc.path("components").path("messages").path("DeploymentRequested")
+                .path("description").asText();
+
+        assertThat(description).contains("strictly higher", "exactly 100", "`duration`", "error_rate",
+                "health_check_success_rate", "`ms` or `s`", "at most `100%`", "longer than zero",
+                "`deployment.phases`", "`rollback.triggers`", "target.canaryServer", "target.stableServer",
+                Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED), "dead-letter-reason");
+        assertThat(doc.path("info").path("description").asText())
+                .contains("`DeploymentRequested` message", Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED));
+    }
+
     private static Set<String> senders(String topic) {
         Set<String> senders = new HashSet<>();
         doc.path("operations").forEach(op -> {

@@ -14,7 +14,7 @@ public record BlueGreenStrategy(
         return NAME;
     }
 
-    /** Both colours; either may be absent on platforms that name them by convention (Kubernetes). */
+    /** Both colours. The block may be absent on platforms that name colours by convention (Kubernetes). */
     public record Environments(Colour blue, Colour green) {
     }
 
