@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -22,7 +23,8 @@ import org.jboss.logging.Logger;
  * mark, so a redelivered event changes nothing. A record that cannot be read, or whose effect rejects it with
  * {@link InvalidEventException}, is nacked: the channel's {@code dead-letter-queue} failure strategy sends it to
  * the dead-letter topic with the reason in the {@code dead-letter-reason} header, and the consumer goes on.
- * Other failures (database down) are retried with back-off before the record is dead-lettered.
+ * Other failures (database down) are retried with back-off, holding the partition, until they go through:
+ * the dead-letter topic is only for records that are wrong, never for valid ones that met a bad moment.
  */
 @ApplicationScoped
 public class InboundEvents {
@@ -58,7 +60,12 @@ public class InboundEvents {
                         .markProcessed(tx, consumer, event.envelope().id(), event.envelope().type())
                         .flatMap(first -> first ? effect.apply(tx, event) : Uni.createFrom().voidItem()))
                 .onFailure(e -> !(e instanceof InvalidEventException))
-                .retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                .invoke(e -> LOG.warnf("Applying %s %s failed, retrying: %s", event.envelope().type(),
+                        event.envelope().id(), e.toString()))
+                // A failure that is not the record's fault (database down) must not dead-letter a valid event:
+                // retry, holding the partition, until it goes through.
+                .onFailure(e -> !(e instanceof InvalidEventException))
+                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).atMost(Long.MAX_VALUE)
                 .onItemOrFailure().transformToUni((ignored, failure) -> {
                     if (failure == null) {
                         return Uni.createFrom().completionStage(message.ack());
@@ -84,10 +91,18 @@ public class InboundEvents {
                     + expected.type());
         }
         T data = (T) codec.data(envelope, expected.dataClass());
-        if (!envelope.subject().equals(data.deploymentId().toString())) {
+        if (!subjectIs(envelope.subject(), data.deploymentId())) {
             throw new InvalidEventException("subject " + envelope.subject() + " differs from data.deploymentId");
         }
         return new ReceivedEvent<>(envelope, data);
+    }
+
+    private static boolean subjectIs(String subject, java.util.UUID deploymentId) {
+        try {
+            return UUID.fromString(subject).equals(deploymentId);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String describe(com.fasterxml.jackson.databind.JsonNode tree) {
@@ -95,8 +110,13 @@ public class InboundEvents {
         return type.isTextual() ? "event " + type.asText() : "event";
     }
 
+    // If the dead-letter topic cannot take the record (broker down, topic missing), keep trying: returning a
+    // failure would end the channel's stream and stop the consumer for good.
     private Uni<Void> deadLetter(Message<String> message, Throwable reason) {
         LOG.warnf("Dead-lettering a record: %s", reason.getMessage());
-        return Uni.createFrom().completionStage(message.nack(reason));
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(message.nack(reason)))
+                .onFailure().invoke(e -> LOG.warnf("Could not dead-letter a record, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+                .atMost(Long.MAX_VALUE);
     }
 }

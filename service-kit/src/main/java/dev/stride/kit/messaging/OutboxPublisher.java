@@ -39,6 +39,8 @@ public class OutboxPublisher {
     private static final byte[] CONTENT_TYPE = dev.stride.events.CloudEvent.CONTENT_TYPE
             .getBytes(StandardCharsets.UTF_8);
 
+    private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
@@ -103,6 +105,8 @@ public class OutboxPublisher {
             return;
         }
         publishBatch()
+                // A hung database or broker must not leave the publisher busy forever.
+                .ifNoItem().after(BATCH_TIMEOUT).fail()
                 .onTermination().invoke(() -> busy.set(false))
                 .subscribe().with(published -> {
                     if (published == batchSize) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * An RFC 9457 problem document. {@code errors} names each offending field (a JSON Pointer into the request,
- * or a query parameter) and what is wrong with it.
+ * An RFC 9457 problem document. {@code errors} names each offending field (a dotted path into the request
+ * such as {@code deployment.phases[1].duration}, a query parameter or a header) and what is wrong with it.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Problem(String type, String title, int status, String detail, String instance,
