@@ -1,5 +1,6 @@
 package dev.stride.events;
 
+import dev.stride.events.spec.DeploymentChecks;
 import dev.stride.events.spec.DeploymentStrategy;
 import dev.stride.events.spec.Environment;
 import dev.stride.events.spec.RollbackPolicy;
@@ -9,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A deployment asked for, by CI through the planner's REST API or by any other system on the topic.
- * {@code deployment} and {@code rollback} are the runbook's blocks; {@code rollback} may be absent.
+ * {@code deployment} and {@code rollback} are the runbook's blocks; {@code rollback} may be absent, and so may
+ * {@code checks} (the pre- and post-deployment checks; the planner fills in per-environment defaults).
  */
 public record DeploymentRequested(
         UUID deploymentId,
@@ -22,5 +24,6 @@ public record DeploymentRequested(
         String requestedBy,
         Target target,
         DeploymentStrategy deployment,
-        RollbackPolicy rollback) implements StrideEvent {
+        RollbackPolicy rollback,
+        DeploymentChecks checks) implements StrideEvent {
 }

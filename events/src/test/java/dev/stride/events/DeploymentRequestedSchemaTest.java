@@ -166,7 +166,78 @@ class DeploymentRequestedSchemaTest {
                 reject("upper-case namespace", ROLLING, d -> target(d).put("namespace", "MyApp"), "target.namespace"),
                 reject("deployment name starting with '-'", ROLLING, d -> target(d).put("deployment", "-myapp"),
                         "target.deployment"),
-                reject("service name with '_'", ROLLING, d -> target(d).put("service", "my_app"), "target.service"));
+                reject("service name with '_'", ROLLING, d -> target(d).put("service", "my_app"), "target.service"),
+                // checks
+                reject("checks that is a list", CANARY, d -> d.putArray("checks"), "checks"),
+                reject("pre that is a string", CANARY, d -> checks(d).put("pre", "health"), "checks.pre"),
+                reject("ftp health url", CANARY, d -> health(d).put("url", "ftp://checkout.shop.example.com/health"),
+                        "checks.pre.health.url"),
+                reject("health url without scheme", CANARY, d -> health(d).put("url", "checkout.shop.example.com"),
+                        "checks.pre.health.url"),
+                reject("health url with a space", CANARY,
+                        d -> health(d).put("url", "https://checkout.shop.example.com/he alth"),
+                        "checks.pre.health.url"),
+                reject("health url with a no-break space", CANARY,
+                        d -> health(d).put("url", "https://checkout.shop.example.com/\u00a0health"),
+                        "checks.pre.health.url"),
+                reject("health url with a trailing newline", CANARY,
+                        d -> health(d).put("url", "https://checkout.shop.example.com/health\n"),
+                        "checks.pre.health.url"),
+                reject("health url of 1025 characters", CANARY,
+                        d -> health(d).put("url", "https://" + "a".repeat(1017)), "checks.pre.health.url"),
+                reject("expected_status 99", CANARY, d -> health(d).put("expected_status", 99),
+                        "checks.pre.health.expected_status"),
+                reject("expected_status 600", CANARY, d -> health(d).put("expected_status", 600),
+                        "checks.pre.health.expected_status"),
+                reject("expected_status as a string", CANARY, d -> health(d).put("expected_status", "200"),
+                        "checks.pre.health.expected_status"),
+                reject("database host with '_'", CANARY, d -> database(d).put("host", "db_shop"),
+                        "checks.pre.database.host"),
+                reject("database host ending in '.'", CANARY, d -> database(d).put("host", "db.shop."),
+                        "checks.pre.database.host"),
+                reject("database host with a trailing newline", CANARY, d -> database(d).put("host", "db\n"),
+                        "checks.pre.database.host"),
+                reject("database port 0", CANARY, d -> database(d).put("port", 0), "checks.pre.database.port"),
+                reject("database port 65536", CANARY, d -> database(d).put("port", 65_536),
+                        "checks.pre.database.port"),
+                reject("21 dependencies", CANARY, d -> urls(pre(d).putArray("dependencies"), 21),
+                        "checks.pre.dependencies"),
+                reject("a dependency that is not a URL", CANARY,
+                        d -> ((ArrayNode) pre(d).get("dependencies")).set(1, "payments"), "checks.pre.dependencies[1]"),
+                reject("a null endpoint", CANARY, d -> ((ArrayNode) post(d).get("endpoints")).setNull(0),
+                        "checks.post.endpoints[0]"),
+                reject("21 endpoints", CANARY, d -> urls(post(d).putArray("endpoints"), 21), "checks.post.endpoints"),
+                reject("endpoints that is a string", CANARY,
+                        d -> post(d).put("endpoints", "https://api.example.com/health"), "checks.post.endpoints"),
+                reject("error_rate without comparison", CANARY, d -> post(d).put("error_rate", "1%"),
+                        "checks.post.error_rate"),
+                reject("error_rate in milliseconds", CANARY, d -> post(d).put("error_rate", "<5ms"),
+                        "checks.post.error_rate"),
+                reject("response_time_p95 in percent", CANARY, d -> post(d).put("response_time_p95", "<5%"),
+                        "checks.post.response_time_p95"),
+                reject("response_time_p95 without comparison", CANARY, d -> post(d).put("response_time_p95", "500ms"),
+                        "checks.post.response_time_p95"),
+                reject("feature flag url without {flag}", CANARY,
+                        d -> flags(d).put("url", "http://feature-flags-service/api/flags"),
+                        "checks.post.feature_flags.url"),
+                reject("feature flag url that is not http", CANARY,
+                        d -> flags(d).put("url", "flags://service/{flag}"), "checks.post.feature_flags.url"),
+                reject("feature flags without url", CANARY, d -> flags(d).remove("url"),
+                        "checks.post.feature_flags.url"),
+                reject("feature flags with a null url", CANARY, d -> flags(d).putNull("url"),
+                        "checks.post.feature_flags.url"),
+                reject("feature flags without required", CANARY, d -> flags(d).remove("required"),
+                        "checks.post.feature_flags.required"),
+                reject("no feature flag names", CANARY, d -> flags(d).putArray("required"),
+                        "checks.post.feature_flags.required"),
+                reject("51 feature flag names", CANARY, d -> flagNames(flags(d).putArray("required"), 51),
+                        "checks.post.feature_flags.required"),
+                reject("feature flag name with a space", CANARY,
+                        d -> ((ArrayNode) flags(d).get("required")).set(1, "payment processing"),
+                        "checks.post.feature_flags.required[1]"),
+                reject("feature flag name of 129 characters", CANARY,
+                        d -> ((ArrayNode) flags(d).get("required")).set(0, "f".repeat(129)),
+                        "checks.post.feature_flags.required[0]"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -235,6 +306,45 @@ class DeploymentRequestedSchemaTest {
                     ((ObjectNode) d.get("deployment")).put("batch_size", 10_000).put("max_unavailable", 0);
                     healthCheck(d).put("healthy_threshold", 100).put("unhealthy_threshold", 1)
                             .put("timeout", "1m30s").put("interval", "500ms");
+                }),
+                // checks: every part optional
+                accept("checks with only pre", CANARY, d -> checks(d).remove("post")),
+                accept("checks with only post feature flags", CANARY, d -> {
+                    checks(d).remove("pre");
+                    post(d).remove(List.of("endpoints", "error_rate", "response_time_p95"));
+                }),
+                accept("empty checks", CANARY, d -> d.putObject("checks")),
+                accept("null pre and post", CANARY, d -> checks(d).putNull("pre").putNull("post")),
+                accept("every checks field null", CANARY, d -> {
+                    health(d).putNull("url").putNull("expected_status");
+                    database(d).putNull("host").putNull("port");
+                    pre(d).putNull("dependencies");
+                    post(d).putNull("endpoints").putNull("error_rate").putNull("response_time_p95")
+                            .putNull("feature_flags");
+                }),
+                accept("null health and database", CANARY, d -> pre(d).putNull("health").putNull("database")),
+                accept("empty dependencies and endpoints", CANARY, d -> {
+                    pre(d).putArray("dependencies");
+                    post(d).putArray("endpoints");
+                }),
+                accept("checks limits", CANARY, d -> {
+                    health(d).put("url", "https://" + "a".repeat(1016)).put("expected_status", 599);
+                    database(d).put("host", "DB-01.Shop.internal").put("port", 65_535);
+                    urls(pre(d).putArray("dependencies"), 20);
+                    urls(post(d).putArray("endpoints"), 20);
+                    post(d).put("error_rate", "<=0.5%").put("response_time_p95", "<1.5s");
+                    flagNames(flags(d).put("url", "http://localhost:8080/flags/{flag}?env=prod").putArray("required"),
+                            50);
+                }),
+                accept("the lowest status, port and a database by address", CANARY, d -> {
+                    health(d).put("expected_status", 100);
+                    database(d).put("host", "10.0.0.5").put("port", 1);
+                }),
+                accept("feature flag names of 128 characters with '_', '.' and '-'", CANARY,
+                        d -> flags(d).putArray("required").add("f".repeat(128)).add("_beta.v2-x")),
+                accept("unknown fields inside checks", CANARY, d -> {
+                    health(d).put("timeout", "5s");
+                    flags(d).put("token_header", "X-Flags-Token");
                 }));
     }
 
@@ -263,7 +373,8 @@ class DeploymentRequestedSchemaTest {
                 accept("response time in percent", CANARY, d -> trigger(d, 1).put("threshold", "50%")),
                 accept("a percentage above 100", CANARY, d -> trigger(d, 2).put("threshold", "150%")),
                 accept("a duration of zero", CANARY, d -> trigger(d, 0).put("duration", "0m0s")),
-                accept("the same HAProxy server twice", CANARY, d -> target(d).put("canaryServer", "stable")));
+                accept("the same HAProxy server twice", CANARY, d -> target(d).put("canaryServer", "stable")),
+                accept("a checks error rate above 100%", CANARY, d -> post(d).put("error_rate", "<150%")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -318,6 +429,44 @@ class DeploymentRequestedSchemaTest {
 
     private static ObjectNode healthCheck(ObjectNode data) {
         return (ObjectNode) data.at("/deployment/health_check");
+    }
+
+    private static ObjectNode checks(ObjectNode data) {
+        return (ObjectNode) data.get("checks");
+    }
+
+    private static ObjectNode pre(ObjectNode data) {
+        return (ObjectNode) data.at("/checks/pre");
+    }
+
+    private static ObjectNode health(ObjectNode data) {
+        return (ObjectNode) data.at("/checks/pre/health");
+    }
+
+    private static ObjectNode database(ObjectNode data) {
+        return (ObjectNode) data.at("/checks/pre/database");
+    }
+
+    private static ObjectNode post(ObjectNode data) {
+        return (ObjectNode) data.at("/checks/post");
+    }
+
+    private static ObjectNode flags(ObjectNode data) {
+        return (ObjectNode) data.at("/checks/post/feature_flags");
+    }
+
+    /** Fills {@code list} with {@code count} distinct URLs. */
+    private static void urls(ArrayNode list, int count) {
+        for (int i = 1; i <= count; i++) {
+            list.add("https://service-" + i + ".example.com/health");
+        }
+    }
+
+    /** Fills {@code list} with {@code count} distinct flag names. */
+    private static void flagNames(ArrayNode list, int count) {
+        for (int i = 1; i <= count; i++) {
+            list.add("flag_" + i);
+        }
     }
 
     /** Replaces the phases with {@code count} that the planner would accept: increasing weights, the last 100%. */

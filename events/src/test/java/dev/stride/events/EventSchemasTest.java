@@ -53,7 +53,7 @@ class EventSchemasTest {
             EventType.INCIDENT_RESOLVED, List.of("incidentId", "deploymentId", "severity", "resolution", "resolvedAt"));
 
     private static final Map<EventType, List<String>> OPTIONAL = Map.of(
-            EventType.DEPLOYMENT_REQUESTED, List.of("commitSha", "commitTime", "rollback"),
+            EventType.DEPLOYMENT_REQUESTED, List.of("commitSha", "commitTime", "rollback", "checks"),
             EventType.PHASE_COMPLETED, List.of("summary"),
             EventType.THRESHOLD_BREACHED, List.of("observedValue"),
             EventType.ROLLBACK_REQUESTED, List.of("reason"),
@@ -357,6 +357,22 @@ class EventSchemasTest {
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[0].action: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[1].threshold: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[2].duration: "));
+    }
+
+    @Test
+    void checksAreChecked() {
+        ObjectNode event = Fixtures.of(EventType.DEPLOYMENT_REQUESTED);
+        ObjectNode checks = (ObjectNode) Fixtures.data(event).get("checks");
+        ((ObjectNode) checks.at("/pre/health")).put("url", "ftp://checkout.shop.example.com/health");
+        ((ObjectNode) checks.at("/pre/database")).put("port", 0);
+        ((ObjectNode) checks.get("post")).put("error_rate", "<500ms");
+        ((ObjectNode) checks.at("/post/feature_flags")).remove("required");
+
+        assertThat(SCHEMAS.validate(event)).hasSize(4)
+                .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.pre.health.url: "))
+                .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.pre.database.port: "))
+                .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.post.error_rate: "))
+                .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.post.feature_flags.required: "));
     }
 
     @ParameterizedTest

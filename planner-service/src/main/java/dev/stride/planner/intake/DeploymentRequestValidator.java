@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class DeploymentRequestValidator {
 
     static final Set<String> TOP_LEVEL = Set.of("application", "environment", "version", "artifact", "commitSha",
-            "commitTime", "requestedBy", "target", "deployment", "rollback");
+            "commitTime", "requestedBy", "target", "deployment", "rollback", "checks");
     public static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
     static final Set<String> STRATEGIES = Set.of(BlueGreenStrategy.NAME, CanaryStrategy.NAME, RollingStrategy.NAME);
     static final Set<String> ACTIONS = Set.of("automatic_rollback", "pause", "alert");
@@ -47,9 +47,22 @@ public final class DeploymentRequestValidator {
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String NAME_RULE = "must be a name of letters, digits, '.', '_' or '-'";
+    /**
+     * http or https, then no whitespace or control characters (at most 1024 characters, FieldChecks' limit).
+     * Whitespace is ECMA-262's \s spelled out, as in common.schema.json's url, because java.util.regex's \s is
+     * ASCII only: the schema and the planner accept the same URLs.
+     */
+    private static final Pattern URL = Pattern.compile("https?://[^\\u0000-\\u0020\\u007f\\u00a0\\u1680"
+            + "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+");
+    private static final String URL_RULE = "must be an http or https URL without spaces";
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern FLAG_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    private static final String FLAG_PLACEHOLDER = "{flag}";
 
     private static final int MAX_PHASES = 50;
     private static final int MAX_TRIGGERS = 20;
+    private static final int MAX_CHECK_URLS = 20;
+    private static final int MAX_FEATURE_FLAGS = 50;
 
     /** Validates a request from CI: unknown fields are refused, so a typo cannot drop a success criterion. */
     public List<Violation> validate(JsonNode request) {
@@ -85,6 +98,7 @@ public final class DeploymentRequestValidator {
         checks.object(request, "target", "", true).ifPresent(target -> target(checks, target));
         checks.object(request, "deployment", "", true).ifPresent(deployment -> deployment(checks, deployment));
         checks.object(request, "rollback", "", false).ifPresent(rollback -> rollback(checks, rollback));
+        checks.object(request, "checks", "", false).ifPresent(block -> checks(checks, block));
         return checks.violations();
     }
 
@@ -251,13 +265,17 @@ public final class DeploymentRequestValidator {
                 checks.add(field, "unknown metric; known metrics are " + Metric.names());
                 continue;
             }
-            checks.parsed(criteria, entry.getKey(), at, true, Threshold::parse).ifPresent(threshold -> {
-                if (threshold.comparison() == null) {
-                    checks.add(field, "must say which side passes, e.g. \"<1%\" or \"<500ms\"");
-                }
-                unitFits(checks, field, metric.get(), threshold);
-            });
+            checks.parsed(criteria, entry.getKey(), at, true, Threshold::parse)
+                    .ifPresent(threshold -> criterion(checks, field, metric.get(), threshold));
         }
+    }
+
+    /** A limit that must hold: it says which side passes, in the metric's unit. */
+    private static void criterion(FieldChecks checks, String field, Metric metric, Threshold threshold) {
+        if (threshold.comparison() == null) {
+            checks.add(field, "must say which side passes, e.g. \"<1%\" or \"<500ms\"");
+        }
+        unitFits(checks, field, metric, threshold);
     }
 
     private static void unitFits(FieldChecks checks, String field, Metric metric, Threshold threshold) {
@@ -327,6 +345,76 @@ public final class DeploymentRequestValidator {
             checks.oneOf(strategy, "method", strategyAt, true, Set.of("previous_version"));
             checks.parsed(strategy, "timeout", strategyAt, false, Durations::parse);
             checks.parsed(strategy, "verification_delay", strategyAt, false, Durations::parse);
+        });
+    }
+
+    /** The pre- and post-deployment checks (DeploymentChecks): every part optional, each field checked. */
+    private static void checks(FieldChecks checks, JsonNode block) {
+        String at = "checks";
+        checks.onlyKnownFields(block, at, Set.of("pre", "post"));
+        checks.object(block, "pre", at, false).ifPresent(pre -> {
+            String preAt = path(at, "pre");
+            checks.onlyKnownFields(pre, preAt, Set.of("health", "database", "dependencies"));
+            checks.object(pre, "health", preAt, false).ifPresent(health -> {
+                String healthAt = path(preAt, "health");
+                checks.onlyKnownFields(health, healthAt, Set.of("url", "expected_status"));
+                checks.matching(health, "url", healthAt, false, URL, URL_RULE);
+                checks.integer(health, "expected_status", healthAt, false, 100, 599);
+            });
+            checks.object(pre, "database", preAt, false).ifPresent(database -> {
+                String databaseAt = path(preAt, "database");
+                checks.onlyKnownFields(database, databaseAt, Set.of("host", "port"));
+                checks.matching(database, "host", databaseAt, false, HOSTNAME,
+                        "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
+                                + "digit (at most 253 characters)");
+                checks.integer(database, "port", databaseAt, false, 1, 65_535);
+            });
+            urls(checks, pre, "dependencies", preAt);
+        });
+        checks.object(block, "post", at, false).ifPresent(post -> {
+            String postAt = path(at, "post");
+            checks.onlyKnownFields(post, postAt,
+                    Set.of("endpoints", "error_rate", "response_time_p95", "feature_flags"));
+            urls(checks, post, "endpoints", postAt);
+            checks.parsed(post, "error_rate", postAt, false, Threshold::parse).ifPresent(
+                    threshold -> criterion(checks, path(postAt, "error_rate"), Metric.ERROR_RATE, threshold));
+            checks.parsed(post, "response_time_p95", postAt, false, Threshold::parse).ifPresent(threshold ->
+                    criterion(checks, path(postAt, "response_time_p95"), Metric.RESPONSE_TIME_P95, threshold));
+            checks.object(post, "feature_flags", postAt, false).ifPresent(flags -> {
+                String flagsAt = path(postAt, "feature_flags");
+                checks.onlyKnownFields(flags, flagsAt, Set.of("url", "required"));
+                checks.matching(flags, "url", flagsAt, true, URL, URL_RULE).ifPresent(url -> {
+                    if (!url.contains(FLAG_PLACEHOLDER)) {
+                        checks.add(path(flagsAt, "url"),
+                                "must contain " + FLAG_PLACEHOLDER + " where each flag's name goes");
+                    }
+                });
+                checks.array(flags, "required", flagsAt, true).ifPresent(required -> {
+                    String requiredAt = path(flagsAt, "required");
+                    if (required.isEmpty() || required.size() > MAX_FEATURE_FLAGS) {
+                        checks.add(requiredAt, "must hold from 1 to " + MAX_FEATURE_FLAGS + " flag names");
+                        return;
+                    }
+                    for (int i = 0; i < required.size(); i++) {
+                        checks.matchingText(required.get(i), requiredAt + "[" + i + "]", FLAG_NAME,
+                                "must be a flag name of letters, digits, '.', '_' or '-' (at most 128 characters)");
+                    }
+                });
+            });
+        });
+    }
+
+    /** An optional list of at most {@value #MAX_CHECK_URLS} URLs. */
+    private static void urls(FieldChecks checks, JsonNode parent, String name, String at) {
+        checks.array(parent, name, at, false).ifPresent(urls -> {
+            String urlsAt = path(at, name);
+            if (urls.size() > MAX_CHECK_URLS) {
+                checks.add(urlsAt, "must hold at most " + MAX_CHECK_URLS + " URLs");
+                return;
+            }
+            for (int i = 0; i < urls.size(); i++) {
+                checks.matchingText(urls.get(i), urlsAt + "[" + i + "]", URL, URL_RULE);
+            }
         });
     }
 }

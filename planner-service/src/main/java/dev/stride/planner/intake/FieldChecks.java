@@ -69,39 +69,52 @@ final class FieldChecks {
     }
 
     Optional<String> string(JsonNode parent, String name, String path, boolean required) {
-        return present(parent, name, path, required).flatMap(node -> {
-            String field = path(path, name);
-            if (!node.isTextual()) {
-                add(field, "must be a string" + got(node) + (node.isNumber() || node.isBoolean()
-                        ? " (in YAML, put it in quotes)" : ""));
-                return Optional.empty();
-            }
-            String text = node.asText();
-            if (text.isBlank()) {
-                add(field, "must not be blank");
-                return Optional.empty();
-            }
-            if (text.length() > MAX_STRING) {
-                add(field, "must be at most " + MAX_STRING + " characters");
-                return Optional.empty();
-            }
-            if (hasControlCharacter(text)) {
-                add(field, "must not contain control characters");
-                return Optional.empty();
-            }
-            return Optional.of(text);
-        });
+        return present(parent, name, path, required).flatMap(node -> text(node, path(path, name)));
+    }
+
+    /**
+     * {@code node} itself as a string, checked as {@link #string} checks a field: for the items of a list, which
+     * {@code field} names (e.g. {@code checks.post.endpoints[1]}). A null item is reported, not skipped.
+     */
+    Optional<String> text(JsonNode node, String field) {
+        if (!node.isTextual()) {
+            add(field, "must be a string" + got(node) + (node.isNumber() || node.isBoolean()
+                    ? " (in YAML, put it in quotes)" : ""));
+            return Optional.empty();
+        }
+        String text = node.asText();
+        if (text.isBlank()) {
+            add(field, "must not be blank");
+            return Optional.empty();
+        }
+        if (text.length() > MAX_STRING) {
+            add(field, "must be at most " + MAX_STRING + " characters");
+            return Optional.empty();
+        }
+        if (hasControlCharacter(text)) {
+            add(field, "must not contain control characters");
+            return Optional.empty();
+        }
+        return Optional.of(text);
     }
 
     Optional<String> matching(JsonNode parent, String name, String path, boolean required, Pattern pattern,
             String expectation) {
-        return string(parent, name, path, required).filter(text -> {
-            if (!pattern.matcher(text).matches()) {
-                add(path(path, name), expectation);
-                return false;
-            }
-            return true;
-        });
+        return string(parent, name, path, required).filter(text -> matches(text, path(path, name), pattern,
+                expectation));
+    }
+
+    /** An item of a list that must be a string matching {@code pattern}; {@code field} names the item. */
+    Optional<String> matchingText(JsonNode node, String field, Pattern pattern, String expectation) {
+        return text(node, field).filter(text -> matches(text, field, pattern, expectation));
+    }
+
+    private boolean matches(String text, String field, Pattern pattern, String expectation) {
+        if (!pattern.matcher(text).matches()) {
+            add(field, expectation);
+            return false;
+        }
+        return true;
     }
 
     Optional<String> oneOf(JsonNode parent, String name, String path, boolean required, Set<String> values) {
@@ -162,8 +175,9 @@ final class FieldChecks {
     }
 
     private static String got(JsonNode node) {
-        String kind = node.isTextual() ? "a string" : node.isIntegralNumber() ? "a whole number"
-                : node.isNumber() ? "a number" : node.isBoolean() ? "a boolean" : node.isArray() ? "a list"
+        String kind = node.isNull() ? "null" : node.isTextual() ? "a string"
+                : node.isIntegralNumber() ? "a whole number" : node.isNumber() ? "a number"
+                : node.isBoolean() ? "a boolean" : node.isArray() ? "a list"
                 : node.isObject() ? "an object" : "something else";
         return ", got " + kind;
     }

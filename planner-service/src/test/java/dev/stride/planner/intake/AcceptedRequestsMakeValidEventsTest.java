@@ -3,6 +3,7 @@ package dev.stride.planner.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.events.CloudEvent;
 import dev.stride.events.DeploymentRequested;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +48,41 @@ class AcceptedRequestsMakeValidEventsTest {
                     d.remove("commitSha");
                     d.remove("commitTime");
                     d.remove("rollback");
-                }));
+                    d.remove("checks");
+                }),
+                // checks: only the pre-deployment script; only the feature flags; every field at its limit
+                variant("canary", d -> {
+                    checks(d).remove("post");
+                    ((ObjectNode) d.at("/checks/pre/health")).remove("expected_status");
+                }),
+                variant("canary", d -> {
+                    checks(d).remove("pre");
+                    ((ObjectNode) d.at("/checks/post")).remove(List.of("endpoints", "error_rate", "response_time_p95"));
+                }),
+                variant("canary", d -> {
+                    ObjectNode pre = checks(d).putObject("pre");
+                    pre.putObject("health").put("url", "http://" + "h".repeat(1017)).put("expected_status", 599);
+                    pre.putObject("database").put("host", "DB-01.Shop.internal").put("port", 65_535);
+                    ArrayNode dependencies = pre.putArray("dependencies");
+                    ObjectNode post = checks(d).putObject("post").put("error_rate", "<=100%")
+                            .put("response_time_p95", ">=0.5s");
+                    ArrayNode endpoints = post.putArray("endpoints");
+                    for (int i = 0; i < 20; i++) {
+                        dependencies.add("https://dependency-" + i + ".example.com/health?deep=true");
+                        endpoints.add("http://10.0.0." + i + ":8080/ready");
+                    }
+                    ArrayNode required = post.putObject("feature_flags").put("url", "https://flags/{flag}/enabled")
+                            .putArray("required");
+                    for (int i = 0; i < 49; i++) {
+                        required.add("flag." + i);
+                    }
+                    required.add("-".repeat(128));
+                }),
+                variant("canary", d -> {
+                    checks(d).putNull("pre");
+                    ((ObjectNode) d.at("/checks/post")).putNull("feature_flags").putNull("endpoints");
+                }),
+                variant("blue-green", d -> d.putObject("checks")));
     }
 
     @ParameterizedTest
@@ -72,6 +108,25 @@ class AcceptedRequestsMakeValidEventsTest {
         } else {
             assertThat(data.commitTime()).isNull();
         }
+    }
+
+    @Test
+    void theChecksBlockIsCarriedIntoTheEventAsWritten() {
+        ObjectNode request = Requests.json("canary");
+
+        DeploymentRequested data = DeploymentIntake.bind(request, UUID.randomUUID());
+        JsonNode wire = codec.parseTree(codec.encode(codec.wrap(data, "/stride/planner")));
+
+        assertThat(data.checks().pre().health().expectedStatus()).isEqualTo(200);
+        assertThat(data.checks().pre().database().port()).isEqualTo(5432);
+        assertThat(data.checks().post().responseTimeP95()).isEqualTo("<500ms");
+        assertThat(data.checks().post().featureFlags().required())
+                .containsExactly("user_registration", "payment_processing", "order_management");
+        assertThat(wire.path("data").path("checks")).isEqualTo(request.get("checks"));
+    }
+
+    private static ObjectNode checks(ObjectNode doc) {
+        return (ObjectNode) doc.get("checks");
     }
 
     private static Arguments variant(String request, Consumer<ObjectNode> change) {

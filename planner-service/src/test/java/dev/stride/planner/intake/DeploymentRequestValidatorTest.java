@@ -2,10 +2,15 @@ package dev.stride.planner.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.planner.Requests;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +96,217 @@ class DeploymentRequestValidatorTest {
         Requests.phase(doc, 1).put("traffic_percentage", 2);
         assertThat(validator.validate(doc, true)).extracting(Violation::field)
                 .containsExactly("deployment.phases[1].traffic_percentage");
+    }
+
+    static Stream<Arguments> checksLeftOut() {
+        return Stream.of(
+                change("no checks", d -> d.remove("checks")),
+                change("null checks", d -> d.putNull("checks")),
+                change("empty checks", d -> d.putObject("checks")),
+                change("only pre", d -> checks(d).remove("post")),
+                change("only post feature flags", d -> {
+                    checks(d).remove("pre");
+                    post(d).remove(List.of("endpoints", "error_rate", "response_time_p95"));
+                }),
+                change("null pre and post", d -> checks(d).putNull("pre").putNull("post")),
+                change("every field null", d -> {
+                    health(d).putNull("url").putNull("expected_status");
+                    database(d).putNull("host").putNull("port");
+                    pre(d).putNull("dependencies");
+                    post(d).putNull("endpoints").putNull("error_rate").putNull("response_time_p95")
+                            .putNull("feature_flags");
+                }),
+                change("empty health, database and lists", d -> {
+                    pre(d).putObject("health");
+                    pre(d).putObject("database");
+                    pre(d).putArray("dependencies");
+                    post(d).putArray("endpoints");
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checksLeftOut")
+    void everyPartOfTheChecksIsOptional(String name, Consumer<ObjectNode> change) {
+        ObjectNode doc = Requests.json("canary");
+        change.accept(doc);
+
+        assertThat(validator.validate(doc)).isEmpty();
+    }
+
+    @Test
+    void checksAtTheirLimitsAreAccepted() {
+        ObjectNode doc = Requests.json("canary");
+        health(doc).put("url", "https://" + "a".repeat(1016)).put("expected_status", 599);
+        database(doc).put("host", "DB-01.Shop.internal").put("port", 65_535);
+        urls(pre(doc).putArray("dependencies"), 20);
+        urls(post(doc).putArray("endpoints"), 20);
+        post(doc).put("error_rate", "<=100%").put("response_time_p95", ">=1.5s");
+        ArrayNode names = flags(doc).put("url", "http://localhost:8080/flags/{flag}?env=prod").putArray("required");
+        for (int i = 0; i < 49; i++) {
+            names.add("flag_" + i);
+        }
+        names.add("F".repeat(128));
+        assertThat(validator.validate(doc)).isEmpty();
+
+        health(doc).put("expected_status", 100);
+        database(doc).put("host", "10.0.0.5").put("port", 1);
+        flags(doc).putArray("required").add("-.beta_");
+        assertThat(validator.validate(doc)).isEmpty();
+    }
+
+    static Stream<Arguments> brokenChecks() {
+        String urlRule = "must be an http or https URL without spaces";
+        String comparison = "must say which side passes, e.g. \"<1%\" or \"<500ms\"";
+        String flagRule = "must be a flag name of letters, digits, '.', '_' or '-' (at most 128 characters)";
+        return Stream.of(
+                broken("checks that is a string", d -> d.put("checks", "yes"), "checks",
+                        "must be an object, got a string"),
+                broken("pre that is a list", d -> checks(d).putArray("pre"), "checks.pre",
+                        "must be an object, got a list"),
+                broken("ftp health url", d -> health(d).put("url", "ftp://checkout.shop.example.com/health"),
+                        "checks.pre.health.url", urlRule),
+                broken("health url without scheme", d -> health(d).put("url", "checkout.shop.example.com/health"),
+                        "checks.pre.health.url", urlRule),
+                broken("health url with a space", d -> health(d).put("url", "https://checkout.example.com/he alth"),
+                        "checks.pre.health.url", urlRule),
+                broken("health url with a no-break space",
+                        d -> health(d).put("url", "https://checkout.example.com/\u00a0health"),
+                        "checks.pre.health.url", urlRule),
+                broken("health url with a tab", d -> health(d).put("url", "https://checkout.example.com/\thealth"),
+                        "checks.pre.health.url", "must not contain control characters"),
+                broken("health url of 1025 characters", d -> health(d).put("url", "https://" + "a".repeat(1017)),
+                        "checks.pre.health.url", "must be at most 1024 characters"),
+                broken("expected_status 99", d -> health(d).put("expected_status", 99),
+                        "checks.pre.health.expected_status", "must be from 100 to 599, not 99"),
+                broken("expected_status 600", d -> health(d).put("expected_status", 600),
+                        "checks.pre.health.expected_status", "must be from 100 to 599, not 600"),
+                broken("expected_status as a string", d -> health(d).put("expected_status", "200"),
+                        "checks.pre.health.expected_status", "must be a whole number from 100 to 599, got a string"),
+                broken("database host with '_'", d -> database(d).put("host", "db_shop"), "checks.pre.database.host",
+                        "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
+                                + "digit (at most 253 characters)"),
+                broken("database port 0", d -> database(d).put("port", 0), "checks.pre.database.port",
+                        "must be from 1 to 65535, not 0"),
+                broken("database port 65536", d -> database(d).put("port", 65_536), "checks.pre.database.port",
+                        "must be from 1 to 65535, not 65536"),
+                broken("21 dependencies", d -> urls(pre(d).putArray("dependencies"), 21), "checks.pre.dependencies",
+                        "must hold at most 20 URLs"),
+                broken("a dependency that is not a URL",
+                        d -> ((ArrayNode) pre(d).get("dependencies")).set(1, "payments"),
+                        "checks.pre.dependencies[1]", urlRule),
+                broken("a null endpoint", d -> ((ArrayNode) post(d).get("endpoints")).setNull(0),
+                        "checks.post.endpoints[0]", "must be a string, got null"),
+                broken("endpoints that is a string", d -> post(d).put("endpoints", "https://api.example.com/health"),
+                        "checks.post.endpoints", "must be a list, got a string"),
+                broken("21 endpoints", d -> urls(post(d).putArray("endpoints"), 21), "checks.post.endpoints",
+                        "must hold at most 20 URLs"),
+                broken("error_rate without comparison", d -> post(d).put("error_rate", "1%"),
+                        "checks.post.error_rate", comparison),
+                broken("error_rate in milliseconds", d -> post(d).put("error_rate", "<5ms"),
+                        "checks.post.error_rate", "error_rate is measured in percent (e.g. \"5%\")"),
+                broken("error_rate above 100%", d -> post(d).put("error_rate", "<150%"),
+                        "checks.post.error_rate", "must be a percentage from 0% to 100%"),
+                broken("error_rate in words", d -> post(d).put("error_rate", "one percent"), "checks.post.error_rate",
+                        "must be a threshold such as \"<1%\", \"<500ms\", \"5%\" or \"1000ms\""),
+                broken("response_time_p95 in percent", d -> post(d).put("response_time_p95", "<5%"),
+                        "checks.post.response_time_p95", "response_time_p95 is measured in time (e.g. \"500ms\")"),
+                broken("response_time_p95 without comparison", d -> post(d).put("response_time_p95", "500ms"),
+                        "checks.post.response_time_p95", comparison),
+                broken("feature flag url without {flag}",
+                        d -> flags(d).put("url", "http://feature-flags-service/api/flags"),
+                        "checks.post.feature_flags.url", "must contain {flag} where each flag's name goes"),
+                broken("feature flag url that is not http", d -> flags(d).put("url", "flags://service/{flag}"),
+                        "checks.post.feature_flags.url", urlRule),
+                broken("feature flags without url", d -> flags(d).remove("url"), "checks.post.feature_flags.url",
+                        "is required"),
+                broken("feature flags without required", d -> flags(d).putNull("required"),
+                        "checks.post.feature_flags.required", "is required"),
+                broken("no feature flag names", d -> flags(d).putArray("required"),
+                        "checks.post.feature_flags.required", "must hold from 1 to 50 flag names"),
+                broken("51 feature flag names", d -> {
+                    ArrayNode names = flags(d).putArray("required");
+                    for (int i = 0; i < 51; i++) {
+                        names.add("flag_" + i);
+                    }
+                }, "checks.post.feature_flags.required", "must hold from 1 to 50 flag names"),
+                broken("feature flag name with a space",
+                        d -> ((ArrayNode) flags(d).get("required")).set(1, "payment processing"),
+                        "checks.post.feature_flags.required[1]", flagRule),
+                broken("feature flag name of 129 characters",
+                        d -> ((ArrayNode) flags(d).get("required")).set(0, "f".repeat(129)),
+                        "checks.post.feature_flags.required[0]", flagRule),
+                broken("feature flag name that is a number", d -> ((ArrayNode) flags(d).get("required")).set(2, 7),
+                        "checks.post.feature_flags.required[2]",
+                        "must be a string, got a whole number (in YAML, put it in quotes)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenChecks")
+    void aBrokenCheckIsNamedByItsPath(String name, Consumer<ObjectNode> change, String field, String message) {
+        ObjectNode doc = Requests.json("canary");
+        change.accept(doc);
+
+        assertThat(validator.validate(doc)).containsExactly(new Violation(field, message));
+        assertThat(validator.validate(doc, true)).containsExactly(new Violation(field, message));
+    }
+
+    @Test
+    void unknownFieldsInTheChecksAreRefusedUnlessTolerated() {
+        ObjectNode doc = Requests.json("canary");
+        checks(doc).put("during", "nothing");
+        pre(doc).set("helth", pre(doc).remove("health"));
+        database(doc).put("user", "stride");
+        post(doc).put("error_rates", "<1%");
+        flags(doc).put("urls", "http://flags/{flag}");
+
+        assertThat(validator.validate(doc)).containsExactlyInAnyOrder(
+                new Violation("checks.during", "unknown field"),
+                new Violation("checks.pre.helth", "unknown field; did you mean 'health'?"),
+                new Violation("checks.pre.database.user", "unknown field"),
+                new Violation("checks.post.error_rates", "unknown field; did you mean 'error_rate'?"),
+                new Violation("checks.post.feature_flags.urls", "unknown field; did you mean 'url'?"));
+        assertThat(validator.validate(doc, true)).isEmpty();
+
+        database(doc).put("port", 0);
+        assertThat(validator.validate(doc, true)).extracting(Violation::field)
+                .containsExactly("checks.pre.database.port");
+    }
+
+    private static Arguments change(String name, Consumer<ObjectNode> change) {
+        return Arguments.of(name, change);
+    }
+
+    private static Arguments broken(String name, Consumer<ObjectNode> change, String field, String message) {
+        return Arguments.of(name, change, field, message);
+    }
+
+    private static ObjectNode checks(ObjectNode doc) {
+        return (ObjectNode) doc.get("checks");
+    }
+
+    private static ObjectNode pre(ObjectNode doc) {
+        return (ObjectNode) doc.at("/checks/pre");
+    }
+
+    private static ObjectNode health(ObjectNode doc) {
+        return (ObjectNode) doc.at("/checks/pre/health");
+    }
+
+    private static ObjectNode database(ObjectNode doc) {
+        return (ObjectNode) doc.at("/checks/pre/database");
+    }
+
+    private static ObjectNode post(ObjectNode doc) {
+        return (ObjectNode) doc.at("/checks/post");
+    }
+
+    private static ObjectNode flags(ObjectNode doc) {
+        return (ObjectNode) doc.at("/checks/post/feature_flags");
+    }
+
+    private static void urls(ArrayNode list, int count) {
+        for (int i = 1; i <= count; i++) {
+            list.add("https://service-" + i + ".example.com/health");
+        }
     }
 }
