@@ -23,10 +23,10 @@ class AsyncApiTest {
     private static final Map<String, Set<String>> CONSUMERS = Map.of(
             Topics.DEPLOYMENT_REQUESTED, Set.of("planner", "notifier"),
             Topics.PHASE_REQUESTED, Set.of("executor", "verifier"),
-            Topics.PHASE_STARTED, Set.of("verifier"),
+            Topics.PHASE_STARTED, Set.of("verifier", "planner"),
             Topics.PHASE_COMPLETED, Set.of("planner", "notifier"),
             Topics.THRESHOLD_BREACHED, Set.of("planner", "incident", "notifier"),
-            Topics.ROLLBACK_REQUESTED, Set.of("executor"),
+            Topics.ROLLBACK_REQUESTED, Set.of("executor", "planner"),
             Topics.ROLLBACK_COMPLETED, Set.of("planner", "incident", "notifier"),
             Topics.DEPLOYMENT_FINISHED, Set.of("notifier", "incident"),
             Topics.INCIDENTS, Set.of("notifier"));

@@ -224,6 +224,10 @@ class DeploymentRequestedSchemaTest {
                         d -> flags(d).put("url", "flags://service/{flag}"), "checks.post.feature_flags.url"),
                 reject("feature flags without url", CANARY, d -> flags(d).remove("url"),
                         "checks.post.feature_flags.url"),
+                reject("a health check without its url", CANARY, d -> health(d).remove("url"),
+                        "checks.pre.health.url"),
+                reject("a database check without its host", CANARY, d -> database(d).putNull("host"),
+                        "checks.pre.database.host"),
                 reject("feature flags with a null url", CANARY, d -> flags(d).putNull("url"),
                         "checks.post.feature_flags.url"),
                 reject("feature flags without required", CANARY, d -> flags(d).remove("required"),
@@ -315,9 +319,9 @@ class DeploymentRequestedSchemaTest {
                 }),
                 accept("empty checks", CANARY, d -> d.putObject("checks")),
                 accept("null pre and post", CANARY, d -> checks(d).putNull("pre").putNull("post")),
-                accept("every checks field null", CANARY, d -> {
-                    health(d).putNull("url").putNull("expected_status");
-                    database(d).putNull("host").putNull("port");
+                accept("every optional checks field null", CANARY, d -> {
+                    health(d).putNull("expected_status");
+                    database(d).putNull("port");
                     pre(d).putNull("dependencies");
                     post(d).putNull("endpoints").putNull("error_rate").putNull("response_time_p95")
                             .putNull("feature_flags");

@@ -33,6 +33,17 @@ public final class Requests {
         return yaml(name).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The named request's YAML for another application (each test its own, so queues never meet). */
+    public static byte[] yamlBody(String name, String application) {
+        return yaml(name).replaceFirst("(?m)^application: .*$", "application: " + application)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A fresh application name, so a test's deployments never queue behind another test's. */
+    public static String uniqueApplication() {
+        return "app-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** The named request as a JSON tree (timestamps kept as text). */
     public static ObjectNode json(String name) {
         try {

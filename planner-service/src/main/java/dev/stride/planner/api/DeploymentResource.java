@@ -5,7 +5,7 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.intake.DeploymentIntake;
 import dev.stride.planner.intake.DeploymentRequestValidator;
 import dev.stride.planner.persistence.DeploymentQuery;
-import dev.stride.planner.persistence.DeploymentStatus;
+import dev.stride.planner.machine.DeploymentStatus;
 import dev.stride.planner.persistence.DeploymentStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -38,11 +38,14 @@ public class DeploymentResource {
     private final RequestDocuments documents;
     private final DeploymentIntake intake;
     private final DeploymentStore store;
+    private final DeploymentViews views;
 
-    public DeploymentResource(RequestDocuments documents, DeploymentIntake intake, DeploymentStore store) {
+    public DeploymentResource(RequestDocuments documents, DeploymentIntake intake, DeploymentStore store,
+            DeploymentViews views) {
         this.documents = documents;
         this.intake = intake;
         this.store = store;
+        this.views = views;
     }
 
     @POST
@@ -59,24 +62,22 @@ public class DeploymentResource {
             throw ProblemException.badRequest("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
         }
         var document = documents.read(contentType, body);
-        return intake.submit(document, idempotencyKey).map(accepted -> {
-            var deployment = accepted.deployment();
-            Response.ResponseBuilder response = Response.accepted(DeploymentView.of(deployment))
-                    .location(URI.create("/api/v1/deployments/" + deployment.id()));
-            if (accepted.replayed()) {
-                response.header("Idempotent-Replayed", "true");
-            }
-            return response.build();
-        });
+        return intake.submit(document, idempotencyKey).flatMap(accepted -> views.full(accepted.deployment())
+                .map(view -> {
+                    Response.ResponseBuilder response = Response.accepted(view)
+                            .location(URI.create("/api/v1/deployments/" + view.id()));
+                    if (accepted.replayed()) {
+                        response.header("Idempotent-Replayed", "true");
+                    }
+                    return response.build();
+                }));
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "Get one deployment")
     public Uni<DeploymentView> get(@PathParam("id") String id) {
-        UUID uuid = parseId(id);
-        return store.find(uuid).map(found -> found.map(DeploymentView::of)
-                .orElseThrow(() -> ProblemException.notFound("no deployment has id " + uuid)));
+        return views.byId(id);
     }
 
     @GET
@@ -88,21 +89,12 @@ public class DeploymentResource {
                 status(status), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                 number("size", size, 20, 1, MAX_PAGE_SIZE));
         return store.list(query).map(result -> new DeploymentList(
-                result.items().stream().map(DeploymentView::of).toList(), query.page(), query.size(),
+                result.items().stream().map(DeploymentView::summary).toList(), query.page(), query.size(),
                 result.total(), (result.total() + query.size() - 1) / query.size()));
     }
 
     /** A page of deployments. */
     public record DeploymentList(List<DeploymentView> items, int page, int size, long totalItems, long totalPages) {
-    }
-
-    private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.of(404, "Not Found", "no deployment has id '" + id
-                    + "' (deployment ids are UUIDs)"));
-        }
     }
 
     private static Optional<String> blankToEmpty(String value) {

@@ -11,7 +11,13 @@ import dev.stride.kit.messaging.ProcessedEvents;
 import dev.stride.kit.messaging.ReceivedEvent;
 import dev.stride.kit.problem.Problem;
 import dev.stride.kit.problem.ProblemException;
-import dev.stride.planner.persistence.Deployment;
+import dev.stride.events.EventType;
+import dev.stride.events.spec.Environment;
+import dev.stride.planner.machine.DeploymentEngine;
+import dev.stride.planner.persistence.DeploymentStore.Stored;
+import dev.stride.planner.plan.PhaseCompiler;
+import dev.stride.planner.plan.PhasePlan;
+import dev.stride.planner.rules.PlannerRules;
 import dev.stride.planner.persistence.DeploymentStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,20 +28,23 @@ import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Takes deployment requests in, from REST and from Kafka, under the same rules. A request that passes is
- * stored as REQUESTED; from REST, its DeploymentRequested event goes to the outbox in the same transaction,
- * and is marked processed for the Kafka intake so the planner never applies its own event twice.
+ * Takes deployment requests in, from REST and from Kafka, under the same rules. A request that passes is stored
+ * with its compiled plan and admitted by the state machine (approvals, the queue, or start) in one transaction;
+ * from REST its DeploymentRequested goes to the outbox in that transaction too, marked processed for the Kafka
+ * intake so the planner never applies its own event twice. The environment progression rule refuses a REST
+ * request with a 409 and a Kafka request with DeploymentFinished(REJECTED).
  */
 @ApplicationScoped
 public class DeploymentIntake {
 
     /** The processed-event consumer name of the Kafka intake. */
-    public static final String CONSUMER = "planner.deployment-intake";
+    public static final String CONSUMER = DeploymentEngine.OWN_CONSUMERS.get(EventType.DEPLOYMENT_REQUESTED);
     public static final String REST_ORIGIN = "rest";
     private static final Logger LOG = Logger.getLogger(DeploymentIntake.class);
 
@@ -43,17 +52,23 @@ public class DeploymentIntake {
     private final DeploymentStore store;
     private final Outbox outbox;
     private final ProcessedEvents processed;
+    private final DeploymentEngine engine;
+    private final PlannerRules rules;
     private final DeploymentRequestValidator validator = new DeploymentRequestValidator();
+    private final PhaseCompiler compiler = new PhaseCompiler();
 
-    public DeploymentIntake(Pool pool, DeploymentStore store, Outbox outbox, ProcessedEvents processed) {
+    public DeploymentIntake(Pool pool, DeploymentStore store, Outbox outbox, ProcessedEvents processed,
+            DeploymentEngine engine, PlannerRules rules) {
         this.pool = pool;
         this.store = store;
         this.outbox = outbox;
         this.processed = processed;
+        this.engine = engine;
+        this.rules = rules;
     }
 
     /** What an accepted REST request returns: the deployment, and whether it is a replay of an earlier one. */
-    public record Accepted(Deployment deployment, boolean replayed) {
+    public record Accepted(DeploymentStore.Stored deployment, boolean replayed) {
     }
 
     public Uni<Accepted> submit(JsonNode body, String idempotencyKey) {
@@ -64,13 +79,41 @@ public class DeploymentIntake {
         }
         DeploymentRequested request = bind(body, UUID.randomUUID());
         String fingerprint = fingerprint(body);
-        return pool.withTransaction(tx -> store.insert(tx, request, REST_ORIGIN, idempotencyKey, fingerprint)
-                        .flatMap(inserted -> inserted
-                                ? announce(tx, request).replaceWith(Boolean.TRUE)
-                                : Uni.createFrom().item(Boolean.FALSE)))
-                .flatMap(inserted -> inserted
+        return pool.withTransaction(tx -> store.lockScope(tx, request.application(),
+                                request.environment().wireName())
+                        .flatMap(locked -> idempotencyKey == null ? Uni.createFrom().item(Optional.<Stored>empty())
+                                : store.findByIdempotencyKey(tx, idempotencyKey))
+                        .flatMap(earlier -> earlier.isPresent()
+                                ? Uni.createFrom().item(Boolean.FALSE)
+                                : progressionViolation(tx, request).flatMap(violation -> {
+                                    if (violation.isPresent()) {
+                                        throw new ProblemException(Problem.of(409, "Environment progression",
+                                                violation.get()));
+                                    }
+                                    return create(tx, request, REST_ORIGIN, idempotencyKey, fingerprint, true);
+                                })))
+                .flatMap(created -> created
                         ? store.find(request.deploymentId()).map(d -> new Accepted(d.orElseThrow(), false))
                         : replay(idempotencyKey, fingerprint));
+    }
+
+    /** Inserts the deployment and its plan, announces it when asked to, and admits it. False if it already existed. */
+    private Uni<Boolean> create(SqlConnection tx, DeploymentRequested request, String origin, String idempotencyKey,
+            String fingerprint, boolean announce) {
+        PhasePlan plan = compiler.compile(request, rules.checkDefaults(request.environment()));
+        int approvals = rules.requiredApprovals(request.application(), request.environment());
+        return store.insert(tx, request, plan, approvals, origin, idempotencyKey, fingerprint)
+                .flatMap(inserted -> {
+                    if (!inserted) {
+                        return Uni.createFrom().item(Boolean.FALSE);
+                    }
+                    Uni<Void> announced = announce ? announce(tx, request) : Uni.createFrom().voidItem();
+                    return announced
+                            .flatMap(x -> engine.apply(tx, request.deploymentId(),
+                                    (machine, state, situation) -> machine.admit(state, situation.anotherActive(),
+                                            situation.now())))
+                            .replaceWith(Boolean.TRUE);
+                });
     }
 
     private Uni<Void> announce(SqlConnection tx, DeploymentRequested request) {
@@ -79,15 +122,27 @@ public class DeploymentIntake {
                 .replaceWithVoid();
     }
 
-    // The insert did nothing, so the idempotency key is taken (ids are fresh UUIDs).
+    /** Why the progression rule refuses this request, if it does. */
+    private Uni<Optional<String>> progressionViolation(SqlConnection tx, DeploymentRequested request) {
+        Optional<Environment> before = rules.requiredPredecessor(request.application(), request.environment());
+        if (before.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return store.succeededIn(tx, request.application(), before.get().wireName(), request.version())
+                .map(ok -> ok ? Optional.empty() : Optional.of(request.application() + " " + request.version()
+                        + " must have SUCCEEDED in " + before.get().wireName() + " before it goes to "
+                        + request.environment().wireName()));
+    }
+
+    // The idempotency key was used before (ids are fresh UUIDs, so the insert cannot clash otherwise).
     private Uni<Accepted> replay(String idempotencyKey, String fingerprint) {
         return pool.withConnection(c -> store.findByIdempotencyKey(c, idempotencyKey)).map(found -> {
-            Deployment existing = found.orElseThrow(() -> new IllegalStateException(
+            DeploymentStore.Stored existing = found.orElseThrow(() -> new IllegalStateException(
                     "insert skipped but no deployment holds idempotency key"));
             if (!fingerprint.equals(existing.requestFingerprint())) {
                 throw new ProblemException(Problem.invalid(422, "Idempotency-Key reused",
                         List.of(new Problem.FieldError("Idempotency-Key", "was used for a different request "
-                                + "(deployment " + existing.id() + "); use a new key for a new request"))));
+                                + "(deployment " + existing.state().id() + "); use a new key for a new request"))));
             }
             return new Accepted(existing, true);
         });
@@ -95,8 +150,9 @@ public class DeploymentIntake {
 
     /**
      * The Kafka intake's effect, inside the consumer's transaction: stores a DeploymentRequested published by
-     * another system. The schema has passed; the intake rules apply as for REST, and a violation dead-letters
-     * the record.
+     * another system. The schema has passed; the intake rules apply as for REST (fields this version does not
+     * know are ignored), and a violation dead-letters the record. A progression violation is not the record's
+     * fault: the deployment is stored REJECTED and DeploymentFinished(REJECTED) says why.
      */
     public Uni<Void> accept(SqlConnection tx, ReceivedEvent<DeploymentRequested> event) {
         JsonNode data = event.envelope().data().deepCopy();
@@ -107,14 +163,28 @@ public class DeploymentIntake {
                     .map(v -> "data." + v.field() + ": " + v.message()).collect(Collectors.joining("; ")));
         }
         DeploymentRequested request = bind(data, event.data().deploymentId());
-        return store.insert(tx, request, event.envelope().source(), null, fingerprint(data))
-                .invoke(inserted -> {
-                    if (!inserted) {
+        String origin = event.envelope().source();
+        return store.lockScope(tx, request.application(), request.environment().wireName())
+                .flatMap(locked -> progressionViolation(tx, request))
+                .flatMap(violation -> violation.isEmpty()
+                        ? create(tx, request, origin, null, fingerprint(data), false)
+                        : reject(tx, request, origin, fingerprint(data), violation.get()))
+                .invoke(created -> {
+                    if (!created) {
                         LOG.infof("Deployment %s already exists; event %s changes nothing", request.deploymentId(),
                                 event.envelope().id());
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    private Uni<Boolean> reject(SqlConnection tx, DeploymentRequested request, String origin, String fingerprint,
+            String why) {
+        return store.insert(tx, request, new PhasePlan(List.of()), 0, origin, null, fingerprint)
+                .flatMap(inserted -> !inserted ? Uni.createFrom().item(Boolean.FALSE)
+                        : engine.apply(tx, request.deploymentId(),
+                                (machine, state, situation) -> machine.reject(state, why, situation.now()))
+                                .replaceWith(Boolean.TRUE));
     }
 
     /** Binds a validated request to its record, with the given id and the commit time as an instant. */

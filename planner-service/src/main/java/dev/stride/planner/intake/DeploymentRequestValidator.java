@@ -358,13 +358,13 @@ public final class DeploymentRequestValidator {
             checks.object(pre, "health", preAt, false).ifPresent(health -> {
                 String healthAt = path(preAt, "health");
                 checks.onlyKnownFields(health, healthAt, Set.of("url", "expected_status"));
-                checks.matching(health, "url", healthAt, false, URL, URL_RULE);
+                checks.matching(health, "url", healthAt, true, URL, URL_RULE);
                 checks.integer(health, "expected_status", healthAt, false, 100, 599);
             });
             checks.object(pre, "database", preAt, false).ifPresent(database -> {
                 String databaseAt = path(preAt, "database");
                 checks.onlyKnownFields(database, databaseAt, Set.of("host", "port"));
-                checks.matching(database, "host", databaseAt, false, HOSTNAME,
+                checks.matching(database, "host", databaseAt, true, HOSTNAME,
                         "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
                                 + "digit (at most 253 characters)");
                 checks.integer(database, "port", databaseAt, false, 1, 65_535);

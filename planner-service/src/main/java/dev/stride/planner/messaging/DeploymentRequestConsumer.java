@@ -1,4 +1,6 @@
-package dev.stride.planner.intake;
+package dev.stride.planner.messaging;
+
+import dev.stride.planner.intake.DeploymentIntake;
 
 import dev.stride.events.EventType;
 import dev.stride.kit.messaging.InboundEvents;

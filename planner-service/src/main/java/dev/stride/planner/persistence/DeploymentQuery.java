@@ -1,5 +1,6 @@
 package dev.stride.planner.persistence;
 
+import dev.stride.planner.machine.DeploymentStatus;
 import java.util.Optional;
 
 /** Filters and paging of the deployment list; {@code page} counts from 0. */

@@ -32,12 +32,17 @@ class DeploymentApiTest {
     @ParameterizedTest
     @CsvSource({"canary, canary", "blue-green, blue-green", "rolling, rolling"})
     void acceptsEachRunbookBlockInYamlAndShowsItsParsedStrategy(String file, String strategy) {
-        Response created = given().contentType("application/yaml").body(Requests.yamlBody(file))
+        String application = Requests.uniqueApplication();
+        Response created = given().contentType("application/yaml").body(Requests.yamlBody(file, application))
                 .post("/api/v1/deployments");
 
+        // Nothing else of this application runs in its environment: it starts at once with its first phase.
         created.then().statusCode(202)
                 .header("Location", containsString("/api/v1/deployments/"))
-                .body("status", equalTo("REQUESTED"))
+                .body("status", equalTo("IN_PROGRESS"))
+                .body("currentPhase", equalTo(0))
+                .body("phases[0].type", equalTo("CHECKS"))
+                .body("phases[0].status", equalTo("REQUESTED"))
                 .body("strategy", equalTo(strategy));
         String id = created.path("id");
         assertThat(created.header("Location")).endsWith(id);
@@ -45,11 +50,12 @@ class DeploymentApiTest {
         Response fetched = given().get("/api/v1/deployments/" + id);
         fetched.then().statusCode(200)
                 .body("id", equalTo(id))
-                .body("status", equalTo("REQUESTED"))
+                .body("status", equalTo("IN_PROGRESS"))
+                .body("timeline.action", org.hamcrest.Matchers.contains("requested", "started", "phase-requested"))
                 .body("strategy", equalTo(strategy))
                 .body("deployment.strategy", equalTo(strategy));
         JsonNode request = Requests.json(file);
-        assertThat(fetched.<String>path("application")).isEqualTo(request.path("application").asText());
+        assertThat(fetched.<String>path("application")).isEqualTo(application);
         assertThat(fetched.<String>path("environment")).isEqualTo(request.path("environment").asText());
         assertThat(fetched.<String>path("version")).isEqualTo(request.path("version").asText());
         assertThat(fetched.<String>path("createdAt")).isNotBlank();
@@ -128,7 +134,7 @@ class DeploymentApiTest {
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
                 .readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED).stream().anyMatch(r -> first.equals(r.key())));
-        assertThat(OutboxRows.count(first)).isEqualTo(1);
+        assertThat(OutboxRows.count(first, Topics.DEPLOYMENT_REQUESTED)).isEqualTo(1);
         assertThat(TopicReader.readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED).stream()
                 .filter(r -> first.equals(r.key()))).hasSize(1);
     }
@@ -158,22 +164,26 @@ class DeploymentApiTest {
 
     @Test
     void listsWithFiltersAndPages() {
-        String application = "app-" + UUID.randomUUID().toString().substring(0, 8);
-        for (String environment : new String[] {"staging", "staging", "production"}) {
+        String application = Requests.uniqueApplication();
+        for (String environment : new String[] {"staging", "staging", "development", "staging"}) {
             String body = Requests.canaryWith(doc -> doc.put("application", application)
                     .put("environment", environment));
             given().contentType("application/json").body(body).post("/api/v1/deployments").then().statusCode(202);
         }
 
         given().queryParam("application", application).get("/api/v1/deployments").then().statusCode(200)
-                .body("totalItems", equalTo(3)).body("items.size()", equalTo(3));
+                .body("totalItems", equalTo(4)).body("items.size()", equalTo(4))
+                .body("items[0].phases", org.hamcrest.Matchers.nullValue());
+        // One staging deployment runs; the two after it wait in the queue, oldest first.
         given().queryParam("application", application).queryParam("environment", "staging")
                 .queryParam("status", "REQUESTED").queryParam("size", 1).queryParam("page", 1)
                 .get("/api/v1/deployments").then().statusCode(200)
                 .body("totalItems", equalTo(2)).body("totalPages", equalTo(2)).body("page", equalTo(1))
                 .body("items.size()", equalTo(1)).body("items[0].environment", equalTo("staging"));
+        given().queryParam("application", application).queryParam("status", "IN_PROGRESS")
+                .get("/api/v1/deployments").then().statusCode(200).body("totalItems", equalTo(2));
         given().queryParam("application", application).queryParam("page", 7).get("/api/v1/deployments")
-                .then().statusCode(200).body("totalItems", equalTo(3)).body("items.size()", equalTo(0));
+                .then().statusCode(200).body("totalItems", equalTo(4)).body("items.size()", equalTo(0));
         given().queryParam("application", application).queryParam("status", "SUCCEEDED")
                 .get("/api/v1/deployments").then().statusCode(200).body("totalItems", equalTo(0));
     }

@@ -8,8 +8,8 @@ final class OutboxRows {
     private OutboxRows() {
     }
 
-    static long count(String deploymentId) {
-        return Sql.count("SELECT count(*) FROM outbox WHERE record_key = $1", deploymentId);
+    static long count(String deploymentId, String topic) {
+        return Sql.count("SELECT count(*) FROM outbox WHERE record_key = $1 AND topic = $2", deploymentId, topic);
     }
 
     static long unpublished(String deploymentId) {

@@ -109,19 +109,27 @@ class DeploymentRequestValidatorTest {
                     post(d).remove(List.of("endpoints", "error_rate", "response_time_p95"));
                 }),
                 change("null pre and post", d -> checks(d).putNull("pre").putNull("post")),
-                change("every field null", d -> {
-                    health(d).putNull("url").putNull("expected_status");
-                    database(d).putNull("host").putNull("port");
+                change("every optional field null", d -> {
+                    health(d).putNull("expected_status");
+                    database(d).putNull("port");
                     pre(d).putNull("dependencies");
                     post(d).putNull("endpoints").putNull("error_rate").putNull("response_time_p95")
                             .putNull("feature_flags");
                 }),
-                change("empty health, database and lists", d -> {
-                    pre(d).putObject("health");
-                    pre(d).putObject("database");
+                change("empty lists", d -> {
                     pre(d).putArray("dependencies");
                     post(d).putArray("endpoints");
                 }));
+    }
+
+    @Test
+    void aHealthCheckNeedsItsUrlAndADatabaseCheckItsHost() {
+        ObjectNode doc = Requests.json("canary");
+        health(doc).remove("url");
+        database(doc).putNull("host");
+
+        assertThat(validator.validate(doc)).extracting(Violation::field)
+                .containsExactlyInAnyOrder("checks.pre.health.url", "checks.pre.database.host");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,9 +45,9 @@ class KafkaIntakeTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/api/v1/deployments/" + id).then().statusCode(200)
-                        .body("status", equalTo("REQUESTED"))
+                        .body("status", equalTo("IN_PROGRESS"))
                         .body("strategy", equalTo("canary"))
-                        .body("application", equalTo("checkout")));
+                        .body("timeline[0].actor", equalTo("ci")));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> processedCount(first, second) == 2);
         assertThat(deploymentRows(id)).isEqualTo(1);
     }
@@ -93,6 +93,7 @@ class KafkaIntakeTest {
 
     private static String event(UUID deploymentId, UUID eventId, Consumer<ObjectNode> change) {
         ObjectNode data = Requests.json("canary");
+        data.put("application", Requests.uniqueApplication());
         change.accept(data);
         data.put("deploymentId", deploymentId.toString());
         ObjectNode envelope = EventCodec.mapper().createObjectNode()

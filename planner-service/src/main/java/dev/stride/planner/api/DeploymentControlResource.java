@@ -1,0 +1,166 @@
+package dev.stride.planner.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.kit.problem.Problem;
+import dev.stride.kit.problem.ProblemException;
+import dev.stride.planner.machine.DeploymentEngine;
+import dev.stride.planner.machine.Step;
+import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.rules.PlannerRules;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * What on-call engineers do by hand: approve, pause, resume, abort, promote, roll back. Each takes an optional
+ * JSON body ({@code reason}, or {@code comment} for approvals), names the caller in the identity header
+ * ({@code stride.identity.header}, default {@code X-Stride-User}) and answers the deployment, or a 409 problem
+ * when its state does not allow the action (403 for a requester approving their own deployment).
+ */
+@Path("/api/v1/deployments/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class DeploymentControlResource {
+
+    private static final int MAX_TEXT = 1024;
+
+    private final Pool pool;
+    private final DeploymentEngine engine;
+    private final DeploymentStore store;
+    private final DeploymentViews views;
+    private final RequestDocuments documents;
+    private final PlannerRules rules;
+
+    public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentStore store,
+            DeploymentViews views, RequestDocuments documents, PlannerRules rules) {
+        this.pool = pool;
+        this.engine = engine;
+        this.store = store;
+        this.views = views;
+        this.documents = documents;
+        this.rules = rules;
+    }
+
+    @POST
+    @Path("/approvals")
+    @Operation(summary = "Approve a deployment waiting in AWAITING_APPROVAL (not by its requester)")
+    public Uni<DeploymentView> approve(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        String comment = text(http, body, "comment");
+        return control(id, comment, (machine, state, situation) -> machine.approve(state, actor, comment,
+                situation.anotherActive(), situation.now()));
+    }
+
+    @POST
+    @Path("/pause")
+    @Operation(summary = "Pause a deployment IN_PROGRESS: traffic stays where it is")
+    public Uni<DeploymentView> pause(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        String reason = text(http, body, "reason");
+        return control(id, null, (machine, state, situation) -> machine.pause(state, actor,
+                reason == null ? null : "paused by " + actor + ": " + reason, situation.now()));
+    }
+
+    @POST
+    @Path("/resume")
+    @Operation(summary = "Resume a PAUSED deployment")
+    public Uni<DeploymentView> resume(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        text(http, body, "reason");
+        return control(id, null, (machine, state, situation) -> machine.resume(state, actor, situation.now()));
+    }
+
+    @POST
+    @Path("/abort")
+    @Operation(summary = "Abort: traffic back to stable, the deployment ends ABORTED")
+    public Uni<DeploymentView> abort(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        String reason = text(http, body, "reason");
+        return control(id, null, (machine, state, situation) -> machine.abort(state, actor, reason,
+                situation.now()));
+    }
+
+    @POST
+    @Path("/promote")
+    @Operation(summary = "Skip the remaining analysis and go to full traffic")
+    public Uni<DeploymentView> promote(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        text(http, body, "reason");
+        return control(id, null, (machine, state, situation) -> machine.promote(state, actor, situation.now()));
+    }
+
+    @POST
+    @Path("/rollback")
+    @Operation(summary = "Roll back now, with a reason")
+    public Uni<DeploymentView> rollback(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        String actor = actor(http);
+        String reason = text(http, body, "reason");
+        return control(id, null, (machine, state, situation) -> machine.rollBack(state, actor, reason, true,
+                situation.now()));
+    }
+
+    private Uni<DeploymentView> control(String id, String approvalComment, DeploymentEngine.Input input) {
+        UUID uuid = DeploymentViews.parseId(id);
+        return pool.withTransaction(tx -> engine.apply(tx, uuid, input, approvalComment))
+                .flatMap(result -> {
+                    Step step = result.orElseThrow(() -> ProblemException.notFound("no deployment has id " + uuid));
+                    if (step.isRefused()) {
+                        throw new ProblemException(step.forbidden()
+                                ? Problem.of(403, "Forbidden", step.refusal())
+                                : Problem.of(409, "Conflict", step.refusal()));
+                    }
+                    return store.find(uuid).flatMap(found -> views.full(found.orElseThrow()));
+                });
+    }
+
+    private String actor(HttpServerRequest http) {
+        String header = rules.identityHeader();
+        String actor = http.getHeader(header);
+        if (actor == null || actor.isBlank()) {
+            throw ProblemException.badRequest(header, "is required: it names who takes this action");
+        }
+        if (actor.length() > 200 || actor.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ProblemException.badRequest(header, "must be at most 200 characters without control characters");
+        }
+        return actor.trim();
+    }
+
+    /** The optional JSON body: nothing, or an object with at most the one text field {@code name}. */
+    private String text(HttpServerRequest http, byte[] body, String name) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        JsonNode document = documents.read(http.getHeader("Content-Type"), body);
+        if (!document.isObject()) {
+            throw ProblemException.badRequest("(body)", "must be a JSON object with an optional '" + name + "'");
+        }
+        Iterator<String> fields = document.fieldNames();
+        while (fields.hasNext()) {
+            String field = fields.next();
+            if (!field.equals(name)) {
+                throw ProblemException.badRequest(field, "unknown field; the body may hold only '" + name + "'");
+            }
+        }
+        JsonNode value = document.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > MAX_TEXT
+                || value.asText().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ProblemException(Problem.invalid(400, "Bad Request", List.of(new Problem.FieldError(name,
+                    "must be a non-blank string of at most " + MAX_TEXT + " characters without control characters"))));
+        }
+        return value.asText();
+    }
+}

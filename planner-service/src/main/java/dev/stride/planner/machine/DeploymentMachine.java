@@ -1,0 +1,453 @@
+package dev.stride.planner.machine;
+
+import static dev.stride.planner.machine.DeploymentStatus.ABORTED;
+import static dev.stride.planner.machine.DeploymentStatus.AWAITING_APPROVAL;
+import static dev.stride.planner.machine.DeploymentStatus.IN_PROGRESS;
+import static dev.stride.planner.machine.DeploymentStatus.PAUSED;
+import static dev.stride.planner.machine.DeploymentStatus.REJECTED;
+import static dev.stride.planner.machine.DeploymentStatus.REQUESTED;
+import static dev.stride.planner.machine.DeploymentStatus.ROLLBACK_FAILED;
+import static dev.stride.planner.machine.DeploymentStatus.ROLLED_BACK;
+import static dev.stride.planner.machine.DeploymentStatus.ROLLING_BACK;
+import static dev.stride.planner.machine.DeploymentStatus.SUCCEEDED;
+
+import dev.stride.events.DeploymentFinished;
+import dev.stride.events.PhaseCompleted;
+import dev.stride.events.PhaseRequested;
+import dev.stride.events.PhaseStarted;
+import dev.stride.events.RollbackCompleted;
+import dev.stride.events.RollbackRequested;
+import dev.stride.events.StrideEvent;
+import dev.stride.events.ThresholdBreached;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The deployment state machine of ARCHITECTURE.md, as pure code: each input takes a {@link DeploymentState} and
+ * gives a {@link Step}. Every method is a flat run of guards with early returns; each is safe to apply again
+ * (a duplicate or stale input changes nothing), and none reads a clock or a database, so tests drive it event
+ * by event.
+ */
+public final class DeploymentMachine {
+
+    static final String PLANNER = "planner";
+
+    private final Duration deadlineMargin;
+
+    /** @param deadlineMargin how long a phase may take beyond its hold (or to start at all) before it fails */
+    public DeploymentMachine(Duration deadlineMargin) {
+        this.deadlineMargin = deadlineMargin;
+    }
+
+    // ---- Admission, approvals, queue ------------------------------------------------------------------------
+
+    /** A new deployment that passed the progression rules: wait for approvals, wait in the queue, or start. */
+    public Step admit(DeploymentState s, boolean anotherActive, Instant now) {
+        if (s.status() != REQUESTED || s.currentPhase() >= 0) {
+            return Step.ignored(s);
+        }
+        Transition t = new Transition(s, now);
+        t.log(s.request().requestedBy(), "requested", s.request().deployment().strategy() + " of "
+                + s.request().version() + " to " + s.request().environment().wireName());
+        if (s.approvals().size() < s.requiredApprovals()) {
+            t.status(AWAITING_APPROVAL, null);
+            t.log(PLANNER, "awaiting-approval", s.requiredApprovals() + " approval(s) needed from someone other than "
+                    + s.request().requestedBy());
+            return t.step();
+        }
+        return anotherActive ? t.queued().step() : t.start().step();
+    }
+
+    /** A deployment the progression rules refuse (a Kafka request; REST callers get a 409 instead). */
+    public Step reject(DeploymentState s, String why, Instant now) {
+        if (s.status() != REQUESTED || s.currentPhase() >= 0) {
+            return Step.ignored(s);
+        }
+        Transition t = new Transition(s, now);
+        t.log(s.request().requestedBy(), "requested", s.request().version() + " to "
+                + s.request().environment().wireName());
+        return t.finish(REJECTED, DeploymentFinished.Outcome.REJECTED, PLANNER, why).step();
+    }
+
+    public Step approve(DeploymentState s, String approver, String comment, boolean anotherActive, Instant now) {
+        if (s.status() != AWAITING_APPROVAL) {
+            return Step.refused(s, "only a deployment in AWAITING_APPROVAL can be approved; this one is "
+                    + s.status());
+        }
+        if (approver.equals(s.request().requestedBy())) {
+            return Step.forbidden(s, "the requester (" + approver + ") cannot approve their own deployment");
+        }
+        if (s.approvals().contains(approver)) {
+            return Step.refused(s, approver + " has already approved this deployment");
+        }
+        Transition t = new Transition(s.withApproval(approver), now);
+        t.log(approver, "approved", comment);
+        if (t.state.approvals().size() < s.requiredApprovals()) {
+            return t.step();
+        }
+        t.status(REQUESTED, null);
+        return anotherActive ? t.queued().step() : t.start().step();
+    }
+
+    /** The deployment ahead in the queue ended: start this one if it is still waiting. */
+    public Step dequeue(DeploymentState s, Instant now) {
+        if (s.status() != REQUESTED || s.currentPhase() >= 0 || s.approvals().size() < s.requiredApprovals()) {
+            return Step.ignored(s);
+        }
+        return new Transition(s, now).start().step();
+    }
+
+    // ---- Events from the executor and the verifier -----------------------------------------------------------
+
+    public Step phaseStarted(DeploymentState s, PhaseStarted e, String actor, Instant now) {
+        if (!isCurrent(s, e.attempt(), e.phase()) || !s.status().isActive() || s.status() == ROLLING_BACK) {
+            return Step.ignored(s);
+        }
+        PhaseState phase = s.current().orElseThrow();
+        if (phase.status() != PhaseStatus.REQUESTED) {
+            return Step.ignored(s);
+        }
+        Instant at = e.observedAt() == null ? now : e.observedAt();
+        Transition t = new Transition(s, now);
+        t.phase(phase.running(at, s.status() == PAUSED ? null : finishDeadline(phase, at)));
+        t.log(actor, "phase-started", describe(phase) + observed(e.observedWeights()));
+        return t.step();
+    }
+
+    public Step phaseCompleted(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
+        if (!isCurrent(s, e.attempt(), e.phase()) || !s.status().isActive() || s.status() == ROLLING_BACK) {
+            return Step.ignored(s);
+        }
+        PhaseState phase = s.current().orElseThrow();
+        if (phase.status().isDone()) {
+            return Step.ignored(s);
+        }
+        Transition t = new Transition(s, now);
+        if (e.outcome() == PhaseCompleted.Outcome.FAILED) {
+            t.phase(phase.done(PhaseStatus.FAILED, now, e.summary()));
+            t.log(actor, "phase-failed", describe(phase) + suffix(e.summary()));
+            if (isPreDeploymentCheck(phase)) {
+                // Nothing has moved yet: there is nothing to roll back, the deployment is refused.
+                skipRest(t, t.state, "pre-deployment checks failed");
+                return t.finish(REJECTED, DeploymentFinished.Outcome.REJECTED, actor,
+                        "pre-deployment checks failed" + suffix(e.summary())).step();
+            }
+            return t.rollBack(actor, "phase " + phase.index() + " (" + phase.plan().name() + ") failed"
+                    + suffix(e.summary()), true).step();
+        }
+        t.phase(phase.done(PhaseStatus.PASSED, now, e.summary() == null ? "passed" : e.summary()));
+        t.log(actor, "phase-passed", describe(phase) + suffix(e.summary()));
+        if (s.status() == PAUSED) {
+            return t.step(); // resume moves on
+        }
+        return t.advance().step();
+    }
+
+    public Step thresholdBreached(DeploymentState s, ThresholdBreached e, String actor, Instant now) {
+        if (!isCurrent(s, e.attempt(), e.phase()) || (s.status() != IN_PROGRESS && s.status() != PAUSED)) {
+            return Step.ignored(s);
+        }
+        String what = e.metric() + " " + (e.observedValue() == null ? "(no value)" : e.observedValue()) + " against "
+                + e.threshold() + " over " + e.window() + " (" + e.kind().name().toLowerCase() + ")";
+        Transition t = new Transition(s, now);
+        // No data and a failing metrics provider say nothing about the new version: a person decides, unless the
+        // trigger only ever alerts.
+        boolean blind = e.kind() == ThresholdBreached.Kind.NO_DATA || e.kind() == ThresholdBreached.Kind.PROVIDER_ERROR;
+        if (blind && e.action() != ThresholdBreached.Action.ALERT) {
+            t.log(actor, "breach", what);
+            return s.status() == IN_PROGRESS ? t.pause(actor, "paused: " + what).step() : t.step();
+        }
+        switch (e.action()) {
+            case AUTOMATIC_ROLLBACK -> {
+                t.log(actor, "breach", what + ", action automatic_rollback");
+                PhaseState phase = s.current().orElseThrow();
+                if (!phase.status().isDone()) {
+                    t.phase(phase.done(PhaseStatus.FAILED, now, "breach: " + what));
+                }
+                return t.rollBack(actor, "threshold breached: " + what, true).step();
+            }
+            case PAUSE -> {
+                t.log(actor, "breach", what + ", action pause");
+                return s.status() == IN_PROGRESS ? t.pause(actor, "paused: " + what).step() : t.step();
+            }
+            default -> {
+                t.log(actor, "alert", what);
+                return t.step();
+            }
+        }
+    }
+
+    public Step rollbackCompleted(DeploymentState s, RollbackCompleted e, String actor, Instant now) {
+        if (e.attempt() != s.attempt()) {
+            return Step.ignored(s);
+        }
+        if (s.status() == ABORTED) {
+            // The abort put stable back; the executor's word on it goes in the timeline.
+            Transition t = new Transition(s, now);
+            t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
+            return t.step();
+        }
+        if (s.status() != ROLLING_BACK) {
+            return Step.ignored(s);
+        }
+        Transition t = new Transition(s, now);
+        t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
+        return e.outcome() == RollbackCompleted.Outcome.SUCCEEDED
+                ? t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason()).step()
+                : t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor,
+                        "rollback failed" + suffix(e.detail()) + "; " + s.reason()).step();
+    }
+
+    /** A phase did not start or end by its deadline: the deployment fails into rollback. */
+    public Step deadlinePassed(DeploymentState s, int phaseIndex, Instant now) {
+        if (s.status() != IN_PROGRESS || s.currentPhase() != phaseIndex) {
+            return Step.ignored(s);
+        }
+        PhaseState phase = s.current().orElseThrow();
+        if (phase.status().isDone() || phase.deadline() == null || phase.deadline().isAfter(now)) {
+            return Step.ignored(s);
+        }
+        String why = "phase " + phase.index() + " (" + phase.plan().name() + ") did not "
+                + (phase.status() == PhaseStatus.REQUESTED ? "start" : "finish") + " by its deadline "
+                + phase.deadline();
+        Transition t = new Transition(s, now);
+        t.phase(phase.done(PhaseStatus.FAILED, now, why));
+        t.log(PLANNER, "deadline-passed", why);
+        return t.rollBack(PLANNER, why, true).step();
+    }
+
+    // ---- Manual controls (REST) and RollbackRequested from other systems ---------------------------------------
+
+    public Step pause(DeploymentState s, String actor, String why, Instant now) {
+        if (s.status() != IN_PROGRESS) {
+            return Step.refused(s, "only a deployment IN_PROGRESS can be paused; this one is " + s.status());
+        }
+        return new Transition(s, now).pause(actor, why == null ? "paused by " + actor : why).step();
+    }
+
+    public Step resume(DeploymentState s, String actor, Instant now) {
+        if (s.status() != PAUSED) {
+            return Step.refused(s, "only a PAUSED deployment can be resumed; this one is " + s.status());
+        }
+        Transition t = new Transition(s.resumed(), now);
+        t.log(actor, "resumed", null);
+        PhaseState phase = s.current().orElseThrow();
+        if (phase.status() == PhaseStatus.PASSED) {
+            return t.advance().step();
+        }
+        // The clock restarts: a pause must not make the phase miss its deadline.
+        t.phase(phase.withDeadline(phase.status() == PhaseStatus.RUNNING ? finishDeadline(phase, now)
+                : now.plus(deadlineMargin)));
+        return t.step();
+    }
+
+    public Step abort(DeploymentState s, String actor, String why, Instant now) {
+        String reason = "aborted by " + actor + suffix(why);
+        Transition t = new Transition(s, now);
+        if (s.status() == REQUESTED || s.status() == AWAITING_APPROVAL) {
+            // Nothing has moved yet: nothing to put back.
+            return t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, reason).step();
+        }
+        if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
+            return Step.refused(s, "a deployment that is " + s.status() + " cannot be aborted");
+        }
+        t.emit(new RollbackRequested(s.id(), s.attempt(), reason, actor));
+        skipRest(t, s, "aborted");
+        return t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, reason).step();
+    }
+
+    /** Skips the remaining analysis and goes straight to the phase that sends all traffic to the new version. */
+    public Step promote(DeploymentState s, String actor, Instant now) {
+        if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
+            return Step.refused(s, "only a deployment IN_PROGRESS or PAUSED can be promoted; this one is "
+                    + s.status());
+        }
+        int full = fullTrafficPhase(s);
+        if (full < 0 || s.currentPhase() >= full) {
+            return Step.refused(s, "nothing to promote: the deployment is already at full traffic or past it");
+        }
+        if (isPreDeploymentCheck(s.current().orElseThrow()) && s.current().get().status() != PhaseStatus.PASSED) {
+            return Step.refused(s, "the pre-deployment checks have not passed yet; promote skips analysis, not them");
+        }
+        Transition t = new Transition(s.resumed(), now);
+        t.log(actor, "promoted", "skipping to phase " + full + " (" + s.phases().get(full).plan().name() + ")");
+        for (int i = s.currentPhase(); i < full; i++) {
+            PhaseState phase = t.state.phases().get(i);
+            if (!phase.status().isDone()) {
+                t.phase(phase.done(PhaseStatus.SKIPPED, now, "promoted by " + actor));
+            }
+        }
+        return t.request(full, true).step();
+    }
+
+    /**
+     * RollbackRequested from another system: honoured like a manual rollback, for the current attempt only. The
+     * executor acts on that event itself, so the planner publishes no second one.
+     */
+    public Step rollbackRequested(DeploymentState s, RollbackRequested e, String actor, Instant now) {
+        if (e.attempt() != s.attempt()) {
+            return Step.ignored(s);
+        }
+        return rollBack(s, actor, e.reason(), false, now);
+    }
+
+    /** A rollback asked for by a person (REST, {@code publish}) or another system (its RollbackRequested event). */
+    public Step rollBack(DeploymentState s, String actor, String why, boolean publish, Instant now) {
+        if (s.status() == ROLLING_BACK) {
+            return Step.refused(s, "the deployment is already rolling back");
+        }
+        if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
+            return Step.refused(s, "only a deployment IN_PROGRESS or PAUSED can be rolled back; this one is "
+                    + s.status());
+        }
+        Transition t = new Transition(s, now);
+        PhaseState phase = s.current().orElseThrow();
+        if (!phase.status().isDone()) {
+            t.phase(phase.done(PhaseStatus.FAILED, now, "rolled back by " + actor));
+        }
+        return t.rollBack(actor, "rollback requested by " + actor + suffix(why), publish).step();
+    }
+
+    // ---- Helpers ------------------------------------------------------------------------------------------------
+
+    private static boolean isPreDeploymentCheck(PhaseState phase) {
+        return phase.index() == 0 && phase.plan().type() == dev.stride.events.PhaseType.CHECKS;
+    }
+
+    private static boolean isCurrent(DeploymentState s, int attempt, int phase) {
+        return attempt == s.attempt() && phase == s.currentPhase();
+    }
+
+    private Instant finishDeadline(PhaseState phase, Instant from) {
+        Duration hold = phase.plan().hold() == null ? Duration.ZERO : phase.plan().hold();
+        return from.plus(hold).plus(deadlineMargin);
+    }
+
+    private static int fullTrafficPhase(DeploymentState s) {
+        for (PhaseState phase : s.phases()) {
+            Integer weight = phase.plan().trafficPercentage();
+            if (weight != null && weight == 100) {
+                return phase.index();
+            }
+        }
+        return -1;
+    }
+
+    private static void skipRest(Transition t, DeploymentState s, String why) {
+        for (int i = Math.max(0, s.currentPhase()); i < s.phases().size(); i++) {
+            PhaseState phase = t.state.phases().get(i);
+            if (!phase.status().isDone()) {
+                t.phase(phase.done(PhaseStatus.SKIPPED, t.now, why));
+            }
+        }
+    }
+
+    private static String describe(PhaseState phase) {
+        return "phase " + phase.index() + " " + phase.plan().type() + " (" + phase.plan().name() + ")";
+    }
+
+    private static String observed(Map<String, Integer> weights) {
+        return weights == null || weights.isEmpty() ? "" : ", observed weights " + weights;
+    }
+
+    private static String suffix(String text) {
+        return text == null || text.isBlank() ? "" : ": " + text;
+    }
+
+    /** One step in the making: the state as it changes, what to publish, what to write in the timeline. */
+    private final class Transition {
+        private DeploymentState state;
+        private final Instant now;
+        private final List<StrideEvent> events = new ArrayList<>();
+        private final List<TimelineEntry> timeline = new ArrayList<>();
+
+        Transition(DeploymentState state, Instant now) {
+            this.state = state;
+            this.now = now;
+        }
+
+        Step step() {
+            return new Step(state, List.copyOf(events), List.copyOf(timeline), null, false);
+        }
+
+        void log(String actor, String action, String detail) {
+            timeline.add(new TimelineEntry(now, actor, action, detail));
+        }
+
+        void emit(StrideEvent event) {
+            events.add(event);
+        }
+
+        void status(DeploymentStatus status, String why) {
+            state = state.withStatus(status, why);
+        }
+
+        void phase(PhaseState phase) {
+            state = state.withPhase(phase);
+        }
+
+        Transition queued() {
+            log(PLANNER, "queued", "another deployment of " + state.request().application() + " to "
+                    + state.request().environment().wireName() + " is active; this one starts when it ends");
+            return this;
+        }
+
+        Transition start() {
+            status(IN_PROGRESS, null);
+            log(PLANNER, "started", state.phases().size() + " phases planned");
+            return request(0, false);
+        }
+
+        Transition request(int index, boolean promoted) {
+            PhaseState phase = state.phases().get(index);
+            state = state.atPhase(index);
+            phase(phase.requested(now.plus(deadlineMargin)));
+            Map<String, Object> parameters = phase.plan().parameters();
+            if (promoted) {
+                parameters = new LinkedHashMap<>(parameters);
+                parameters.put("promoted", true);
+            }
+            emit(new PhaseRequested(state.id(), state.attempt(), index, phase.plan().type(),
+                    state.request().target(), parameters));
+            log(PLANNER, "phase-requested", describe(phase));
+            return this;
+        }
+
+        Transition advance() {
+            int next = state.currentPhase() + 1;
+            if (next >= state.phases().size()) {
+                return finish(SUCCEEDED, DeploymentFinished.Outcome.SUCCEEDED, PLANNER, "all phases passed");
+            }
+            return request(next, false);
+        }
+
+        Transition pause(String actor, String why) {
+            status(PAUSED, why);
+            state.current().ifPresent(phase -> phase(phase.withDeadline(null)));
+            log(actor, "paused", why);
+            return this;
+        }
+
+        Transition rollBack(String actor, String why, boolean publish) {
+            status(ROLLING_BACK, why);
+            if (publish) {
+                emit(new RollbackRequested(state.id(), state.attempt(), why, actor));
+            }
+            skipRest(this, state, "rolled back");
+            log(actor, "rolling-back", why);
+            return this;
+        }
+
+        Transition finish(DeploymentStatus status, DeploymentFinished.Outcome outcome, String actor, String why) {
+            state = state.finished(status, why, now);
+            emit(new DeploymentFinished(state.id(), state.request().application(), state.request().environment(),
+                    state.request().version(), outcome, why, state.request().commitTime(), state.createdAt(), now));
+            log(actor, status.name().toLowerCase().replace('_', '-'), why);
+            return this;
+        }
+    }
+}
