@@ -5,7 +5,18 @@ ALTER TABLE deployment
     ADD COLUMN current_phase      INT         NOT NULL DEFAULT -1,
     ADD COLUMN required_approvals INT         NOT NULL DEFAULT 0,
     ADD COLUMN reason             TEXT,
-    ADD COLUMN finished_at        TIMESTAMPTZ;
+    ADD COLUMN finished_at        TIMESTAMPTZ,
+    -- An abort puts stable back first: the deployment rolls back, then ends ABORTED.
+    ADD COLUMN aborting           BOOLEAN     NOT NULL DEFAULT FALSE,
+    -- When a rollback must have been reported done; past it the deployment ends ROLLBACK_FAILED.
+    ADD COLUMN rollback_deadline  TIMESTAMPTZ;
+
+-- Deployments accepted before plans existed cannot run: end them rather than leave them in the queue.
+UPDATE deployment
+   SET status = 'REJECTED', reason = 'accepted before the planner made plans; request it again', finished_at = now()
+ WHERE status = 'REQUESTED';
+
+CREATE INDEX deployment_rollback_deadline ON deployment (rollback_deadline) WHERE rollback_deadline IS NOT NULL;
 
 CREATE INDEX deployment_queue ON deployment (application, environment, status, created_at);
 

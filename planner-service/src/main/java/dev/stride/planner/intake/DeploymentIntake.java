@@ -14,7 +14,6 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.events.EventType;
 import dev.stride.events.spec.Environment;
 import dev.stride.planner.machine.DeploymentEngine;
-import dev.stride.planner.persistence.DeploymentStore.Stored;
 import dev.stride.planner.plan.PhaseCompiler;
 import dev.stride.planner.plan.PhasePlan;
 import dev.stride.planner.rules.PlannerRules;
@@ -81,9 +80,9 @@ public class DeploymentIntake {
         String fingerprint = fingerprint(body);
         return pool.withTransaction(tx -> store.lockScope(tx, request.application(),
                                 request.environment().wireName())
-                        .flatMap(locked -> idempotencyKey == null ? Uni.createFrom().item(Optional.<Stored>empty())
-                                : store.findByIdempotencyKey(tx, idempotencyKey))
-                        .flatMap(earlier -> earlier.isPresent()
+                        .flatMap(locked -> idempotencyKey == null ? Uni.createFrom().item(Boolean.FALSE)
+                                : store.idempotencyKeyTaken(tx, idempotencyKey))
+                        .flatMap(taken -> taken
                                 ? Uni.createFrom().item(Boolean.FALSE)
                                 : progressionViolation(tx, request).flatMap(violation -> {
                                     if (violation.isPresent()) {

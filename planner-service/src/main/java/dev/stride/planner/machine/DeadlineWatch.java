@@ -9,13 +9,18 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Fails phases that missed their deadline. Deadlines are columns of the phase rows, so they survive restarts; any
+ * Fails phases that missed their deadline, and rollbacks nobody reported done by theirs. Deadlines are columns of the phase rows, so they survive restarts; any
  * replica may check them, and the state machine ignores a deadline another replica already acted on.
  */
 @ApplicationScoped
@@ -30,6 +35,7 @@ public class DeadlineWatch {
     private final Vertx vertx;
     private final Duration interval;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final Clock clock = Clock.systemUTC();
     private volatile long timerId = -1;
 
     public DeadlineWatch(Pool pool, DeploymentStore store, DeploymentEngine engine, Vertx vertx,
@@ -55,16 +61,32 @@ public class DeadlineWatch {
         if (!busy.compareAndSet(false, true)) {
             return;
         }
-        store.duePhases(BATCH)
-                .flatMap(due -> due.isEmpty() ? Uni.createFrom().voidItem()
-                        : Multi.createFrom().iterable(due)
-                                .onItem().transformToUniAndConcatenate(d -> pool.withTransaction(tx -> engine.apply(
-                                        tx, d.deploymentId(), (machine, state, situation) -> machine.deadlinePassed(
-                                                state, d.phase(), situation.now()))))
-                                .collect().last().replaceWithVoid())
+        Instant now = clock.instant();
+        store.duePhases(now, BATCH)
+                .flatMap(due -> each(due, d -> (machine, state, situation) -> machine.deadlinePassed(state,
+                        d.phase(), situation.now()), DeploymentStore.PhaseDue::deploymentId))
+                .flatMap(x -> store.dueRollbacks(now, BATCH))
+                .flatMap(due -> each(due, id -> (machine, state, situation) -> machine.rollbackDeadlinePassed(state,
+                        situation.now()), id -> id))
                 .ifNoItem().after(Duration.ofSeconds(60)).fail()
                 .onTermination().invoke(() -> busy.set(false))
-                .subscribe().with(x -> { }, e -> LOG.warnf("Checking phase deadlines failed, will retry: %s",
-                        e.toString()));
+                .subscribe().with(x -> { }, e -> LOG.warnf("Checking deadlines failed, will retry: %s", e.toString()));
+    }
+
+    // One transaction per deployment; one that fails is logged and does not hold up the others.
+    private <T> Uni<Void> each(List<T> due, Function<T, DeploymentEngine.Input> input, Function<T, UUID> id) {
+        if (due.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(due)
+                .onItem().transformToUniAndConcatenate(d -> pool.withTransaction(tx -> engine.apply(tx, id.apply(d),
+                                input.apply(d)))
+                        .replaceWithVoid()
+                        .onFailure().recoverWithUni(e -> {
+                            LOG.warnf("Deadline of deployment %s could not be handled, will retry: %s", id.apply(d),
+                                    e.toString());
+                            return Uni.createFrom().voidItem();
+                        }))
+                .collect().last().replaceWithVoid();
     }
 }

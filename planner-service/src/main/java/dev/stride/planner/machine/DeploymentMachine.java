@@ -19,6 +19,7 @@ import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class DeploymentMachine {
 
     /** A new deployment that passed the progression rules: wait for approvals, wait in the queue, or start. */
     public Step admit(DeploymentState s, boolean anotherActive, Instant now) {
-        if (s.status() != REQUESTED || s.currentPhase() >= 0) {
+        if (s.status() != REQUESTED || s.currentPhase() >= 0 || s.phases().isEmpty()) {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
@@ -78,10 +79,10 @@ public final class DeploymentMachine {
             return Step.refused(s, "only a deployment in AWAITING_APPROVAL can be approved; this one is "
                     + s.status());
         }
-        if (approver.equals(s.request().requestedBy())) {
+        if (approver.equalsIgnoreCase(s.request().requestedBy())) {
             return Step.forbidden(s, "the requester (" + approver + ") cannot approve their own deployment");
         }
-        if (s.approvals().contains(approver)) {
+        if (s.approvals().stream().anyMatch(approver::equalsIgnoreCase)) {
             return Step.refused(s, approver + " has already approved this deployment");
         }
         Transition t = new Transition(s.withApproval(approver), now);
@@ -95,7 +96,8 @@ public final class DeploymentMachine {
 
     /** The deployment ahead in the queue ended: start this one if it is still waiting. */
     public Step dequeue(DeploymentState s, Instant now) {
-        if (s.status() != REQUESTED || s.currentPhase() >= 0 || s.approvals().size() < s.requiredApprovals()) {
+        if (s.status() != REQUESTED || s.currentPhase() >= 0 || s.approvals().size() < s.requiredApprovals()
+                || s.phases().isEmpty()) {
             return Step.ignored(s);
         }
         return new Transition(s, now).start().step();
@@ -137,7 +139,7 @@ public final class DeploymentMachine {
                         "pre-deployment checks failed" + suffix(e.summary())).step();
             }
             return t.rollBack(actor, "phase " + phase.index() + " (" + phase.plan().name() + ") failed"
-                    + suffix(e.summary()), true).step();
+                    + suffix(e.summary()), true, false).step();
         }
         t.phase(phase.done(PhaseStatus.PASSED, now, e.summary() == null ? "passed" : e.summary()));
         t.log(actor, "phase-passed", describe(phase) + suffix(e.summary()));
@@ -168,7 +170,7 @@ public final class DeploymentMachine {
                 if (!phase.status().isDone()) {
                     t.phase(phase.done(PhaseStatus.FAILED, now, "breach: " + what));
                 }
-                return t.rollBack(actor, "threshold breached: " + what, true).step();
+                return t.rollBack(actor, "threshold breached: " + what, true, false).step();
             }
             case PAUSE -> {
                 t.log(actor, "breach", what + ", action pause");
@@ -182,24 +184,29 @@ public final class DeploymentMachine {
     }
 
     public Step rollbackCompleted(DeploymentState s, RollbackCompleted e, String actor, Instant now) {
-        if (e.attempt() != s.attempt()) {
-            return Step.ignored(s);
-        }
-        if (s.status() == ABORTED) {
-            // The abort put stable back; the executor's word on it goes in the timeline.
-            Transition t = new Transition(s, now);
-            t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
-            return t.step();
-        }
-        if (s.status() != ROLLING_BACK) {
+        if (e.attempt() != s.attempt() || s.status() != ROLLING_BACK) {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
         t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
-        return e.outcome() == RollbackCompleted.Outcome.SUCCEEDED
-                ? t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason()).step()
-                : t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor,
-                        "rollback failed" + suffix(e.detail()) + "; " + s.reason()).step();
+        if (e.outcome() == RollbackCompleted.Outcome.FAILED) {
+            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor,
+                    "rollback failed" + suffix(e.detail()) + "; " + s.reason()).step();
+        }
+        return s.aborting()
+                ? t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, s.reason()).step()
+                : t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason()).step();
+    }
+
+    /** No RollbackCompleted by the rollback's deadline: stable may not be back, and a person must look. */
+    public Step rollbackDeadlinePassed(DeploymentState s, Instant now) {
+        if (s.status() != ROLLING_BACK || s.rollbackDeadline() == null || s.rollbackDeadline().isAfter(now)) {
+            return Step.ignored(s);
+        }
+        String why = "no RollbackCompleted by " + s.rollbackDeadline() + "; stable may not be restored; " + s.reason();
+        Transition t = new Transition(s, now);
+        t.log(PLANNER, "rollback-deadline-passed", why);
+        return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, PLANNER, why).step();
     }
 
     /** A phase did not start or end by its deadline: the deployment fails into rollback. */
@@ -217,7 +224,11 @@ public final class DeploymentMachine {
         Transition t = new Transition(s, now);
         t.phase(phase.done(PhaseStatus.FAILED, now, why));
         t.log(PLANNER, "deadline-passed", why);
-        return t.rollBack(PLANNER, why, true).step();
+        if (isPreDeploymentCheck(phase)) {
+            skipRest(t, t.state, "pre-deployment checks failed");
+            return t.finish(REJECTED, DeploymentFinished.Outcome.REJECTED, PLANNER, why).step();
+        }
+        return t.rollBack(PLANNER, why, true, false).step();
     }
 
     // ---- Manual controls (REST) and RollbackRequested from other systems ---------------------------------------
@@ -245,19 +256,26 @@ public final class DeploymentMachine {
         return t.step();
     }
 
+    /**
+     * Ends a deployment by hand. One that has moved nothing yet ends ABORTED at once; one that has rolls back first
+     * (RollbackRequested) and ends ABORTED when the executor reports stable restored, so the next deployment in
+     * the queue never starts on a target that is still being put back.
+     */
     public Step abort(DeploymentState s, String actor, String why, Instant now) {
         String reason = "aborted by " + actor + suffix(why);
         Transition t = new Transition(s, now);
         if (s.status() == REQUESTED || s.status() == AWAITING_APPROVAL) {
-            // Nothing has moved yet: nothing to put back.
             return t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, reason).step();
         }
         if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
             return Step.refused(s, "a deployment that is " + s.status() + " cannot be aborted");
         }
-        t.emit(new RollbackRequested(s.id(), s.attempt(), reason, actor));
-        skipRest(t, s, "aborted");
-        return t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, reason).step();
+        PhaseState phase = s.current().orElseThrow();
+        if (!phase.status().isDone()) {
+            t.phase(phase.done(PhaseStatus.SKIPPED, now, reason));
+        }
+        t.log(actor, "aborting", reason);
+        return t.rollBack(actor, reason, true, true).step();
     }
 
     /** Skips the remaining analysis and goes straight to the phase that sends all traffic to the new version. */
@@ -267,7 +285,10 @@ public final class DeploymentMachine {
                     + s.status());
         }
         int full = fullTrafficPhase(s);
-        if (full < 0 || s.currentPhase() >= full) {
+        if (full < 0) {
+            return Step.refused(s, "nothing to promote: this plan has no traffic phases (a rolling update)");
+        }
+        if (s.currentPhase() >= full) {
             return Step.refused(s, "nothing to promote: the deployment is already at full traffic or past it");
         }
         if (isPreDeploymentCheck(s.current().orElseThrow()) && s.current().get().status() != PhaseStatus.PASSED) {
@@ -309,7 +330,7 @@ public final class DeploymentMachine {
         if (!phase.status().isDone()) {
             t.phase(phase.done(PhaseStatus.FAILED, now, "rolled back by " + actor));
         }
-        return t.rollBack(actor, "rollback requested by " + actor + suffix(why), publish).step();
+        return t.rollBack(actor, "rollback requested by " + actor + suffix(why), publish, false).step();
     }
 
     // ---- Helpers ------------------------------------------------------------------------------------------------
@@ -325,6 +346,15 @@ public final class DeploymentMachine {
     private Instant finishDeadline(PhaseState phase, Instant from) {
         Duration hold = phase.plan().hold() == null ? Duration.ZERO : phase.plan().hold();
         return from.plus(hold).plus(deadlineMargin);
+    }
+
+    // The runbook's rollback_strategy.timeout when the request has one, else the deadline margin.
+    private Duration rollbackTimeout(DeploymentState s) {
+        var policy = s.request().rollback();
+        if (policy != null && policy.rollbackStrategy() != null && policy.rollbackStrategy().timeout() != null) {
+            return Durations.parse(policy.rollbackStrategy().timeout());
+        }
+        return deadlineMargin;
     }
 
     private static int fullTrafficPhase(DeploymentState s) {
@@ -432,8 +462,8 @@ public final class DeploymentMachine {
             return this;
         }
 
-        Transition rollBack(String actor, String why, boolean publish) {
-            status(ROLLING_BACK, why);
+        Transition rollBack(String actor, String why, boolean publish, boolean abort) {
+            state = state.rollingBack(why, abort, now.plus(rollbackTimeout(state)));
             if (publish) {
                 emit(new RollbackRequested(state.id(), state.attempt(), why, actor));
             }

@@ -12,6 +12,7 @@ import dev.stride.planner.machine.PhaseStatus;
 import dev.stride.planner.machine.TimelineEntry;
 import dev.stride.planner.plan.PhasePlan;
 import dev.stride.planner.plan.PlannedPhase;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -37,7 +38,7 @@ import java.util.UUID;
 public class DeploymentStore {
 
     private static final String COLUMNS = "id, spec, status, attempt, current_phase, required_approvals, reason, "
-            + "origin, request_fingerprint, created_at, updated_at, finished_at";
+            + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -190,10 +191,11 @@ public class DeploymentStore {
     public Uni<Void> save(SqlConnection tx, DeploymentState before, DeploymentState after,
             List<TimelineEntry> timeline, String approvalComment, Instant now) {
         Uni<Void> row = tx.preparedQuery("UPDATE deployment SET status = $2, current_phase = $3, reason = $4, "
-                        + "finished_at = $5, updated_at = $6 WHERE id = $1")
+                        + "finished_at = $5, updated_at = $6, aborting = $7, rollback_deadline = $8 WHERE id = $1")
                 .execute(Tuple.tuple().addUUID(after.id()).addString(after.status().name())
                         .addInteger(after.currentPhase()).addString(after.reason())
-                        .addOffsetDateTime(offset(after.finishedAt())).addOffsetDateTime(offset(now)))
+                        .addOffsetDateTime(offset(after.finishedAt())).addOffsetDateTime(offset(now))
+                        .addBoolean(after.aborting()).addOffsetDateTime(offset(after.rollbackDeadline())))
                 .replaceWithVoid();
         List<Tuple> changedPhases = new ArrayList<>();
         for (PhaseState phase : after.phases()) {
@@ -265,11 +267,11 @@ public class DeploymentStore {
                 .map(rows -> rows.rowCount() > 0);
     }
 
-    /** Phases whose deadline has passed while they were still requested or running. */
-    public Uni<List<PhaseDue>> duePhases(int limit) {
-        return pool.preparedQuery("SELECT deployment_id, idx FROM deployment_phase WHERE deadline_at < now() "
-                        + "AND status IN ('REQUESTED', 'RUNNING') ORDER BY deadline_at LIMIT $1")
-                .execute(Tuple.of(limit))
+    /** Phases whose deadline has passed (by the planner's clock) while they were still requested or running. */
+    public Uni<List<PhaseDue>> duePhases(Instant now, int limit) {
+        return pool.preparedQuery("SELECT deployment_id, idx FROM deployment_phase WHERE deadline_at < $1 "
+                        + "AND status IN ('REQUESTED', 'RUNNING') ORDER BY deadline_at LIMIT $2")
+                .execute(Tuple.of(offset(now), limit))
                 .map(rows -> {
                     List<PhaseDue> due = new ArrayList<>();
                     rows.forEach(row -> due.add(new PhaseDue(row.getUUID(0), row.getInteger(1))));
@@ -278,6 +280,24 @@ public class DeploymentStore {
     }
 
     public record PhaseDue(UUID deploymentId, int phase) {
+    }
+
+    /** Deployments still rolling back past their rollback deadline. */
+    public Uni<List<UUID>> dueRollbacks(Instant now, int limit) {
+        return pool.preparedQuery("SELECT id FROM deployment WHERE rollback_deadline < $1 AND status = 'ROLLING_BACK' "
+                        + "ORDER BY rollback_deadline LIMIT $2")
+                .execute(Tuple.of(offset(now), limit))
+                .map(rows -> {
+                    List<UUID> due = new ArrayList<>();
+                    rows.forEach(row -> due.add(row.getUUID(0)));
+                    return due;
+                });
+    }
+
+    /** Whether an idempotency key is taken, inside the caller's transaction (no second connection). */
+    public Uni<Boolean> idempotencyKeyTaken(SqlClient tx, String key) {
+        return tx.preparedQuery("SELECT 1 FROM deployment WHERE idempotency_key = $1").execute(Tuple.of(key))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     // ---- Reading for the API ---------------------------------------------------------------------------------
@@ -328,11 +348,14 @@ public class DeploymentStore {
                                 + " ORDER BY created_at DESC, id LIMIT $" + limit + " OFFSET $" + (limit + 1))
                         .execute(params)
                         .flatMap(ids -> {
-                            List<Uni<Stored>> loads = new ArrayList<>();
-                            ids.forEach(r -> loads.add(load(c, r.getUUID(0), "").map(Optional::orElseThrow)));
-                            Uni<List<Stored>> items = loads.isEmpty() ? Uni.createFrom().item(List.of())
-                                    : Uni.join().all(loads).andFailFast();
-                            return items.map(list -> new Page(list, count.iterator().next().getLong(0)));
+                            List<UUID> found = new ArrayList<>();
+                            ids.forEach(r -> found.add(r.getUUID(0)));
+                            // One query after another: a connection runs one at a time.
+                            return Multi.createFrom().iterable(found)
+                                    .onItem().transformToUniAndConcatenate(id -> load(c, id, "")
+                                            .map(Optional::orElseThrow))
+                                    .collect().asList()
+                                    .map(list -> new Page(list, count.iterator().next().getLong(0)));
                         })));
     }
 
@@ -357,7 +380,8 @@ public class DeploymentStore {
                 DeploymentStatus.valueOf(row.getString("status")), row.getInteger("attempt"),
                 row.getInteger("current_phase"), phases, approvals, row.getInteger("required_approvals"),
                 row.getString("reason"), instant(row.getOffsetDateTime("created_at")),
-                instant(row.getOffsetDateTime("finished_at")));
+                instant(row.getOffsetDateTime("finished_at")), row.getBoolean("aborting"),
+                instant(row.getOffsetDateTime("rollback_deadline")));
         return new Stored(state, row.getString("origin"), row.getString("request_fingerprint"),
                 instant(row.getOffsetDateTime("updated_at")));
     }

@@ -12,6 +12,7 @@ import dev.stride.events.spec.Environment;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -35,7 +36,7 @@ public class PlannerRules {
             Environment.DEVELOPMENT, "0", "probe", null, null, "stride", new KubernetesTarget("probe", "probe", null,
             null), new RollingStrategy(1, 0, null), null, null);
 
-    private final Config config;
+    private final Map<String, String> rules;
     private final Duration deadlineMargin;
     private final String identityHeader;
     private final Map<Environment, DeploymentChecks> checkDefaults = new EnumMap<>(Environment.class);
@@ -43,7 +44,7 @@ public class PlannerRules {
     public PlannerRules(Config config,
             @ConfigProperty(name = "stride.deadline.margin", defaultValue = "10m") Duration deadlineMargin,
             @ConfigProperty(name = "stride.identity.header", defaultValue = "X-Stride-User") String identityHeader) {
-        this.config = config;
+        this.rules = readRules(config);
         this.deadlineMargin = deadlineMargin;
         this.identityHeader = identityHeader;
         for (Environment environment : Environment.values()) {
@@ -65,13 +66,13 @@ public class PlannerRules {
 
     /** The environment in which the same version must have SUCCEEDED first, if any. */
     public Optional<Environment> requiredPredecessor(String application, Environment environment) {
-        String value = setting(application, "stride.progression", "requires." + environment.wireName()).orElse("");
+        String value = setting(application, "stride.progression", "requires." + environment.wireName());
         return value.isBlank() ? Optional.empty() : Optional.of(Environment.fromWire(value.trim()));
     }
 
     public int requiredApprovals(String application, Environment environment) {
-        return setting(application, "stride.approvals", "required." + environment.wireName())
-                .filter(v -> !v.isBlank()).map(v -> Integer.parseInt(v.trim())).orElse(0);
+        String value = setting(application, "stride.approvals", "required." + environment.wireName());
+        return value.isBlank() ? 0 : Integer.parseInt(value.trim());
     }
 
     public DeploymentChecks checkDefaults(Environment environment) {
@@ -88,21 +89,34 @@ public class PlannerRules {
     }
 
     // An application's own setting wins, even when it is empty (which switches the rule off for it).
-    private Optional<String> setting(String application, String prefix, String key) {
-        Optional<String> own = config.getOptionalValue(prefix + ".application." + application + "." + key,
-                String.class);
-        if (own.isPresent() || hasEmptyValue(prefix + ".application." + application + "." + key)) {
-            return Optional.of(own.orElse(""));
-        }
-        return config.getOptionalValue(prefix + "." + key, String.class).or(() -> Optional.of(""));
+    private String setting(String application, String prefix, String key) {
+        String own = prefix + ".application." + application + "." + key;
+        return rules.containsKey(own) ? rules.get(own) : rules.getOrDefault(prefix + "." + key, "");
     }
 
-    private boolean hasEmptyValue(String key) {
+    // Read and checked once at start-up: a bad rule stops the service, not a deployment.
+    private static Map<String, String> readRules(Config config) {
+        Map<String, String> rules = new HashMap<>();
         for (String name : config.getPropertyNames()) {
-            if (name.equals(key)) {
-                return true;
+            if (!name.startsWith("stride.progression.") && !name.startsWith("stride.approvals.")) {
+                continue;
             }
+            String raw = config.getConfigValue(name).getRawValue();
+            String value = raw == null ? "" : raw.trim();
+            try {
+                if (name.startsWith("stride.progression.") && !value.isEmpty()) {
+                    Environment.fromWire(value);
+                } else if (!value.isEmpty()) {
+                    int approvals = Integer.parseInt(value);
+                    if (approvals < 0 || approvals > 10) {
+                        throw new IllegalArgumentException("must be from 0 to 10");
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " = '" + value + "' is not a valid rule: " + e.getMessage());
+            }
+            rules.put(name, value);
         }
-        return false;
+        return Map.copyOf(rules);
     }
 }

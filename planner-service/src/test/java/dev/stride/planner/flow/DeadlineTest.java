@@ -28,7 +28,8 @@ class DeadlineTest {
     public static class ShortDeadlines implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("stride.deadline.margin", "3s", "stride.deadline.check-interval", "200ms");
+            // Long enough for phase 0's round trip over Kafka on a busy CI machine, short enough to wait out.
+            return Map.of("stride.deadline.margin", "8s", "stride.deadline.check-interval", "200ms");
         }
     }
 

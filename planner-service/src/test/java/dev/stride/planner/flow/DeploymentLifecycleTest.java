@@ -147,7 +147,7 @@ class DeploymentLifecycleTest {
     }
 
     @Test
-    void aSecondDeploymentWaitsInTheQueueAndStartsWhenTheFirstEnds() {
+    void aSecondDeploymentWaitsInTheQueueAndStartsWhenTheFirstIsBackToStable() {
         String application = Requests.uniqueApplication();
         String first = post("rolling", application, "development", "1.0.0");
         String second = post("rolling", application, "development", "1.0.1");
@@ -159,7 +159,11 @@ class DeploymentLifecycleTest {
 
         given().header("X-Stride-User", "oncall").contentType("application/json")
                 .body("{\"reason\":\"wrong build\"}").post("/api/v1/deployments/" + first + "/abort").then()
-                .statusCode(200).body("status", equalTo("ABORTED"));
+                .statusCode(200).body("status", equalTo("ROLLING_BACK"));
+        // Stable is being put back: the next one waits until the executor says it is.
+        given().get("/api/v1/deployments/" + second).then().body("status", equalTo("REQUESTED"));
+        conductor.rolledBack(first, RollbackCompleted.Outcome.SUCCEEDED);
+        conductor.awaitStatus(first, "ABORTED");
 
         conductor.awaitStatus(second, "IN_PROGRESS");
         conductor.awaitPhaseRequested(second, 0);

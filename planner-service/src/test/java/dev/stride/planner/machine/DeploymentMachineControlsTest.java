@@ -190,39 +190,43 @@ class DeploymentMachineControlsTest {
         }
 
         @Test
-        void abortingInProgressPutsStableBackAndEnds() {
+        void abortingInProgressPutsStableBackFirstAndEndsAbortedWhenItIsBack() {
             MachineHarness h = atFivePercent();
 
             Step step = h.abort("alice", "wrong build");
 
-            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
-            assertThat(eventTypes(step)).containsExactly(RollbackRequested.class, DeploymentFinished.class);
+            // Still active: the next deployment in the queue must not start while stable is being put back.
+            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
+            assertThat(h.state.aborting()).isTrue();
+            assertThat(h.state.status().isActive()).isTrue();
+            assertThat(eventTypes(step)).containsExactly(RollbackRequested.class);
             RollbackRequested rollback = h.assertRollbackRequested(step, "alice", "aborted by alice: wrong build");
             assertThat(rollback.reason()).isEqualTo("aborted by alice: wrong build");
-            h.assertFinished(step, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
             assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.SKIPPED,
                     PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
-            assertThat(h.phase(1).verdict()).isEqualTo("aborted");
+            assertThat(h.phase(1).verdict()).isEqualTo("aborted by alice: wrong build");
             assertThat(h.phase(1).deadline()).isNull();
-            assertThat(actions(step)).containsExactly("aborted");
-
+            assertThat(actions(step)).containsExactly("aborting", "rolling-back");
             h.on(h.passed(1));
             h.assertIgnored();
-            h.on(h.failed(1, "late"));
-            h.assertIgnored();
+
+            Step back = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
+
+            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
+            h.assertFinished(back, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
         }
 
         @Test
-        void abortingWhilePausedPutsStableBackAndEnds() {
+        void anAbortWhoseRollbackFailsEndsRollbackFailed() {
             MachineHarness h = atFivePercent();
             h.pause("alice", null);
+            h.abort("bob", "enough");
+            h.assertRollbackRequested(h.last, "bob", "aborted by bob: enough");
 
-            Step step = h.abort("bob", "enough");
+            Step step = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.FAILED, "ingress refused the patch"));
 
-            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
-            assertThat(eventTypes(step)).containsExactly(RollbackRequested.class, DeploymentFinished.class);
-            h.assertRollbackRequested(step, "bob", "aborted by bob: enough");
-            h.assertFinished(step, DeploymentFinished.Outcome.ABORTED, "aborted by bob: enough");
+            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLBACK_FAILED);
+            h.assertFinished(step, DeploymentFinished.Outcome.FAILED, "rollback failed");
         }
 
         @Test
@@ -234,7 +238,7 @@ class DeploymentMachineControlsTest {
             MachineHarness aborted = atFivePercent();
             aborted.abort("alice", null);
             aborted.abort("alice", null);
-            aborted.assertRefused("ABORTED");
+            aborted.assertRefused("ROLLING_BACK");
 
             MachineHarness rollingBack = atFivePercent();
             rollingBack.on(rollingBack.failed(1, "errors"));

@@ -181,26 +181,36 @@ class DeploymentMachineDeadlinesTest {
         }
 
         @Test
-        void afterAnAbortTheRollbackIsOnlyLogged() {
+        void aRollbackNobodyReportsDoneFailsAtItsDeadline() {
+            MachineHarness h = MachineHarness.canaryRampingUp();
+            h.on(h.failed(2, "errors"));
+            Instant deadline = h.state.rollbackDeadline();
+            // The request's rollback_strategy.timeout (10m) bounds the wait.
+            assertThat(deadline).isEqualTo(h.now.plus(Duration.ofMinutes(10)));
+
+            h.tick(Duration.ofMinutes(9));
+            h.apply(s -> h.machine.rollbackDeadlinePassed(s, h.now));
+            h.assertIgnored();
+
+            h.tick(Duration.ofMinutes(1));
+            Step step = h.apply(s -> h.machine.rollbackDeadlinePassed(s, h.now));
+
+            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLBACK_FAILED);
+            h.assertFinished(step, DeploymentFinished.Outcome.FAILED, "no RollbackCompleted");
+            assertThat(h.state.rollbackDeadline()).isNull();
+            h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "late"));
+            h.assertIgnored();
+        }
+
+        @Test
+        void aRollbackCompletedAfterTheEndChangesNothing() {
             MachineHarness h = MachineHarness.canaryRampingUp();
             h.abort("alice", "wrong build");
-            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
-            h.tick(Duration.ofMinutes(1));
-
-            Step step = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
-
-            assertThat(step.events()).isEmpty();
-            assertThat(actions(step)).containsExactly("rollback-succeeded");
-            assertThat(step.timeline().get(0).actor()).isEqualTo(EXECUTOR);
-            assertThat(step.timeline().get(0).at()).isEqualTo(h.now);
-            assertThat(h.state).isEqualTo(h.before);
+            h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
 
-            Step failed = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.FAILED, "stuck"));
-            assertThat(failed.events()).isEmpty();
-            assertThat(actions(failed)).containsExactly("rollback-failed");
-            assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
-
+            h.on(h.rollbackCompleted(RollbackCompleted.Outcome.FAILED, "stuck"));
+            h.assertIgnored();
             h.on(h.rollbackCompletedFor(2, RollbackCompleted.Outcome.SUCCEEDED, "another attempt"));
             h.assertIgnored();
         }

@@ -79,4 +79,42 @@ class DeploymentMachineGuardsTest {
         h.assertIgnored();
         assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
     }
+
+    @Test
+    void preDeploymentChecksThatMissTheirDeadlineRejectWithNothingToRollBack() {
+        MachineHarness h = MachineHarness.canary();
+        h.admit(false);
+        h.tick(MachineHarness.MARGIN);
+
+        Step step = h.deadlinePassed(0);
+
+        assertThat(h.state.status()).isEqualTo(DeploymentStatus.REJECTED);
+        assertThat(eventTypes(step)).doesNotContain(RollbackRequested.class);
+        h.assertFinished(step, DeploymentFinished.Outcome.REJECTED, "did not start by its deadline");
+    }
+
+    @Test
+    void theFourEyesRuleIgnoresCase() {
+        MachineHarness h = MachineHarness.of("canary", 2);
+        h.admit(false);
+
+        Step own = h.approve("CI", false);
+        assertThat(own.forbidden()).isTrue();
+        assertThat(own.refusal()).contains("cannot approve their own");
+        h.approve("alice", false);
+        h.approve("Alice", false);
+        h.assertRefused("already approved");
+    }
+
+    @Test
+    void aDeploymentWithoutAPlanNeverStarts() {
+        MachineHarness h = MachineHarness.canary();
+        h.state = new DeploymentState(h.state.id(), h.state.request(), DeploymentStatus.REQUESTED, 1, -1,
+                java.util.List.of(), java.util.List.of(), 0, null, h.now, null, false, null);
+
+        h.admit(false);
+        h.assertIgnored();
+        h.dequeue();
+        h.assertIgnored();
+    }
 }

@@ -57,7 +57,8 @@ final class MachineHarness {
         this.request = request(requestName);
         this.plan = new PhaseCompiler().compile(request, null).phases();
         this.state = new DeploymentState(ID, request, DeploymentStatus.REQUESTED, 1, -1,
-                plan.stream().map(PhaseState::pending).toList(), List.of(), requiredApprovals, null, T0, null);
+                plan.stream().map(PhaseState::pending).toList(), List.of(), requiredApprovals, null, T0, null, false,
+                null);
     }
 
     static MachineHarness canary() {

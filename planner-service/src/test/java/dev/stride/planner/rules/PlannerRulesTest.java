@@ -51,4 +51,12 @@ class PlannerRulesTest {
                 "{\"pre\":{\"health\":{\"expected_status\":200}}}")))
                 .hasMessageContaining("stride.checks.defaults.staging is not a usable checks block");
     }
+
+    @Test
+    void aRuleThatCannotBeReadStopsTheServiceAtStart() {
+        assertThatThrownBy(() -> rules(Map.of("stride.approvals.required.production", "one")))
+                .hasMessageContaining("stride.approvals.required.production = 'one' is not a valid rule");
+        assertThatThrownBy(() -> rules(Map.of("stride.progression.requires.production", "qa")))
+                .hasMessageContaining("stride.progression.requires.production = 'qa' is not a valid rule");
+    }
 }
