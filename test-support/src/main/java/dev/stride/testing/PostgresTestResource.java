@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A fresh PostgreSQL database on the local server for one test run, dropped at the end, so runs never see
- * each other's rows. Connects as {@code STRIDE_PG_USER} (default {@code stride}, which needs CREATEDB) to
- * {@code STRIDE_PG_HOST}:{@code STRIDE_PG_PORT} (default localhost:5432).
+ * A fresh PostgreSQL database on the local server for one test run, owned by a fresh role with a random
+ * password, both dropped at the end, so runs never see each other's rows and tests can look for the password in
+ * logs and answers. Connects as {@code STRIDE_PG_USER} (default {@code stride}, which needs CREATEDB and
+ * CREATEROLE) to {@code STRIDE_PG_HOST}:{@code STRIDE_PG_PORT} (default localhost:5432).
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,6 +22,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     private String user;
     private String password;
     private String database;
+    private String owner;
 
     @Override
     public Map<String, String> start() {
@@ -30,8 +32,12 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         password = env("STRIDE_PG_PASSWORD", "stride");
         database = "stride_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
+        owner = database + "_owner";
+        String ownerPassword = "pw-" + UUID.randomUUID();
         try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
+            statement.execute("CREATE ROLE " + owner + " LOGIN PASSWORD '" + ownerPassword + "'");
+            statement.execute("GRANT " + owner + " TO CURRENT_USER");
+            statement.execute("CREATE DATABASE " + database + " OWNER " + owner);
         } catch (SQLException e) {
             String line = "PostgreSQL is not reachable at " + host + ":" + port + " as role " + user + " ("
                     + e.getMessage().lines().findFirst().orElse("") + "); start it with `deploy/stride infra up`";
@@ -42,8 +48,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         return Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host + ":" + port + "/" + database,
                 "quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database,
-                "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password);
+                "quarkus.datasource.username", owner,
+                "quarkus.datasource.password", ownerPassword);
     }
 
     @Override
@@ -53,6 +59,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         }
         try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            statement.execute("DROP ROLE IF EXISTS " + owner);
         } catch (SQLException e) {
             System.err.println("Could not drop test database " + database + ": " + e.getMessage());
         }

@@ -12,9 +12,16 @@ import org.junit.jupiter.api.Test;
 /**
  * What every Stride service promises operators, checked against the running application with its real Kafka
  * and PostgreSQL: health with both dependencies in readiness, Prometheus metrics, OpenAPI and Swagger UI, the
- * messaging tables migrated, and problem documents for unknown routes. Extend it in a {@code @QuarkusTest}.
+ * messaging tables migrated, problem documents for unknown routes, and an API that needs a valid token with a
+ * Stride role (401 without, 403 with the wrong role). Extend it in a {@code @QuarkusTest} with
+ * {@link JwtTestResource}.
  */
 public abstract class ServiceContractTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void noDefaultCaller() {
+        Callers.anonymous();
+    }
 
     @Test
     void isLiveAndReadyWithKafkaAndPostgresChecked() {
@@ -45,7 +52,26 @@ public abstract class ServiceContractTest {
 
     @Test
     void answersUnknownApiRoutesWithAProblemDocument() {
-        given().get("/api/v1/no-such-thing").then().statusCode(404)
-                .contentType("application/problem+json").body("status", equalTo(404));
+        given().header("Authorization", TestTokens.bearer("viewer", "stride-viewer")).get("/api/v1/no-such-thing")
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+    }
+
+    @Test
+    void itsApiNeedsAValidTokenWithAStrideRole() throws Exception {
+        given().get("/api/v1/service").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("status", equalTo(401));
+        given().header("Authorization", "Bearer not-a-jwt").get("/api/v1/service").then().statusCode(401)
+                .contentType("application/problem+json");
+        var stranger = java.security.KeyPairGenerator.getInstance("RSA");
+        stranger.initialize(2048);
+        String forged = TestTokens.sign("mallory", TestTokens.ISSUER, stranger.generateKeyPair().getPrivate(),
+                "stride-admin");
+        given().header("Authorization", "Bearer " + forged).get("/api/v1/service").then().statusCode(401);
+        given().header("Authorization", TestTokens.bearer("someone", "billing-admin")).get("/api/v1/service")
+                .then().statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
+
+        given().header("Authorization", TestTokens.bearer("viewer-1", "stride-viewer")).get("/api/v1/service")
+                .then().statusCode(200).body("caller", equalTo("viewer-1"))
+                .body("roles", org.hamcrest.Matchers.contains("stride-viewer"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.stride.verifier;
 
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import dev.stride.testing.ServiceContractTest;
@@ -9,5 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class VerifierServiceContractTest extends ServiceContractTest {
 }

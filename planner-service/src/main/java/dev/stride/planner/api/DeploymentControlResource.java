@@ -6,7 +6,9 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.machine.DeploymentEngine;
 import dev.stride.planner.machine.Step;
 import dev.stride.planner.persistence.DeploymentStore;
-import dev.stride.planner.rules.PlannerRules;
+import dev.stride.kit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,10 +25,10 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * What on-call engineers do by hand: approve, pause, resume, abort, promote, roll back. Each takes an optional
- * JSON body ({@code reason}, or {@code comment} for approvals), names the caller in the identity header
- * ({@code stride.identity.header}, default {@code X-Stride-User}) and answers the deployment, or a 409 problem
- * when its state does not allow the action (403 for a requester approving their own deployment).
+ * What on-call engineers do by hand: approve ({@code stride-approver}), pause, resume, abort, promote, roll back
+ * ({@code stride-operator}). Each takes an optional JSON body ({@code reason}, or {@code comment} for approvals),
+ * records the caller the verified token names (never a header or the body), and answers the deployment, or a
+ * 409 problem when its state does not allow the action (403 for a requester approving their own deployment).
  */
 @Path("/api/v1/deployments/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,23 +42,24 @@ public class DeploymentControlResource {
     private final DeploymentStore store;
     private final DeploymentViews views;
     private final RequestDocuments documents;
-    private final PlannerRules rules;
+    private final SecurityIdentity identity;
 
     public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentStore store,
-            DeploymentViews views, RequestDocuments documents, PlannerRules rules) {
+            DeploymentViews views, RequestDocuments documents, SecurityIdentity identity) {
         this.pool = pool;
         this.engine = engine;
         this.store = store;
         this.views = views;
         this.documents = documents;
-        this.rules = rules;
+        this.identity = identity;
     }
 
     @POST
     @Path("/approvals")
+    @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
     @Operation(summary = "Approve a deployment waiting in AWAITING_APPROVAL (not by its requester)")
     public Uni<DeploymentView> approve(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         String comment = text(http, body, "comment");
         return control(id, comment, (machine, state, situation) -> machine.approve(state, actor, comment,
                 situation.anotherActive(), situation.now()));
@@ -64,9 +67,10 @@ public class DeploymentControlResource {
 
     @POST
     @Path("/pause")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Pause a deployment IN_PROGRESS: traffic stays where it is")
     public Uni<DeploymentView> pause(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         String reason = text(http, body, "reason");
         return control(id, null, (machine, state, situation) -> machine.pause(state, actor,
                 reason == null ? null : "paused by " + actor + ": " + reason, situation.now()));
@@ -74,18 +78,20 @@ public class DeploymentControlResource {
 
     @POST
     @Path("/resume")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Resume a PAUSED deployment")
     public Uni<DeploymentView> resume(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         text(http, body, "reason");
         return control(id, null, (machine, state, situation) -> machine.resume(state, actor, situation.now()));
     }
 
     @POST
     @Path("/abort")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Abort: traffic back to stable, the deployment ends ABORTED")
     public Uni<DeploymentView> abort(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         String reason = text(http, body, "reason");
         return control(id, null, (machine, state, situation) -> machine.abort(state, actor, reason,
                 situation.now()));
@@ -93,18 +99,20 @@ public class DeploymentControlResource {
 
     @POST
     @Path("/promote")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Skip the remaining analysis and go to full traffic")
     public Uni<DeploymentView> promote(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         text(http, body, "reason");
         return control(id, null, (machine, state, situation) -> machine.promote(state, actor, situation.now()));
     }
 
     @POST
     @Path("/rollback")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Roll back now, with a reason")
     public Uni<DeploymentView> rollback(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = actor(http);
+        String actor = caller();
         String reason = text(http, body, "reason");
         return control(id, null, (machine, state, situation) -> machine.rollBack(state, actor, reason, true,
                 situation.now()));
@@ -124,16 +132,8 @@ public class DeploymentControlResource {
                 });
     }
 
-    private String actor(HttpServerRequest http) {
-        String header = rules.identityHeader();
-        String actor = http.getHeader(header);
-        if (actor == null || actor.isBlank()) {
-            throw ProblemException.badRequest(header, "is required: it names who takes this action");
-        }
-        if (actor.length() > 200 || actor.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ProblemException.badRequest(header, "must be at most 200 characters without control characters");
-        }
-        return actor.trim();
+    private String caller() {
+        return identity.getPrincipal().getName();
     }
 
     /** The optional JSON body: nothing, or an object with at most the one text field {@code name}. */

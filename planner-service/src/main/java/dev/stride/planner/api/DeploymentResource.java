@@ -1,6 +1,10 @@
 package dev.stride.planner.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.kit.problem.Problem;
+import dev.stride.kit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.intake.DeploymentIntake;
 import dev.stride.planner.intake.DeploymentRequestValidator;
@@ -39,22 +43,25 @@ public class DeploymentResource {
     private final DeploymentIntake intake;
     private final DeploymentStore store;
     private final DeploymentViews views;
+    private final SecurityIdentity identity;
 
     public DeploymentResource(RequestDocuments documents, DeploymentIntake intake, DeploymentStore store,
-            DeploymentViews views) {
+            DeploymentViews views, SecurityIdentity identity) {
         this.documents = documents;
         this.intake = intake;
         this.store = store;
         this.views = views;
+        this.identity = identity;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.REQUESTER, Roles.ADMIN})
     @Operation(summary = "Request a deployment",
             description = "Accepts JSON or YAML (application/yaml) holding application, environment, version, "
-                    + "artifact, requestedBy, target, the runbook's deployment block and optionally its rollback "
-                    + "block. Answers 202 with the stored deployment; the same Idempotency-Key returns the same "
-                    + "deployment.")
+                    + "artifact, target, the runbook's deployment block and optionally its rollback and checks "
+                    + "blocks; requestedBy is the caller the token names. Answers 202 with the stored deployment; "
+                    + "the same Idempotency-Key returns the same deployment.")
     @RequestBody(content = {@Content(mediaType = "application/json"), @Content(mediaType = "application/yaml")})
     public Uni<Response> create(@HeaderParam("Content-Type") String contentType,
             @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
@@ -62,6 +69,10 @@ public class DeploymentResource {
             throw ProblemException.badRequest("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
         }
         var document = documents.read(contentType, body);
+        if (document instanceof ObjectNode request) {
+            // Who asks is who the token says, whatever the body claims.
+            request.put("requestedBy", identity.getPrincipal().getName());
+        }
         return intake.submit(document, idempotencyKey).flatMap(accepted -> views.full(accepted.deployment())
                 .map(view -> {
                     Response.ResponseBuilder response = Response.accepted(view)
@@ -75,12 +86,14 @@ public class DeploymentResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Get one deployment")
     public Uni<DeploymentView> get(@PathParam("id") String id) {
         return views.byId(id);
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "List deployments, newest first")
     public Uni<DeploymentList> list(@QueryParam("application") String application,
             @QueryParam("environment") String environment, @QueryParam("status") String status,

@@ -38,15 +38,12 @@ public class PlannerRules {
 
     private final Map<String, String> rules;
     private final Duration deadlineMargin;
-    private final String identityHeader;
     private final Map<Environment, DeploymentChecks> checkDefaults = new EnumMap<>(Environment.class);
 
     public PlannerRules(Config config,
-            @ConfigProperty(name = "stride.deadline.margin", defaultValue = "10m") Duration deadlineMargin,
-            @ConfigProperty(name = "stride.identity.header", defaultValue = "X-Stride-User") String identityHeader) {
+            @ConfigProperty(name = "stride.deadline.margin", defaultValue = "10m") Duration deadlineMargin) {
         this.rules = readRules(config);
         this.deadlineMargin = deadlineMargin;
-        this.identityHeader = identityHeader;
         for (Environment environment : Environment.values()) {
             String key = "stride.checks.defaults." + environment.wireName();
             config.getOptionalValue(key, String.class).filter(json -> !json.isBlank()).ifPresent(json -> {
@@ -83,10 +80,6 @@ public class PlannerRules {
         return deadlineMargin;
     }
 
-    /** The request header that names who calls the manual controls (real authentication comes later). */
-    public String identityHeader() {
-        return identityHeader;
-    }
 
     // An application's own setting wins, even when it is empty (which switches the rule off for it).
     private String setting(String application, String prefix, String key) {

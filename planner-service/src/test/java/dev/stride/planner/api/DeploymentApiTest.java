@@ -10,6 +10,8 @@ import dev.stride.events.EventCodec;
 import dev.stride.events.EventSchemas;
 import dev.stride.events.Topics;
 import dev.stride.planner.Requests;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import dev.stride.testing.TopicReader;
@@ -27,7 +29,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class DeploymentApiTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     @ParameterizedTest
     @CsvSource({"canary, canary", "blue-green, blue-green", "rolling, rolling"})
@@ -60,6 +69,23 @@ class DeploymentApiTest {
         assertThat(fetched.<String>path("version")).isEqualTo(request.path("version").asText());
         assertThat(fetched.<String>path("createdAt")).isNotBlank();
         assertThat(fetched.<String>path("target.platform")).isEqualTo(request.at("/target/platform").asText());
+    }
+
+    @Test
+    void theRequesterIsWhoTheTokenNamesWhateverTheBodySays() {
+        String body = Requests.canaryWith(doc -> doc.put("application", Requests.uniqueApplication())
+                .put("requestedBy", "someone-else"));
+        given().header("Authorization", dev.stride.testing.TestTokens.bearer("ci-pipeline-7", "stride-requester"))
+                .contentType("application/json").body(body).post("/api/v1/deployments").then().statusCode(202)
+                .body("requestedBy", equalTo("ci-pipeline-7"))
+                .body("timeline[0].actor", equalTo("ci-pipeline-7"));
+        given().header("Authorization", dev.stride.testing.TestTokens.bearer("reader", "stride-viewer"))
+                .contentType("application/json").body(body).post("/api/v1/deployments").then().statusCode(403)
+                .contentType("application/problem+json");
+        dev.stride.testing.Callers.anonymous();
+        given().contentType("application/json").body(body).post("/api/v1/deployments").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().get("/api/v1/deployments").then().statusCode(401);
     }
 
     @Test

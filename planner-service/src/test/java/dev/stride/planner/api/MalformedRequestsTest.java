@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.planner.Requests;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,7 +25,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class MalformedRequestsTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     private static final String JSON = "application/json";
     private static final String YAML = "application/yaml";
@@ -96,12 +105,12 @@ class MalformedRequestsTest {
         cases.add(canary("missing application", d -> d.remove("application"), "application"));
         cases.add(canary("missing target", d -> d.remove("target"), "target"));
         cases.add(canary("missing deployment", d -> d.remove("deployment"), "deployment"));
-        cases.add(canary("missing requestedBy", d -> d.remove("requestedBy"), "requestedBy"));
+        cases.add(canary("missing artifact", d -> d.remove("artifact"), "artifact"));
         cases.add(canary("version as a number", d -> d.put("version", 2.4), "version"));
         cases.add(canary("unknown environment", d -> d.put("environment", "prod"), "environment"));
         cases.add(canary("application with spaces", d -> d.put("application", "Check Out"), "application"));
         cases.add(canary("unknown top-level field", d -> d.put("strategy", "canary"), "strategy"));
-        cases.add(canary("NUL in requestedBy", d -> d.put("requestedBy", "ci\u0000bot"), "requestedBy"));
+        cases.add(canary("NUL in the artifact", d -> d.put("artifact", "registry/app\u0000:1"), "artifact"));
         cases.add(canary("newline in a phase name", d -> Requests.phase(d, 0).put("name", "a\nb"),
                 "deployment.phases[0].name"));
         cases.add(canary("commit time without seconds", d -> d.put("commitTime", "2026-11-20T10:00Z"), "commitTime"));

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stride.events.Topics;
 import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.planner.Requests;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import dev.stride.testing.TopicReader;
@@ -21,7 +23,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class OutboxRecoveryTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     @Inject
     OutboxPublisher publisher;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stride.events.EventType;
 import dev.stride.events.PhaseType;
 import dev.stride.planner.Requests;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,7 +25,14 @@ import org.junit.jupiter.api.Test;
 @TestProfile(DeadlineTest.ShortDeadlines.class)
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class DeadlineTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     public static class ShortDeadlines implements QuarkusTestProfile {
         @Override

@@ -13,8 +13,11 @@ import dev.stride.events.ThresholdBreached;
 import dev.stride.events.Topics;
 import dev.stride.planner.Requests;
 import dev.stride.planner.Sql;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
+import dev.stride.testing.TestTokens;
 import dev.stride.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +33,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class DeploymentLifecycleTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     private Conductor conductor;
 
@@ -108,19 +118,26 @@ class DeploymentLifecycleTest {
                 .body("status", equalTo("AWAITING_APPROVAL")).body("requiredApprovals", equalTo(1))
                 .extract().path("id");
 
-        given().header("X-Stride-User", "ci").post("/api/v1/deployments/" + id + "/approvals").then()
+        // The requester holds the approver role too, and still may not approve their own deployment.
+        given().header("Authorization", TestTokens.bearer("ci", "stride-approver"))
+                .post("/api/v1/deployments/" + id + "/approvals").then()
                 .statusCode(403).contentType("application/problem+json")
                 .body("detail", containsString("cannot approve their own"));
-        given().post("/api/v1/deployments/" + id + "/approvals").then().statusCode(400)
-                .body("errors[0].field", equalTo("X-Stride-User"));
-        given().header("X-Stride-User", "alice").contentType("application/json")
+        given().header("Authorization", TestTokens.bearer("bob", "stride-viewer", "stride-operator"))
+                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(403)
+                .contentType("application/problem+json");
+        // A header naming someone else changes nothing: the identity is the token's.
+        given().header("Authorization", TestTokens.bearer("ci", "stride-approver")).header("X-Stride-User", "alice")
+                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer("alice", "stride-approver")).contentType("application/json")
                 .body("{\"comment\":\"change ticket CHG-42\"}")
                 .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(200)
                 .body("status", equalTo("IN_PROGRESS"))
                 .body("approvals[0].approver", equalTo("alice"))
                 .body("approvals[0].comment", equalTo("change ticket CHG-42"));
-        given().header("X-Stride-User", "bob").post("/api/v1/deployments/" + id + "/approvals").then()
-                .statusCode(409);
+        given().header("Authorization", TestTokens.bearer("bob", "stride-approver"))
+                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(409);
+        assertThat(conductor.deployment(id).getString("requestedBy")).isEqualTo("ci");
         conductor.awaitPhaseRequested(id, 0);
     }
 
@@ -157,7 +174,7 @@ class DeploymentLifecycleTest {
                 .body("queuePosition", equalTo(1));
         given().get("/api/v1/deployments/" + third).then().body("queuePosition", equalTo(2));
 
-        given().header("X-Stride-User", "oncall").contentType("application/json")
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).contentType("application/json")
                 .body("{\"reason\":\"wrong build\"}").post("/api/v1/deployments/" + first + "/abort").then()
                 .statusCode(200).body("status", equalTo("ROLLING_BACK"));
         // Stable is being put back: the next one waits until the executor says it is.
@@ -182,6 +199,10 @@ class DeploymentLifecycleTest {
         conductor.awaitPhaseRequested(id, 1);
         String base = "/api/v1/deployments/" + id;
 
+        given().header("Authorization", TestTokens.bearer("viewer", "stride-viewer")).post(base + "/pause").then()
+                .statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer("approver", "stride-approver")).post(base + "/rollback")
+                .then().statusCode(403);
         control(base + "/resume", 409);
         control(base + "/pause", 200).body("status", equalTo("PAUSED"));
         control(base + "/pause", 409).contentType("application/problem+json")
@@ -194,7 +215,7 @@ class DeploymentLifecycleTest {
         assertThat(promoted.path("parameters").path("promoted").asBoolean()).isTrue();
         control(base + "/promote", 409);
 
-        given().header("X-Stride-User", "oncall").contentType("application/json")
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).contentType("application/json")
                 .body("{\"reason\":\"customer reports\"}").post(base + "/rollback").then().statusCode(200)
                 .body("status", equalTo("ROLLING_BACK"));
         control(base + "/rollback", 409);
@@ -203,12 +224,12 @@ class DeploymentLifecycleTest {
                 .until(() -> conductor.events(EventType.ROLLBACK_REQUESTED, id).size() == 1);
         assertThat(single(EventType.ROLLBACK_REQUESTED, id).path("reason").asText())
                 .contains("oncall").contains("customer reports");
-        given().header("X-Stride-User", "oncall").post("/api/v1/deployments/" + UUID.randomUUID() + "/pause")
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).post("/api/v1/deployments/" + UUID.randomUUID() + "/pause")
                 .then().statusCode(404).contentType("application/problem+json");
     }
 
     private io.restassured.response.ValidatableResponse control(String path, int status) {
-        return given().header("X-Stride-User", "oncall").post(path).then().statusCode(status);
+        return given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).post(path).then().statusCode(status);
     }
 
     private JsonNode single(EventType type, String id) {

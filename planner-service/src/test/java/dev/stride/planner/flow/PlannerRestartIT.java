@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stride.events.PhaseType;
 import dev.stride.planner.Requests;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
+import dev.stride.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.io.File;
@@ -31,6 +33,7 @@ class PlannerRestartIT {
 
     private final KafkaTestResource kafka = new KafkaTestResource();
     private final PostgresTestResource postgres = new PostgresTestResource();
+    private final JwtTestResource keys = new JwtTestResource();
     private Map<String, String> infrastructure;
     private Process planner;
     private Path log;
@@ -39,9 +42,16 @@ class PlannerRestartIT {
     void infrastructure() throws IOException {
         Map<String, String> all = new java.util.HashMap<>(kafka.start());
         all.putAll(postgres.start());
+        all.putAll(keys.start());
         infrastructure = all;
-        log = Files.createTempFile("planner-restart-it", ".log");
         RestAssured.port = freePort();
+        RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + TestTokens.token(
+                        Path.of(all.get(JwtTestResource.PRIVATE_KEY)), "ci", "stride-admin"))
+                .build();
+        // Both planner processes log here, under target/ so a clean build removes it.
+        log = Path.of("target", "planner-restart-it.log");
+        Files.deleteIfExists(log);
     }
 
     @AfterEach
@@ -51,6 +61,8 @@ class PlannerRestartIT {
         }
         postgres.stop();
         kafka.stop();
+        keys.stop();
+        RestAssured.requestSpecification = null;
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.stride.events.EventType;
 import dev.stride.events.Topics;
 import dev.stride.planner.Requests;
 import dev.stride.planner.Sql;
+import dev.stride.testing.Callers;
+import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import dev.stride.testing.TopicReader;
@@ -28,7 +30,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(JwtTestResource.class)
 class KafkaIntakeTest {
+
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        // CI's token; tests about who may do what send their own.
+        Callers.actAs("ci", "stride-admin");
+    }
 
     private static final String DLQ = Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED);
 

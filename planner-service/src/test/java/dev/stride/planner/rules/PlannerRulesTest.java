@@ -15,7 +15,7 @@ class PlannerRulesTest {
     private static PlannerRules rules(Map<String, String> properties) {
         var config = new SmallRyeConfigBuilder().withSources(new MapBackedConfigSource("test", properties) {
         }).build();
-        return new PlannerRules(config, Duration.ofMinutes(10), "X-Stride-User");
+        return new PlannerRules(config, Duration.ofMinutes(10));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.stride.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -29,6 +32,20 @@ public class ProblemMappers {
             return unexpected(e);
         }
         return respond(Problem.of(status, title, e.getMessage()));
+    }
+
+    // Authentication runs when an endpoint needs it (quarkus.http.auth.proactive=false), so its failures arrive
+    // here and are answered as problems like every other error. The token itself is never echoed.
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized",
+                        "a valid bearer token is required (Authorization: Bearer <JWT>)")))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "Forbidden", "the token's roles do not allow this action"));
     }
 
     @ServerExceptionMapper
