@@ -1,5 +1,6 @@
 package dev.stride.planner.machine;
 
+import dev.stride.kit.runtime.PeriodicJob;
 import dev.stride.planner.persistence.DeploymentStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -32,45 +32,34 @@ public class DeadlineWatch {
     private final Pool pool;
     private final DeploymentStore store;
     private final DeploymentEngine engine;
-    private final Vertx vertx;
-    private final Duration interval;
-    private final AtomicBoolean busy = new AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
-    private volatile long timerId = -1;
+    private final PeriodicJob job;
 
     public DeadlineWatch(Pool pool, DeploymentStore store, DeploymentEngine engine, Vertx vertx,
             @ConfigProperty(name = "stride.deadline.check-interval", defaultValue = "1s") Duration interval) {
         this.pool = pool;
         this.store = store;
         this.engine = engine;
-        this.vertx = vertx;
-        this.interval = interval;
+        this.job = new PeriodicJob("Checking deadlines", vertx, interval, Duration.ofSeconds(60),
+                () -> check().replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {
-        timerId = vertx.setPeriodic(interval.toMillis(), id -> check());
+        job.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
+        job.stop();
     }
 
-    private void check() {
-        if (!busy.compareAndSet(false, true)) {
-            return;
-        }
+    private Uni<Void> check() {
         Instant now = clock.instant();
-        store.duePhases(now, BATCH)
+        return store.duePhases(now, BATCH)
                 .flatMap(due -> each(due, d -> (machine, state, situation) -> machine.deadlinePassed(state,
                         d.phase(), situation.now()), DeploymentStore.PhaseDue::deploymentId))
                 .flatMap(x -> store.dueRollbacks(now, BATCH))
                 .flatMap(due -> each(due, id -> (machine, state, situation) -> machine.rollbackDeadlinePassed(state,
-                        situation.now()), id -> id))
-                .ifNoItem().after(Duration.ofSeconds(60)).fail()
-                .onTermination().invoke(() -> busy.set(false))
-                .subscribe().with(x -> { }, e -> LOG.warnf("Checking deadlines failed, will retry: %s", e.toString()));
+                        situation.now()), id -> id));
     }
 
     // One transaction per deployment; one that fails is logged and does not hold up the others.

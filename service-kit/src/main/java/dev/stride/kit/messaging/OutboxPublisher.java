@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import dev.stride.kit.runtime.PeriodicJob;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
  * Publishes outbox rows to Kafka. Each poll claims a batch of unpublished rows with
@@ -35,7 +35,6 @@ import org.jboss.logging.Logger;
 public class OutboxPublisher {
 
     static final String CHANNEL = "stride-outbox";
-    private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
     private static final byte[] CONTENT_TYPE = dev.stride.events.CloudEvent.CONTENT_TYPE
             .getBytes(StandardCharsets.UTF_8);
 
@@ -43,12 +42,9 @@ public class OutboxPublisher {
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
-    private final Vertx vertx;
-    private final Duration pollInterval;
     private final int batchSize;
     private final AtomicBoolean running;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private volatile long timerId = -1;
+    private final PeriodicJob job;
 
     public OutboxPublisher(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
             @ConfigProperty(name = "stride.outbox.poll-interval", defaultValue = "200ms") Duration pollInterval,
@@ -56,21 +52,21 @@ public class OutboxPublisher {
             @ConfigProperty(name = "stride.outbox.enabled", defaultValue = "true") boolean enabled) {
         this.pool = pool;
         this.emitter = emitter;
-        this.vertx = vertx;
-        this.pollInterval = pollInterval;
         this.batchSize = batchSize;
         this.running = new AtomicBoolean(enabled);
+        // A full batch means more may wait: the job runs again at once instead of waiting for the next tick.
+        this.job = new PeriodicJob("Outbox publishing", vertx, pollInterval, BATCH_TIMEOUT,
+                () -> running.get() ? publishBatch().map(published -> published == batchSize)
+                        : Uni.createFrom().item(false));
     }
 
     // Default priority: runs after Reactive Messaging has wired its channels (LIBRARY_BEFORE).
     void startPolling(@Observes StartupEvent event) {
-        timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> poll());
+        job.start();
     }
 
     void stopPolling(@Observes ShutdownEvent event) {
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
-        }
+        job.stop();
     }
 
     /**
@@ -81,9 +77,12 @@ public class OutboxPublisher {
         running.set(false);
     }
 
-    /** True when stopped and no batch is in flight, so nothing will be published until {@link #start()}. */
+    /**
+     * True when stopped and no batch is in flight, so nothing will be published until {@link #start()}. The job
+     * marks itself busy before it reads the switch, so no batch can begin after this is true.
+     */
     public boolean isIdle() {
-        return !running.get() && !busy.get();
+        return !running.get() && !job.isBusy();
     }
 
     public void start() {
@@ -92,27 +91,6 @@ public class OutboxPublisher {
 
     public boolean isRunning() {
         return running.get();
-    }
-
-    // One batch at a time per replica. Busy is taken before running is read: once stop() has returned and
-    // isIdle() is true, no poll can still claim rows.
-    private void poll() {
-        if (!busy.compareAndSet(false, true)) {
-            return;
-        }
-        if (!running.get()) {
-            busy.set(false);
-            return;
-        }
-        publishBatch()
-                // A hung database or broker must not leave the publisher busy forever.
-                .ifNoItem().after(BATCH_TIMEOUT).fail()
-                .onTermination().invoke(() -> busy.set(false))
-                .subscribe().with(published -> {
-                    if (published == batchSize) {
-                        poll(); // more may be waiting: drain without waiting for the next tick
-                    }
-                }, failure -> LOG.warnf("Outbox publishing failed, will retry: %s", failure.toString()));
     }
 
     /** Publishes one batch; returns how many rows were published. */
