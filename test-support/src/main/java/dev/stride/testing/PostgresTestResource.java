@@ -12,8 +12,8 @@ import java.util.UUID;
 /**
  * A fresh PostgreSQL database on the local server for one test run, owned by a fresh role with a random
  * password, both dropped at the end, so runs never see each other's rows and tests can look for the password in
- * logs and answers. Connects as {@code STRIDE_PG_USER} (default {@code stride}, which needs CREATEDB and
- * CREATEROLE) to {@code STRIDE_PG_HOST}:{@code STRIDE_PG_PORT} (default localhost:5432).
+ * logs and answers. Connects as {@code STRIDE_PG_USER} (default {@code stride_test}, which needs CREATEDB and
+ * CREATEROLE; {@code deploy/stride test} makes it, and the services' own role does not get CREATEROLE) to {@code STRIDE_PG_HOST}:{@code STRIDE_PG_PORT} (default localhost:5432).
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,8 +28,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         host = env("STRIDE_PG_HOST", "localhost");
         port = env("STRIDE_PG_PORT", "5432");
-        user = env("STRIDE_PG_USER", "stride");
-        password = env("STRIDE_PG_PASSWORD", "stride");
+        user = env("STRIDE_PG_USER", "stride_test");
+        password = env("STRIDE_PG_PASSWORD", "stride_test");
         database = "stride_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
         owner = database + "_owner";

@@ -74,4 +74,46 @@ public abstract class ServiceContractTest {
                 .then().statusCode(200).body("caller", equalTo("viewer-1"))
                 .body("roles", org.hamcrest.Matchers.contains("stride-viewer"));
     }
+
+    @Test
+    void tokensMustComeFromTheIssuerForTheAudienceAndBeCurrent() {
+        var key = TestTokens.key();
+        String expired = TestTokens.sign("late", TestTokens.ISSUER, TestTokens.AUDIENCE, -600, key, "stride-admin");
+        String otherIssuer = TestTokens.sign("x", "https://elsewhere.example", TestTokens.AUDIENCE, 600, key,
+                "stride-admin");
+        String otherAudience = TestTokens.sign("x", TestTokens.ISSUER, "billing", 600, key, "stride-admin");
+        String unsigned = TestTokens.token("x", "stride-admin");
+        unsigned = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes())
+                + unsigned.substring(unsigned.indexOf('.'), unsigned.lastIndexOf('.') + 1);
+        for (String token : new String[] {expired, otherIssuer, otherAudience, unsigned}) {
+            given().header("Authorization", "Bearer " + token).get("/api/v1/service").then().statusCode(401)
+                    .contentType("application/problem+json");
+        }
+        given().header("Authorization", "Bearer " + TestTokens.sign("nobody", TestTokens.ISSUER,
+                TestTokens.AUDIENCE, 600, key)).get("/api/v1/service").then().statusCode(403);
+    }
+
+    @Test
+    void everyApiOperationInTheOpenApiDocumentNeedsAToken() {
+        io.restassured.path.json.JsonPath openapi = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        java.util.Map<String, java.util.Map<String, Object>> paths = openapi.getMap("paths");
+        List<String> checked = new java.util.ArrayList<>();
+        paths.forEach((path, operations) -> {
+            if (!path.startsWith("/api/")) {
+                return;
+            }
+            String concrete = path.replaceAll("\\{[^}]+}", java.util.UUID.randomUUID().toString());
+            for (String method : operations.keySet()) {
+                if (!List.of("get", "post", "put", "patch", "delete").contains(method)) {
+                    continue;
+                }
+                given().contentType("application/json").body("{}").request(method.toUpperCase(), concrete).then()
+                        .statusCode(401);
+                checked.add(method + " " + path);
+            }
+        });
+        assertThat(checked).contains("get /api/v1/service");
+    }
 }

@@ -47,12 +47,23 @@ public final class TestTokens {
 
     /** Signs a token with any key, e.g. one the services do not trust. */
     public static String sign(String caller, String issuer, PrivateKey key, String... roles) {
+        return sign(caller, issuer, AUDIENCE, 3600, key, roles);
+    }
+
+    /** The test run's key, for tokens a test builds itself. */
+    public static PrivateKey key() {
+        return readKey(Path.of(ConfigProvider.getConfig().getValue(JwtTestResource.PRIVATE_KEY, String.class)));
+    }
+
+    /** A token with every claim chosen: a negative {@code lifetimeSeconds} makes one that has expired. */
+    public static String sign(String caller, String issuer, String audience, long lifetimeSeconds, PrivateKey key,
+            String... roles) {
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         String groups = Stream.of(roles).map(r -> "\"" + r + "\"").collect(Collectors.joining(","));
-        String payload = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + caller
-                + "\",\"upn\":\"" + caller + "\",\"groups\":[" + groups + "],\"iat\":" + now + ",\"exp\":"
-                + (now + 3600) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+        String payload = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"" + caller
+                + "\",\"upn\":\"" + caller + "\",\"groups\":[" + groups + "],\"iat\":" + (now + Math.min(0, lifetimeSeconds) - 60)
+                + ",\"exp\":" + (now + lifetimeSeconds) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         String signingInput = base64(header) + "." + base64(payload);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");

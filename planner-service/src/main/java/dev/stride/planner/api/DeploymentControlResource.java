@@ -6,6 +6,7 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.machine.DeploymentEngine;
 import dev.stride.planner.machine.Step;
 import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -133,7 +134,7 @@ public class DeploymentControlResource {
     }
 
     private String caller() {
-        return identity.getPrincipal().getName();
+        return Caller.name(identity);
     }
 
     /** The optional JSON body: nothing, or an object with at most the one text field {@code name}. */

@@ -2,6 +2,7 @@ package dev.stride.planner.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.kit.problem.Problem;
+import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -71,7 +72,7 @@ public class DeploymentResource {
         var document = documents.read(contentType, body);
         if (document instanceof ObjectNode request) {
             // Who asks is who the token says, whatever the body claims.
-            request.put("requestedBy", identity.getPrincipal().getName());
+            request.put("requestedBy", Caller.name(identity));
         }
         return intake.submit(document, idempotencyKey).flatMap(accepted -> views.full(accepted.deployment())
                 .map(view -> {

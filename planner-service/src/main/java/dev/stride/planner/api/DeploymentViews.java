@@ -40,8 +40,8 @@ public class DeploymentViews {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.of(404, "Not Found", "no deployment has id '" + id
-                    + "' (deployment ids are UUIDs)"));
+            // The text is not echoed: whatever a caller puts in a URL should not come back in an answer.
+            throw new ProblemException(Problem.of(404, "Not Found", "no such deployment (deployment ids are UUIDs)"));
         }
     }
 }

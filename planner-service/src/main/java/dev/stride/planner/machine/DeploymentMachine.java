@@ -20,6 +20,7 @@ import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Durations;
+import dev.stride.kit.security.Caller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,10 +80,11 @@ public final class DeploymentMachine {
             return Step.refused(s, "only a deployment in AWAITING_APPROVAL can be approved; this one is "
                     + s.status());
         }
-        if (approver.equalsIgnoreCase(s.request().requestedBy())) {
+        String who = Caller.comparable(approver);
+        if (who.equals(Caller.comparable(s.request().requestedBy()))) {
             return Step.forbidden(s, "the requester (" + approver + ") cannot approve their own deployment");
         }
-        if (s.approvals().stream().anyMatch(approver::equalsIgnoreCase)) {
+        if (s.approvals().stream().map(Caller::comparable).anyMatch(who::equals)) {
             return Step.refused(s, approver + " has already approved this deployment");
         }
         Transition t = new Transition(s.withApproval(approver), now);

@@ -185,7 +185,7 @@ class DeploymentApiTest {
                 .contentType("application/problem+json").body("status", equalTo(404));
         given().get("/api/v1/deployments/not-a-uuid").then().statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.containsString("not-a-uuid"));
+                .body("detail", org.hamcrest.Matchers.containsString("deployment ids are UUIDs"));
     }
 
     @Test

@@ -94,13 +94,15 @@ class DeploymentMachineGuardsTest {
     }
 
     @Test
-    void theFourEyesRuleIgnoresCase() {
+    void theFourEyesRuleIgnoresCaseSpacesAndUnicodeForms() {
         MachineHarness h = MachineHarness.of("canary", 2);
         h.admit(false);
 
-        Step own = h.approve("CI", false);
-        assertThat(own.forbidden()).isTrue();
-        assertThat(own.refusal()).contains("cannot approve their own");
+        for (String sameAsRequester : new String[] {"CI", " ci", "\u00a0ci\t", "\uff43\uff49"}) {
+            Step own = h.approve(sameAsRequester, false);
+            assertThat(own.forbidden()).as("'%s'", sameAsRequester).isTrue();
+            assertThat(own.refusal()).contains("cannot approve their own");
+        }
         h.approve("alice", false);
         h.approve("Alice", false);
         h.assertRefused("already approved");

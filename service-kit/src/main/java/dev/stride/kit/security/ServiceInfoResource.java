@@ -32,6 +32,6 @@ public class ServiceInfoResource {
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "This service, and who the caller is to it")
     public ServiceInfo info() {
-        return new ServiceInfo(service, identity.getPrincipal().getName(), new TreeSet<>(identity.getRoles()));
+        return new ServiceInfo(service, Caller.name(identity), new TreeSet<>(identity.getRoles()));
     }
 }
