@@ -43,6 +43,11 @@ public final class PeriodicJob {
         }
     }
 
+    /** Runs now rather than at the next tick (skipped if a run is in flight). */
+    public void runNow() {
+        tick();
+    }
+
     /** Whether a run is in flight. The flag is taken before the work starts, so work may check its own switches. */
     public boolean isBusy() {
         return busy.get();

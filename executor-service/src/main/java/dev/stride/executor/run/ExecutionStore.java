@@ -1,0 +1,138 @@
+package dev.stride.executor.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.stride.events.EventCodec;
+import dev.stride.events.PhaseType;
+import dev.stride.events.spec.Target;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** SQL for executions and their step log. */
+@ApplicationScoped
+public class ExecutionStore {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+
+    public ExecutionStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records a phase or rollback to do, once: a repeat of the same step of the same attempt changes nothing. */
+    public Uni<Boolean> request(SqlClient tx, UUID deploymentId, int attempt, String step, PhaseType type,
+            Integer phaseIndex, Target target, Map<String, Object> parameters) {
+        return tx.preparedQuery("INSERT INTO execution (deployment_id, attempt, step, phase_type, phase_index, target, "
+                        + "parameters, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING') ON CONFLICT DO NOTHING")
+                .execute(Tuple.tuple().addUUID(deploymentId).addInteger(attempt).addString(step)
+                        .addString(type == null ? null : type.name()).addInteger(phaseIndex)
+                        .addValue(target == null ? null : new JsonObject(json(target)))
+                        .addValue(new JsonObject(json(parameters))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** A rollback supersedes the phases of its attempt that have not been worked on yet. */
+    public Uni<Void> cancelOpenPhases(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery("UPDATE execution SET status = 'CANCELLED', finished_at = now() "
+                        + "WHERE deployment_id = $1 AND attempt = $2 AND step <> 'rollback' AND status = 'PENDING'")
+                .execute(Tuple.of(deploymentId, attempt)).replaceWithVoid();
+    }
+
+    /** The target an attempt's phases were applied to, if any reached the executor. */
+    public Uni<java.util.Optional<Target>> targetOf(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery("SELECT target FROM execution WHERE deployment_id = $1 AND attempt = $2 "
+                        + "AND target IS NOT NULL ORDER BY id LIMIT 1")
+                .execute(Tuple.of(deploymentId, attempt))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return java.util.Optional.<Target>empty();
+                    }
+                    try {
+                        return java.util.Optional.of(EventCodec.mapper().readValue(
+                                rows.iterator().next().getJsonObject(0).encode(), Target.class));
+                    } catch (JsonProcessingException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    public Uni<Boolean> rollbackRequested(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery("SELECT 1 FROM execution WHERE deployment_id = $1 AND attempt = $2 AND step = 'rollback'")
+                .execute(Tuple.of(deploymentId, attempt)).map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * Claims up to {@code limit} executions to work on: new ones, and ones a crashed or stuck worker left APPLYING
+     * for longer than {@code stale}. One deployment's executions are taken in order, never two at once.
+     */
+    public Uni<List<Execution>> claim(int limit, Duration stale) {
+        return pool.withTransaction(tx -> tx.preparedQuery(
+                        "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
+                                + "WHERE e.id IN (SELECT id FROM execution o WHERE (o.status = 'PENDING' OR "
+                                + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
+                                + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
+                                + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
+                                + "ORDER BY o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+                                + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
+                                + "parameters, tries")
+                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000))
+                .map(rows -> {
+                    List<Execution> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(map(row));
+                    }
+                    claimed.sort((a, b) -> Long.compare(a.id(), b.id()));
+                    return claimed;
+                }));
+    }
+
+    /** Ends an execution; false if it had already ended (another worker got there first). */
+    public Uni<Boolean> finish(SqlClient tx, long id, String status, String outcome) {
+        return tx.preparedQuery("UPDATE execution SET status = $2, outcome = $3, finished_at = now() "
+                        + "WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id, status, outcome)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Appends one platform call to the step log (its own statement: the log survives what follows). */
+    public Uni<Void> logStep(long executionId, String call, String result, String detail, long durationMillis) {
+        return pool.preparedQuery("INSERT INTO execution_step (execution_id, call, result, detail, duration_ms) "
+                        + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(executionId, call, result, detail, durationMillis)).replaceWithVoid();
+    }
+
+    private static Execution map(Row row) {
+        String type = row.getString("phase_type");
+        try {
+            JsonObject stored = row.getJsonObject("target");
+            Target target = stored == null ? null : EventCodec.mapper().readValue(stored.encode(), Target.class);
+            Map<String, Object> parameters = EventCodec.mapper().readValue(row.getJsonObject("parameters").encode(),
+                    MAP);
+            return new Execution(row.getLong("id"), row.getUUID("deployment_id"), row.getInteger("attempt"),
+                    row.getString("step"), type == null ? null : PhaseType.valueOf(type),
+                    row.getInteger("phase_index"), target, parameters, row.getInteger("tries"));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return EventCodec.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
