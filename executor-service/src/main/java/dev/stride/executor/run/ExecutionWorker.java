@@ -10,6 +10,7 @@ import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.TrafficDriver;
 import dev.stride.executor.traffic.TrafficDrivers;
 import dev.stride.kit.messaging.Outbox;
+import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.runtime.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,16 +48,19 @@ public class ExecutionWorker {
     private final ExecutionStore store;
     private final TrafficDrivers drivers;
     private final Outbox outbox;
+    private final OutboxPublisher publisher;
     private final Duration staleAfter;
     private final PeriodicJob job;
 
-    public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox, Vertx vertx,
+    public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox,
+            OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms") Duration interval,
             @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "60s") Duration staleAfter) {
         this.pool = pool;
         this.store = store;
         this.drivers = drivers;
         this.outbox = outbox;
+        this.publisher = publisher;
         this.staleAfter = staleAfter;
         this.job = new PeriodicJob("Executing phases", vertx, interval, Duration.ofMinutes(10),
                 () -> store.claim(BATCH, staleAfter).flatMap(claimed -> Multi.createFrom().iterable(claimed)
@@ -184,7 +188,9 @@ public class ExecutionWorker {
         return pool.withTransaction(tx -> store.finish(tx, e.id(), status, outcome).flatMap(ended -> !ended
                 ? Uni.createFrom().voidItem()
                 : Multi.createFrom().iterable(events).onItem().transformToUniAndConcatenate(ev -> outbox.append(tx, ev))
-                        .collect().last().replaceWithVoid()));
+                        .collect().last().replaceWithVoid()))
+                // The planner, the verifier and people wait for these: publish without waiting for the next poll.
+                .invoke(publisher::publishSoon);
     }
 
     private static String describe(Object result) {

@@ -89,6 +89,14 @@ public class OutboxPublisher {
         running.set(true);
     }
 
+    /**
+     * Something was just committed to the outbox that should not wait for the next poll (a rollback's outcome):
+     * publish now. Skipped if a batch is in flight; the next poll takes the rows then.
+     */
+    public void publishSoon() {
+        job.runNow();
+    }
+
     public boolean isRunning() {
         return running.get();
     }
