@@ -49,6 +49,18 @@ public final class TopicReader {
         }
     }
 
+    /** The data of every event of {@code type} keyed {@code key} (a deployment id) on its topic, in topic order. */
+    public static List<com.fasterxml.jackson.databind.JsonNode> events(String bootstrapServers,
+            dev.stride.events.EventType type, String key) {
+        dev.stride.events.EventCodec codec = new dev.stride.events.EventCodec();
+        return readAll(bootstrapServers, type.topic()).stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> codec.parseTree(r.value()))
+                .filter(e -> type.type().equals(e.path("type").asText()))
+                .map(e -> e.path("data"))
+                .toList();
+    }
+
     /** Publishes one record and waits for the broker's acknowledgement. */
     public static void publish(String bootstrapServers, String topic, String key, String value) {
         Map<String, Object> config = Map.of(

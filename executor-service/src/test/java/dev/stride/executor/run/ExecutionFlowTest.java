@@ -165,12 +165,7 @@ class ExecutionFlowTest {
     }
 
     private List<JsonNode> events(EventType type, UUID id) {
-        return TopicReader.readAll(bootstrap(), type.topic()).stream()
-                .filter(r -> id.toString().equals(r.key()))
-                .map(r -> codec.parseTree(r.value()))
-                .filter(e -> type.type().equals(e.path("type").asText()))
-                .map(e -> e.path("data"))
-                .toList();
+        return TopicReader.events(bootstrap(), type, id.toString());
     }
 
     /** Waits until the executor has taken in these records (their effects are committed then). */

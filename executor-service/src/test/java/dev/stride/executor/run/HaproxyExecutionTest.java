@@ -98,12 +98,7 @@ class HaproxyExecutionTest {
     }
 
     private List<JsonNode> events(EventType type, UUID id) {
-        return TopicReader.readAll(bootstrap(), type.topic()).stream()
-                .filter(r -> id.toString().equals(r.key()))
-                .map(r -> codec.parseTree(r.value()))
-                .filter(e -> type.type().equals(e.path("type").asText()))
-                .map(e -> e.path("data"))
-                .toList();
+        return TopicReader.events(bootstrap(), type, id.toString());
     }
 
     private static String bootstrap() {

@@ -37,12 +37,7 @@ public final class Conductor {
 
     /** The data of every event of {@code type} for a deployment, in topic order. */
     public List<JsonNode> events(EventType type, String deploymentId) {
-        return TopicReader.readAll(bootstrap, type.topic()).stream()
-                .filter(r -> deploymentId.equals(r.key()))
-                .map(r -> codec.parseTree(r.value()))
-                .filter(e -> type.type().equals(e.path("type").asText()))
-                .map(e -> e.path("data"))
-                .toList();
+        return TopicReader.events(bootstrap, type, deploymentId);
     }
 
     /** Waits for the planner's PhaseRequested for {@code phase} and returns its data. */
