@@ -1,6 +1,8 @@
 package dev.stride.executor.traffic;
 
 import dev.stride.executor.traffic.haproxy.HaproxyTrafficDriver;
+import dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
@@ -15,5 +17,15 @@ public class DriverProducers {
             @ConfigProperty(name = "stride.haproxy.connect-timeout", defaultValue = "2s") Duration connectTimeout,
             @ConfigProperty(name = "stride.haproxy.read-timeout", defaultValue = "5s") Duration readTimeout) {
         return new HaproxyTrafficDriver(connectTimeout, readTimeout);
+    }
+
+    // The client only reads its configuration (kubeconfig, service account, quarkus.kubernetes-client.*) here; it
+    // first talks to an API server when a phase for a kubernetes target arrives, so the executor starts without one.
+    @Produces
+    @ApplicationScoped
+    TrafficDriver kubernetes(KubernetesClient client,
+            @ConfigProperty(name = "stride.kubernetes.progress-deadline", defaultValue = "10m")
+            Duration progressDeadline) {
+        return new KubernetesTrafficDriver(client, progressDeadline);
     }
 }

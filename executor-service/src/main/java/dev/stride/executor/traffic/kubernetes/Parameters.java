@@ -1,0 +1,48 @@
+package dev.stride.executor.traffic.kubernetes;
+
+import dev.stride.executor.traffic.PlatformException;
+import java.util.Map;
+
+/** A phase's parameters as the plan carries them; JSON on the way may turn an int into a long, double or string. */
+final class Parameters {
+
+    private Parameters() {
+    }
+
+    static int weight(Object value) throws PlatformException {
+        Integer weight = whole(value);
+        if (weight == null || weight < 0 || weight > 100) {
+            throw new PlatformException("a TRAFFIC phase needs a weight of 0..100 percent, got " + value, false);
+        }
+        return weight;
+    }
+
+    static int count(Object value, String name, int fallback) throws PlatformException {
+        if (value == null) {
+            return fallback;
+        }
+        Integer count = whole(value);
+        if (count == null || count < 0) {
+            throw new PlatformException("a ROLLOUT phase needs " + name + " as a whole number >= 0, got " + value,
+                    false);
+        }
+        return count;
+    }
+
+    static String artifact(Map<String, Object> parameters) throws PlatformException {
+        if (parameters.get("artifact") instanceof String artifact && !artifact.isBlank()) {
+            return artifact.strip();
+        }
+        throw new PlatformException("the phase names no artifact (the image to release)", false);
+    }
+
+    private static Integer whole(Object value) {
+        double number = Double.NaN;
+        if (value instanceof Number n) {
+            number = n.doubleValue();
+        } else if (value instanceof String text && text.strip().matches("\\d{1,9}")) {
+            number = Integer.parseInt(text.strip());
+        }
+        return Double.isNaN(number) || number != Math.rint(number) ? null : (int) number;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.stride.executor.traffic.kubernetes;
+
+import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.APP;
+import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.NEW_IMAGE;
+import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.REPLICAS;
+import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.STABLE_IMAGE;
+import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.canarySelector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stride.events.PhaseType;
+import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.traffic.LiveState;
+import dev.stride.executor.traffic.PlatformException;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Drives the fabric8 mock API server (CRUD mode) phase by phase and asserts the objects it ends up holding. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesTrafficDriverTest {
+
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    static KubernetesClient client;
+
+    private KubernetesCluster cluster;
+    private KubernetesTrafficDriver driver;
+    private String ns;
+
+    @BeforeEach
+    void seed() {
+        ns = "shop-" + NAMESPACES.incrementAndGet();
+        cluster = new KubernetesCluster(client);
+        cluster.seed(ns);
+        driver = new KubernetesTrafficDriver(client, Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stopController() {
+        cluster.close();
+    }
+
+    @Test
+    void aCanaryBehindNginxGoesFiveTwentyFiveAllThenIsPromotedAndRolledBack() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(5));
+        Deployment canary = deployment("web-canary");
+        assertThat(image(canary, APP)).isEqualTo(NEW_IMAGE);
+        assertThat(image(canary, "log-shipper")).isEqualTo("registry.example/ops/shipper:3");
+        assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(canary.getSpec().getSelector().getMatchLabels()).isEqualTo(canarySelector());
+        // The main Service selects on "app": the canary's pods must not carry it, or they would share its traffic.
+        assertThat(canary.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(canarySelector()).containsEntry("tier", "front").doesNotContainKey("app");
+        assertThat(canary.getMetadata().getAnnotations()).containsEntry("stride.dev/total-replicas", "20");
+        Service canaryService = client.services().inNamespace(ns).withName("web-canary").get();
+        assertThat(canaryService.getSpec().getSelector()).isEqualTo(canarySelector());
+        assertThat(canaryService.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(canaryService.getSpec().getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
+        assertThat(ingressWeight()).isEqualTo("5");
+        Ingress canaryIngress = ingress("web-canary");
+        assertThat(canaryIngress.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/canary", "true");
+        assertThat(canaryIngress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(canaryIngress.getSpec().getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getHost()).isEqualTo("shop.example");
+            assertThat(rule.getHttp().getPaths()).extracting(HTTPIngressPath::getPath).containsExactly("/");
+            assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getName())
+                    .isEqualTo("web-canary");
+        });
+        assertStable(STABLE_IMAGE, REPLICAS);
+        assertThat(ingress(APP).getMetadata().getAnnotations()).isNullOrEmpty();
+        LiveState live = driver.read(target);
+        assertThat(live.weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
+        assertThat(live.versions()).isEqualTo(Map.of("stable", STABLE_IMAGE, "canary", NEW_IMAGE));
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(25));
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
+        assertThat(ingressWeight()).isEqualTo("25");
+        assertStable(STABLE_IMAGE, REPLICAS);
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(100));
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
+        assertThat(ingressWeight()).isEqualTo("100");
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
+
+        driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary", "artifact", NEW_IMAGE));
+        assertStable(NEW_IMAGE, REPLICAS);
+        assertThat(deployment(APP).getMetadata().getAnnotations())
+                .containsEntry("stride.dev/previous-image", STABLE_IMAGE);
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(ingressWeight()).isEqualTo("0");
+        // All traffic is on the new version: the weight the worker expects after promote-canary.
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
+
+        driver.restoreStable(target);
+        assertStable(STABLE_IMAGE, REPLICAS);
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(ingressWeight()).isEqualTo("0");
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
+    }
+
+    @Test
+    void rollingBackACanaryBehindNginxTakesItsTrafficAndPods() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
+        driver.apply(target, PhaseType.TRAFFIC, traffic(25));
+
+        driver.restoreStable(target);
+
+        assertThat(ingressWeight()).isEqualTo("0");
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertStable(STABLE_IMAGE, REPLICAS);
+        assertThat(deployment(APP).getMetadata().getAnnotations()).doesNotContainKey("stride.dev/previous-image");
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
+    }
+
+    @Test
+    void withoutARouterTheReplicaRatioSplitsTheTraffic() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null);
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(5));
+        Deployment canary = deployment("web-canary");
+        assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
+        // Every stable label stays, so the main Service selects the canary's pods too.
+        assertThat(canary.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("app", APP).containsAllEntriesOf(canarySelector());
+        assertThat(image(canary, APP)).isEqualTo(NEW_IMAGE);
+        assertStable(STABLE_IMAGE, 19);
+        assertThat(ingress("web-canary")).isNull();
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(25));
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
+        assertStable(STABLE_IMAGE, 15);
+        assertThat(deployment("web-canary").getMetadata().getAnnotations())
+                .containsEntry("stride.dev/total-replicas", "20");
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(100));
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
+        assertStable(STABLE_IMAGE, 0);
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
+
+        driver.restoreStable(target);
+        assertStable(STABLE_IMAGE, REPLICAS);
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
+    }
+
+    @Test
+    void promotingAReplicaRatioCanaryHandsTheStableAllReplicasOnTheNewImage() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        driver.apply(target, PhaseType.TRAFFIC, traffic(100));
+
+        driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary"));
+        driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary"));
+
+        assertStable(NEW_IMAGE, REPLICAS);
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(deployment(APP).getMetadata().getAnnotations())
+                .containsEntry("stride.dev/previous-image", STABLE_IMAGE);
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
+    }
+
+    @Test
+    void aRollingUpdateSetsTheImageAndRollsBackToThePreviousOne() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        Map<String, Object> rollout = Map.of("batchSize", 2, "maxUnavailable", 1, "artifact", NEW_IMAGE,
+                "version", "2.0");
+
+        driver.apply(target, PhaseType.ROLLOUT, rollout);
+        driver.apply(target, PhaseType.ROLLOUT, rollout);
+
+        Deployment rolled = deployment(APP);
+        assertThat(image(rolled, APP)).isEqualTo(NEW_IMAGE);
+        assertThat(image(rolled, "log-shipper")).isEqualTo("registry.example/ops/shipper:3");
+        assertThat(rolled.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(rolled.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(2);
+        assertThat(rolled.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        // The repeated apply found the new image in place and kept the image from before the release.
+        assertThat(rolled.getMetadata().getAnnotations()).containsEntry("stride.dev/previous-image", STABLE_IMAGE);
+        assertThat(RolloutProgress.isComplete(rolled)).isTrue();
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
+
+        driver.apply(target, PhaseType.FINALIZE, Map.of("action", "complete-rollout"));
+        driver.restoreStable(target);
+        driver.restoreStable(target);
+
+        Deployment restored = deployment(APP);
+        assertThat(image(restored, APP)).isEqualTo(STABLE_IMAGE);
+        assertThat(restored.getSpec().getReplicas()).isEqualTo(REPLICAS);
+        assertThat(RolloutProgress.isComplete(restored)).isTrue();
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get()).isNull();
+    }
+
+    @Test
+    void aRolloutThatDoesNotFinishWithinTheProgressDeadlineFails() {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        cluster.holdBack(ns, APP);
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT,
+                Map.of("batchSize", 1, "maxUnavailable", 0, "artifact", NEW_IMAGE)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("deployment " + ns + "/web did not finish its rollout")
+                            .contains("0 of 20 replicas updated");
+                });
+        assertThat(image(deployment(APP), APP)).isEqualTo(NEW_IMAGE);
+    }
+
+    @Test
+    void aCanaryWhosePodsNeverComeUpTakesNoTraffic() {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
+        cluster.holdBack(ns, "web-canary");
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5)))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("did not finish its rollout");
+        assertThat(ingress("web-canary")).isNull();
+    }
+
+    @Test
+    void repeatingACallLeavesTheSameState() throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
+        driver.apply(target, PhaseType.TRAFFIC, traffic(30));
+        Deployment first = deployment("web-canary");
+
+        driver.apply(target, PhaseType.TRAFFIC, traffic(30));
+
+        Deployment second = deployment("web-canary");
+        assertThat(second.getSpec()).isEqualTo(first.getSpec());
+        assertThat(second.getMetadata().getAnnotations()).isEqualTo(first.getMetadata().getAnnotations());
+        assertThat(ingressWeight()).isEqualTo("30");
+        assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(driver.read(target).canaryWeight()).isEqualTo(30);
+
+        driver.restoreStable(target);
+        driver.restoreStable(target);
+        assertThat(ingressWeight()).isEqualTo("0");
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertStable(STABLE_IMAGE, REPLICAS);
+    }
+
+    @Test
+    void aMissingDeploymentIsAPermanentFailure() {
+        KubernetesTarget target = new KubernetesTarget(ns, "nope", null, null);
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).isEqualTo("deployment " + ns + "/nope not found");
+                });
+        assertThatThrownBy(() -> driver.read(target)).isInstanceOf(PlatformException.class);
+        assertThatThrownBy(() -> driver.restoreStable(target)).isInstanceOf(PlatformException.class);
+    }
+
+    @Test
+    void phasesWithoutAnArtifactOrWithABadWeightAreRefused() {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 5)))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("no artifact");
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 150, "artifact", "x")))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("0..100");
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary")))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("no canary to promote");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get()).isNull();
+    }
+
+    @Test
+    void anUnreachableApiServerIsTransientAndTheMessageHoldsNoToken() {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
+                .withOauthToken("s3cr3t-token").withRequestRetryBackoffLimit(0).withConnectionTimeout(500)
+                .build();
+        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(config).build()) {
+            KubernetesTrafficDriver offline = new KubernetesTrafficDriver(unreachable, Duration.ofSeconds(1));
+
+            assertThatThrownBy(() -> offline.read(new KubernetesTarget(ns, APP, null, null)))
+                    .isInstanceOfSatisfying(PlatformException.class, e -> {
+                        assertThat(e.isTransient()).isTrue();
+                        assertThat(e.getMessage()).startsWith("reading deployment " + ns + "/web: ")
+                                .doesNotContain("s3cr3t-token");
+                    });
+        }
+    }
+
+    private static Map<String, Object> traffic(int weight) {
+        return Map.of("weight", weight, "artifact", NEW_IMAGE, "version", "2.0");
+    }
+
+    private void assertStable(String image, int replicas) {
+        Deployment stable = deployment(APP);
+        assertThat(image(stable, APP)).isEqualTo(image);
+        assertThat(stable.getSpec().getReplicas()).isEqualTo(replicas);
+        assertThat(stable.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("app", APP));
+    }
+
+    private String ingressWeight() {
+        return ingress("web-canary").getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/canary-weight");
+    }
+
+    private Deployment deployment(String name) {
+        return cluster.deployment(ns, name);
+    }
+
+    private Ingress ingress(String name) {
+        return client.network().v1().ingresses().inNamespace(ns).withName(name).get();
+    }
+
+    private static String image(Deployment d, String container) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> container.equals(c.getName())).map(Container::getImage).findFirst().orElseThrow();
+    }
+}
