@@ -33,7 +33,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         database = "stride_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
                 .toLowerCase(Locale.ROOT);
         owner = database + "_owner";
-        String ownerPassword = "pw-" + UUID.randomUUID();
+        String ownerPassword = UUID.randomUUID().toString();
         try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
             statement.execute("CREATE ROLE " + owner + " LOGIN PASSWORD '" + ownerPassword + "'");
             statement.execute("GRANT " + owner + " TO CURRENT_USER");
