@@ -109,7 +109,7 @@ public class ExecutionWorker {
     private Uni<LiveState> reconcile(Execution e, TrafficDriver driver) {
         Integer expected = ExpectedState.canaryWeight(e);
         return call(e, "read", () -> driver.read(e.target())).flatMap(before -> {
-            if (expected != null && expected.equals(before.canaryWeight())) {
+            if (ExpectedState.alreadyInPlace(e, expected, before)) {
                 return store.logStep(e.id(), "apply", "skipped", "already in place: " + before.weights(), 0)
                         .replaceWith(before);
             }

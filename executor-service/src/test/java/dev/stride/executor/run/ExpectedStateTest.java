@@ -1,0 +1,46 @@
+package dev.stride.executor.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stride.events.PhaseType;
+import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.traffic.LiveState;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ExpectedStateTest {
+
+    private static Execution traffic(int weight, String artifact) {
+        return new Execution(1, UUID.randomUUID(), 1, Execution.phaseStep(3), PhaseType.TRAFFIC, 3,
+                new KubernetesTarget("shop", "checkout", null, null), Map.of("weight", weight, "artifact", artifact), 1);
+    }
+
+    @Test
+    void aPhaseIsInPlaceWhenTheWeightMatchesAndThisReleaseRuns() {
+        Execution e = traffic(100, "registry/checkout:2.5.0");
+        LiveState live = new LiveState(Map.of("stable", 0, "canary", 100),
+                Map.of("canary", "registry/checkout:2.5.0"));
+
+        assertThat(ExpectedState.alreadyInPlace(e, ExpectedState.canaryWeight(e), live)).isTrue();
+    }
+
+    @Test
+    void anEarlierReleasePromotedToFullTrafficIsNotThisOne() {
+        Execution e = traffic(100, "registry/checkout:2.5.0");
+        LiveState previous = new LiveState(Map.of("stable", 0, "canary", 100),
+                Map.of("stable", "registry/checkout:2.4.0"));
+
+        assertThat(ExpectedState.alreadyInPlace(e, ExpectedState.canaryWeight(e), previous)).isFalse();
+    }
+
+    @Test
+    void platformsThatReportNoVersionsAreJudgedByWeightAlone() {
+        Execution e = traffic(25, "registry/checkout:2.5.0");
+
+        assertThat(ExpectedState.alreadyInPlace(e, 25, new LiveState(Map.of("stable", 75, "canary", 25), Map.of())))
+                .isTrue();
+        assertThat(ExpectedState.alreadyInPlace(e, 25, new LiveState(Map.of("stable", 95, "canary", 5), Map.of())))
+                .isFalse();
+    }
+}
