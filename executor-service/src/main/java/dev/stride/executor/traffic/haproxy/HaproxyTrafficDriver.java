@@ -1,5 +1,7 @@
 package dev.stride.executor.traffic.haproxy;
 
+import dev.stride.executor.traffic.PhaseParameters;
+
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.Target;
@@ -42,7 +44,7 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
         HaproxyTarget haproxy = haproxy(target);
         Map<String, Object> given = parameters == null ? Map.of() : parameters;
         switch (type) {
-            case TRAFFIC -> split(haproxy, weight(given.get("weight")));
+            case TRAFFIC -> split(haproxy, PhaseParameters.weight(given.get("weight")));
             case FINALIZE -> promote(haproxy, given.get("action"));
             case ROLLOUT -> throw new PlatformException(
                     "haproxy has no rollout: it only splits traffic between a stable and a canary server", false);
@@ -112,19 +114,6 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
     }
 
     // The plan carries an int; JSON on the way may turn it into a long, a double or (hand-written) a string.
-    private static int weight(Object value) throws PlatformException {
-        double weight = -1;
-        if (value instanceof Number number) {
-            weight = number.doubleValue();
-        } else if (value instanceof String text && text.strip().matches("\\d{1,3}")) {
-            weight = Integer.parseInt(text.strip());
-        }
-        if (weight < 0 || weight > 100 || weight != Math.rint(weight)) {
-            throw new PlatformException("a TRAFFIC phase needs a weight of 0..100 percent, got " + value, false);
-        }
-        return (int) weight;
-    }
-
     private static HaproxyTarget haproxy(Target target) {
         if (target instanceof HaproxyTarget haproxy) {
             return haproxy;

@@ -1,5 +1,7 @@
 package dev.stride.executor.traffic.kubernetes;
 
+import dev.stride.executor.traffic.PhaseParameters;
+
 import static dev.stride.executor.traffic.kubernetes.KubernetesCalls.call;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCalls.run;
 import static dev.stride.executor.traffic.kubernetes.NginxCanaryRouter.annotation;
@@ -88,10 +90,10 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         KubernetesTarget k8s = kubernetes(target);
         Map<String, Object> given = parameters == null ? Map.of() : parameters;
         switch (type) {
-            case TRAFFIC -> shift(k8s, Parameters.weight(given.get("weight")), Parameters.artifact(given));
-            case ROLLOUT -> roll(k8s, Parameters.artifact(given),
-                    Parameters.count(given.get("batchSize"), "batchSize", 1),
-                    Parameters.count(given.get("maxUnavailable"), "maxUnavailable", 0));
+            case TRAFFIC -> shift(k8s, PhaseParameters.weight(given.get("weight")), PhaseParameters.artifact(given));
+            case ROLLOUT -> roll(k8s, PhaseParameters.artifact(given),
+                    PhaseParameters.count(given.get("batchSize"), "batchSize", 1),
+                    PhaseParameters.count(given.get("maxUnavailable"), "maxUnavailable", 0));
             case FINALIZE -> finalize(k8s, given.get("action"), given.get("artifact"));
             default -> throw new PlatformException("kubernetes does not apply " + type + " phases", false);
         }

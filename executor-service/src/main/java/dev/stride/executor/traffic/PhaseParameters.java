@@ -1,15 +1,17 @@
-package dev.stride.executor.traffic.kubernetes;
+package dev.stride.executor.traffic;
 
-import dev.stride.executor.traffic.PlatformException;
 import java.util.Map;
 
-/** A phase's parameters as the plan carries them; JSON on the way may turn an int into a long, double or string. */
-final class Parameters {
+/**
+ * A phase's parameters as the plan carries them, read the same way by every driver: JSON on the way may turn an
+ * int into a long, a double or a string.
+ */
+public final class PhaseParameters {
 
-    private Parameters() {
+    private PhaseParameters() {
     }
 
-    static int weight(Object value) throws PlatformException {
+    public static int weight(Object value) throws PlatformException {
         Integer weight = whole(value);
         if (weight == null || weight < 0 || weight > 100) {
             throw new PlatformException("a TRAFFIC phase needs a weight of 0..100 percent, got " + value, false);
@@ -17,7 +19,7 @@ final class Parameters {
         return weight;
     }
 
-    static int count(Object value, String name, int fallback) throws PlatformException {
+    public static int count(Object value, String name, int fallback) throws PlatformException {
         if (value == null) {
             return fallback;
         }
@@ -29,7 +31,7 @@ final class Parameters {
         return count;
     }
 
-    static String artifact(Map<String, Object> parameters) throws PlatformException {
+    public static String artifact(Map<String, Object> parameters) throws PlatformException {
         if (parameters.get("artifact") instanceof String artifact && !artifact.isBlank()) {
             return artifact.strip();
         }
