@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -60,10 +61,8 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
     @Operation(summary = "Approve a deployment waiting in AWAITING_APPROVAL (not by its requester)")
     public Uni<DeploymentView> approve(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = caller();
-        String comment = text(http, body, "comment");
-        return control(id, comment, (machine, state, situation) -> machine.approve(state, actor, comment,
-                situation.anotherActive(), situation.now()));
+        return act(id, http, body, "comment", (actor, comment) -> (machine, state, situation) -> machine.approve(
+                state, actor, comment, situation.anotherActive(), situation.now()));
     }
 
     @POST
@@ -71,10 +70,8 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Pause a deployment IN_PROGRESS: traffic stays where it is")
     public Uni<DeploymentView> pause(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = caller();
-        String reason = text(http, body, "reason");
-        return control(id, null, (machine, state, situation) -> machine.pause(state, actor,
-                reason == null ? null : "paused by " + actor + ": " + reason, situation.now()));
+        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.pause(state,
+                actor, reason == null ? null : "paused by " + actor + ": " + reason, situation.now()));
     }
 
     @POST
@@ -82,9 +79,8 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Resume a PAUSED deployment")
     public Uni<DeploymentView> resume(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = caller();
-        text(http, body, "reason");
-        return control(id, null, (machine, state, situation) -> machine.resume(state, actor, situation.now()));
+        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.resume(state,
+                actor, situation.now()));
     }
 
     @POST
@@ -92,10 +88,8 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Abort: traffic back to stable, the deployment ends ABORTED")
     public Uni<DeploymentView> abort(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = caller();
-        String reason = text(http, body, "reason");
-        return control(id, null, (machine, state, situation) -> machine.abort(state, actor, reason,
-                situation.now()));
+        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.abort(state,
+                actor, reason, situation.now()));
     }
 
     @POST
@@ -103,9 +97,8 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Skip the remaining analysis and go to full traffic")
     public Uni<DeploymentView> promote(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        String actor = caller();
-        text(http, body, "reason");
-        return control(id, null, (machine, state, situation) -> machine.promote(state, actor, situation.now()));
+        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.promote(state,
+                actor, situation.now()));
     }
 
     @POST
@@ -113,10 +106,19 @@ public class DeploymentControlResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Roll back now, with a reason")
     public Uni<DeploymentView> rollback(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.rollBack(
+                state, actor, reason, true, situation.now()));
+    }
+
+    /**
+     * One manual action: who the token names, the body's optional text field {@code field}, and the transition
+     * they make. An approval's comment is kept with the approval.
+     */
+    private Uni<DeploymentView> act(String id, HttpServerRequest http, byte[] body, String field,
+            BiFunction<String, String, DeploymentEngine.Input> action) {
         String actor = caller();
-        String reason = text(http, body, "reason");
-        return control(id, null, (machine, state, situation) -> machine.rollBack(state, actor, reason, true,
-                situation.now()));
+        String text = text(http, body, field);
+        return control(id, "comment".equals(field) ? text : null, action.apply(actor, text));
     }
 
     private Uni<DeploymentView> control(String id, String approvalComment, DeploymentEngine.Input input) {
