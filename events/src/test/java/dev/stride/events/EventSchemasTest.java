@@ -55,7 +55,7 @@ class EventSchemasTest {
     private static final Map<EventType, List<String>> OPTIONAL = Map.of(
             EventType.DEPLOYMENT_REQUESTED, List.of("commitSha", "commitTime", "rollback", "checks"),
             EventType.PHASE_COMPLETED, List.of("summary"),
-            EventType.THRESHOLD_BREACHED, List.of("observedValue"),
+            EventType.THRESHOLD_BREACHED, List.of("observedValue", "application", "environment"),
             EventType.ROLLBACK_REQUESTED, List.of("reason"),
             EventType.ROLLBACK_COMPLETED, List.of("detail"),
             EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"));

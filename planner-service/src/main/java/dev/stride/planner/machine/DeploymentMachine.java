@@ -12,6 +12,7 @@ import static dev.stride.planner.machine.DeploymentStatus.ROLLING_BACK;
 import static dev.stride.planner.machine.DeploymentStatus.SUCCEEDED;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentRequested;
 import dev.stride.events.PhaseCompleted;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
@@ -438,9 +439,13 @@ public final class DeploymentMachine {
             PhaseState phase = state.phases().get(index);
             state = state.atPhase(index);
             phase(phase.requested(now.plus(deadlineMargin)));
-            Map<String, Object> parameters = phase.plan().parameters();
+            // Every phase names its release, so the verifier's metric templates and checks need no other lookup.
+            Map<String, Object> parameters = new LinkedHashMap<>(phase.plan().parameters());
+            DeploymentRequested release = state.request();
+            parameters.putIfAbsent("application", release.application());
+            parameters.putIfAbsent("environment", release.environment().wireName());
+            parameters.putIfAbsent("version", release.version());
             if (promoted) {
-                parameters = new LinkedHashMap<>(parameters);
                 parameters.put("promoted", true);
             }
             emit(new PhaseRequested(state.id(), state.attempt(), index, phase.plan().type(),

@@ -294,7 +294,7 @@ final class MachineHarness {
         assertThat(state).isEqualTo(before);
     }
 
-    /** The step asked for {@code phase} of attempt 1 with the plan's parameters, and for nothing else. */
+    /** The step asked for {@code phase} of attempt 1 with the plan's parameters and the release, and for nothing else. */
     PhaseRequested assertRequested(Step step, int phase, boolean promoted) {
         assertThat(eventTypes(step)).containsExactly(PhaseRequested.class);
         PhaseRequested requested = only(step, PhaseRequested.class);
@@ -304,6 +304,9 @@ final class MachineHarness {
         assertThat(requested.phaseType()).isEqualTo(plan.get(phase).type());
         assertThat(requested.target()).isEqualTo(request.target());
         Map<String, Object> expected = new LinkedHashMap<>(plan.get(phase).parameters());
+        expected.putIfAbsent("application", request.application());
+        expected.putIfAbsent("environment", request.environment().wireName());
+        expected.putIfAbsent("version", request.version());
         if (promoted) {
             expected.put("promoted", true);
             assertThat(requested.parameters()).containsEntry("promoted", true);
