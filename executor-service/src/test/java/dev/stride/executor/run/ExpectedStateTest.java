@@ -43,4 +43,16 @@ class ExpectedStateTest {
         assertThat(ExpectedState.alreadyInPlace(e, 25, new LiveState(Map.of("stable", 95, "canary", 5), Map.of())))
                 .isFalse();
     }
+
+    @Test
+    void aFinalizeAfterAFullStepOrARollbackIsAlwaysApplied() {
+        LiveState full = new LiveState(Map.of("stable", 0, "canary", 100), Map.of("canary", "registry/checkout:2.5.0"));
+        Execution promote = new Execution(1, UUID.randomUUID(), 1, Execution.phaseStep(4), PhaseType.FINALIZE, 4,
+                new KubernetesTarget("shop", "checkout", null, null),
+                Map.of("action", "promote-canary", "artifact", "registry/checkout:2.5.0"), 1);
+
+        // The canary already takes all traffic, but promoting still has to move the image to the stable.
+        assertThat(ExpectedState.canaryWeight(promote)).isEqualTo(100);
+        assertThat(ExpectedState.alreadyInPlace(promote, 100, full)).isFalse();
+    }
 }

@@ -98,8 +98,28 @@ public final class DeploymentRequestValidator {
         checks.object(request, "target", "", true).ifPresent(target -> target(checks, target));
         checks.object(request, "deployment", "", true).ifPresent(deployment -> deployment(checks, deployment));
         checks.object(request, "rollback", "", false).ifPresent(rollback -> rollback(checks, rollback));
+        kubernetesBlueGreen(checks, request.path("target"), request.path("deployment"));
         checks.object(request, "checks", "", false).ifPresent(block -> checks(checks, block));
         return checks.violations();
+    }
+
+    // A Kubernetes blue-green switches the Service's selector, and only a router can split traffic between the
+    // colours: without one, the steps below 100% could not be taken.
+    private static void kubernetesBlueGreen(FieldChecks checks, JsonNode target, JsonNode deployment) {
+        if (!KubernetesTarget.PLATFORM.equals(target.path("platform").asText(null))
+                || !"blue-green".equals(deployment.path("strategy").asText(null))) {
+            return;
+        }
+        if (!target.hasNonNull("service")) {
+            checks.add("target.service", "is required for a blue-green on kubernetes: its selector picks the colour");
+        }
+        JsonNode shifting = deployment.path("traffic_shifting");
+        boolean stepsBelowFull = shifting.path("initial_weight").asInt(0) > 0
+                || shifting.path("increment").asInt(100) < 100;
+        if (stepsBelowFull && !target.hasNonNull("ingress") && !target.hasNonNull("httpRoute")) {
+            checks.add("target.ingress", "a blue-green on kubernetes with steps below 100% needs a router: name "
+                    + "target.ingress or target.httpRoute, or set traffic_shifting.increment to 100");
+        }
     }
 
     private static void target(FieldChecks checks, JsonNode target) {
@@ -112,11 +132,29 @@ public final class DeploymentRequestValidator {
         }
         switch (platform.get()) {
             case KubernetesTarget.PLATFORM -> {
-                checks.onlyKnownFields(target, at, Set.of("platform", "namespace", "deployment", "service", "ingress"));
+                checks.onlyKnownFields(target, at, Set.of("platform", "namespace", "deployment", "service", "ingress",
+                        "httpRoute", "maintenanceMode"));
                 checks.matching(target, "namespace", at, true, DNS_LABEL, "must be a Kubernetes namespace name");
-                for (String name : List.of("deployment", "service", "ingress")) {
+                for (String name : List.of("deployment", "service", "ingress", "httpRoute")) {
                     checks.matching(target, name, at, name.equals("deployment"), DNS_NAME,
                             "must be a Kubernetes object name (lowercase letters, digits, '-' and '.')");
+                }
+                if (target.hasNonNull("ingress") && target.hasNonNull("httpRoute")) {
+                    checks.add(path(at, "httpRoute"), "give either ingress or httpRoute as the router, not both");
+                }
+                for (String router : List.of("ingress", "httpRoute")) {
+                    if (target.hasNonNull(router) && !target.hasNonNull("service")) {
+                        checks.add(path(at, "service"), "is required with target." + router
+                                + " (the router sends the stable share to it)");
+                    }
+                }
+                JsonNode maintenance = target.path("maintenanceMode");
+                if (!maintenance.isMissingNode() && !maintenance.isNull()) {
+                    if (!maintenance.isBoolean()) {
+                        checks.add(path(at, "maintenanceMode"), "must be true or false");
+                    } else if (maintenance.booleanValue() && !target.hasNonNull("ingress")) {
+                        checks.add(path(at, "maintenanceMode"), "needs target.ingress: the annotation goes on it");
+                    }
                 }
             }
             case HaproxyTarget.PLATFORM -> {

@@ -445,6 +445,7 @@ public final class DeploymentMachine {
             parameters.putIfAbsent("application", release.application());
             parameters.putIfAbsent("environment", release.environment().wireName());
             parameters.putIfAbsent("version", release.version());
+            parameters.putIfAbsent("strategy", release.deployment().strategy());
             if (promoted) {
                 parameters.put("promoted", true);
             }

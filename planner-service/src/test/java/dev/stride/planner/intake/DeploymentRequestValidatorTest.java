@@ -258,6 +258,65 @@ class DeploymentRequestValidatorTest {
         assertThat(validator.validate(doc, true)).containsExactly(new Violation(field, message));
     }
 
+    static Stream<Arguments> kubernetesRouters() {
+        String objectName = "must be a Kubernetes object name (lowercase letters, digits, '-' and '.')";
+        return Stream.of(
+                broken("ingress and httpRoute", d -> k8s(d).put("service", "checkout").put("ingress", "checkout")
+                        .put("httpRoute", "checkout"), "target.httpRoute",
+                        "give either ingress or httpRoute as the router, not both"),
+                broken("httpRoute without service", d -> k8s(d).put("httpRoute", "checkout"), "target.service",
+                        "is required with target.httpRoute (the router sends the stable share to it)"),
+                broken("ingress without service", d -> k8s(d).put("ingress", "checkout"), "target.service",
+                        "is required with target.ingress (the router sends the stable share to it)"),
+                broken("httpRoute with capitals", d -> k8s(d).put("service", "checkout").put("httpRoute", "Checkout"),
+                        "target.httpRoute", objectName),
+                broken("maintenanceMode as a string", d -> k8s(d).put("service", "checkout")
+                        .put("ingress", "checkout").put("maintenanceMode", "yes"), "target.maintenanceMode",
+                        "must be true or false"),
+                broken("maintenanceMode without ingress", d -> k8s(d).put("maintenanceMode", true),
+                        "target.maintenanceMode", "needs target.ingress: the annotation goes on it"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kubernetesRouters")
+    void aKubernetesTargetHasAtMostOneRouterAndItsService(String name, Consumer<ObjectNode> change, String field,
+            String message) {
+        ObjectNode doc = Requests.json("canary");
+        change.accept(doc);
+
+        assertThat(validator.validate(doc)).containsExactly(new Violation(field, message));
+    }
+
+    @Test
+    void aKubernetesBlueGreenNeedsItsServiceAndARouterForItsSteps() {
+        ObjectNode doc = Requests.json("blue-green");
+        doc.set("target", Requests.json("canary").get("target"));
+
+        assertThat(validator.validate(doc)).containsExactlyInAnyOrder(
+                new Violation("target.service",
+                        "is required for a blue-green on kubernetes: its selector picks the colour"),
+                new Violation("target.ingress", "a blue-green on kubernetes with steps below 100% needs a router: "
+                        + "name target.ingress or target.httpRoute, or set traffic_shifting.increment to 100"));
+
+        k8s(doc).put("service", "checkout").put("httpRoute", "checkout");
+        assertThat(validator.validate(doc)).isEmpty();
+
+        k8s(doc).remove("httpRoute");
+        ((ObjectNode) doc.path("deployment").path("traffic_shifting")).put("initial_weight", 0).put("increment", 100);
+        assertThat(validator.validate(doc)).isEmpty();
+    }
+
+    @Test
+    void aKubernetesTargetMayNameAGatewayRouteOrAskForMaintenanceMode() {
+        ObjectNode routed = Requests.json("canary");
+        k8s(routed).put("service", "checkout").put("httpRoute", "checkout");
+        ObjectNode maintained = Requests.json("canary");
+        k8s(maintained).put("service", "checkout").put("ingress", "checkout").put("maintenanceMode", true);
+
+        assertThat(validator.validate(routed)).isEmpty();
+        assertThat(validator.validate(maintained)).isEmpty();
+    }
+
     @Test
     void unknownFieldsInTheChecksAreRefusedUnlessTolerated() {
         ObjectNode doc = Requests.json("canary");
@@ -286,6 +345,10 @@ class DeploymentRequestValidatorTest {
 
     private static Arguments broken(String name, Consumer<ObjectNode> change, String field, String message) {
         return Arguments.of(name, change, field, message);
+    }
+
+    private static ObjectNode k8s(ObjectNode doc) {
+        return (ObjectNode) doc.path("target");
     }
 
     private static ObjectNode checks(ObjectNode doc) {

@@ -307,6 +307,7 @@ final class MachineHarness {
         expected.putIfAbsent("application", request.application());
         expected.putIfAbsent("environment", request.environment().wireName());
         expected.putIfAbsent("version", request.version());
+        expected.putIfAbsent("strategy", request.deployment().strategy());
         if (promoted) {
             expected.put("promoted", true);
             assertThat(requested.parameters()).containsEntry("promoted", true);

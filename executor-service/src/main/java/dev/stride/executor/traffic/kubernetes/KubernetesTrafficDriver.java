@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -60,14 +62,17 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     static final String TOTAL_REPLICAS = "stride.dev/total-replicas";
     static final String WEIGHT = "stride.dev/canary-weight";
     static final String PROMOTED = "stride.dev/promoted";
-
-    private static final int EDIT_ATTEMPTS = 3;
+    static final String MAINTENANCE = "nginx.ingress.kubernetes.io/maintenance";
 
     public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
 
     private final KubernetesClient client;
     private final RolloutProgress rollouts;
+    private final Deployments deployments;
+    private final SideServices services;
     private final NginxCanaryRouter nginx;
+    private final GatewayRouteRouter gateway;
+    private final BlueGreenRelease blueGreen;
 
     public KubernetesTrafficDriver(KubernetesClient client) {
         this(client, DEFAULT_PROGRESS_DEADLINE);
@@ -77,7 +82,11 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     public KubernetesTrafficDriver(KubernetesClient client, Duration progressDeadline) {
         this.client = Objects.requireNonNull(client, "client");
         this.rollouts = new RolloutProgress(client, progressDeadline);
+        this.deployments = new Deployments(client);
+        this.services = new SideServices(client);
         this.nginx = new NginxCanaryRouter(client);
+        this.gateway = new GatewayRouteRouter(client);
+        this.blueGreen = new BlueGreenRelease(deployments, services, rollouts, this::router);
     }
 
     @Override
@@ -89,19 +98,67 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
         KubernetesTarget k8s = kubernetes(target);
         Map<String, Object> given = parameters == null ? Map.of() : parameters;
+        boolean colours = "blue-green".equals(given.get("strategy"))
+                || "activate-new-colour".equals(given.get("action")) || blueGreen.isBlueGreen(k8s);
         switch (type) {
-            case TRAFFIC -> shift(k8s, PhaseParameters.weight(given.get("weight")), PhaseParameters.artifact(given));
-            case ROLLOUT -> roll(k8s, PhaseParameters.artifact(given),
-                    PhaseParameters.count(given.get("batchSize"), "batchSize", 1),
-                    PhaseParameters.count(given.get("maxUnavailable"), "maxUnavailable", 0));
-            case FINALIZE -> finalize(k8s, given.get("action"), given.get("artifact"));
+            case TRAFFIC -> {
+                maintenance(k8s, true);
+                int weight = PhaseParameters.weight(given.get("weight"));
+                if (colours) {
+                    blueGreen.shift(k8s, weight, PhaseParameters.artifact(given));
+                } else {
+                    shift(k8s, weight, PhaseParameters.artifact(given));
+                }
+            }
+            case ROLLOUT -> {
+                maintenance(k8s, true);
+                roll(k8s, PhaseParameters.artifact(given),
+                        PhaseParameters.count(given.get("batchSize"), "batchSize", 1),
+                        PhaseParameters.count(given.get("maxUnavailable"), "maxUnavailable", 0));
+            }
+            case FINALIZE -> {
+                if (colours) {
+                    blueGreen.activate(k8s, given.get("action"), !Boolean.FALSE.equals(given.get("scaleDownOldColour")),
+                            given.get("artifact"));
+                } else {
+                    finalize(k8s, given.get("action"), given.get("artifact"));
+                }
+                maintenance(k8s, false);
+            }
             default -> throw new PlatformException("kubernetes does not apply " + type + " phases", false);
         }
+    }
+
+    /**
+     * The runbook's maintenance-mode step, when the target asks for it: the NGINX {@code maintenance} annotation on
+     * the target's ingress, "true" while the release runs and "false" once it is finalized or rolled back.
+     */
+    private void maintenance(KubernetesTarget target, boolean on) throws PlatformException {
+        if (!target.inMaintenanceMode()) {
+            return;
+        }
+        String ns = target.namespace();
+        String value = Boolean.toString(on);
+        run("writing ingress " + ns + "/" + target.ingress(), () -> {
+            var resource = client.network().v1().ingresses().inNamespace(ns).withName(target.ingress());
+            Ingress ingress = resource.get();
+            if (ingress == null) {
+                throw new KubernetesClientException("ingress " + ns + "/" + target.ingress() + " not found", 404,
+                        null);
+            }
+            if (!value.equals(annotation(ingress, MAINTENANCE))) {
+                resource.edit(i -> new IngressBuilder(i).editMetadata().addToAnnotations(MAINTENANCE, value)
+                        .endMetadata().build());
+            }
+        });
     }
 
     @Override
     public LiveState read(Target target) throws PlatformException {
         KubernetesTarget k8s = kubernetes(target);
+        if (blueGreen.isBlueGreen(k8s)) {
+            return blueGreen.read(k8s);
+        }
         Deployment stable = stable(k8s);
         String stableImage = image(stable, trackedContainer(stable, null));
         if ("rolling".equals(annotation(stable, STRATEGY))) {
@@ -118,7 +175,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
             return state(100, versions);
         }
         if (routed(k8s)) {
-            return state(nginx.weight(k8s), versions);
+            return state(router(k8s).weight(k8s), versions);
         }
         return state(replicaShare(stable, canary), versions);
     }
@@ -126,6 +183,15 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     @Override
     public void restoreStable(Target target) throws PlatformException {
         KubernetesTarget k8s = kubernetes(target);
+        restore(k8s);
+        maintenance(k8s, false);
+    }
+
+    private void restore(KubernetesTarget k8s) throws PlatformException {
+        if (blueGreen.isBlueGreen(k8s)) {
+            blueGreen.restore(k8s);
+            return;
+        }
         Deployment stable = stable(k8s);
         if ("rolling".equals(annotation(stable, STRATEGY))) {
             String previous = annotation(stable, PREVIOUS_IMAGE);
@@ -141,7 +207,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
             return;
         }
         if (routed(k8s)) {
-            nginx.withdraw(k8s);
+            router(k8s).withdraw(k8s);
         }
         String container = trackedContainer(stable, null);
         String previous = annotation(stable, PREVIOUS_IMAGE);
@@ -173,7 +239,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         String container = trackedContainer(stable, artifact);
         int total = total(stable, existing);
         int canaryReplicas = canaryReplicas(total, weight, routed);
-        Set<String> hidden = routed ? nginx.mainSelectorKeys(target) : Set.of();
+        Set<String> hidden = routed ? services.mainSelectorKeys(target) : Set.of();
 
         editStable(target, d -> {
             annotations(d).put(STRATEGY, "canary");
@@ -201,8 +267,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
                     .withNewSpec().withReplicas(canaryReplicas).withNewSelector().withMatchLabels(selector)
                     .endSelector().withTemplate(template).endSpec()
                     .build();
-            run("creating deployment " + ns + "/" + name,
-                    () -> client.apps().deployments().inNamespace(ns).resource(canary).create());
+            deployments.create(canary);
         } else {
             editCanary(target, d -> {
                 annotations(d).putAll(annotations);
@@ -215,7 +280,8 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         // The canary's pods must be up before they take traffic.
         rollouts.await(ns, name);
         if (routed) {
-            nginx.route(target, selector, weight);
+            services.ensure(target, canaryService(target), selector);
+            router(target).route(target, canaryService(target), weight);
         } else {
             editStable(target, d -> {
                 d.getSpec().setReplicas(total - canaryReplicas);
@@ -230,8 +296,6 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
             rollouts.await(target.namespace(), target.deployment());
         } else if ("promote-canary".equals(action)) {
             promote(target, artifact);
-        } else if ("activate-new-colour".equals(action)) {
-            throw new PlatformException("the kubernetes driver has no blue-green release yet", false);
         } else {
             throw new PlatformException("kubernetes does not know the finalize action '" + action + "'", false);
         }
@@ -269,7 +333,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         });
         rollouts.await(target.namespace(), target.deployment());
         if (routed(target)) {
-            nginx.withdraw(target);
+            router(target).withdraw(target);
         }
         editCanary(target, d -> {
             d.getSpec().setReplicas(0);
@@ -378,8 +442,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     }
 
     private Deployment deployment(String ns, String name) throws PlatformException {
-        return call("reading deployment " + ns + "/" + name,
-                () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+        return deployments.get(ns, name);
     }
 
     private void editStable(KubernetesTarget target, UnaryOperator<Deployment> change) throws PlatformException {
@@ -390,20 +453,8 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         edit(target.namespace(), canaryName(target), change);
     }
 
-    // edit() hands the change a copy of the object just read and sends the difference. The Deployment controller
-    // writes status all the time, so a 409 (the object changed in between) is tried again on a fresh read a few
-    // times; one that persists is reported as transient.
     private void edit(String ns, String name, UnaryOperator<Deployment> change) throws PlatformException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.apps().deployments().inNamespace(ns).withName(name).edit(change);
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == EDIT_ATTEMPTS) {
-                    throw KubernetesCalls.failure("updating deployment " + ns + "/" + name, e);
-                }
-            }
-        }
+        deployments.edit(ns, name, change);
     }
 
     private static String canaryName(KubernetesTarget target) {
@@ -411,10 +462,18 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     }
 
     private static boolean routed(KubernetesTarget target) {
-        return target.ingress() != null && !target.ingress().isBlank();
+        return TrafficRouter.routed(target);
     }
 
-    private static Map<String, String> annotations(Deployment d) {
+    private TrafficRouter router(KubernetesTarget target) {
+        return blank(target.httpRoute()) ? nginx : gateway;
+    }
+
+    static String canaryService(KubernetesTarget target) {
+        return target.service() + "-canary";
+    }
+
+    static Map<String, String> annotations(Deployment d) {
         if (d.getMetadata().getAnnotations() == null) {
             d.getMetadata().setAnnotations(new HashMap<>());
         }
@@ -448,13 +507,17 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
     }
 
-    private static String image(Deployment d, String container) {
+    static String image(Deployment d, String container) {
         return containerNamed(d.getSpec().getTemplate().getSpec().getContainers(), container).getImage();
     }
 
-    private static Deployment withImage(Deployment d, String container, String image) {
-        containerNamed(d.getSpec().getTemplate().getSpec().getContainers(), container).setImage(image);
+    static Deployment withImage(Deployment d, String container, String image) {
+        withImage(d.getSpec().getTemplate(), container, image);
         return d;
+    }
+
+    static void withImage(PodTemplateSpec template, String container, String image) {
+        containerNamed(template.getSpec().getContainers(), container).setImage(image);
     }
 
     private static Container containerNamed(List<Container> containers, String name) {
@@ -474,8 +537,13 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
             if (blank(k8s.namespace()) || blank(k8s.deployment())) {
                 throw new PlatformException("the kubernetes target needs a namespace and a deployment", false);
             }
-            if (!blank(k8s.ingress()) && blank(k8s.service())) {
-                throw new PlatformException("a kubernetes target with an ingress needs its service too", false);
+            if (routed(k8s) && blank(k8s.service())) {
+                throw new PlatformException("a kubernetes target with an ingress or httpRoute needs its service too",
+                        false);
+            }
+            if (!blank(k8s.ingress()) && !blank(k8s.httpRoute())) {
+                throw new PlatformException("a kubernetes target names either an ingress or an httpRoute, not both",
+                        false);
             }
             return k8s;
         }

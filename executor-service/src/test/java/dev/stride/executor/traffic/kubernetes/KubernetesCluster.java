@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
@@ -24,6 +26,7 @@ final class KubernetesCluster implements AutoCloseable {
     static final String STABLE_IMAGE = "registry.example/shop/web:1.0";
     static final String NEW_IMAGE = "registry.example/shop/web:2.0";
     static final int REPLICAS = 20;
+    static final String COLOUR = "stride.dev/colour";
 
     private final KubernetesClient client;
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
@@ -68,6 +71,45 @@ final class KubernetesCluster implements AutoCloseable {
                 .withName("admin").withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
                 .endHttp().endRule()
                 .endSpec().build()).create();
+    }
+
+    /**
+     * The blue-green form of the application: Deployment {@code web-blue} (its pods and selector carry the colour)
+     * serving behind Service {@code web} (selecting {@code app: web} only), the Ingress {@link #seed} makes too,
+     * and an HTTPRoute {@code web}.
+     */
+    void seedBlueGreen(String namespace) {
+        seed(namespace);
+        client.apps().deployments().inNamespace(namespace).withName(APP).delete();
+        client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(APP + "-blue").withNamespace(namespace).addToLabels("app", APP)
+                .endMetadata()
+                .withNewSpec().withReplicas(REPLICAS)
+                .withNewSelector().addToMatchLabels("app", APP).addToMatchLabels(COLOUR, "blue").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", APP).addToLabels(COLOUR, "blue")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer().withName(APP).withImage(STABLE_IMAGE).addNewPort().withContainerPort(8080)
+                .endPort().endContainer()
+                .endSpec().endTemplate().endSpec()
+                .build()).create();
+    }
+
+    /** An HTTPRoute {@code web} sending / to Service web and /admin to Service admin. */
+    void seedRoute(String namespace) {
+        client.resources(HTTPRoute.class).inNamespace(namespace).resource(new HTTPRouteBuilder()
+                .withNewMetadata().withName(APP).withNamespace(namespace).endMetadata()
+                .withNewSpec().addNewParentRef().withName("shop-gateway").endParentRef()
+                .addNewRule().addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
+                .addNewBackendRef().withName(APP).withPort(80).endBackendRef().endRule()
+                .addNewRule().addNewMatch().withNewPath().withType("PathPrefix").withValue("/admin").endPath()
+                .endMatch()
+                .addNewBackendRef().withName("admin").withPort(80).withWeight(1).endBackendRef().endRule()
+                .endSpec().build()).create();
+    }
+
+    HTTPRoute route(String namespace) {
+        return client.resources(HTTPRoute.class).inNamespace(namespace).withName(APP).get();
     }
 
     Deployment deployment(String namespace, String name) {

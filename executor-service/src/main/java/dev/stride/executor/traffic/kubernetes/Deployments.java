@@ -1,0 +1,49 @@
+package dev.stride.executor.traffic.kubernetes;
+
+import static dev.stride.executor.traffic.kubernetes.KubernetesCalls.call;
+
+import dev.stride.executor.traffic.PlatformException;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.UnaryOperator;
+
+/** Reads and edits Deployments; edits retry the API server's 409 on a fresh read a few times. */
+final class Deployments {
+
+    private static final int EDIT_ATTEMPTS = 3;
+
+    private final KubernetesClient client;
+
+    Deployments(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The Deployment, or null when there is none. */
+    Deployment get(String ns, String name) throws PlatformException {
+        return call("reading deployment " + ns + "/" + name,
+                () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+    }
+
+    // edit() hands the change a copy of the object just read and sends the difference. The Deployment controller
+    // writes status all the time, so a 409 (the object changed in between) is tried again on a fresh read a few
+    // times; one that persists is reported as transient.
+    void edit(String ns, String name, UnaryOperator<Deployment> change) throws PlatformException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.apps().deployments().inNamespace(ns).withName(name).edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == EDIT_ATTEMPTS) {
+                    throw KubernetesCalls.failure("updating deployment " + ns + "/" + name, e);
+                }
+            }
+        }
+    }
+
+    void create(Deployment deployment) throws PlatformException {
+        String ns = deployment.getMetadata().getNamespace();
+        KubernetesCalls.run("creating deployment " + ns + "/" + deployment.getMetadata().getName(),
+                () -> client.apps().deployments().inNamespace(ns).resource(deployment).create());
+    }
+}
