@@ -2,7 +2,7 @@ package dev.stride.demo;
 
 import java.util.Arrays;
 
-/** {@code java -jar stride-demo.jar app|load|receiver|run [--option value ...]}. */
+/** {@code java -jar stride-demo.jar app|load|receiver|run|haproxy [--option value ...]}. */
 public final class Main {
 
     private Main() {
@@ -15,8 +15,10 @@ public final class Main {
                 case "app" -> SampleApp.run(new Options(args, 1, SampleApp.OPTIONS));
                 case "load" -> LoadGenerator.run(new Options(args, 1, LoadGenerator.OPTIONS));
                 case "receiver" -> WebhookReceiver.run(new Options(args, 1, WebhookReceiver.OPTIONS));
+                case "run" -> System.exit(Scenario.run(new Options(args, 1, Scenario.OPTIONS)));
+                case "haproxy" -> System.exit(RuntimeApi.run(new Options(args, 1, RuntimeApi.OPTIONS)));
                 default -> {
-                    System.err.println("usage: stride-demo app|load|receiver [--option value ...] (got "
+                    System.err.println("usage: stride-demo app|load|receiver|run|haproxy [--option value ...] (got "
                             + Arrays.toString(args) + ")");
                     System.exit(2);
                 }

@@ -1,0 +1,262 @@
+# deploy/lib/demo.sh: the demo target of `deploy/stride demo`, sourced by deploy/stride (uses its helpers).
+#
+# On loopback: a sample app as two instances (stable, canary) behind one HAProxy backend with its runtime API
+# socket and Prometheus exporter, a Prometheus scraping both instances and HAProxy every second, a webhook
+# receiver standing in for Slack, Statuspage and PagerDuty, and a bounded load generator. Ports derive from
+# STRIDE_DEMO_PORT_BASE (18080).
+
+DEMO_DIR="$STATE/demo"
+DEMO_BASE="${STRIDE_DEMO_PORT_BASE:-18080}"
+DEMO_FRONTEND=$DEMO_BASE
+DEMO_STABLE_PORT=$(( DEMO_BASE + 1 ))
+DEMO_CANARY_PORT=$(( DEMO_BASE + 2 ))
+DEMO_EXPORTER_PORT=$(( DEMO_BASE + 4 ))
+DEMO_RECEIVER_PORT=$(( DEMO_BASE + 19 ))
+DEMO_PROMETHEUS_PORT=$(( DEMO_BASE + 1010 ))
+DEMO_JAR="$ROOT/deploy/demo/target/stride-demo.jar"
+DEMO_SOCKET="$DEMO_DIR/haproxy.sock"
+DEMO_LOAD_RATE="${STRIDE_DEMO_LOAD_RATE:-40}"
+DEMO_LOAD_SECONDS="${STRIDE_DEMO_LOAD_SECONDS:-900}"
+DEMO_PARTS=(load canary stable haproxy prometheus receiver)
+
+demo_marker() {
+  case "$1" in
+    haproxy) echo "$DEMO_DIR/haproxy.cfg" ;;
+    prometheus) echo "--config.file=$DEMO_DIR/prometheus.yml" ;;
+    *) echo "-Dstride.demo.role=$1" ;;
+  esac
+}
+
+demo_pid() { read_pid "demo-$1" "$(demo_marker "$1")"; }
+
+demo_packages() {
+  local missing=()
+  [[ -x /usr/sbin/haproxy ]] || command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  is_root || die "the demo needs ${missing[*]} (apt-get install ${missing[*]}, or run as root)"
+  say "installing ${missing[*]} (apt-get; only their binaries are used, on ports of the demo's own)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 9>&- || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 9>&- \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+demo_write_configs() {
+  mkdir -p "$DEMO_DIR"
+  cat >"$DEMO_DIR/haproxy.cfg" <<CFG
+# Written by deploy/stride demo. The executor moves traffic through the runtime API socket below.
+global
+    stats socket $DEMO_SOCKET mode 600 level admin
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 10s
+    timeout server 10s
+
+frontend demo
+    bind 127.0.0.1:$DEMO_FRONTEND
+    default_backend demo
+
+frontend exporter
+    bind 127.0.0.1:$DEMO_EXPORTER_PORT
+    http-request use-service prometheus-exporter if { path /metrics }
+
+backend demo
+    balance roundrobin
+    server stable 127.0.0.1:$DEMO_STABLE_PORT weight 100
+    server canary 127.0.0.1:$DEMO_CANARY_PORT weight 0
+CFG
+  cat >"$DEMO_DIR/prometheus.yml" <<CFG
+# Written by deploy/stride demo.
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: demo-app
+    static_configs:
+      - targets: ['127.0.0.1:$DEMO_STABLE_PORT', '127.0.0.1:$DEMO_CANARY_PORT']
+  - job_name: haproxy
+    static_configs:
+      - targets: ['127.0.0.1:$DEMO_EXPORTER_PORT']
+CFG
+}
+
+# demo_java ROLE ARGS...: one of the demo jar's processes, in the background, logged to demo-ROLE.log.
+demo_java() {
+  local role="$1"; shift
+  rotate "$LOGS/demo-$role.log"
+  (cd "$ROOT" && exec env "$MANAGED" setsid nohup "$JAVA" -Xmx128m "-Dstride.demo.role=$role" -jar "$DEMO_JAR" "$@" \
+      >"$LOGS/demo-$role.log" 2>&1 </dev/null 9>&-) &
+  echo $! >"$PIDS/demo-$role.pid"
+}
+
+demo_app() {
+  local role="$1" version="$2" errors="$3" port
+  [[ "$role" == stable ]] && port=$DEMO_STABLE_PORT || port=$DEMO_CANARY_PORT
+  demo_stop "$role"
+  demo_java "$role" app --port "$port" --version "$version" --track "$role" --error-ratio "$errors" --latency-ms 20
+  demo_wait_http "$role" "http://127.0.0.1:$port/health"
+  say "demo: $role instance runs $version (error ratio $errors) on 127.0.0.1:$port"
+}
+
+demo_wait_http() {
+  local what="$1" url="$2" deadline
+  deadline=$(( $(now) + 30 ))
+  until [[ "$(http_status "$url")" == "200" ]]; do
+    demo_pid "$what" >/dev/null || { tail -n 20 "$LOGS/demo-$what.log" >&2 2>/dev/null; die "demo: $what exited (log: $LOGS/demo-$what.log)"; }
+    (( $(now) < deadline )) || die "demo: $what did not answer $url within 30s (log: $LOGS/demo-$what.log)"
+    sleep 0.5
+  done
+}
+
+demo_haproxy() {
+  local port
+  for port in "$DEMO_FRONTEND" "$DEMO_EXPORTER_PORT"; do
+    port_open 127.0.0.1 "$port" && die "demo: port $port is in use (STRIDE_DEMO_PORT_BASE moves the demo's ports)"
+  done
+  rm -f "$DEMO_SOCKET"
+  rotate "$LOGS/demo-haproxy.log"
+  (exec env "$MANAGED" setsid nohup "$(command -v haproxy || echo /usr/sbin/haproxy)" -db -f "$DEMO_DIR/haproxy.cfg" \
+      >"$LOGS/demo-haproxy.log" 2>&1 </dev/null 9>&-) &
+  echo $! >"$PIDS/demo-haproxy.pid"
+  demo_wait_http haproxy "http://127.0.0.1:$DEMO_EXPORTER_PORT/metrics"
+  say "demo: HAProxy on 127.0.0.1:$DEMO_FRONTEND (runtime API $DEMO_SOCKET, exporter :$DEMO_EXPORTER_PORT/metrics)"
+}
+
+demo_prometheus() {
+  port_open 127.0.0.1 "$DEMO_PROMETHEUS_PORT" && die "demo: port $DEMO_PROMETHEUS_PORT is in use"
+  rm -rf "$DEMO_DIR/prometheus-data"
+  rotate "$LOGS/demo-prometheus.log"
+  (exec env "$MANAGED" setsid nohup prometheus "--config.file=$DEMO_DIR/prometheus.yml" \
+      "--storage.tsdb.path=$DEMO_DIR/prometheus-data" "--web.listen-address=127.0.0.1:$DEMO_PROMETHEUS_PORT" \
+      --storage.tsdb.retention.time=1d >"$LOGS/demo-prometheus.log" 2>&1 </dev/null 9>&-) &
+  echo $! >"$PIDS/demo-prometheus.pid"
+  demo_wait_http prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT/-/ready"
+  say "demo: Prometheus on http://127.0.0.1:$DEMO_PROMETHEUS_PORT (scraping every 1s)"
+}
+
+# Until Prometheus has scraped both instances, no analysis can see anything.
+demo_wait_scraped() {
+  local deadline up
+  deadline=$(( $(now) + 30 ))
+  while :; do
+    up="$(curl -s --max-time 3 "http://127.0.0.1:$DEMO_PROMETHEUS_PORT/api/v1/query?query=sum(up)" \
+      | sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')"
+    [[ "$up" == "3" ]] && return 0
+    (( $(now) < deadline )) || die "demo: Prometheus does not see all three targets up (log: $LOGS/demo-prometheus.log)"
+    sleep 1
+  done
+}
+
+demo_stop() {
+  local part pid items=()
+  for part in "$@"; do
+    if pid="$(demo_pid "$part")"; then items+=("demo-$part:$pid"); fi
+  done
+  if [[ ${#items[@]} -gt 0 ]]; then stop_pids 10 "${items[@]}"; fi
+  for part in "$@"; do rm -f "$PIDS/demo-$part.pid"; done
+}
+
+demo_down() {
+  local part any=0
+  for part in "${DEMO_PARTS[@]}"; do demo_pid "$part" >/dev/null && any=1; done
+  demo_stop "${DEMO_PARTS[@]}"
+  if (( any )); then say "demo target stopped"; fi
+}
+
+demo_status() {
+  local part pid
+  for part in "${DEMO_PARTS[@]}"; do
+    if pid="$(demo_pid "$part")"; then
+      printf '%-10s %-8s pid=%s\n' "demo-$part" running "$pid"
+    fi
+  done
+}
+
+demo_runtime() {
+  "$JAVA" -jar "$DEMO_JAR" haproxy --socket "$DEMO_SOCKET" --command "$1" >/dev/null \
+    || die "demo: HAProxy refused '$1'"
+}
+
+# After a successful canary on HAProxy's fixed servers, the new version becomes the stable instance and
+# traffic returns to it, as a VM pipeline does after promotion; the canary slot is then free for the next one.
+demo_promote() {
+  local version="$1"
+  say "demo: promoting $version onto the stable instance (the canary keeps serving meanwhile)"
+  demo_app stable "$version" 0
+  demo_runtime "set weight demo/stable 100"
+  demo_runtime "set server demo/stable state ready"
+  demo_runtime "set weight demo/canary 0"
+  demo_runtime "set server demo/canary state drain"
+}
+
+# Per-service configuration for the demo: read through QUARKUS_CONFIG_LOCATIONS by service_start.
+demo_service_configs() {
+  mkdir -p "$DEMO_DIR/config"
+  cat >"$DEMO_DIR/config/planner.properties" <<CFG
+# The demo's application goes to production without a staging run or an approval, so it fits in minutes.
+stride.progression.application.demo.requires.production=
+stride.approvals.application.demo.required.production=0
+CFG
+  cat >"$DEMO_DIR/config/verifier.properties" <<CFG
+CFG
+  cat >"$DEMO_DIR/config/notifier.properties" <<CFG
+CFG
+  cat >"$DEMO_DIR/config/incident.properties" <<CFG
+CFG
+  cat >"$DEMO_DIR/config/executor.properties" <<CFG
+CFG
+}
+
+cmd_demo() {
+  take_lock
+  ensure_tools
+  demo_packages
+  jwt_keys
+  pg_up
+  kafka_up
+  if needs_build || [[ ! -f "$DEMO_JAR" ]]; then build; else say "jars are up to date, not building"; fi
+  demo_down
+  demo_write_configs
+  demo_service_configs
+  demo_java receiver receiver --port "$DEMO_RECEIVER_PORT"
+  demo_wait_http receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT/received"
+  demo_app stable v1 0
+  demo_app canary v2 0
+  demo_haproxy
+  demo_prometheus
+  # The services read the demo's configuration: restart any that run without it.
+  services_down
+  local svc t0
+  DEMO_CONFIG=1
+  for svc in "${SERVICES[@]}"; do service_start "$svc"; done
+  wait_services_ready
+  demo_java load load --url "http://127.0.0.1:$DEMO_FRONTEND/" --rate "$DEMO_LOAD_RATE" --seconds "$DEMO_LOAD_SECONDS"
+  demo_wait_scraped
+  make_token demo 2 stride-requester stride-viewer >"$DEMO_DIR/token"
+  chmod 600 "$DEMO_DIR/token"
+  exec 9>&-
+  t0="$(now)"
+  local run=("$JAVA" -jar "$DEMO_JAR" run --planner "http://127.0.0.1:$(service_port planner)"
+    --incident "http://127.0.0.1:$(service_port incident)" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
+    --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
+    --token-file "$DEMO_DIR/token")
+  "${run[@]}" --scenario healthy --version v2 --health-url "http://127.0.0.1:$DEMO_CANARY_PORT/health" \
+    || die "demo: the healthy canary did not end as expected (the stack stays up: deploy/stride status, logs)"
+  demo_promote v2
+  demo_app canary v3 0.1
+  "${run[@]}" --scenario failing --version v3 --health-url "http://127.0.0.1:$DEMO_CANARY_PORT/health" \
+    || die "demo: the failing canary did not end as expected (the stack stays up: deploy/stride status, logs)"
+  echo
+  say "demo: both scenarios done in $(( $(now) - t0 ))s"
+  demo_print_urls
+}
+
+demo_print_urls() {
+  print_urls
+  echo "  demo app     http://127.0.0.1:$DEMO_FRONTEND/  (HAProxy; stable :$DEMO_STABLE_PORT, canary :$DEMO_CANARY_PORT)"
+  echo "  prometheus   http://127.0.0.1:$DEMO_PROMETHEUS_PORT/"
+  echo "  receiver     http://127.0.0.1:$DEMO_RECEIVER_PORT/received  (what Slack, Statuspage and PagerDuty got)"
+  echo "  haproxy      runtime API $DEMO_SOCKET"
+}
