@@ -76,11 +76,23 @@ public class DeliveryGauges {
         return store.seenSince(from).flatMap(pairs -> Multi.createFrom().iterable(pairs)
                 .onItem().transformToUniAndConcatenate(pair -> store.figures(Optional.of(pair[0]), pair[1], from, to)
                         .invoke(figures -> publish(pair[0], pair[1], figures)))
-                .collect().asList().replaceWith(false));
+                .collect().asList()
+                .invoke(fresh -> {
+                    // A pair with nothing left in the window keeps its gauges, reading what an empty window gives.
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    pairs.forEach(pair -> seen.add(key(pair[0], pair[1])));
+                    latest.replaceAll((key, old) -> seen.contains(key) ? old : DeliveryFigures.compute(
+                            old.application(), old.environment(), from, to, List.of(), List.of()));
+                })
+                .replaceWith(false));
+    }
+
+    private static String key(String application, String environment) {
+        return application + "\u0000" + environment;
     }
 
     private void publish(String application, String environment, DeliveryFigures figures) {
-        String key = application + "\u0000" + environment;
+        String key = key(application, environment);
         if (latest.put(key, figures) == null) {
             for (Figure figure : FIGURES) {
                 Gauge.builder(figure.name(), latest, all -> value(all.get(key), figure))
