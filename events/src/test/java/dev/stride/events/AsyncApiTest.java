@@ -21,7 +21,7 @@ class AsyncApiTest {
 
     /** Who consumes what, from the events table of the architecture. */
     private static final Map<String, Set<String>> CONSUMERS = Map.of(
-            Topics.DEPLOYMENT_REQUESTED, Set.of("planner", "notifier"),
+            Topics.DEPLOYMENT_REQUESTED, Set.of("planner", "notifier", "incident"),
             Topics.PHASE_REQUESTED, Set.of("executor", "verifier"),
             Topics.PHASE_STARTED, Set.of("verifier", "planner"),
             Topics.PHASE_COMPLETED, Set.of("planner", "notifier"),

@@ -1,0 +1,70 @@
+package dev.stride.incident.api;
+
+import dev.stride.incident.figures.DeliveryFigures;
+import dev.stride.incident.figures.FiguresStore;
+import dev.stride.kit.problem.ProblemException;
+import dev.stride.kit.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** The runbook's KPIs, computed from finished deployments and incidents. */
+@Path("/api/v1/metrics/delivery")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+
+    static final Duration DEFAULT_RANGE = Duration.ofDays(30);
+    static final Duration MAX_RANGE = Duration.ofDays(366 * 5);
+
+    private final FiguresStore store;
+
+    public DeliveryResource(FiguresStore store) {
+        this.store = store;
+    }
+
+    @GET
+    @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Delivery figures",
+            description = "Deployment frequency, lead time for changes, change failure rate, MTTR, mean time to "
+                    + "deploy and success rate of one application (all when absent) in one environment (production "
+                    + "when absent) over [from, to): ISO-8601 instants or dates (UTC); to defaults to now, from to 30 "
+                    + "days before to.")
+    public Uni<DeliveryFigures> figures(@QueryParam("application") String application,
+            @QueryParam("environment") String environment, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        Optional<String> app = IncidentResource.application(application);
+        String env = IncidentResource.environment(environment).orElse("production");
+        Instant end = instant("to", to).orElseGet(Instant::now);
+        Instant start = instant("from", from).orElse(end.minus(DEFAULT_RANGE));
+        if (!start.isBefore(end)) {
+            throw ProblemException.badRequest("from", "must be before to (" + end + ")");
+        }
+        if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+            throw ProblemException.badRequest("from", "the range may span at most " + MAX_RANGE.toDays() + " days");
+        }
+        return store.figures(app, env, start, end);
+    }
+
+    private static Optional<Instant> instant(String name, String value) {
+        return IncidentResource.present(value).map(text -> {
+            try {
+                return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                        : Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw ProblemException.badRequest(name, "must be an ISO-8601 instant (2026-11-20T10:00:00Z) or date "
+                        + "(2026-11-20), not '" + text + "'");
+            }
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package dev.stride.incident.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.events.Severity;
+import dev.stride.incident.record.Incident;
+import dev.stride.incident.record.IncidentQuery;
+import dev.stride.incident.record.IncidentStatus;
+import dev.stride.incident.record.IncidentStore;
+import dev.stride.kit.problem.ProblemException;
+import dev.stride.kit.security.Caller;
+import dev.stride.kit.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Incidents for people: list and read them (any Stride role), acknowledge, resolve, add notes and the post-incident
+ * review ({@code stride-operator}, {@code stride-admin}). The actor is the caller the verified token names.
+ */
+@Path("/api/v1/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+public class IncidentResource {
+
+    static final int MAX_PAGE_SIZE = 100;
+    static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
+
+    private final IncidentStore store;
+    private final IncidentActions actions;
+    private final SecurityIdentity identity;
+
+    public IncidentResource(IncidentStore store, IncidentActions actions, SecurityIdentity identity) {
+        this.store = store;
+        this.actions = actions;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "List incidents, newest first",
+            description = "Filters: status (OPEN, ACKNOWLEDGED, RESOLVED), severity (P0-P3), application, environment; "
+                    + "page from 0, size 1 to 100. Listed incidents carry no timeline.")
+    public Uni<IncidentList> list(@QueryParam("status") String status, @QueryParam("severity") String severity,
+            @QueryParam("application") String application, @QueryParam("environment") String environment,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        IncidentQuery query = new IncidentQuery(
+                present(status).map(s -> IncidentStatus.parse(s).orElseThrow(() -> ProblemException.badRequest(
+                        "status", "must be one of " + IncidentStatus.names() + ", not '" + s + "'"))),
+                present(severity).map(s -> severity(s)), application(application), environment(environment),
+                number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE), number("size", size, 20, 1, MAX_PAGE_SIZE));
+        return store.list(query).map(result -> new IncidentList(result.items(), query.page(), query.size(),
+                result.total()));
+    }
+
+    /** A page of incidents. */
+    public record IncidentList(List<Incident> items, int page, int size, long totalItems) {
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Get one incident with its timeline")
+    public Uni<Incident> get(@PathParam("id") String id) {
+        UUID uuid = id(id);
+        return store.find(uuid).map(found -> found.orElseThrow(() -> ProblemException.notFound(
+                "no incident has id " + uuid)));
+    }
+
+    @POST
+    @Path("/{id}/acknowledge")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Acknowledge an incident (optional body {\"note\": ...}); acknowledges its page too")
+    public Uni<Incident> acknowledge(@PathParam("id") String id, byte[] body) {
+        UUID uuid = id(id);
+        String note = Bodies.text(Bodies.object(body, Set.of("note")), "note", false);
+        return actions.acknowledge(uuid, caller(), note);
+    }
+
+    @POST
+    @Path("/{id}/resolve")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Resolve an incident with a resolution note ({\"resolution\": ...}); resolves its page")
+    public Uni<Incident> resolve(@PathParam("id") String id, byte[] body) {
+        UUID uuid = id(id);
+        String resolution = Bodies.text(Bodies.object(body, Set.of("resolution")), "resolution", true);
+        return actions.resolve(uuid, caller(), resolution);
+    }
+
+    @POST
+    @Path("/{id}/notes")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Add a note to the incident's timeline ({\"note\": ...})")
+    public Uni<Incident> note(@PathParam("id") String id, byte[] body) {
+        UUID uuid = id(id);
+        String note = Bodies.text(Bodies.object(body, Set.of("note")), "note", true);
+        return actions.note(uuid, caller(), note);
+    }
+
+    @PUT
+    @Path("/{id}/review")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Set the post-incident review: {\"rootCause\": ..., \"actionItems\": [...]}")
+    public Uni<Incident> review(@PathParam("id") String id, byte[] body) {
+        UUID uuid = id(id);
+        JsonNode document = Bodies.object(body, Set.of("rootCause", "actionItems"));
+        return actions.review(uuid, caller(), Bodies.text(document, "rootCause", false),
+                Bodies.texts(document, "actionItems"));
+    }
+
+    private String caller() {
+        return Caller.name(identity);
+    }
+
+    static UUID id(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("id", "must be a UUID");
+        }
+    }
+
+    static Optional<String> present(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    static Optional<String> application(String value) {
+        return present(value).map(name -> {
+            if (name.length() > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw ProblemException.badRequest("application",
+                        "must be an application name (at most 63 characters, no control characters)");
+            }
+            return name;
+        });
+    }
+
+    static Optional<String> environment(String value) {
+        return present(value).map(env -> {
+            if (!ENVIRONMENTS.contains(env)) {
+                throw ProblemException.badRequest("environment",
+                        "must be one of development, staging, production, not '" + env + "'");
+            }
+            return env;
+        });
+    }
+
+    private static Severity severity(String value) {
+        return Arrays.stream(Severity.values()).filter(s -> s.name().equalsIgnoreCase(value)).findFirst()
+                .orElseThrow(() -> ProblemException.badRequest("severity", "must be one of P0, P1, P2, P3, not '"
+                        + value + "'"));
+    }
+
+    private static int number(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest(name, "must be a whole number from " + min + " to " + max + ", not '"
+                + value + "'");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.stride.incident.messaging;
+
+import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentRequested;
+import dev.stride.events.EventType;
+import dev.stride.events.RollbackCompleted;
+import dev.stride.events.ThresholdBreached;
+import dev.stride.incident.paging.PageDispatcher;
+import dev.stride.incident.record.DeploymentDirectory;
+import dev.stride.incident.response.IncidentResponder;
+import dev.stride.kit.messaging.InboundEvents;
+import dev.stride.kit.messaging.OutboxPublisher;
+import dev.stride.kit.messaging.ReceivedEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * What the incident service listens to: breaches (classified, may open incidents), rollbacks and finished
+ * deployments (timelines, a failed rollback's incident, the delivery figures), and requested deployments (which
+ * application and environment a deployment belongs to, since RollbackCompleted does not say). Each record's effect
+ * commits with its processed-event mark; then the outbox and the pager are woken.
+ */
+@ApplicationScoped
+public class IncidentConsumers {
+
+    private final InboundEvents inbound;
+    private final IncidentResponder responder;
+    private final DeploymentDirectory deployments;
+    private final OutboxPublisher publisher;
+    private final PageDispatcher dispatcher;
+
+    public IncidentConsumers(InboundEvents inbound, IncidentResponder responder, DeploymentDirectory deployments,
+            OutboxPublisher publisher, PageDispatcher dispatcher) {
+        this.inbound = inbound;
+        this.responder = responder;
+        this.deployments = deployments;
+        this.publisher = publisher;
+        this.dispatcher = dispatcher;
+    }
+
+    @Incoming("deployment-requested")
+    public Uni<Void> onDeploymentRequested(Message<String> message) {
+        return inbound.<DeploymentRequested>consume(message, EventType.DEPLOYMENT_REQUESTED,
+                "incident.deployment-requested", (tx, e) -> deployments.requested(tx, e.data()));
+    }
+
+    @Incoming("threshold-breached")
+    public Uni<Void> onThresholdBreached(Message<String> message) {
+        return inbound.<ThresholdBreached>consume(message, EventType.THRESHOLD_BREACHED, "incident.threshold-breached",
+                (tx, e) -> responder.breach(tx, e.data(), when(e))).invoke(this::wake);
+    }
+
+    @Incoming("rollback-completed")
+    public Uni<Void> onRollbackCompleted(Message<String> message) {
+        return inbound.<RollbackCompleted>consume(message, EventType.ROLLBACK_COMPLETED, "incident.rollback-completed",
+                (tx, e) -> responder.rollbackCompleted(tx, e.data(), when(e))).invoke(this::wake);
+    }
+
+    @Incoming("deployment-finished")
+    public Uni<Void> onDeploymentFinished(Message<String> message) {
+        return inbound.<DeploymentFinished>consume(message, EventType.DEPLOYMENT_FINISHED,
+                "incident.deployment-finished", (tx, e) -> deployments.finished(tx, e.data())
+                        .flatMap(x -> responder.deploymentFinished(tx, e.data(), when(e)))).invoke(this::wake);
+    }
+
+    private void wake() {
+        publisher.publishSoon();
+        dispatcher.wake();
+    }
+
+    /** When it happened: the event's time (an incident opens when its breach did), never later than now. */
+    private static Instant when(ReceivedEvent<?> event) {
+        Instant now = Instant.now();
+        Instant at = event.envelope().time();
+        return at == null || at.isAfter(now) ? now : at;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.stride.incident.rules;
+
+import static dev.stride.events.ThresholdBreached.Action.AUTOMATIC_ROLLBACK;
+import static dev.stride.events.ThresholdBreached.Action.PAUSE;
+import static dev.stride.events.ThresholdBreached.Kind.CRITERIA;
+import static dev.stride.events.ThresholdBreached.Kind.NO_DATA;
+import static dev.stride.events.ThresholdBreached.Kind.PROVIDER_ERROR;
+import static dev.stride.events.ThresholdBreached.Kind.TRIGGER;
+import static dev.stride.events.spec.Environment.DEVELOPMENT;
+import static dev.stride.events.spec.Environment.PRODUCTION;
+import static dev.stride.events.spec.Environment.STAGING;
+
+import dev.stride.events.Severity;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The classification rules, tried in order; the first that matches decides. Without configuration they are the
+ * runbook's levels ({@link #runbookDefaults()}); {@code stride.incident.classification.rules[n]...} replaces them.
+ */
+public final class IncidentRules {
+
+    private final List<ClassificationRule> rules;
+
+    public IncidentRules(List<ClassificationRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public Optional<ClassificationRule> classify(Signal signal) {
+        return rules.stream().filter(rule -> rule.matches(signal)).findFirst();
+    }
+
+    public List<ClassificationRule> rules() {
+        return rules;
+    }
+
+    /**
+     * The runbook's "Incident Classification": P0 complete outage or data-loss risk (a failed rollback in
+     * production, health-check success collapsing in production), P1 major impact (a production automatic rollback
+     * on error rate or latency), P2 limited impact (a staging rollback, a paused production deployment), P3 no user
+     * impact (development). A breach whose action is only {@code alert} opens nothing: the notifier tells people.
+     */
+    public static IncidentRules runbookDefaults() {
+        Set<String> none = Set.of();
+        return new IncidentRules(List.of(
+                new ClassificationRule("production-rollback-failed", Signal.Source.ROLLBACK_COMPLETED, Set.of(PRODUCTION),
+                        none, Set.of(), Set.of(), Set.of("FAILED"), Severity.P0, "rollback-failed",
+                        "Rollback failed in production"),
+                new ClassificationRule("production-health-collapse", Signal.Source.THRESHOLD_BREACHED, Set.of(PRODUCTION),
+                        Set.of("health_check_success_rate"), Set.of(TRIGGER, CRITERIA), Set.of(), none, Severity.P0,
+                        "health-collapse", "Health-check success collapsed in production"),
+                new ClassificationRule("production-automatic-rollback", Signal.Source.THRESHOLD_BREACHED,
+                        Set.of(PRODUCTION), Set.of("error_rate", "response_time", "response_time_p95",
+                                "response_time_p99"), Set.of(TRIGGER, CRITERIA), Set.of(AUTOMATIC_ROLLBACK), none,
+                        Severity.P1, "automatic-rollback", "Automatic rollback in production"),
+                // The planner pauses on a pause trigger, and on no data or a failing metrics provider unless the
+                // trigger only alerts: both are the runbook's "paused production deployment".
+                new ClassificationRule("production-paused", Signal.Source.THRESHOLD_BREACHED, Set.of(PRODUCTION), none,
+                        Set.of(), Set.of(PAUSE), none, Severity.P2, "paused", "Production deployment paused"),
+                new ClassificationRule("production-paused-blind", Signal.Source.THRESHOLD_BREACHED, Set.of(PRODUCTION),
+                        none, Set.of(NO_DATA, PROVIDER_ERROR), Set.of(AUTOMATIC_ROLLBACK), none, Severity.P2, "paused",
+                        "Production deployment paused"),
+                new ClassificationRule("staging-rollback", Signal.Source.THRESHOLD_BREACHED, Set.of(STAGING), none,
+                        Set.of(TRIGGER, CRITERIA), Set.of(AUTOMATIC_ROLLBACK), none, Severity.P2, "automatic-rollback",
+                        "Automatic rollback in staging"),
+                new ClassificationRule("staging-rollback-failed", Signal.Source.ROLLBACK_COMPLETED, Set.of(STAGING),
+                        none, Set.of(), Set.of(), Set.of("FAILED"), Severity.P2, "rollback-failed",
+                        "Rollback failed in staging"),
+                new ClassificationRule("development-breach", Signal.Source.THRESHOLD_BREACHED, Set.of(DEVELOPMENT),
+                        none, Set.of(), Set.of(AUTOMATIC_ROLLBACK, PAUSE), none, Severity.P3, "breach",
+                        "Threshold breached in development"),
+                new ClassificationRule("development-rollback-failed", Signal.Source.ROLLBACK_COMPLETED,
+                        Set.of(DEVELOPMENT), none, Set.of(), Set.of(), Set.of("FAILED"), Severity.P3,
+                        "rollback-failed", "Rollback failed in development")));
+    }
+}

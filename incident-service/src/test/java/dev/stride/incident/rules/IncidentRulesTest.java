@@ -1,0 +1,142 @@
+package dev.stride.incident.rules;
+
+import static dev.stride.events.ThresholdBreached.Action.ALERT;
+import static dev.stride.events.ThresholdBreached.Action.AUTOMATIC_ROLLBACK;
+import static dev.stride.events.ThresholdBreached.Action.PAUSE;
+import static dev.stride.events.ThresholdBreached.Kind.CRITERIA;
+import static dev.stride.events.ThresholdBreached.Kind.NO_DATA;
+import static dev.stride.events.ThresholdBreached.Kind.PROVIDER_ERROR;
+import static dev.stride.events.ThresholdBreached.Kind.TRIGGER;
+import static dev.stride.events.spec.Environment.DEVELOPMENT;
+import static dev.stride.events.spec.Environment.PRODUCTION;
+import static dev.stride.events.spec.Environment.STAGING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stride.events.DeploymentFinished;
+import dev.stride.events.RollbackCompleted;
+import dev.stride.events.Severity;
+import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.Environment;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The runbook's levels as default rules, one case at a time. */
+class IncidentRulesTest {
+
+    private final IncidentRules rules = IncidentRules.runbookDefaults();
+
+    @Test
+    void aFailedRollbackInProductionIsP0() {
+        assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.FAILED)).hasValue("production-rollback-failed:P0");
+    }
+
+    @Test
+    void healthCheckSuccessCollapsingInProductionIsP0() {
+        assertThat(breach(PRODUCTION, "health_check_success_rate", TRIGGER, AUTOMATIC_ROLLBACK))
+                .hasValue("production-health-collapse:P0");
+        assertThat(breach(PRODUCTION, "health_check_success_rate", CRITERIA, AUTOMATIC_ROLLBACK))
+                .hasValue("production-health-collapse:P0");
+        // Collapsing health is an outage whatever the trigger's action: the runbook's P0 response rolls back.
+        assertThat(breach(PRODUCTION, "health_check_success_rate", TRIGGER, ALERT))
+                .hasValue("production-health-collapse:P0");
+        assertThat(breach(PRODUCTION, "health_check_success_rate", NO_DATA, AUTOMATIC_ROLLBACK))
+                .as("no data says nothing about health").hasValue("production-paused-blind:P2");
+    }
+
+    @Test
+    void aProductionAutomaticRollbackOnErrorRateOrLatencyIsP1() {
+        for (String metric : new String[] {"error_rate", "response_time", "response_time_p95", "response_time_p99"}) {
+            assertThat(breach(PRODUCTION, metric, TRIGGER, AUTOMATIC_ROLLBACK)).as(metric)
+                    .hasValue("production-automatic-rollback:P1");
+        }
+        assertThat(breach(PRODUCTION, "error_rate", CRITERIA, AUTOMATIC_ROLLBACK))
+                .hasValue("production-automatic-rollback:P1");
+    }
+
+    @Test
+    void aPausedProductionDeploymentIsP2() {
+        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, PAUSE)).hasValue("production-paused:P2");
+        // No data or a failing metrics provider make the planner pause rather than roll back.
+        assertThat(breach(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK))
+                .hasValue("production-paused-blind:P2");
+        assertThat(breach(PRODUCTION, "health_check_success_rate", PROVIDER_ERROR, AUTOMATIC_ROLLBACK))
+                .hasValue("production-paused-blind:P2");
+    }
+
+    @Test
+    void aStagingRollbackIsP2() {
+        assertThat(breach(STAGING, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK)).hasValue("staging-rollback:P2");
+        assertThat(breach(STAGING, "health_check_success_rate", TRIGGER, AUTOMATIC_ROLLBACK))
+                .hasValue("staging-rollback:P2");
+        assertThat(rollback(STAGING, RollbackCompleted.Outcome.FAILED)).hasValue("staging-rollback-failed:P2");
+    }
+
+    @Test
+    void developmentIsP3() {
+        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK)).hasValue("development-breach:P3");
+        assertThat(breach(DEVELOPMENT, "health_check_success_rate", TRIGGER, AUTOMATIC_ROLLBACK))
+                .hasValue("development-breach:P3");
+        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, PAUSE)).hasValue("development-breach:P3");
+        assertThat(rollback(DEVELOPMENT, RollbackCompleted.Outcome.FAILED)).hasValue("development-rollback-failed:P3");
+    }
+
+    @Test
+    void alertsSuccessfulRollbacksAndFinishedDeploymentsOpenNothingByDefault() {
+        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, ALERT)).isEmpty();
+        assertThat(breach(STAGING, "error_rate", TRIGGER, PAUSE)).isEmpty();
+        assertThat(breach(STAGING, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK)).isEmpty();
+        assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.SUCCEEDED)).isEmpty();
+        for (DeploymentFinished.Outcome outcome : DeploymentFinished.Outcome.values()) {
+            assertThat(classify(Signal.of(new DeploymentFinished(UUID.randomUUID(), "shop", PRODUCTION, "1.0",
+                    outcome, null, null, null, Instant.now())))).as(outcome.name()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownEnvironmentMatchesNoRuleThatAsksForOne() {
+        assertThat(breach(null, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK)).isEmpty();
+        assertThat(rollback(null, RollbackCompleted.Outcome.FAILED)).isEmpty();
+    }
+
+    @Test
+    void aBreachAndTheRollbackThatFollowsShareNoCauseButRepeatedBreachesDo() {
+        var errorRate = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK),
+                PRODUCTION)).orElseThrow();
+        var latency = rules.classify(Signal.of(breachEvent(PRODUCTION, "response_time_p95", TRIGGER,
+                AUTOMATIC_ROLLBACK), PRODUCTION)).orElseThrow();
+        var paused = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", PROVIDER_ERROR, PAUSE),
+                PRODUCTION)).orElseThrow();
+        var blind = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK),
+                PRODUCTION)).orElseThrow();
+
+        assertThat(errorRate.cause()).isEqualTo(latency.cause()).isEqualTo("automatic-rollback");
+        assertThat(paused.cause()).isEqualTo(blind.cause()).isEqualTo("paused");
+    }
+
+    private Optional<String> breach(Environment env, String metric, ThresholdBreached.Kind kind,
+            ThresholdBreached.Action action) {
+        return classify(Signal.of(breachEvent(env, metric, kind, action), env));
+    }
+
+    private Optional<String> rollback(Environment env, RollbackCompleted.Outcome outcome) {
+        return classify(Signal.of(new RollbackCompleted(UUID.randomUUID(), 1, outcome, "detail"), env));
+    }
+
+    private Optional<String> classify(Signal signal) {
+        return rules.classify(signal).map(rule -> rule.name() + ":" + rule.severity());
+    }
+
+    private static ThresholdBreached breachEvent(Environment env, String metric, ThresholdBreached.Kind kind,
+            ThresholdBreached.Action action) {
+        return new ThresholdBreached(UUID.randomUUID(), 1, 1, metric, kind == NO_DATA ? null : 9.0, "5%", "5m", kind,
+                action, "shop", env);
+    }
+
+    @Test
+    void severitiesOfTheDefaultsCoverTheRunbooksFourLevels() {
+        assertThat(rules.rules()).extracting(ClassificationRule::severity)
+                .contains(Severity.P0, Severity.P1, Severity.P2, Severity.P3);
+    }
+}
