@@ -204,6 +204,9 @@ CFG
   cat >"$DEMO_DIR/config/notifier.properties" <<CFG
 CFG
   cat >"$DEMO_DIR/config/incident.properties" <<CFG
+# PagerDuty is the demo's receiver; the routing key is a stand-in, not a secret.
+stride.incident.pagerduty.url=http://127.0.0.1:$DEMO_RECEIVER_PORT
+stride.incident.pagerduty.routing-key=demo-routing-key
 CFG
   cat >"$DEMO_DIR/config/executor.properties" <<CFG
 CFG
@@ -215,6 +218,7 @@ cmd_demo() {
   demo_packages
   jwt_keys
   pg_up
+  demo_fresh_databases
   kafka_up
   if needs_build || [[ ! -f "$DEMO_JAR" ]]; then build; else say "jars are up to date, not building"; fi
   demo_down
@@ -241,7 +245,7 @@ cmd_demo() {
   local run=("$JAVA" -jar "$DEMO_JAR" run --planner "http://127.0.0.1:$(service_port planner)"
     --incident "http://127.0.0.1:$(service_port incident)" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
     --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
-    --token-file "$DEMO_DIR/token")
+    --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}")
   "${run[@]}" --scenario healthy --version v2 --health-url "http://127.0.0.1:$DEMO_CANARY_PORT/health" \
     || die "demo: the healthy canary did not end as expected (the stack stays up: deploy/stride status, logs)"
   demo_promote v2
@@ -259,4 +263,52 @@ demo_print_urls() {
   echo "  prometheus   http://127.0.0.1:$DEMO_PROMETHEUS_PORT/"
   echo "  receiver     http://127.0.0.1:$DEMO_RECEIVER_PORT/received  (what Slack, Statuspage and PagerDuty got)"
   echo "  haproxy      runtime API $DEMO_SOCKET"
+}
+
+# STRIDE_FRESH_DATABASES=1: the services' databases are dropped and made again (the end-to-end test's own).
+demo_fresh_databases() {
+  [[ "${STRIDE_FRESH_DATABASES:-0}" == 1 ]] || return 0
+  command -v psql >/dev/null 2>&1 || die "psql is needed to make fresh databases"
+  local db
+  for db in "${DATABASES[@]}"; do
+    pg_stride -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || die "DROP DATABASE $db failed"
+  done
+  pg_ensure_databases
+}
+
+# The end-to-end test: the demo on a state dir, ports, Kafka and databases of its own, so a stack already up on
+# this machine is neither used nor disturbed; then everything is stopped and no process of it may be left.
+cmd_e2e() {
+  local home="${STRIDE_E2E_HOME:-$ROOT/.stride/e2e}" rc=0 t0 left=()
+  local settings=(STRIDE_HOME="$home" STRIDE_PORT_BASE=28080 STRIDE_KAFKA_PORT=29092
+    STRIDE_KAFKA_CONTROLLER_PORT=29093 STRIDE_DB_PREFIX=stride_e2e STRIDE_DEMO_PORT_BASE=38080
+    STRIDE_DEMO_LOAD_SECONDS=300 STRIDE_FRESH_DATABASES=1)
+  t0="$(now)"
+  say "end-to-end test: the demo's two scenarios on $home"
+  env "${settings[@]}" "$ROOT/deploy/stride" down >/dev/null 2>&1 || true
+  # A fresh start: no broker data, logs or pids from an earlier run (the Kafka jars are kept).
+  rm -rf "$home/kafka/data" "$home/logs" "$home/pids" "$home/demo"
+  env "${settings[@]}" "$ROOT/deploy/stride" demo || rc=$?
+  if (( rc != 0 )); then
+    warn "end-to-end: the demo failed; the last lines of each log under $home/logs:"
+    local f
+    for f in "$home"/logs/*.log; do
+      [[ -f "$f" ]] || continue
+      echo "---- $f" >&2
+      tail -n 15 "$f" >&2
+    done
+  fi
+  env "${settings[@]}" "$ROOT/deploy/stride" down || rc=1
+  local pid
+  for pid in $(grep -lsaF "STRIDE_MANAGED=$home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "STRIDE_MANAGED=$home"; then
+      left+=("$pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)")
+    fi
+  done
+  if [[ ${#left[@]} -gt 0 ]]; then
+    printf 'stride: left behind: %s\n' "${left[@]}" >&2
+    rc=1
+  fi
+  (( rc == 0 )) || die "end-to-end test failed after $(( $(now) - t0 ))s"
+  say "end-to-end test passed in $(( $(now) - t0 ))s; nothing left running"
 }
