@@ -132,6 +132,23 @@ class DeliveryTest extends FlowSupport {
     }
 
     @Test
+    void aDeliveryLeftSendingByADeadSenderIsTakenUpAgain() {
+        UUID id = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        String event = "{\"id\": \"" + eventId + "\", \"subject\": \"" + id + "\"}";
+        pool().preparedQuery("INSERT INTO delivery (event_id, event_type, deployment_id, channel, route, event, status, "
+                        + "attempts, claimed_at) VALUES ($1, 'dev.stride.deployment.requested.v1', $2, 'hook', 'default', "
+                        + "$3, 'SENDING', 1, now() - interval '1 hour')")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId, id, event)).await().atMost(Duration.ofSeconds(5));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                deliveries(id).getString("items[0].status")).isEqualTo("SENT"));
+        assertThat(deliveries(id).getInt("items[0].attempts")).isEqualTo(2);
+        assertThat(requests(WireMockReceivers.HOOK, id.toString())).singleElement()
+                .satisfies(r -> assertThat(r.getHeader("webhook-id")).isEqualTo(eventId.toString()));
+    }
+
+    @Test
     void slackIsPacedPerWebhook() {
         UUID id = UUID.randomUUID();
         // All three at once, so only the pace can space them out.

@@ -50,7 +50,7 @@ public final class SlackMessage {
             blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
                     .put("text", String.join(" · ", links));
         }
-        ObjectNode message = JSON.createObjectNode().put("text", notice.text());
+        ObjectNode message = JSON.createObjectNode().put("text", escape(notice.text()));
         ObjectNode attachment = message.putArray("attachments").addObject().put("color", notice.tone().colour());
         attachment.set("blocks", blocks);
         return message;
