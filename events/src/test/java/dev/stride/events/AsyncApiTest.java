@@ -23,7 +23,7 @@ class AsyncApiTest {
     private static final Map<String, Set<String>> CONSUMERS = Map.of(
             Topics.DEPLOYMENT_REQUESTED, Set.of("planner", "notifier", "incident"),
             Topics.PHASE_REQUESTED, Set.of("executor", "verifier"),
-            Topics.PHASE_STARTED, Set.of("verifier", "planner"),
+            Topics.PHASE_STARTED, Set.of("verifier", "planner", "notifier"),
             Topics.PHASE_COMPLETED, Set.of("planner", "notifier"),
             Topics.THRESHOLD_BREACHED, Set.of("planner", "incident", "notifier"),
             Topics.ROLLBACK_REQUESTED, Set.of("executor", "planner"),

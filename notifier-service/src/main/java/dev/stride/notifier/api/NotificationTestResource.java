@@ -1,0 +1,130 @@
+package dev.stride.notifier.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.events.CloudEvent;
+import dev.stride.events.EventCodec;
+import dev.stride.kit.problem.ProblemException;
+import dev.stride.kit.security.Caller;
+import dev.stride.kit.security.Roles;
+import dev.stride.notifier.channel.Channels;
+import dev.stride.notifier.delivery.DeliverySender;
+import dev.stride.notifier.delivery.DeliveryStore;
+import dev.stride.notifier.notice.Notice;
+import dev.stride.notifier.notice.Notices;
+import dev.stride.notifier.routing.ChannelType;
+import dev.stride.notifier.routing.Routes;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Sends a test message to every channel of a route, through the delivery log like any event, so it proves the
+ * whole path (configuration, secrets, rate limits). Statuspage channels are left out: a test must not open a
+ * public incident.
+ */
+@Path("/api/v1/notifications/test")
+public class NotificationTestResource {
+
+    static final String TEST_TYPE = "dev.stride.notification.test.v1";
+    static final int MAX_MESSAGE = 500;
+
+    private final Routes routes;
+    private final Channels channels;
+    private final Notices notices;
+    private final DeliveryStore store;
+    private final DeliverySender sender;
+    private final Pool pool;
+    private final SecurityIdentity identity;
+
+    public NotificationTestResource(Routes routes, Channels channels, Notices notices, DeliveryStore store,
+            DeliverySender sender, Pool pool, SecurityIdentity identity) {
+        this.routes = routes;
+        this.channels = channels;
+        this.notices = notices;
+        this.store = store;
+        this.sender = sender;
+        this.pool = pool;
+        this.identity = identity;
+    }
+
+    /** What was queued: follow it with {@code GET /api/v1/deliveries?deploymentId=<testId>}. */
+    public record TestQueued(UUID testId, String route, List<Queued> channels) {
+    }
+
+    /** One channel of the route: {@code PENDING}, or {@code NOT_TESTED} with the reason. */
+    public record Queued(String channel, String type, String status, String reason) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Send a test message to a route",
+            description = "Body: {\"route\": \"<route name or on-call>\", \"message\": \"optional text\"}. Answers 202 "
+                    + "with a testId; its deliveries are listed by GET /api/v1/deliveries?deploymentId=<testId>.")
+    public Uni<Response> send(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ProblemException.badRequest("route", "is required (the body must be a JSON object)");
+        }
+        JsonNode routeNode = body.path("route");
+        if (!routeNode.isTextual() || routeNode.asText().isBlank()) {
+            throw ProblemException.badRequest("route", "is required: one of " + routes.names());
+        }
+        String route = routeNode.asText();
+        List<String> members = routes.channelsOf(route).orElseThrow(() -> ProblemException.badRequest("route",
+                "no route named " + route + "; configured: " + routes.names()));
+        JsonNode messageNode = body.path("message");
+        if (!messageNode.isMissingNode() && !messageNode.isNull() && !messageNode.isTextual()) {
+            throw ProblemException.badRequest("message", "must be a string");
+        }
+        String message = messageNode.isTextual() ? messageNode.asText() : "";
+        if (message.length() > MAX_MESSAGE || message.chars().anyMatch(c -> c < 0x20 && c != '\n')) {
+            throw ProblemException.badRequest("message", "must be at most " + MAX_MESSAGE
+                    + " characters without control characters");
+        }
+        String caller = Caller.name(identity);
+        UUID testId = UUID.randomUUID();
+        CloudEvent event = new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), TEST_TYPE,
+                "/stride/notifier", Instant.now().truncatedTo(ChronoUnit.MILLIS), testId.toString(),
+                CloudEvent.DATA_CONTENT_TYPE, EventCodec.mapper().valueToTree(Map.of("route", route,
+                        "message", message, "requestedBy", caller)));
+        Notice notice = notices.test(event, route, message.isBlank() ? "Requested by " + caller + "."
+                : message + " (requested by " + caller + ")");
+        String payload = new EventCodec().encode(event);
+
+        List<Queued> queued = new ArrayList<>();
+        List<String> toSend = new ArrayList<>();
+        for (String name : members) {
+            ChannelType type = channels.get(name).orElseThrow().type();
+            if (type == ChannelType.STATUSPAGE) {
+                queued.add(new Queued(name, type.name(), "NOT_TESTED", "a test must not open a public incident"));
+            } else {
+                queued.add(new Queued(name, type.name(), "PENDING", null));
+                toSend.add(name);
+            }
+        }
+        return pool.withTransaction(tx -> Multi.createFrom().iterable(toSend)
+                        .onItem().transformToUniAndConcatenate(name -> store.record(tx, UUID.fromString(event.id()),
+                                TEST_TYPE, testId, name, route, notice, payload))
+                        .collect().last())
+                .invoke(() -> sender.wake(toSend))
+                .map(x -> Response.accepted(new TestQueued(testId, route, queued))
+                        .location(URI.create("/api/v1/deliveries?deploymentId=" + testId)).build());
+    }
+}

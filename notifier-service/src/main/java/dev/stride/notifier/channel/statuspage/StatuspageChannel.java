@@ -1,0 +1,166 @@
+package dev.stride.notifier.channel.statuspage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stride.notifier.channel.Delivery;
+import dev.stride.notifier.channel.DeliveryFailure;
+import dev.stride.notifier.channel.HttpCalls;
+import dev.stride.notifier.channel.NotificationChannel;
+import dev.stride.notifier.channel.Sent;
+import dev.stride.notifier.channel.statuspage.StatuspageIncidents.PageIncident;
+import dev.stride.notifier.notice.Notice;
+import dev.stride.notifier.notice.StatusUpdate;
+import io.smallrye.mutiny.Uni;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runbook's status-page update, on Statuspage's API: an incident is created ({@code investigating}, impact from
+ * the severity, affected components degraded) for a production rollback, a failed deployment or a P0/P1 incident,
+ * and moved through {@code identified}, {@code monitoring} and {@code resolved} as the rollback and the incident
+ * progress. The status-page incident's id is stored per deployment, so every update goes to the one it belongs to.
+ */
+public final class StatuspageChannel implements NotificationChannel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final String apiBase;
+    private final String pageId;
+    private final String apiKey;
+    private final List<String> components;
+    private final StatuspageIncidents incidents;
+    private final HttpCalls http;
+
+    public StatuspageChannel(String name, String apiBase, String pageId, String apiKey, List<String> components,
+            StatuspageIncidents incidents, HttpCalls http) {
+        this.name = name;
+        this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
+        this.pageId = pageId;
+        this.apiKey = apiKey;
+        this.components = List.copyOf(components);
+        this.incidents = incidents;
+        this.http = http;
+    }
+
+    @Override
+    public Uni<Sent> send(Delivery delivery) {
+        Notice notice = delivery.notice();
+        if (notice == null || notice.status() == null) {
+            return Uni.createFrom().item(Sent.skipped("nothing for the status page"));
+        }
+        return incidents.find(name, delivery.deploymentId())
+                .flatMap(existing -> apply(delivery, notice, existing.filter(i -> !i.resolved())));
+    }
+
+    private Uni<Sent> apply(Delivery delivery, Notice notice, Optional<PageIncident> open) {
+        StatusUpdate update = notice.status();
+        if (update.step() == StatusUpdate.Step.OPEN) {
+            if (open.isEmpty()) {
+                return create(delivery, notice);
+            }
+            if (notice.incidentId() != null) {
+                // A Stride incident on a deployment already on the page: the cause is known, the impact may grow.
+                return patch(delivery, open.get(), "identified", notice, componentStatus(update.impact()))
+                        .flatMap(sent -> incidents.moved(name, delivery.deploymentId(), "identified",
+                                notice.incidentId(), true).replaceWith(sent));
+            }
+            return Uni.createFrom().item(Sent.skipped("status-page incident " + open.get().pageIncidentId()
+                    + " is already open"));
+        }
+        if (open.isEmpty()) {
+            return Uni.createFrom().item(Sent.skipped("no open status-page incident for this deployment"));
+        }
+        PageIncident incident = open.get();
+        return switch (update.step()) {
+            case IDENTIFIED -> move(delivery, incident, "identified", notice, null, incident.strideIncidentOpen());
+            case MONITORING -> move(delivery, incident, "monitoring", notice, null, incident.strideIncidentOpen());
+            case RESOLVED -> incident.strideIncidentOpen()
+                    ? Uni.createFrom().item(Sent.skipped("a Stride incident is still open for this deployment"))
+                    : move(delivery, incident, "resolved", notice, "operational", false);
+            case INCIDENT_RESOLVED -> move(delivery, incident, "resolved", notice, "operational", false);
+            case OPEN -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private Uni<Sent> move(Delivery delivery, PageIncident incident, String status, Notice notice,
+            String componentStatus, boolean strideIncidentOpen) {
+        return patch(delivery, incident, status, notice, componentStatus)
+                .flatMap(sent -> incidents.moved(name, delivery.deploymentId(), status, notice.incidentId(),
+                        strideIncidentOpen).replaceWith(sent));
+    }
+
+    private Uni<Sent> create(Delivery delivery, Notice notice) {
+        ObjectNode incident = JSON.createObjectNode();
+        ObjectNode body = incident.putObject("incident")
+                .put("name", notice.status().name())
+                .put("status", "investigating")
+                .put("impact_override", notice.status().impact())
+                .put("body", notice.text())
+                .put("deliver_notifications", true);
+        withComponents(body, componentStatus(notice.status().impact()));
+        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents"))
+                .POST(HttpRequest.BodyPublishers.ofString(incident.toString())).build();
+        return http.send(request, "Statuspage channel " + name).flatMap(response -> {
+            String id = id(response.body());
+            return incidents.created(name, delivery.deploymentId(), id, notice.incidentId())
+                    .replaceWith(Sent.sent("status-page incident " + id + " created (investigating)"));
+        });
+    }
+
+    private Uni<Sent> patch(Delivery delivery, PageIncident incident, String status, Notice notice,
+            String componentStatus) {
+        ObjectNode patch = JSON.createObjectNode();
+        ObjectNode body = patch.putObject("incident").put("status", status).put("body", notice.text());
+        if (componentStatus != null) {
+            withComponents(body, componentStatus);
+        }
+        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents/"
+                + incident.pageIncidentId()))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString())).build();
+        return http.send(request, "Statuspage channel " + name)
+                .map(response -> Sent.sent("status-page incident " + incident.pageIncidentId() + " " + status));
+    }
+
+    private void withComponents(ObjectNode body, String status) {
+        if (components.isEmpty()) {
+            return;
+        }
+        components.forEach(body.putArray("component_ids")::add);
+        ObjectNode states = body.putObject("components");
+        components.forEach(c -> states.put(c, status));
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        return http.request().uri(uri)
+                .header("Authorization", "OAuth " + apiKey)
+                .header("Content-Type", "application/json");
+    }
+
+    /** Statuspage's component status for an incident's impact. */
+    static String componentStatus(String impact) {
+        if ("critical".equals(impact)) {
+            return "major_outage";
+        }
+        if ("major".equals(impact)) {
+            return "partial_outage";
+        }
+        return "degraded_performance";
+    }
+
+    private String id(String body) {
+        try {
+            JsonNode id = JSON.readTree(body).path("id");
+            if (id.isTextual() && !id.asText().isBlank()) {
+                return id.asText();
+            }
+        } catch (Exception e) {
+            // Reported below.
+        }
+        throw DeliveryFailure.permanent("Statuspage channel " + name + " created an incident but its answer names "
+                + "no incident id");
+    }
+}
