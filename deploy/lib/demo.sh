@@ -202,6 +202,18 @@ CFG
   cat >"$DEMO_DIR/config/verifier.properties" <<CFG
 CFG
   cat >"$DEMO_DIR/config/notifier.properties" <<CFG
+# Slack and Statuspage are the demo's receiver; URL, page and key are stand-ins, not secrets.
+stride.notifier.channels.slack.type=slack
+stride.notifier.channels.slack.url=http://127.0.0.1:$DEMO_RECEIVER_PORT/slack/T0DEMO/B0DEMO/demo
+stride.notifier.channels.status.type=statuspage
+stride.notifier.channels.status.api-base=http://127.0.0.1:$DEMO_RECEIVER_PORT
+stride.notifier.channels.status.page-id=demo-page
+stride.notifier.channels.status.api-key=demo-key
+stride.notifier.channels.status.components=demo-app
+stride.notifier.routes.default.channels=slack,status
+stride.notifier.on-call.channels=slack
+stride.notifier.links.deployment=http://127.0.0.1:$(service_port planner)/api/v1/deployments/{deploymentId}
+stride.notifier.links.incident=http://127.0.0.1:$(service_port incident)/api/v1/incidents/{incidentId}
 CFG
   cat >"$DEMO_DIR/config/incident.properties" <<CFG
 # PagerDuty is the demo's receiver; the routing key is a stand-in, not a secret.
