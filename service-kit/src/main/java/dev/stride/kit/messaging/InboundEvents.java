@@ -59,6 +59,11 @@ public class InboundEvents {
         return pool.withTransaction(tx -> processed
                         .markProcessed(tx, consumer, event.envelope().id(), event.envelope().type())
                         .flatMap(first -> first ? effect.apply(tx, event) : Uni.createFrom().voidItem()))
+                // The record's own content the schema let through but the handler or the database cannot take:
+                // retrying would hold the partition forever, so it goes to the dead-letter topic with the reason.
+                .onFailure(InboundEvents::recordAtFault)
+                .transform(e -> new InvalidEventException("cannot apply " + event.envelope().type() + " "
+                        + event.envelope().id() + ": " + e.getMessage()))
                 .onFailure(e -> !(e instanceof InvalidEventException))
                 .invoke(e -> LOG.warnf("Applying %s %s failed, retrying: %s", event.envelope().type(),
                         event.envelope().id(), e.toString()))
@@ -72,6 +77,23 @@ public class InboundEvents {
                     }
                     return deadLetter(message, failure);
                 });
+    }
+
+    /**
+     * Whether a failure comes from the record rather than from the moment: a value the handler refuses
+     * (IllegalArgumentException, a date or number out of range) or PostgreSQL's "data exception" class 22 (a NUL
+     * character in text, a value out of a column's range). Trying again gives the same failure.
+     */
+    static boolean recordAtFault(Throwable failure) {
+        if (failure instanceof InvalidEventException) {
+            return false;
+        }
+        if (failure instanceof IllegalArgumentException || failure instanceof java.time.DateTimeException
+                || failure instanceof ArithmeticException) {
+            return true;
+        }
+        return failure instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                && pg.getSqlState().startsWith("22");
     }
 
     /** Parses and validates one record's value; throws {@link InvalidEventException} with the reason. */
