@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code POST /slack/...}, answered {@code ok}), the Statuspage API ({@code POST /v1/pages/{page}/incidents} and
  * {@code PATCH .../incidents/{id}}, answered with an incident id), PagerDuty's Events API v2
  * ({@code POST /v2/enqueue}) and generic webhooks (any other POST). Prints one line per message and lists what it
- * received at {@code GET /received} (JSON), so a person or a test can see it.
+ * received at {@code GET /received} (JSON, the last 1000, PagerDuty's routing key masked), so a person or a test
+ * can see it.
  */
 final class WebhookReceiver {
 
@@ -33,8 +33,10 @@ final class WebhookReceiver {
     private static final Pattern STATUSPAGE_CREATE = Pattern.compile("/v1/pages/([^/]+)/incidents/?");
     private static final Pattern STATUSPAGE_UPDATE = Pattern.compile("/v1/pages/([^/]+)/incidents/([^/]+)/?");
 
+    private static final int MAX_KEPT = 1000;
+
     private final ObjectMapper json = new ObjectMapper();
-    private final List<ObjectNode> received = new CopyOnWriteArrayList<>();
+    private final List<ObjectNode> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private WebhookReceiver() {
     }
@@ -54,7 +56,9 @@ final class WebhookReceiver {
         String method = exchange.getRequestMethod();
         if ("GET".equals(method) && path.equals("/received")) {
             ArrayNode all = json.createArrayNode();
-            received.forEach(all::add);
+            synchronized (received) {
+                received.forEach(all::add);
+            }
             SampleApp.reply(exchange, 200, json.writeValueAsString(all), "application/json");
             return;
         }
@@ -101,8 +105,15 @@ final class WebhookReceiver {
                 message.put("header:" + lower, String.join(",", values));
             }
         });
+        // The PagerDuty routing key is a secret even here: kept out of what the receiver lists.
+        if (parsed instanceof ObjectNode object && object.has("routing_key")) {
+            object.put("routing_key", "****");
+        }
         message.set("body", parsed);
         received.add(message);
+        if (received.size() > MAX_KEPT) {
+            received.remove(0);
+        }
         System.out.printf("receiver: %-10s %s %s  %s%n", kind, method, path, summary(kind, parsed));
         SampleApp.reply(exchange, status, answer, type);
     }
