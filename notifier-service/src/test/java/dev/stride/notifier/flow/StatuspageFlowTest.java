@@ -76,8 +76,9 @@ class StatuspageFlowTest extends FlowSupport {
                   "body": "Deployment to production rolled back - %s: checkout 3.0.0. error_rate above 5%%",
                   "component_ids": ["cmp-checkout"], "components": {"cmp-checkout": "operational"}}}
                 """.formatted(AT)));
-        assertThat(deliveries(id).getList("items.findAll { it.channel == 'status' }.status", String.class))
-                .containsExactly("SENT", "SENT", "SENT");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(id)
+                .getList("items.findAll { it.channel == 'status' }.status", String.class))
+                .containsExactly("SENT", "SENT", "SENT"));
         // The starting message did not concern the status page: no delivery row for it there.
         assertThat(deliveries(id).getList("items.findAll { it.channel == 'status' }.kind", String.class))
                 .containsExactly("threshold-breached", "rollback-succeeded", "deployment-ended");
