@@ -11,11 +11,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -26,6 +26,10 @@ public class DeliveryResource {
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     static final Duration MAX_RANGE = Duration.ofDays(366 * 5);
+
+    /** The earliest and the latest instant a range may name: years 1970 to 9999. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     private final FiguresStore store;
 
@@ -38,8 +42,8 @@ public class DeliveryResource {
     @Operation(summary = "Delivery figures",
             description = "Deployment frequency, lead time for changes, change failure rate, MTTR, mean time to "
                     + "deploy and success rate of one application (all when absent) in one environment (production "
-                    + "when absent) over [from, to): ISO-8601 instants or dates (UTC); to defaults to now, from to 30 "
-                    + "days before to.")
+                    + "when absent) over [from, to): ISO-8601 instants or dates (UTC) in the years 1970 to 9999; to "
+                    + "defaults to now, from to 30 days before to.")
     public Uni<DeliveryFigures> figures(@QueryParam("application") String application,
             @QueryParam("environment") String environment, @QueryParam("from") String from,
             @QueryParam("to") String to) {
@@ -58,13 +62,23 @@ public class DeliveryResource {
 
     private static Optional<Instant> instant(String name, String value) {
         return IncidentResource.present(value).map(text -> {
+            Instant at;
             try {
-                return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                at = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
                         : Instant.parse(text);
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException e) {
                 throw ProblemException.badRequest(name, "must be an ISO-8601 instant (2026-11-20T10:00:00Z) or date "
-                        + "(2026-11-20), not '" + text + "'");
+                        + "(2026-11-20), not '" + shown(text) + "'");
             }
+            if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+                throw ProblemException.badRequest(name, "must lie in the years 1970 to 9999");
+            }
+            return at;
         });
+    }
+
+    private static String shown(String text) {
+        String cut = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
  * Sends queued pages to the pager on a timer, outside any Kafka handler: a slow or failing pager delays pages,
  * never the consumers. A transient failure (timeout, 429, 5xx) is tried again with exponential back-off up to
  * {@code stride.incident.pages.max-tries}; a refusal (400: bad routing key, bad document) fails the page at once.
- * Each outcome lands in the incident's timeline.
+ * Each outcome lands in the incident's timeline. A run claims only as many pages as it can send within half the lease,
+ * renews a page's lease just before sending it, and records an outcome only while its claim (the try number) is
+ * current, so a page is not sent twice by two dispatchers and one incident's pages reach the pager in order.
  */
 @ApplicationScoped
 public class PageDispatcher {
@@ -42,7 +44,13 @@ public class PageDispatcher {
             @ConfigProperty(name = "stride.incident.pages.lease", defaultValue = "30s") Duration lease,
             @ConfigProperty(name = "stride.incident.pages.retry-base", defaultValue = "1s") Duration retryBase,
             @ConfigProperty(name = "stride.incident.pages.retry-max", defaultValue = "5m") Duration retryMax,
-            @ConfigProperty(name = "stride.incident.pages.max-tries", defaultValue = "20") int maxTries) {
+            @ConfigProperty(name = "stride.incident.pages.max-tries", defaultValue = "20") int maxTries,
+            @ConfigProperty(name = "stride.incident.pagerduty.timeout", defaultValue = "5s") Duration pagerTimeout) {
+        if (lease.compareTo(pagerTimeout.multipliedBy(3)) < 0) {
+            // A send (connect, then answer: up to two timeouts) must end well inside the lease renewed before it.
+            throw new IllegalStateException("stride.incident.pages.lease (" + lease + ") must be at least three times "
+                    + "stride.incident.pagerduty.timeout (" + pagerTimeout + ")");
+        }
         this.pool = pool;
         this.pages = pages;
         this.incidents = incidents;
@@ -51,11 +59,12 @@ public class PageDispatcher {
         this.retryBase = retryBase;
         this.retryMax = retryMax;
         this.maxTries = maxTries;
+        int batch = batchFor(lease, pagerTimeout);
         this.job = new PeriodicJob("Sending pages", vertx, interval, lease,
-                () -> pages.claim(BATCH, lease).flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                () -> pages.claim(batch, lease).flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         .onItem().transformToUniAndConcatenate(this::send)
                         .collect().asList()
-                        .map(done -> claimed.size() == BATCH)));
+                        .map(done -> claimed.size() == batch)));
     }
 
     void start(@Observes StartupEvent event) {
@@ -75,31 +84,54 @@ public class PageDispatcher {
         job.runNow();
     }
 
+    /**
+     * How many pages one run claims: as many as can be sent, each within two pager timeouts (connecting, then the
+     * answer), in half the lease, so a run ends before its lease does (the lease is also renewed before each send).
+     */
+    static int batchFor(Duration lease, Duration pagerTimeout) {
+        long fits = lease.toMillis() / 2 / Math.max(1, pagerTimeout.multipliedBy(2).toMillis());
+        return (int) Math.max(1, Math.min(BATCH, fits));
+    }
+
     private Uni<Void> send(Page page) {
+        Uni<Void> outcome;
         if (!pager.isConfigured()) {
-            return settle(page, "SKIPPED", "page-skipped", "no pager routing key configured");
+            outcome = settle(page, "SKIPPED", "page-skipped", "no pager routing key configured");
+        } else {
+            outcome = pages.renew(page.id(), page.tries(), lease).flatMap(ours -> !ours
+                    ? Uni.createFrom().voidItem()
+                    // Only the pager's answer decides the page: a failure to record it is not the pager's.
+                    : pager.send(page).map(ok -> (Throwable) null).onFailure().recoverWithItem(failure -> failure)
+                            .flatMap(failure -> failure == null
+                                    ? settle(page, "SENT", "page-" + page.action().wireName() + "-sent",
+                                            page.action().wireName() + " sent to the pager (dedup key "
+                                                    + page.dedupKey() + ")")
+                                    : failed(page, failure)));
         }
-        return pager.send(page)
-                .flatMap(ok -> settle(page, "SENT", "page-" + page.action().wireName() + "-sent",
-                        page.action().wireName() + " sent to the pager (dedup key " + page.dedupKey() + ")"))
-                .onFailure().recoverWithUni(failure -> {
-                    boolean again = failure instanceof PagerException p && p.isTransient() && page.tries() < maxTries;
-                    String reason = failure instanceof PagerException ? failure.getMessage()
-                            : failure.getClass().getSimpleName();
-                    if (again) {
-                        Duration delay = backOff(page.tries());
-                        LOG.warnf("Page %d (%s of incident %s) failed, retrying in %s: %s", page.id(),
-                                page.action().wireName(), page.incidentId(), delay, reason);
-                        return pages.retryLater(page.id(), reason, delay);
-                    }
-                    LOG.errorf("Page %d (%s of incident %s) failed for good after %d tries: %s", page.id(),
-                            page.action().wireName(), page.incidentId(), page.tries(), reason);
-                    return settle(page, "FAILED", "page-failed", page.action().wireName() + " failed: " + reason);
-                });
+        // The store being unreachable leaves the page PENDING: it falls due again when its lease ends.
+        return outcome.onFailure().invoke(e -> LOG.warnf("Page %d (%s of incident %s): could not record the outcome: "
+                        + "%s", page.id(), page.action().wireName(), page.incidentId(), e.toString()))
+                .onFailure().recoverWithItem((Void) null);
+    }
+
+    private Uni<Void> failed(Page page, Throwable failure) {
+        boolean again = failure instanceof PagerException p && p.isTransient() && page.tries() < maxTries;
+        String reason = failure instanceof PagerException ? failure.getMessage()
+                : failure.getClass().getSimpleName();
+        if (again) {
+            Duration delay = backOff(page.tries());
+            LOG.warnf("Page %d (%s of incident %s) failed, retrying in %s: %s", page.id(),
+                    page.action().wireName(), page.incidentId(), delay, reason);
+            return pages.retryLater(page.id(), page.tries(), reason, delay);
+        }
+        LOG.errorf("Page %d (%s of incident %s) failed for good after %d tries: %s", page.id(),
+                page.action().wireName(), page.incidentId(), page.tries(), reason);
+        return settle(page, "FAILED", "page-failed", page.action().wireName() + " failed: " + reason);
     }
 
     private Uni<Void> settle(Page page, String status, String kind, String detail) {
-        return pool.withTransaction(tx -> pages.settle(tx, page.id(), status, "SENT".equals(status) ? null : detail)
+        return pool.withTransaction(tx -> pages.settle(tx, page.id(), page.tries(), status,
+                        "SENT".equals(status) ? null : detail)
                 .flatMap(ended -> ended ? incidents.log(tx, page.incidentId(), kind, ACTOR, detail)
                         : Uni.createFrom().voidItem()));
     }

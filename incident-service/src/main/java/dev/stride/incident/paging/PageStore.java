@@ -52,16 +52,29 @@ public class PageStore {
                 }));
     }
 
-    /** Ends a page as SENT, FAILED or SKIPPED; false if it had ended already. */
-    public Uni<Boolean> settle(SqlClient tx, long id, String status, String error) {
-        return tx.preparedQuery("UPDATE page SET status = $2, last_error = $3, "
-                        + "sent_at = CASE WHEN $2 = 'SENT' THEN now() END WHERE id = $1 AND status = 'PENDING'")
-                .execute(Tuple.of(id, status, error)).map(rows -> rows.rowCount() == 1);
+    /**
+     * Renews the lease on a claimed page just before it is sent, so the lease runs from the send, not from the
+     * claim. A claim is named by the page's id and try number (every claim raises it); false if this claim is no
+     * longer current (the lease ran out and another dispatcher took the page), in which case it must not be sent.
+     */
+    public Uni<Boolean> renew(long id, int tries, Duration lease) {
+        return pool.preparedQuery("UPDATE page SET next_attempt_at = now() + make_interval(secs => $3) "
+                        + "WHERE id = $1 AND tries = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(id, tries, (double) lease.toMillis() / 1000)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Void> retryLater(long id, String error, Duration delay) {
-        return pool.preparedQuery("UPDATE page SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) "
-                        + "WHERE id = $1 AND status = 'PENDING'")
-                .execute(Tuple.of(id, error, (double) delay.toMillis() / 1000)).replaceWithVoid();
+    /** Ends a page as SENT, FAILED or SKIPPED; false if it had ended already or {@code tries} is not its claim. */
+    public Uni<Boolean> settle(SqlClient tx, long id, int tries, String status, String error) {
+        return tx.preparedQuery("UPDATE page SET status = $3, last_error = $4, "
+                        + "sent_at = CASE WHEN $3 = 'SENT' THEN now() END "
+                        + "WHERE id = $1 AND tries = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(id, tries, status, error)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Due again after {@code delay}, while {@code tries} is still the page's claim. */
+    public Uni<Void> retryLater(long id, int tries, String error, Duration delay) {
+        return pool.preparedQuery("UPDATE page SET last_error = $3, next_attempt_at = now() + make_interval(secs => $4) "
+                        + "WHERE id = $1 AND tries = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(id, tries, error, (double) delay.toMillis() / 1000)).replaceWithVoid();
     }
 }

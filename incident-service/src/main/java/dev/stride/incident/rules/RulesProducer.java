@@ -6,7 +6,9 @@ import dev.stride.events.Severity;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
 import dev.stride.events.spec.Metric;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,11 +19,19 @@ import java.util.Set;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
-/** The rules in force: configured ones when there are any, else the runbook's. A rule that does not parse stops start-up. */
+/**
+ * The rules in force: configured ones when there are any, else the runbook's. They are made at start-up, not at the
+ * first event, so a rule that does not parse stops the start.
+ */
 @ApplicationScoped
 public class RulesProducer {
 
     private static final Logger LOG = Logger.getLogger(RulesProducer.class);
+
+    /** Makes the rules now (an application-scoped bean is otherwise made when first used). */
+    void validate(@Observes StartupEvent event, IncidentRules rules) {
+        rules.rules();
+    }
 
     @Produces
     @ApplicationScoped

@@ -233,6 +233,14 @@ class IncidentFlowTest {
         problem(given().queryParam("from", "yesterday").get("/api/v1/metrics/delivery"), 400, "from");
         problem(given().queryParam("from", "2026-03-02").queryParam("to", "2026-03-01")
                 .get("/api/v1/metrics/delivery"), 400, "from");
+        // Years Instant.parse takes but the figures cannot: outside 1970-9999 is the caller's mistake, not a 500.
+        problem(given().queryParam("to", "-1000000000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400, "to");
+        problem(given().queryParam("from", "+1000000000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400,
+                "from");
+        problem(given().queryParam("to", "+10000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400, "to");
+        problem(given().queryParam("from", "1969-12-31").get("/api/v1/metrics/delivery"), 400, "from");
+        given().queryParam("from", "9999-12-01").queryParam("to", "9999-12-31T23:59:59Z")
+                .get("/api/v1/metrics/delivery").then().statusCode(200);
         given().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json");
 

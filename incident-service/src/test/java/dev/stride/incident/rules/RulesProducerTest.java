@@ -43,6 +43,17 @@ class RulesProducerTest {
                 List.of(), "P5")))).hasMessageContaining("rules[0].severity");
     }
 
+    @Test
+    void theProducerRefusesABadRuleAndFallsBackToTheRunbookWithoutAny() {
+        ClassificationConfig bad = () -> Optional.of(List.of(rule("x", "threshold-breached", List.of("prod"),
+                List.of(), List.of(), "P1")));
+        assertThatThrownBy(() -> new RulesProducer().rules(bad))
+                .hasMessageContaining("stride.incident.classification.rules[0].environments");
+        assertThat(new RulesProducer().rules(Optional::empty).rules()).extracting(ClassificationRule::name)
+                .containsExactlyElementsOf(IncidentRules.runbookDefaults().rules().stream()
+                        .map(ClassificationRule::name).toList());
+    }
+
     private static ClassificationConfig.Rule rule(String name, String on, List<String> environments,
             List<String> actions, List<String> outcomes, String severity) {
         return new ClassificationConfig.Rule() {

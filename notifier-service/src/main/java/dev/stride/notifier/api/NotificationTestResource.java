@@ -43,6 +43,7 @@ public class NotificationTestResource {
 
     static final String TEST_TYPE = "dev.stride.notification.test.v1";
     static final int MAX_MESSAGE = 500;
+    static final int MAX_SHOWN = 64;
 
     private final Routes routes;
     private final Channels channels;
@@ -88,7 +89,7 @@ public class NotificationTestResource {
         }
         String route = routeNode.asText();
         List<String> members = routes.channelsOf(route).orElseThrow(() -> ProblemException.badRequest("route",
-                "no route named " + route + "; configured: " + routes.names()));
+                "no route named '" + shown(route) + "'; configured: " + routes.names()));
         JsonNode messageNode = body.path("message");
         if (!messageNode.isMissingNode() && !messageNode.isNull() && !messageNode.isTextual()) {
             throw ProblemException.badRequest("message", "must be a string");
@@ -126,5 +127,14 @@ public class NotificationTestResource {
                 .invoke(() -> sender.wake(toSend))
                 .map(x -> Response.accepted(new TestQueued(testId, route, queued))
                         .location(URI.create("/api/v1/deliveries?deploymentId=" + testId)).build());
+    }
+
+    /** A caller's text as a problem may quote it: at most {@link #MAX_SHOWN} characters, control characters as '?'. */
+    static String shown(String text) {
+        String cut = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;
+        StringBuilder shown = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return shown.toString();
     }
 }

@@ -69,25 +69,49 @@ public class DeliveryStore {
                 }));
     }
 
-    public Uni<Void> sent(long id, String detail) {
-        return finish(id, "SENT", detail);
+    /**
+     * Renews the claim on a delivery just before it is sent, so its {@code stale} clock starts at the send, not at
+     * the claim. A claim is named by the delivery's id and attempt number (every claim raises it); false if this
+     * claim is no longer the current one (another sender took the row up as stale), in which case it must not be
+     * sent.
+     */
+    public Uni<Boolean> renew(long id, int attempt) {
+        return pool.preparedQuery("UPDATE delivery SET claimed_at = now() "
+                        + "WHERE id = $1 AND attempts = $2 AND status = 'SENDING'")
+                .execute(Tuple.of(id, attempt)).map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Void> skipped(long id, String detail) {
-        return finish(id, "SKIPPED", detail);
+    /**
+     * Gives a claimed delivery back untried, due at {@code at} (its channel asked for a pause): the claim did not
+     * count as an attempt.
+     */
+    public Uni<Void> release(long id, int attempt, Instant at) {
+        return pool.preparedQuery("UPDATE delivery SET status = 'PENDING', claimed_at = NULL, attempts = attempts - 1, "
+                        + "next_attempt_at = $3 WHERE id = $1 AND attempts = $2 AND status = 'SENDING'")
+                .execute(Tuple.of(id, attempt, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))).replaceWithVoid();
     }
 
-    public Uni<Void> failed(long id, String error) {
-        return pool.preparedQuery("UPDATE delivery SET status = 'FAILED', last_error = $2, finished_at = now() "
-                        + "WHERE id = $1 AND status = 'SENDING'")
-                .execute(Tuple.of(id, error)).replaceWithVoid();
+    /** The outcomes below change a delivery only while {@code attempt} is still its current claim. */
+    public Uni<Void> sent(long id, int attempt, String detail) {
+        return finish(id, attempt, "SENT", detail);
+    }
+
+    public Uni<Void> skipped(long id, int attempt, String detail) {
+        return finish(id, attempt, "SKIPPED", detail);
+    }
+
+    public Uni<Void> failed(long id, int attempt, String error) {
+        return pool.preparedQuery("UPDATE delivery SET status = 'FAILED', last_error = $3, finished_at = now() "
+                        + "WHERE id = $1 AND attempts = $2 AND status = 'SENDING'")
+                .execute(Tuple.of(id, attempt, error)).replaceWithVoid();
     }
 
     /** Back to PENDING until {@code at}, with the error of the attempt that failed. */
-    public Uni<Void> retryAt(long id, String error, Instant at) {
-        return pool.preparedQuery("UPDATE delivery SET status = 'PENDING', last_error = $2, next_attempt_at = $3 "
-                        + "WHERE id = $1 AND status = 'SENDING'")
-                .execute(Tuple.of(id, error, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))).replaceWithVoid();
+    public Uni<Void> retryAt(long id, int attempt, String error, Instant at) {
+        return pool.preparedQuery("UPDATE delivery SET status = 'PENDING', last_error = $3, next_attempt_at = $4 "
+                        + "WHERE id = $1 AND attempts = $2 AND status = 'SENDING'")
+                .execute(Tuple.of(id, attempt, error, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .replaceWithVoid();
     }
 
     /** The delivery log of one deployment (or one test notification), oldest first. */
@@ -112,10 +136,10 @@ public class DeliveryStore {
                 });
     }
 
-    private Uni<Void> finish(long id, String status, String detail) {
-        return pool.preparedQuery("UPDATE delivery SET status = $2, detail = $3, finished_at = now() "
-                        + "WHERE id = $1 AND status = 'SENDING'")
-                .execute(Tuple.of(id, status, detail)).replaceWithVoid();
+    private Uni<Void> finish(long id, int attempt, String status, String detail) {
+        return pool.preparedQuery("UPDATE delivery SET status = $3, detail = $4, finished_at = now() "
+                        + "WHERE id = $1 AND attempts = $2 AND status = 'SENDING'")
+                .execute(Tuple.of(id, attempt, status, detail)).replaceWithVoid();
     }
 
     private static Delivery map(Row row) {

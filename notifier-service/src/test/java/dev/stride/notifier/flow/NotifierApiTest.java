@@ -76,7 +76,15 @@ class NotifierApiTest extends FlowSupport {
         given().header("Authorization", operator).contentType("application/json").body("{\"route\": \"nowhere\"}")
                 .post("/api/v1/notifications/test").then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("route"))
-                .body("detail", org.hamcrest.Matchers.containsString("no route named nowhere"));
+                .body("detail", org.hamcrest.Matchers.containsString("no route named 'nowhere'"));
+        // The caller's text comes back cut short and without control characters.
+        given().header("Authorization", operator).contentType("application/json")
+                .body("{\"route\": \"bad\\u0007\\nroute" + "y".repeat(5000) + "\"}")
+                .post("/api/v1/notifications/test").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("route"))
+                .body("detail", org.hamcrest.Matchers.containsString("no route named 'bad??route" + "y".repeat(54)
+                        + "...'"))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("y".repeat(55))));
         given().header("Authorization", operator).contentType("application/json")
                 .body("{\"route\": \"default\", \"message\": 42}")
                 .post("/api/v1/notifications/test").then().statusCode(400).body("errors[0].field", equalTo("message"));

@@ -91,8 +91,9 @@ class SlackStoryTest extends FlowSupport {
         // The passed CHECKS phase made no message, but the webhook hears every event.
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(requests(WireMockReceivers.HOOK, id.toString())).hasSize(7));
-        assertThat(deliveries(id).getList("items.findAll { it.channel == 'team' }.status", String.class))
-                .hasSize(6).containsOnly("SENT");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(id)
+                .getList("items.findAll { it.channel == 'team' }.status", String.class))
+                .hasSize(6).containsOnly("SENT"));
     }
 
     @Test

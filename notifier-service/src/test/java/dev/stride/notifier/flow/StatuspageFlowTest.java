@@ -3,6 +3,7 @@ package dev.stride.notifier.flow;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -24,6 +25,7 @@ import dev.stride.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -76,8 +78,9 @@ class StatuspageFlowTest extends FlowSupport {
                   "body": "Deployment to production rolled back - %s: checkout 3.0.0. error_rate above 5%%",
                   "component_ids": ["cmp-checkout"], "components": {"cmp-checkout": "operational"}}}
                 """.formatted(AT)));
-        assertThat(deliveries(id).getList("items.findAll { it.channel == 'status' }.status", String.class))
-                .containsExactly("SENT", "SENT", "SENT");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(id)
+                .getList("items.findAll { it.channel == 'status' }.status", String.class))
+                .containsExactly("SENT", "SENT", "SENT"));
         // The starting message did not concern the status page: no delivery row for it there.
         assertThat(deliveries(id).getList("items.findAll { it.channel == 'status' }.kind", String.class))
                 .containsExactly("threshold-breached", "rollback-succeeded", "deployment-ended");
@@ -133,6 +136,42 @@ class StatuspageFlowTest extends FlowSupport {
                 links));
         assertThat(deliveries(id).getList("items.findAll { it.channel == 'status' && it.kind == 'deployment-ended' }"
                 + ".status", String.class)).containsExactly("SKIPPED");
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasNotStoredIsLookedUpNotMadeAgain() {
+        UUID id = UUID.randomUUID();
+        String pageIncident = "sp-" + id.toString().substring(0, 8);
+        createdIncidentIs("3.2.0", "sp-duplicate-" + id);
+        // An earlier attempt noted the create call, Statuspage made the incident, but its id was never stored.
+        pool().preparedQuery("INSERT INTO statuspage_incident (channel, deployment_id, page_incident_id, status, "
+                        + "creating_name) VALUES ('status', $1, NULL, 'creating', 'Degraded service: checkout (production)')")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(5));
+        wireMock.stubFor(get(urlPathEqualTo(WireMockReceivers.STATUSPAGE + "/unresolved"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                [{"id": "sp-older", "name": "Degraded service: checkout (production)",
+                                  "status": "investigating", "created_at": "2020-01-01T00:00:00.000Z"},
+                                 {"id": "%s", "name": "Degraded service: checkout (production)",
+                                  "status": "investigating", "created_at": "%s"},
+                                 {"id": "sp-other", "name": "Degraded service: search (production)",
+                                  "status": "investigating", "created_at": "%s"}]
+                                """.formatted(pageIncident, Instant.now(), Instant.now()))));
+
+        publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "checkout", "production", "3.2.0"));
+        publish(new ThresholdBreached(id, 1, 2, "error_rate", 7.3, "5%", "5m", ThresholdBreached.Kind.TRIGGER,
+                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        publish(new RollbackCompleted(id, 1, RollbackCompleted.Outcome.SUCCEEDED, "stable restored"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(id)
+                .getList("items.findAll { it.channel == 'status' }.status", String.class))
+                .containsExactly("SENT", "SENT"));
+        List<LoggedRequest> calls = calls("3.2.0", pageIncident);
+        assertThat(calls).extracting(r -> r.getMethod().getName() + " " + r.getUrl())
+                .containsExactly("PATCH " + WireMockReceivers.STATUSPAGE + "/" + pageIncident);
+        assertThat(body(calls.get(0)).path("incident").path("status").asText()).isEqualTo("monitoring");
+        assertThat(deliveries(id).getString("items.find { it.channel == 'status' }.detail"))
+                .isEqualTo("status-page incident " + pageIncident + " created (by an earlier attempt)");
     }
 
     /** Statuspage answers the create call that names {@code version} with {@code pageIncident} as its id. */

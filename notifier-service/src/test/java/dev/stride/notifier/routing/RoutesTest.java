@@ -1,6 +1,7 @@
 package dev.stride.notifier.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.Severity;
 import java.util.List;
@@ -16,6 +17,13 @@ class RoutesTest {
             "checkout", route("checkout", null, "checkout-team"),
             "checkout-production", route("checkout", "production", "checkout-team", "status")),
             List.of("on-call-slack"));
+
+    @Test
+    void aRouteNamingAnUndefinedChannelIsRefused() {
+        assertThat(NotifierProducers.checked(routes, name -> true)).isSameAs(routes);
+        assertThatThrownBy(() -> NotifierProducers.checked(routes, name -> !name.equals("checkout-team")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("channel checkout-team");
+    }
 
     @Test
     void theMostSpecificRouteWins() {

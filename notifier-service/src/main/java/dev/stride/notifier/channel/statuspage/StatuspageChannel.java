@@ -14,6 +14,10 @@ import dev.stride.notifier.notice.StatusUpdate;
 import io.smallrye.mutiny.Uni;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,10 +26,14 @@ import java.util.Optional;
  * the severity, affected components degraded) for a production rollback, a failed deployment or a P0/P1 incident,
  * and moved through {@code identified}, {@code monitoring} and {@code resolved} as the rollback and the incident
  * progress. The status-page incident's id is stored per deployment, so every update goes to the one it belongs to.
+ * Before the create call the deployment's row is marked {@code creating}; a retry that finds the mark (the call went
+ * out but its answer was not stored) looks for the incident among the page's unresolved ones before creating one.
  */
 public final class StatuspageChannel implements NotificationChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How much earlier than our note of a create call Statuspage's clock may date the incident. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final String name;
     private final String apiBase;
@@ -53,7 +61,65 @@ public final class StatuspageChannel implements NotificationChannel {
             return Uni.createFrom().item(Sent.skipped("nothing for the status page"));
         }
         return incidents.find(name, delivery.deploymentId())
-                .flatMap(existing -> apply(delivery, notice, existing.filter(i -> !i.resolved())));
+                .flatMap(existing -> existing.isPresent() && existing.get().creating()
+                        ? lookUp(delivery, existing.get()).flatMap(found -> found.isPresent()
+                                && notice.status().step() == StatusUpdate.Step.OPEN && notice.incidentId() == null
+                                ? Uni.createFrom().item(Sent.sent("status-page incident "
+                                        + found.get().pageIncidentId() + " created (by an earlier attempt)"))
+                                : apply(delivery, notice, found))
+                        : apply(delivery, notice, existing.filter(i -> !i.resolved())));
+    }
+
+    /**
+     * An earlier create call's answer was never stored (the call may or may not have gone through): the incident is
+     * looked for among the page's unresolved ones by the name it was created with, no older than the attempt, and
+     * adopted if found. Not found: there is no open incident, and an OPEN creates one.
+     */
+    private Uni<Optional<PageIncident>> lookUp(Delivery delivery, PageIncident creating) {
+        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents/unresolved"))
+                .GET().build();
+        return http.send(request, "Statuspage channel " + name).flatMap(response -> {
+            Optional<JsonNode> found = createdEarlier(response.body(), creating);
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<PageIncident>empty());
+            }
+            String id = found.get().path("id").asText();
+            String status = found.get().path("status").asText("investigating");
+            return incidents.created(name, delivery.deploymentId(), id, creating.strideIncidentId())
+                    .flatMap(x -> incidents.moved(name, delivery.deploymentId(), status, creating.strideIncidentId(),
+                            creating.strideIncidentOpen()))
+                    .replaceWith(Optional.of(new PageIncident(id, status, creating.strideIncidentId(),
+                            creating.strideIncidentOpen(), creating.createdAt(), null)));
+        });
+    }
+
+    /** The newest unresolved incident named as {@code creating} was, created at most a few minutes before it. */
+    static Optional<JsonNode> createdEarlier(String body, PageIncident creating) {
+        Instant earliest = creating.createdAt().minus(CLOCK_SKEW);
+        JsonNode list;
+        try {
+            list = JSON.readTree(body);
+        } catch (Exception e) {
+            throw DeliveryFailure.transientFailure("Statuspage's list of unresolved incidents does not parse");
+        }
+        JsonNode best = null;
+        Instant bestAt = null;
+        for (JsonNode incident : list) {
+            if (!incident.path("id").isTextual() || !incident.path("name").asText().equals(creating.creatingName())) {
+                continue;
+            }
+            Instant at;
+            try {
+                at = OffsetDateTime.parse(incident.path("created_at").asText()).toInstant();
+            } catch (DateTimeException e) {
+                continue;
+            }
+            if (!at.isBefore(earliest) && (bestAt == null || at.isAfter(bestAt))) {
+                best = incident;
+                bestAt = at;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     private Uni<Sent> apply(Delivery delivery, Notice notice, Optional<PageIncident> open) {
@@ -104,7 +170,9 @@ public final class StatuspageChannel implements NotificationChannel {
         withComponents(body, componentStatus(notice.status().impact()));
         HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents"))
                 .POST(HttpRequest.BodyPublishers.ofString(incident.toString())).build();
-        return http.send(request, "Statuspage channel " + name).flatMap(response -> {
+        // Noted first: should the answer not be stored, the retry looks the incident up rather than create another.
+        return incidents.creating(name, delivery.deploymentId(), notice.status().name(), notice.incidentId())
+                .flatMap(x -> http.send(request, "Statuspage channel " + name)).flatMap(response -> {
             String id = id(response.body());
             return incidents.created(name, delivery.deploymentId(), id, notice.incidentId())
                     .replaceWith(Sent.sent("status-page incident " + id + " created (investigating)"));
