@@ -159,6 +159,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         images.clear();
         failingImages.clear();
         revisions.clear();
+        nextInstance = 1;
+        nextDeployment = 1;
         warmupChecks = 0;
         rolloutPolls = 1;
         server.resetRequests();
