@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
 /**
  * Blue-green on an Application Load Balancer with one target group (and optionally one Auto Scaling group) per
@@ -49,6 +51,7 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     private final Duration scaleDownDelay;
     private final Later later;
     private final Clock clock;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public AlbBlueGreenDriver(AwsClients clients, Duration scaleDownDelay, Later later, Clock clock) {
         this.clients = Objects.requireNonNull(clients, "clients");
@@ -64,15 +67,20 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
 
     @Override
     public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
-        Map<String, Object> given = parameters == null ? Map.of() : parameters;
+        AwsAlbTarget alb = alb(target);
+        synchronized (lock(alb)) {
+            applyLocked(alb, type, parameters == null ? Map.of() : parameters);
+        }
+    }
+
+    private void applyLocked(AwsAlbTarget alb, PhaseType type, Map<String, Object> given) throws PlatformException {
         switch (type) {
-            case TRAFFIC -> shift(alb(target), given, PhaseParameters.weight(given.get("weight")));
+            case TRAFFIC -> shift(alb, given, PhaseParameters.weight(given.get("weight")));
             case FINALIZE -> {
                 if (!"activate-new-colour".equals(given.get("action"))) {
                     throw new PlatformException("aws-alb finalizes blue-green releases (activate-new-colour), not "
                             + given.get("action"), false);
                 }
-                AwsAlbTarget alb = alb(target);
                 BlueGreenRelease release = shift(alb, given, 100);
                 if (Boolean.TRUE.equals(given.get("scaleDownOldColour"))
                         || "true".equals(String.valueOf(given.get("scaleDownOldColour")))) {
@@ -107,6 +115,12 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     @Override
     public void restoreStable(Target target) throws PlatformException {
         AwsAlbTarget alb = alb(target);
+        synchronized (lock(alb)) {
+            restoreLocked(alb);
+        }
+    }
+
+    private void restoreLocked(AwsAlbTarget alb) throws PlatformException {
         AlbRoute route = route(alb);
         BlueGreenRelease release = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
         if (release == null) {
@@ -165,9 +179,16 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         }
         Map<String, String> blue = colour(parameters, "blue");
         Map<String, String> green = colour(parameters, "green");
-        Map<String, String> arns = groups.targetGroupArns(List.of(blue.get("targetGroup"), green.get("targetGroup")));
-        String blueArn = arns.get(blue.get("targetGroup"));
-        String greenArn = arns.get(green.get("targetGroup"));
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put(blue.get("targetGroup"), blue.get("healthCheckPath"));
+        paths.put(green.get("targetGroup"), green.get("healthCheckPath"));
+        if (paths.size() < 2) {
+            throw new PlatformException("blue and green name the same target group " + blue.get("targetGroup"),
+                    false);
+        }
+        Map<String, TargetGroup> found = groups.targetGroups(paths);
+        String blueArn = found.get(blue.get("targetGroup")).targetGroupArn();
+        String greenArn = found.get(green.get("targetGroup")).targetGroupArn();
         Map<String, Integer> live = route.weights();
         int blueWeight = live.getOrDefault(blueArn, 0);
         int greenWeight = live.getOrDefault(greenArn, 0);
@@ -221,6 +242,12 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
      * (a rollback in between removed the tags or moved traffic back: then nothing happens).
      */
     void scaleDown(AwsAlbTarget alb, String releaseName) throws PlatformException {
+        synchronized (lock(alb)) {
+            scaleDownLocked(alb, releaseName);
+        }
+    }
+
+    private void scaleDownLocked(AwsAlbTarget alb, String releaseName) throws PlatformException {
         AlbRoute route = route(alb);
         BlueGreenRelease release = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
         if (release == null || !release.release().equals(releaseName)
@@ -270,10 +297,21 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
             if (colour.get("autoScalingGroup") instanceof String asg && !asg.isBlank()) {
                 values.put("autoScalingGroup", asg.strip());
             }
+            if (colour.get("healthCheckPath") instanceof String path && !path.isBlank()) {
+                values.put("healthCheckPath", path.strip());
+            }
             return values;
         }
         throw new PlatformException("a blue-green phase on aws-alb needs colours." + name
                 + ".targetGroup (and optionally autoScalingGroup)", false);
+    }
+
+    // A delayed scale-down runs on its own thread: it and the worker's calls on one route take turns, so a rollback
+    // cannot interleave with it. (Across executor replicas the re-check of tags and weights is what protects.)
+    private Object lock(AwsAlbTarget alb) {
+        String key = alb.ruleArn() != null && !alb.ruleArn().isBlank() ? alb.ruleArn() : String.valueOf(
+                alb.listenerArn());
+        return locks.computeIfAbsent(key, k -> new Object());
     }
 
     private AlbRoute route(AwsAlbTarget alb) throws PlatformException {

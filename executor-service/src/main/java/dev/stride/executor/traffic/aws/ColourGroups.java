@@ -30,30 +30,39 @@ final class ColourGroups {
         this.autoScaling = autoScaling;
     }
 
-    /** Target group ARNs by name (or ARN, passed through) for the colours' {@code targetGroup} values. */
-    Map<String, String> targetGroupArns(List<String> namesOrArns) throws PlatformException {
-        Map<String, String> arns = new LinkedHashMap<>();
+    /**
+     * The colours' target groups, by the {@code targetGroup} value the plan gives (a name or an ARN). Fails clearly
+     * when one does not exist or when the plan names a {@code healthCheckPath} the target group does not check:
+     * the health gate would then not be the one the runbook describes.
+     */
+    Map<String, TargetGroup> targetGroups(Map<String, String> healthCheckPaths) throws PlatformException {
         List<String> names = new ArrayList<>();
-        for (String value : namesOrArns) {
-            if (value.startsWith("arn:")) {
-                arns.put(value, value);
-            } else {
-                names.add(value);
-            }
+        List<String> arns = new ArrayList<>();
+        for (String value : healthCheckPaths.keySet()) {
+            (value.startsWith("arn:") ? arns : names).add(value);
         }
+        Map<String, TargetGroup> found = new LinkedHashMap<>();
         if (!names.isEmpty()) {
-            List<TargetGroup> groups = call("ELB DescribeTargetGroups " + names,
-                    () -> elb.describeTargetGroups(r -> r.names(names)).targetGroups());
-            for (TargetGroup group : groups) {
-                arns.put(group.targetGroupName(), group.targetGroupArn());
+            call("ELB DescribeTargetGroups " + names, () -> elb.describeTargetGroups(r -> r.names(names))
+                    .targetGroups()).forEach(g -> found.put(g.targetGroupName(), g));
+        }
+        if (!arns.isEmpty()) {
+            call("ELB DescribeTargetGroups " + arns.stream().map(AwsNames::targetGroupName).toList(),
+                    () -> elb.describeTargetGroups(r -> r.targetGroupArns(arns)).targetGroups())
+                    .forEach(g -> found.put(g.targetGroupArn(), g));
+        }
+        for (Map.Entry<String, String> wanted : healthCheckPaths.entrySet()) {
+            TargetGroup group = found.get(wanted.getKey());
+            if (group == null) {
+                throw new PlatformException("target group " + wanted.getKey() + " not found", false);
             }
-            for (String name : names) {
-                if (!arns.containsKey(name)) {
-                    throw new PlatformException("target group " + name + " not found", false);
-                }
+            String path = wanted.getValue();
+            if (path != null && group.healthCheckPath() != null && !path.equals(group.healthCheckPath())) {
+                throw new PlatformException("target group " + group.targetGroupName() + " health-checks "
+                        + group.healthCheckPath() + ", the plan says " + path, false);
             }
         }
-        return arns;
+        return found;
     }
 
     Capacity capacity(String group) throws PlatformException {

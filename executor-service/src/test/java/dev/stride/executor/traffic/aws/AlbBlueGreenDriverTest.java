@@ -245,6 +245,12 @@ class AlbBlueGreenDriverTest {
                 .hasMessageContaining("needs colours.blue.targetGroup");
         assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, phase(10)))
                 .hasMessageContaining("aws-alb runs blue-green releases");
+        Map<String, Object> otherPath = phase(10);
+        otherPath.put("colours", Map.of(
+                "blue", Map.of("targetGroup", "app-blue-tg", "healthCheckPath", "/health"),
+                "green", Map.of("targetGroup", green, "healthCheckPath", "/healthz")));
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, otherPath))
+                .hasMessage("target group app-green-tg health-checks /health, the plan says /healthz");
         assertThat(writes()).isEmpty();
     }
 

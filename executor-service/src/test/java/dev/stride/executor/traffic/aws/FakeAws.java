@@ -391,7 +391,12 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
             }
             case "DescribeTargetGroups": {
                 StringBuilder xml = new StringBuilder("<TargetGroups>");
-                for (String name : members(form, "Names")) {
+                List<String> names = new ArrayList<>(members(form, "Names"));
+                for (String arn : members(form, "TargetGroupArns")) {
+                    names.add(targetGroups.entrySet().stream().filter(e -> e.getValue().equals(arn))
+                            .map(Map.Entry::getKey).findFirst().orElse("unknown-" + arn));
+                }
+                for (String name : names) {
                     String arn = targetGroups.get(name);
                     if (arn == null) {
                         return error("TargetGroupNotFound", "One or more target groups not found");
