@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * colour's group to zero after {@code scaleDownDelay} (kept for a fast rollback until then, like Argo's
  * scaleDownDelay). Restoring stable sizes the old colour back if it was scaled down, waits for it to be healthy,
  * moves all traffic back to it, puts the new colour's group back to its size before the release and removes the
- * tags.
+ * tags. FINALIZE marks the release {@code stride:finalized}; the next release (even of the same artifact) first
+ * removes the finished one's tags, so its rollback never undoes the release before it.
  *
  * <p>The read-back reports weights by version: {@code canary} is the new colour's share of the forward weights.
  */
@@ -75,16 +76,30 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
 
     private void applyLocked(AwsAlbTarget alb, PhaseType type, Map<String, Object> given) throws PlatformException {
         switch (type) {
-            case TRAFFIC -> shift(alb, given, PhaseParameters.weight(given.get("weight")));
+            case TRAFFIC -> shift(alb, given, PhaseParameters.weight(given.get("weight")), false);
             case FINALIZE -> {
                 if (!"activate-new-colour".equals(given.get("action"))) {
                     throw new PlatformException("aws-alb finalizes blue-green releases (activate-new-colour), not "
                             + given.get("action"), false);
                 }
-                BlueGreenRelease release = shift(alb, given, 100);
-                if (Boolean.TRUE.equals(given.get("scaleDownOldColour"))
-                        || "true".equals(String.valueOf(given.get("scaleDownOldColour")))) {
+                BlueGreenRelease release = shift(alb, given, 100, true);
+                boolean scaleDown = "true".equals(String.valueOf(given.get("scaleDownOldColour")))
+                        && release.stable().autoScalingGroup() != null;
+                boolean delayed = scaleDown && !scaleDownDelay.isZero() && !scaleDownDelay.isNegative();
+                Map<String, String> marks = new LinkedHashMap<>();
+                if (!release.finalized()) {
+                    marks.put(BlueGreenRelease.FINALIZED, "true");
+                }
+                if (delayed && release.scaleDownAfter() == null) {
+                    marks.put(BlueGreenRelease.SCALE_DOWN_AFTER, Instant.now(clock).plus(scaleDownDelay).toString());
+                }
+                if (!marks.isEmpty()) {
+                    route(alb).addTags(marks);
+                }
+                if (delayed) {
                     scaleDownLater(alb, release);
+                } else if (scaleDown) {
+                    scaleDown(alb, release.release());
                 }
             }
             default -> throw new PlatformException("aws-alb runs blue-green releases (TRAFFIC and FINALIZE phases), not "
@@ -146,11 +161,11 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     }
 
     /** Moves {@code weight} percent to the new colour once it is ready; returns the release. */
-    private BlueGreenRelease shift(AwsAlbTarget alb, Map<String, Object> parameters, int weight)
+    private BlueGreenRelease shift(AwsAlbTarget alb, Map<String, Object> parameters, int weight, boolean finalizing)
             throws PlatformException {
         AlbRoute route = route(alb);
         ColourGroups groups = groups(alb);
-        BlueGreenRelease release = begin(route, groups, parameters);
+        BlueGreenRelease release = begin(route, groups, parameters, finalizing);
         if (weight > 0) {
             Map<String, Integer> live = route.weights();
             if (!live.containsKey(release.next().targetGroupArn())) {
@@ -169,13 +184,22 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         return release;
     }
 
-    /** The release these parameters describe: from the route's tags if it began already, else begun now. */
-    private BlueGreenRelease begin(AlbRoute route, ColourGroups groups, Map<String, Object> parameters)
-            throws PlatformException {
+    /**
+     * The release these parameters describe: from the route's tags if it began already (and, unless this is its
+     * FINALIZE again, was not finalized: the same artifact released once more is a new release), else begun now.
+     * An earlier release's tags go first, before anything that can fail: a rollback of a release that failed to
+     * begin must not undo the one before it.
+     */
+    private BlueGreenRelease begin(AlbRoute route, ColourGroups groups, Map<String, Object> parameters,
+            boolean finalizing) throws PlatformException {
         String name = releaseName(parameters);
-        BlueGreenRelease tagged = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
-        if (tagged != null && tagged.release().equals(name)) {
+        Map<String, String> tags = route.tags(BlueGreenRelease.PREFIX);
+        BlueGreenRelease tagged = BlueGreenRelease.fromTags(tags);
+        if (tagged != null && tagged.release().equals(name) && (!tagged.finalized() || finalizing)) {
             return tagged;
+        }
+        if (!tags.isEmpty()) {
+            route.removeTags(BlueGreenRelease.KEYS);
         }
         Map<String, String> blue = colour(parameters, "blue");
         Map<String, String> green = colour(parameters, "green");
@@ -202,29 +226,15 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
                 (blueLive ? blue : green).get("autoScalingGroup"));
         Colour next = colour(groups, blueLive ? "green" : "blue", blueLive ? greenArn : blueArn,
                 (blueLive ? green : blue).get("autoScalingGroup"));
-        BlueGreenRelease release = new BlueGreenRelease(name, stable, next, null);
-        if (tagged != null) {
-            route.removeTags(BlueGreenRelease.KEYS); // an earlier release's, finished
-        }
+        BlueGreenRelease release = new BlueGreenRelease(name, stable, next, null, false);
         route.addTags(release.tags());
         LOG.infof("Blue-green %s on %s: %s is live, releasing on %s", name, route.describe(), stable.describe(),
                 next.describe());
         return release;
     }
 
-    private void scaleDownLater(AwsAlbTarget alb, BlueGreenRelease release) throws PlatformException {
+    private void scaleDownLater(AwsAlbTarget alb, BlueGreenRelease release) {
         Colour old = release.stable();
-        if (old.autoScalingGroup() == null) {
-            return;
-        }
-        if (scaleDownDelay.isZero() || scaleDownDelay.isNegative()) {
-            scaleDown(alb, release.release());
-            return;
-        }
-        if (release.scaleDownAfter() == null) {
-            route(alb).addTags(Map.of(BlueGreenRelease.SCALE_DOWN_AFTER,
-                    Instant.now(clock).plus(scaleDownDelay).toString()));
-        }
         later.after(scaleDownDelay, () -> {
             try {
                 scaleDown(alb, release.release());

@@ -38,12 +38,15 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
  * task definition, 0% while it runs the stable one. The stable task definition and the release are kept in tags on
  * the service ({@code stride:stable-task-definition}, {@code stride:release}) before the service changes, so a
  * rollback, also after a restart, puts exactly that task definition back, waits again, and removes the tags.
+ * FINALIZE marks the release {@code stride:finalized}; the next release (even of the same image) first removes
+ * the finished one's tags, so its rollback never undoes the release before it.
  */
 public final class EcsServiceDriver implements TrafficDriver {
 
     private static final Logger LOG = Logger.getLogger(EcsServiceDriver.class);
     static final String RELEASE = "stride:release";
     static final String STABLE_TASK_DEFINITION = "stride:stable-task-definition";
+    static final String FINALIZED = "stride:finalized";
 
     private final AwsClients clients;
     private final Duration progressDeadline;
@@ -73,10 +76,17 @@ public final class EcsServiceDriver implements TrafficDriver {
                 }
                 // The rollout finished in its ROLLOUT phase; finalize only checks the service still runs it.
                 String artifact = PhaseParameters.artifact(given);
-                String image = image(ecs, taskDefinition(ecs, service(ecs).taskDefinition()));
+                Service service = service(ecs);
+                String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
                 if (!artifact.equals(image)) {
                     throw new PlatformException(describe(ecs) + " runs " + image + ", not the release " + artifact,
                             false);
+                }
+                Map<String, String> tags = tags(service);
+                if (artifact.equals(tags.get(RELEASE)) && !tags.containsKey(FINALIZED)) {
+                    EcsClient client = clients(ecs).ecs();
+                    call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
+                            .resourceArn(service.serviceArn()).tags(Tag.builder().key(FINALIZED).value("true").build())));
                 }
             }
             default -> throw new PlatformException("aws-ecs deploys with a rolling update (one ROLLOUT phase), not "
@@ -107,14 +117,24 @@ public final class EcsServiceDriver implements TrafficDriver {
             update(ecs, stable);
         }
         awaitRollout(ecs, stable);
+        untag(ecs, service);
+    }
+
+    private void untag(AwsEcsTarget ecs, Service service) throws PlatformException {
         EcsClient client = clients(ecs).ecs();
         call("ECS UntagResource " + describe(ecs), () -> client.untagResource(r -> r
-                .resourceArn(service.serviceArn()).tagKeys(RELEASE, STABLE_TASK_DEFINITION)));
+                .resourceArn(service.serviceArn()).tagKeys(RELEASE, STABLE_TASK_DEFINITION, FINALIZED)));
     }
 
     private void deploy(AwsEcsTarget ecs, String artifact) throws PlatformException {
         Service service = service(ecs);
         Map<String, String> tags = tags(service);
+        if (tags.containsKey(RELEASE) && (!artifact.equals(tags.get(RELEASE)) || tags.containsKey(FINALIZED))) {
+            // An earlier release's tags go first (the service itself is untouched): a rollback of this release,
+            // should it fail before its own tags are written, must not undo the one before it.
+            untag(ecs, service);
+            tags = Map.of();
+        }
         String stable = artifact.equals(tags.get(RELEASE)) && tags.containsKey(STABLE_TASK_DEFINITION)
                 ? tags.get(STABLE_TASK_DEFINITION) : service.taskDefinition();
         var ecrImage = EcrImages.parse(artifact);
@@ -126,7 +146,8 @@ public final class EcsServiceDriver implements TrafficDriver {
         if (!artifact.equals(image(ecs, current))) {
             release = register(ecs, current, artifact);
         }
-        if (!artifact.equals(tags.get(RELEASE)) || !stable.equals(tags.get(STABLE_TASK_DEFINITION))) {
+        Map<String, String> tagged = tags;
+        if (!artifact.equals(tagged.get(RELEASE)) || !stable.equals(tagged.get(STABLE_TASK_DEFINITION))) {
             String stableArn = stable;
             EcsClient client = clients(ecs).ecs();
             call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r

@@ -122,7 +122,10 @@ class AlbBlueGreenDriverTest {
         driver.apply(target, PhaseType.FINALIZE, finalize);
         assertThat(writes()).containsExactly("ModifyRule", "AddTags");
         assertThat(weightsSent(call("ModifyRule", 0))).containsExactly(Map.entry(blue, 0), Map.entry(green, 100));
-        assertThat(aws.tagsOf(RULE)).containsEntry("stride:scale-down-after", "2026-11-26T08:05:00Z");
+        assertThat(call("AddTags", 0).params()).containsEntry("Tags.member.1.Key", "stride:finalized")
+                .containsEntry("Tags.member.2.Key", "stride:scale-down-after");
+        assertThat(aws.tagsOf(RULE)).containsEntry("stride:scale-down-after", "2026-11-26T08:05:00Z")
+                .containsEntry("stride:finalized", "true");
         assertThat(aws.group("app-blue-asg").desired).as("kept for a fast rollback until the delay").isEqualTo(3);
         assertThat(delays).containsExactly(Duration.ofMinutes(5));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
@@ -227,6 +230,34 @@ class AlbBlueGreenDriverTest {
                 .containsEntry("stride:new-capacity", "0/0/6").doesNotContainKey("stride:scale-down-after");
         assertThat(aws.weights(RULE)).containsExactly(Map.entry(green, 80), Map.entry(blue, 20));
         assertThat(aws.group("app-blue-asg").desired).isEqualTo(3);
+    }
+
+    @Test
+    void theNextReleaseFailingToBeginIsRolledBackWithoutUndoingTheFinishedOne() throws Exception {
+        AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
+        driver.apply(target, PhaseType.TRAFFIC, phase(100));
+        driver.apply(target, PhaseType.FINALIZE, finalizeParameters());
+        scheduled.get(0).run();
+        aws.clearCalls();
+
+        Map<String, Object> typo = phase(10);
+        typo.put("artifact", "registry.example.com/shop:1.5.0");
+        typo.put("colours", Map.of("blue", Map.of("targetGroup", "app-blu-tg"),
+                "green", Map.of("targetGroup", "app-green-tg")));
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, typo))
+                .hasMessage("ELB DescribeTargetGroups [app-blu-tg, app-green-tg] failed: TargetGroupNotFound: "
+                        + "One or more target groups not found");
+        driver.restoreStable(target);
+
+        assertThat(writes()).as("only the finished release's tags are retired").containsExactly("RemoveTags");
+        assertThat(aws.weights(RULE)).containsExactly(Map.entry(blue, 0), Map.entry(green, 100));
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0), Map.of()));
+
+        driver.apply(target, PhaseType.TRAFFIC, phase(20));
+        assertThat(aws.tagsOf(RULE)).as("the same artifact again is a new release, from green")
+                .containsEntry("stride:release", ARTIFACT).containsEntry("stride:stable-colour", "green")
+                .doesNotContainKey("stride:finalized");
+        assertThat(aws.weights(RULE)).containsExactly(Map.entry(green, 80), Map.entry(blue, 20));
     }
 
     @Test

@@ -100,7 +100,7 @@ class AwsExecutionTest {
                 "UpdateAutoScalingGroup app-green-asg 2/3/6",
                 "ModifyRule app-blue-tg=90 app-green-tg=10",   // after green's targets turned healthy
                 "ModifyRule app-blue-tg=0 app-green-tg=100",
-                "AddTags scale-down-after",
+                "AddTags [stride:finalized, stride:scale-down-after]",
                 "UpdateAutoScalingGroup app-blue-asg 0/0/6",
                 "RemoveTags",
                 "UpdateAutoScalingGroup app-blue-asg 2/3/6",
@@ -136,6 +136,7 @@ class AwsExecutionTest {
                 "RegisterTaskDefinition " + EcsServiceDriverTest.NEW,
                 "TagResource",
                 "UpdateService task-definition/shop:2",
+                "TagResource",
                 "UpdateService task-definition/shop:1",
                 "UntagResource");
     }
@@ -168,8 +169,10 @@ class AwsExecutionTest {
                         text.append(' ').append(AwsNames.targetGroupName(group)).append('=').append(weight));
                 yield text.toString();
             }
-            case "AddTags" -> call.params().containsKey("Tags.member.2.Key")
-                    ? "AddTags release=" + call.param("Tags.member.1.Value") : "AddTags scale-down-after";
+            case "AddTags" -> "stride:release".equals(call.param("Tags.member.1.Key"))
+                    ? "AddTags release=" + call.param("Tags.member.1.Value")
+                    : "AddTags " + call.params().entrySet().stream().filter(e -> e.getKey().endsWith(".Key"))
+                            .map(Map.Entry::getValue).sorted().toList();
             case "UpdateAutoScalingGroup" -> "UpdateAutoScalingGroup " + call.param("AutoScalingGroupName") + " "
                     + call.param("MinSize") + "/" + call.param("DesiredCapacity") + "/" + call.param("MaxSize");
             case "RegisterTaskDefinition" -> "RegisterTaskDefinition "

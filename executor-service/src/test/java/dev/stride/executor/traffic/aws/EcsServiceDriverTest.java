@@ -122,10 +122,36 @@ class EcsServiceDriverTest {
         driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
         assertThat(writes()).as("repeating the phase registers and updates nothing").isEmpty();
 
-        Map<String, Object> finalize = new LinkedHashMap<>(rollout(NEW));
-        finalize.put("action", "complete-rollout");
-        driver.apply(target, PhaseType.FINALIZE, finalize);
-        assertThat(writes()).isEmpty();
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        assertThat(writes()).containsExactly("TagResource");
+        assertThat(body("TagResource", 0).path("tags").toString())
+                .isEqualTo("[{\"key\":\"stride:finalized\",\"value\":\"true\"}]");
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        assertThat(writes()).as("finalizing twice marks once").containsExactly("TagResource");
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
+    }
+
+    @Test
+    void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne() throws Exception {
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        aws.clearCalls();
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0")))
+                .hasMessageStartingWith("image shop:1.5.0 is not in ECR");
+        driver.restoreStable(target);
+
+        assertThat(writes()).as("only the finished release's tags are retired").containsExactly("UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
+                Map.of("stable", NEW)));
+
+        aws.clearCalls();
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        driver.restoreStable(target);
+        assertThat(writes()).as("releasing the running image again, and rolling that back, changes nothing")
+                .containsExactly("TagResource", "UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
     }
 
     @Test
@@ -143,7 +169,7 @@ class EcsServiceDriverTest {
                 "ecs UntagResource");
         assertThat(body("UpdateService", 0).path("taskDefinition").asText()).isEqualTo(TD1);
         assertThat(body("UntagResource", 0).path("tagKeys").toString())
-                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\"]");
+                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\"]");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
         assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
                 Map.of("stable", OLD)));
@@ -215,6 +241,14 @@ class EcsServiceDriverTest {
         parameters.put("version", "1.4.2");
         parameters.put("application", "shop");
         parameters.put("environment", "production");
+        return parameters;
+    }
+
+    static Map<String, Object> finalize(String artifact) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("action", "complete-rollout");
+        parameters.put("artifact", artifact);
+        parameters.put("version", "1.4.2");
         return parameters;
     }
 
