@@ -26,13 +26,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
 final class AlbRoute {
 
     private final ElasticLoadBalancingV2Client elb;
-    private final AwsAlbTarget target;
     private final String arn;
     private final boolean rule;
 
     AlbRoute(ElasticLoadBalancingV2Client elb, AwsAlbTarget target) throws PlatformException {
         this.elb = elb;
-        this.target = target;
         this.rule = target.ruleArn() != null && !target.ruleArn().isBlank();
         this.arn = rule ? target.ruleArn().strip() : target.listenerArn();
         if (arn == null || !arn.startsWith("arn:")) {
@@ -143,9 +141,5 @@ final class AlbRoute {
             weights.put(forward.targetGroupArn(), 1);
         }
         return weights;
-    }
-
-    AwsAlbTarget target() {
-        return target;
     }
 }
