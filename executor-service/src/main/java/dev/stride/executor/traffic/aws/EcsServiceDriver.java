@@ -223,6 +223,14 @@ public final class EcsServiceDriver implements TrafficDriver {
         while (true) {
             Service service = service(ecs);
             var primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+            // The circuit breaker with rollback on starts a new PRIMARY deployment of the previous revision and leaves
+            // ours FAILED: report ours.
+            var failed = service.deployments().stream().filter(d -> taskDefinition.equals(d.taskDefinition())
+                    && "FAILED".equals(d.rolloutStateAsString())).findFirst();
+            if (failed.isPresent()) {
+                throw new PlatformException("ECS deployment " + failed.get().id() + " of " + describe(ecs)
+                        + " FAILED: " + AwsErrors.scrub(failed.get().rolloutStateReason()), false);
+            }
             if (primary.isEmpty() || !taskDefinition.equals(primary.get().taskDefinition())) {
                 throw new PlatformException(describe(ecs) + " is now deploying "
                         + primary.map(d -> AwsNames.shortArn(d.taskDefinition())).orElse("nothing")
@@ -234,10 +242,6 @@ public final class EcsServiceDriver implements TrafficDriver {
                     || (state == null && service.deployments().size() == 1
                     && Objects.equals(deployment.runningCount(), deployment.desiredCount()))) {
                 return;
-            }
-            if ("FAILED".equals(state)) {
-                throw new PlatformException("ECS deployment " + deployment.id() + " of " + describe(ecs) + " FAILED: "
-                        + AwsErrors.scrub(deployment.rolloutStateReason()), false);
             }
             if (System.nanoTime() > deadline) {
                 throw new PlatformException("ECS deployment " + deployment.id() + " of " + describe(ecs)

@@ -196,6 +196,21 @@ class EcsServiceDriverTest {
     }
 
     @Test
+    void aCircuitBreakerThatRollsBackByItselfStillFailsThePhaseWithItsReason() throws Exception {
+        aws.failingImages.add(NEW);
+        aws.circuitBreakerRollback = true;
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+                .hasMessage("ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
+                        + "circuit breaker: tasks failed to start.");
+        aws.clearCalls();
+
+        driver.restoreStable(target);
+        assertThat(writes()).as("ECS already went back to the stable revision").containsExactly("UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
+    }
+
+    @Test
     void anImageMissingFromEcrFailsThePhaseBeforeAnythingChanges() {
         assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9")))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {

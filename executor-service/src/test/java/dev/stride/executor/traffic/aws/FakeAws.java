@@ -119,6 +119,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
 
     /** DescribeTargetHealth calls a new instance's target stays {@code initial} for. */
     volatile int warmupChecks;
+    /** Whether the deployment circuit breaker also rolls back (ECS's {@code rollback: true}). */
+    volatile boolean circuitBreakerRollback;
     /** DescribeServices calls a new ECS deployment stays IN_PROGRESS for. */
     volatile int rolloutPolls = 1;
 
@@ -163,6 +165,7 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         nextDeployment = 1;
         warmupChecks = 0;
         rolloutPolls = 1;
+        circuitBreakerRollback = false;
         server.resetRequests();
     }
 
@@ -602,6 +605,17 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
             primary.put("rolloutStateReason", "ECS deployment circuit breaker: tasks failed to start.");
             primary.put("runningCount", 0);
             primary.put("failedTasks", 2);
+            if (circuitBreakerRollback && s.deployments.size() > 1) {
+                // ECS rolls back on its own: the previous revision becomes PRIMARY again.
+                ObjectNode previous = s.deployments.get(1);
+                primary.put("status", "ACTIVE");
+                s.deployments.remove(previous);
+                ObjectNode back = deployment(previous.path("taskDefinition").asText(), "PRIMARY", "IN_PROGRESS",
+                        s.desiredCount);
+                s.deployments.add(0, back);
+                s.taskDefinition = previous.path("taskDefinition").asText();
+                s.pollsLeft = rolloutPolls;
+            }
             return;
         }
         primary.put("rolloutState", "COMPLETED");
