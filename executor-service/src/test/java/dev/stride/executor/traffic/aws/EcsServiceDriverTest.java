@@ -1,0 +1,278 @@
+package dev.stride.executor.traffic.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stride.events.PhaseType;
+import dev.stride.events.spec.AwsEcsTarget;
+import dev.stride.executor.traffic.LiveState;
+import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.aws.FakeAws.Call;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** The ECS driver against a fake ECS and ECR speaking JSON 1.1: task definitions, updates, waits, rollback. */
+class EcsServiceDriverTest {
+
+    static final String REGISTRY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/";
+    static final String OLD = REGISTRY + "shop:1.4.1";
+    static final String NEW = REGISTRY + "shop:1.4.2";
+    static final String TD1 = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop:1";
+    static final String TD2 = "arn:aws:ecs:eu-west-1:123456789012:task-definition/shop:2";
+    static final String SERVICE = "arn:aws:ecs:eu-west-1:123456789012:service/prod/shop";
+
+    private static FakeAws aws;
+    private AwsClients clients;
+    private EcsServiceDriver driver;
+    private final AwsEcsTarget target = new AwsEcsTarget("eu-west-1", "prod", "shop", "app", null);
+
+    @BeforeAll
+    static void start() {
+        aws = new FakeAws();
+    }
+
+    @AfterAll
+    static void stop() {
+        aws.close();
+    }
+
+    @BeforeEach
+    void world() {
+        aws.reset();
+        aws.ecsService("prod", "shop", "app", OLD);
+        aws.images.add("shop:1.4.1");
+        aws.images.add("shop:1.4.2");
+        aws.rolloutPolls = 1;
+        clients = new AwsClients(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTKEY", "test")),
+                Optional.of(aws.endpoint()), 1, Duration.ofSeconds(5));
+        driver = new EcsServiceDriver(clients, Duration.ofSeconds(5), Duration.ofMillis(20));
+    }
+
+    @AfterEach
+    void close() {
+        clients.close();
+    }
+
+    @Test
+    void aRolloutRegistersACopyWithOnlyTheImageReplacedUpdatesTheServiceAndWaitsForCompleted() throws Exception {
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
+                Map.of("stable", OLD)));
+        aws.clearCalls();
+
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+
+        assertThat(aws.calls()).extracting(Call::toString).containsExactly(
+                "ecs DescribeServices",
+                "ecr DescribeImages",
+                "ecs DescribeTaskDefinition",
+                "ecs RegisterTaskDefinition",
+                "ecs TagResource",
+                "ecs UpdateService",
+                "ecs DescribeServices",
+                "ecs DescribeServices");
+        assertThat(body("DescribeServices", 0).path("include").get(0).asText()).isEqualTo("TAGS");
+        JsonNode images = body("DescribeImages", 0);
+        assertThat(images.path("registryId").asText()).isEqualTo("123456789012");
+        assertThat(images.path("repositoryName").asText()).isEqualTo("shop");
+        assertThat(images.path("imageIds").get(0).path("imageTag").asText()).isEqualTo("1.4.2");
+
+        JsonNode registered = body("RegisterTaskDefinition", 0);
+        JsonNode before = aws.taskDefinition(TD1);
+        assertThat(registered.path("family").asText()).isEqualTo("shop");
+        assertThat(registered.path("taskRoleArn").asText()).isEqualTo(before.path("taskRoleArn").asText());
+        assertThat(registered.path("executionRoleArn").asText()).isEqualTo(before.path("executionRoleArn").asText());
+        assertThat(registered.path("networkMode").asText()).isEqualTo("awsvpc");
+        assertThat(registered.path("cpu").asText()).isEqualTo("512");
+        assertThat(registered.path("memory").asText()).isEqualTo("1024");
+        assertThat(registered.path("requiresCompatibilities").get(0).asText()).isEqualTo("FARGATE");
+        assertThat((Object) registered.path("containerDefinitions").get(0)).as("the sidecar is untouched")
+                .isEqualTo(before.path("containerDefinitions").get(0));
+        JsonNode app = registered.path("containerDefinitions").get(1);
+        assertThat(app.path("image").asText()).isEqualTo(NEW);
+        JsonNode appBefore = before.path("containerDefinitions").get(1);
+        JsonNode appWithoutImage = ((ObjectNode) app.deepCopy()).without("image");
+        JsonNode beforeWithoutImage = ((ObjectNode) appBefore.deepCopy()).without("image");
+        assertThat((Object) appWithoutImage).as("only the image differs").isEqualTo(beforeWithoutImage);
+
+        JsonNode tags = body("TagResource", 0);
+        assertThat(tags.path("resourceArn").asText()).isEqualTo(SERVICE);
+        assertThat(tags.path("tags").toString()).isEqualTo("[{\"key\":\"stride:release\",\"value\":\"" + NEW
+                + "\"},{\"key\":\"stride:stable-task-definition\",\"value\":\"" + TD1 + "\"}]");
+        JsonNode update = body("UpdateService", 0);
+        assertThat(update.path("cluster").asText()).isEqualTo("prod");
+        assertThat(update.path("service").asText()).isEqualTo("shop");
+        assertThat(update.path("taskDefinition").asText()).isEqualTo(TD2);
+        assertThat(update.size()).as("nothing but the task definition changes").isEqualTo(3);
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 0, "canary", 100),
+                Map.of("canary", NEW)));
+
+        aws.clearCalls();
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        assertThat(writes()).as("repeating the phase registers and updates nothing").isEmpty();
+
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        assertThat(writes()).containsExactly("TagResource");
+        assertThat(body("TagResource", 0).path("tags").toString())
+                .isEqualTo("[{\"key\":\"stride:finalized\",\"value\":\"true\"}]");
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        assertThat(writes()).as("finalizing twice marks once").containsExactly("TagResource");
+        assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
+    }
+
+    @Test
+    void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne() throws Exception {
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        aws.clearCalls();
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0")))
+                .hasMessageStartingWith("image shop:1.5.0 is not in ECR");
+        driver.restoreStable(target);
+
+        assertThat(writes()).as("only the finished release's tags are retired").containsExactly("UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
+                Map.of("stable", NEW)));
+
+        aws.clearCalls();
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        driver.restoreStable(target);
+        assertThat(writes()).as("releasing the running image again, and rolling that back, changes nothing")
+                .containsExactly("TagResource", "UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
+    }
+
+    @Test
+    void aRollbackPutsThePreviousTaskDefinitionBackWaitsAndForgetsTheRelease() throws Exception {
+        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        aws.clearCalls();
+
+        driver.restoreStable(target);
+
+        assertThat(aws.calls()).extracting(Call::toString).containsExactly(
+                "ecs DescribeServices",
+                "ecs UpdateService",
+                "ecs DescribeServices",
+                "ecs DescribeServices",
+                "ecs UntagResource");
+        assertThat(body("UpdateService", 0).path("taskDefinition").asText()).isEqualTo(TD1);
+        assertThat(body("UntagResource", 0).path("tagKeys").toString())
+                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\"]");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
+        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
+                Map.of("stable", OLD)));
+
+        aws.clearCalls();
+        driver.restoreStable(target);
+        assertThat(writes()).as("a second rollback changes nothing").isEmpty();
+    }
+
+    @Test
+    void aDeploymentTheCircuitBreakerFailsFailsThePhaseAndTheRollbackRestoresStable() throws Exception {
+        aws.failingImages.add(NEW);
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
+                            + "prod FAILED: ECS deployment circuit breaker: tasks failed to start.");
+                });
+
+        driver.restoreStable(target);
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
+        assertThat(aws.ecs("prod", "shop").tags).isEmpty();
+    }
+
+    @Test
+    void aCircuitBreakerThatRollsBackByItselfStillFailsThePhaseWithItsReason() throws Exception {
+        aws.failingImages.add(NEW);
+        aws.circuitBreakerRollback = true;
+
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+                .hasMessage("ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
+                        + "circuit breaker: tasks failed to start.");
+        aws.clearCalls();
+
+        driver.restoreStable(target);
+        assertThat(writes()).as("ECS already went back to the stable revision").containsExactly("UntagResource");
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
+    }
+
+    @Test
+    void anImageMissingFromEcrFailsThePhaseBeforeAnythingChanges() {
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9")))
+                .isInstanceOfSatisfying(PlatformException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).isEqualTo("image shop:9.9.9 is not in ECR (registry 123456789012, "
+                            + "eu-west-1): push it before deploying");
+                });
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1")))
+                .hasMessage("ECR repository nope does not exist (registry 123456789012, eu-west-1)");
+        assertThat(writes()).isEmpty();
+        assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
+    }
+
+    @Test
+    void aRolloutThatDoesNotCompleteInTimeFailsWithTheTaskCounts() {
+        aws.rolloutPolls = 1000;
+        EcsServiceDriver impatient = new EcsServiceDriver(clients, Duration.ofMillis(100), Duration.ofMillis(20));
+
+        assertThatThrownBy(() -> impatient.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster prod did not complete "
+                                + "within PT0.1S (1 of 2 tasks running)"));
+    }
+
+    @Test
+    void phasesEcsCannotTakeAndMissingThingsFailClearly() {
+        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW)))
+                .hasMessageContaining("aws-ecs deploys with a rolling update");
+        AwsEcsTarget noSuchService = new AwsEcsTarget("eu-west-1", "prod", "basket", "app", null);
+        assertThatThrownBy(() -> driver.read(noSuchService))
+                .hasMessage("ECS service basket in cluster prod: no such service");
+        AwsEcsTarget noSuchContainer = new AwsEcsTarget("eu-west-1", "prod", "shop", "web", null);
+        assertThatThrownBy(() -> driver.apply(noSuchContainer, PhaseType.ROLLOUT, rollout(NEW)))
+                .hasMessage("task-definition/shop:1 has no container web");
+        assertThat(writes()).isEmpty();
+    }
+
+    static Map<String, Object> rollout(String artifact) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("batchSize", 1);
+        parameters.put("maxUnavailable", 0);
+        parameters.put("artifact", artifact);
+        parameters.put("version", "1.4.2");
+        parameters.put("application", "shop");
+        parameters.put("environment", "production");
+        return parameters;
+    }
+
+    static Map<String, Object> finalize(String artifact) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("action", "complete-rollout");
+        parameters.put("artifact", artifact);
+        parameters.put("version", "1.4.2");
+        return parameters;
+    }
+
+    private JsonNode body(String action, int index) {
+        return aws.calls().stream().filter(c -> c.action().equals(action)).skip(index).findFirst().orElseThrow()
+                .body();
+    }
+
+    private List<String> writes() {
+        return aws.calls().stream().map(Call::action).filter(a -> !a.startsWith("Describe")).toList();
+    }
+}
