@@ -81,7 +81,8 @@ public class ExecutionStore {
     public Uni<List<Execution>> claim(int limit, Duration stale) {
         return pool.withTransaction(tx -> tx.preparedQuery(
                         "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
-                                + "WHERE e.id IN (SELECT id FROM execution o WHERE (o.status = 'PENDING' OR "
+                                + "WHERE e.id IN (SELECT id FROM execution o WHERE ((o.status = 'PENDING' "
+                                + "AND (o.not_before IS NULL OR o.not_before <= now())) OR "
                                 + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
                                 + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
                                 + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
@@ -97,6 +98,18 @@ public class ExecutionStore {
                     claimed.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return claimed;
                 }));
+    }
+
+    /**
+     * Puts a claimed execution back to wait until {@code delay} from now, if it was asked for less than
+     * {@code patience} ago; false when its patience is spent (or another worker ended it).
+     */
+    public Uni<Boolean> retryLater(long id, Duration delay, Duration patience) {
+        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, "
+                        + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING' "
+                        + "AND created_at > now() - make_interval(secs => $3) RETURNING id")
+                .execute(Tuple.of(id, (double) delay.toMillis() / 1000, (double) patience.toMillis() / 1000))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /** Ends an execution; false if it had already ended (another worker got there first). */

@@ -50,18 +50,25 @@ public class ExecutionWorker {
     private final Outbox outbox;
     private final OutboxPublisher publisher;
     private final Duration staleAfter;
+    private final Duration retryInterval;
+    private final Duration patience;
     private final PeriodicJob job;
 
     public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox,
             OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms") Duration interval,
-            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "60s") Duration staleAfter) {
+            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "60s") Duration staleAfter,
+            @ConfigProperty(name = "stride.executor.transient-retry-interval", defaultValue = "5s")
+            Duration retryInterval,
+            @ConfigProperty(name = "stride.executor.transient-patience", defaultValue = "10m") Duration patience) {
         this.pool = pool;
         this.store = store;
         this.drivers = drivers;
         this.outbox = outbox;
         this.publisher = publisher;
         this.staleAfter = staleAfter;
+        this.retryInterval = retryInterval;
+        this.patience = patience;
         this.job = new PeriodicJob("Executing phases", vertx, interval, Duration.ofMinutes(10),
                 () -> store.claim(BATCH, staleAfter).flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         .onItem().transformToUniAndConcatenate(this::work)
@@ -94,7 +101,9 @@ public class ExecutionWorker {
                     ? fail(e, "no traffic driver for platform " + e.target().platform() + " yet")
                     : reconcile(e, driver).flatMap(live -> succeed(e, live))
                             .onFailure(PlatformException.class)
-                            .recoverWithUni(failure -> fail(e, failure.getMessage()));
+                            .recoverWithUni(failure -> ((PlatformException) failure).isTransient()
+                                    ? waitOrFail(e, failure.getMessage())
+                                    : fail(e, failure.getMessage()));
         }
         // Anything else (a bug, a crash of the worker) leaves the execution APPLYING, to be taken up again.
         return run.onFailure().recoverWithUni(failure -> {
@@ -174,6 +183,17 @@ public class ExecutionWorker {
         return end(e, "DONE", "observed " + live.weights(), events);
     }
 
+    // A transient failure that outlived the quick retries (instances still booting, a throttled API): the execution
+    // waits and is tried again every retry interval, in its deployment's order, until its patience is spent.
+    private Uni<Void> waitOrFail(Execution e, String reason) {
+        return store.retryLater(e.id(), retryInterval, patience).flatMap(waiting -> {
+            if (waiting) {
+                return store.logStep(e.id(), "wait", "retrying", reason + "; trying again in " + retryInterval, 0);
+            }
+            return fail(e, reason + " (still failing after " + human(patience) + ")");
+        });
+    }
+
     private Uni<Void> fail(Execution e, String reason) {
         StrideEvent event = e.isRollback()
                 ? new RollbackCompleted(e.deploymentId(), e.attempt(), RollbackCompleted.Outcome.FAILED, reason)
@@ -191,6 +211,10 @@ public class ExecutionWorker {
                         .collect().last().replaceWithVoid()))
                 // The planner, the verifier and people wait for these: publish without waiting for the next poll.
                 .invoke(publisher::publishSoon);
+    }
+
+    private static String human(Duration d) {
+        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 
     private static String describe(Object result) {

@@ -45,6 +45,7 @@ class ExecutionFlowTest {
 
     @BeforeEach
     void platform() {
+        platform.notReadyFor.set(0);
         QuarkusMock.installMockForType(new TrafficDrivers(List.of(platform)), TrafficDrivers.class);
     }
 
@@ -117,6 +118,30 @@ class ExecutionFlowTest {
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(failed.path("summary").asText()).isEqualTo("No such server.");
         assertThat(events(EventType.PHASE_STARTED, id)).isEmpty();
+    }
+
+    @Test
+    void aPlatformThatIsNotReadyYetIsWaitedForThenThePhaseStarts() {
+        UUID id = UUID.randomUUID();
+        // More failures than the quick retries take: the execution has to wait and be claimed again.
+        platform.notReadyFor.set(6);
+        publish(phase(id, 1, PhaseType.TRAFFIC, 10), "/stride/planner");
+
+        JsonNode started = awaitOne(EventType.PHASE_STARTED, id);
+        assertThat(started.path("observedWeights").path("canary").asInt()).isEqualTo(10);
+        assertThat(steps(id)).contains("wait:retrying").endsWith("read:ok", "apply TRAFFIC:ok", "read-back:ok");
+        assertThat(events(EventType.PHASE_COMPLETED, id)).isEmpty();
+    }
+
+    @Test
+    void aPlatformThatStaysNotReadyFailsThePhaseOnceItsPatienceIsSpent() {
+        UUID id = UUID.randomUUID();
+        platform.notReadyFor.set(Integer.MAX_VALUE);
+        publish(phase(id, 1, PhaseType.TRAFFIC, 10), "/stride/planner");
+
+        JsonNode failed = awaitOne(EventType.PHASE_COMPLETED, id);
+        assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("summary").asText()).isEqualTo("targets not healthy yet (still failing after 3 s)");
     }
 
     @Test

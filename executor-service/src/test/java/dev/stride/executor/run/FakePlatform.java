@@ -19,6 +19,8 @@ public class FakePlatform implements TrafficDriver {
     final AtomicInteger writes = new AtomicInteger();
     volatile String refuseWith;
     volatile boolean crashAfterNextWrite;
+    /** So many calls more fail as transient ("not ready yet"), then the platform answers again. */
+    final AtomicInteger notReadyFor = new AtomicInteger();
 
     @Override
     public String platform() {
@@ -55,6 +57,9 @@ public class FakePlatform implements TrafficDriver {
     }
 
     private void refuseIfTold() throws PlatformException {
+        if (notReadyFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new PlatformException("targets not healthy yet", true);
+        }
         if (refuseWith != null) {
             throw new PlatformException(refuseWith, false);
         }
