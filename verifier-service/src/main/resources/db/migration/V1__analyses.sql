@@ -39,7 +39,10 @@ CREATE TABLE measurement (
     outcome       TEXT             NOT NULL,
     value         DOUBLE PRECISION,
     message       TEXT,
+    -- When the measurement was due (the query's evaluation time) and when it was written: the lag between them is
+    -- what a busy verifier shows first.
     measured_at   TIMESTAMPTZ      NOT NULL,
+    recorded_at   TIMESTAMPTZ      NOT NULL DEFAULT clock_timestamp(),
     UNIQUE (deployment_id, attempt, phase, seq, metric)
 );
 

@@ -74,6 +74,11 @@ public final class PrometheusUnderTest implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The running process's id (for CPU figures in benchmarks), or -1. */
+    public long pid() {
+        return isRunning() ? process.pid() : -1;
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -52,6 +52,9 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
                 }
                 case "prometheus-down" -> prometheus.stop();
                 case "prometheus-up" -> prometheus.start();
+                case "prometheus-pid" -> {
+                    return prometheus.pid();
+                }
                 case "first-failing-scrape" -> {
                     return app.firstFailingScrape();
                 }
