@@ -79,10 +79,11 @@ public final class AnalysisJudge {
         return judgeCriteria(spec, sofar, seq, findings);
     }
 
-    /** The verdict of a phase with nothing to measure. */
-    public static Assessment nothingToMeasure() {
-        return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED,
-                "passed: no success criteria or rollback triggers to analyse");
+    /** The verdict of a phase with nothing to measure, or promoted by an operator. */
+    public static Assessment nothingToMeasure(AnalysisSpec spec) {
+        return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED, spec.promoted()
+                ? "passed: promoted by an operator, not analysed"
+                : "passed: no success criteria or rollback triggers to analyse");
     }
 
     private static Assessment judgeCriteria(AnalysisSpec spec, List<Sample> sofar, int seq, List<Finding> findings) {

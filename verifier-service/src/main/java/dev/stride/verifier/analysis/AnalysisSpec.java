@@ -16,6 +16,7 @@ import java.util.Set;
  * @param window the query's range (PromQL duration), how far back each measurement looks
  * @param noDataLimit consecutive "no data" measurements of a metric after which the analysis says so
  * @param errorLimit consecutive provider errors a metric may have; one more and the analysis says so
+ * @param promoted an operator promoted the deployment: the phase is not analysed
  */
 public record AnalysisSpec(
         String application,
@@ -28,7 +29,8 @@ public record AnalysisSpec(
         List<SuccessCriterion> criteria,
         Map<String, String> queries,
         int noDataLimit,
-        int errorLimit) {
+        int errorLimit,
+        boolean promoted) {
 
     /** Every metric a trigger or a criterion names, each once, in that order. */
     public Set<String> metrics() {
@@ -38,9 +40,9 @@ public record AnalysisSpec(
         return metrics;
     }
 
-    /** Nothing to measure: the phase passes at once. */
+    /** Nothing to measure (or promoted): the phase passes at once. */
     public boolean isEmpty() {
-        return triggers.isEmpty() && criteria.isEmpty();
+        return promoted || triggers.isEmpty() && criteria.isEmpty();
     }
 
     /** How many measurements the phase gets: one per interval over the hold (the last at the hold's end), at least one. */

@@ -131,7 +131,7 @@ public class AnalysisStore {
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             batch.add(keyed(key).addInteger(s.seq()).addString(s.metric()).addString(s.kind().name())
-                    .addString(outcomes.get(i)).addValue(s.hasValue() && Double.isFinite(s.value()) ? s.value() : null)
+                    .addString(outcomes.get(i)).addValue(s.hasValue() ? s.value() : null)
                     .addString(s.message()).addOffsetDateTime(offset(s.at())));
         }
         if (batch.isEmpty()) {

@@ -69,7 +69,7 @@ public class AnalysisScheduler {
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
             @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "200") int batch,
             @ConfigProperty(name = "stride.verifier.concurrency", defaultValue = "64") int concurrency,
-            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "60s") Duration lease) {
+            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "15s") Duration lease) {
         this.pool = pool;
         this.store = store;
         this.provider = provider;
@@ -100,19 +100,17 @@ public class AnalysisScheduler {
     }
 
     private Uni<Void> work(DueAnalysis due) {
-        Uni<Boolean> run;
-        if (due.type() == PhaseType.CHECKS) {
-            run = runChecks(due);
-        } else if (due.problem() != null) {
-            run = end(due, 0, PhaseCompleted.Outcome.FAILED, "cannot be analysed: " + due.problem(), List.of(),
-                    null);
-        } else {
+        Uni<Boolean> run = Uni.createFrom().deferred(() -> {
+            if (due.type() == PhaseType.CHECKS) {
+                return runChecks(due);
+            }
+            if (due.problem() != null) {
+                return end(due, PhaseCompleted.Outcome.FAILED, "cannot be analysed: " + due.problem());
+            }
             AnalysisSpec spec = spec(due);
-            run = spec.isEmpty()
-                    ? end(due, 0, PhaseCompleted.Outcome.PASSED, AnalysisJudge.nothingToMeasure().summary(),
-                            List.of(), spec)
+            return spec.isEmpty() ? end(due, PhaseCompleted.Outcome.PASSED, AnalysisJudge.nothingToMeasure(spec).summary())
                     : measure(due, spec);
-        }
+        });
         // A failure (database down) leaves the claim to run out: the measurement is taken again then.
         return run.onFailure(StaleMeasurement.class).recoverWithItem(false).invoke(wrote -> {
             if (wrote) {
@@ -155,9 +153,8 @@ public class AnalysisScheduler {
         });
     }
 
-    private Uni<Boolean> end(DueAnalysis due, int measured, PhaseCompleted.Outcome outcome, String summary,
-            List<StrideEvent> events, AnalysisSpec spec) {
-        return pool.withTransaction(tx -> finish(tx, due, measured, outcome, summary, events));
+    private Uni<Boolean> end(DueAnalysis due, PhaseCompleted.Outcome outcome, String summary) {
+        return pool.withTransaction(tx -> finish(tx, due, 0, outcome, summary, List.of()));
     }
 
     private Uni<Boolean> finish(SqlConnection tx, DueAnalysis due, int measured, PhaseCompleted.Outcome outcome,

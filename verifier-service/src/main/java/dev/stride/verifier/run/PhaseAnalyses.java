@@ -54,8 +54,13 @@ final class PhaseAnalyses {
         Map<String, String> own = parameters.get("queries") instanceof Map<?, ?> queries
                 ? stringMap(queries) : Map.of();
         Map<String, String> rendered = new LinkedHashMap<>();
+        boolean promoted = Boolean.TRUE.equals(parameters.get("promoted"));
+        if (promoted) {
+            return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
+                    List.of(), List.of(), Map.of(), settings.noDataLimit(), settings.errorLimit(), true);
+        }
         AnalysisSpec unrendered = new AnalysisSpec(application, environment, version, hold, settings.interval(),
-                settings.window(), triggers, criteria, Map.of(), settings.noDataLimit(), settings.errorLimit());
+                settings.window(), triggers, criteria, Map.of(), settings.noDataLimit(), settings.errorLimit(), false);
         for (String metric : unrendered.metrics()) {
             String template = own.containsKey(metric) ? own.get(metric)
                     : templates.template(application, environment, metric).orElseThrow(() ->
@@ -64,7 +69,7 @@ final class PhaseAnalyses {
             rendered.put(metric, MetricTemplates.render(template, settings.selector(), variables));
         }
         return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
-                triggers, criteria, rendered, settings.noDataLimit(), settings.errorLimit());
+                triggers, criteria, rendered, settings.noDataLimit(), settings.errorLimit(), false);
     }
 
     private static Duration hold(Map<String, Object> parameters) {

@@ -241,6 +241,6 @@ class AnalysisJudgeTest {
 
     private static AnalysisSpec spec(Duration hold, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria) {
         return new AnalysisSpec("checkout", "staging", "2.4.0", hold, TEN_SECONDS, "30s", triggers, criteria,
-                Map.of(), 3, 4);
+                Map.of(), 3, 4, false);
     }
 }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,7 @@ class CheckPhaseTest {
 
     private HttpServer endpoints;
     private String base;
+    Function<String, Object> lab;
 
     @BeforeEach
     void serve() throws IOException {
@@ -122,6 +124,10 @@ class CheckPhaseTest {
     @Test
     void postDeploymentValidationChecksEndpointsFeatureFlagsAndTheErrorRate() {
         UUID id = UUID.randomUUID();
+        // The canary's traffic is in Prometheus (a fresh Prometheus has no rate yet).
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> CODEC
+                .parseTree((String) lab.apply("query:sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}["
+                        + PrometheusLab.WINDOW + "]))")).path("data").path("result").size() == 1);
         Map<String, Object> parameters = release();
         parameters.put("stage", "post");
         parameters.put("endpoints", List.of(base + "/health"));

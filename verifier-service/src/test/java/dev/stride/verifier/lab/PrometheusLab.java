@@ -11,12 +11,15 @@ import java.util.function.Function;
 
 /**
  * A real Prometheus scraping {@link AppMetrics} every second, started before the application, which is pointed at
- * it with a 1 s measurement interval and a 3 s query window. Tests steer both through a field
+ * it with a 1 s measurement interval and a 5 s query window. Tests steer both through a field
  * {@code Function<String, Object> lab} (JDK types only, whatever class loader the test runs in): {@code healthy},
  * {@code failing}, {@code app-down}, {@code app-up}, {@code prometheus-down}, {@code prometheus-up},
  * {@code first-failing-scrape} (an Instant or null), {@code query:<PromQL>} (Prometheus' JSON answer).
  */
 public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
+
+    /** The query window: five scrapes, so a late scrape on a busy machine never leaves rate() short of samples. */
+    public static final String WINDOW = "5s";
 
     private AppMetrics app;
     private PrometheusUnderTest prometheus;
@@ -33,7 +36,7 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
                 "stride.verifier.prometheus.url", prometheus.url(),
                 "stride.verifier.prometheus.timeout", "2s",
                 "stride.verifier.interval", "1s",
-                "stride.verifier.window", "3s");
+                "stride.verifier.window", WINDOW);
     }
 
     @Override

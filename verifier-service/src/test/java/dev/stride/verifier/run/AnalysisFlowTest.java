@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Analyses end to end: events over a real Kafka, a real Prometheus scraping an endpoint the test turns from healthy
- * to failing, measurements every second, PostgreSQL. The application measures every 1 s over a 3 s window.
+ * to failing, measurements every second, PostgreSQL. The application measures every 1 s over a 5 s window.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -63,8 +63,8 @@ class AnalysisFlowTest {
         Callers.actAs("viewer", Roles.VIEWER);
         // Whatever an earlier test did, the query window must show canary traffic and no canary errors.
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                value("sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}[3s]))") > 0
-                        && value("sum(rate(http_server_requests_seconds_count{version=\"2.0.0\",status=\"500\"}[3s]))"
+                value("sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}[5s]))") > 0
+                        && value("sum(rate(http_server_requests_seconds_count{version=\"2.0.0\",status=\"500\"}[5s]))"
                         + " or vector(0)") == 0);
     }
 
@@ -257,7 +257,7 @@ class AnalysisFlowTest {
     }
 
     @Test
-    void aPhaseWithNothingToMeasurePassesAtOnceAndOneThatCannotBeAnalysedFails() {
+    void aPhaseWithNothingToMeasureOrPromotedPassesAtOnceAndOneThatCannotBeAnalysedFails() {
         UUID nothing = UUID.randomUUID();
         publish(phase(nothing, 1, "60s", Map.of(), List.of()), PLANNER);
         publish(started(nothing, 1, Instant.now()), EXECUTOR);
@@ -265,9 +265,18 @@ class AnalysisFlowTest {
         publish(phase(broken, 1, "60s", Map.of("error_rate", "about one percent"), List.of()), PLANNER);
         publish(started(broken, 1, Instant.now()), EXECUTOR);
 
+        UUID promoted = UUID.randomUUID();
+        PhaseRequested promotedPhase = phase(promoted, 3, "60s", Map.of("error_rate", "<1%"),
+                trigger("t", "5%", null, "automatic_rollback"));
+        promotedPhase.parameters().put("promoted", true);
+        publish(promotedPhase, PLANNER);
+        publish(started(promoted, 3, Instant.now()), EXECUTOR);
+
         JsonNode passed = awaitOne(EventType.PHASE_COMPLETED, nothing, Duration.ofSeconds(10)).path("data");
         assertThat(passed.path("outcome").asText()).isEqualTo("PASSED");
         assertThat(passed.path("summary").asText()).contains("no success criteria or rollback triggers");
+        assertThat(awaitOne(EventType.PHASE_COMPLETED, promoted, Duration.ofSeconds(10)).path("data")
+                .path("summary").asText()).isEqualTo("passed: promoted by an operator, not analysed");
         JsonNode failed = awaitOne(EventType.PHASE_COMPLETED, broken, Duration.ofSeconds(10)).path("data");
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(failed.path("summary").asText()).startsWith("cannot be analysed: successCriteria.error_rate must be");
