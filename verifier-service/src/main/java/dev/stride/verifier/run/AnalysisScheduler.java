@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
 
 /**
  * One timer for every analysis: each tick claims the analyses whose next measurement is due (any number of
- * deployments, none with a thread of its own), measures their metrics side by side, and for each writes the samples,
+ * deployments, none with a thread of its own, up to {@code batch-size} at a time), measures them all side by side, and for each writes the samples,
  * the analysis's progress and the events the measurement calls for (ThresholdBreached at once; PhaseCompleted when
  * the phase ends) in one transaction. A measurement is taken as of its due time, so one that runs late (a busy tick,
  * a restart) still measures its own interval. CHECKS phases are run by the same loop.
@@ -60,16 +60,14 @@ public class AnalysisScheduler {
     private final Outbox outbox;
     private final OutboxPublisher publisher;
     private final int batch;
-    private final int concurrency;
     private final Duration lease;
     private final PeriodicJob job;
 
     public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProvider provider, CheckRunner checks,
             Outbox outbox, OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
-            @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "200") int batch,
-            @ConfigProperty(name = "stride.verifier.concurrency", defaultValue = "64") int concurrency,
-            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "15s") Duration lease) {
+            @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
+            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "30s") Duration lease) {
         this.pool = pool;
         this.store = store;
         this.provider = provider;
@@ -77,11 +75,12 @@ public class AnalysisScheduler {
         this.outbox = outbox;
         this.publisher = publisher;
         this.batch = batch;
-        this.concurrency = concurrency;
         this.lease = lease;
+        // Everything claimed is measured at once (so nothing waits on its claim for a free slot: each finishes
+        // within the provider's or the checks' timeout, well inside the lease); a full batch runs the job again.
         this.job = new PeriodicJob("Measuring analyses", vertx, tick, lease,
                 () -> store.claimDue(batch, lease).flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUni(this::work).merge(concurrency)
+                        .onItem().transformToUni(this::work).merge(Math.max(1, batch))
                         .collect().asList()
                         .map(done -> claimed.size() == batch)));
     }
