@@ -79,11 +79,15 @@ public final class AnalysisJudge {
         return judgeCriteria(spec, sofar, seq, findings);
     }
 
-    /** The verdict of a phase with nothing to measure, or promoted by an operator. */
+    /** The verdict of a phase with nothing to measure (at the end of its hold), or promoted by an operator. */
     public static Assessment nothingToMeasure(AnalysisSpec spec) {
-        return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED, spec.promoted()
-                ? "passed: promoted by an operator, not analysed"
-                : "passed: no success criteria or rollback triggers to analyse");
+        if (spec.promoted()) {
+            return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED,
+                    "passed: promoted by an operator, not analysed");
+        }
+        return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED, "passed: "
+                + (spec.hold() == null ? "" : "held for " + text(spec.hold()) + ", ")
+                + "no success criteria or rollback triggers to analyse");
     }
 
     private static Assessment judgeCriteria(AnalysisSpec spec, List<Sample> sofar, int seq, List<Finding> findings) {

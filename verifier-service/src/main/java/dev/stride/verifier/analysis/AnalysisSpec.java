@@ -45,6 +45,11 @@ public record AnalysisSpec(
         return promoted || triggers.isEmpty() && criteria.isEmpty();
     }
 
+    /** When a phase with nothing to measure ends: at once if promoted or without a hold, else when the hold ends. */
+    public Instant unmeasuredEnd(Instant startedAt) {
+        return promoted || hold == null ? startedAt : startedAt.plus(hold);
+    }
+
     /** How many measurements the phase gets: one per interval over the hold (the last at the hold's end), at least one. */
     public int measurementCount() {
         if (hold == null || hold.isZero()) {

@@ -92,8 +92,8 @@ public class AnalysisIntake {
         scheduler.wake();
     }
 
-    // Both halves in: the first measurement is due one interval after the start (at once for checks, for a phase
-    // with nothing to measure, and for one that cannot be analysed).
+    // Both halves in: the first measurement is due one interval after the start; checks and a phase that cannot be
+    // analysed are due at once; a phase with nothing to measure when its hold ends (at once if it has none).
     private Uni<Void> activate(SqlClient tx, AnalysisKey key) {
         return store.lockWaiting(tx, key).flatMap(waiting -> {
             if (waiting.isEmpty()) {
@@ -103,9 +103,7 @@ public class AnalysisIntake {
             Instant first = Instant.now();
             if (due.type() != PhaseType.CHECKS && due.problem() == null && due.spec() != null) {
                 AnalysisSpec spec = AnalysisScheduler.spec(due);
-                if (!spec.isEmpty()) {
-                    first = spec.dueAt(due.startedAt(), 1);
-                }
+                first = spec.isEmpty() ? spec.unmeasuredEnd(due.startedAt()) : spec.dueAt(due.startedAt(), 1);
             }
             return store.run(tx, key, first);
         });

@@ -310,10 +310,11 @@ class AnalysisFlowTest {
 
     @Test
     @Order(5)
-    void aPhaseWithNothingToMeasureOrPromotedPassesAtOnceAndOneThatCannotBeAnalysedFails() {
+    void aPhaseWithNothingToMeasurePassesAtItsHoldsEndAPromotedOneAtOnceAndOneThatCannotBeAnalysedFails() {
         UUID nothing = UUID.randomUUID();
-        publish(phase(nothing, 1, "60s", Map.of(), List.of()), PLANNER);
-        publish(started(nothing, 1, Instant.now()), EXECUTOR);
+        publish(phase(nothing, 1, "2s", Map.of(), List.of()), PLANNER);
+        Instant nothingStarted = Instant.now();
+        publish(started(nothing, 1, nothingStarted), EXECUTOR);
         UUID broken = UUID.randomUUID();
         publish(phase(broken, 1, "60s", Map.of("error_rate", "about one percent"), List.of()), PLANNER);
         publish(started(broken, 1, Instant.now()), EXECUTOR);
@@ -325,9 +326,13 @@ class AnalysisFlowTest {
         publish(promotedPhase, PLANNER);
         publish(started(promoted, 3, Instant.now()), EXECUTOR);
 
-        JsonNode passed = awaitOne(EventType.PHASE_COMPLETED, nothing, Duration.ofSeconds(10)).path("data");
+        JsonNode passedEnvelope = awaitOne(EventType.PHASE_COMPLETED, nothing, Duration.ofSeconds(10));
+        JsonNode passed = passedEnvelope.path("data");
         assertThat(passed.path("outcome").asText()).isEqualTo("PASSED");
-        assertThat(passed.path("summary").asText()).contains("no success criteria or rollback triggers");
+        assertThat(passed.path("summary").asText())
+                .isEqualTo("passed: held for 2s, no success criteria or rollback triggers to analyse");
+        assertThat(Instant.parse(passedEnvelope.path("time").asText())).as("the traffic is held for the phase")
+                .isAfterOrEqualTo(nothingStarted.plusSeconds(2));
         assertThat(awaitOne(EventType.PHASE_COMPLETED, promoted, Duration.ofSeconds(10)).path("data")
                 .path("summary").asText()).isEqualTo("passed: promoted by an operator, not analysed");
         JsonNode failed = awaitOne(EventType.PHASE_COMPLETED, broken, Duration.ofSeconds(10)).path("data");
