@@ -178,9 +178,12 @@ class CheckPhaseTest {
     private static JsonNode awaitCompleted(UUID id) {
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !TopicReader.events(bootstrap(), EventType.PHASE_COMPLETED, id.toString()).isEmpty());
-        List<JsonNode> completed = TopicReader.events(bootstrap(), EventType.PHASE_COMPLETED, id.toString());
+        List<JsonNode> completed = TopicReader.readAll(bootstrap(), EventType.PHASE_COMPLETED.topic()).stream()
+                .filter(r -> id.toString().equals(r.key())).map(r -> CODEC.parseTree(r.value())).toList();
         assertThat(completed).hasSize(1);
-        return completed.get(0);
+        assertThat(dev.stride.events.EventSchemas.shared().validate(EventType.PHASE_COMPLETED, completed.get(0)))
+                .isEmpty();
+        return completed.get(0).path("data");
     }
 
     private static int closedPort() throws IOException {

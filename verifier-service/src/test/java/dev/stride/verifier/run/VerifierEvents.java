@@ -1,7 +1,10 @@
 package dev.stride.verifier.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.EventCodec;
+import dev.stride.events.EventSchemas;
 import dev.stride.events.EventType;
 import dev.stride.events.StrideEvent;
 import dev.stride.testing.TopicReader;
@@ -29,13 +32,18 @@ final class VerifierEvents {
         TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
     }
 
-    /** Whole CloudEvents of {@code type} for deployment {@code id}, in topic order. */
+    /**
+     * Whole CloudEvents of {@code type} for deployment {@code id}, in topic order; each must be valid against its
+     * schema, as its consumers will check.
+     */
     static List<JsonNode> envelopes(EventType type, UUID id) {
-        return TopicReader.readAll(bootstrap(), type.topic()).stream()
+        List<JsonNode> envelopes = TopicReader.readAll(bootstrap(), type.topic()).stream()
                 .filter(r -> id.toString().equals(r.key()))
                 .map(r -> CODEC.parseTree(r.value()))
                 .filter(e -> type.type().equals(e.path("type").asText()))
                 .toList();
+        envelopes.forEach(e -> assertThat(EventSchemas.shared().validate(type, e)).as("%s", e).isEmpty());
+        return envelopes;
     }
 
     static List<JsonNode> events(EventType type, UUID id) {
