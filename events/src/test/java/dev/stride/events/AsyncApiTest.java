@@ -26,9 +26,9 @@ class AsyncApiTest {
             Topics.PHASE_STARTED, Set.of("verifier", "planner", "notifier"),
             Topics.PHASE_COMPLETED, Set.of("planner", "notifier"),
             Topics.THRESHOLD_BREACHED, Set.of("planner", "incident", "notifier"),
-            Topics.ROLLBACK_REQUESTED, Set.of("executor", "planner"),
+            Topics.ROLLBACK_REQUESTED, Set.of("executor", "planner", "verifier"),
             Topics.ROLLBACK_COMPLETED, Set.of("planner", "incident", "notifier"),
-            Topics.DEPLOYMENT_FINISHED, Set.of("notifier", "incident"),
+            Topics.DEPLOYMENT_FINISHED, Set.of("notifier", "incident", "verifier"),
             Topics.INCIDENTS, Set.of("notifier"));
 
     private static JsonNode doc;

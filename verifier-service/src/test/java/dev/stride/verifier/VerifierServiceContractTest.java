@@ -11,5 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
+@QuarkusTestResource(dev.stride.verifier.lab.PrometheusLab.class)
 class VerifierServiceContractTest extends ServiceContractTest {
 }

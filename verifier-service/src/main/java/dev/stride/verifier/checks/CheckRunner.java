@@ -1,0 +1,256 @@
+package dev.stride.verifier.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stride.verifier.analysis.AnalysisJudge;
+import dev.stride.verifier.analysis.SuccessCriterion;
+import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricTemplates;
+import dev.stride.verifier.metrics.Redaction;
+import dev.stride.verifier.persistence.CheckResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs a CHECKS phase: the runbook's pre-deployment health check (target health endpoint and expected status,
+ * PostgreSQL reachability, dependency health URLs) or its post-deployment validation (endpoints answering 200, the
+ * error rate and p95 from the metric provider, feature flags that must report enabled). Every check is recorded with
+ * its evidence; URLs are masked (no user info, no query values). Checks run side by side, each with the timeout.
+ */
+@ApplicationScoped
+public class CheckRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // PostgreSQL's SSLRequest: length 8, code 80877103. Any server answers one byte, 'S' or 'N', before any login.
+    private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 4, (byte) 0xd2, 0x16, 0x2f};
+
+    private final Vertx vertx;
+    private final MetricProvider metrics;
+    private final MetricTemplates templates;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public CheckRunner(Vertx vertx, MetricProvider metrics, MetricTemplates templates,
+            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s") Duration timeout) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.templates = templates;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Runs every check the phase's parameters name; an empty list when they name none. */
+    public Uni<List<CheckResult>> run(Map<String, Object> parameters) {
+        List<Uni<CheckResult>> checks = new ArrayList<>();
+        if (parameters.get("health") instanceof Map<?, ?> health) {
+            Object expected = health.get("expectedStatus");
+            int status = expected instanceof Number n ? n.intValue() : 200;
+            checks.add(http("health", String.valueOf(health.get("url")), code -> code == status,
+                    "expected " + status));
+        }
+        if (parameters.get("database") instanceof Map<?, ?> database) {
+            Object port = database.get("port");
+            checks.add(postgres(String.valueOf(database.get("host")), port instanceof Number n ? n.intValue() : 5432));
+        }
+        for (String url : strings(parameters.get("dependencies"))) {
+            checks.add(http("dependency", url, code -> code >= 200 && code < 300, "expected 2xx"));
+        }
+        for (String url : strings(parameters.get("endpoints"))) {
+            checks.add(http("endpoint", url, code -> code == 200, "expected 200"));
+        }
+        if (parameters.get("featureFlags") instanceof Map<?, ?> flags) {
+            String url = String.valueOf(flags.get("url"));
+            for (String flag : strings(flags.get("required"))) {
+                checks.add(featureFlag(url, flag));
+            }
+        }
+        String application = text(parameters.get("application"));
+        String environment = text(parameters.get("environment"));
+        String version = text(parameters.get("version"));
+        if (parameters.get("errorRate") != null) {
+            checks.add(metric("error_rate", text(parameters.get("errorRate")), application, environment, version));
+        }
+        if (parameters.get("responseTimeP95") != null) {
+            checks.add(metric("response_time_p95", text(parameters.get("responseTimeP95")), application, environment,
+                    version));
+        }
+        if (checks.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(checks).andFailFast();
+    }
+
+    /** What the checks came to, for people. */
+    public static String summary(String stage, List<CheckResult> results) {
+        String name = "pre".equals(stage) ? "pre-deployment checks" : "post".equals(stage)
+                ? "post-deployment checks" : "checks";
+        if (results.isEmpty()) {
+            return name + " passed: none configured";
+        }
+        List<String> failed = results.stream().filter(r -> !r.passed())
+                .map(r -> r.name() + " " + r.target() + ": " + r.message()).toList();
+        return failed.isEmpty() ? name + " passed: " + results.size() + " of " + results.size()
+                : name + " failed: " + String.join("; ", failed);
+    }
+
+    private Uni<CheckResult> http(String name, String url, java.util.function.IntPredicate ok, String expectation) {
+        String shown = Redaction.url(url);
+        long began = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(new CheckResult(name, shown, false, null, null, "not a usable URL"));
+        }
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .map(response -> {
+                    long latency = millisSince(began);
+                    boolean passed = ok.test(response.statusCode());
+                    return new CheckResult(name, shown, passed, response.statusCode(), latency,
+                            "answered " + response.statusCode() + " in " + latency + "ms"
+                                    + (passed ? "" : ", " + expectation));
+                })
+                .onFailure().recoverWithItem(failure -> new CheckResult(name, shown, false, null, millisSince(began),
+                        unreachable(failure)));
+    }
+
+    private Uni<CheckResult> featureFlag(String template, String flag) {
+        String url = template.replace("{flag}", URLEncoder.encode(flag, StandardCharsets.UTF_8));
+        String shown = Redaction.url(url);
+        long began = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(new CheckResult("feature-flag " + flag, shown, false, null, null,
+                    "not a usable URL"));
+        }
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .map(response -> {
+                    long latency = millisSince(began);
+                    if (response.statusCode() != 200) {
+                        return new CheckResult("feature-flag " + flag, shown, false, response.statusCode(), latency,
+                                "answered " + response.statusCode() + ", expected 200 with {\"enabled\": true}");
+                    }
+                    JsonNode enabled;
+                    try {
+                        enabled = JSON.readTree(response.body()).path("enabled");
+                    } catch (java.io.IOException e) {
+                        enabled = null;
+                    }
+                    boolean on = enabled != null && enabled.isBoolean() && enabled.asBoolean();
+                    return new CheckResult("feature-flag " + flag, shown, on, 200, latency,
+                            on ? "enabled" : "not enabled (expected {\"enabled\": true})");
+                })
+                .onFailure().recoverWithItem(failure -> new CheckResult("feature-flag " + flag, shown, false, null,
+                        millisSince(began), unreachable(failure)));
+    }
+
+    /** A real connection attempt: PostgreSQL answers an SSLRequest before any login, as pg_isready relies on. */
+    private Uni<CheckResult> postgres(String host, int port) {
+        String shown = host + ":" + port;
+        long began = System.nanoTime();
+        var client = vertx.getDelegate().createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        Uni<CheckResult> attempt = Uni.createFrom().<Byte>emitter(emitter -> client.connect(port, host)
+                        .onFailure(emitter::fail)
+                        .onSuccess(socket -> {
+                            socket.handler(buffer -> {
+                                emitter.complete(buffer.getByte(0));
+                                socket.close();
+                            });
+                            socket.closeHandler(v -> emitter.fail(new IllegalStateException("closed without answering")));
+                            socket.write(Buffer.buffer(SSL_REQUEST));
+                        }))
+                .ifNoItem().after(timeout).fail()
+                .map(answer -> {
+                    long latency = millisSince(began);
+                    boolean postgres = answer == 'S' || answer == 'N';
+                    return new CheckResult("database", shown, postgres, null, latency, postgres
+                            ? "PostgreSQL accepting connections (answered in " + latency + "ms)"
+                            : "something answered, but not PostgreSQL");
+                })
+                .onFailure().recoverWithItem(failure -> new CheckResult("database", shown, false, null,
+                        millisSince(began), unreachable(failure)));
+        return attempt.eventually(() -> client.close());
+    }
+
+    private Uni<CheckResult> metric(String metric, String threshold, String application, String environment,
+            String version) {
+        SuccessCriterion criterion;
+        String query;
+        try {
+            criterion = new SuccessCriterion(metric, threshold);
+            criterion.metBy(0); // parses the threshold
+            MetricTemplates.Settings settings = templates.settings(application, environment);
+            String template = templates.template(application, environment, metric).orElseThrow(
+                    () -> new IllegalArgumentException("no query for " + metric));
+            query = MetricTemplates.render(template, settings.selector(),
+                    settings.variables(application, environment, version, Map.of()));
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
+        }
+        long began = System.nanoTime();
+        return metrics.measure(query, Instant.now()).map(reading -> {
+            long latency = millisSince(began);
+            return switch (reading.kind()) {
+                case VALUE -> {
+                    boolean met = criterion.metBy(reading.value());
+                    yield new CheckResult(metric, threshold, met, null, latency,
+                            AnalysisJudge.format(metric, reading.value()) + (met ? " within " : " not within ")
+                                    + threshold);
+                }
+                case NO_DATA -> new CheckResult(metric, threshold, false, null, latency, "no data: "
+                        + reading.message());
+                case ERROR -> new CheckResult(metric, threshold, false, null, latency, "provider error: "
+                        + reading.message());
+            };
+        });
+    }
+
+    private static String unreachable(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof io.smallrye.mutiny.TimeoutException) {
+            return "no answer in time";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        String message = cause.getMessage();
+        return "unreachable (" + cause.getClass().getSimpleName()
+                + (message == null || message.contains("://") ? "" : ": " + message) + ")";
+    }
+
+    private static long millisSince(long began) {
+        return (System.nanoTime() - began) / 1_000_000;
+    }
+
+    private static List<String> strings(Object value) {
+        if (!(value instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().filter(java.util.Objects::nonNull).map(String::valueOf).toList();
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+}

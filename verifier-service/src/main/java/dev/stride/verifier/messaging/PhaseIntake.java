@@ -1,0 +1,56 @@
+package dev.stride.verifier.messaging;
+
+import dev.stride.events.DeploymentFinished;
+import dev.stride.events.EventType;
+import dev.stride.events.PhaseRequested;
+import dev.stride.events.PhaseStarted;
+import dev.stride.events.RollbackRequested;
+import dev.stride.kit.messaging.InboundEvents;
+import dev.stride.verifier.run.AnalysisIntake;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * The verifier's consumers: PhaseRequested (CHECKS to run; TRAFFIC and ROLLOUT to remember for their analysis),
+ * PhaseStarted (an analysed phase's window opens), RollbackRequested and DeploymentFinished (analyses stop). Each
+ * effect is written with the processed-event mark, so a redelivery changes nothing.
+ */
+@ApplicationScoped
+public class PhaseIntake {
+
+    private final InboundEvents inbound;
+    private final AnalysisIntake intake;
+
+    public PhaseIntake(InboundEvents inbound, AnalysisIntake intake) {
+        this.inbound = inbound;
+        this.intake = intake;
+    }
+
+    @Incoming("phase-requested")
+    public Uni<Void> onPhaseRequested(Message<String> message) {
+        return inbound.<PhaseRequested>consume(message, EventType.PHASE_REQUESTED, "verifier.phase-requested",
+                (tx, event) -> intake.requested(tx, event.data())).invoke(intake::wake);
+    }
+
+    @Incoming("phase-started")
+    public Uni<Void> onPhaseStarted(Message<String> message) {
+        return inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "verifier.phase-started",
+                (tx, event) -> intake.started(tx, event.data())).invoke(intake::wake);
+    }
+
+    @Incoming("rollback-requested")
+    public Uni<Void> onRollbackRequested(Message<String> message) {
+        return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED, "verifier.rollback-requested",
+                (tx, event) -> intake.stop(tx, event.data().deploymentId(), event.data().attempt(),
+                        "stopped: rollback requested"));
+    }
+
+    @Incoming("deployment-finished")
+    public Uni<Void> onDeploymentFinished(Message<String> message) {
+        return inbound.<DeploymentFinished>consume(message, EventType.DEPLOYMENT_FINISHED,
+                "verifier.deployment-finished", (tx, event) -> intake.stop(tx, event.data().deploymentId(),
+                        Integer.MAX_VALUE, "stopped: deployment " + event.data().outcome().name().toLowerCase()));
+    }
+}

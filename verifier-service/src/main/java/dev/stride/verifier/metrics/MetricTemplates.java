@@ -1,0 +1,117 @@
+package dev.stride.verifier.metrics;
+
+import dev.stride.events.spec.Durations;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The analysis settings and PromQL templates, per environment and application. A key is looked up, most specific
+ * first, as {@code stride.verifier.application.<app>.environment.<env>.<key>}, then
+ * {@code stride.verifier.application.<app>.<key>}, {@code stride.verifier.environment.<env>.<key>} and
+ * {@code stride.verifier.<key>}. Keys: {@code interval}, {@code window}, {@code selector}, {@code track},
+ * {@code no-data-limit}, {@code consecutive-error-limit} and {@code query.<metric>}.
+ *
+ * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
+ * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and, for an
+ * HAProxy target, {@code {backend}}, {@code {canaryServer}}, {@code {stableServer}}. Values are escaped for a PromQL
+ * string literal. A template must yield its metric in the metric's unit: percent for rates, milliseconds for times.
+ */
+@ApplicationScoped
+public class MetricTemplates {
+
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z]+)}");
+    private static final Pattern PROMQL_DURATION = Pattern.compile("\\d+(ms|s|m|h)(\\d+(ms|s|m|h))*");
+
+    private final Config config;
+
+    public MetricTemplates(Config config) {
+        this.config = config;
+    }
+
+    /** The settings that hold for {@code application} in {@code environment}. */
+    public Settings settings(String application, String environment) {
+        Duration interval = Durations.parse(lookup(application, environment, "interval").orElse("10s"));
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            throw new IllegalArgumentException("stride.verifier interval must be at least 1s, is " + interval);
+        }
+        String window = lookup(application, environment, "window").orElse("30s");
+        if (!PROMQL_DURATION.matcher(window).matches()) {
+            throw new IllegalArgumentException("stride.verifier window must be a PromQL duration such as 30s");
+        }
+        return new Settings(interval, window,
+                lookup(application, environment, "selector").orElse(""),
+                lookup(application, environment, "track").orElse("canary"),
+                Integer.parseInt(lookup(application, environment, "no-data-limit").orElse("3")),
+                Integer.parseInt(lookup(application, environment, "consecutive-error-limit").orElse("4")));
+    }
+
+    /** The configured template for {@code metric}, if any. */
+    public Optional<String> template(String application, String environment, String metric) {
+        return lookup(application, environment, "query." + metric);
+    }
+
+    /**
+     * Renders {@code template}: {@code {selector}} first, then the variables in {@code values}. An unknown
+     * variable is left as written, so a PromQL brace never gets eaten.
+     */
+    public static String render(String template, String selector, Map<String, String> values) {
+        String expanded = template.replace("{selector}", substitute(selector, values));
+        return substitute(expanded, values);
+    }
+
+    private static String substitute(String text, Map<String, String> values) {
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : escape(m.group(1), value)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    // A window goes in brackets, the rest inside double quotes.
+    private static String escape(String variable, String value) {
+        return "window".equals(variable) ? value : value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private Optional<String> lookup(String application, String environment, String key) {
+        List<String> candidates = List.of(
+                "stride.verifier.application." + application + ".environment." + environment + "." + key,
+                "stride.verifier.application." + application + "." + key,
+                "stride.verifier.environment." + environment + "." + key,
+                "stride.verifier." + key);
+        for (String candidate : candidates) {
+            Optional<String> value = config.getOptionalValue(candidate, String.class);
+            if (value.isPresent() && !value.get().isBlank()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Resolved analysis settings of one application in one environment. */
+    public record Settings(Duration interval, String window, String selector, String track, int noDataLimit,
+            int errorLimit) {
+
+        /** The variables a template of this release may use. */
+        public Map<String, String> variables(String application, String environment, String version,
+                Map<String, String> target) {
+            Map<String, String> values = new LinkedHashMap<>(target);
+            values.put("application", application);
+            values.put("environment", environment);
+            values.put("version", version);
+            values.put("track", track);
+            values.put("window", window);
+            return values;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.stride.verifier.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.stride.events.EventCodec;
+import dev.stride.events.PhaseRequested;
+import dev.stride.events.PhaseStarted;
+import dev.stride.events.PhaseType;
+import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.metrics.MetricTemplates;
+import dev.stride.verifier.persistence.AnalysisKey;
+import dev.stride.verifier.persistence.AnalysisStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * What the consumers do, inside their transactions. PhaseRequested and PhaseStarted come on different topics and
+ * may arrive in either order: each records its half, and the analysis runs once both are in (CHECKS need only the
+ * request). Nothing starts for an attempt that was stopped.
+ */
+@ApplicationScoped
+public class AnalysisIntake {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisIntake.class);
+
+    /** The phases the verifier analyses; CHECKS it runs; FINALIZE and MIGRATION belong to the executor. */
+    static final Set<PhaseType> ANALYSED = Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT);
+
+    private final AnalysisStore store;
+    private final MetricTemplates templates;
+    private final AnalysisScheduler scheduler;
+
+    public AnalysisIntake(AnalysisStore store, MetricTemplates templates, AnalysisScheduler scheduler) {
+        this.store = store;
+        this.templates = templates;
+        this.scheduler = scheduler;
+    }
+
+    public Uni<Void> requested(SqlClient tx, PhaseRequested phase) {
+        if (phase.phaseType() != PhaseType.CHECKS && !ANALYSED.contains(phase.phaseType())) {
+            return Uni.createFrom().voidItem();
+        }
+        AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
+        JsonObject spec;
+        String problem = null;
+        if (phase.phaseType() == PhaseType.CHECKS) {
+            spec = json(phase.parameters() == null ? Map.of() : phase.parameters());
+        } else {
+            AnalysisSpec analysis = null;
+            try {
+                analysis = PhaseAnalyses.spec(phase, templates);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+                LOG.warnf("Phase %d of %s attempt %d cannot be analysed: %s", phase.phase(), phase.deploymentId(),
+                        phase.attempt(), problem);
+            }
+            spec = analysis == null ? null : json(analysis);
+        }
+        String why = problem;
+        return store.isStopped(tx, phase.deploymentId(), phase.attempt()).flatMap(stopped -> stopped
+                ? Uni.createFrom().voidItem()
+                : store.requested(tx, key, phase.phaseType(), spec, why)
+                        // Checks start when asked for; the executor sends no PhaseStarted for them.
+                        .flatMap(x -> phase.phaseType() == PhaseType.CHECKS ? store.started(tx, key, Instant.now())
+                                : Uni.createFrom().voidItem())
+                        .flatMap(x -> activate(tx, key)));
+    }
+
+    public Uni<Void> started(SqlClient tx, PhaseStarted phase) {
+        if (!ANALYSED.contains(phase.phaseType())) {
+            return Uni.createFrom().voidItem();
+        }
+        AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
+        Instant at = phase.observedAt() == null ? Instant.now() : phase.observedAt();
+        return store.isStopped(tx, phase.deploymentId(), phase.attempt()).flatMap(stopped -> stopped
+                ? Uni.createFrom().voidItem()
+                : store.started(tx, key, at).flatMap(x -> activate(tx, key)));
+    }
+
+    public Uni<Void> stop(SqlClient tx, UUID deploymentId, int upToAttempt, String reason) {
+        return store.stop(tx, deploymentId, upToAttempt, reason).replaceWithVoid();
+    }
+
+    public void wake() {
+        scheduler.wake();
+    }
+
+    // Both halves in: the first measurement is due one interval after the start; checks and a phase that cannot be
+    // analysed are due at once; a phase with nothing to measure when its hold ends (at once if it has none).
+    private Uni<Void> activate(SqlClient tx, AnalysisKey key) {
+        return store.lockWaiting(tx, key).flatMap(waiting -> {
+            if (waiting.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            var due = waiting.get();
+            Instant first = Instant.now();
+            if (due.type() != PhaseType.CHECKS && due.problem() == null && due.spec() != null) {
+                AnalysisSpec spec = AnalysisScheduler.spec(due);
+                first = spec.isEmpty() ? spec.unmeasuredEnd(due.startedAt()) : spec.dueAt(due.startedAt(), 1);
+            }
+            return store.run(tx, key, first);
+        });
+    }
+
+    private static JsonObject json(Object value) {
+        try {
+            return new JsonObject(EventCodec.mapper().writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.stride.verifier.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.stride.events.EventCodec;
+import dev.stride.events.PhaseCompleted;
+import dev.stride.events.PhaseType;
+import dev.stride.events.StrideEvent;
+import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.Environment;
+import dev.stride.kit.messaging.Outbox;
+import dev.stride.kit.messaging.OutboxPublisher;
+import dev.stride.kit.runtime.PeriodicJob;
+import dev.stride.verifier.analysis.AnalysisJudge;
+import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.analysis.Assessment;
+import dev.stride.verifier.analysis.Finding;
+import dev.stride.verifier.analysis.Sample;
+import dev.stride.verifier.checks.CheckRunner;
+import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.persistence.AnalysisStore;
+import dev.stride.verifier.persistence.CheckResult;
+import dev.stride.verifier.persistence.DueAnalysis;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * One timer for every analysis: each tick claims the analyses whose next measurement is due (any number of
+ * deployments, none with a thread of its own, up to {@code batch-size} at a time), measures them all side by side, and for each writes the samples,
+ * the analysis's progress and the events the measurement calls for (ThresholdBreached at once; PhaseCompleted when
+ * the phase ends) in one transaction. A measurement is taken as of its due time, so one that runs late (a busy tick,
+ * a restart) still measures its own interval. CHECKS phases are run by the same loop.
+ */
+@ApplicationScoped
+public class AnalysisScheduler {
+
+    private static final Logger LOG = Logger.getLogger(AnalysisScheduler.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+    private final AnalysisStore store;
+    private final MetricProvider provider;
+    private final CheckRunner checks;
+    private final Outbox outbox;
+    private final OutboxPublisher publisher;
+    private final int batch;
+    private final Duration lease;
+    private final PeriodicJob job;
+
+    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProvider provider, CheckRunner checks,
+            Outbox outbox, OutboxPublisher publisher, Vertx vertx,
+            @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
+            @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
+            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "30s") Duration lease) {
+        this.pool = pool;
+        this.store = store;
+        this.provider = provider;
+        this.checks = checks;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.batch = batch;
+        this.lease = lease;
+        // Everything claimed is measured at once (so nothing waits on its claim for a free slot: each finishes
+        // within the provider's or the checks' timeout, well inside the lease); a full batch runs the job again.
+        this.job = new PeriodicJob("Measuring analyses", vertx, tick, lease,
+                () -> store.claimDue(batch, lease).flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                        .onItem().transformToUni(this::work).merge(Math.max(1, batch))
+                        .collect().asList()
+                        .map(done -> claimed.size() == batch)));
+    }
+
+    void start(@Observes StartupEvent event) {
+        job.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        job.stop();
+    }
+
+    /** Something became due now (a phase started, checks were asked for): look at once. */
+    public void wake() {
+        job.runNow();
+    }
+
+    private Uni<Void> work(DueAnalysis due) {
+        Uni<Boolean> run = Uni.createFrom().deferred(() -> {
+            if (due.type() == PhaseType.CHECKS) {
+                return runChecks(due);
+            }
+            if (due.problem() != null) {
+                return end(due, PhaseCompleted.Outcome.FAILED, "cannot be analysed: " + due.problem());
+            }
+            AnalysisSpec spec = spec(due);
+            return spec.isEmpty() ? end(due, PhaseCompleted.Outcome.PASSED, AnalysisJudge.nothingToMeasure(spec).summary())
+                    : measure(due, spec);
+        });
+        // A failure (database down) leaves the claim to run out: the measurement is taken again then.
+        return run.onFailure(StaleMeasurement.class).recoverWithItem(false).invoke(wrote -> {
+            if (wrote) {
+                publisher.publishSoon();
+            }
+        }).onFailure().invoke(failure -> LOG.warnf("Analysis %s interrupted, will be taken up again: %s",
+                due.key(), failure.toString())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Boolean> measure(DueAnalysis due, AnalysisSpec spec) {
+        int seq = due.measured() + 1;
+        Instant at = due.dueAt();
+        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> provider
+                .measure(spec.queries().get(metric), at)
+                .map(reading -> new Sample(seq, metric, at, reading.kind(), reading.value(), reading.message())))
+                .toList();
+        return Uni.join().all(readings).andFailFast().flatMap(samples -> pool.withTransaction(tx ->
+                store.record(tx, due.key(), samples, outcomes(spec, samples))
+                        .flatMap(x -> store.samples(tx, due.key()))
+                        .flatMap(all -> {
+                            Assessment assessment = AnalysisJudge.assess(spec, all, seq);
+                            List<StrideEvent> events = breaches(due, spec, assessment.findings());
+                            if (assessment.ends()) {
+                                return finish(tx, due, seq, assessment.outcome(), assessment.summary(), events);
+                            }
+                            return store.advance(tx, due.key(), seq, spec.dueAt(due.startedAt(), seq + 1))
+                                    .flatMap(moved -> emitIf(tx, moved, events));
+                        })));
+    }
+
+    private Uni<Boolean> runChecks(DueAnalysis due) {
+        Map<String, Object> parameters = map(due);
+        String stage = parameters.get("stage") == null ? null : String.valueOf(parameters.get("stage"));
+        return checks.run(parameters).flatMap(results -> {
+            boolean passed = results.stream().allMatch(CheckResult::passed);
+            String summary = CheckRunner.summary(stage, results);
+            return pool.withTransaction(tx -> store.checkResults(tx, due.key(), results)
+                    .flatMap(x -> finish(tx, due, 0, passed ? PhaseCompleted.Outcome.PASSED
+                            : PhaseCompleted.Outcome.FAILED, summary, List.of())));
+        });
+    }
+
+    private Uni<Boolean> end(DueAnalysis due, PhaseCompleted.Outcome outcome, String summary) {
+        return pool.withTransaction(tx -> finish(tx, due, 0, outcome, summary, List.of()));
+    }
+
+    private Uni<Boolean> finish(SqlConnection tx, DueAnalysis due, int measured, PhaseCompleted.Outcome outcome,
+            String summary, List<StrideEvent> breaches) {
+        List<StrideEvent> events = new ArrayList<>(breaches);
+        events.add(new PhaseCompleted(due.key().deploymentId(), due.key().attempt(), due.key().phase(), due.type(),
+                outcome, summary));
+        return store.finish(tx, due.key(), measured, outcome.name(), summary)
+                .flatMap(ended -> emitIf(tx, ended, events));
+    }
+
+    // Stopped (rollback, deployment over) or measured elsewhere meanwhile: write nothing, say nothing.
+    private Uni<Boolean> emitIf(SqlConnection tx, boolean moved, List<StrideEvent> events) {
+        if (!moved) {
+            return Uni.createFrom().failure(new StaleMeasurement());
+        }
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUniAndConcatenate(event -> outbox.append(tx, event))
+                .collect().asList()
+                .map(appended -> !appended.isEmpty());
+    }
+
+    private static List<StrideEvent> breaches(DueAnalysis due, AnalysisSpec spec, List<Finding> findings) {
+        Environment environment = environment(spec.environment());
+        return findings.stream().<StrideEvent>map(f -> new ThresholdBreached(due.key().deploymentId(),
+                due.key().attempt(), due.key().phase(), f.metric(),
+                f.observedValue() == null || !Double.isFinite(f.observedValue()) ? null : f.observedValue(),
+                f.threshold(), f.window(), f.kind(), f.action(), spec.application(), environment)).toList();
+    }
+
+    /** A sample's outcome: FAILURE when its value is over a trigger's level or outside a criterion on its metric. */
+    static List<String> outcomes(AnalysisSpec spec, List<Sample> samples) {
+        return samples.stream().map(sample -> switch (sample.kind()) {
+            case NO_DATA -> "INCONCLUSIVE";
+            case ERROR -> "ERROR";
+            case VALUE -> {
+                boolean over = spec.triggers().stream().filter(t -> t.metric().equals(sample.metric()))
+                        .anyMatch(t -> t.breachedBy(sample.value()));
+                boolean outside = spec.criteria().stream().filter(c -> c.metric().equals(sample.metric()))
+                        .anyMatch(c -> !c.metBy(sample.value()));
+                yield over || outside ? "FAILURE" : "SUCCESS";
+            }
+        }).toList();
+    }
+
+    private static Environment environment(String wire) {
+        try {
+            return wire == null ? null : Environment.fromWire(wire);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static AnalysisSpec spec(DueAnalysis due) {
+        try {
+            return EventCodec.mapper().readValue(due.spec().encode(), AnalysisSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> map(DueAnalysis due) {
+        try {
+            return due.spec() == null ? Map.of() : EventCodec.mapper().readValue(due.spec().encode(), MAP);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The analysis moved on without this measurement: its transaction rolls back. */
+    static final class StaleMeasurement extends RuntimeException {
+        StaleMeasurement() {
+            super("the analysis was stopped or measured meanwhile", null, false, false);
+        }
+    }
+
+}

@@ -1,0 +1,86 @@
+package dev.stride.verifier.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stride.events.PhaseRequested;
+import dev.stride.events.PhaseType;
+import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.HaproxyTarget;
+import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.analysis.RollbackTrigger;
+import dev.stride.verifier.metrics.MetricTemplates;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** From the planner's PhaseRequested parameters to what an analysis watches, with per-environment settings. */
+class PhaseAnalysesTest {
+
+    private final MetricTemplates templates = new MetricTemplates(new SmallRyeConfigBuilder().withDefaultValues(Map.of(
+            "stride.verifier.interval", "10s",
+            "stride.verifier.window", "30s",
+            "stride.verifier.selector", "version=\"{version}\"",
+            "stride.verifier.query.error_rate", "err{{selector}}[{window}]",
+            "stride.verifier.environment.development.interval", "1s",
+            "stride.verifier.environment.development.selector", "track=\"{track}\"",
+            "stride.verifier.application.shop.environment.development.query.error_rate",
+            "haproxy{proxy=\"{backend}\",server=\"{canaryServer}\"}[{window}]")).build());
+
+    @Test
+    void aCanaryPhaseCarriesItsHoldCriteriaTriggersAndRenderedQueries() {
+        AnalysisSpec spec = PhaseAnalyses.spec(phase("checkout", "staging", Map.of("duration", "10m",
+                "successCriteria", Map.of("error_rate", "<1%"),
+                "rollbackTriggers", List.of(Map.of("name", "high_error_rate", "metric", "error_rate",
+                        "threshold", "5%", "duration", "5m", "action", "automatic_rollback")))), templates);
+        assertThat(spec.hold()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(spec.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(spec.measurementCount()).isEqualTo(60);
+        assertThat(spec.triggers()).containsExactly(new RollbackTrigger("high_error_rate", "error_rate", "5%",
+                Duration.ofMinutes(5), ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        assertThat(spec.queries()).containsExactly(Map.entry("error_rate", "err{version=\"2.4.0\"}[30s]"));
+        assertThat(spec.application()).isEqualTo("checkout");
+    }
+
+    @Test
+    void aBlueGreenStepHoldsForItsIntervalAndSettingsComeFromTheMostSpecificKey() {
+        AnalysisSpec spec = PhaseAnalyses.spec(phase("shop", "development", Map.of("interval", "5m",
+                "successCriteria", Map.of("error_rate", "<1%"))), templates);
+        assertThat(spec.hold()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(spec.interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(spec.queries().get("error_rate")).isEqualTo("haproxy{proxy=\"app\",server=\"canary\"}[30s]");
+        AnalysisSpec other = PhaseAnalyses.spec(phase("cart", "development", Map.of(
+                "successCriteria", Map.of("error_rate", "<1%"))), templates);
+        assertThat(other.queries().get("error_rate")).isEqualTo("err{track=\"canary\"}[30s]");
+        assertThat(other.hold()).isNull();
+        assertThat(other.measurementCount()).isOne();
+    }
+
+    @Test
+    void aPhasesOwnPromqlWinsAndAMetricWithoutAnyQueryCannotBeAnalysed() {
+        AnalysisSpec own = PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
+                "successCriteria", Map.of("error_rate", "<1%"),
+                "queries", Map.of("error_rate", "mine{app=\"{application}\"}"))), templates);
+        assertThat(own.queries().get("error_rate")).isEqualTo("mine{app=\"checkout\"}");
+        assertThatThrownBy(() -> PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
+                "successCriteria", Map.of("response_time", "<500ms"))), templates))
+                .hasMessage("no query for metric response_time (configure stride.verifier.query.response_time)");
+        assertThatThrownBy(() -> PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
+                "rollbackTriggers", List.of(Map.of("metric", "error_rate", "threshold", "5%", "action", "panic")))),
+                templates)).hasMessage("rollbackTriggers[0].action must be automatic_rollback, pause or alert");
+    }
+
+    private static PhaseRequested phase(String application, String environment, Map<String, Object> own) {
+        Map<String, Object> parameters = new LinkedHashMap<>(own);
+        parameters.put("weight", 5);
+        parameters.put("application", application);
+        parameters.put("environment", environment);
+        parameters.put("version", "2.4.0");
+        return new PhaseRequested(UUID.randomUUID(), 1, 1, PhaseType.TRAFFIC,
+                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"), parameters);
+    }
+}
