@@ -200,6 +200,10 @@ stride.progression.application.demo.requires.production=
 stride.approvals.application.demo.required.production=0
 CFG
   cat >"$DEMO_DIR/config/verifier.properties" <<CFG
+# The demo's Prometheus; the demo application is measured every second over 10 s windows.
+stride.verifier.prometheus.url=http://127.0.0.1:$DEMO_PROMETHEUS_PORT
+stride.verifier.application.demo.interval=1s
+stride.verifier.application.demo.window=10s
 CFG
   cat >"$DEMO_DIR/config/notifier.properties" <<CFG
 # Slack and Statuspage are the demo's receiver; URL, page and key are stand-ins, not secrets.
