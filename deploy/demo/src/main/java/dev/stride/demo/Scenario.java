@@ -265,7 +265,9 @@ final class Scenario {
 
     // The new version's share of 5xx over the last 10 s, as Prometheus has it; null without data.
     private Double errorRate() {
-        String query = "sum(rate(http_server_requests_seconds_count{version=\"" + version + "\",status=~\"5..\"}[10s]))"
+        // No 5xx series yet is no error, not no data: "or vector(0)".
+        String query = "(sum(rate(http_server_requests_seconds_count{version=\"" + version
+                + "\",status=~\"5..\"}[10s])) or vector(0))"
                 + " / sum(rate(http_server_requests_seconds_count{version=\"" + version + "\"}[10s]))";
         try {
             JsonNode answer = send("GET", prometheus + "/api/v1/query?query="
