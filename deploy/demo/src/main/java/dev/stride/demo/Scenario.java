@@ -133,6 +133,7 @@ final class Scenario {
         List<JsonNode> rollbacks = timeline(view, "rolling-back");
         expect(rollbacks.size() == 1, "one rollback, the timeline has " + rollbacks.size());
         Instant breach = at(view, "breach");
+        Instant requested = rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
         Instant completed = at(view, "rollback-succeeded");
 
         JsonNode incidents = send("GET", incident + "/api/v1/incidents?application=demo&environment=production",
@@ -168,11 +169,15 @@ final class Scenario {
         System.out.printf("%nreceiver: %d Slack message(s), %d Statuspage call(s), %d other(s)%n", slack, statuspage,
                 news.size() - slack - statuspage);
 
-        System.out.println("\ntimings (from the breach visible in Prometheus):");
+        System.out.println("\ntimings (from the breach visible in Prometheus; the trigger fires after its "
+                + "5 s of measurements in a row over 5%):");
         if (breachSeen != null) {
             System.out.printf("  breach visible in Prometheus   %s%n", breachSeen);
             if (breach != null) {
                 System.out.printf("  verifier's breach -> planner   %+.1f s%n", seconds(breachSeen, breach));
+            }
+            if (requested != null) {
+                System.out.printf("  rollback requested (planner)   %+.1f s%n", seconds(breachSeen, requested));
             }
             if (completed != null) {
                 System.out.printf("  RollbackCompleted (timeline)   %+.1f s%n", seconds(breachSeen, completed));
