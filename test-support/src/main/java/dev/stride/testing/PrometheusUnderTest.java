@@ -1,10 +1,7 @@
 package dev.stride.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -172,29 +169,14 @@ public final class PrometheusUnderTest implements AutoCloseable {
     }
 
     private String log() {
-        try {
-            return Files.readString(dir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return LocalBinaries.log(dir.resolve("prometheus.log"));
     }
 
     private static Path binary() {
-        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(d -> !d.isBlank())
-                .map(d -> Path.of(d, "prometheus"));
-        return Stream.concat(Stream.of(BINARY), onPath)
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("Prometheus is not installed (no " + BINARY + "): run the tests"
-                        + " with `deploy/stride test`, which installs it"));
+        return LocalBinaries.find("prometheus", BINARY);
     }
 
-    // Closed again before Prometheus binds it; another process could take it in between (Prometheus would then fail
-    // to start with "address already in use").
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LocalBinaries.freePort();
     }
 }

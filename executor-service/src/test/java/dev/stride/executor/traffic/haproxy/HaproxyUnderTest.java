@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.stride.executor.traffic.PlatformException;
-import java.io.File;
+import dev.stride.testing.LocalBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -200,23 +199,11 @@ public final class HaproxyUnderTest implements AutoCloseable {
     }
 
     private String log() {
-        try {
-            return Files.readString(dir.resolve("haproxy.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return LocalBinaries.log(dir.resolve("haproxy.log"));
     }
 
-    // /usr/sbin first: a non-root PATH usually lacks it.
     private static Path binary() {
-        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isBlank())
-                .map(dir -> Path.of(dir, "haproxy"));
-        return Stream.concat(Stream.of(BINARY), onPath)
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("HAProxy is not installed (no " + BINARY + "): run the tests"
-                        + " with `deploy/stride test`, which installs it"));
+        return LocalBinaries.find("haproxy", BINARY);
     }
 
     private static HttpServer answering(String body) throws IOException {
@@ -232,11 +219,7 @@ public final class HaproxyUnderTest implements AutoCloseable {
         return server;
     }
 
-    // Closed again before HAProxy binds it; another process could take it in between, which a test run would show
-    // as HAProxy failing to start with "cannot bind socket".
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LocalBinaries.freePort();
     }
 }
