@@ -1,6 +1,7 @@
 package dev.stride.planner.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.problem.Problem;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.machine.DeploymentEngine;
@@ -45,9 +46,11 @@ public class DeploymentControlResource {
     private final DeploymentViews views;
     private final RequestDocuments documents;
     private final SecurityIdentity identity;
+    private final OutboxPublisher publisher;
 
     public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentStore store,
-            DeploymentViews views, RequestDocuments documents, SecurityIdentity identity) {
+            DeploymentViews views, RequestDocuments documents, SecurityIdentity identity, OutboxPublisher publisher) {
+        this.publisher = publisher;
         this.pool = pool;
         this.engine = engine;
         this.store = store;
@@ -124,6 +127,8 @@ public class DeploymentControlResource {
     private Uni<DeploymentView> control(String id, String approvalComment, DeploymentEngine.Input input) {
         UUID uuid = DeploymentViews.parseId(id);
         return pool.withTransaction(tx -> engine.apply(tx, uuid, input, approvalComment))
+                // An operator's rollback or abort leaves at once, not at the outbox publisher's next poll.
+                .invoke(publisher::publishSoon)
                 .flatMap(result -> {
                     Step step = result.orElseThrow(() -> ProblemException.notFound("no deployment has id " + uuid));
                     if (step.isRefused()) {
