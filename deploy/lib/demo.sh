@@ -293,11 +293,13 @@ demo_fresh_databases() {
 }
 
 # The end-to-end test: the demo on a state dir, ports, Kafka and databases of its own, so a stack already up on
-# this machine is neither used nor disturbed; then everything is stopped and no process of it may be left.
+# this machine is neither used nor disturbed; then everything is stopped and no process of it may be left. Its
+# ports stay below Linux's ephemeral range (32768-60999), where the tests' own servers and any client's outgoing
+# connections take theirs.
 cmd_e2e() {
   local home="${STRIDE_E2E_HOME:-$ROOT/.stride/e2e}" rc=0 t0 left=()
   local settings=(STRIDE_HOME="$home" STRIDE_PORT_BASE=28080 STRIDE_KAFKA_PORT=29092
-    STRIDE_KAFKA_CONTROLLER_PORT=29093 STRIDE_DB_PREFIX=stride_e2e STRIDE_DEMO_PORT_BASE=38080
+    STRIDE_KAFKA_CONTROLLER_PORT=29093 STRIDE_DB_PREFIX=stride_e2e STRIDE_DEMO_PORT_BASE=24080
     STRIDE_DEMO_LOAD_SECONDS=300 STRIDE_FRESH_DATABASES=1)
   t0="$(now)"
   say "end-to-end test: the demo's two scenarios on $home"
