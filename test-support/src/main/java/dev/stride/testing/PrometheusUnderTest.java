@@ -98,20 +98,15 @@ public final class PrometheusUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!ready()) {
-            if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + log());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("prometheus not ready within 30 s:\n" + log());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        Process started = process;
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(50))
+                    .failFast(() -> !started.isAlive())
+                    .until(this::ready);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            throw new AssertionError((started.isAlive() ? "prometheus not ready within 30 s"
+                    : "prometheus exited with " + started.exitValue()) + ":\n" + log(), e);
         }
     }
 

@@ -46,23 +46,12 @@ public final class AppMetrics {
             return;
         }
         // The port is the one the first start got; a restart may have to wait for the old socket to be let go.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-                break;
-            } catch (java.net.BindException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        int wanted = port;
+        server = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(java.net.BindException.class)
+                .until(() -> HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 0),
+                        java.util.Objects::nonNull);
         port = server.getAddress().getPort();
         server.createContext("/metrics", exchange -> {
             byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
