@@ -9,7 +9,6 @@ import dev.stride.incident.paging.PageDispatcher;
 import dev.stride.incident.record.DeploymentDirectory;
 import dev.stride.incident.response.IncidentResponder;
 import dev.stride.kit.messaging.InboundEvents;
-import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.messaging.ReceivedEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,15 +28,13 @@ public class IncidentConsumers {
     private final InboundEvents inbound;
     private final IncidentResponder responder;
     private final DeploymentDirectory deployments;
-    private final OutboxPublisher publisher;
     private final PageDispatcher dispatcher;
 
     public IncidentConsumers(InboundEvents inbound, IncidentResponder responder, DeploymentDirectory deployments,
-            OutboxPublisher publisher, PageDispatcher dispatcher) {
+            PageDispatcher dispatcher) {
         this.inbound = inbound;
         this.responder = responder;
         this.deployments = deployments;
-        this.publisher = publisher;
         this.dispatcher = dispatcher;
     }
 
@@ -66,8 +63,8 @@ public class IncidentConsumers {
                         .flatMap(x -> responder.deploymentFinished(tx, e.data(), when(e)))).invoke(this::wake);
     }
 
+    // A new page goes out now (the outbox's events are published by InboundEvents once the event is applied).
     private void wake() {
-        publisher.publishSoon();
         dispatcher.wake();
     }
 

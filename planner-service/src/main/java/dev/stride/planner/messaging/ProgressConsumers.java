@@ -8,7 +8,6 @@ import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.kit.messaging.InboundEvents;
-import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.messaging.ReceivedEvent;
 import dev.stride.planner.machine.DeploymentEngine;
 import io.smallrye.mutiny.Uni;
@@ -30,51 +29,49 @@ public class ProgressConsumers {
 
     private final InboundEvents inbound;
     private final DeploymentEngine engine;
-    private final OutboxPublisher publisher;
 
-    public ProgressConsumers(InboundEvents inbound, DeploymentEngine engine, OutboxPublisher publisher) {
+    public ProgressConsumers(InboundEvents inbound, DeploymentEngine engine) {
         this.inbound = inbound;
         this.engine = engine;
-        this.publisher = publisher;
     }
 
     @Incoming("phase-started")
     public Uni<Void> onPhaseStarted(Message<String> message) {
-        return soon(inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "planner.phase-started",
+        return inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "planner.phase-started",
                 (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.phaseStarted(state, e.data(),
-                        actor(e), situation.now()))));
+                        actor(e), situation.now())));
     }
 
     @Incoming("phase-completed")
     public Uni<Void> onPhaseCompleted(Message<String> message) {
-        return soon(inbound.<PhaseCompleted>consume(message, EventType.PHASE_COMPLETED, "planner.phase-completed",
+        return inbound.<PhaseCompleted>consume(message, EventType.PHASE_COMPLETED, "planner.phase-completed",
                 (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.phaseCompleted(state, e.data(),
-                        actor(e), situation.now()))));
+                        actor(e), situation.now())));
     }
 
     @Incoming("threshold-breached")
     public Uni<Void> onThresholdBreached(Message<String> message) {
-        return soon(inbound.<ThresholdBreached>consume(message, EventType.THRESHOLD_BREACHED,
+        return inbound.<ThresholdBreached>consume(message, EventType.THRESHOLD_BREACHED,
                 "planner.threshold-breached",
                 (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.thresholdBreached(state, e.data(),
-                        actor(e), situation.now()))));
+                        actor(e), situation.now())));
     }
 
     @Incoming("rollback-completed")
     public Uni<Void> onRollbackCompleted(Message<String> message) {
-        return soon(inbound.<RollbackCompleted>consume(message, EventType.ROLLBACK_COMPLETED,
+        return inbound.<RollbackCompleted>consume(message, EventType.ROLLBACK_COMPLETED,
                 "planner.rollback-completed",
                 (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.rollbackCompleted(state, e.data(),
-                        actor(e), situation.now()))));
+                        actor(e), situation.now())));
     }
 
     /** RollbackRequested from other systems (incident tooling, people's scripts); the executor acts on the event itself. */
     @Incoming("rollback-requested")
     public Uni<Void> onRollbackRequested(Message<String> message) {
-        return soon(inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED,
+        return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED,
                 DeploymentEngine.OWN_CONSUMERS.get(EventType.ROLLBACK_REQUESTED),
                 (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.rollbackRequested(state, e.data(),
-                        requester(e), situation.now()))));
+                        requester(e), situation.now())));
     }
 
     private <T extends StrideEvent> Uni<Void> apply(SqlConnection tx, ReceivedEvent<T> event,
@@ -87,12 +84,6 @@ public class ProgressConsumers {
                         step.get().refusal());
             }
         }).replaceWithVoid();
-    }
-
-    // What a progress event decided (the next phase, a rollback) leaves through the outbox at once, not at the
-    // publisher's next poll: each hop of a rollback would otherwise wait up to a poll interval.
-    private Uni<Void> soon(Uni<Void> consumed) {
-        return consumed.invoke(publisher::publishSoon);
     }
 
     private static String actor(ReceivedEvent<?> event) {
