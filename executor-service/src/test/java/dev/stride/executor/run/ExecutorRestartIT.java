@@ -112,6 +112,8 @@ class ExecutorRestartIT {
         startExecutor();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "DONE".equals(status(id)));
+        // The execution ends with its events in the outbox; they reach Kafka once the publisher has sent them all.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unpublished() == 0);
         List<JsonNode> started = TopicReader.events(bootstrap(), EventType.PHASE_STARTED, id.toString());
         assertThat(started).hasSize(1);
         assertThat(started.get(0).path("observedWeights").path("canary").asInt()).isEqualTo(30);
@@ -160,6 +162,17 @@ class ExecutorRestartIT {
         List<String> statuses = query("SELECT status FROM execution WHERE deployment_id = ?", id,
                 rs -> rs.getString(1));
         return statuses.isEmpty() ? null : statuses.get(0);
+    }
+
+    private long unpublished() throws SQLException {
+        try (Connection c = DriverManager.getConnection(infrastructure.get("quarkus.datasource.jdbc.url"),
+                infrastructure.get("quarkus.datasource.username"), infrastructure.get("quarkus.datasource.password"));
+                PreparedStatement statement = c.prepareStatement(
+                        "SELECT count(*) FROM outbox WHERE published_at IS NULL");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private interface Row<T> {
