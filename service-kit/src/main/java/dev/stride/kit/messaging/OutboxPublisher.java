@@ -25,11 +25,16 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes outbox rows to Kafka. Each poll claims a batch of unpublished rows with
- * {@code FOR UPDATE SKIP LOCKED} (so replicas never publish the same row at once), sends them in order and
- * waits for the broker's acknowledgement ({@code acks=all}, idempotent producer), then marks them published
- * in the same transaction. A crash after sending and before the commit re-sends the rows on the next poll:
- * delivery is at least once, and consumers de-duplicate on the event id.
+ * Publishes outbox rows to Kafka. Each poll claims a batch of unpublished rows, sends them in order and waits for
+ * the broker's acknowledgement ({@code acks=all}, idempotent producer), then marks them published in the same
+ * transaction. A crash after sending and before the commit re-sends the rows on the next poll: delivery is at
+ * least once, and consumers de-duplicate on the event id.
+ *
+ * <p>One publisher at a time per database: a batch runs only under a transaction-scoped advisory lock, and a
+ * replica that finds it taken skips its turn. Row locks alone ({@code SKIP LOCKED}) would let two replicas take
+ * neighbouring batches and send them side by side, so a deployment's later event could reach Kafka before its
+ * earlier one; with one publisher, every key's events leave in outbox order. A replica that dies mid-batch
+ * releases the lock with its connection.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -39,6 +44,8 @@ public class OutboxPublisher {
             .getBytes(StandardCharsets.UTF_8);
 
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+    /** The advisory lock key of the outbox publisher ("STRDOUTB"); each service has a database of its own. */
+    static final long PUBLISHER_LOCK = 0x535452444f555442L;
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
@@ -103,10 +110,13 @@ public class OutboxPublisher {
 
     /** Publishes one batch; returns how many rows were published. */
     public Uni<Integer> publishBatch() {
-        return pool.withTransaction(tx -> claim(tx)
-                .flatMap(rows -> rows.isEmpty()
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(PUBLISHER_LOCK))
+                .flatMap(lock -> !lock.iterator().next().getBoolean(0)
                         ? Uni.createFrom().item(0)
-                        : send(rows).flatMap(ignored -> markPublished(tx, rows)).replaceWith(rows.size())));
+                        : claim(tx).flatMap(rows -> rows.isEmpty()
+                                ? Uni.createFrom().item(0)
+                                : send(rows).flatMap(ignored -> markPublished(tx, rows)).replaceWith(rows.size()))));
     }
 
     private Uni<List<OutboxRow>> claim(SqlConnection tx) {
