@@ -75,21 +75,24 @@ public class ExecutionStore {
     }
 
     /**
-     * Claims up to {@code limit} executions to work on: new ones, and ones a crashed or stuck worker left APPLYING
-     * for longer than {@code stale}. One deployment's executions are taken in order, never two at once.
+     * Claims up to {@code limit} executions to work on: new ones, and ones a crashed worker left APPLYING without
+     * renewing its claim for longer than {@code stale}. One deployment's executions are taken in order, never two at
+     * once, on whichever replica claims them. Rollbacks come first; with {@code rollbacksOnly} nothing else is taken
+     * (the slots kept free for them).
      */
-    public Uni<List<Execution>> claim(int limit, Duration stale) {
+    public Uni<List<Execution>> claim(int limit, Duration stale, boolean rollbacksOnly) {
         return pool.withTransaction(tx -> tx.preparedQuery(
                         "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
                                 + "WHERE e.id IN (SELECT id FROM execution o WHERE ((o.status = 'PENDING' "
                                 + "AND (o.not_before IS NULL OR o.not_before <= now())) OR "
                                 + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
+                                + "AND (NOT $3 OR o.step = 'rollback') "
                                 + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
                                 + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
-                                + "ORDER BY o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+                                + "ORDER BY (o.step = 'rollback') DESC, o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
                                 + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
                                 + "parameters, tries")
-                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000))
+                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000, rollbacksOnly))
                 .map(rows -> {
                     List<Execution> claimed = new ArrayList<>();
                     for (Row row : rows) {
@@ -98,6 +101,27 @@ public class ExecutionStore {
                     claimed.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return claimed;
                 }));
+    }
+
+    /** Renews the claims of executions this replica is working on, so no other replica takes them as stale. */
+    public Uni<Void> renew(List<Long> ids) {
+        return pool.preparedQuery("UPDATE execution SET claimed_at = now() WHERE id = ANY($1) AND status = 'APPLYING'")
+                .execute(Tuple.of(ids.toArray(Long[]::new))).replaceWithVoid();
+    }
+
+    /**
+     * Gives a claimed execution back untouched (its endpoint's share of the workers is taken): claimable again after
+     * {@code delay}, the claim not counted as a try.
+     */
+    public Uni<Void> release(long id, Duration delay) {
+        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, tries = tries - 1, "
+                        + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id, (double) delay.toMillis() / 1000)).replaceWithVoid();
+    }
+
+    /** Whether a rollback of this attempt has been asked for (a phase in flight stops at its next call). */
+    public Uni<Boolean> rollbackRequested(UUID deploymentId, int attempt) {
+        return rollbackRequested(pool, deploymentId, attempt);
     }
 
     /**

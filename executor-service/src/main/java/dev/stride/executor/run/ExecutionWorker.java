@@ -7,16 +7,17 @@ import dev.stride.events.RollbackCompleted;
 import dev.stride.events.StrideEvent;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.RolloutInProgress;
 import dev.stride.executor.traffic.TrafficDriver;
 import dev.stride.executor.traffic.TrafficDrivers;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.runtime.PeriodicJob;
+import dev.stride.kit.runtime.Settings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,24 +26,39 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Works executions one by one (one deployment's in order): reads the platform, applies the phase or restores
- * stable unless the platform already shows it, reads back and compares (Argo's VerifyWeight), then ends the
- * execution and writes its events (PhaseStarted with the observed weights; PhaseCompleted for FINALIZE, which
- * nothing analyses; RollbackCompleted) in one transaction. Every platform call goes to the step log. A worker
- * that dies between the write and the read-back leaves the execution APPLYING; it is taken up again after
- * {@code stride.executor.stale-after} and re-verified, so its events are still written exactly once.
+ * Works executions side by side, one deployment's strictly in order: reads the platform, applies the phase or
+ * restores stable unless the platform already shows it, reads back and compares (Argo's VerifyWeight), then ends
+ * the execution and writes its events (PhaseStarted with the observed weights; PhaseCompleted for FINALIZE, which
+ * nothing analyses; RollbackCompleted) in one transaction. Every platform call goes to the step log.
+ *
+ * <p>Isolation: platform calls run on a bounded pool of {@code stride.executor.workers} threads, and the executions
+ * of one endpoint (an API server, an AWS region and account, a HAProxy socket) hold at most
+ * {@code stride.executor.workers-per-endpoint} of them: an endpoint that does not answer delays only its own
+ * deployments. Rollbacks are claimed first and {@code stride.executor.rollback-reserve} slots are kept for them. A
+ * rollback supersedes its own deployment's phase in flight at that phase's next platform call. Nothing waits on a
+ * thread: a rollout still under way or a transient failure puts the execution back with a re-check time.
+ *
+ * <p>Claims are leases: renewed while worked on, and an execution whose replica died (no renewal for
+ * {@code stride.executor.stale-after}) is taken up again by any replica and re-verified, so its events are still
+ * written exactly once.
  */
 @ApplicationScoped
 public class ExecutionWorker {
 
     private static final Logger LOG = Logger.getLogger(ExecutionWorker.class);
-    private static final int BATCH = 10;
     private static final int MAX_TRIES = 5;
+    /** An execution whose endpoint has no free worker is claimable again after this. */
+    private static final Duration ENDPOINT_BUSY_DELAY = Duration.ofMillis(250);
 
     private final Pool pool;
     private final ExecutionStore store;
@@ -52,41 +68,117 @@ public class ExecutionWorker {
     private final Duration staleAfter;
     private final Duration retryInterval;
     private final Duration patience;
+    private final int workers;
+    private final int perEndpoint;
+    private final int rollbackReserve;
+    private final ExecutorService platformThreads;
+    private final Map<Long, String> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> busyByEndpoint = new ConcurrentHashMap<>();
     private final PeriodicJob job;
+    private final PeriodicJob lease;
 
     public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox,
             OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms") Duration interval,
-            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "60s") Duration staleAfter,
+            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "15s") Duration staleAfter,
             @ConfigProperty(name = "stride.executor.transient-retry-interval", defaultValue = "5s")
             Duration retryInterval,
-            @ConfigProperty(name = "stride.executor.transient-patience", defaultValue = "10m") Duration patience) {
+            @ConfigProperty(name = "stride.executor.transient-patience", defaultValue = "10m") Duration patience,
+            @ConfigProperty(name = "stride.executor.workers", defaultValue = "32") int workers,
+            @ConfigProperty(name = "stride.executor.workers-per-endpoint", defaultValue = "4") int perEndpoint,
+            @ConfigProperty(name = "stride.executor.rollback-reserve", defaultValue = "2") int rollbackReserve) {
         this.pool = pool;
         this.store = store;
         this.drivers = drivers;
         this.outbox = outbox;
         this.publisher = publisher;
-        this.staleAfter = staleAfter;
-        this.retryInterval = retryInterval;
-        this.patience = patience;
-        this.job = new PeriodicJob("Executing phases", vertx, interval, Duration.ofMinutes(10),
-                () -> store.claim(BATCH, staleAfter).flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUniAndConcatenate(this::work)
-                        .collect().asList()
-                        .map(done -> claimed.size() == BATCH)));
+        this.staleAfter = Settings.positive("stride.executor.stale-after", staleAfter);
+        this.retryInterval = Settings.positive("stride.executor.transient-retry-interval", retryInterval);
+        this.patience = Settings.positive("stride.executor.transient-patience", patience);
+        this.workers = Settings.between("stride.executor.workers", workers, 1, 1024);
+        this.perEndpoint = Settings.between("stride.executor.workers-per-endpoint", perEndpoint, 1, this.workers);
+        this.rollbackReserve = Settings.between("stride.executor.rollback-reserve", rollbackReserve, 0,
+                this.workers - 1);
+        AtomicInteger threads = new AtomicInteger();
+        this.platformThreads = Executors.newFixedThreadPool(this.workers, r -> {
+            Thread t = new Thread(r, "stride-platform-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.job = new PeriodicJob("Executing phases", vertx,
+                Settings.positive("stride.executor.poll-interval", interval), Duration.ofMinutes(1), this::dispatch);
+        // Renewed three times per stale-after: a replica that is alive never loses its claims.
+        this.lease = new PeriodicJob("Renewing execution claims", vertx, this.staleAfter.dividedBy(3),
+                this.staleAfter, () -> inFlight.isEmpty() ? Uni.createFrom().item(false)
+                        : store.renew(List.copyOf(inFlight.keySet())).replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {
+        // The drivers are built now, not at the first phase: a bad setting of theirs stops the executor at start.
+        LOG.infof("Traffic drivers for %s; %d workers, at most %d per endpoint, %d kept for rollbacks",
+                new java.util.TreeSet<>(drivers.platforms()), workers, perEndpoint, rollbackReserve);
         job.start();
+        lease.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
         job.stop();
+        lease.stop();
+        platformThreads.shutdownNow();
     }
 
     /** New work has been recorded: start on it now rather than at the next tick. */
     public void wake() {
         job.runNow();
+    }
+
+    /** How many executions this replica is working on now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    // Claims as many executions as there are free workers (only rollbacks once the free ones are down to the
+    // reserve) and starts each on its own; returns at once. An execution whose endpoint holds its full share goes
+    // back to wait a moment, so the free workers go to other endpoints.
+    private Uni<Boolean> dispatch() {
+        int free = workers - inFlight.size();
+        if (free <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        boolean rollbacksOnly = free <= rollbackReserve;
+        return store.claim(free, staleAfter, rollbacksOnly).flatMap(claimed -> {
+            List<Uni<Void>> released = new ArrayList<>();
+            for (Execution e : claimed) {
+                if (inFlight.containsKey(e.id())) {
+                    continue; // still ours: its lease lapsed while a call was slow; the run in flight finishes it
+                }
+                String endpoint = endpoint(e);
+                AtomicInteger busy = busyByEndpoint.computeIfAbsent(endpoint, k -> new AtomicInteger());
+                if (busy.incrementAndGet() > perEndpoint) {
+                    busy.decrementAndGet();
+                    released.add(store.release(e.id(), ENDPOINT_BUSY_DELAY));
+                    continue;
+                }
+                inFlight.put(e.id(), endpoint);
+                work(e).onTermination().invoke(() -> {
+                    inFlight.remove(e.id());
+                    busy.decrementAndGet();
+                    job.runNow();
+                }).subscribe().with(x -> {
+                }, failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()));
+            }
+            // A full claim means more may wait: the job runs again at once (the released ones are not due yet).
+            return (released.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(released).andCollectFailures().replaceWithVoid())
+                    .replaceWith(claimed.size() == free && !rollbacksOnly);
+        });
+    }
+
+    private String endpoint(Execution e) {
+        if (e.target() == null) {
+            return "none";
+        }
+        return drivers.forTarget(e.target()).map(d -> d.endpoint(e.target())).orElse(e.target().platform());
     }
 
     private Uni<Void> work(Execution e) {
@@ -100,10 +192,16 @@ public class ExecutionWorker {
             run = driver == null
                     ? fail(e, "no traffic driver for platform " + e.target().platform() + " yet")
                     : reconcile(e, driver).flatMap(live -> succeed(e, live))
-                            .onFailure(PlatformException.class)
-                            .recoverWithUni(failure -> ((PlatformException) failure).isTransient()
-                                    ? waitOrFail(e, failure.getMessage())
-                                    : fail(e, failure.getMessage()));
+                            .onFailure(Superseded.class).recoverWithUni(x -> supersede(e))
+                            .onFailure(PlatformException.class).recoverWithUni(failure -> {
+                                if (failure instanceof RolloutInProgress progress) {
+                                    return recheckLater(e, progress);
+                                }
+                                // Transient: the platform did not answer or is not ready; say which endpoint.
+                                return ((PlatformException) failure).isTransient()
+                                        ? waitOrFail(e, failure.getMessage() + " (" + endpoint(e) + ")")
+                                        : fail(e, failure.getMessage());
+                            });
         }
         // Anything else (a bug, a crash of the worker) leaves the execution APPLYING, to be taken up again.
         return run.onFailure().recoverWithUni(failure -> {
@@ -145,25 +243,47 @@ public class ExecutionWorker {
         });
     }
 
-    /** One blocking platform call, off the event loop, retried when the failure is transient, logged with its time. */
+    /**
+     * One blocking platform call on the platform threads, retried when the failure is transient, logged with its
+     * time. A phase checks first that no rollback of its attempt has been asked for: that is its safe point.
+     */
     private <T> Uni<T> call(Execution e, String name, Callable<T> call) {
-        return Uni.createFrom().item(Instant::now).flatMap(start -> Uni.createFrom().item(() -> {
-                    try {
-                        return call.call();
-                    } catch (Exception failure) {
-                        throw failure instanceof RuntimeException runtime ? runtime : new CallFailed(failure);
+        Uni<Void> safePoint = e.isRollback() ? Uni.createFrom().voidItem()
+                : store.rollbackRequested(e.deploymentId(), e.attempt()).map(rolledBack -> {
+                    if (rolledBack) {
+                        throw new Superseded();
                     }
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(CallFailed.class).transform(Throwable::getCause)
-                .onFailure(f -> f instanceof PlatformException p && p.isTransient())
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                .onItemOrFailure().transformToUni((result, failure) -> store.logStep(e.id(), name,
-                                failure == null ? "ok" : "failed",
-                                failure == null ? describe(result) : failure.getMessage(),
-                                Duration.between(start, Instant.now()).toMillis())
-                        .flatMap(x -> failure == null ? Uni.createFrom().item(result)
-                                : Uni.createFrom().failure(failure))));
+                    return null;
+                });
+        // Each attempt is logged on its own, with its own time: a call to an endpoint that does not answer shows as
+        // one failed step per attempt, each ending at the call's deadline.
+        Uni<T> attempt = Uni.createFrom().item(Instant::now).flatMap(start -> safePoint
+                .flatMap(x -> Uni.createFrom().item(() -> {
+                            try {
+                                return call.call();
+                            } catch (Exception failure) {
+                                throw failure instanceof RuntimeException runtime ? runtime : new CallFailed(failure);
+                            }
+                        })
+                        .runSubscriptionOn(platformThreads)
+                        .onFailure(CallFailed.class).transform(Throwable::getCause))
+                .onItemOrFailure().transformToUni((result, failure) -> failure instanceof Superseded
+                        ? Uni.createFrom().failure(failure)
+                        : store.logStep(e.id(), name, result(failure), failure == null ? describe(result)
+                                        : failure instanceof PlatformException p && p.isTransient()
+                                        ? failure.getMessage() + " (" + endpoint(e) + ")" : failure.getMessage(),
+                                        Duration.between(start, Instant.now()).toMillis())
+                                .flatMap(x -> failure == null ? Uni.createFrom().item(result)
+                                        : Uni.createFrom().failure(failure))));
+        return attempt.onFailure(f -> f instanceof PlatformException p && p.isTransient())
+                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3);
+    }
+
+    private static String result(Throwable failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        return failure instanceof RolloutInProgress ? "in progress" : "failed";
     }
 
     private Uni<Void> succeed(Execution e, LiveState live) {
@@ -183,12 +303,35 @@ public class ExecutionWorker {
         return end(e, "DONE", "observed " + live.weights(), events);
     }
 
-    // A transient failure that outlived the quick retries (instances still booting, a throttled API): the execution
-    // waits and is tried again every retry interval, in its deployment's order, until its patience is spent.
+    // The rollback of this attempt was asked for while the phase was in flight: the phase stops here, emits nothing
+    // (the planner is rolling back), and the rollback, next in this deployment's line, starts at once.
+    private Uni<Void> supersede(Execution e) {
+        return store.logStep(e.id(), "superseded", "cancelled",
+                        "a rollback of this attempt was asked for: the phase stops before its next platform call", 0)
+                .flatMap(x -> end(e, "CANCELLED", "superseded by the rollback", List.of()))
+                .invoke(() -> job.runNow());
+    }
+
+    // The platform took the change and is rolling it out: checked again after its interval (the row waits, no
+    // thread does), until the platform's progress deadline after the phase was asked for.
+    private Uni<Void> recheckLater(Execution e, RolloutInProgress progress) {
+        return store.retryLater(e.id(), progress.recheckAfter(), progress.deadline()).flatMap(waiting -> {
+            if (waiting) {
+                return store.logStep(e.id(), "wait", "in progress", progress.getMessage() + "; checking again in "
+                        + human(progress.recheckAfter()), 0);
+            }
+            return fail(e, progress.getMessage() + ", and did not finish within " + human(progress.deadline()));
+        });
+    }
+
+    // A transient failure that outlived the quick retries (instances still booting, a throttled API, an endpoint
+    // that does not answer): the execution waits and is tried again every retry interval, in its deployment's order,
+    // until its patience is spent.
     private Uni<Void> waitOrFail(Execution e, String reason) {
         return store.retryLater(e.id(), retryInterval, patience).flatMap(waiting -> {
             if (waiting) {
-                return store.logStep(e.id(), "wait", "retrying", reason + "; trying again in " + retryInterval, 0);
+                return store.logStep(e.id(), "wait", "retrying", reason + "; trying again in " + human(retryInterval),
+                        0);
             }
             return fail(e, reason + " (still failing after " + human(patience) + ")");
         });
@@ -206,15 +349,19 @@ public class ExecutionWorker {
     // written twice.
     private Uni<Void> end(Execution e, String status, String outcome, List<StrideEvent> events) {
         return pool.withTransaction(tx -> store.finish(tx, e.id(), status, outcome).flatMap(ended -> !ended
-                ? Uni.createFrom().voidItem()
-                : Multi.createFrom().iterable(events).onItem().transformToUniAndConcatenate(ev -> outbox.append(tx, ev))
-                        .collect().last().replaceWithVoid()))
+                        || events.isEmpty() ? Uni.createFrom().voidItem()
+                        : Multi.createFrom().iterable(events).onItem()
+                                .transformToUniAndConcatenate(ev -> outbox.append(tx, ev))
+                                .collect().last().replaceWithVoid()))
                 // The planner, the verifier and people wait for these: publish without waiting for the next poll.
                 .invoke(publisher::publishSoon);
     }
 
-    private static String human(Duration d) {
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+    static String human(Duration d) {
+        if (d.toSeconds() % 60 == 0 && d.toSeconds() > 0) {
+            return d.toMinutes() + " min";
+        }
+        return d.toSeconds() > 0 && d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String describe(Object result) {
@@ -230,6 +377,12 @@ public class ExecutionWorker {
     private static final class CallFailed extends RuntimeException {
         CallFailed(Throwable cause) {
             super(cause);
+        }
+    }
+
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("superseded by a rollback", null, false, false);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * Changes one platform's traffic and versions (Argo Rollouts' TrafficRoutingReconciler, Flagger's router). One
  * implementation per platform, picked by the target's {@code platform}. Every call is safe to repeat: applying
- * weight 30 twice leaves weight 30. Calls block; the executor runs them off the event loop.
+ * weight 30 twice leaves weight 30. Calls block, each within its own deadline; the executor runs them on a bounded
+ * pool of platform threads, at most a share of it per {@link #endpoint endpoint}. A change the platform needs time
+ * to roll out is not waited for: the call throws {@link RolloutInProgress} and is made again later.
  */
 public interface TrafficDriver {
 
@@ -22,4 +24,12 @@ public interface TrafficDriver {
 
     /** Puts all traffic back on the stable version. */
     void restoreStable(Target target) throws PlatformException;
+
+    /**
+     * What the calls for this target talk to (an API server, an AWS region and account, a HAProxy socket): the
+     * executor's bulkhead key, also named in the step log when it does not answer. Never holds a credential.
+     */
+    default String endpoint(Target target) {
+        return platform();
+    }
 }

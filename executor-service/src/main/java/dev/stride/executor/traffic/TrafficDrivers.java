@@ -26,6 +26,11 @@ public class TrafficDrivers {
         }
     }
 
+    /** The platforms there is a driver for. */
+    public java.util.Set<String> platforms() {
+        return java.util.Set.copyOf(byPlatform.keySet());
+    }
+
     public Optional<TrafficDriver> forTarget(Target target) {
         return Optional.ofNullable(byPlatform.get(target.platform()));
     }

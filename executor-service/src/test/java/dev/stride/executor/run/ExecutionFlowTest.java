@@ -141,7 +141,8 @@ class ExecutionFlowTest {
 
         JsonNode failed = awaitOne(EventType.PHASE_COMPLETED, id);
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
-        assertThat(failed.path("summary").asText()).isEqualTo("targets not healthy yet (still failing after 3 s)");
+        assertThat(failed.path("summary").asText())
+                .isEqualTo("targets not healthy yet (haproxy) (still failing after 3 s)");
     }
 
     @Test

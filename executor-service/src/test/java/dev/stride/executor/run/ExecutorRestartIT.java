@@ -125,7 +125,32 @@ class ExecutorRestartIT {
         assertThat(canary).as("requests on the canary at 30%").isBetween(45, 75);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "stride.executor.workers=-1 | stride.executor.workers must be from 1 to 1024, got -1",
+        "stride.kubernetes.request-timeout=0s | stride.kubernetes.request-timeout must be a duration "
+                + "above zero",
+        "stride.executor.aws.api-call-attempt-timeout=0ms | stride.executor.aws.api-call-attempt-timeout must be a "
+                + "duration above zero"})
+    void aBadSettingStopsTheExecutorAtStartNamingTheKey(String setting, String message) throws Exception {
+        Process process = launch(List.of("-D" + setting));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains(message);
+    }
+
     private Process startExecutor() throws IOException {
+        Process process = launch(List.of());
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .failFast("the executor exited; its log: " + log, () -> !process.isAlive())
+                .ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        return process;
+    }
+
+    private Process launch(List<String> settings) throws IOException {
         File jar = new File("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("the packaged executor (mvn package runs before this test)").exists();
         List<String> command = new ArrayList<>();
@@ -135,17 +160,12 @@ class ExecutorRestartIT {
         // Taken up again quickly once its worker is gone.
         command.add("-Dstride.executor.stale-after=1s");
         command.add("-Xmx256m");
+        command.addAll(settings);
         command.add("-jar");
         command.add(jar.getAbsolutePath());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         executor = process;
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .failFast("the executor exited; its log: " + log, () -> !process.isAlive())
-                .ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         return process;
     }
 

@@ -67,6 +67,11 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     }
 
     @Override
+    public String endpoint(Target target) {
+        return target instanceof AwsAlbTarget alb ? AwsClients.endpoint(alb.region(), alb.roleArn()) : platform();
+    }
+
+    @Override
     public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
         AwsAlbTarget alb = alb(target);
         synchronized (lock(alb)) {

@@ -45,6 +45,7 @@ public final class AwsClients implements AutoCloseable {
     private final Optional<URI> endpointOverride;
     private final int maxAttempts;
     private final Duration apiCallTimeout;
+    private final Duration apiCallAttemptTimeout;
     private final SdkHttpClient http;
     private final Map<Key, Clients> clients = new ConcurrentHashMap<>();
     private final Map<Key, AutoCloseable> closeables = new ConcurrentHashMap<>();
@@ -56,14 +57,35 @@ public final class AwsClients implements AutoCloseable {
      */
     public AwsClients(AwsCredentialsProvider baseCredentials, Optional<URI> endpointOverride, int maxAttempts,
             Duration apiCallTimeout) {
+        this(baseCredentials, endpointOverride, maxAttempts, Duration.ofSeconds(2), apiCallTimeout, apiCallTimeout);
+    }
+
+    /**
+     * Every call has a deadline: {@code connectTimeout} to open a connection, {@code apiCallAttemptTimeout} for one
+     * attempt (request sent, answer read), {@code apiCallTimeout} for the whole call with the SDK's retries. An AWS
+     * endpoint that does not answer costs at most that, never the SDK's or the HTTP client's defaults.
+     */
+    public AwsClients(AwsCredentialsProvider baseCredentials, Optional<URI> endpointOverride, int maxAttempts,
+            Duration connectTimeout, Duration apiCallAttemptTimeout, Duration apiCallTimeout) {
         this.baseCredentials = Objects.requireNonNull(baseCredentials, "baseCredentials");
         this.endpointOverride = endpointOverride;
         this.maxAttempts = Math.max(1, maxAttempts);
         this.apiCallTimeout = apiCallTimeout;
+        this.apiCallAttemptTimeout = apiCallAttemptTimeout;
         this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(apiCallTimeout)
+                .connectionTimeout(connectTimeout)
+                .socketTimeout(apiCallAttemptTimeout)
                 .build();
+    }
+
+    /**
+     * What calls for a target talk to, as the executor's bulkhead key: the region and the account of the role, or
+     * the default credentials' account. The role's account is no secret; the role name is left out anyway.
+     */
+    public static String endpoint(String region, String roleArn) {
+        String account = roleArn == null ? null : roleArn.replaceFirst("^arn:aws[a-z-]*:iam::(\\d{12}):.*$", "$1");
+        return "aws " + region + " " + (account == null || account.equals(roleArn) ? "(default credentials)"
+                : "account " + account);
     }
 
     /** The clients for {@code region}, signing as {@code roleArn} when one is given. */
@@ -115,6 +137,7 @@ public final class AwsClients implements AutoCloseable {
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(apiCallTimeout)
+                        .apiCallAttemptTimeout(apiCallAttemptTimeout)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(maxAttempts).build())
                         .build());

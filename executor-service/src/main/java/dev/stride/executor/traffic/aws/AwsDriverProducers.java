@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import dev.stride.kit.runtime.Settings;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,10 +29,16 @@ public class AwsDriverProducers {
     AwsClients awsClients(
             @ConfigProperty(name = "stride.executor.aws.endpoint-override") Optional<URI> endpointOverride,
             @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3") int maxAttempts,
-            @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "30s")
+            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s") Duration connectTimeout,
+            @ConfigProperty(name = "stride.executor.aws.api-call-attempt-timeout", defaultValue = "5s")
+            Duration apiCallAttemptTimeout,
+            @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "20s")
             Duration apiCallTimeout) {
-        return new AwsClients(DefaultCredentialsProvider.builder().build(), endpointOverride, maxAttempts,
-                apiCallTimeout);
+        return new AwsClients(DefaultCredentialsProvider.builder().build(), endpointOverride,
+                Settings.between("stride.executor.aws.max-attempts", maxAttempts, 1, 10),
+                Settings.positive("stride.executor.aws.connect-timeout", connectTimeout),
+                Settings.positive("stride.executor.aws.api-call-attempt-timeout", apiCallAttemptTimeout),
+                Settings.positive("stride.executor.aws.api-call-timeout", apiCallTimeout));
     }
 
     void close(@Disposes AwsClients clients) {
@@ -55,6 +62,7 @@ public class AwsDriverProducers {
             @ConfigProperty(name = "stride.executor.aws.progress-deadline", defaultValue = "10m")
             Duration progressDeadline,
             @ConfigProperty(name = "stride.executor.aws.poll-interval", defaultValue = "5s") Duration pollInterval) {
-        return new EcsServiceDriver(clients, progressDeadline, pollInterval);
+        return new EcsServiceDriver(clients, Settings.positive("stride.executor.aws.progress-deadline",
+                progressDeadline), Settings.positive("stride.executor.aws.poll-interval", pollInterval));
     }
 }

@@ -8,6 +8,7 @@ import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PhaseParameters;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.RolloutInProgress;
 import dev.stride.executor.traffic.TrafficDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class EcsServiceDriver implements TrafficDriver {
     static final String RELEASE = "stride:release";
     static final String STABLE_TASK_DEFINITION = "stride:stable-task-definition";
     static final String FINALIZED = "stride:finalized";
+    /** The task definition this release runs: a repeat of the ROLLOUT only checks its progress. */
+    static final String RELEASE_TASK_DEFINITION = "stride:release-task-definition";
 
     private final AwsClients clients;
     private final Duration progressDeadline;
@@ -61,6 +64,11 @@ public final class EcsServiceDriver implements TrafficDriver {
     @Override
     public String platform() {
         return AwsEcsTarget.PLATFORM;
+    }
+
+    @Override
+    public String endpoint(Target target) {
+        return target instanceof AwsEcsTarget ecs ? AwsClients.endpoint(ecs.region(), ecs.roleArn()) : platform();
     }
 
     @Override
@@ -115,15 +123,17 @@ public final class EcsServiceDriver implements TrafficDriver {
         }
         if (!stable.equals(service.taskDefinition())) {
             update(ecs, stable);
+            service = service(ecs);
         }
-        awaitRollout(ecs, stable);
+        awaitRollout(ecs, service, stable);
         untag(ecs, service);
     }
 
     private void untag(AwsEcsTarget ecs, Service service) throws PlatformException {
         EcsClient client = clients(ecs).ecs();
         call("ECS UntagResource " + describe(ecs), () -> client.untagResource(r -> r
-                .resourceArn(service.serviceArn()).tagKeys(RELEASE, STABLE_TASK_DEFINITION, FINALIZED)));
+                .resourceArn(service.serviceArn()).tagKeys(RELEASE, STABLE_TASK_DEFINITION, FINALIZED,
+                        RELEASE_TASK_DEFINITION)));
     }
 
     private void deploy(AwsEcsTarget ecs, String artifact) throws PlatformException {
@@ -134,6 +144,20 @@ public final class EcsServiceDriver implements TrafficDriver {
             // should it fail before its own tags are written, must not undo the one before it.
             untag(ecs, service);
             tags = Map.of();
+        }
+        String releaseTaskDefinition = artifact.equals(tags.get(RELEASE)) ? tags.get(RELEASE_TASK_DEFINITION) : null;
+        if (releaseTaskDefinition != null) {
+            // A repeat (the executor checking the rollout again, or taking the phase up after a restart): this
+            // release's own task definition is only checked, never registered or deployed again, unless it never
+            // reached the service (a crash between tagging and updating).
+            boolean reached = releaseTaskDefinition.equals(service.taskDefinition()) || service.deployments().stream()
+                    .anyMatch(d -> releaseTaskDefinition.equals(d.taskDefinition()));
+            if (!reached) {
+                update(ecs, releaseTaskDefinition);
+                service = service(ecs);
+            }
+            awaitRollout(ecs, service, releaseTaskDefinition);
+            return;
         }
         String stable = artifact.equals(tags.get(RELEASE)) && tags.containsKey(STABLE_TASK_DEFINITION)
                 ? tags.get(STABLE_TASK_DEFINITION) : service.taskDefinition();
@@ -146,19 +170,19 @@ public final class EcsServiceDriver implements TrafficDriver {
         if (!artifact.equals(image(ecs, current))) {
             release = register(ecs, current, artifact);
         }
-        Map<String, String> tagged = tags;
-        if (!artifact.equals(tagged.get(RELEASE)) || !stable.equals(tagged.get(STABLE_TASK_DEFINITION))) {
-            String stableArn = stable;
-            EcsClient client = clients(ecs).ecs();
-            call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
-                    .resourceArn(service.serviceArn())
-                    .tags(Tag.builder().key(RELEASE).value(artifact).build(),
-                            Tag.builder().key(STABLE_TASK_DEFINITION).value(stableArn).build())));
-        }
+        String stableArn = stable;
+        String releaseArn = release;
+        String serviceArn = service.serviceArn();
+        EcsClient client = clients(ecs).ecs();
+        call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
+                .resourceArn(serviceArn)
+                .tags(Tag.builder().key(RELEASE).value(artifact).build(),
+                        Tag.builder().key(STABLE_TASK_DEFINITION).value(stableArn).build(),
+                        Tag.builder().key(RELEASE_TASK_DEFINITION).value(releaseArn).build())));
         if (!release.equals(service.taskDefinition())) {
             update(ecs, release);
         }
-        awaitRollout(ecs, release);
+        awaitRollout(ecs, service(ecs), release);
     }
 
     /** Registers a copy of {@code current} with only the target container's image replaced; returns its ARN. */
@@ -215,46 +239,35 @@ public final class EcsServiceDriver implements TrafficDriver {
     }
 
     /**
-     * Waits until the service's PRIMARY deployment runs {@code taskDefinition} with rolloutState COMPLETED; fails at
-     * FAILED (the circuit breaker's reason in the message) or when the deadline passes.
+     * Checks that the service's PRIMARY deployment runs {@code taskDefinition} with rolloutState COMPLETED; fails at
+     * FAILED (the circuit breaker's reason in the message); otherwise the rollout is in progress and the executor
+     * checks again after the poll interval (a durable re-check, no thread waits), until the progress deadline.
      */
-    private void awaitRollout(AwsEcsTarget ecs, String taskDefinition) throws PlatformException {
-        long deadline = System.nanoTime() + progressDeadline.toNanos();
-        while (true) {
-            Service service = service(ecs);
-            var primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
-            // The circuit breaker with rollback on starts a new PRIMARY deployment of the previous revision and leaves
-            // ours FAILED: report ours.
-            var failed = service.deployments().stream().filter(d -> taskDefinition.equals(d.taskDefinition())
-                    && "FAILED".equals(d.rolloutStateAsString())).findFirst();
-            if (failed.isPresent()) {
-                throw new PlatformException("ECS deployment " + failed.get().id() + " of " + describe(ecs)
-                        + " FAILED: " + AwsErrors.scrub(failed.get().rolloutStateReason()), false);
-            }
-            if (primary.isEmpty() || !taskDefinition.equals(primary.get().taskDefinition())) {
-                throw new PlatformException(describe(ecs) + " is now deploying "
-                        + primary.map(d -> AwsNames.shortArn(d.taskDefinition())).orElse("nothing")
-                        + ", not " + AwsNames.shortArn(taskDefinition) + ": someone else changed it", false);
-            }
-            var deployment = primary.get();
-            String state = deployment.rolloutStateAsString();
-            if ("COMPLETED".equals(state)
-                    || (state == null && service.deployments().size() == 1
-                    && Objects.equals(deployment.runningCount(), deployment.desiredCount()))) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new PlatformException("ECS deployment " + deployment.id() + " of " + describe(ecs)
-                        + " did not complete within " + progressDeadline + " (" + deployment.runningCount() + " of "
-                        + deployment.desiredCount() + " tasks running)", false);
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PlatformException("interrupted while waiting for " + describe(ecs), true);
-            }
+    private void awaitRollout(AwsEcsTarget ecs, Service service, String taskDefinition) throws PlatformException {
+        var primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+        // The circuit breaker with rollback on starts a new PRIMARY deployment of the previous revision and leaves
+        // ours FAILED: report ours.
+        var failed = service.deployments().stream().filter(d -> taskDefinition.equals(d.taskDefinition())
+                && "FAILED".equals(d.rolloutStateAsString())).findFirst();
+        if (failed.isPresent()) {
+            throw new PlatformException("ECS deployment " + failed.get().id() + " of " + describe(ecs)
+                    + " FAILED: " + AwsErrors.scrub(failed.get().rolloutStateReason()), false);
         }
+        if (primary.isEmpty() || !taskDefinition.equals(primary.get().taskDefinition())) {
+            throw new PlatformException(describe(ecs) + " is now deploying "
+                    + primary.map(d -> AwsNames.shortArn(d.taskDefinition())).orElse("nothing")
+                    + ", not " + AwsNames.shortArn(taskDefinition) + ": someone else changed it", false);
+        }
+        var deployment = primary.get();
+        String state = deployment.rolloutStateAsString();
+        if ("COMPLETED".equals(state)
+                || (state == null && service.deployments().size() == 1
+                && Objects.equals(deployment.runningCount(), deployment.desiredCount()))) {
+            return;
+        }
+        throw new RolloutInProgress("ECS deployment " + deployment.id() + " of " + describe(ecs) + " is rolling out ("
+                + deployment.runningCount() + " of " + deployment.desiredCount() + " tasks running)", pollInterval,
+                progressDeadline);
     }
 
     private Service service(AwsEcsTarget ecs) throws PlatformException {

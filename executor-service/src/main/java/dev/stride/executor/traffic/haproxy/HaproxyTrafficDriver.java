@@ -53,6 +53,14 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
     }
 
     @Override
+    public String endpoint(Target target) {
+        if (target instanceof HaproxyTarget haproxy) {
+            return "haproxy " + (present(haproxy.socket()) ? haproxy.socket() : haproxy.address());
+        }
+        return platform();
+    }
+
+    @Override
     public LiveState read(Target target) throws PlatformException {
         HaproxyTarget haproxy = haproxy(target);
         HaproxyRuntimeApi api = api(haproxy);

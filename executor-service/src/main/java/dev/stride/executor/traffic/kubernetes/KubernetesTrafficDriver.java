@@ -65,6 +65,7 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     static final String MAINTENANCE = "nginx.ingress.kubernetes.io/maintenance";
 
     public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final KubernetesClient client;
     private final RolloutProgress rollouts;
@@ -78,10 +79,17 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
         this(client, DEFAULT_PROGRESS_DEADLINE);
     }
 
-    /** {@code progressDeadline} bounds every wait for a Deployment's rollout. */
     public KubernetesTrafficDriver(KubernetesClient client, Duration progressDeadline) {
+        this(client, progressDeadline, DEFAULT_RECHECK_INTERVAL);
+    }
+
+    /**
+     * A Deployment's rollout is checked again every {@code recheckInterval} (a durable re-check by the executor, not
+     * a wait) until {@code progressDeadline} after the phase was asked for.
+     */
+    public KubernetesTrafficDriver(KubernetesClient client, Duration progressDeadline, Duration recheckInterval) {
         this.client = Objects.requireNonNull(client, "client");
-        this.rollouts = new RolloutProgress(client, progressDeadline);
+        this.rollouts = new RolloutProgress(client, progressDeadline, recheckInterval);
         this.deployments = new Deployments(client);
         this.services = new SideServices(client);
         this.nginx = new NginxCanaryRouter(client);
@@ -92,6 +100,20 @@ public final class KubernetesTrafficDriver implements TrafficDriver {
     @Override
     public String platform() {
         return KubernetesTarget.PLATFORM;
+    }
+
+    @Override
+    public String endpoint(Target target) {
+        return "kubernetes " + apiServer(client);
+    }
+
+    /** The API server's address without any user information a kubeconfig URL may carry. */
+    static String apiServer(KubernetesClient client) {
+        java.net.URL url = client.getMasterUrl();
+        if (url == null) {
+            return "(no API server configured)";
+        }
+        return url.getProtocol() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
     }
 
     @Override

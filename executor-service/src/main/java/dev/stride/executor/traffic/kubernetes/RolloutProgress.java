@@ -3,57 +3,50 @@ package dev.stride.executor.traffic.kubernetes;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCalls.call;
 
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.RolloutInProgress;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for a Deployment's rollout the way {@code kubectl rollout status} does: the controller has seen the latest
- * spec (observedGeneration), every replica runs the new template (updated == replicas, no old ones left) and is
- * available. Bounded by our own progress deadline; the Deployment's own {@code ProgressDeadlineExceeded} ends the
- * wait early.
+ * Checks a Deployment's rollout the way {@code kubectl rollout status} does: the controller has seen the latest spec
+ * (observedGeneration), every replica runs the new template (updated == replicas, no old ones left) and is
+ * available. It never waits on a thread: a rollout still under way is {@link RolloutInProgress}, and the executor
+ * calls again after {@code recheckAfter}, until its progress deadline. The Deployment's own
+ * {@code ProgressDeadlineExceeded} fails at once.
  */
 final class RolloutProgress {
 
     private final KubernetesClient client;
     private final Duration deadline;
+    private final Duration recheckAfter;
 
-    RolloutProgress(KubernetesClient client, Duration deadline) {
+    RolloutProgress(KubernetesClient client, Duration deadline, Duration recheckAfter) {
         this.client = Objects.requireNonNull(client, "client");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.recheckAfter = Objects.requireNonNull(recheckAfter, "recheckAfter");
     }
 
-    /** Returns once the Deployment is rolled out; fails (not transient) when it stalls past the deadline. */
+    /** Returns the Deployment once it is rolled out; fails when it stalled or is gone; else in progress. */
     Deployment await(String namespace, String name) throws PlatformException {
         String what = "deployment " + namespace + "/" + name;
-        Deployment done;
-        try {
-            done = client.apps().deployments().inNamespace(namespace).withName(name)
-                    .waitUntilCondition(d -> d == null || isComplete(d) || stalled(d).isPresent(),
-                            deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            Deployment now = call("reading " + what, () -> client.apps().deployments().inNamespace(namespace)
-                    .withName(name).get());
-            throw new PlatformException(what + " did not finish its rollout within " + deadline + ": "
-                    + describe(now), false, e);
-        } catch (KubernetesClientException e) {
-            throw KubernetesCalls.failure("waiting for the rollout of " + what, e);
-        }
-        if (done == null) {
+        Deployment now = call("reading " + what, () -> client.apps().deployments().inNamespace(namespace)
+                .withName(name).get());
+        if (now == null) {
             throw new PlatformException(what + " was deleted during its rollout", false);
         }
-        Optional<String> stalled = stalled(done);
-        if (stalled.isPresent() && !isComplete(done)) {
+        if (isComplete(now)) {
+            return now;
+        }
+        Optional<String> stalled = stalled(now);
+        if (stalled.isPresent()) {
             throw new PlatformException(what + " stalled: " + stalled.get(), false);
         }
-        return done;
+        throw new RolloutInProgress(what + " is rolling out: " + describe(now), recheckAfter, deadline);
     }
 
     static boolean isComplete(Deployment d) {

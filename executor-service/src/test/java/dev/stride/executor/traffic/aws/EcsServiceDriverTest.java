@@ -1,5 +1,6 @@
 package dev.stride.executor.traffic.aws;
 
+import static dev.stride.executor.traffic.Rollouts.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,7 @@ import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsEcsTarget;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.RolloutInProgress;
 import dev.stride.executor.traffic.aws.FakeAws.Call;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -71,7 +73,7 @@ class EcsServiceDriverTest {
                 Map.of("stable", OLD)));
         aws.clearCalls();
 
-        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "ecs DescribeServices",
@@ -109,7 +111,8 @@ class EcsServiceDriverTest {
         JsonNode tags = body("TagResource", 0);
         assertThat(tags.path("resourceArn").asText()).isEqualTo(SERVICE);
         assertThat(tags.path("tags").toString()).isEqualTo("[{\"key\":\"stride:release\",\"value\":\"" + NEW
-                + "\"},{\"key\":\"stride:stable-task-definition\",\"value\":\"" + TD1 + "\"}]");
+                + "\"},{\"key\":\"stride:stable-task-definition\",\"value\":\"" + TD1
+                + "\"},{\"key\":\"stride:release-task-definition\",\"value\":\"" + TD2 + "\"}]");
         JsonNode update = body("UpdateService", 0);
         assertThat(update.path("cluster").asText()).isEqualTo("prod");
         assertThat(update.path("service").asText()).isEqualTo("shop");
@@ -119,27 +122,27 @@ class EcsServiceDriverTest {
                 Map.of("canary", NEW)));
 
         aws.clearCalls();
-        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
         assertThat(writes()).as("repeating the phase registers and updates nothing").isEmpty();
 
-        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
         assertThat(writes()).containsExactly("TagResource");
         assertThat(body("TagResource", 0).path("tags").toString())
                 .isEqualTo("[{\"key\":\"stride:finalized\",\"value\":\"true\"}]");
-        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
         assertThat(writes()).as("finalizing twice marks once").containsExactly("TagResource");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
     }
 
     @Test
     void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne() throws Exception {
-        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
-        driver.apply(target, PhaseType.FINALIZE, finalize(NEW));
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
         aws.clearCalls();
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0")))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0"))))
                 .hasMessageStartingWith("image shop:1.5.0 is not in ECR");
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
 
         assertThat(writes()).as("only the finished release's tags are retired").containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
@@ -147,8 +150,8 @@ class EcsServiceDriverTest {
                 Map.of("stable", NEW)));
 
         aws.clearCalls();
-        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
-        driver.restoreStable(target);
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
+        settle(() -> driver.restoreStable(target));
         assertThat(writes()).as("releasing the running image again, and rolling that back, changes nothing")
                 .containsExactly("TagResource", "UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
@@ -156,10 +159,10 @@ class EcsServiceDriverTest {
 
     @Test
     void aRollbackPutsThePreviousTaskDefinitionBackWaitsAndForgetsTheRelease() throws Exception {
-        driver.apply(target, PhaseType.ROLLOUT, rollout(NEW));
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
         aws.clearCalls();
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "ecs DescribeServices",
@@ -169,13 +172,14 @@ class EcsServiceDriverTest {
                 "ecs UntagResource");
         assertThat(body("UpdateService", 0).path("taskDefinition").asText()).isEqualTo(TD1);
         assertThat(body("UntagResource", 0).path("tagKeys").toString())
-                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\"]");
+                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\","
+                        + "\"stride:release-task-definition\"]");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
         assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
                 Map.of("stable", OLD)));
 
         aws.clearCalls();
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(writes()).as("a second rollback changes nothing").isEmpty();
     }
 
@@ -183,14 +187,14 @@ class EcsServiceDriverTest {
     void aDeploymentTheCircuitBreakerFailsFailsThePhaseAndTheRollbackRestoresStable() throws Exception {
         aws.failingImages.add(NEW);
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
                             + "prod FAILED: ECS deployment circuit breaker: tasks failed to start.");
                 });
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
         assertThat(aws.ecs("prod", "shop").tags).isEmpty();
     }
@@ -200,50 +204,53 @@ class EcsServiceDriverTest {
         aws.failingImages.add(NEW);
         aws.circuitBreakerRollback = true;
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW))))
                 .hasMessage("ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
                         + "circuit breaker: tasks failed to start.");
         aws.clearCalls();
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(writes()).as("ECS already went back to the stable revision").containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
     }
 
     @Test
     void anImageMissingFromEcrFailsThePhaseBeforeAnythingChanges() {
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9")))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9"))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("image shop:9.9.9 is not in ECR (registry 123456789012, "
                             + "eu-west-1): push it before deploying");
                 });
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1")))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1"))))
                 .hasMessage("ECR repository nope does not exist (registry 123456789012, eu-west-1)");
         assertThat(writes()).isEmpty();
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
     }
 
     @Test
-    void aRolloutThatDoesNotCompleteInTimeFailsWithTheTaskCounts() {
+    void aRolloutStillUnderWayIsReportedInProgressWithTheTaskCountsAndWaitsForNothing() {
         aws.rolloutPolls = 1000;
         EcsServiceDriver impatient = new EcsServiceDriver(clients, Duration.ofMillis(100), Duration.ofMillis(20));
 
         assertThatThrownBy(() -> impatient.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
-                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster prod did not complete "
-                                + "within PT0.1S (1 of 2 tasks running)"));
+                .isInstanceOfSatisfying(RolloutInProgress.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
+                            + "prod is rolling out (1 of 2 tasks running)");
+                    assertThat(e.deadline()).isEqualTo(Duration.ofMillis(100));
+                    assertThat(e.recheckAfter()).isEqualTo(Duration.ofMillis(20));
+                });
     }
 
     @Test
     void phasesEcsCannotTakeAndMissingThingsFailClearly() {
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW))))
                 .hasMessageContaining("aws-ecs deploys with a rolling update");
         AwsEcsTarget noSuchService = new AwsEcsTarget("eu-west-1", "prod", "basket", "app", null);
         assertThatThrownBy(() -> driver.read(noSuchService))
                 .hasMessage("ECS service basket in cluster prod: no such service");
         AwsEcsTarget noSuchContainer = new AwsEcsTarget("eu-west-1", "prod", "shop", "web", null);
-        assertThatThrownBy(() -> driver.apply(noSuchContainer, PhaseType.ROLLOUT, rollout(NEW)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(noSuchContainer, PhaseType.ROLLOUT, rollout(NEW))))
                 .hasMessage("task-definition/shop:1 has no container web");
         assertThat(writes()).isEmpty();
     }

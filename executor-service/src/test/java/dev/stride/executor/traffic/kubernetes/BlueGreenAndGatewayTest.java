@@ -5,6 +5,7 @@ import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.COLOUR;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.NEW_IMAGE;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.REPLICAS;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.STABLE_IMAGE;
+import static dev.stride.executor.traffic.Rollouts.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +65,7 @@ class BlueGreenAndGatewayTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
 
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(10, NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(10, NEW_IMAGE)));
         Deployment green = deployment("web-green");
         assertThat(image(green)).isEqualTo(NEW_IMAGE);
         assertThat(green.getSpec().getReplicas()).isEqualTo(REPLICAS);
@@ -81,12 +82,12 @@ class BlueGreenAndGatewayTest {
         assertThat(live.weights()).isEqualTo(Map.of("stable", 90, "canary", 10));
         assertThat(live.versions()).isEqualTo(Map.of("stable", STABLE_IMAGE, "canary", NEW_IMAGE));
 
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
         assertThat(canaryIngressWeight()).isEqualTo("100");
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
 
-        driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
         assertThat(service(APP).getSpec().getSelector()).isEqualTo(Map.of("app", APP, COLOUR, "green"));
         assertThat(canaryIngressWeight()).isEqualTo("0");
         Deployment blue = deployment("web-blue");
@@ -94,7 +95,7 @@ class BlueGreenAndGatewayTest {
         assertThat(blue.getMetadata().getAnnotations()).containsEntry("stride.dev/scaled-down-from", "20");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(deployment("web-blue").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(deployment("web-green").getSpec().getReplicas()).isZero();
@@ -106,10 +107,10 @@ class BlueGreenAndGatewayTest {
     void theNextReleaseGoesFromTheActivatedColourBackToTheOther() throws PlatformException {
         cluster.seedBlueGreen(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE));
-        driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
 
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(50, THIRD_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(50, THIRD_IMAGE)));
 
         Deployment blue = deployment("web-blue");
         assertThat(image(blue)).isEqualTo(THIRD_IMAGE);
@@ -122,7 +123,7 @@ class BlueGreenAndGatewayTest {
         assertThat(live.weights()).isEqualTo(Map.of("stable", 50, "canary", 50));
         assertThat(live.versions()).isEqualTo(Map.of("stable", NEW_IMAGE, "canary", THIRD_IMAGE));
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(deployment("web-green").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(deployment("web-blue").getSpec().getReplicas()).isZero();
@@ -134,7 +135,7 @@ class BlueGreenAndGatewayTest {
         cluster.seedBlueGreen(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null);
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(30, NEW_IMAGE)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(30, NEW_IMAGE))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("a blue-green on kubernetes can send 30% to the new colour "
@@ -142,17 +143,17 @@ class BlueGreenAndGatewayTest {
                 });
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
 
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
         // Repeating the step, then finalizing, changes nothing but the old colour's size.
-        driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE));
-        driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(deployment("web-blue").getSpec().getReplicas()).isZero();
         assertThat(deployment("web-green").getSpec().getReplicas()).isEqualTo(REPLICAS);
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(deployment("web-blue").getSpec().getReplicas()).isEqualTo(REPLICAS);
     }
@@ -163,7 +164,7 @@ class BlueGreenAndGatewayTest {
         cluster.seedRoute(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null, APP, null);
 
-        driver.apply(target, PhaseType.TRAFFIC, canary(5));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(5)));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 95), Tuple.tuple("web-canary", 80, 5));
         // The rule for another Service is left as it was.
         assertThat(refs(1)).containsExactly(Tuple.tuple("admin", 80, 1));
@@ -172,11 +173,11 @@ class BlueGreenAndGatewayTest {
         assertThat(client.network().v1().ingresses().inNamespace(ns).withName("web-canary").get()).isNull();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
 
-        driver.apply(target, PhaseType.TRAFFIC, canary(25));
-        driver.apply(target, PhaseType.TRAFFIC, canary(25));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(25)));
+        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(25)));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 75), Tuple.tuple("web-canary", 80, 25));
 
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 100), Tuple.tuple("web-canary", 80, 0));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
@@ -191,7 +192,7 @@ class BlueGreenAndGatewayTest {
                 .withNewMetadata().withName("shop").endMetadata().withNewSpec().addToSelector("app", APP)
                 .addNewPort().withPort(80).endPort().endSpec().build()).create();
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, canary(5)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(5))))
                 .isInstanceOf(PlatformException.class)
                 .hasMessage("httproute " + ns + "/web has no backendRef to service shop");
     }
@@ -202,19 +203,19 @@ class BlueGreenAndGatewayTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP, null, true);
         Map<String, Object> rolling = Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", NEW_IMAGE);
 
-        driver.apply(target, PhaseType.ROLLOUT, rolling);
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rolling));
         assertThat(maintenance()).isEqualTo("true");
-        driver.apply(target, PhaseType.FINALIZE, Map.of("action", "complete-rollout", "artifact", NEW_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "complete-rollout", "artifact", NEW_IMAGE)));
         assertThat(maintenance()).isEqualTo("false");
 
-        driver.apply(target, PhaseType.ROLLOUT, Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", THIRD_IMAGE));
+        settle(() -> driver.apply(target, PhaseType.ROLLOUT, Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", THIRD_IMAGE)));
         assertThat(maintenance()).isEqualTo("true");
-        driver.restoreStable(target);
+        settle(() -> driver.restoreStable(target));
         assertThat(maintenance()).isEqualTo("false");
 
         KubernetesTarget without = new KubernetesTarget(ns + "-plain", APP, APP, APP);
         cluster.seed(without.namespace());
-        driver.apply(without, PhaseType.ROLLOUT, rolling);
+        settle(() -> driver.apply(without, PhaseType.ROLLOUT, rolling));
         assertThat(client.network().v1().ingresses().inNamespace(without.namespace()).withName(APP).get()
                 .getMetadata().getAnnotations()).isNullOrEmpty();
     }

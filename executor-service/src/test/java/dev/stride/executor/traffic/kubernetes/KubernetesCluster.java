@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  * The mock API server runs no controllers: this stands in for the Deployment controller, marking every Deployment
  * rolled out shortly after its spec changes, except those a test holds back. It also seeds the application.
  */
-final class KubernetesCluster implements AutoCloseable {
+public final class KubernetesCluster implements AutoCloseable {
 
-    static final String APP = "web";
+    public static final String APP = "web";
     static final String STABLE_IMAGE = "registry.example/shop/web:1.0";
-    static final String NEW_IMAGE = "registry.example/shop/web:2.0";
+    public static final String NEW_IMAGE = "registry.example/shop/web:2.0";
     static final int REPLICAS = 20;
     static final String COLOUR = "stride.dev/colour";
 
@@ -32,17 +32,22 @@ final class KubernetesCluster implements AutoCloseable {
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
 
-    KubernetesCluster(KubernetesClient client) {
+    public KubernetesCluster(KubernetesClient client) {
         this.client = client;
         controller.scheduleWithFixedDelay(this::rollOutAll, 10, 10, TimeUnit.MILLISECONDS);
     }
 
     /** The Deployment's rollout never finishes from now on, as with an image that cannot be pulled. */
-    void holdBack(String namespace, String name) {
+    public void holdBack(String namespace, String name) {
         heldBack.add(namespace + "/" + name);
     }
 
-    void seed(String namespace) {
+    /** The Deployment's rollout goes on again (the image could be pulled after all). */
+    void release(String namespace, String name) {
+        heldBack.remove(namespace + "/" + name);
+    }
+
+    public void seed(String namespace) {
         client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(APP).withNamespace(namespace).addToLabels("app", APP).endMetadata()
                 .withNewSpec().withReplicas(REPLICAS)
