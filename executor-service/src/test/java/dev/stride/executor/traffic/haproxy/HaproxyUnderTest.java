@@ -66,6 +66,15 @@ public final class HaproxyUnderTest implements AutoCloseable {
     }
 
     public static HaproxyUnderTest start() throws IOException {
+        return start(0);
+    }
+
+    /**
+     * With {@code more} backends {@code app-1} ... {@code app-<more>} beside {@code app}, each with its own stable
+     * (weight 100) and canary (weight 0) server on the same two answering servers: one per deployment, for tests
+     * that run many deployments at once.
+     */
+    public static HaproxyUnderTest start(int more) throws IOException {
         Path binary = binary();
         Path dir = Files.createTempDirectory("stride-haproxy-");
         HttpServer stable = answering(STABLE);
@@ -93,7 +102,8 @@ public final class HaproxyUnderTest implements AutoCloseable {
                     server %5$s 127.0.0.1:%6$d weight 100
                     server %7$s 127.0.0.1:%8$d weight 0
                 """.formatted(dir.resolve("admin.sock"), apiPort, frontendPort, BACKEND,
-                STABLE, stable.getAddress().getPort(), CANARY, canary.getAddress().getPort()));
+                STABLE, stable.getAddress().getPort(), CANARY, canary.getAddress().getPort())
+                + moreBackends(more, stable.getAddress().getPort(), canary.getAddress().getPort()));
         Process process = new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile())
@@ -106,6 +116,20 @@ public final class HaproxyUnderTest implements AutoCloseable {
             throw e;
         }
         return haproxy;
+    }
+
+    private static String moreBackends(int more, int stablePort, int canaryPort) {
+        StringBuilder config = new StringBuilder();
+        for (int i = 1; i <= more; i++) {
+            config.append("""
+
+                    backend %1$s-%2$d
+                        balance roundrobin
+                        server %3$s 127.0.0.1:%4$d weight 100
+                        server %5$s 127.0.0.1:%6$d weight 0
+                    """.formatted(BACKEND, i, STABLE, stablePort, CANARY, canaryPort));
+        }
+        return config.toString();
     }
 
     /** The runtime API socket's absolute path. */
