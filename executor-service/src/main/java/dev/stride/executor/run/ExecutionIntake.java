@@ -1,9 +1,11 @@
 package dev.stride.executor.run;
 
 import dev.stride.events.EventType;
+import dev.stride.events.spec.Target;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
+import dev.stride.executor.traffic.TrafficDrivers;
 import dev.stride.kit.messaging.InboundEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,11 +29,19 @@ public class ExecutionIntake {
     private final InboundEvents inbound;
     private final ExecutionStore store;
     private final ExecutionWorker worker;
+    private final TrafficDrivers drivers;
 
-    public ExecutionIntake(InboundEvents inbound, ExecutionStore store, ExecutionWorker worker) {
+    public ExecutionIntake(InboundEvents inbound, ExecutionStore store, ExecutionWorker worker,
+            TrafficDrivers drivers) {
         this.inbound = inbound;
         this.store = store;
         this.worker = worker;
+        this.drivers = drivers;
+    }
+
+    private String endpoint(Target target) {
+        return target == null ? null
+                : drivers.forTarget(target).map(d -> d.endpoint(target)).orElse(target.platform());
     }
 
     @Incoming("phase-requested")
@@ -48,7 +58,8 @@ public class ExecutionIntake {
                                     : store.request(tx, phase.deploymentId(), phase.attempt(),
                                             Execution.phaseStep(phase.phase()), phase.phaseType(), phase.phase(),
                                             phase.target(), phase.parameters() == null ? Map.of()
-                                                    : phase.parameters()).replaceWithVoid());
+                                                    : phase.parameters(), endpoint(phase.target()))
+                                            .replaceWithVoid());
                 }).invoke(worker::wake);
     }
 
@@ -62,7 +73,8 @@ public class ExecutionIntake {
                             // Without a target nothing of this attempt reached the platform; the worker says so.
                             .flatMap(target -> store.request(tx, rollback.deploymentId(), rollback.attempt(),
                                     Execution.ROLLBACK, null, null, target.orElse(null), Map.of("reason",
-                                            rollback.reason() == null ? "" : rollback.reason())))
+                                            rollback.reason() == null ? "" : rollback.reason()),
+                                    endpoint(target.orElse(null))))
                             .replaceWithVoid();
                 }).invoke(worker::wake);
     }

@@ -34,13 +34,14 @@ public class ExecutionStore {
 
     /** Records a phase or rollback to do, once: a repeat of the same step of the same attempt changes nothing. */
     public Uni<Boolean> request(SqlClient tx, UUID deploymentId, int attempt, String step, PhaseType type,
-            Integer phaseIndex, Target target, Map<String, Object> parameters) {
+            Integer phaseIndex, Target target, Map<String, Object> parameters, String endpoint) {
         return tx.preparedQuery("INSERT INTO execution (deployment_id, attempt, step, phase_type, phase_index, target, "
-                        + "parameters, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING') ON CONFLICT DO NOTHING")
+                        + "parameters, status, endpoint) VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8) "
+                        + "ON CONFLICT DO NOTHING")
                 .execute(Tuple.tuple().addUUID(deploymentId).addInteger(attempt).addString(step)
                         .addString(type == null ? null : type.name()).addInteger(phaseIndex)
                         .addValue(target == null ? null : new JsonObject(json(target)))
-                        .addValue(new JsonObject(json(parameters))))
+                        .addValue(new JsonObject(json(parameters))).addString(endpoint))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -78,21 +79,23 @@ public class ExecutionStore {
      * Claims up to {@code limit} executions to work on: new ones, and ones a crashed worker left APPLYING without
      * renewing its claim for longer than {@code stale}. One deployment's executions are taken in order, never two at
      * once, on whichever replica claims them. Rollbacks come first; with {@code rollbacksOnly} nothing else is taken
-     * (the slots kept free for them).
+     * (the slots kept free for them). Executions of the {@code full} endpoints are left where they are.
      */
-    public Uni<List<Execution>> claim(int limit, Duration stale, boolean rollbacksOnly) {
+    public Uni<List<Execution>> claim(int limit, Duration stale, boolean rollbacksOnly, List<String> full) {
         return pool.withTransaction(tx -> tx.preparedQuery(
                         "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
                                 + "WHERE e.id IN (SELECT id FROM execution o WHERE ((o.status = 'PENDING' "
                                 + "AND (o.not_before IS NULL OR o.not_before <= now())) OR "
                                 + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
                                 + "AND (NOT $3 OR o.step = 'rollback') "
+                                + "AND (o.endpoint IS NULL OR o.endpoint <> ALL($4)) "
                                 + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
                                 + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
                                 + "ORDER BY (o.step = 'rollback') DESC, o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
                                 + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
                                 + "parameters, tries")
-                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000, rollbacksOnly))
+                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000, rollbacksOnly,
+                        full.toArray(String[]::new)))
                 .map(rows -> {
                     List<Execution> claimed = new ArrayList<>();
                     for (Row row : rows) {
@@ -110,13 +113,13 @@ public class ExecutionStore {
     }
 
     /**
-     * Gives a claimed execution back untouched (its endpoint's share of the workers is taken): claimable again after
-     * {@code delay}, the claim not counted as a try.
+     * Gives a claimed execution back untouched (its endpoint's share of the workers is taken), the claim not counted
+     * as a try.
      */
-    public Uni<Void> release(long id, Duration delay) {
-        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, tries = tries - 1, "
-                        + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING'")
-                .execute(Tuple.of(id, (double) delay.toMillis() / 1000)).replaceWithVoid();
+    public Uni<Void> release(long id) {
+        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, tries = tries - 1 "
+                        + "WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id)).replaceWithVoid();
     }
 
     /** Whether a rollback of this attempt has been asked for (a phase in flight stops at its next call). */

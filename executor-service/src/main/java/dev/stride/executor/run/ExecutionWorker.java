@@ -57,8 +57,6 @@ public class ExecutionWorker {
 
     private static final Logger LOG = Logger.getLogger(ExecutionWorker.class);
     private static final int MAX_TRIES = 5;
-    /** An execution whose endpoint has no free worker is claimable again after this. */
-    private static final Duration ENDPOINT_BUSY_DELAY = Duration.ofMillis(250);
 
     private final Pool pool;
     private final ExecutionStore store;
@@ -138,15 +136,16 @@ public class ExecutionWorker {
     }
 
     // Claims as many executions as there are free workers (only rollbacks once the free ones are down to the
-    // reserve) and starts each on its own; returns at once. An execution whose endpoint holds its full share goes
-    // back to wait a moment, so the free workers go to other endpoints.
+    // reserve), none of an endpoint that holds its full share, and starts each on its own; returns at once.
     private Uni<Boolean> dispatch() {
         int free = workers - inFlight.size();
         if (free <= 0) {
             return Uni.createFrom().item(false);
         }
         boolean rollbacksOnly = free <= rollbackReserve;
-        return store.claim(free, staleAfter, rollbacksOnly).flatMap(claimed -> {
+        List<String> full = busyByEndpoint.entrySet().stream().filter(b -> b.getValue().get() >= perEndpoint)
+                .map(Map.Entry::getKey).toList();
+        return store.claim(free, staleAfter, rollbacksOnly, full).flatMap(claimed -> {
             List<Uni<Void>> released = new ArrayList<>();
             for (Execution e : claimed) {
                 if (inFlight.containsKey(e.id())) {
@@ -156,7 +155,8 @@ public class ExecutionWorker {
                 AtomicInteger busy = busyByEndpoint.computeIfAbsent(endpoint, k -> new AtomicInteger());
                 if (busy.incrementAndGet() > perEndpoint) {
                     busy.decrementAndGet();
-                    released.add(store.release(e.id(), ENDPOINT_BUSY_DELAY));
+                    // Its endpoint filled up within this claim: back to its row, claimable once a slot frees.
+                    released.add(store.release(e.id()));
                     continue;
                 }
                 inFlight.put(e.id(), endpoint);
@@ -167,7 +167,8 @@ public class ExecutionWorker {
                 }).subscribe().with(x -> {
                 }, failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()));
             }
-            // A full claim means more may wait: the job runs again at once (the released ones are not due yet).
+            // A full claim means more may wait: the job runs again at once (the released ones' endpoints are full
+            // now, so the next claim passes them over).
             return (released.isEmpty() ? Uni.createFrom().voidItem()
                     : Uni.join().all(released).andCollectFailures().replaceWithVoid())
                     .replaceWith(claimed.size() == free && !rollbacksOnly);
