@@ -59,7 +59,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
-@QuarkusTestResource(IsolationLab.class)
+@QuarkusTestResource(value = IsolationLab.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IsolationTest {
 
@@ -67,7 +67,7 @@ class IsolationTest {
     private static final String EXECUTOR = "/stride/executor";
     private static final Duration HOLD = Duration.ofSeconds(5);
 
-    Function<String, Object> lab;
+    Function<String, Object> isolation;
 
     @Test
     @Order(1)
@@ -80,8 +80,8 @@ class IsolationTest {
             stalled.add(start("stalled", "1.0." + i, "60s", blackHoledStart));
             unreachable.add(start("unreachable", "1.0." + i, "60s", blackHoledStart));
         }
-        String silent = Endpoints.of((String) lab.apply("silent-endpoint"));
-        String hung = Endpoints.of((String) lab.apply("unreachable-endpoint"));
+        String silent = Endpoints.of((String) isolation.apply("silent-endpoint"));
+        String hung = Endpoints.of((String) isolation.apply("unreachable-endpoint"));
         Map<String, Integer> mostClaimed = new HashMap<>();
         // The black holes hold their share before the healthy analyses start.
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
@@ -91,10 +91,10 @@ class IsolationTest {
         List<UUID> bad = new ArrayList<>();
         Instant healthyStart = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         for (int i = 0; i < 10; i++) {
-            healthy.add(start("shop", "2.0." + i, HOLD.toSeconds() + "s", healthyStart));
+            healthy.add(start("healthy", "2.0." + i, HOLD.toSeconds() + "s", healthyStart));
         }
         for (int i = 0; i < 2; i++) {
-            bad.add(start("shop", "bad-" + i, HOLD.toSeconds() + "s", healthyStart));
+            bad.add(start("healthy", "bad-" + i, HOLD.toSeconds() + "s", healthyStart));
         }
         List<UUID> judged = new ArrayList<>(healthy);
         judged.addAll(bad);
@@ -121,7 +121,7 @@ class IsolationTest {
                     .as("the breach at the first measurement").isLessThan(Duration.ofSeconds(1));
             assertThat(completed.get(id.toString()).get(0).path("data").path("outcome").asText()).isEqualTo("FAILED");
         }
-        // Cadence: every healthy measurement was written within a second of its due time, never the 3 s timeout.
+        // Cadence: every healthy measurement was written within a second of its due time, never the 2 s timeout.
         List<Row> lags = rows("SELECT deployment_id, seq, EXTRACT(EPOCH FROM recorded_at - measured_at) * 1000 AS lag "
                 + "FROM measurement WHERE deployment_id = ANY($1) ORDER BY lag DESC", judged);
         assertThat(lags).hasSize(healthy.size() * 5 + bad.size());
@@ -146,7 +146,7 @@ class IsolationTest {
         assertThat(messages(unreachable)).containsOnly("ERROR: connecting to Prometheus timed out");
         assertThat(mostClaimed).as("measurements in flight per black hole, at most").containsOnly(
                 Map.entry(silent, IsolationLab.ENDPOINT_SHARE), Map.entry(hung, IsolationLab.ENDPOINT_SHARE));
-        assertThat((Boolean) lab.apply("unreachable-hangs")).as("the backlog stayed full").isTrue();
+        assertThat((Boolean) isolation.apply("unreachable-hangs")).as("the backlog stayed full").isTrue();
         for (UUID id : concat(stalled, unreachable)) {
             assertThat(completed.get(id.toString())).as("a black-holed phase goes on").isNull();
             publish(new DeploymentFinished(id, "shop", Environment.STAGING, "1.0.0",
@@ -196,7 +196,7 @@ class IsolationTest {
                     .until(() -> byDeployment(EventType.PHASE_COMPLETED).keySet().containsAll(ids(all)));
 
             @SuppressWarnings("unchecked")
-            Map<String, Integer> asked = ((Map<String, Integer>) lab.apply("asked")).entrySet().stream()
+            Map<String, Integer> asked = ((Map<String, Integer>) isolation.apply("asked")).entrySet().stream()
                     .filter(e -> e.getKey().contains("twin-"))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             assertThat(asked).as("measurements, each due time of each analysis")
