@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark (not a timed test): 1,000 concurrent analyses at a 10 s interval against a local Prometheus.
 # Prints measurement lag p50/p99/max and CPU. Needs what `deploy/stride test` needs (PostgreSQL, /usr/bin/prometheus).
-#   verifier-service/bench/analyses.sh [analyses] [hold]
+#   verifier-service/bench/analyses.sh [analyses] [hold] [black-holed]
+# black-holed: that many more analyses, started first, whose Prometheus is a loopback black hole (accepts, never
+# answers); the figures are the healthy analyses'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ANALYSES="${1:-1000}"
 HOLD="${2:-60s}"
-flock /tmp/maven.lock mvn -B -q -o test -pl events,service-kit,test-support,verifier-service \
+BLACK_HOLED="${3:-0}"
+flock /tmp/stride-build.lock mvn -B -q -o test -pl events,service-kit,test-support,verifier-service \
   -Dtest=AnalysisLoadBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dstride.bench.analyses="$ANALYSES" -Dstride.bench.hold="$HOLD" \
-  -DargLine="-Dstride.bench.analyses=$ANALYSES -Dstride.bench.hold=$HOLD" >/tmp/verifier-bench.log 2>&1 \
+  -DargLine="-Dstride.bench.analyses=$ANALYSES -Dstride.bench.hold=$HOLD -Dstride.bench.black-holed=$BLACK_HOLED" >/tmp/verifier-bench.log 2>&1 \
   || { tail -n 60 /tmp/verifier-bench.log >&2; echo "benchmark failed (log: /tmp/verifier-bench.log)" >&2; exit 1; }
 cat verifier-service/target/analysis-benchmark.txt

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param noDataLimit consecutive "no data" measurements of a metric after which the analysis says so
  * @param errorLimit consecutive provider errors a metric may have; one more and the analysis says so
  * @param promoted an operator promoted the deployment: the phase is not analysed
+ * @param prometheus the base URL of the Prometheus this phase's queries go to (absent, as in a spec stored before
+ *        it was recorded: the configured {@code stride.verifier.prometheus.url})
  */
 public record AnalysisSpec(
         String application,
@@ -30,7 +32,16 @@ public record AnalysisSpec(
         Map<String, String> queries,
         int noDataLimit,
         int errorLimit,
-        boolean promoted) {
+        boolean promoted,
+        String prometheus) {
+
+    /** A spec for the configured default Prometheus. */
+    public AnalysisSpec(String application, String environment, String version, Duration hold, Duration interval,
+            String window, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria,
+            Map<String, String> queries, int noDataLimit, int errorLimit, boolean promoted) {
+        this(application, environment, version, hold, interval, window, triggers, criteria, queries, noDataLimit,
+                errorLimit, promoted, null);
+    }
 
     /** Every metric a trigger or a criterion names, each once, in that order. */
     public Set<String> metrics() {

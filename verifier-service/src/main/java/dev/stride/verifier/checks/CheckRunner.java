@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stride.verifier.analysis.AnalysisJudge;
 import dev.stride.verifier.analysis.SuccessCriterion;
+import dev.stride.verifier.ConfigCheck;
+import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricProvider;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.metrics.Redaction;
@@ -50,7 +52,7 @@ public class CheckRunner {
         this.vertx = vertx;
         this.metrics = metrics;
         this.templates = templates;
-        this.timeout = timeout;
+        this.timeout = ConfigCheck.positive("stride.verifier.checks.timeout", timeout);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -96,6 +98,37 @@ public class CheckRunner {
         return Uni.join().all(checks).andFailFast();
     }
 
+    /**
+     * The endpoint whose bulkhead a CHECKS phase counts against: its first target (the health URL, the database,
+     * the first dependency, endpoint or feature-flag service, in that order), else the Prometheus its metric checks
+     * ask. The phase's checks run side by side, each within the timeout, so one that does not answer holds the
+     * phase no longer than that.
+     */
+    public String endpoint(Map<String, Object> parameters) {
+        if (parameters.get("health") instanceof Map<?, ?> health && health.get("url") != null) {
+            return Endpoints.of(String.valueOf(health.get("url")));
+        }
+        if (parameters.get("database") instanceof Map<?, ?> database) {
+            Object port = database.get("port");
+            return Endpoints.tcp(text(database.get("host")), port instanceof Number n ? n.intValue() : 5432);
+        }
+        for (String list : List.of("dependencies", "endpoints")) {
+            List<String> urls = strings(parameters.get(list));
+            if (!urls.isEmpty()) {
+                return Endpoints.of(urls.get(0));
+            }
+        }
+        if (parameters.get("featureFlags") instanceof Map<?, ?> flags && flags.get("url") != null) {
+            return Endpoints.of(String.valueOf(flags.get("url")));
+        }
+        try {
+            return Endpoints.of(templates.settings(text(parameters.get("application")),
+                    text(parameters.get("environment"))).prometheus());
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
     /** What the checks came to, for people. */
     public static String summary(String stage, List<CheckResult> results) {
         String name = "pre".equals(stage) ? "pre-deployment checks" : "post".equals(stage)
@@ -118,7 +151,9 @@ public class CheckRunner {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().item(new CheckResult(name, shown, false, null, null, "not a usable URL"));
         }
+        // The client's request timeout stops at the answer's headers; the deadline covers the whole call.
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .ifNoItem().after(timeout).fail()
                 .map(response -> {
                     long latency = millisSince(began);
                     boolean passed = ok.test(response.statusCode());
@@ -142,6 +177,7 @@ public class CheckRunner {
                     "not a usable URL"));
         }
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem().after(timeout).fail()
                 .map(response -> {
                     long latency = millisSince(began);
                     if (response.statusCode() != 200) {
@@ -195,10 +231,12 @@ public class CheckRunner {
             String version) {
         SuccessCriterion criterion;
         String query;
+        String prometheus;
         try {
             criterion = new SuccessCriterion(metric, threshold);
             criterion.metBy(0); // parses the threshold
             MetricTemplates.Settings settings = templates.settings(application, environment);
+            prometheus = settings.prometheus();
             String template = templates.template(application, environment, metric).orElseThrow(
                     () -> new IllegalArgumentException("no query for " + metric));
             query = MetricTemplates.render(template, settings.selector(),
@@ -207,7 +245,7 @@ public class CheckRunner {
             return Uni.createFrom().item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
         }
         long began = System.nanoTime();
-        return metrics.measure(query, Instant.now()).map(reading -> {
+        return metrics.measure(prometheus, query, Instant.now()).map(reading -> {
             long latency = millisSince(began);
             return switch (reading.kind()) {
                 case VALUE -> {

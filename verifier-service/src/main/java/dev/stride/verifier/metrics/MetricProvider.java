@@ -9,8 +9,17 @@ import java.time.Instant;
  */
 public interface MetricProvider {
 
-    /** Evaluates {@code query} as of {@code at} and reads one number from the answer. */
-    Uni<Reading> measure(String query, Instant at);
+    /** Evaluates {@code query} as of {@code at} on the configured default endpoint. */
+    default Uni<Reading> measure(String query, Instant at) {
+        return measure(null, query, at);
+    }
+
+    /**
+     * Evaluates {@code query} as of {@code at} on {@code endpoint} (the provider's base URL; null: the configured
+     * default) and reads one number from the answer, within the provider's timeout from the call (connecting, the
+     * request and the whole answer).
+     */
+    Uni<Reading> measure(String endpoint, String query, Instant at);
 
     /** The provider's type, as deployments and configuration name it ({@code prometheus}). */
     String type();

@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.Config;
  * first, as {@code stride.verifier.application.<app>.environment.<env>.<key>}, then
  * {@code stride.verifier.application.<app>.<key>}, {@code stride.verifier.environment.<env>.<key>} and
  * {@code stride.verifier.<key>}. Keys: {@code interval}, {@code window}, {@code selector}, {@code track},
- * {@code no-data-limit}, {@code consecutive-error-limit} and {@code query.<metric>}.
+ * {@code no-data-limit}, {@code consecutive-error-limit}, {@code query.<metric>} and {@code prometheus.url} (the
+ * Prometheus that application's analyses ask: one that does not answer delays only them).
  *
  * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
  * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and, for an
@@ -50,7 +51,8 @@ public class MetricTemplates {
                 lookup(application, environment, "selector").orElse(""),
                 lookup(application, environment, "track").orElse("canary"),
                 Integer.parseInt(lookup(application, environment, "no-data-limit").orElse("3")),
-                Integer.parseInt(lookup(application, environment, "consecutive-error-limit").orElse("4")));
+                Integer.parseInt(lookup(application, environment, "consecutive-error-limit").orElse("4")),
+                lookup(application, environment, "prometheus.url").orElse("http://localhost:9090"));
     }
 
     /** The configured template for {@code metric}, if any. */
@@ -100,7 +102,7 @@ public class MetricTemplates {
 
     /** Resolved analysis settings of one application in one environment. */
     public record Settings(Duration interval, String window, String selector, String track, int noDataLimit,
-            int errorLimit) {
+            int errorLimit, String prometheus) {
 
         /** The variables a template of this release may use. */
         public Map<String, String> variables(String application, String environment, String version,

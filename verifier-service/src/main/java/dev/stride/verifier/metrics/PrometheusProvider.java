@@ -2,6 +2,7 @@ package dev.stride.verifier.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stride.verifier.ConfigCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -51,12 +52,14 @@ public class PrometheusProvider implements MetricProvider {
             @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s") Duration timeout,
             @ConfigProperty(name = "stride.verifier.prometheus.bearer-token-file") Optional<String> tokenFile,
             @ConfigProperty(name = "stride.verifier.prometheus.ca-file") Optional<String> caFile) {
-        this.base = URI.create(url.endsWith("/") ? url : url + "/");
-        this.timeout = timeout;
+        this.base = base(url);
+        this.timeout = ConfigCheck.positive("stride.verifier.prometheus.timeout", timeout);
         this.tokenFile = tokenFile.filter(f -> !f.isBlank()).map(Path::of);
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout);
+                // Connecting gets half the timeout, so a Prometheus whose port does not accept (a full backlog, a
+                // dropped SYN) reads as "connecting timed out", apart from one that accepts and never answers.
+                .connectTimeout(timeout.dividedBy(2));
         caFile.filter(f -> !f.isBlank()).ifPresent(f -> builder.sslContext(trusting(Path.of(f))));
         this.http = builder.build();
     }
@@ -67,11 +70,12 @@ public class PrometheusProvider implements MetricProvider {
     }
 
     @Override
-    public Uni<Reading> measure(String query, Instant at) {
+    public Uni<Reading> measure(String endpoint, String query, Instant at) {
         HttpRequest request;
         try {
+            URI on = endpoint == null || endpoint.isBlank() ? base : base(endpoint);
             String time = String.format(Locale.ROOT, "%.3f", at.toEpochMilli() / 1000.0);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("api/v1/query?query="
+            HttpRequest.Builder builder = HttpRequest.newBuilder(on.resolve("api/v1/query?query="
                             + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time=" + time))
                     .timeout(timeout)
                     .header("Accept", "application/json")
@@ -81,9 +85,18 @@ public class PrometheusProvider implements MetricProvider {
         } catch (IOException | RuntimeException e) {
             return Uni.createFrom().item(Reading.error("cannot build the request: " + e.getMessage()));
         }
+        // The client's own timeouts cover connecting and the wait for the answer's headers, not its body: a
+        // Prometheus that sends headers and then stalls would hold the measurement for ever. The deadline on the
+        // whole call bounds it (DNS, connect, TLS, request, every byte of the answer); its cancellation ends the
+        // exchange.
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem().after(timeout).failWith(() -> new HttpTimeoutException("deadline"))
                 .map(PrometheusProvider::read)
                 .onFailure().recoverWithItem(PrometheusProvider::failed);
+    }
+
+    private static URI base(String url) {
+        return URI.create(url.endsWith("/") ? url : url + "/");
     }
 
     /** One number out of an answer: a one-element vector or a scalar. */

@@ -29,13 +29,15 @@ public class AnalysisStore {
     }
 
     /** PhaseRequested arrived: records what to judge, once (a repeat changes nothing). */
-    public Uni<Void> requested(SqlClient tx, AnalysisKey key, PhaseType type, JsonObject spec, String problem) {
+    public Uni<Void> requested(SqlClient tx, AnalysisKey key, PhaseType type, JsonObject spec, String problem,
+            String endpoint) {
         return tx.preparedQuery("INSERT INTO analysis (deployment_id, attempt, phase, phase_type, spec, problem, "
-                        + "status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, 'WAITING', now()) "
+                        + "status, requested_at, endpoint) VALUES ($1, $2, $3, $4, $5, $6, 'WAITING', now(), $7) "
                         + "ON CONFLICT (deployment_id, attempt, phase) DO UPDATE SET phase_type = EXCLUDED.phase_type, "
-                        + "spec = EXCLUDED.spec, problem = EXCLUDED.problem, requested_at = EXCLUDED.requested_at "
-                        + "WHERE analysis.requested_at IS NULL")
-                .execute(keyed(key).addString(type.name()).addValue(spec).addString(problem))
+                        + "spec = EXCLUDED.spec, problem = EXCLUDED.problem, requested_at = EXCLUDED.requested_at, "
+                        + "endpoint = EXCLUDED.endpoint WHERE analysis.requested_at IS NULL")
+                .execute(keyed(key).addString(type.name()).addValue(spec).addString(problem)
+                        .addString(endpoint == null ? "" : endpoint))
                 .replaceWithVoid();
     }
 
@@ -51,7 +53,7 @@ public class AnalysisStore {
     /** The analysis's row as it is, locked for the transaction. */
     public Uni<Optional<DueAnalysis>> lockWaiting(SqlClient tx, AnalysisKey key) {
         return tx.preparedQuery("SELECT deployment_id, attempt, phase, phase_type, spec, problem, started_at, measured, "
-                        + "next_due_at FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
+                        + "next_due_at, endpoint FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
                         + "AND status = 'WAITING' AND requested_at IS NOT NULL AND started_at IS NOT NULL FOR UPDATE")
                 .execute(keyed(key))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(due(rows.iterator().next())));
@@ -87,17 +89,34 @@ public class AnalysisStore {
 
     /**
      * Claims up to {@code limit} running analyses whose next measurement is due, for {@code lease}: a tick or a
-     * replica that finds them claimed leaves them alone until the lease runs out (a crash mid-measurement).
+     * replica that finds them claimed leaves them alone until the lease runs out (a crash mid-measurement). The
+     * bulkhead: none of an endpoint in {@code full}; at most {@code busyFree[i]} of endpoint {@code busy[i]}; at most
+     * {@code share} of any other. Full endpoints are left out before the limit, so analyses due on a dead endpoint,
+     * however many and however overdue, never crowd out the others.
      */
-    public Uni<List<DueAnalysis>> claimDue(int limit, Duration lease) {
+    public Uni<List<DueAnalysis>> claimDue(int limit, Duration lease, List<String> full, List<String> busy,
+            List<Integer> busyFree, int share) {
         return pool.withTransaction(tx -> tx.preparedQuery(
-                        "UPDATE analysis a SET claimed_until = now() + make_interval(secs => $2) "
-                                + "WHERE (a.deployment_id, a.attempt, a.phase) IN (SELECT deployment_id, attempt, phase "
-                                + "FROM analysis WHERE status = 'RUNNING' AND next_due_at <= now() "
-                                + "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY next_due_at "
-                                + "LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING a.deployment_id, a.attempt, a.phase, "
-                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at")
-                .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
+                        "WITH candidate AS (SELECT deployment_id, attempt, phase, endpoint, next_due_at FROM analysis "
+                                + "WHERE status = 'RUNNING' AND next_due_at <= now() "
+                                + "AND (claimed_until IS NULL OR claimed_until < now()) "
+                                + "AND NOT (endpoint = ANY($3::text[])) "
+                                + "ORDER BY next_due_at LIMIT $6 FOR UPDATE SKIP LOCKED), "
+                                + "chosen AS (SELECT c.deployment_id, c.attempt, c.phase FROM (SELECT candidate.*, "
+                                + "row_number() OVER (PARTITION BY endpoint ORDER BY next_due_at) AS n "
+                                + "FROM candidate) c LEFT JOIN unnest($4::text[], $5::int[]) AS b(endpoint, free) "
+                                + "ON b.endpoint = c.endpoint WHERE c.n <= COALESCE(b.free, $7) "
+                                + "ORDER BY c.next_due_at LIMIT $1) "
+                                + "UPDATE analysis a SET claimed_until = now() + make_interval(secs => $2) FROM chosen "
+                                + "WHERE a.deployment_id = chosen.deployment_id AND a.attempt = chosen.attempt "
+                                + "AND a.phase = chosen.phase RETURNING a.deployment_id, a.attempt, a.phase, "
+                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at, a.endpoint")
+                .execute(Tuple.tuple().addInteger(limit).addDouble(lease.toMillis() / 1000.0)
+                        .addArrayOfString(full.toArray(String[]::new))
+                        .addArrayOfString(busy.toArray(String[]::new))
+                        .addArrayOfInteger(busyFree.toArray(Integer[]::new))
+                        // Enough candidates that a few busy endpoints do not leave the round short.
+                        .addInteger(limit * 4).addInteger(share))
                 .map(rows -> {
                     List<DueAnalysis> claimed = new ArrayList<>();
                     for (Row row : rows) {
@@ -155,12 +174,17 @@ public class AnalysisStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Ends a running analysis; false if it is no longer running. */
-    public Uni<Boolean> finish(SqlClient tx, AnalysisKey key, int measured, String status, String summary) {
+    /**
+     * Ends a running analysis that has {@code before} measurements stored; false if it is no longer running or
+     * another measurement got there first (a replica whose claim ran out while this one measured): then the
+     * caller's transaction must not commit, so the verdict and its events are written once.
+     */
+    public Uni<Boolean> finish(SqlClient tx, AnalysisKey key, int before, int measured, String status,
+            String summary) {
         return tx.preparedQuery("UPDATE analysis SET measured = $4, status = $5, summary = $6, next_due_at = NULL, "
                         + "claimed_until = NULL, finished_at = now() WHERE deployment_id = $1 AND attempt = $2 "
-                        + "AND phase = $3 AND status = 'RUNNING'")
-                .execute(keyed(key).addInteger(measured).addString(status).addString(summary))
+                        + "AND phase = $3 AND status = 'RUNNING' AND measured = $7")
+                .execute(keyed(key).addInteger(measured).addString(status).addString(summary).addInteger(before))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -210,7 +234,7 @@ public class AnalysisStore {
         return new DueAnalysis(new AnalysisKey(row.getUUID("deployment_id"), row.getInteger("attempt"),
                 row.getInteger("phase")), type == null ? null : PhaseType.valueOf(type), row.getJsonObject("spec"),
                 row.getString("problem"), started == null ? null : started.toInstant(), row.getInteger("measured"),
-                due == null ? null : due.toInstant());
+                due == null ? null : due.toInstant(), row.getString("endpoint"));
     }
 
     private static Tuple keyed(AnalysisKey key) {

@@ -6,6 +6,8 @@ import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.checks.CheckRunner;
+import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.persistence.AnalysisKey;
 import dev.stride.verifier.persistence.AnalysisStore;
@@ -36,11 +38,14 @@ public class AnalysisIntake {
     private final AnalysisStore store;
     private final MetricTemplates templates;
     private final AnalysisScheduler scheduler;
+    private final CheckRunner checks;
 
-    public AnalysisIntake(AnalysisStore store, MetricTemplates templates, AnalysisScheduler scheduler) {
+    public AnalysisIntake(AnalysisStore store, MetricTemplates templates, AnalysisScheduler scheduler,
+            CheckRunner checks) {
         this.store = store;
         this.templates = templates;
         this.scheduler = scheduler;
+        this.checks = checks;
     }
 
     public Uni<Void> requested(SqlClient tx, PhaseRequested phase) {
@@ -50,8 +55,11 @@ public class AnalysisIntake {
         AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
         JsonObject spec;
         String problem = null;
+        String endpoint = "";
         if (phase.phaseType() == PhaseType.CHECKS) {
-            spec = json(phase.parameters() == null ? Map.of() : phase.parameters());
+            Map<String, Object> parameters = phase.parameters() == null ? Map.of() : phase.parameters();
+            spec = json(parameters);
+            endpoint = checks.endpoint(parameters);
         } else {
             AnalysisSpec analysis = null;
             try {
@@ -62,11 +70,13 @@ public class AnalysisIntake {
                         phase.attempt(), problem);
             }
             spec = analysis == null ? null : json(analysis);
+            endpoint = analysis == null ? "" : Endpoints.of(analysis.prometheus());
         }
         String why = problem;
+        String where = endpoint;
         return store.isStopped(tx, phase.deploymentId(), phase.attempt()).flatMap(stopped -> stopped
                 ? Uni.createFrom().voidItem()
-                : store.requested(tx, key, phase.phaseType(), spec, why)
+                : store.requested(tx, key, phase.phaseType(), spec, why, where)
                         // Checks start when asked for; the executor sends no PhaseStarted for them.
                         .flatMap(x -> phase.phaseType() == PhaseType.CHECKS ? store.started(tx, key, Instant.now())
                                 : Uni.createFrom().voidItem())

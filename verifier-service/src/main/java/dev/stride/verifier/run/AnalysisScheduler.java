@@ -11,6 +11,7 @@ import dev.stride.events.spec.Environment;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.runtime.PeriodicJob;
+import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.analysis.AnalysisJudge;
 import dev.stride.verifier.analysis.AnalysisSpec;
 import dev.stride.verifier.analysis.Assessment;
@@ -41,10 +42,15 @@ import org.jboss.logging.Logger;
 
 /**
  * One timer for every analysis: each tick claims the analyses whose next measurement is due (any number of
- * deployments, none with a thread of its own, up to {@code batch-size} at a time), measures them all side by side, and for each writes the samples,
- * the analysis's progress and the events the measurement calls for (ThresholdBreached at once; PhaseCompleted when
- * the phase ends) in one transaction. A measurement is taken as of its due time, so one that runs late (a busy tick,
- * a restart) still measures its own interval. CHECKS phases are run by the same loop.
+ * deployments, none with a thread of its own) and sets each one's measurement going on its own. For each it writes
+ * the samples, the analysis's progress and the events the measurement calls for (ThresholdBreached at once;
+ * PhaseCompleted when the phase ends) in one transaction. A measurement is taken as of its due time, so one that
+ * runs late (a busy tick, a restart) still measures its own interval. CHECKS phases are run by the same loop.
+ *
+ * <p>Isolation: a tick never waits for a measurement. At most {@code max-in-flight} measurements run at once, and
+ * at most {@code endpoint-share} of them to one endpoint (a Prometheus, a check's first target): a Prometheus that
+ * does not answer holds its share of the slots for its timeout, and every other analysis keeps its cadence. A claim
+ * round asks only for what the free slots allow, so nothing claimed waits in this process for a slot.
  */
 @ApplicationScoped
 public class AnalysisScheduler {
@@ -61,13 +67,31 @@ public class AnalysisScheduler {
     private final OutboxPublisher publisher;
     private final int batch;
     private final Duration lease;
+    private final InFlight inFlight;
     private final PeriodicJob job;
 
     public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProvider provider, CheckRunner checks,
             Outbox outbox, OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
             @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
-            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "30s") Duration lease) {
+            @ConfigProperty(name = "stride.verifier.lease", defaultValue = "30s") Duration lease,
+            @ConfigProperty(name = "stride.verifier.max-in-flight", defaultValue = "256") int maxInFlight,
+            @ConfigProperty(name = "stride.verifier.endpoint-share", defaultValue = "32") int endpointShare,
+            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s") Duration queryTimeout,
+            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s") Duration checksTimeout) {
+        ConfigCheck.positive("stride.verifier.tick", tick);
+        ConfigCheck.atLeastOne("stride.verifier.batch-size", batch);
+        ConfigCheck.positive("stride.verifier.lease", lease);
+        ConfigCheck.atLeastOne("stride.verifier.max-in-flight", maxInFlight);
+        ConfigCheck.atLeastOne("stride.verifier.endpoint-share", endpointShare);
+        ConfigCheck.positive("stride.verifier.prometheus.timeout", queryTimeout);
+        ConfigCheck.positive("stride.verifier.checks.timeout", checksTimeout);
+        // A claim must outlast the measurement it covers, or another replica takes the analysis while it is measured.
+        if (lease.compareTo(queryTimeout) <= 0 || lease.compareTo(checksTimeout) <= 0) {
+            throw new IllegalStateException("stride.verifier.lease (" + lease + ") must be longer than "
+                    + "stride.verifier.prometheus.timeout (" + queryTimeout + ") and stride.verifier.checks.timeout ("
+                    + checksTimeout + ")");
+        }
         this.pool = pool;
         this.store = store;
         this.provider = provider;
@@ -76,13 +100,10 @@ public class AnalysisScheduler {
         this.publisher = publisher;
         this.batch = batch;
         this.lease = lease;
-        // Everything claimed is measured at once (so nothing waits on its claim for a free slot: each finishes
-        // within the provider's or the checks' timeout, well inside the lease); a full batch runs the job again.
-        this.job = new PeriodicJob("Measuring analyses", vertx, tick, lease,
-                () -> store.claimDue(batch, lease).flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUni(this::work).merge(Math.max(1, batch))
-                        .collect().asList()
-                        .map(done -> claimed.size() == batch)));
+        this.inFlight = new InFlight(maxInFlight, Math.min(endpointShare, maxInFlight));
+        // A round claims and dispatches, and is done: it never waits for a measurement. A round that filled what it
+        // asked for runs again at once (more may be due).
+        this.job = new PeriodicJob("Measuring analyses", vertx, tick, lease, this::claimRound);
     }
 
     void start(@Observes StartupEvent event) {
@@ -96,6 +117,40 @@ public class AnalysisScheduler {
     /** Something became due now (a phase started, checks were asked for): look at once. */
     public void wake() {
         job.runNow();
+    }
+
+    /** Measurements in flight on this verifier. */
+    int inFlight() {
+        return inFlight.total();
+    }
+
+    private Uni<Boolean> claimRound() {
+        int limit = Math.min(batch, inFlight.free());
+        if (limit <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        InFlight.Room room = inFlight.room();
+        return store.claimDue(limit, lease, inFlight.full(), room.endpoints(), room.free(), inFlight.share())
+                .map(claimed -> {
+                    claimed.forEach(this::dispatch);
+                    return claimed.size() == limit && inFlight.free() > 0;
+                });
+    }
+
+    // Each measurement runs on its own; its slot is freed when it ends, however it ends. The deadline is the lease:
+    // past it the claim is gone anyway (and the conditional writes keep a late measurement from counting twice).
+    private void dispatch(DueAnalysis due) {
+        String endpoint = due.endpoint() == null ? "" : due.endpoint();
+        inFlight.take(endpoint);
+        work(due).ifNoItem().after(lease).fail()
+                .onTermination().invoke(() -> {
+                    if (inFlight.release(endpoint)) {
+                        job.runNow();
+                    }
+                })
+                .subscribe().with(done -> {
+                }, failure -> LOG.warnf("Analysis %s not measured in time (%s), will be taken up again",
+                        due.key(), failure.toString()));
     }
 
     private Uni<Void> work(DueAnalysis due) {
@@ -123,7 +178,7 @@ public class AnalysisScheduler {
         int seq = due.measured() + 1;
         Instant at = due.dueAt();
         List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> provider
-                .measure(spec.queries().get(metric), at)
+                .measure(spec.prometheus(), spec.queries().get(metric), at)
                 .map(reading -> new Sample(seq, metric, at, reading.kind(), reading.value(), reading.message())))
                 .toList();
         return Uni.join().all(readings).andFailFast().flatMap(samples -> pool.withTransaction(tx ->
@@ -161,7 +216,7 @@ public class AnalysisScheduler {
         List<StrideEvent> events = new ArrayList<>(breaches);
         events.add(new PhaseCompleted(due.key().deploymentId(), due.key().attempt(), due.key().phase(), due.type(),
                 outcome, summary));
-        return store.finish(tx, due.key(), measured, outcome.name(), summary)
+        return store.finish(tx, due.key(), due.measured(), measured, outcome.name(), summary)
                 .flatMap(ended -> emitIf(tx, ended, events));
     }
 

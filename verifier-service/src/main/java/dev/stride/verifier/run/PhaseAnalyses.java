@@ -57,7 +57,8 @@ final class PhaseAnalyses {
         boolean promoted = Boolean.TRUE.equals(parameters.get("promoted"));
         if (promoted) {
             return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
-                    List.of(), List.of(), Map.of(), settings.noDataLimit(), settings.errorLimit(), true);
+                    List.of(), List.of(), Map.of(), settings.noDataLimit(), settings.errorLimit(), true,
+                    settings.prometheus());
         }
         AnalysisSpec unrendered = new AnalysisSpec(application, environment, version, hold, settings.interval(),
                 settings.window(), triggers, criteria, Map.of(), settings.noDataLimit(), settings.errorLimit(), false);
@@ -69,7 +70,8 @@ final class PhaseAnalyses {
             rendered.put(metric, MetricTemplates.render(template, settings.selector(), variables));
         }
         return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
-                triggers, criteria, rendered, settings.noDataLimit(), settings.errorLimit(), false);
+                triggers, criteria, rendered, settings.noDataLimit(), settings.errorLimit(), false,
+                settings.prometheus());
     }
 
     private static Duration hold(Map<String, Object> parameters) {

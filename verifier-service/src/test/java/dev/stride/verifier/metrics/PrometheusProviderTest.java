@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.stride.verifier.analysis.Sample;
+import dev.stride.verifier.lab.BlackHoles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,6 +88,59 @@ class PrometheusProviderTest {
         assertThat(measure(provider(Optional.empty())).kind()).isEqualTo(Sample.Kind.ERROR);
         body.set(null);
         assertThat(measure(provider(Optional.empty()))).isEqualTo(Reading.error("Prometheus did not answer in time"));
+    }
+
+    @Test
+    void anAnswerThatStopsHalfwayIsATimeoutWithinTheTimeout() {
+        server.createContext("/stall/api/v1/query", exchange -> {
+            // Headers and a first part of the body, then nothing: the client's request timeout has stopped counting.
+            exchange.sendResponseHeaders(200, 1000);
+            exchange.getResponseBody().write("{\"status\":".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+        });
+        PrometheusProvider provider = provider(Optional.empty());
+        long began = System.nanoTime();
+        Reading reading = provider.measure("http://127.0.0.1:" + server.getAddress().getPort() + "/stall", "sum(x)",
+                Instant.ofEpochSecond(1_700_000_000)).await().atMost(Duration.ofSeconds(10));
+        assertThat(reading).isEqualTo(Reading.error("Prometheus did not answer in time"));
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void blackHolesAreTimeoutsWithinTheTimeoutAndSayWhichKind() {
+        try (BlackHoles holes = BlackHoles.open()) {
+            PrometheusProvider provider = provider(Optional.empty());
+            long began = System.nanoTime();
+            assertThat(provider.measure(holes.silent(), "sum(x)", Instant.now()).await()
+                    .atMost(Duration.ofSeconds(10))).isEqualTo(Reading.error("Prometheus did not answer in time"));
+            assertThat(provider.measure(holes.unreachable(), "sum(x)", Instant.now()).await()
+                    .atMost(Duration.ofSeconds(10))).isEqualTo(Reading.error("connecting to Prometheus timed out"));
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).as("one timeout each, at most")
+                    .isLessThan(Duration.ofMillis(2500));
+            assertThat(holes.unreachableHangs()).isTrue();
+        }
+    }
+
+    @Test
+    void aQueryGoesToTheEndpointItNamesAndTheDefaultOtherwise() throws IOException {
+        body.set(vector("[{\"metric\":{},\"value\":[1,\"7\"]}]"));
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        PrometheusProvider provider = new PrometheusProvider("http://127.0.0.1:" + closed, Duration.ofSeconds(1),
+                Optional.empty(), Optional.empty());
+        assertThat(provider.measure("http://127.0.0.1:" + server.getAddress().getPort(), "sum(x)", Instant.now())
+                .await().atMost(Duration.ofSeconds(10))).isEqualTo(Reading.value(7));
+        assertThat(provider.measure(null, "sum(x)", Instant.now()).await().atMost(Duration.ofSeconds(10)))
+                .isEqualTo(Reading.error("Prometheus refused the connection"));
+    }
+
+    @Test
+    void aTimeoutOfZeroStopsTheStartNamingItsKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PrometheusProvider("http://127.0.0.1:9",
+                        Duration.ZERO, Optional.empty(), Optional.empty()))
+                .hasMessageContaining("stride.verifier.prometheus.timeout");
     }
 
     @Test
