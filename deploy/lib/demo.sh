@@ -86,8 +86,8 @@ CFG
 demo_java() {
   local role="$1"; shift
   rotate "$LOGS/demo-$role.log"
-  (cd "$ROOT" && exec env "$MANAGED" setsid nohup "$JAVA" -Xmx128m "-Dstride.demo.role=$role" -jar "$DEMO_JAR" "$@" \
-      >"$LOGS/demo-$role.log" 2>&1 </dev/null 9>&-) &
+  (cd "$ROOT" && exec env "$MANAGED" setsid nohup "$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+      "-Dstride.demo.role=$role" -jar "$DEMO_JAR" "$@" >"$LOGS/demo-$role.log" 2>&1 </dev/null 9>&-) &
   echo $! >"$PIDS/demo-$role.pid"
 }
 
@@ -98,6 +98,13 @@ demo_app() {
   demo_java "$role" app --port "$port" --version "$version" --track "$role" --error-ratio "$errors" --latency-ms 20
   demo_wait_http "$role" "http://127.0.0.1:$port/health"
   say "demo: $role instance runs $version (error ratio $errors) on 127.0.0.1:$port"
+}
+
+# True if the demo's jar is missing or older than its pom or sources (the scenario runner changes with the test).
+demo_needs_build() {
+  [[ -f "$DEMO_JAR" ]] || return 0
+  [[ "$ROOT/deploy/demo/pom.xml" -nt "$DEMO_JAR" ]] && return 0
+  [[ -n "$(find "$ROOT/deploy/demo/src/main" -type f -newer "$DEMO_JAR" -print -quit)" ]]
 }
 
 demo_wait_http() {
@@ -229,6 +236,9 @@ CFG
 }
 
 cmd_demo() {
+  parse_replicas_option "$@"
+  local n
+  n="$(wanted_replicas)"
   take_lock
   ensure_tools
   demo_packages
@@ -236,7 +246,8 @@ cmd_demo() {
   pg_up
   demo_fresh_databases
   kafka_up
-  if needs_build || [[ ! -f "$DEMO_JAR" ]]; then build; else say "jars are up to date, not building"; fi
+  kafka_ensure_topics
+  if needs_build || demo_needs_build; then build; else say "jars are up to date, not building"; fi
   demo_down
   demo_write_configs
   demo_service_configs
@@ -248,9 +259,10 @@ cmd_demo() {
   demo_prometheus
   # The services read the demo's configuration: restart any that run without it.
   services_down
-  local svc t0
+  local t0
   DEMO_CONFIG=1
-  for svc in "${SERVICES[@]}"; do service_start "$svc"; done
+  echo "$n" >"$REPLICAS_FILE"
+  services_start "$n"
   wait_services_ready
   demo_java load load --url "http://127.0.0.1:$DEMO_FRONTEND/" --rate "$DEMO_LOAD_RATE" --seconds "$DEMO_LOAD_SECONDS"
   demo_wait_scraped
@@ -258,19 +270,83 @@ cmd_demo() {
   chmod 600 "$DEMO_DIR/token"
   exec 9>&-
   t0="$(now)"
-  local run=("$JAVA" -jar "$DEMO_JAR" run --planner "http://127.0.0.1:$(service_port planner)"
-    --incident "http://127.0.0.1:$(service_port incident)" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
+  local run=("$JAVA" -jar "$DEMO_JAR" run --planner "$(replica_urls planner "$n")"
+    --incident "$(replica_urls incident "$n")" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
     --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
-    --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}")
+    --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}" --kafka "localhost:$KAFKA_PORT")
+  # The end-to-end test (STRIDE_DEMO_KILL=1, at least 2 replicas) kills one replica of every service with SIGKILL
+  # in the middle of each canary: replica 1 while the healthy one ramps up (25%), replica 2 while the failing
+  # one's first traffic phase runs (its breach and rollback then happen with one replica of each service left).
+  # The replicas killed first are started again between the two; the second ones stay down (e2e stops it all next).
+  local kill_healthy=() kill_failing=() killed=() victims
+  if [[ "${STRIDE_DEMO_KILL:-0}" == 1 ]]; then
+    (( n >= 2 )) || die "demo: STRIDE_DEMO_KILL=1 needs at least 2 replicas (--replicas 2)"
+    victims="$(replica_set 1)"
+    mapfile -t killed <<<"$victims"
+    kill_healthy=(--midway-phase ramp-up --midway-command "$(kill_command "${killed[@]}")")
+  fi
   "${run[@]}" --scenario healthy --version v2 --health-url "http://127.0.0.1:$DEMO_CANARY_PORT/health" \
+    "${kill_healthy[@]}" \
     || die "demo: the healthy canary did not end as expected (the stack stays up: deploy/stride status, logs)"
+  if [[ ${#killed[@]} -gt 0 ]]; then
+    demo_restart "${killed[@]}"
+    victims="$(replica_set 2)"
+    mapfile -t killed <<<"$victims"
+    kill_failing=(--midway-phase initial --midway-command "$(kill_command "${killed[@]}")")
+  fi
   demo_promote v2
   demo_app canary v3 0.1
+  demo_wait_scraped
   "${run[@]}" --scenario failing --version v3 --health-url "http://127.0.0.1:$DEMO_CANARY_PORT/health" \
+    "${kill_failing[@]}" \
     || die "demo: the failing canary did not end as expected (the stack stays up: deploy/stride status, logs)"
   echo
   say "demo: both scenarios done in $(( $(now) - t0 ))s"
   demo_print_urls
+}
+
+# replica_urls SERVICE N: the base URLs of its N replicas, comma-separated, replica 1 first.
+replica_urls() {
+  local i urls=""
+  for (( i = 1; i <= $2; i++ )); do urls="$urls${urls:+,}http://127.0.0.1:$(instance_port "$1" "$i")"; done
+  echo "$urls"
+}
+
+# replica_set INDEX: replica INDEX of every service, as "name:pid" (each must be running).
+replica_set() {
+  local svc inst pid
+  for svc in "${SERVICES[@]}"; do
+    inst="$(instance_name "$svc" "$1")"
+    pid="$(instance_pid "$inst")" || die "demo: $inst is not running, so it cannot be killed midway"
+    echo "$inst:$pid"
+  done
+}
+
+# kill_command NAME:PID...: the bash the scenario runs midway: SIGKILL, no warning, as a crash or an OOM kill.
+kill_command() {
+  local item names="" pids=""
+  for item in "$@"; do names="$names ${item%%:*}(${item#*:})"; pids="$pids ${item#*:}"; done
+  echo "echo 'killing with SIGKILL:$names'; kill -KILL$pids"
+}
+
+# demo_restart NAME:PID...: the killed replicas are gone (no pid of theirs left), then start again and get ready.
+demo_restart() {
+  local item inst svc index names=() deadline
+  deadline=$(( $(now) + 10 ))
+  for item in "$@"; do
+    inst="${item%%:*}"
+    while pid_ours "${item#*:}" "$(instance_marker "$inst")"; do
+      (( $(now) < deadline )) || die "demo: $inst (pid ${item#*:}) still runs after SIGKILL"
+      sleep 0.2
+    done
+    names+=("$inst")
+  done
+  say "demo: starting the killed replicas again: ${names[*]}"
+  for inst in "${names[@]}"; do
+    read -r svc index <<<"$(instance_parse "$inst")"
+    service_start "$svc" "$index"
+  done
+  wait_services_ready "${names[@]}"
 }
 
 demo_print_urls() {
@@ -298,11 +374,16 @@ demo_fresh_databases() {
 # connections take theirs.
 cmd_e2e() {
   local home="${STRIDE_E2E_HOME:-$ROOT/.stride/e2e}" rc=0 t0 left=()
+  local replicas="${STRIDE_E2E_REPLICAS:-2}"
+  check_replicas "$replicas" STRIDE_E2E_REPLICAS
+  # Services on 28081-28085, replica i 10*(i-1) above (28091-28095 for 2): below Kafka's 29092 and clear of the
+  # demo's ports (24080-25090) for any replica count up to MAX_REPLICAS.
   local settings=(STRIDE_HOME="$home" STRIDE_PORT_BASE=28080 STRIDE_KAFKA_PORT=29092
     STRIDE_KAFKA_CONTROLLER_PORT=29093 STRIDE_DB_PREFIX=stride_e2e STRIDE_DEMO_PORT_BASE=24080
-    STRIDE_DEMO_LOAD_SECONDS=300 STRIDE_FRESH_DATABASES=1)
+    STRIDE_DEMO_LOAD_SECONDS=300 STRIDE_FRESH_DATABASES=1 STRIDE_REPLICAS="$replicas"
+    STRIDE_DEMO_KILL="$(( replicas >= 2 ? 1 : 0 ))")
   t0="$(now)"
-  say "end-to-end test: the demo's two scenarios on $home"
+  say "end-to-end test: the demo's two scenarios on $home, $replicas replica(s) of each service"
   env "${settings[@]}" "$ROOT/deploy/stride" down >/dev/null 2>&1 || true
   # A fresh start: no broker data, logs or pids from an earlier run (the Kafka jars are kept).
   rm -rf "$home/kafka/data" "$home/logs" "$home/pids" "$home/demo"

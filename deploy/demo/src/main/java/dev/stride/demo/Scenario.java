@@ -23,19 +23,29 @@ import java.util.Set;
  * production behind the demo's HAProxy, prints what a person would watch (phase, HAProxy weights, the new version's
  * error rate in Prometheus, state) every second, and at the end checks what the scenario promises. Exit status 0
  * only when every check holds, so the same run is the end-to-end test.
+ *
+ * <p>With replicas, {@code --planner} and {@code --incident} list every replica's URL: a replica that does not
+ * answer (killed) is skipped for the next, as a load balancer would. {@code --midway-command} runs once (bash)
+ * when the phase named by {@code --midway-phase} is seen RUNNING: the end-to-end test kills replicas there. With
+ * {@code --kafka}, the deployment's events on Kafka are counted: each thing the planner, the executor and the
+ * incident service decide is one event, whichever replica decided it.
  */
 final class Scenario {
 
     static final Set<String> OPTIONS = Set.of("scenario", "version", "planner", "incident", "receiver", "prometheus",
-            "haproxy-socket", "token-file", "health-url", "timeout");
+            "haproxy-socket", "token-file", "health-url", "timeout", "kafka", "midway-phase", "midway-command");
 
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED", "FAILED",
             "REJECTED", "ABORTED");
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final String planner;
-    private final String incident;
+    private final Replicas planner;
+    private final Replicas incident;
+    private final String kafka;
+    private final String midwayPhase;
+    private final String midwayCommand;
+    private boolean midwayDone;
     private final String receiver;
     private final String prometheus;
     private final Path socket;
@@ -53,8 +63,14 @@ final class Scenario {
         }
         failing = scenario.equals("failing");
         version = options.text("version", failing ? "v3" : "v2");
-        planner = options.text("planner", "http://127.0.0.1:8081");
-        incident = options.text("incident", "http://127.0.0.1:8085");
+        planner = new Replicas("planner", options.text("planner", "http://127.0.0.1:8081"));
+        incident = new Replicas("incident service", options.text("incident", "http://127.0.0.1:8085"));
+        kafka = options.text("kafka", null);
+        midwayPhase = options.text("midway-phase", null);
+        midwayCommand = options.text("midway-command", null);
+        if ((midwayPhase == null) != (midwayCommand == null)) {
+            throw new IllegalArgumentException("--midway-phase and --midway-command go together");
+        }
         receiver = options.text("receiver", "http://127.0.0.1:18099");
         prometheus = options.text("prometheus", "http://127.0.0.1:19090");
         socket = Path.of(options.text("haproxy-socket", ".stride/demo/haproxy.sock"));
@@ -73,7 +89,9 @@ final class Scenario {
         String title = failing ? "canary " + version + " with 10% errors: expect an automatic rollback"
                 : "canary " + version + ", healthy: expect 5% -> 25% -> 100%";
         System.out.printf("%n=== %s ===%n", title);
-        JsonNode created = send("POST", planner + "/api/v1/deployments", request(), "application/yaml", 202);
+        // The key makes a retry on another planner replica (the first died with the request) the same deployment.
+        JsonNode created = call(planner, "POST", "/api/v1/deployments", request(), "application/yaml", 202,
+                "demo-" + java.util.UUID.randomUUID());
         String id = created.path("id").asText();
         System.out.printf("posted deployment %s (%s)%n", id, created.path("status").asText());
 
@@ -82,8 +100,11 @@ final class Scenario {
         Instant restoredSeen = null;
         JsonNode view;
         while (true) {
-            view = send("GET", planner + "/api/v1/deployments/" + id, null, null, 200);
+            view = call(planner, "GET", "/api/v1/deployments/" + id, null, null, 200, null);
             String status = view.path("status").asText();
+            if (midwayCommand != null && !midwayDone && running(view, midwayPhase)) {
+                midway(began);
+            }
             int[] weights = weights();
             Double errors = errorRate();
             if (failing && breachSeen == null && errors != null && errors > 0.05) {
@@ -108,7 +129,14 @@ final class Scenario {
             }
             Thread.sleep(1000);
         }
+        if (midwayCommand != null && !midwayDone) {
+            problems.add("phase " + midwayPhase + " was never seen RUNNING, so the midway command did not run");
+        }
+        if (FINAL.contains(view.path("status").asText())) {
+            awaitNotifications(id, receivedBefore);
+        }
         check(view, id, began, breachSeen, restoredSeen, receivedBefore);
+        checkOnce(id);
         if (problems.isEmpty()) {
             System.out.printf("scenario passed in %.0f s%n", seconds(began, Instant.now()));
             return 0;
@@ -136,8 +164,8 @@ final class Scenario {
         Instant requested = rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
         Instant completed = at(view, "rollback-succeeded");
 
-        JsonNode incidents = send("GET", incident + "/api/v1/incidents?application=demo&environment=production",
-                null, null, 200);
+        JsonNode incidents = call(incident, "GET", "/api/v1/incidents?application=demo&environment=production",
+                null, null, 200, null);
         List<JsonNode> ours = new ArrayList<>();
         (incidents.isArray() ? incidents : incidents.path("items")).forEach(i -> {
             if (id.equals(i.path("deploymentId").asText())) {
@@ -151,17 +179,7 @@ final class Scenario {
             System.out.printf("incident %s %s %s%n", ours.get(0).path("id").asText(),
                     ours.get(0).path("severity").asText(), ours.get(0).path("status").asText());
         }
-        // Notifications go out asynchronously: give them a few seconds after the rollback.
-        List<JsonNode> news = List.of();
-        for (int i = 0; i < 30; i++) {
-            List<JsonNode> all = received();
-            news = all.subList(Math.min(receivedBefore, all.size()), all.size());
-            if (news.stream().anyMatch(m -> "slack".equals(m.path("kind").asText()))
-                    && news.stream().anyMatch(m -> "statuspage".equals(m.path("kind").asText()))) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
+        List<JsonNode> news = since(receivedBefore);
         long slack = news.stream().filter(m -> "slack".equals(m.path("kind").asText())).count();
         long statuspage = news.stream().filter(m -> "statuspage".equals(m.path("kind").asText())).count();
         expect(slack > 0, "Slack messages at the receiver");
@@ -188,6 +206,138 @@ final class Scenario {
             }
         } else {
             System.out.println("  (Prometheus never showed the error rate above 5% while polled)");
+        }
+    }
+
+    /**
+     * Each thing happens once however many replicas there are: no two identical Slack messages (a second notifier
+     * replica sending the same delivery), for a failed canary one PagerDuty page, and on Kafka one event per
+     * decision: one PhaseRequested per phase, one DeploymentFinished, RollbackCompleted and IncidentOpened, and one
+     * RollbackRequested from each publisher (the planner's, and the incident service's for its P1). The same event
+     * id twice is a redelivery, which consumers drop; it is counted, not failed.
+     */
+    private void checkOnce(String id) {
+        List<JsonNode> all = received();
+        java.util.Map<String, Long> slackBodies = new java.util.LinkedHashMap<>();
+        all.stream().filter(m -> "slack".equals(m.path("kind").asText()))
+                .forEach(m -> slackBodies.merge(m.path("body").toString(), 1L, Long::sum));
+        List<String> repeated = slackBodies.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getValue() + "x " + slackText(e.getKey())).toList();
+        long ours = all.stream().filter(m -> "slack".equals(m.path("kind").asText()) && mentions(m, id)).count();
+        expect(repeated.isEmpty(), "one Slack message per event (" + ours + " for this deployment, "
+                + slackBodies.size() + " in all), no message twice" + (repeated.isEmpty() ? "" : ": " + repeated));
+        if (failing) {
+            long pages = all.stream().filter(m -> isPage(m, id)).count();
+            expect(pages == 1, "one PagerDuty page (trigger) for the deployment, the receiver got " + pages);
+        }
+        if (kafka == null) {
+            return;
+        }
+        EventLog log;
+        try {
+            log = EventLog.read(kafka, id, List.of("stride.phase-requested", "stride.rollback-requested",
+                    "stride.rollback-completed", "stride.deployment-finished", "stride.incidents"),
+                    Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            expect(false, "the deployment's events read from Kafka at " + kafka + " (" + e + ")");
+            return;
+        }
+        var phases = log.ids("dev.stride.phase.requested.v1",
+                e -> "attempt " + e.data().path("attempt").asText() + " phase " + e.data().path("phase").asText());
+        List<String> twice = phases.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                .map(e -> e.getKey() + ": " + e.getValue().size()).toList();
+        expect(!phases.isEmpty() && twice.isEmpty(), "one PhaseRequested per phase on Kafka (" + phases.size()
+                + " phases requested" + (twice.isEmpty() ? "" : "; more than one event for " + twice) + ")");
+        once(log, "dev.stride.deployment.finished.v1", "DeploymentFinished");
+        if (failing) {
+            once(log, "dev.stride.rollback.requested.v1", "RollbackRequested");
+            expect(log.ids("dev.stride.rollback.requested.v1", EventLog.Event::source).containsKey("/stride/planner"),
+                    "the planner's RollbackRequested on Kafka");
+            once(log, "dev.stride.rollback.completed.v1", "RollbackCompleted");
+            once(log, "dev.stride.incident.opened.v1", "IncidentOpened");
+        }
+        System.out.printf("kafka: %d record(s) of this deployment on the topics read%n", log.size());
+    }
+
+    // One event of the type from each service that publishes it: the incident service asks for its own rollback
+    // of a P1 from a breach (the planner takes it as a no-op), so RollbackRequested comes from two publishers,
+    // once each; a replica acting twice would make a second id from the same one.
+    private void once(EventLog log, String type, String name) {
+        var bySource = log.ids(type, EventLog.Event::source);
+        long records = log.records(type);
+        int events = bySource.values().stream().mapToInt(Set::size).sum();
+        String counts = bySource.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size())
+                .collect(java.util.stream.Collectors.joining(", "));
+        expect(!bySource.isEmpty() && bySource.values().stream().allMatch(ids -> ids.size() == 1), "one " + name
+                + " on Kafka from each publisher, found " + (bySource.isEmpty() ? "none" : counts)
+                + (records > events ? " (" + records + " records: redelivered)" : ""));
+    }
+
+    // The deployment finished; its notifications go out asynchronously (Slack paced at one a second): wait for
+    // the last Slack message it makes (DeploymentFinished's) and, for a failed canary, the PagerDuty page.
+    private void awaitNotifications(String id, int receivedBefore) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(until)) {
+            List<JsonNode> news = since(receivedBefore);
+            boolean ended = news.stream().anyMatch(m -> "slack".equals(m.path("kind").asText()) && mentions(m, id)
+                    && (failing ? slackText(m.path("body").toString()).startsWith("Deployment to")
+                            : slackText(m.path("body").toString()).contains("completed successfully")));
+            boolean paged = !failing || news.stream().anyMatch(m -> isPage(m, id));
+            if (ended && paged) {
+                // A second replica's copy of the same message would come right behind it.
+                Thread.sleep(2000);
+                return;
+            }
+            Thread.sleep(500);
+        }
+        System.out.println("(the deployment's last Slack message" + (failing ? " or its PagerDuty page" : "")
+                + " did not arrive within 60 s)");
+    }
+
+    private static boolean mentions(JsonNode message, String id) {
+        return message.path("body").toString().contains(id);
+    }
+
+    private static boolean isPage(JsonNode message, String id) {
+        JsonNode body = message.path("body");
+        return "pagerduty".equals(message.path("kind").asText())
+                && "trigger".equals(body.path("event_action").asText())
+                && id.equals(body.path("payload").path("custom_details").path("deployment_id").asText());
+    }
+
+    private String slackText(String body) {
+        try {
+            return json.readTree(body).path("text").asText("");
+        } catch (IOException e) {
+            return body;
+        }
+    }
+
+    private List<JsonNode> since(int receivedBefore) {
+        List<JsonNode> all = received();
+        return all.subList(Math.min(receivedBefore, all.size()), all.size());
+    }
+
+    private static boolean running(JsonNode view, String phaseName) {
+        for (JsonNode phase : view.path("phases")) {
+            if (phaseName.equals(phase.path("name").asText())) {
+                return "RUNNING".equals(phase.path("status").asText());
+            }
+        }
+        return false;
+    }
+
+    // Runs the midway command (the end-to-end test's SIGKILLs) and waits for it; it prints what it does.
+    private void midway(Instant began) throws IOException, InterruptedException {
+        midwayDone = true;
+        System.out.printf("%6.1fs  phase %s is RUNNING: %s%n", seconds(began, Instant.now()), midwayPhase,
+                midwayCommand);
+        Process process = new ProcessBuilder("bash", "-c", midwayCommand).inheritIO().start();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            problems.add("the midway command did not end within 30 s");
+        } else if (process.exitValue() != 0) {
+            problems.add("the midway command failed (exit " + process.exitValue() + ")");
         }
     }
 
@@ -276,7 +426,7 @@ final class Scenario {
                 + " / sum(rate(http_server_requests_seconds_count{version=\"" + version + "\"}[10s]))";
         try {
             JsonNode answer = send("GET", prometheus + "/api/v1/query?query="
-                    + URLEncoder.encode(query, StandardCharsets.UTF_8), null, null, 200);
+                    + URLEncoder.encode(query, StandardCharsets.UTF_8), null, null, 200, null);
             JsonNode result = answer.path("data").path("result");
             if (result.isEmpty()) {
                 return null;
@@ -304,16 +454,59 @@ final class Scenario {
     private List<JsonNode> received() {
         try {
             List<JsonNode> all = new ArrayList<>();
-            send("GET", receiver + "/received", null, null, 200).forEach(all::add);
+            send("GET", receiver + "/received", null, null, 200, null).forEach(all::add);
             return all;
         } catch (Exception e) {
             return List.of();
         }
     }
 
-    private JsonNode send(String method, String url, String body, String type, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+    /** The replicas of one service: their base URLs, and which one answered last (asked first). */
+    private static final class Replicas {
+        private final String name;
+        private final List<String> urls;
+        private int answering;
+
+        Replicas(String name, String urls) {
+            this.name = name;
+            this.urls = java.util.Arrays.stream(urls.split(",")).map(String::strip).filter(u -> !u.isEmpty())
+                    .toList();
+            if (this.urls.isEmpty()) {
+                throw new IllegalArgumentException("no URL for the " + name);
+            }
+        }
+    }
+
+    // A replica that does not answer (connection refused or reset, no answer in time) is skipped for the next;
+    // when none answers, the round is tried again for up to a minute (a machine busy starting JVMs is slow to
+    // answer a first request, and a killed replica's port refuses at once).
+    private JsonNode call(Replicas to, String method, String path, String body, String type, int expected,
+            String idempotencyKey) throws Exception {
+        Instant giveUp = Instant.now().plusSeconds(60);
+        while (true) {
+            String base = to.urls.get(to.answering);
+            try {
+                return send(method, base + path, body, type, expected, idempotencyKey);
+            } catch (IOException e) {
+                to.answering = (to.answering + 1) % to.urls.size();
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IOException("no replica of the " + to.name + " answered " + method + " " + path
+                            + " within 60 s (" + to.urls + ")", e);
+                }
+                System.out.printf("        the %s at %s does not answer (%s); asking %s%n", to.name, base,
+                        e.getClass().getSimpleName(), to.urls.get(to.answering));
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private JsonNode send(String method, String url, String body, String type, int expected, String idempotencyKey)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
         if (body != null) {
             request.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {

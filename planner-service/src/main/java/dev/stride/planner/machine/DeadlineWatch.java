@@ -52,7 +52,8 @@ public class DeadlineWatch {
         job.stop();
     }
 
-    private Uni<Void> check() {
+    /** One pass over what is due; package-visible so a test can run two replicas' passes at the same moment. */
+    Uni<Void> check() {
         Instant now = clock.instant();
         return store.duePhases(now, BATCH)
                 .flatMap(due -> each(due, d -> (machine, state, situation) -> machine.deadlinePassed(state,
