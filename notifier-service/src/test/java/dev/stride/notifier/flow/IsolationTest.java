@@ -122,7 +122,9 @@ class IsolationTest extends FlowSupport {
                 - OffsetDateTime.parse(deliveries(next).getString("items.find { it.channel == 'hook' }.createdAt"))
                 .toInstant().toEpochMilli();
         System.out.printf("IsolationTest: the next webhook arrived %d ms after it was recorded%n", latency);
-        assertThat(latency).as("behind a hanging delivery on the same channel").isLessThan(WITHIN_MS);
+        // Sent side by side it takes tens of ms; behind the hanging one (in series) it waits out the rest of that
+        // one's 3 s timeout, which was about 1 s in a mutation run: half a second keeps the two well apart.
+        assertThat(latency).as("behind a hanging delivery on the same channel").isLessThan(WITHIN_MS / 2);
         assertThat(deliveries(hanging).getString("items.find { it.channel == 'hook' }.status")).isNotEqualTo("SENT");
 
         String endpoint = wireMock.baseUrl().replace("http://", "");
