@@ -6,6 +6,7 @@ import dev.stride.notifier.channel.statuspage.StatuspageIncidents;
 import dev.stride.notifier.channel.webhook.WebhookChannel;
 import dev.stride.notifier.channel.webhook.WebhookSignature;
 import dev.stride.notifier.routing.ChannelType;
+import dev.stride.notifier.routing.DeliverySettings;
 import dev.stride.notifier.routing.NotifierConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -25,28 +26,38 @@ import java.util.Set;
 @ApplicationScoped
 public class Channels {
 
-    /** A channel with what the sender needs to know about it. */
-    public record Configured(String name, ChannelType type, NotificationChannel channel, Duration minInterval) {
+    /**
+     * A channel with what the sender needs to know about it; {@code endpoint} is the {@code host:port} its calls go
+     * to, which channels on one host share (several Slack webhooks: hooks.slack.com:443).
+     */
+    public record Configured(String name, ChannelType type, NotificationChannel channel, Duration minInterval,
+            String endpoint) {
     }
 
     private final Map<String, Configured> channels = new LinkedHashMap<>();
     private final Secrets secrets;
 
     public Channels(NotifierConfig config, StatuspageIncidents statuspageIncidents) {
-        HttpCalls http = new HttpCalls(config.delivery().requestTimeout());
+        NotifierConfig.Delivery delivery = DeliverySettings.checked(config.delivery());
+        HttpCalls http = new HttpCalls(delivery.connectTimeout(), delivery.requestTimeout());
         List<String> secretValues = new ArrayList<>();
         config.channels().forEach((name, c) -> {
+            URI target = url(name, c.type() == ChannelType.STATUSPAGE ? "api-base" : "url",
+                    c.type() == ChannelType.STATUSPAGE ? Optional.of(c.apiBase()) : c.url());
             NotificationChannel channel = switch (c.type()) {
-                case SLACK -> new SlackChannel(name, url(name, "url", c.url()), http);
-                case WEBHOOK -> new WebhookChannel(name, url(name, "url", c.url()), signature(name, c.secret()), http,
-                        Clock.systemUTC());
-                case STATUSPAGE -> new StatuspageChannel(name, url(name, "api-base", Optional.of(c.apiBase())).toString(),
+                case SLACK -> new SlackChannel(name, target, http);
+                case WEBHOOK -> new WebhookChannel(name, target, signature(name, c.secret()), http, Clock.systemUTC());
+                case STATUSPAGE -> new StatuspageChannel(name, target.toString(),
                         required(name, "page-id", c.pageId()), required(name, "api-key", c.apiKey()),
                         c.components().orElse(List.of()), statuspageIncidents, http);
             };
             Duration pace = c.minInterval().orElse(c.type() == ChannelType.SLACK
-                    ? config.delivery().slackMinInterval() : Duration.ZERO);
-            channels.put(name, new Configured(name, c.type(), channel, pace));
+                    ? delivery.slackMinInterval() : Duration.ZERO);
+            if (pace.isNegative()) {
+                throw new IllegalStateException("stride.notifier.channels." + name + ".min-interval must not be "
+                        + "negative, was " + pace);
+            }
+            channels.put(name, new Configured(name, c.type(), channel, pace, HttpCalls.endpoint(target)));
             c.url().ifPresent(secretValues::add);
             c.secret().ifPresent(secretValues::add);
             c.apiKey().ifPresent(secretValues::add);

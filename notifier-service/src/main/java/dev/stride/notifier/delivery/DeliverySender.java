@@ -6,6 +6,7 @@ import dev.stride.notifier.channel.Delivery;
 import dev.stride.notifier.channel.DeliveryFailure;
 import dev.stride.notifier.channel.Secrets;
 import dev.stride.notifier.channel.Sent;
+import dev.stride.notifier.routing.DeliverySettings;
 import dev.stride.notifier.routing.NotifierConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,53 +21,64 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Sends the delivery log's pending rows, one {@link PeriodicJob} per channel (Vert.x timers, no thread each), so a
- * channel that is slow, rate-limited or down holds up only itself. Each channel keeps its pace (Slack: about one
- * message a second per webhook) and, after a 429, pauses as long as Retry-After says (at most {@code backoff-max}
- * or a minute, whichever is longer):
- * nothing is claimed while a channel waits, so a claimed row is sent at once. A claim is renewed just before its
- * send, and every outcome is written only while the claim is still the row's current one, so a sender that was
- * too slow (its row taken up again as stale) never overwrites the other's outcome and never sends it a second time.
- * A failure is retried with exponential backoff and jitter until {@code max-attempts}; one that cannot succeed (4xx)
- * fails at once. Errors are masked before they are logged or stored.
+ * Sends the delivery log's pending rows, one {@link PeriodicJob} per channel (Vert.x timers, no thread each). Every
+ * delivery is sent on its own, none waits for another's answer: a run takes free slots from a {@link Bulkhead} (at
+ * most {@code concurrency} in flight, at most {@code per-endpoint} to one host:port), claims as many due rows as it
+ * got slots, and starts them all at once. So an endpoint that does not answer holds only its own slots until its
+ * calls time out (connect and request timeouts on every call), and the other endpoints' deliveries go out meanwhile.
+ * Each channel keeps its pace (Slack: about one message a second per webhook, one delivery in flight) and, after a
+ * 429, pauses as long as Retry-After says (at most {@code backoff-max} or a minute, whichever is longer): nothing is
+ * claimed while a channel waits, so a claimed row is sent at once. A claim is renewed just before its send, and every
+ * outcome is written only while the claim is still the row's current one, so a sender that was too slow (its row
+ * taken up again as stale, by this replica or another) never overwrites the other's outcome and never sends it a
+ * second time. A failure is retried with exponential backoff and jitter until {@code max-attempts} (the row waits as
+ * PENDING with its next attempt time, no thread waits); one that cannot succeed (4xx) fails at once. Errors are
+ * masked before they are logged or stored.
  */
 @ApplicationScoped
 public class DeliverySender {
 
     private static final Logger LOG = Logger.getLogger(DeliverySender.class);
-    private static final int BATCH = 10;
     private static final Duration RETRY_AFTER_FLOOR = Duration.ofMinutes(1);
+    /** A run only claims and starts sends; this is far more than it needs. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(1);
 
     private final DeliveryStore store;
-    private final Channels channels;
     private final Secrets secrets;
     private final NotifierConfig.Delivery settings;
     private final Backoff backoff;
+    private final Bulkhead bulkhead;
+    private final Duration sendLimit;
     private final Map<String, ChannelSender> senders = new LinkedHashMap<>();
 
     public DeliverySender(DeliveryStore store, Channels channels, NotifierConfig config, Vertx vertx) {
         this.store = store;
-        this.channels = channels;
         this.secrets = channels.secrets();
-        this.settings = config.delivery();
+        this.settings = DeliverySettings.checked(config.delivery());
         this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), new Random());
-        if (settings.staleAfter().compareTo(settings.requestTimeout().multipliedBy(3)) < 0) {
-            // A send (connect, then answer: up to two request timeouts) must end well before its row counts as stale.
-            throw new IllegalStateException("stride.notifier.delivery.stale-after (" + settings.staleAfter()
-                    + ") must be at least three times stride.notifier.delivery.request-timeout ("
-                    + settings.requestTimeout() + ")");
-        }
+        this.bulkhead = new Bulkhead(settings.concurrency(), settings.perEndpoint());
+        this.sendLimit = DeliverySettings.sendLimit(settings);
         channels.names().forEach(name -> senders.put(name, new ChannelSender(channels.get(name).orElseThrow(), vertx)));
     }
 
-    void start(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts every channel's sender (at start-up; a test starts a second sender to play another replica). */
+    public void start() {
         senders.values().forEach(s -> s.job.start());
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    public void stop() {
         senders.values().forEach(s -> s.job.stop());
     }
 
@@ -80,45 +92,98 @@ public class DeliverySender {
         });
     }
 
-    /**
-     * How many deliveries one run claims: as many as can be sent, each within two request timeouts (connecting,
-     * then the answer), in half of {@code stale-after}; the rest of a run's rows are renewed before each send anyway.
-     */
-    static int batchFor(Duration staleAfter, Duration requestTimeout) {
-        long fits = staleAfter.toMillis() / 2 / Math.max(1, requestTimeout.multipliedBy(2).toMillis());
-        return (int) Math.max(1, Math.min(BATCH, fits));
+    /** A slot came free: channels that found none last time look again now rather than at their next tick. */
+    private void slotFreed() {
+        senders.values().forEach(s -> {
+            if (s.starved) {
+                s.job.runNow();
+            }
+        });
     }
 
     /** One channel's sender; its pace lives here (per replica: N replicas may send N messages per interval). */
     private final class ChannelSender {
         private final Channels.Configured channel;
         private final PeriodicJob job;
+        /** Deliveries of this channel in flight at most: one for a paced channel, so none waits for its turn. */
+        private final int limit;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        /** The last run found the bulkhead full for this channel's endpoint (or in all). */
+        private volatile boolean starved;
         private volatile Instant notBefore = Instant.EPOCH;
 
         ChannelSender(Channels.Configured channel, Vertx vertx) {
             this.channel = channel;
-            // A paced channel takes one delivery at a time, so none waits SENDING for its turn.
-            int batch = channel.minInterval().isZero() ? batchFor(settings.staleAfter(), settings.requestTimeout())
-                    : 1;
+            this.limit = channel.minInterval().isZero() ? settings.perEndpoint() : 1;
+            this.job = new PeriodicJob("Delivering to " + channel.name(), vertx, settings.pollInterval(), RUN_TIMEOUT,
+                    this::run);
+        }
+
+        /** Claims as many due rows as there are free slots and starts sending each; true if it may find more. */
+        private Uni<Boolean> run() {
             // Nothing is claimed while the channel's pace or a Retry-After says to wait: a claimed row never waits.
-            this.job = new PeriodicJob("Delivering to " + channel.name(), vertx, settings.pollInterval(),
-                    Duration.ofMinutes(10), () -> Instant.now().isBefore(notBefore) ? Uni.createFrom().item(false)
-                            : store.claim(channel.name(), batch, settings.staleAfter())
-                            .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                                    .onItem().transformToUniAndConcatenate(this::deliver)
-                                    .collect().asList()
-                                    .map(done -> claimed.size() == batch)));
+            if (Instant.now().isBefore(notBefore)) {
+                return Uni.createFrom().item(false);
+            }
+            int wanted = limit - inFlight.get();
+            if (wanted <= 0) {
+                return Uni.createFrom().item(false);
+            }
+            // Slots are taken for rows actually claimed, not before: a channel with nothing to send must not hold
+            // slots (even for the length of a query) that a busy channel on the same endpoint needs.
+            int free = bulkhead.free(channel.endpoint(), wanted);
+            starved = free < wanted;
+            if (free == 0) {
+                return Uni.createFrom().item(false);
+            }
+            return store.claim(channel.name(), free, settings.staleAfter()).flatMap(claimed -> {
+                int granted = bulkhead.take(channel.endpoint(), claimed.size());
+                inFlight.addAndGet(granted);
+                claimed.subList(0, granted).forEach(this::start);
+                if (granted == claimed.size()) {
+                    return Uni.createFrom().item(claimed.size() == free);
+                }
+                // Another channel took the slots meanwhile: the rest go back untried, due at once.
+                starved = true;
+                Instant now = Instant.now();
+                return Multi.createFrom().iterable(claimed.subList(granted, claimed.size()))
+                        .onItem().transformToUniAndConcatenate(d -> store.release(d.id(), d.attempt(), now))
+                        .collect().asList().replaceWith(false);
+            });
+        }
+
+        /** Sends one claimed delivery on its own; its slot is given back whatever happens. */
+        private void start(Delivery delivery) {
+            deliver(delivery).onTermination().invoke(() -> {
+                giveBack(1);
+                // This channel may have more due; others may have waited for a slot.
+                job.runNow();
+                slotFreed();
+            }).subscribe().with(done -> { }, e -> LOG.warnf("Delivery %d to %s: %s", delivery.id(), channel.name(),
+                    secrets.mask(e.toString())));
+        }
+
+        private void giveBack(int slots) {
+            if (slots > 0) {
+                inFlight.addAndGet(-slots);
+                bulkhead.give(channel.endpoint(), slots);
+            }
         }
 
         private Uni<Void> deliver(Delivery delivery) {
             Uni<Void> outcome;
             if (Instant.now().isBefore(notBefore)) {
-                // A Retry-After came in while this row waited in the batch: give it back untried.
+                // A Retry-After came in (on another row of this channel) since this row was claimed: give it back.
                 outcome = store.release(delivery.id(), delivery.attempt(), notBefore);
             } else {
                 outcome = store.renew(delivery.id(), delivery.attempt()).flatMap(ours -> !ours
                         ? Uni.createFrom().voidItem()
                         : Uni.createFrom().deferred(() -> channel.channel().send(delivery))
+                                // Every HTTP call has its own deadlines; this one bounds the whole send (a status-page
+                                // update makes up to three calls) well inside stale-after, so the slot always returns.
+                                .ifNoItem().after(sendLimit).failWith(() -> DeliveryFailure.transientFailure(
+                                        channel.name() + ": " + channel.endpoint() + " did not finish the delivery "
+                                                + "within " + sendLimit.toMillis() + " ms"))
                                 .onItemOrFailure().transformToUni((sent, failure) -> failure == null
                                         ? done(delivery, sent)
                                         : failed(delivery, failure)));

@@ -82,8 +82,8 @@ public class DeliveryStore {
     }
 
     /**
-     * Gives a claimed delivery back untried, due at {@code at} (its channel asked for a pause): the claim did not
-     * count as an attempt.
+     * Gives a claimed delivery back untried, due at {@code at} (its channel asked for a pause, or no slot was free to
+     * send it): the claim did not count as an attempt.
      */
     public Uni<Void> release(long id, int attempt, Instant at) {
         return pool.preparedQuery("UPDATE delivery SET status = 'PENDING', claimed_at = NULL, attempts = attempts - 1, "

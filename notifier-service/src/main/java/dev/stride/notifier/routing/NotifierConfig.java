@@ -92,9 +92,24 @@ public interface NotifierConfig {
         @WithDefault("60s")
         Duration staleAfter();
 
-        /** Time limit of one HTTP call to a channel. */
+        /** Time limit of one HTTP call to a channel, from sending the request to its answer. */
         @WithDefault("10s")
         Duration requestTimeout();
+
+        /** Time limit for opening a connection to a channel's endpoint (a host that does not answer SYNs). */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Deliveries in flight at once, across all channels (per replica). */
+        @WithDefault("16")
+        int concurrency();
+
+        /**
+         * Deliveries in flight at once to one endpoint (host:port), whatever the channels on it: an endpoint that does
+         * not answer holds at most this many of the {@link #concurrency()} slots.
+         */
+        @WithDefault("4")
+        int perEndpoint();
 
         /** Slack's default pace when a Slack channel names none. */
         @WithDefault("1s")

@@ -1,11 +1,15 @@
 package dev.stride.incident.paging.pagerduty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stride.events.Severity;
 import dev.stride.incident.paging.Page;
+import dev.stride.incident.paging.PagerException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +48,54 @@ class PagerDutyPagerTest {
         assertThat(PagerDutyPager.severity(Severity.P1)).isEqualTo("error");
         assertThat(PagerDutyPager.severity(Severity.P2)).isEqualTo("warning");
         assertThat(PagerDutyPager.severity(Severity.P3)).isEqualTo("info");
+    }
+
+    @Test
+    void aPagerDutyThatAcceptsAndNeverAnswersTimesOutOnTheRequestTimeoutNamingTheEndpoint() {
+        try (BlackHole silent = BlackHole.silent()) {
+            PagerDutyPager pager = new PagerDutyPager("http://127.0.0.1:" + silent.port(), Optional.of("rk-secret-1"),
+                    Duration.ofMillis(800), Duration.ofMillis(400));
+            long started = System.nanoTime();
+
+            Throwable failure = pager.send(page(Page.Action.TRIGGER, Severity.P1)).onItem().transform(x -> (Throwable) null)
+                    .onFailure().recoverWithItem(e -> e).await().atMost(Duration.ofSeconds(10));
+
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(failure).isInstanceOf(PagerException.class)
+                    .hasMessage("PagerDuty (127.0.0.1:" + silent.port() + ") did not answer within 800 ms");
+            assertThat(((PagerException) failure).isTransient()).isTrue();
+            assertThat(tookMs).isBetween(700L, 2000L);
+        }
+    }
+
+    @Test
+    void aPagerDutyThatNeverAcceptsTimesOutOnTheConnectTimeoutNamingTheEndpoint() {
+        try (BlackHole unaccepting = BlackHole.unaccepting()) {
+            PagerDutyPager pager = new PagerDutyPager("http://127.0.0.1:" + unaccepting.port(),
+                    Optional.of("rk-secret-1"), Duration.ofSeconds(5), Duration.ofMillis(400));
+            long started = System.nanoTime();
+
+            Throwable failure = pager.send(page(Page.Action.TRIGGER, Severity.P1)).onItem().transform(x -> (Throwable) null)
+                    .onFailure().recoverWithItem(e -> e).await().atMost(Duration.ofSeconds(10));
+
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(failure).isInstanceOf(PagerException.class).hasMessage("could not connect to PagerDuty (127.0.0.1:"
+                    + unaccepting.port() + ") within 400 ms");
+            assertThat(((PagerException) failure).isTransient()).isTrue();
+            assertThat(tookMs).as("bounded by the connect timeout, not the 5 s request timeout")
+                    .isBetween(300L, 2000L);
+        }
+    }
+
+    @Test
+    void aTimeoutOfZeroOrAnUnusableUrlStopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> new PagerDutyPager("https://events.pagerduty.com", Optional.empty(), Duration.ZERO,
+                Duration.ofSeconds(2))).hasMessage("stride.incident.pagerduty.timeout must be more than 0, was PT0S");
+        assertThatThrownBy(() -> new PagerDutyPager("https://events.pagerduty.com", Optional.empty(),
+                Duration.ofSeconds(5), Duration.ofSeconds(-1)))
+                .hasMessage("stride.incident.pagerduty.connect-timeout must be more than 0, was PT-1S");
+        assertThatThrownBy(() -> new PagerDutyPager("events.pagerduty.com", Optional.empty(), Duration.ofSeconds(5),
+                Duration.ofSeconds(2))).hasMessage("stride.incident.pagerduty.url is not an http(s) URL");
     }
 
     private Page page(Page.Action action, Severity severity) {
