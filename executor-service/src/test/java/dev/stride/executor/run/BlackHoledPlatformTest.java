@@ -14,6 +14,7 @@ import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.haproxy.HaproxyUnderTest;
+import dev.stride.testing.BlackHole;
 import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
@@ -24,8 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,18 +62,16 @@ class BlackHoledPlatformTest {
 
         @Override
         public Map<String, String> start() {
-            try {
-                silent = BlackHole.silent();
-                unaccepting = BlackHole.unaccepting();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            silent = BlackHole.silent();
+            unaccepting = BlackHole.unaccepting();
             Map<String, String> config = new LinkedHashMap<>();
             config.put("test.black-hole.silent", silent.address());
             config.put("test.black-hole.unaccepting", unaccepting.address());
             config.put("quarkus.kubernetes-client.api-server-url", unaccepting.url());
             config.put("stride.executor.aws.endpoint-override", silent.url());
             config.put("stride.executor.aws.max-attempts", "1");
+            // The default share, written out: five deployments are more than an endpoint may hold at once.
+            config.put("stride.executor.workers-per-endpoint", "4");
             // The stuck deployments stay stuck for the whole test instead of failing after the test profile's 3 s.
             config.put("stride.executor.transient-patience", "10m");
             return config;

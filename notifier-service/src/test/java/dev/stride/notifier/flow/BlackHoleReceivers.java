@@ -1,5 +1,6 @@
 package dev.stride.notifier.flow;
 
+import dev.stride.testing.BlackHole;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;

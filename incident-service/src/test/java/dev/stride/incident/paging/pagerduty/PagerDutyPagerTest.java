@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stride.events.Severity;
 import dev.stride.incident.paging.Page;
 import dev.stride.incident.paging.PagerException;
+import dev.stride.testing.BlackHole;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.stride.notifier.flow;
+package dev.stride.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An endpoint on loopback that does not answer, in one of two ways: {@link #silent()} accepts connections and never
  * writes a byte (a request times out waiting for its answer); {@link #unaccepting()} never accepts, its backlog
- * filled, so the kernel drops new SYNs and a connect hangs until its timeout. Only ever on 127.0.0.1.
+ * filled, so the kernel drops new SYNs and a connect hangs until its timeout. Only ever on 127.0.0.1: what tests
+ * send to it stays on this machine.
  */
-final class BlackHole implements AutoCloseable {
+public final class BlackHole implements AutoCloseable {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
@@ -29,7 +30,7 @@ final class BlackHole implements AutoCloseable {
     }
 
     /** Accepts every connection, reads nothing, answers nothing. */
-    static BlackHole silent() {
+    public static BlackHole silent() {
         try {
             BlackHole hole = new BlackHole(new ServerSocket(0, 50, LOOPBACK));
             Thread acceptor = new Thread(hole::acceptForever, "black-hole-silent-" + hole.port());
@@ -42,7 +43,7 @@ final class BlackHole implements AutoCloseable {
     }
 
     /** Never accepts; its backlog of one is filled at once, so further connects hang. */
-    static BlackHole unaccepting() {
+    public static BlackHole unaccepting() {
         try {
             BlackHole hole = new BlackHole(new ServerSocket(0, 1, LOOPBACK));
             hole.fillBacklog();
@@ -52,12 +53,22 @@ final class BlackHole implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
+    /** {@code 127.0.0.1:<port>}. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return "http://" + address();
+    }
+
     /** Connections a silent hole has taken (and holds) so far. */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
