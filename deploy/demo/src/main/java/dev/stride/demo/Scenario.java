@@ -3,6 +3,9 @@ package dev.stride.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -89,6 +92,9 @@ final class Scenario {
         String title = failing ? "canary " + version + " with 10% errors: expect an automatic rollback"
                 : "canary " + version + ", healthy: expect 5% -> 25% -> 100%";
         System.out.printf("%n=== %s ===%n", title);
+        if (failing) {
+            besideABlackHole();
+        }
         // The key makes a retry on another planner replica (the first died with the request) the same deployment.
         JsonNode created = call(planner, "POST", "/api/v1/deployments", request(), "application/yaml", 202,
                 "demo-" + java.util.UUID.randomUUID());
@@ -339,6 +345,55 @@ final class Scenario {
         } else if (process.exitValue() != 0) {
             problems.add("the midway command failed (exit " + process.exitValue() + ")");
         }
+    }
+
+    /**
+     * Another team's deployment, beside the failing canary, whose platform never answers: a HAProxy runtime API at a
+     * loopback address that accepts connections and never says a word (a hung load balancer, or a typo that points
+     * at the wrong port). Its phase waits, retried, for minutes; the canary's rollback must not wait behind it. The
+     * listener lives as long as this run.
+     */
+    private void besideABlackHole() throws IOException, InterruptedException {
+        ServerSocket hole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            while (true) {
+                try {
+                    held.add(hole.accept()); // held open, never answered
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "black-hole");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        String address = "127.0.0.1:" + hole.getLocalPort();
+        JsonNode created = call(planner, "POST", "/api/v1/deployments", """
+                application: demo-beside
+                environment: staging
+                version: "1.0.%1$d"
+                artifact: stride-demo-beside:1.0.%1$d
+                commitSha: %2$s
+                commitTime: %3$s
+                requestedBy: demo
+                target:
+                  platform: haproxy
+                  address: "%4$s"
+                  backend: beside
+                  stableServer: stable
+                  canaryServer: canary
+                deployment:
+                  strategy: canary
+                  phases:
+                    - {name: initial, traffic_percentage: 5, duration: 10m}
+                    - {name: full-rollout, traffic_percentage: 100}
+                """.formatted(System.currentTimeMillis() % 100000,
+                        Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 12),
+                        Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), address),
+                "application/yaml", 202, "demo-beside-" + java.util.UUID.randomUUID());
+        System.out.printf("posted deployment %s of demo-beside (%s) on a HAProxy runtime API that accepts and never "
+                + "answers (%s): it stays stuck beside this canary%n", created.path("id").asText(),
+                created.path("status").asText(), address);
     }
 
     private String request() {
