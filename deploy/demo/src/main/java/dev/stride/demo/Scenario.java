@@ -353,7 +353,7 @@ final class Scenario {
      * at the wrong port). Its phase waits, retried, for minutes; the canary's rollback must not wait behind it. The
      * listener lives as long as this run.
      */
-    private void besideABlackHole() throws IOException, InterruptedException {
+    private void besideABlackHole() throws Exception {
         ServerSocket hole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread acceptor = new Thread(() -> {
