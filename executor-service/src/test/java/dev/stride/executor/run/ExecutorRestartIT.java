@@ -274,13 +274,14 @@ class ExecutorRestartIT {
             // The apply writes weights and states; the first read after a write is the read-back.
             if (target != null && written && command.startsWith("get weight")) {
                 victim = null;
+                // Marked before the kill: the test sees the process gone as soon as it is, and must find the mark.
+                killed.set(true);
                 target.destroyForcibly();
                 try {
                     target.waitFor();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                killed.set(true);
                 return;
             }
             if (command.startsWith("set ")) {
