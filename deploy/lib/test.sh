@@ -25,7 +25,9 @@ cmd_bench() {
   exec 9>&-
   cd "$ROOT" || die "cannot enter $ROOT"
   local props="-Dstride.bench.rollbacks=${STRIDE_BENCH_ROLLBACKS:-200} -Dstride.bench.deployments=${STRIDE_BENCH_DEPLOYMENTS:-200}"
-  mvn -B -q -pl executor-service -am test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  # Benchmarks are left out of test runs by their tag (the root pom's stride.test.excluded-groups): include them.
+  mvn -B -q -pl executor-service -am test -Dgroups=benchmark -Dstride.test.excluded-groups= \
+    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="$props" >"$LOGS/bench.log" 2>&1 || { tail -n 40 "$LOGS/bench.log" >&2; die "the benchmark failed (log: $LOGS/bench.log)"; }
   cat "$ROOT/executor-service/target/$report"
 }
@@ -39,6 +41,8 @@ cmd_test() {
   fi
   haproxy_ensure
   prometheus_ensure
+  shellcheck_ensure
+  shellcheck_deploy
   # Release the lock: the tests may run for a long time and `status` etc. must still work.
   exec 9>&-
   say "running tests (mvn -B verify $*)"

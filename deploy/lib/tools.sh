@@ -84,3 +84,26 @@ prometheus_ensure() {
     || die "apt-get install prometheus failed"
   [[ -x /usr/bin/prometheus ]] || die "/usr/bin/prometheus not found even after installing prometheus"
 }
+
+# ---------------------------------------------------------------------------
+# The shell linter: deploy/stride test checks deploy/ with it before the tests
+# ---------------------------------------------------------------------------
+shellcheck_ensure() {
+  command -v shellcheck >/dev/null 2>&1 && return 0
+  is_root || die "shellcheck is not installed; deploy/stride test checks deploy/ with it (apt-get install shellcheck, or run as root)"
+  say "shellcheck not installed, installing it (apt-get install shellcheck)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 9>&- || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >/dev/null 9>&- \
+    || die "apt-get install shellcheck failed"
+  command -v shellcheck >/dev/null 2>&1 || die "shellcheck not found even after installing shellcheck"
+}
+
+# Lints deploy/stride and its parts (deploy/lib/*.sh, with deploy/lib/.shellcheckrc): every finding fails the run.
+# From the checkout's root, so the `source=deploy/lib/...` directives above each `source` resolve.
+shellcheck_deploy() {
+  local scripts=(deploy/stride deploy/lib/*.sh)
+  if ! (cd "$ROOT" && shellcheck -x "${scripts[@]}"); then
+    die "shellcheck found problems in deploy/ (shellcheck -x ${scripts[*]})"
+  fi
+  say "shellcheck: deploy/ is clean (${#scripts[@]} scripts)"
+}
