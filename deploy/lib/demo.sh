@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # deploy/lib/demo.sh: the demo target of `deploy/stride demo`, sourced by deploy/stride (uses its helpers).
 #
 # On loopback: a sample app as two instances (stable, canary) behind one HAProxy backend with its runtime API
@@ -242,12 +243,12 @@ cmd_demo() {
   take_lock
   ensure_tools
   demo_packages
-  jwt_keys
   pg_up
   demo_fresh_databases
   kafka_up
   kafka_ensure_topics
   if needs_build || demo_needs_build; then build; else say "jars are up to date, not building"; fi
+  jwt_keys
   demo_down
   demo_write_configs
   demo_service_configs
@@ -399,11 +400,11 @@ cmd_e2e() {
   fi
   env "${settings[@]}" "$ROOT/deploy/stride" down || rc=1
   local pid
-  for pid in $(grep -lsaF "STRIDE_MANAGED=$home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+  while IFS= read -r pid; do
     if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "STRIDE_MANAGED=$home"; then
       left+=("$pid:$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)")
     fi
-  done
+  done < <(grep -lsaF "STRIDE_MANAGED=$home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3)
   if [[ ${#left[@]} -gt 0 ]]; then
     printf 'stride: left behind: %s\n' "${left[@]}" >&2
     rc=1

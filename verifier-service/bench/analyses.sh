@@ -10,6 +10,7 @@ ANALYSES="${1:-1000}"
 HOLD="${2:-60s}"
 BLACK_HOLED="${3:-0}"
 mvn -B -q test -pl events,service-kit,test-support,verifier-service \
+  -Dgroups=benchmark -Dstride.test.excluded-groups= \
   -Dtest=AnalysisLoadBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dstride.bench.analyses="$ANALYSES" -Dstride.bench.hold="$HOLD" \
   -DargLine="-Dstride.bench.analyses=$ANALYSES -Dstride.bench.hold=$HOLD -Dstride.bench.black-holed=$BLACK_HOLED" >/tmp/verifier-bench.log 2>&1 \

@@ -6,30 +6,42 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The AsyncAPI document names every topic, every event and every dead-letter topic, and its refs resolve. */
+/**
+ * The AsyncAPI document names every topic, every event and every dead-letter topic, its refs resolve, and its
+ * receivers are the services whose configuration consumes each topic (read from their application.properties, so the
+ * document and the configuration cannot drift apart).
+ */
 class AsyncApiTest {
 
-    /** Who consumes what, from the events table of the architecture. */
-    private static final Map<String, Set<String>> CONSUMERS = Map.of(
-            Topics.DEPLOYMENT_REQUESTED, Set.of("planner", "notifier", "incident"),
-            Topics.PHASE_REQUESTED, Set.of("executor", "verifier"),
-            Topics.PHASE_STARTED, Set.of("verifier", "planner", "notifier"),
-            Topics.PHASE_COMPLETED, Set.of("planner", "notifier"),
-            Topics.THRESHOLD_BREACHED, Set.of("planner", "incident", "notifier"),
-            Topics.ROLLBACK_REQUESTED, Set.of("executor", "planner", "verifier"),
-            Topics.ROLLBACK_COMPLETED, Set.of("planner", "incident", "notifier"),
-            Topics.DEPLOYMENT_FINISHED, Set.of("notifier", "incident", "verifier"),
-            Topics.INCIDENTS, Set.of("notifier"));
+    private static final String APPLICATION_PROPERTIES = "src/main/resources/application.properties";
+
+    /**
+     * Who consumes what, read from the services' own configuration: every {@code mp.messaging.incoming.<channel>.topic}
+     * in a service's {@code application.properties}, over service-kit's defaults
+     * ({@code META-INF/microprofile-config.properties}), as Quarkus reads them. Topic to consuming services.
+     */
+    private static Map<String, Set<String>> consumers;
+    /** Topic to the dead-letter topics its consumers name ({@code ...dead-letter-queue.topic}). */
+    private static Map<String, Set<String>> deadLetters;
 
     private static JsonNode doc;
 
@@ -39,6 +51,59 @@ class AsyncApiTest {
             assertThat(in).as("asyncapi.yaml on the classpath").isNotNull();
             doc = new YAMLMapper().readTree(in);
         }
+        readServiceConfiguration(repositoryRoot());
+    }
+
+    /** The checkout this module lies in: the nearest directory up from here that holds {@code service-kit}. */
+    static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("service-kit")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no service-kit above " + Path.of("").toAbsolutePath());
+    }
+
+    static void readServiceConfiguration(Path root) throws IOException {
+        Properties kit = load(root.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"));
+        Pattern incoming = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.topic");
+        consumers = new TreeMap<>();
+        deadLetters = new TreeMap<>();
+        List<Path> services;
+        try (Stream<Path> dirs = Files.list(root)) {
+            services = dirs.filter(dir -> dir.getFileName().toString().endsWith("-service"))
+                    .filter(dir -> Files.isRegularFile(dir.resolve(APPLICATION_PROPERTIES)))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(services).as("services under " + root).isNotEmpty();
+        for (Path dir : services) {
+            String service = dir.getFileName().toString().replaceFirst("-service$", "");
+            Properties config = new Properties();
+            config.putAll(kit);
+            config.putAll(load(dir.resolve(APPLICATION_PROPERTIES)));
+            for (String key : config.stringPropertyNames()) {
+                Matcher m = incoming.matcher(key);
+                if (m.matches()) {
+                    String topic = config.getProperty(key).trim();
+                    consumers.computeIfAbsent(topic, t -> new TreeSet<>()).add(service);
+                    String dlq = config.getProperty("mp.messaging.incoming." + m.group(1) + ".dead-letter-queue.topic");
+                    if (dlq != null) {
+                        deadLetters.computeIfAbsent(topic, t -> new TreeSet<>()).add(dlq.trim());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties properties = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            }
+        }
+        return properties;
     }
 
     @Test
@@ -70,8 +135,28 @@ class AsyncApiTest {
     }
 
     @Test
+    void theServicesConsumeExactlyTheDocumentsTopicsThroughTheirDeadLetterTopics() {
+        assertThat(consumers.keySet()).as("topics the services consume")
+                .containsExactlyInAnyOrderElementsOf(Topics.ALL);
+        for (Map.Entry<String, Set<String>> entry : deadLetters.entrySet()) {
+            assertThat(entry.getValue()).as("dead-letter topics of " + entry.getKey())
+                    .containsExactly(Topics.deadLetter(entry.getKey()));
+            assertThat(addresses()).contains(Topics.deadLetter(entry.getKey()));
+        }
+        assertThat(deadLetters.keySet()).as("consumed topics with a dead-letter topic").isEqualTo(consumers.keySet());
+    }
+
+    @Test
     void operationsFollowTheArchitecture() {
-        for (Map.Entry<String, Set<String>> entry : CONSUMERS.entrySet()) {
+        Set<String> receivedTopics = new HashSet<>();
+        doc.path("operations").forEach(op -> {
+            if ("receive".equals(op.path("action").asText())) {
+                receivedTopics.add(channel(op).path("address").asText());
+            }
+        });
+        assertThat(consumers.keySet()).as("topics the services consume (their application.properties)")
+                .isEqualTo(receivedTopics);
+        for (Map.Entry<String, Set<String>> entry : consumers.entrySet()) {
             Set<String> receivers = new HashSet<>();
             doc.path("operations").forEach(op -> {
                 if ("receive".equals(op.path("action").asText())
@@ -79,7 +164,8 @@ class AsyncApiTest {
                     op.path("tags").forEach(tag -> receivers.add(tag.path("name").asText()));
                 }
             });
-            assertThat(receivers).as(entry.getKey()).isEqualTo(entry.getValue());
+            assertThat(receivers).as(entry.getKey() + ": receivers in asyncapi.yaml vs consumers in the services' "
+                    + "configuration").isEqualTo(entry.getValue());
         }
         assertThat(senders(Topics.DEPLOYMENT_REQUESTED)).containsExactlyInAnyOrder("planner", "external");
         assertThat(senders(Topics.ROLLBACK_REQUESTED)).containsExactlyInAnyOrder("planner", "incident", "external");

@@ -1,5 +1,6 @@
 package dev.stride.testing;
 
+import dev.stride.kit.security.Tokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -58,7 +58,6 @@ public class JwtTestResource implements QuarkusTestResourceLifecycleManager {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return Tokens.pem(type, der);
     }
 }

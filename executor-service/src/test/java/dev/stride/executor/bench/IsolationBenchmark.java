@@ -47,10 +47,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not part of the test suite (its name is not a test name): run it with {@code deploy/stride bench isolation}. The
+ * Tagged {@code benchmark}, which the test suite leaves out (surefire's excludedGroups): run it
+ * with {@code deploy/stride bench isolation}. The
  * same mix of {@code stride.bench.deployments} (200) deployments, all requested at once, runs twice: first with
  * every platform answering, then with a share of them (10%) on a HAProxy runtime API that accepts connections and
  * never answers. The rest are canaries on a real HAProxy (one backend each) and on the Kubernetes mock API server
@@ -60,6 +62,7 @@ import org.junit.jupiter.api.Test;
  * healthy deployment started and rolled back, never how fast. A small unmeasured run goes first (consumer groups
  * joining, code warming up). The report also splits each platform's phase-start time into its parts.
  */
+@Tag("benchmark")
 @QuarkusTest
 @TestProfile(IsolationBenchmark.Patient.class)
 @WithKubernetesTestServer(crud = true)

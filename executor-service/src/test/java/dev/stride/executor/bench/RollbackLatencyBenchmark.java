@@ -29,16 +29,19 @@ import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not part of the test suite (its name is not a test name): run it with {@code deploy/stride bench}. Measures,
+ * Tagged {@code benchmark}, which the test suite leaves out (surefire's excludedGroups): run it
+ * with {@code deploy/stride bench}. Measures,
  * over {@code stride.bench.rollbacks} (200) deployments, each moved to 50% and then rolled back, one after
  * another against a real HAProxy, the time from
  * RollbackRequested consumed (its processed-event row) to the HAProxy weights restored (the step log's
  * restore-stable entry) to RollbackCompleted published (the outbox row's publish transaction), and prints
  * p50 / p99 / max. It asserts that every rollback completed, never how fast.
  */
+@Tag("benchmark")
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)

@@ -41,16 +41,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not part of the test suite (its name is not a test name): run it with {@code verifier-service/bench/analyses.sh}.
+ * Tagged {@code benchmark}, which the test suite leaves out (surefire's excludedGroups): run it
+ * with {@code verifier-service/bench/analyses.sh}.
  * Starts {@code stride.bench.analyses} (1,000) analyses at once, each measured every 10 s for
  * {@code stride.bench.hold} (60 s) on two metrics against the real Prometheus of the tests, and reports the
  * measurement lag (from a measurement's due time to its row being written) p50 / p99 / max, and the CPU used by
  * this JVM (the verifier, plus the Kafka broker of the tests) and by Prometheus over the run. It asserts that every
  * analysis ended and passed, never how fast.
  */
+@Tag("benchmark")
 @QuarkusTest
 @TestProfile(AnalysisLoadBenchmark.TenSeconds.class)
 @QuarkusTestResource(KafkaTestResource.class)

@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+# deploy/lib/test.sh: the test suite (deploy/stride test) and the benchmarks (deploy/stride bench).
+# Sourced by deploy/stride (see its header); defines functions and settings only, runs nothing.
+
+# bench rollback: the executor's rollback latency against a real HAProxy (RollbackLatencyBenchmark), p50/p99.
+# bench isolation: 200 deployments at once, with and without a black-holed platform (IsolationBenchmark).
+cmd_bench() {
+  local what="${1:-rollback}" test report
+  case "$what" in
+    rollback)
+      test=RollbackLatencyBenchmark; report=rollback-latency.txt
+      say "benchmark: ${STRIDE_BENCH_ROLLBACKS:-200} rollbacks against a real HAProxy" ;;
+    isolation)
+      test=IsolationBenchmark; report=isolation.txt
+      say "benchmark: ${STRIDE_BENCH_DEPLOYMENTS:-200} deployments at once on HAProxy and Kubernetes, without and with a black-holed platform" ;;
+    *) die "unknown benchmark '$what' (benchmarks: rollback, isolation)" ;;
+  esac
+  take_lock
+  ensure_tools
+  pg_up
+  if pg_is_local && is_root && command -v runuser >/dev/null 2>&1 && id postgres >/dev/null 2>&1; then
+    pg_ensure_test_role
+  fi
+  haproxy_ensure
+  exec 9>&-
+  cd "$ROOT" || die "cannot enter $ROOT"
+  local props="-Dstride.bench.rollbacks=${STRIDE_BENCH_ROLLBACKS:-200} -Dstride.bench.deployments=${STRIDE_BENCH_DEPLOYMENTS:-200}"
+  # Benchmarks are left out of test runs by their tag (the root pom's stride.test.excluded-groups): include them.
+  mvn -B -q -pl executor-service -am test -Dgroups=benchmark -Dstride.test.excluded-groups= \
+    -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+    -DargLine="$props" >"$LOGS/bench.log" 2>&1 || { tail -n 40 "$LOGS/bench.log" >&2; die "the benchmark failed (log: $LOGS/bench.log)"; }
+  cat "$ROOT/executor-service/target/$report"
+}
+
+cmd_test() {
+  take_lock
+  ensure_tools
+  pg_up
+  if pg_is_local && is_root && command -v runuser >/dev/null 2>&1 && id postgres >/dev/null 2>&1; then
+    pg_ensure_test_role
+  fi
+  haproxy_ensure
+  prometheus_ensure
+  shellcheck_ensure
+  shellcheck_deploy
+  # Release the lock: the tests may run for a long time and `status` etc. must still work.
+  exec 9>&-
+  say "running tests (mvn -B verify $*)"
+  (cd "$ROOT" && mvn -B verify "$@") || die "tests failed (mvn -B verify $*)"
+  if [[ "${STRIDE_SKIP_E2E:-0}" == 1 || $# -gt 0 ]]; then
+    say "end-to-end test skipped (STRIDE_SKIP_E2E=1 or mvn arguments given)"
+    return 0
+  fi
+  "$ROOT/deploy/stride" e2e
+}
