@@ -3,7 +3,6 @@ package dev.stride.events.spec;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,7 +54,7 @@ public final class Platforms {
      * {@code ObjectMapper.registerSubtypes}: the standard ones are also on {@link Target}'s annotation, a platform
      * added with {@link #with} needs this.
      */
-    public List<NamedType> subtypes() {
-        return byName.values().stream().map(p -> new NamedType(p.targetType(), p.name())).toList();
+    public NamedType[] subtypes() {
+        return byName.values().stream().map(p -> new NamedType(p.targetType(), p.name())).toArray(NamedType[]::new);
     }
 }

@@ -30,7 +30,7 @@ class PlatformsTest {
     void theStandardPlatformsAreTargetsJacksonSubtypes() {
         Map<String, Class<?>> annotated = Arrays.stream(Target.class.getAnnotation(JsonSubTypes.class).value())
                 .collect(Collectors.toMap(JsonSubTypes.Type::name, JsonSubTypes.Type::value));
-        Map<String, Class<?>> registered = Platforms.standard().subtypes().stream()
+        Map<String, Class<?>> registered = Arrays.stream(Platforms.standard().subtypes())
                 .collect(Collectors.toMap(NamedType::getName, NamedType::getType));
 
         assertThat(registered).isEqualTo(annotated);
