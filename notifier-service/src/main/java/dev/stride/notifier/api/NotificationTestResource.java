@@ -11,7 +11,6 @@ import dev.stride.notifier.delivery.DeliverySender;
 import dev.stride.notifier.delivery.DeliveryStore;
 import dev.stride.notifier.notice.Notice;
 import dev.stride.notifier.notice.Notices;
-import dev.stride.notifier.routing.ChannelType;
 import dev.stride.notifier.routing.Routes;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
@@ -29,14 +28,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * Sends a test message to every channel of a route, through the delivery log like any event, so it proves the
- * whole path (configuration, secrets, rate limits). Statuspage channels are left out: a test must not open a
- * public incident.
+ * whole path (configuration, secrets, rate limits). A channel that says a test must not reach it is left out
+ * ({@code NOT_TESTED} with its reason: Statuspage, as a test must not open a public incident).
  */
 @Path("/api/v1/notifications/test")
 public class NotificationTestResource {
@@ -112,11 +113,14 @@ public class NotificationTestResource {
         List<Queued> queued = new ArrayList<>();
         List<String> toSend = new ArrayList<>();
         for (String name : members) {
-            ChannelType type = channels.get(name).orElseThrow().type();
-            if (type == ChannelType.STATUSPAGE) {
-                queued.add(new Queued(name, type.name(), "NOT_TESTED", "a test must not open a public incident"));
+            Channels.Configured channel = channels.get(name).orElseThrow();
+            // Shown in upper case (SLACK, STATUSPAGE, WEBHOOK), as when the types were an enum.
+            String type = channel.type().toUpperCase(Locale.ROOT);
+            Optional<String> notTested = channel.channel().notTestedBecause();
+            if (notTested.isPresent()) {
+                queued.add(new Queued(name, type, "NOT_TESTED", notTested.get()));
             } else {
-                queued.add(new Queued(name, type.name(), "PENDING", null));
+                queued.add(new Queued(name, type, "PENDING", null));
                 toSend.add(name);
             }
         }

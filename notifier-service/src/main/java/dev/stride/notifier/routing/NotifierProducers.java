@@ -1,6 +1,6 @@
 package dev.stride.notifier.routing;
 
-import dev.stride.notifier.channel.Channels;
+import dev.stride.notifier.config.NotifierConfig;
 import dev.stride.notifier.notice.NoticeTemplates;
 import dev.stride.notifier.notice.Notices;
 import io.quarkus.runtime.StartupEvent;
@@ -22,9 +22,9 @@ public class NotifierProducers {
 
     @Produces
     @Singleton
-    Routes routes(NotifierConfig config, Channels channels) {
+    Routes routes(NotifierConfig config) {
         return checked(new Routes(config.routes(), config.onCall().channels().orElse(List.of())),
-                name -> channels.get(name).isPresent());
+                config.channels()::containsKey);
     }
 
     /** {@code routes}, if every channel they name is {@code defined}. */

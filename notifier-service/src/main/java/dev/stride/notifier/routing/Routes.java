@@ -1,6 +1,7 @@
 package dev.stride.notifier.routing;
 
 import dev.stride.events.Severity;
+import dev.stride.notifier.config.NotifierConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

@@ -8,7 +8,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.stride.notifier.channel.Channels;
 import dev.stride.notifier.delivery.DeliverySender;
 import dev.stride.notifier.delivery.DeliveryStore;
-import dev.stride.notifier.routing.NotifierConfig;
+import dev.stride.notifier.config.NotifierConfig;
 import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.Severity;
+import dev.stride.notifier.config.NotifierConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

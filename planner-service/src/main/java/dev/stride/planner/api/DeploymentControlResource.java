@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.problem.Problem;
 import dev.stride.kit.problem.ProblemException;
-import dev.stride.planner.machine.DeploymentEngine;
 import dev.stride.planner.machine.Step;
-import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.query.DeploymentView;
+import dev.stride.planner.query.DeploymentViews;
+import dev.stride.planner.run.DeploymentEngine;
 import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -42,18 +43,16 @@ public class DeploymentControlResource {
 
     private final Pool pool;
     private final DeploymentEngine engine;
-    private final DeploymentStore store;
     private final DeploymentViews views;
     private final RequestDocuments documents;
     private final SecurityIdentity identity;
     private final OutboxPublisher publisher;
 
-    public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentStore store,
-            DeploymentViews views, RequestDocuments documents, SecurityIdentity identity, OutboxPublisher publisher) {
+    public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentViews views,
+            RequestDocuments documents, SecurityIdentity identity, OutboxPublisher publisher) {
         this.publisher = publisher;
         this.pool = pool;
         this.engine = engine;
-        this.store = store;
         this.views = views;
         this.documents = documents;
         this.identity = identity;
@@ -136,7 +135,7 @@ public class DeploymentControlResource {
                                 ? Problem.of(403, "Forbidden", step.refusal())
                                 : Problem.of(409, "Conflict", step.refusal()));
                     }
-                    return store.find(uuid).flatMap(found -> views.full(found.orElseThrow()));
+                    return views.byId(uuid);
                 });
     }
 

@@ -7,10 +7,12 @@ import dev.stride.kit.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import dev.stride.kit.problem.ProblemException;
-import dev.stride.planner.intake.DeploymentIntake;
-import dev.stride.planner.persistence.DeploymentQuery;
+import dev.stride.planner.admission.DeploymentAdmission;
 import dev.stride.planner.machine.DeploymentStatus;
-import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.query.DeploymentList;
+import dev.stride.planner.query.DeploymentQuery;
+import dev.stride.planner.query.DeploymentView;
+import dev.stride.planner.query.DeploymentViews;
 import dev.stride.planner.validation.DeploymentRequestValidator;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -24,7 +26,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -41,16 +42,14 @@ public class DeploymentResource {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final RequestDocuments documents;
-    private final DeploymentIntake intake;
-    private final DeploymentStore store;
+    private final DeploymentAdmission admission;
     private final DeploymentViews views;
     private final SecurityIdentity identity;
 
-    public DeploymentResource(RequestDocuments documents, DeploymentIntake intake, DeploymentStore store,
-            DeploymentViews views, SecurityIdentity identity) {
+    public DeploymentResource(RequestDocuments documents, DeploymentAdmission admission, DeploymentViews views,
+            SecurityIdentity identity) {
         this.documents = documents;
-        this.intake = intake;
-        this.store = store;
+        this.admission = admission;
         this.views = views;
         this.identity = identity;
     }
@@ -74,7 +73,7 @@ public class DeploymentResource {
             // Who asks is who the token says, whatever the body claims.
             request.put("requestedBy", Caller.name(identity));
         }
-        return intake.submit(document, idempotencyKey).flatMap(accepted -> views.full(accepted.deployment())
+        return admission.submit(document, idempotencyKey).flatMap(accepted -> views.byId(accepted.deploymentId())
                 .map(view -> {
                     Response.ResponseBuilder response = Response.accepted(view)
                             .location(URI.create("/api/v1/deployments/" + view.id()));
@@ -102,13 +101,7 @@ public class DeploymentResource {
         DeploymentQuery query = new DeploymentQuery(application(application), environment(environment),
                 status(status), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                 number("size", size, 20, 1, MAX_PAGE_SIZE));
-        return store.list(query).map(result -> new DeploymentList(
-                result.items().stream().map(DeploymentView::summary).toList(), query.page(), query.size(),
-                result.total(), (result.total() + query.size() - 1) / query.size()));
-    }
-
-    /** A page of deployments. */
-    public record DeploymentList(List<DeploymentView> items, int page, int size, long totalItems, long totalPages) {
+        return views.list(query);
     }
 
     private static Optional<String> blankToEmpty(String value) {

@@ -1,6 +1,6 @@
 package dev.stride.planner.messaging;
 
-import dev.stride.planner.intake.DeploymentIntake;
+import dev.stride.planner.admission.DeploymentAdmission;
 
 import dev.stride.events.EventType;
 import dev.stride.kit.messaging.InboundEvents;
@@ -9,20 +9,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** The Kafka intake: DeploymentRequested from other systems (and the planner's own, which it skips). */
+/** DeploymentRequested from other systems (and the planner's own, which it skips), admitted like REST requests. */
 @ApplicationScoped
 public class DeploymentRequestConsumer {
 
     private final InboundEvents inbound;
-    private final DeploymentIntake intake;
+    private final DeploymentAdmission admission;
 
-    public DeploymentRequestConsumer(InboundEvents inbound, DeploymentIntake intake) {
+    public DeploymentRequestConsumer(InboundEvents inbound, DeploymentAdmission admission) {
         this.inbound = inbound;
-        this.intake = intake;
+        this.admission = admission;
     }
 
     @Incoming("deployment-requested")
     public Uni<Void> onDeploymentRequested(Message<String> message) {
-        return inbound.consume(message, EventType.DEPLOYMENT_REQUESTED, DeploymentIntake.CONSUMER, intake::accept);
+        return inbound.consume(message, EventType.DEPLOYMENT_REQUESTED, DeploymentAdmission.CONSUMER,
+                admission::accept);
     }
 }

@@ -9,7 +9,7 @@ import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.kit.messaging.InboundEvents;
 import dev.stride.kit.messaging.ReceivedEvent;
-import dev.stride.planner.machine.DeploymentEngine;
+import dev.stride.planner.run.DeploymentEngine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,10 +1,9 @@
 package dev.stride.planner.persistence;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import static dev.stride.planner.persistence.DeploymentRows.json;
+import static dev.stride.planner.persistence.DeploymentRows.offset;
+
 import dev.stride.events.DeploymentRequested;
-import dev.stride.events.EventCodec;
-import dev.stride.events.PhaseType;
 import dev.stride.planner.machine.DeploymentState;
 import dev.stride.planner.machine.DeploymentStatus;
 import dev.stride.planner.machine.PhaseState;
@@ -12,63 +11,32 @@ import dev.stride.planner.machine.PhaseStatus;
 import dev.stride.planner.machine.TimelineEntry;
 import dev.stride.planner.plan.PhasePlan;
 import dev.stride.planner.plan.PlannedPhase;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for deployments, their phases, approvals and timeline. Writes take the caller's transaction. */
+/**
+ * SQL for a deployment's state: inserting it with its plan, loading it for a transition, writing what a
+ * transition changed (row, phases, approvals, timeline), and the look-ups admission and the deadline watch need.
+ * Writes take the caller's transaction. The queue of an application and environment is {@link DeploymentQueue};
+ * what the API reads is {@link DeploymentReads}.
+ */
 @ApplicationScoped
 public class DeploymentStore {
-
-    private static final String COLUMNS = "id, spec, status, attempt, current_phase, required_approvals, reason, "
-            + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline";
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private final Pool pool;
 
     public DeploymentStore(Pool pool) {
         this.pool = pool;
-    }
-
-    /** A stored deployment with what only the store knows (where it came from, its request fingerprint). */
-    public record Stored(DeploymentState state, String origin, String requestFingerprint, Instant updatedAt) {
-    }
-
-    // ---- Serialising transitions -------------------------------------------------------------------------------
-
-    /**
-     * Serialises every transition of one application's deployments to one environment for the rest of the
-     * transaction, so the one-active-deployment rule and the queue hold across replicas.
-     */
-    public Uni<Void> lockScope(SqlClient tx, String application, String environment) {
-        return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .execute(Tuple.of(application + "/" + environment)).replaceWithVoid();
-    }
-
-    /** The application and environment of a deployment, read without locking, to take the scope lock first. */
-    public Uni<Optional<String[]>> scopeOf(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT application, environment FROM deployment WHERE id = $1")
-                .execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(new String[] {
-                        rows.iterator().next().getString(0), rows.iterator().next().getString(1)}));
     }
 
     // ---- Creating --------------------------------------------------------------------------------------------
@@ -125,64 +93,15 @@ public class DeploymentStore {
     // ---- Loading ---------------------------------------------------------------------------------------------
 
     /** Loads a deployment for a transition, locking its row until the transaction ends. */
-    public Uni<Optional<Stored>> loadForUpdate(SqlConnection tx, UUID id) {
-        return load(tx, id, " FOR UPDATE");
+    public Uni<Optional<StoredDeployment>> loadForUpdate(SqlConnection tx, UUID id) {
+        return DeploymentRows.load(tx, id, " FOR UPDATE");
     }
 
-    public Uni<Optional<Stored>> find(UUID id) {
-        return pool.withConnection(c -> load(c, id, ""));
-    }
-
-    public Uni<Optional<Stored>> findByIdempotencyKey(SqlClient client, String key) {
+    /** The deployment an idempotency key was used for; the deployment is loaded on a connection of its own. */
+    public Uni<Optional<StoredDeployment>> findByIdempotencyKey(SqlClient client, String key) {
         return client.preparedQuery("SELECT id FROM deployment WHERE idempotency_key = $1").execute(Tuple.of(key))
-                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(Optional.<Stored>empty())
-                        : find(rows.iterator().next().getUUID(0)));
-    }
-
-    private Uni<Optional<Stored>> load(SqlClient client, UUID id, String lock) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM deployment WHERE id = $1" + lock)
-                .execute(Tuple.of(id))
-                .flatMap(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().item(Optional.<Stored>empty());
-                    }
-                    Row row = rows.iterator().next();
-                    return phases(client, id).flatMap(phases -> approvers(client, id).map(approvals ->
-                            Optional.of(stored(row, phases, approvals))));
-                });
-    }
-
-    private Uni<List<PhaseState>> phases(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT idx, type, name, traffic_percentage, hold_ms, analysed, parameters, "
-                        + "status, started_at, completed_at, verdict, deadline_at FROM deployment_phase "
-                        + "WHERE deployment_id = $1 ORDER BY idx")
-                .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<PhaseState> phases = new ArrayList<>();
-                    for (Row row : rows) {
-                        Long hold = row.getLong("hold_ms");
-                        PlannedPhase plan = new PlannedPhase(row.getInteger("idx"),
-                                PhaseType.valueOf(row.getString("type")), row.getString("name"),
-                                row.getInteger("traffic_percentage"), hold == null ? null : Duration.ofMillis(hold),
-                                row.getBoolean("analysed"), map(row.getJsonObject("parameters")));
-                        phases.add(new PhaseState(plan, PhaseStatus.valueOf(row.getString("status")),
-                                instant(row.getOffsetDateTime("started_at")),
-                                instant(row.getOffsetDateTime("completed_at")), row.getString("verdict"),
-                                instant(row.getOffsetDateTime("deadline_at"))));
-                    }
-                    return List.copyOf(phases);
-                });
-    }
-
-    private Uni<List<String>> approvers(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT approver FROM deployment_approval WHERE deployment_id = $1 "
-                        + "ORDER BY approved_at, approver")
-                .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<String> approvers = new ArrayList<>();
-                    rows.forEach(row -> approvers.add(row.getString(0)));
-                    return List.copyOf(approvers);
-                });
+                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(Optional.<StoredDeployment>empty())
+                        : pool.withConnection(c -> DeploymentRows.load(c, rows.iterator().next().getUUID(0), "")));
     }
 
     // ---- Saving a transition -----------------------------------------------------------------------------------
@@ -220,7 +139,7 @@ public class DeploymentStore {
         return row.flatMap(x -> phases).flatMap(x -> approvals).flatMap(x -> appendTimeline(tx, after.id(), timeline));
     }
 
-    public Uni<Void> appendTimeline(SqlClient tx, UUID id, List<TimelineEntry> entries) {
+    private Uni<Void> appendTimeline(SqlClient tx, UUID id, List<TimelineEntry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -230,35 +149,7 @@ public class DeploymentStore {
                 + "VALUES ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWithVoid();
     }
 
-    // ---- The queue and the rules -------------------------------------------------------------------------------
-
-    public Uni<Boolean> anotherActive(SqlClient client, String application, String environment, UUID except) {
-        return client.preparedQuery("SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status IN ('IN_PROGRESS', 'PAUSED', 'ROLLING_BACK') AND id <> $3 LIMIT 1")
-                .execute(Tuple.of(application, environment, except))
-                .map(rows -> rows.rowCount() > 0);
-    }
-
-    /** The oldest deployment waiting in the queue of an application and environment. */
-    public Uni<Optional<UUID>> nextQueued(SqlClient client, String application, String environment) {
-        return client.preparedQuery("SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status = 'REQUESTED' ORDER BY created_at, id LIMIT 1")
-                .execute(Tuple.of(application, environment))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
-    }
-
-    /** 1 for the next to start; empty unless the deployment waits in the queue. */
-    public Uni<Optional<Integer>> queuePosition(SqlClient client, DeploymentState d) {
-        if (d.status() != DeploymentStatus.REQUESTED) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return client.preparedQuery("SELECT count(*) FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status = 'REQUESTED' AND (created_at, id) < ($3, $4)")
-                .execute(Tuple.tuple().addString(d.request().application())
-                        .addString(d.request().environment().wireName()).addOffsetDateTime(offset(d.createdAt()))
-                        .addUUID(d.id()))
-                .map(rows -> Optional.of(rows.iterator().next().getLong(0).intValue() + 1));
-    }
+    // ---- What admission and the deadline watch look up -------------------------------------------------------
 
     public Uni<Boolean> succeededIn(SqlClient client, String application, String environment, String version) {
         return client.preparedQuery("SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
@@ -298,115 +189,5 @@ public class DeploymentStore {
     public Uni<Boolean> idempotencyKeyTaken(SqlClient tx, String key) {
         return tx.preparedQuery("SELECT 1 FROM deployment WHERE idempotency_key = $1").execute(Tuple.of(key))
                 .map(rows -> rows.rowCount() > 0);
-    }
-
-    // ---- Reading for the API ---------------------------------------------------------------------------------
-
-    public record Approval(String approver, String comment, Instant approvedAt) {
-    }
-
-    public Uni<List<Approval>> approvals(UUID id) {
-        return pool.preparedQuery("SELECT approver, comment, approved_at FROM deployment_approval "
-                        + "WHERE deployment_id = $1 ORDER BY approved_at, approver")
-                .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<Approval> approvals = new ArrayList<>();
-                    rows.forEach(r -> approvals.add(new Approval(r.getString(0), r.getString(1),
-                            instant(r.getOffsetDateTime(2)))));
-                    return approvals;
-                });
-    }
-
-    public Uni<List<TimelineEntry>> timeline(UUID id) {
-        return pool.preparedQuery("SELECT at, actor, action, detail FROM deployment_timeline WHERE deployment_id = $1 "
-                        + "ORDER BY seq")
-                .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<TimelineEntry> entries = new ArrayList<>();
-                    rows.forEach(r -> entries.add(new TimelineEntry(instant(r.getOffsetDateTime(0)), r.getString(1),
-                            r.getString(2), r.getString(3))));
-                    return entries;
-                });
-    }
-
-    /** One page of deployments, newest first, with the total count of matches. */
-    public Uni<Page> list(DeploymentQuery query) {
-        List<String> conditions = new ArrayList<>();
-        Tuple params = Tuple.tuple();
-        query.application().ifPresent(a -> condition(conditions, params, "application", a));
-        query.environment().ifPresent(e -> condition(conditions, params, "environment", e));
-        query.status().ifPresent(s -> condition(conditions, params, "status", s.name()));
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        Tuple filters = Tuple.tuple();
-        for (int i = 0; i < params.size(); i++) {
-            filters.addValue(params.getValue(i));
-        }
-        int limit = params.size() + 1;
-        params.addInteger(query.size()).addLong((long) query.page() * query.size());
-        return pool.withConnection(c -> c.preparedQuery("SELECT count(*) FROM deployment" + where).execute(filters)
-                .flatMap(count -> c.preparedQuery("SELECT id FROM deployment" + where
-                                + " ORDER BY created_at DESC, id LIMIT $" + limit + " OFFSET $" + (limit + 1))
-                        .execute(params)
-                        .flatMap(ids -> {
-                            List<UUID> found = new ArrayList<>();
-                            ids.forEach(r -> found.add(r.getUUID(0)));
-                            // One query after another: a connection runs one at a time.
-                            return Multi.createFrom().iterable(found)
-                                    .onItem().transformToUniAndConcatenate(id -> load(c, id, "")
-                                            .map(Optional::orElseThrow))
-                                    .collect().asList()
-                                    .map(list -> new Page(list, count.iterator().next().getLong(0)));
-                        })));
-    }
-
-    private static void condition(List<String> conditions, Tuple params, String column, String value) {
-        params.addString(value);
-        conditions.add(column + " = $" + params.size());
-    }
-
-    public record Page(List<Stored> items, long total) {
-    }
-
-    // ---- Mapping ---------------------------------------------------------------------------------------------
-
-    private static Stored stored(Row row, List<PhaseState> phases, List<String> approvals) {
-        DeploymentRequested request;
-        try {
-            request = EventCodec.mapper().readValue(row.getJsonObject("spec").encode(), DeploymentRequested.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        DeploymentState state = new DeploymentState(row.getUUID("id"), request,
-                DeploymentStatus.valueOf(row.getString("status")), row.getInteger("attempt"),
-                row.getInteger("current_phase"), phases, approvals, row.getInteger("required_approvals"),
-                row.getString("reason"), instant(row.getOffsetDateTime("created_at")),
-                instant(row.getOffsetDateTime("finished_at")), row.getBoolean("aborting"),
-                instant(row.getOffsetDateTime("rollback_deadline")));
-        return new Stored(state, row.getString("origin"), row.getString("request_fingerprint"),
-                instant(row.getOffsetDateTime("updated_at")));
-    }
-
-    private static Map<String, Object> map(JsonObject json) {
-        try {
-            return EventCodec.mapper().readValue(json.encode(), MAP);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
-    }
-
-    private static OffsetDateTime offset(Instant time) {
-        return time == null ? null : time.atOffset(ZoneOffset.UTC);
-    }
-
-    private static String json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

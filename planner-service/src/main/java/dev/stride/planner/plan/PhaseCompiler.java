@@ -21,7 +21,7 @@ import java.util.Objects;
  * checks, then the finalize step. Pure and deterministic: the same request and defaults give an equal plan, so the
  * plan can be compiled again after a restart instead of trusting a cached copy.
  *
- * <p>The request is expected to have passed the intake's validation; what cannot be planned (an unparsable
+ * <p>The request is expected to have passed admission's validation; what cannot be planned (an unparsable
  * duration, an increment that never reaches 100%, a check block without its address) throws
  * {@link IllegalArgumentException} naming the field.
  */

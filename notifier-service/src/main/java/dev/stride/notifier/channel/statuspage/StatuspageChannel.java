@@ -28,6 +28,7 @@ import java.util.Optional;
  * progress. The status-page incident's id is stored per deployment, so every update goes to the one it belongs to.
  * Before the create call the deployment's row is marked {@code creating}; a retry that finds the mark (the call went
  * out but its answer was not stored) looks for the incident among the page's unresolved ones before creating one.
+ * It hears only the events that move the status page, and takes no test message (that would open a public incident).
  */
 public final class StatuspageChannel implements NotificationChannel {
 
@@ -52,6 +53,21 @@ public final class StatuspageChannel implements NotificationChannel {
         this.components = List.copyOf(components);
         this.incidents = incidents;
         this.http = http;
+    }
+
+    @Override
+    public boolean carries(Optional<Notice> notice) {
+        return notice.map(n -> n.status() != null).orElse(false);
+    }
+
+    @Override
+    public String endpoint() {
+        return HttpCalls.endpoint(URI.create(apiBase));
+    }
+
+    @Override
+    public Optional<String> notTestedBecause() {
+        return Optional.of("a test must not open a public incident");
     }
 
     @Override

@@ -4,14 +4,16 @@ import dev.stride.notifier.channel.Delivery;
 import dev.stride.notifier.channel.HttpCalls;
 import dev.stride.notifier.channel.NotificationChannel;
 import dev.stride.notifier.channel.Sent;
+import dev.stride.notifier.notice.Notice;
 import io.smallrye.mutiny.Uni;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * A generic webhook: the CloudEvent as it arrived, as JSON, signed as Standard Webhooks do. {@code webhook-id} is the
- * event id, the same on every attempt, so a receiver can drop a repeat.
+ * event id, the same on every attempt, so a receiver can drop a repeat. Webhooks hear every event, message or not.
  */
 public final class WebhookChannel implements NotificationChannel {
 
@@ -27,6 +29,16 @@ public final class WebhookChannel implements NotificationChannel {
         this.signature = signature;
         this.http = http;
         this.clock = clock;
+    }
+
+    @Override
+    public boolean carries(Optional<Notice> notice) {
+        return true;
+    }
+
+    @Override
+    public String endpoint() {
+        return HttpCalls.endpoint(url);
     }
 
     @Override

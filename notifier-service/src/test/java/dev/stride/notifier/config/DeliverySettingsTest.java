@@ -1,4 +1,4 @@
-package dev.stride.notifier.routing;
+package dev.stride.notifier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

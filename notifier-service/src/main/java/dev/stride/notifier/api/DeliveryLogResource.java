@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** The delivery log of a deployment: what went to which channel, and how it went. */
 @Path("/api/v1/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
-public class DeliveryResource {
+public class DeliveryLogResource {
 
     static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -27,7 +27,7 @@ public class DeliveryResource {
     private final DeliveryStore store;
     private final Channels channels;
 
-    public DeliveryResource(DeliveryStore store, Channels channels) {
+    public DeliveryLogResource(DeliveryStore store, Channels channels) {
         this.store = store;
         this.channels = channels;
     }

@@ -19,10 +19,10 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The runbook's KPIs, computed from finished deployments and incidents. */
+/** The delivery figures (the runbook's KPIs: DORA and more), computed from finished deployments and incidents. */
 @Path("/api/v1/metrics/delivery")
 @Produces(MediaType.APPLICATION_JSON)
-public class DeliveryResource {
+public class DeliveryFiguresResource {
 
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     static final Duration MAX_RANGE = Duration.ofDays(366 * 5);
@@ -33,7 +33,7 @@ public class DeliveryResource {
 
     private final FiguresStore store;
 
-    public DeliveryResource(FiguresStore store) {
+    public DeliveryFiguresResource(FiguresStore store) {
         this.store = store;
     }
 

@@ -1,4 +1,4 @@
-package dev.stride.planner.intake;
+package dev.stride.planner.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Kafka intake checks an event's schema before the planner's rules, so whatever the REST intake accepts must
+ * A DeploymentRequested from Kafka has its schema checked before the planner's rules, so whatever REST admits must
  * make a DeploymentRequested that passes the published schema, or the planner would dead-letter its own event.
  */
 class AcceptedRequestsMakeValidEventsTest {
@@ -91,7 +91,7 @@ class AcceptedRequestsMakeValidEventsTest {
     void anAcceptedRequestsEventPassesTheSchema(String name, JsonNode request) {
         assertThat(validator.validate(request)).isEmpty();
 
-        DeploymentRequested data = DeploymentIntake.bind(request, UUID.randomUUID());
+        DeploymentRequested data = DeploymentAdmission.bind(request, UUID.randomUUID());
         CloudEvent event = codec.wrap(data, "/stride/planner");
         JsonNode wire = codec.parseTree(codec.encode(event));
 
@@ -102,7 +102,7 @@ class AcceptedRequestsMakeValidEventsTest {
     @ParameterizedTest
     @MethodSource("acceptedRequests")
     void theCommitTimeIsKeptAsTheSameInstant(String name, JsonNode request) {
-        DeploymentRequested data = DeploymentIntake.bind(request, UUID.randomUUID());
+        DeploymentRequested data = DeploymentAdmission.bind(request, UUID.randomUUID());
         if (request.hasNonNull("commitTime")) {
             assertThat(data.commitTime()).isEqualTo(
                     java.time.OffsetDateTime.parse(request.get("commitTime").asText()).toInstant());
@@ -115,7 +115,7 @@ class AcceptedRequestsMakeValidEventsTest {
     void theChecksBlockIsCarriedIntoTheEventAsWritten() {
         ObjectNode request = Requests.json("canary");
 
-        DeploymentRequested data = DeploymentIntake.bind(request, UUID.randomUUID());
+        DeploymentRequested data = DeploymentAdmission.bind(request, UUID.randomUUID());
         JsonNode wire = codec.parseTree(codec.encode(codec.wrap(data, "/stride/planner")));
 
         assertThat(data.checks().pre().health().expectedStatus()).isEqualTo(200);

@@ -1,4 +1,4 @@
-package dev.stride.planner.intake;
+package dev.stride.planner.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,12 +14,14 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.events.EventType;
 import dev.stride.events.check.Violation;
 import dev.stride.events.spec.Environment;
-import dev.stride.planner.machine.DeploymentEngine;
 import dev.stride.planner.plan.PhaseCompiler;
 import dev.stride.planner.plan.PhasePlan;
 import dev.stride.planner.rules.PlannerRules;
+import dev.stride.planner.persistence.DeploymentQueue;
 import dev.stride.planner.validation.DeploymentRequestValidator;
 import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.persistence.StoredDeployment;
+import dev.stride.planner.run.DeploymentEngine;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -35,22 +37,23 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Takes deployment requests in, from REST and from Kafka, under the same rules. A request that passes is stored
+ * Admits deployment requests, from REST and from Kafka, under the same rules. A request that passes is stored
  * with its compiled plan and admitted by the state machine (approvals, the queue, or start) in one transaction;
  * from REST its DeploymentRequested goes to the outbox in that transaction too, marked processed for the Kafka
- * intake so the planner never applies its own event twice. The environment progression rule refuses a REST
+ * consumer so the planner never applies its own event twice. The environment progression rule refuses a REST
  * request with a 409 and a Kafka request with DeploymentFinished(REJECTED).
  */
 @ApplicationScoped
-public class DeploymentIntake {
+public class DeploymentAdmission {
 
-    /** The processed-event consumer name of the Kafka intake. */
+    /** The processed-event consumer name of DeploymentRequested from Kafka. */
     public static final String CONSUMER = DeploymentEngine.OWN_CONSUMERS.get(EventType.DEPLOYMENT_REQUESTED);
     public static final String REST_ORIGIN = "rest";
-    private static final Logger LOG = Logger.getLogger(DeploymentIntake.class);
+    private static final Logger LOG = Logger.getLogger(DeploymentAdmission.class);
 
     private final Pool pool;
     private final DeploymentStore store;
+    private final DeploymentQueue queue;
     private final Outbox outbox;
     private final ProcessedEvents processed;
     private final DeploymentEngine engine;
@@ -58,18 +61,19 @@ public class DeploymentIntake {
     private final DeploymentRequestValidator validator = new DeploymentRequestValidator();
     private final PhaseCompiler compiler = new PhaseCompiler();
 
-    public DeploymentIntake(Pool pool, DeploymentStore store, Outbox outbox, ProcessedEvents processed,
-            DeploymentEngine engine, PlannerRules rules) {
+    public DeploymentAdmission(Pool pool, DeploymentStore store, DeploymentQueue queue, Outbox outbox,
+            ProcessedEvents processed, DeploymentEngine engine, PlannerRules rules) {
         this.pool = pool;
         this.store = store;
+        this.queue = queue;
         this.outbox = outbox;
         this.processed = processed;
         this.engine = engine;
         this.rules = rules;
     }
 
-    /** What an accepted REST request returns: the deployment, and whether it is a replay of an earlier one. */
-    public record Accepted(DeploymentStore.Stored deployment, boolean replayed) {
+    /** What an accepted REST request returns: the deployment's id, and whether it is a replay of an earlier one. */
+    public record Accepted(UUID deploymentId, boolean replayed) {
     }
 
     public Uni<Accepted> submit(JsonNode body, String idempotencyKey) {
@@ -80,7 +84,7 @@ public class DeploymentIntake {
         }
         DeploymentRequested request = bind(body, UUID.randomUUID());
         String fingerprint = fingerprint(body);
-        return pool.withTransaction(tx -> store.lockScope(tx, request.application(),
+        return pool.withTransaction(tx -> queue.lockScope(tx, request.application(),
                                 request.environment().wireName())
                         .flatMap(locked -> idempotencyKey == null ? Uni.createFrom().item(Boolean.FALSE)
                                 : store.idempotencyKeyTaken(tx, idempotencyKey))
@@ -94,7 +98,7 @@ public class DeploymentIntake {
                                     return create(tx, request, REST_ORIGIN, idempotencyKey, fingerprint, true);
                                 })))
                 .flatMap(created -> created
-                        ? store.find(request.deploymentId()).map(d -> new Accepted(d.orElseThrow(), false))
+                        ? Uni.createFrom().item(new Accepted(request.deploymentId(), false))
                         : replay(idempotencyKey, fingerprint));
     }
 
@@ -138,20 +142,20 @@ public class DeploymentIntake {
     // The idempotency key was used before (ids are fresh UUIDs, so the insert cannot clash otherwise).
     private Uni<Accepted> replay(String idempotencyKey, String fingerprint) {
         return pool.withConnection(c -> store.findByIdempotencyKey(c, idempotencyKey)).map(found -> {
-            DeploymentStore.Stored existing = found.orElseThrow(() -> new IllegalStateException(
+            StoredDeployment existing = found.orElseThrow(() -> new IllegalStateException(
                     "insert skipped but no deployment holds idempotency key"));
             if (!fingerprint.equals(existing.requestFingerprint())) {
                 throw new ProblemException(Problem.invalid(422, "Idempotency-Key reused",
                         List.of(new Problem.FieldError("Idempotency-Key", "was used for a different request "
                                 + "(deployment " + existing.state().id() + "); use a new key for a new request"))));
             }
-            return new Accepted(existing, true);
+            return new Accepted(existing.state().id(), true);
         });
     }
 
     /**
-     * The Kafka intake's effect, inside the consumer's transaction: stores a DeploymentRequested published by
-     * another system. The schema has passed; the intake rules apply as for REST (fields this version does not
+     * What a DeploymentRequested from Kafka does, inside the consumer's transaction: stores a request published by
+     * another system. The schema has passed; the rules apply as for REST (fields this version does not
      * know are ignored), and a violation dead-letters the record. A progression violation is not the record's
      * fault: the deployment is stored REJECTED and DeploymentFinished(REJECTED) says why.
      */
@@ -165,7 +169,7 @@ public class DeploymentIntake {
         }
         DeploymentRequested request = bind(data, event.data().deploymentId());
         String origin = event.envelope().source();
-        return store.lockScope(tx, request.application(), request.environment().wireName())
+        return queue.lockScope(tx, request.application(), request.environment().wireName())
                 .flatMap(locked -> progressionViolation(tx, request))
                 .flatMap(violation -> violation.isEmpty()
                         ? create(tx, request, origin, null, fingerprint(data), false)

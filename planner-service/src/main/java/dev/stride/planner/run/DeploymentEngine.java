@@ -1,10 +1,14 @@
-package dev.stride.planner.machine;
+package dev.stride.planner.run;
 
 import dev.stride.events.CloudEvent;
 import dev.stride.events.EventType;
 import dev.stride.events.StrideEvent;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.ProcessedEvents;
+import dev.stride.planner.machine.DeploymentMachine;
+import dev.stride.planner.machine.DeploymentState;
+import dev.stride.planner.machine.Step;
+import dev.stride.planner.persistence.DeploymentQueue;
 import dev.stride.planner.persistence.DeploymentStore;
 import dev.stride.planner.rules.PlannerRules;
 import io.smallrye.mutiny.Multi;
@@ -28,7 +32,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DeploymentEngine {
 
-    /** Consumers of the planner's own topics: its own events are marked processed when written. */
+    /**
+     * Consumers of the planner's own topics: its own events are marked processed when written. The names are
+     * rows of {@code processed_event} in existing databases, so they keep the word "intake".
+     */
     public static final Map<EventType, String> OWN_CONSUMERS = Map.of(
             EventType.DEPLOYMENT_REQUESTED, "planner.deployment-intake",
             EventType.ROLLBACK_REQUESTED, "planner.rollback-intake");
@@ -36,13 +43,16 @@ public class DeploymentEngine {
     private static final Logger LOG = Logger.getLogger(DeploymentEngine.class);
 
     private final DeploymentStore store;
+    private final DeploymentQueue queue;
     private final Outbox outbox;
     private final ProcessedEvents processed;
     private final DeploymentMachine machine;
     private final Clock clock;
 
-    public DeploymentEngine(DeploymentStore store, Outbox outbox, ProcessedEvents processed, PlannerRules rules) {
+    public DeploymentEngine(DeploymentStore store, DeploymentQueue queue, Outbox outbox, ProcessedEvents processed,
+            PlannerRules rules) {
         this.store = store;
+        this.queue = queue;
         this.outbox = outbox;
         this.processed = processed;
         this.machine = new DeploymentMachine(rules.deadlineMargin());
@@ -68,15 +78,15 @@ public class DeploymentEngine {
     }
 
     public Uni<Optional<Step>> apply(SqlConnection tx, UUID id, Input input, String approvalComment) {
-        return store.scopeOf(tx, id).flatMap(scope -> {
+        return queue.scopeOf(tx, id).flatMap(scope -> {
             if (scope.isEmpty()) {
                 return Uni.createFrom().item(Optional.empty());
             }
             String application = scope.get()[0];
             String environment = scope.get()[1];
-            return store.lockScope(tx, application, environment)
+            return queue.lockScope(tx, application, environment)
                     .flatMap(locked -> store.loadForUpdate(tx, id))
-                    .flatMap(found -> store.anotherActive(tx, application, environment, id)
+                    .flatMap(found -> queue.anotherActive(tx, application, environment, id)
                             .flatMap(active -> {
                                 DeploymentState before = found.orElseThrow().state();
                                 Instant now = clock.instant();
@@ -117,9 +127,9 @@ public class DeploymentEngine {
 
     // The scope lock is held: the queue cannot change under us.
     private Uni<Void> startNext(SqlConnection tx, String application, String environment) {
-        return store.nextQueued(tx, application, environment).flatMap(next -> next.isEmpty()
+        return queue.nextQueued(tx, application, environment).flatMap(next -> next.isEmpty()
                 ? Uni.createFrom().voidItem()
-                : store.anotherActive(tx, application, environment, next.get()).flatMap(busy -> busy
+                : queue.anotherActive(tx, application, environment, next.get()).flatMap(busy -> busy
                         ? Uni.createFrom().voidItem()
                         : start(tx, next.get(), application, environment)));
     }

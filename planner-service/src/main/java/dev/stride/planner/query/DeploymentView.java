@@ -1,4 +1,4 @@
-package dev.stride.planner.api;
+package dev.stride.planner.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stride.events.DeploymentRequested;
@@ -9,7 +9,8 @@ import dev.stride.events.spec.Target;
 import dev.stride.planner.machine.DeploymentState;
 import dev.stride.planner.machine.PhaseState;
 import dev.stride.planner.machine.TimelineEntry;
-import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.persistence.DeploymentReads;
+import dev.stride.planner.persistence.StoredDeployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -65,19 +66,19 @@ public record DeploymentView(
     }
 
     /** The whole deployment, for GET by id and the answers to manual controls. */
-    public static DeploymentView of(DeploymentStore.Stored stored, Integer queuePosition,
-            List<DeploymentStore.Approval> approvals, List<TimelineEntry> timeline) {
+    public static DeploymentView of(StoredDeployment stored, Integer queuePosition,
+            List<DeploymentReads.Approval> approvals, List<TimelineEntry> timeline) {
         return build(stored, queuePosition,
                 approvals.stream().map(a -> new ApprovalView(a.approver(), a.comment(), a.approvedAt())).toList(),
                 stored.state().phases().stream().map(PhaseView::of).toList(), timeline);
     }
 
     /** A list item: state and request, without phases, approvals and timeline. */
-    public static DeploymentView summary(DeploymentStore.Stored stored) {
+    public static DeploymentView summary(StoredDeployment stored) {
         return build(stored, null, null, null, null);
     }
 
-    private static DeploymentView build(DeploymentStore.Stored stored, Integer queuePosition,
+    private static DeploymentView build(StoredDeployment stored, Integer queuePosition,
             List<ApprovalView> approvals, List<PhaseView> phases, List<TimelineEntry> timeline) {
         DeploymentState d = stored.state();
         DeploymentRequested r = d.request();

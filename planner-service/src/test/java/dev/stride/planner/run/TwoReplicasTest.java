@@ -1,4 +1,4 @@
-package dev.stride.planner.machine;
+package dev.stride.planner.run;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +16,9 @@ import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.messaging.ProcessedEvents;
 import dev.stride.planner.Requests;
 import dev.stride.planner.Sql;
+import dev.stride.planner.machine.Step;
 import dev.stride.planner.messaging.ProgressConsumers;
+import dev.stride.planner.persistence.DeploymentQueue;
 import dev.stride.planner.persistence.DeploymentStore;
 import dev.stride.planner.rules.PlannerRules;
 import dev.stride.testing.Callers;
@@ -95,7 +97,7 @@ class TwoReplicasTest {
 
     private Replica replica() {
         DeploymentStore store = new DeploymentStore(pool);
-        DeploymentEngine engine = new DeploymentEngine(store, outbox, processed, rules);
+        DeploymentEngine engine = new DeploymentEngine(store, new DeploymentQueue(), outbox, processed, rules);
         return new Replica(engine, new DeadlineWatch(pool, store, engine, vertx, Duration.ofHours(1)),
                 new ProgressConsumers(new InboundEvents(pool, codec, schemas, processed, publisher), engine));
     }

@@ -1,4 +1,4 @@
-package dev.stride.planner.intake;
+package dev.stride.planner.admission;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
-class KafkaIntakeTest {
+class KafkaAdmissionTest {
 
     @org.junit.jupiter.api.BeforeEach
     void caller() {
@@ -91,7 +91,7 @@ class KafkaIntakeTest {
     private static String reason(UUID key) {
         return TopicReader.readAll(bootstrap(), DLQ).stream()
                 .filter(r -> key.toString().equals(r.key()))
-                .map(KafkaIntakeTest::reasonHeader)
+                .map(KafkaAdmissionTest::reasonHeader)
                 .findFirst().orElse("");
     }
 

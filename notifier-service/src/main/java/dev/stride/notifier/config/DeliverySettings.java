@@ -1,4 +1,4 @@
-package dev.stride.notifier.routing;
+package dev.stride.notifier.config;
 
 import java.time.Duration;
 

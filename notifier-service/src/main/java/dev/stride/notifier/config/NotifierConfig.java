@@ -1,4 +1,4 @@
-package dev.stride.notifier.routing;
+package dev.stride.notifier.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -33,7 +33,11 @@ public interface NotifierConfig {
     Optional<String> templateDir();
 
     interface Channel {
-        ChannelType type();
+        /**
+         * Which kind of channel this is ({@code slack}, {@code statuspage}, {@code webhook}): the name of a
+         * {@code ChannelFactory}, in any case.
+         */
+        String type();
 
         /** Slack: the incoming-webhook URL. Webhook: the receiver's URL. Both are secrets. */
         Optional<String> url();

@@ -1,6 +1,5 @@
-package dev.stride.notifier.intake;
+package dev.stride.notifier.notice;
 
-import dev.stride.notifier.notice.DeploymentFacts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -1,4 +1,4 @@
-package dev.stride.planner.persistence;
+package dev.stride.planner.query;
 
 import dev.stride.planner.machine.DeploymentStatus;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.stride.planner.machine;
+package dev.stride.planner.run;
 
 import dev.stride.kit.runtime.PeriodicJob;
 import dev.stride.planner.persistence.DeploymentStore;

@@ -1,0 +1,100 @@
+package dev.stride.notifier.delivery;
+
+import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentRequested;
+import dev.stride.events.IncidentOpened;
+import dev.stride.events.IncidentResolved;
+import dev.stride.events.Severity;
+import dev.stride.events.StrideEvent;
+import dev.stride.events.ThresholdBreached;
+import dev.stride.kit.messaging.ReceivedEvent;
+import dev.stride.notifier.channel.Channels;
+import dev.stride.notifier.notice.DeploymentDirectory;
+import dev.stride.notifier.notice.DeploymentFacts;
+import dev.stride.notifier.notice.Notice;
+import dev.stride.notifier.notice.Notices;
+import dev.stride.notifier.routing.Routes;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns one event into its delivery-log rows, in the caller's transaction: learns what the event says of its
+ * deployment, makes its notice, and writes one row per channel of its route that carries it (each channel says what
+ * it carries: Slack the events that make a message, Statuspage those that move the status page, webhooks every
+ * event). {@link DeliverySender} sends them.
+ */
+@ApplicationScoped
+public class DeliveryRecorder {
+
+    private final DeploymentDirectory directory;
+    private final Notices notices;
+    private final Routes routes;
+    private final Channels channels;
+    private final DeliveryStore deliveries;
+
+    public DeliveryRecorder(DeploymentDirectory directory, Notices notices, Routes routes, Channels channels,
+            DeliveryStore deliveries) {
+        this.directory = directory;
+        this.notices = notices;
+        this.routes = routes;
+        this.channels = channels;
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * Records the deliveries of {@code event} ({@code payload}: the record as it arrived) and adds their channels to
+     * {@code touched}.
+     */
+    public Uni<Void> record(SqlConnection tx, ReceivedEvent<StrideEvent> event, String payload, Set<String> touched) {
+        StrideEvent data = event.data();
+        UUID eventId = UUID.fromString(event.envelope().id());
+        return directory.learn(tx, data.deploymentId(), factsIn(data)).flatMap(facts -> {
+            Optional<Notice> notice = notices.of(event.envelope(), data, facts);
+            return Multi.createFrom().iterable(routes.channelsFor(facts.application(), facts.environment(),
+                            severity(data)))
+                    .onItem().transformToUniAndConcatenate(pick -> {
+                        if (!channels.get(pick.channel()).orElseThrow().channel().carries(notice)) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        touched.add(pick.channel());
+                        return deliveries.record(tx, eventId, event.envelope().type(), data.deploymentId(),
+                                pick.channel(), pick.route(), notice.orElse(null), payload).replaceWithVoid();
+                    })
+                    .collect().last().replaceWithVoid();
+        });
+    }
+
+    private static DeploymentFacts factsIn(StrideEvent data) {
+        if (data instanceof DeploymentRequested r) {
+            return new DeploymentFacts(r.application(), r.environment().wireName(), r.version());
+        }
+        if (data instanceof DeploymentFinished f) {
+            return new DeploymentFacts(f.application(), f.environment() == null ? null : f.environment().wireName(),
+                    f.version());
+        }
+        if (data instanceof IncidentOpened o) {
+            return new DeploymentFacts(o.application(), o.environment() == null ? null : o.environment().wireName(),
+                    null);
+        }
+        if (data instanceof ThresholdBreached b) {
+            return new DeploymentFacts(b.application(), b.environment() == null ? null : b.environment().wireName(),
+                    null);
+        }
+        return DeploymentFacts.UNKNOWN;
+    }
+
+    private static Severity severity(StrideEvent data) {
+        if (data instanceof IncidentOpened o) {
+            return o.severity();
+        }
+        if (data instanceof IncidentResolved r) {
+            return r.severity();
+        }
+        return null;
+    }
+}
