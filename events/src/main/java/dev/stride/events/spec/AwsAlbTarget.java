@@ -1,6 +1,7 @@
 package dev.stride.events.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /** An Application Load Balancer listener (or one of its rules) forwarding to the blue and green target groups. */
 public record AwsAlbTarget(String region, String listenerArn, String ruleArn, String roleArn) implements Target {
@@ -10,5 +11,11 @@ public record AwsAlbTarget(String region, String listenerArn, String ruleArn, St
     @JsonProperty("platform")
     public String platform() {
         return PLATFORM;
+    }
+
+    /** Its region, listener and rule (the role is a credential, not a name). */
+    @Override
+    public Map<String, String> templateVariables() {
+        return TemplateVariables.of("region", region, "listenerArn", listenerArn, "ruleArn", ruleArn);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stride.events.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /** An ECS service whose task definition gets the new image (the runbook's ECS workflow). */
 public record AwsEcsTarget(String region, String cluster, String service, String container, String roleArn)
@@ -11,5 +12,11 @@ public record AwsEcsTarget(String region, String cluster, String service, String
     @JsonProperty("platform")
     public String platform() {
         return PLATFORM;
+    }
+
+    /** Its region, cluster, service and container (the role is a credential, not a name). */
+    @Override
+    public Map<String, String> templateVariables() {
+        return TemplateVariables.of("region", region, "cluster", cluster, "service", service, "container", container);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stride.events.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /**
  * A Deployment in a namespace, with an optional Service and one optional router for weighted steps: an NGINX
@@ -26,5 +27,11 @@ public record KubernetesTarget(String namespace, String deployment, String servi
     /** Whether the runbook's maintenance-mode step is asked for. */
     public boolean inMaintenanceMode() {
         return Boolean.TRUE.equals(maintenanceMode);
+    }
+
+    /** Its namespace and Deployment. */
+    @Override
+    public Map<String, String> templateVariables() {
+        return TemplateVariables.of("namespace", namespace, "deployment", deployment);
     }
 }

@@ -10,7 +10,7 @@ import dev.stride.events.DeploymentRequested;
 import dev.stride.events.EventCodec;
 import dev.stride.events.EventSchemas;
 import dev.stride.planner.Requests;
-import dev.stride.planner.intake.DeploymentRequestValidator;
+import dev.stride.planner.validation.DeploymentRequestValidator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;

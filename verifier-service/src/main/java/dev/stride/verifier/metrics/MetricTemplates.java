@@ -20,9 +20,9 @@ import org.eclipse.microprofile.config.Config;
  * Prometheus that application's analyses ask: one that does not answer delays only them).
  *
  * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
- * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and, for an
- * HAProxy target, {@code {backend}}, {@code {canaryServer}}, {@code {stableServer}}. Values are escaped for a PromQL
- * string literal. A template must yield its metric in the metric's unit: percent for rates, milliseconds for times.
+ * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and the
+ * target's own ({@code Target.templateVariables()}: {@code {backend}}, {@code {namespace}}, {@code {cluster}}, ...).
+ * Values are escaped for a PromQL string literal. A template must yield its metric in the metric's unit: percent for rates, milliseconds for times.
  */
 @ApplicationScoped
 public class MetricTemplates {

@@ -3,8 +3,6 @@ package dev.stride.verifier.run;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Durations;
-import dev.stride.events.spec.HaproxyTarget;
-import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.events.spec.Threshold;
 import dev.stride.verifier.analysis.AnalysisSpec;
 import dev.stride.verifier.analysis.RollbackTrigger;
@@ -129,29 +127,15 @@ final class PhaseAnalyses {
         return criterion;
     }
 
+    // The target names its own variables (namespace, backend, cluster, ...): no platform is known here.
     private static Map<String, String> targetVariables(PhaseRequested phase) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (phase.target() instanceof HaproxyTarget haproxy) {
-            putIfPresent(values, "backend", haproxy.backend());
-            putIfPresent(values, "canaryServer", haproxy.canaryServer());
-            putIfPresent(values, "stableServer", haproxy.stableServer());
-        } else if (phase.target() instanceof KubernetesTarget kubernetes) {
-            putIfPresent(values, "namespace", kubernetes.namespace());
-            putIfPresent(values, "deployment", kubernetes.deployment());
-        }
-        return values;
+        return phase.target() == null ? Map.of() : phase.target().templateVariables();
     }
 
     private static Map<String, String> stringMap(Map<?, ?> map) {
         Map<String, String> strings = new LinkedHashMap<>();
         map.forEach((k, v) -> strings.put(String.valueOf(k), text(v)));
         return strings;
-    }
-
-    private static void putIfPresent(Map<String, String> values, String key, String value) {
-        if (value != null) {
-            values.put(key, value);
-        }
     }
 
     private static String text(Object value) {

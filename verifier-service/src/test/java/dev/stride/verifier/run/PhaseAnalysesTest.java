@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.AwsAlbTarget;
+import dev.stride.events.spec.AwsEcsTarget;
 import dev.stride.events.spec.HaproxyTarget;
+import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.events.spec.Target;
 import dev.stride.verifier.analysis.AnalysisSpec;
 import dev.stride.verifier.analysis.RollbackTrigger;
 import dev.stride.verifier.metrics.MetricTemplates;
@@ -74,13 +78,45 @@ class PhaseAnalysesTest {
                 templates)).hasMessage("rollbackTriggers[0].action must be automatic_rollback, pause or alert");
     }
 
+    @Test
+    void eachPlatformsTargetGivesItsNamesToTheTemplates() {
+        String template = "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\","
+                + "region=\"{region}\",listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
+                + "service=\"{service}\",container=\"{container}\"}";
+        Map<String, Object> own = Map.of("successCriteria", Map.of("error_rate", "<1%"),
+                "queries", Map.of("error_rate", template));
+
+        assertThat(rendered(own, new KubernetesTarget("shop", "checkout", "checkout-svc", null))).isEqualTo(
+                "q{ns=\"shop\",deployment=\"checkout\",backend=\"{backend}\",region=\"{region}\","
+                        + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
+                        + "service=\"{service}\",container=\"{container}\"}");
+        assertThat(rendered(own, new AwsAlbTarget("eu-west-1", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/a",
+                null, "arn:aws:iam::1:role/deployer"))).isEqualTo(
+                "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"eu-west-1\","
+                        + "listener=\"arn:aws:elasticloadbalancing:eu-west-1:1:listener/a\",rule=\"{ruleArn}\","
+                        + "cluster=\"{cluster}\",service=\"{service}\",container=\"{container}\"}");
+        assertThat(rendered(own, new AwsEcsTarget("us-east-1", "prod", "checkout", "web", null))).isEqualTo(
+                "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"us-east-1\","
+                        + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"prod\",service=\"checkout\","
+                        + "container=\"web\"}");
+    }
+
+    private String rendered(Map<String, Object> own, Target target) {
+        return PhaseAnalyses.spec(phase("checkout", "staging", own, target), templates).queries().get("error_rate");
+    }
+
     private static PhaseRequested phase(String application, String environment, Map<String, Object> own) {
+        return phase(application, environment, own, new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable",
+                "canary"));
+    }
+
+    private static PhaseRequested phase(String application, String environment, Map<String, Object> own,
+            Target target) {
         Map<String, Object> parameters = new LinkedHashMap<>(own);
         parameters.put("weight", 5);
         parameters.put("application", application);
         parameters.put("environment", environment);
         parameters.put("version", "2.4.0");
-        return new PhaseRequested(UUID.randomUUID(), 1, 1, PhaseType.TRAFFIC,
-                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"), parameters);
+        return new PhaseRequested(UUID.randomUUID(), 1, 1, PhaseType.TRAFFIC, target, parameters);
     }
 }

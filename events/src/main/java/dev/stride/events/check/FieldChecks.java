@@ -1,4 +1,4 @@
-package dev.stride.planner.intake;
+package dev.stride.events.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -9,32 +9,35 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Collects violations while walking a JSON tree; each check names the field it looks at. */
-final class FieldChecks {
+/**
+ * Collects violations while walking a JSON tree; each check names the field it looks at. Shared by the planner's
+ * request rules and each platform's target rules (dev.stride.events.spec.Platform), so both report alike.
+ */
+public final class FieldChecks {
 
     private static final int MAX_STRING = 1024;
 
     private final List<Violation> violations = new ArrayList<>();
     private final boolean tolerateUnknownFields;
 
-    FieldChecks(boolean tolerateUnknownFields) {
+    public FieldChecks(boolean tolerateUnknownFields) {
         this.tolerateUnknownFields = tolerateUnknownFields;
     }
 
-    List<Violation> violations() {
+    public List<Violation> violations() {
         return violations;
     }
 
-    void add(String field, String message) {
+    public void add(String field, String message) {
         violations.add(new Violation(field, message));
     }
 
-    static String path(String parent, String child) {
+    public static String path(String parent, String child) {
         return parent.isEmpty() ? child : parent + "." + child;
     }
 
     /** Reports every field of {@code object} not in {@code allowed}, suggesting the closest allowed name. */
-    void onlyKnownFields(JsonNode object, String path, Set<String> allowed) {
+    public void onlyKnownFields(JsonNode object, String path, Set<String> allowed) {
         if (tolerateUnknownFields) {
             return;
         }
@@ -48,7 +51,7 @@ final class FieldChecks {
         }
     }
 
-    Optional<JsonNode> object(JsonNode parent, String name, String path, boolean required) {
+    public Optional<JsonNode> object(JsonNode parent, String name, String path, boolean required) {
         return present(parent, name, path, required).filter(node -> {
             if (!node.isObject()) {
                 add(path(path, name), "must be an object" + got(node));
@@ -58,7 +61,7 @@ final class FieldChecks {
         });
     }
 
-    Optional<JsonNode> array(JsonNode parent, String name, String path, boolean required) {
+    public Optional<JsonNode> array(JsonNode parent, String name, String path, boolean required) {
         return present(parent, name, path, required).filter(node -> {
             if (!node.isArray()) {
                 add(path(path, name), "must be a list" + got(node));
@@ -68,7 +71,7 @@ final class FieldChecks {
         });
     }
 
-    Optional<String> string(JsonNode parent, String name, String path, boolean required) {
+    public Optional<String> string(JsonNode parent, String name, String path, boolean required) {
         return present(parent, name, path, required).flatMap(node -> text(node, path(path, name)));
     }
 
@@ -76,7 +79,7 @@ final class FieldChecks {
      * {@code node} itself as a string, checked as {@link #string} checks a field: for the items of a list, which
      * {@code field} names (e.g. {@code checks.post.endpoints[1]}). A null item is reported, not skipped.
      */
-    Optional<String> text(JsonNode node, String field) {
+    public Optional<String> text(JsonNode node, String field) {
         if (!node.isTextual()) {
             add(field, "must be a string" + got(node) + (node.isNumber() || node.isBoolean()
                     ? " (in YAML, put it in quotes)" : ""));
@@ -98,14 +101,14 @@ final class FieldChecks {
         return Optional.of(text);
     }
 
-    Optional<String> matching(JsonNode parent, String name, String path, boolean required, Pattern pattern,
+    public Optional<String> matching(JsonNode parent, String name, String path, boolean required, Pattern pattern,
             String expectation) {
         return string(parent, name, path, required).filter(text -> matches(text, path(path, name), pattern,
                 expectation));
     }
 
     /** An item of a list that must be a string matching {@code pattern}; {@code field} names the item. */
-    Optional<String> matchingText(JsonNode node, String field, Pattern pattern, String expectation) {
+    public Optional<String> matchingText(JsonNode node, String field, Pattern pattern, String expectation) {
         return text(node, field).filter(text -> matches(text, field, pattern, expectation));
     }
 
@@ -117,7 +120,7 @@ final class FieldChecks {
         return true;
     }
 
-    Optional<String> oneOf(JsonNode parent, String name, String path, boolean required, Set<String> values) {
+    public Optional<String> oneOf(JsonNode parent, String name, String path, boolean required, Set<String> values) {
         return string(parent, name, path, required).filter(text -> {
             if (!values.contains(text)) {
                 add(path(path, name), "must be one of " + String.join(", ", values.stream().sorted().toList())
@@ -129,11 +132,12 @@ final class FieldChecks {
     }
 
     /** A string that {@code parser} accepts; the parser's {@link IllegalArgumentException} message is the violation. */
-    <T> Optional<T> parsed(JsonNode parent, String name, String path, boolean required, Function<String, T> parser) {
+    public <T> Optional<T> parsed(JsonNode parent, String name, String path, boolean required,
+            Function<String, T> parser) {
         return string(parent, name, path, required).flatMap(text -> parse(text, path(path, name), parser));
     }
 
-    <T> Optional<T> parse(String text, String field, Function<String, T> parser) {
+    public <T> Optional<T> parse(String text, String field, Function<String, T> parser) {
         try {
             return Optional.of(parser.apply(text));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
@@ -142,7 +146,8 @@ final class FieldChecks {
         }
     }
 
-    Optional<Integer> integer(JsonNode parent, String name, String path, boolean required, int min, int max) {
+    public Optional<Integer> integer(JsonNode parent, String name, String path, boolean required, int min,
+            int max) {
         return present(parent, name, path, required).flatMap(node -> {
             String field = path(path, name);
             if (!node.isIntegralNumber() || !node.canConvertToInt()) {
@@ -159,7 +164,7 @@ final class FieldChecks {
     }
 
     /** U+0000-U+001F and U+007F: never meant in a name or reference, and PostgreSQL refuses U+0000. */
-    static boolean hasControlCharacter(String text) {
+    public static boolean hasControlCharacter(String text) {
         return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 

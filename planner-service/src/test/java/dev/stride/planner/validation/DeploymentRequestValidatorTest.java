@@ -1,9 +1,10 @@
-package dev.stride.planner.intake;
+package dev.stride.planner.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stride.events.check.Violation;
 import dev.stride.planner.Requests;
 import java.util.List;
 import java.util.function.Consumer;
