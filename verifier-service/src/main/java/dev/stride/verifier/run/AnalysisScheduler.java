@@ -20,6 +20,8 @@ import dev.stride.verifier.analysis.Finding;
 import dev.stride.verifier.analysis.Sample;
 import dev.stride.verifier.checks.CheckRunner;
 import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricProviders;
+import dev.stride.verifier.metrics.Reading;
 import dev.stride.verifier.persistence.AnalysisStore;
 import dev.stride.verifier.persistence.CheckResult;
 import dev.stride.verifier.persistence.DueAnalysis;
@@ -62,14 +64,14 @@ public class AnalysisScheduler {
 
     private final Pool pool;
     private final AnalysisStore store;
-    private final MetricProvider provider;
+    private final MetricProviders providers;
     private final CheckRunner checks;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
     private final Duration lease;
     private final ClaimLoop<DueAnalysis> loop;
 
-    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProvider provider, CheckRunner checks,
+    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProviders providers, CheckRunner checks,
             Outbox outbox, OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
             @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
@@ -93,7 +95,7 @@ public class AnalysisScheduler {
         }
         this.pool = pool;
         this.store = store;
-        this.provider = provider;
+        this.providers = providers;
         this.checks = checks;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -178,8 +180,11 @@ public class AnalysisScheduler {
     private Uni<Boolean> measure(DueAnalysis due, AnalysisSpec spec) {
         int seq = due.measured() + 1;
         Instant at = due.dueAt();
-        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> provider
-                .measure(spec.prometheus(), spec.queries().get(metric), at)
+        // The provider named in the spec when the phase was requested; one no longer installed reads as an error.
+        MetricProvider provider = providers.forType(spec.provider()).orElse(null);
+        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> (provider == null
+                ? Uni.createFrom().item(Reading.error("no metric provider " + spec.provider()))
+                : provider.measure(spec.prometheus(), spec.queries().get(metric), at))
                 .map(reading -> new Sample(seq, metric, at, reading.kind(), reading.value(), reading.message())))
                 .toList();
         return Uni.join().all(readings).andFailFast().flatMap(samples -> pool.withTransaction(tx ->
