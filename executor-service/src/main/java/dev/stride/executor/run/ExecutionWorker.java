@@ -12,6 +12,8 @@ import dev.stride.executor.traffic.TrafficDriver;
 import dev.stride.executor.traffic.TrafficDrivers;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.OutboxPublisher;
+import dev.stride.kit.runtime.Bulkhead;
+import dev.stride.kit.runtime.ClaimLoop;
 import dev.stride.kit.runtime.PeriodicJob;
 import dev.stride.kit.runtime.Settings;
 import io.quarkus.runtime.ShutdownEvent;
@@ -71,8 +73,7 @@ public class ExecutionWorker {
     private final int rollbackReserve;
     private final ExecutorService platformThreads;
     private final Map<Long, String> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> busyByEndpoint = new ConcurrentHashMap<>();
-    private final PeriodicJob job;
+    private final ClaimLoop<Execution> job;
     private final PeriodicJob lease;
 
     public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox,
@@ -103,8 +104,38 @@ public class ExecutionWorker {
             t.setDaemon(true);
             return t;
         });
-        this.job = new PeriodicJob("Executing phases", vertx,
-                Settings.positive("stride.executor.poll-interval", interval), Duration.ofMinutes(1), this::dispatch);
+        // Every end looks again at once: it may have made its deployment's next execution due.
+        this.job = new ClaimLoop<>("Executing phases", vertx,
+                Settings.positive("stride.executor.poll-interval", interval), Duration.ofMinutes(1),
+                new Bulkhead(this.workers, this.perEndpoint, this.rollbackReserve), Integer.MAX_VALUE,
+                ClaimLoop.Wake.AFTER_EVERY_END, new ClaimLoop.Work<>() {
+                    @Override
+                    public Uni<List<Execution>> claim(Bulkhead.Round round) {
+                        return ExecutionWorker.this.claim(round);
+                    }
+
+                    @Override
+                    public String endpoint(Execution e) {
+                        return ExecutionWorker.this.endpoint(e);
+                    }
+
+                    @Override
+                    public Uni<Void> run(Execution e) {
+                        return ExecutionWorker.this.run(e);
+                    }
+
+                    // Still ours: its lease lapsed while a call was slow; the run in flight finishes it.
+                    @Override
+                    public boolean running(Execution e) {
+                        return inFlight.containsKey(e.id());
+                    }
+
+                    // Its endpoint filled up within this claim: back to its row, claimable once a slot frees.
+                    @Override
+                    public Uni<Void> giveBack(Execution e) {
+                        return store.release(e.id());
+                    }
+                });
         // Renewed three times per stale-after: a replica that is alive never loses its claims.
         this.lease = new PeriodicJob("Renewing execution claims", vertx, this.staleAfter.dividedBy(3),
                 this.staleAfter, () -> inFlight.isEmpty() ? Uni.createFrom().item(false)
@@ -127,52 +158,26 @@ public class ExecutionWorker {
 
     /** New work has been recorded: start on it now rather than at the next tick. */
     public void wake() {
-        job.runNow();
+        job.wake();
     }
 
     /** How many executions this replica is working on now. */
     public int inFlight() {
-        return inFlight.size();
+        return job.inFlight();
     }
 
     // Claims as many executions as there are free workers (only rollbacks once the free ones are down to the
-    // reserve), none of an endpoint that holds its full share, and starts each on its own; returns at once.
-    private Uni<Boolean> dispatch() {
-        int free = workers - inFlight.size();
-        if (free <= 0) {
-            return Uni.createFrom().item(false);
-        }
-        boolean rollbacksOnly = free <= rollbackReserve;
-        List<String> full = busyByEndpoint.entrySet().stream().filter(b -> b.getValue().get() >= perEndpoint)
-                .map(Map.Entry::getKey).toList();
-        return store.claim(free, staleAfter, rollbacksOnly, full).flatMap(claimed -> {
-            List<Uni<Void>> released = new ArrayList<>();
-            for (Execution e : claimed) {
-                if (inFlight.containsKey(e.id())) {
-                    continue; // still ours: its lease lapsed while a call was slow; the run in flight finishes it
-                }
-                String endpoint = endpoint(e);
-                AtomicInteger busy = busyByEndpoint.computeIfAbsent(endpoint, k -> new AtomicInteger());
-                if (busy.incrementAndGet() > perEndpoint) {
-                    busy.decrementAndGet();
-                    // Its endpoint filled up within this claim: back to its row, claimable once a slot frees.
-                    released.add(store.release(e.id()));
-                    continue;
-                }
-                inFlight.put(e.id(), endpoint);
-                work(e).onTermination().invoke(() -> {
-                    inFlight.remove(e.id());
-                    busy.decrementAndGet();
-                    job.runNow();
-                }).subscribe().with(x -> {
-                }, failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()));
-            }
-            // A full claim means more may wait: the job runs again at once (the released ones' endpoints are full
-            // now, so the next claim passes them over).
-            return (released.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(released).andCollectFailures().replaceWithVoid())
-                    .replaceWith(claimed.size() == free && !rollbacksOnly);
-        });
+    // reserve), none of an endpoint that holds its full share; the loop starts each on its own and returns at once.
+    private Uni<List<Execution>> claim(Bulkhead.Round round) {
+        return store.claim(round.limit(), staleAfter, round.priorityOnly(), round.full());
+    }
+
+    // One execution's run: tracked for the lease renewal while in flight.
+    private Uni<Void> run(Execution e) {
+        inFlight.put(e.id(), endpoint(e));
+        return work(e).onTermination().invoke(() -> inFlight.remove(e.id()))
+                .onFailure().invoke(failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()))
+                .onFailure().recoverWithNull();
     }
 
     private String endpoint(Execution e) {
@@ -310,7 +315,7 @@ public class ExecutionWorker {
         return store.logStep(e.id(), "superseded", "cancelled",
                         "a rollback of this attempt was asked for: the phase stops before its next platform call", 0)
                 .flatMap(x -> end(e, "CANCELLED", "superseded by the rollback", List.of()))
-                .invoke(() -> job.runNow());
+                .invoke(() -> job.wake());
     }
 
     // The platform took the change and is rolling it out: checked again after its interval (the row waits, no

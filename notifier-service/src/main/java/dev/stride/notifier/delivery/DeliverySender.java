@@ -1,5 +1,6 @@
 package dev.stride.notifier.delivery;
 
+import dev.stride.kit.runtime.Bulkhead;
 import dev.stride.kit.runtime.PeriodicJob;
 import dev.stride.notifier.channel.Channels;
 import dev.stride.notifier.channel.Delivery;

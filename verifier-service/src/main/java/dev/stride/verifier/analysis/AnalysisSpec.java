@@ -17,8 +17,10 @@ import java.util.Set;
  * @param noDataLimit consecutive "no data" measurements of a metric after which the analysis says so
  * @param errorLimit consecutive provider errors a metric may have; one more and the analysis says so
  * @param promoted an operator promoted the deployment: the phase is not analysed
- * @param prometheus the base URL of the Prometheus this phase's queries go to (absent, as in a spec stored before
- *        it was recorded: the configured {@code stride.verifier.prometheus.url})
+ * @param prometheus the base URL of the provider this phase's queries go to (absent, as in a spec stored before
+ *        it was recorded: the configured {@code stride.verifier.prometheus.url}); the name stays for stored specs
+ * @param provider the type of the metric provider that measures this phase (absent, as in a spec stored before it
+ *        was recorded: {@code prometheus})
  */
 public record AnalysisSpec(
         String application,
@@ -33,14 +35,29 @@ public record AnalysisSpec(
         int noDataLimit,
         int errorLimit,
         boolean promoted,
-        String prometheus) {
+        String prometheus,
+        String provider) {
+
+    /** A spec for the default provider at {@code prometheus}. */
+    public AnalysisSpec(String application, String environment, String version, Duration hold, Duration interval,
+            String window, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria,
+            Map<String, String> queries, int noDataLimit, int errorLimit, boolean promoted, String prometheus) {
+        this(application, environment, version, hold, interval, window, triggers, criteria, queries, noDataLimit,
+                errorLimit, promoted, prometheus, null);
+    }
 
     /** A spec for the configured default Prometheus. */
     public AnalysisSpec(String application, String environment, String version, Duration hold, Duration interval,
             String window, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria,
             Map<String, String> queries, int noDataLimit, int errorLimit, boolean promoted) {
         this(application, environment, version, hold, interval, window, triggers, criteria, queries, noDataLimit,
-                errorLimit, promoted, null);
+                errorLimit, promoted, null, null);
+    }
+
+    /** This spec measured by the provider of {@code type}. */
+    public AnalysisSpec withProvider(String type) {
+        return new AnalysisSpec(application, environment, version, hold, interval, window, triggers, criteria, queries,
+                noDataLimit, errorLimit, promoted, prometheus, type);
     }
 
     /** Every metric a trigger or a criterion names, each once, in that order. */

@@ -7,6 +7,7 @@ import dev.stride.verifier.analysis.SuccessCriterion;
 import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.metrics.Redaction;
 import dev.stride.verifier.persistence.CheckResult;
@@ -42,12 +43,12 @@ public class CheckRunner {
     private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 4, (byte) 0xd2, 0x16, 0x2f};
 
     private final Vertx vertx;
-    private final MetricProvider metrics;
+    private final MetricProviders metrics;
     private final MetricTemplates templates;
     private final Duration timeout;
     private final HttpClient http;
 
-    public CheckRunner(Vertx vertx, MetricProvider metrics, MetricTemplates templates,
+    public CheckRunner(Vertx vertx, MetricProviders metrics, MetricTemplates templates,
             @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s") Duration timeout) {
         this.vertx = vertx;
         this.metrics = metrics;
@@ -122,8 +123,9 @@ public class CheckRunner {
             return Endpoints.of(String.valueOf(flags.get("url")));
         }
         try {
-            return Endpoints.of(templates.settings(text(parameters.get("application")),
-                    text(parameters.get("environment"))).prometheus());
+            MetricTemplates.Settings settings = templates.settings(text(parameters.get("application")),
+                    text(parameters.get("environment")));
+            return metrics.forType(settings.provider()).map(p -> p.endpoint(settings.prometheus())).orElse("");
         } catch (IllegalArgumentException e) {
             return "";
         }
@@ -232,11 +234,14 @@ public class CheckRunner {
         SuccessCriterion criterion;
         String query;
         String prometheus;
+        MetricProvider provider;
         try {
             criterion = new SuccessCriterion(metric, threshold);
             criterion.metBy(0); // parses the threshold
             MetricTemplates.Settings settings = templates.settings(application, environment);
             prometheus = settings.prometheus();
+            provider = metrics.forType(settings.provider()).orElseThrow(() -> new IllegalArgumentException(
+                    "no metric provider " + settings.provider()));
             String template = templates.template(application, environment, metric).orElseThrow(
                     () -> new IllegalArgumentException("no query for " + metric));
             query = MetricTemplates.render(template, settings.selector(),
@@ -245,7 +250,7 @@ public class CheckRunner {
             return Uni.createFrom().item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
         }
         long began = System.nanoTime();
-        return metrics.measure(prometheus, query, Instant.now()).map(reading -> {
+        return provider.measure(prometheus, query, Instant.now()).map(reading -> {
             long latency = millisSince(began);
             return switch (reading.kind()) {
                 case VALUE -> {

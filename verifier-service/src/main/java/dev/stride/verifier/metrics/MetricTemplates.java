@@ -16,8 +16,9 @@ import org.eclipse.microprofile.config.Config;
  * first, as {@code stride.verifier.application.<app>.environment.<env>.<key>}, then
  * {@code stride.verifier.application.<app>.<key>}, {@code stride.verifier.environment.<env>.<key>} and
  * {@code stride.verifier.<key>}. Keys: {@code interval}, {@code window}, {@code selector}, {@code track},
- * {@code no-data-limit}, {@code consecutive-error-limit}, {@code query.<metric>} and {@code prometheus.url} (the
- * Prometheus that application's analyses ask: one that does not answer delays only them).
+ * {@code no-data-limit}, {@code consecutive-error-limit}, {@code query.<metric>}, {@code provider} (the metric
+ * provider's type, default {@code prometheus}) and {@code prometheus.url} (the Prometheus that application's
+ * analyses ask: one that does not answer delays only them; another provider's URL is {@code <provider>.url}).
  *
  * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
  * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and the
@@ -47,12 +48,15 @@ public class MetricTemplates {
         if (!PROMQL_DURATION.matcher(window).matches()) {
             throw new IllegalArgumentException("stride.verifier window must be a PromQL duration such as 30s");
         }
+        String provider = lookup(application, environment, "provider").orElse(MetricProviders.DEFAULT);
         return new Settings(interval, window,
                 lookup(application, environment, "selector").orElse(""),
                 lookup(application, environment, "track").orElse("canary"),
                 Integer.parseInt(lookup(application, environment, "no-data-limit").orElse("3")),
                 Integer.parseInt(lookup(application, environment, "consecutive-error-limit").orElse("4")),
-                lookup(application, environment, "prometheus.url").orElse("http://localhost:9090"));
+                lookup(application, environment, provider + ".url")
+                        .orElse(MetricProviders.DEFAULT.equals(provider) ? "http://localhost:9090" : null),
+                provider);
     }
 
     /** The configured template for {@code metric}, if any. */
@@ -100,9 +104,15 @@ public class MetricTemplates {
         return Optional.empty();
     }
 
-    /** Resolved analysis settings of one application in one environment. */
+    /**
+     * Resolved analysis settings of one application in one environment.
+     *
+     * @param prometheus the base URL of the provider's endpoint ({@code prometheus.url} for Prometheus, else
+     *        {@code <provider>.url})
+     * @param provider the metric provider's type ({@code provider}, default {@code prometheus})
+     */
     public record Settings(Duration interval, String window, String selector, String track, int noDataLimit,
-            int errorLimit, String prometheus) {
+            int errorLimit, String prometheus, String provider) {
 
         /** The variables a template of this release may use. */
         public Map<String, String> variables(String application, String environment, String version,

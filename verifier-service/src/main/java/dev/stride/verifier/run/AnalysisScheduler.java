@@ -10,7 +10,8 @@ import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.OutboxPublisher;
-import dev.stride.kit.runtime.PeriodicJob;
+import dev.stride.kit.runtime.Bulkhead;
+import dev.stride.kit.runtime.ClaimLoop;
 import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.analysis.AnalysisJudge;
 import dev.stride.verifier.analysis.AnalysisSpec;
@@ -19,6 +20,8 @@ import dev.stride.verifier.analysis.Finding;
 import dev.stride.verifier.analysis.Sample;
 import dev.stride.verifier.checks.CheckRunner;
 import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricProviders;
+import dev.stride.verifier.metrics.Reading;
 import dev.stride.verifier.persistence.AnalysisStore;
 import dev.stride.verifier.persistence.CheckResult;
 import dev.stride.verifier.persistence.DueAnalysis;
@@ -61,16 +64,14 @@ public class AnalysisScheduler {
 
     private final Pool pool;
     private final AnalysisStore store;
-    private final MetricProvider provider;
+    private final MetricProviders providers;
     private final CheckRunner checks;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
-    private final int batch;
     private final Duration lease;
-    private final InFlight inFlight;
-    private final PeriodicJob job;
+    private final ClaimLoop<DueAnalysis> loop;
 
-    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProvider provider, CheckRunner checks,
+    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProviders providers, CheckRunner checks,
             Outbox outbox, OutboxPublisher publisher, Vertx vertx,
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
             @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
@@ -94,63 +95,65 @@ public class AnalysisScheduler {
         }
         this.pool = pool;
         this.store = store;
-        this.provider = provider;
+        this.providers = providers;
         this.checks = checks;
         this.outbox = outbox;
         this.publisher = publisher;
-        this.batch = batch;
         this.lease = lease;
-        this.inFlight = new InFlight(maxInFlight, Math.min(endpointShare, maxInFlight));
         // A round claims and dispatches, and is done: it never waits for a measurement. A round that filled what it
-        // asked for runs again at once (more may be due).
-        this.job = new PeriodicJob("Measuring analyses", vertx, tick, lease, this::claimRound);
+        // asked for runs again at once (more may be due); an end claims again at once only if it opened a limit.
+        this.loop = new ClaimLoop<>("Measuring analyses", vertx, tick, lease,
+                new Bulkhead(maxInFlight, Math.min(endpointShare, maxInFlight)), batch,
+                ClaimLoop.Wake.WHEN_A_LIMIT_OPENS, new ClaimLoop.Work<>() {
+                    @Override
+                    public Uni<List<DueAnalysis>> claim(Bulkhead.Round round) {
+                        return AnalysisScheduler.this.claim(round);
+                    }
+
+                    @Override
+                    public String endpoint(DueAnalysis due) {
+                        return due.endpoint() == null ? "" : due.endpoint();
+                    }
+
+                    @Override
+                    public Uni<Void> run(DueAnalysis due) {
+                        return AnalysisScheduler.this.run(due);
+                    }
+                });
     }
 
     void start(@Observes StartupEvent event) {
-        job.start();
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        job.stop();
+        loop.stop();
     }
 
     /** Something became due now (a phase started, checks were asked for): look at once. */
     public void wake() {
-        job.runNow();
+        loop.wake();
     }
 
     /** Measurements in flight on this verifier. */
     int inFlight() {
-        return inFlight.total();
+        return loop.inFlight();
     }
 
-    private Uni<Boolean> claimRound() {
-        int limit = Math.min(batch, inFlight.free());
-        if (limit <= 0) {
-            return Uni.createFrom().item(false);
-        }
-        InFlight.Room room = inFlight.room();
-        return store.claimDue(limit, lease, inFlight.full(), room.endpoints(), room.free(), inFlight.share())
-                .map(claimed -> {
-                    claimed.forEach(this::dispatch);
-                    return claimed.size() == limit && inFlight.free() > 0;
-                });
+    // The bulkhead's room as the claim query takes it: full endpoints left out, the others at most their room.
+    private Uni<List<DueAnalysis>> claim(Bulkhead.Round round) {
+        List<String> busy = new ArrayList<>(round.partly().keySet());
+        List<Integer> free = busy.stream().map(round.partly()::get).toList();
+        return store.claimDue(round.limit(), lease, round.full(), busy, free, round.perEndpoint());
     }
 
     // Each measurement runs on its own; its slot is freed when it ends, however it ends. The deadline is the lease:
     // past it the claim is gone anyway (and the conditional writes keep a late measurement from counting twice).
-    private void dispatch(DueAnalysis due) {
-        String endpoint = due.endpoint() == null ? "" : due.endpoint();
-        inFlight.take(endpoint);
-        work(due).ifNoItem().after(lease).fail()
-                .onTermination().invoke(() -> {
-                    if (inFlight.release(endpoint)) {
-                        job.runNow();
-                    }
-                })
-                .subscribe().with(done -> {
-                }, failure -> LOG.warnf("Analysis %s not measured in time (%s), will be taken up again",
-                        due.key(), failure.toString()));
+    private Uni<Void> run(DueAnalysis due) {
+        return work(due).ifNoItem().after(lease).fail()
+                .onFailure().invoke(failure -> LOG.warnf("Analysis %s not measured in time (%s), will be taken up "
+                        + "again", due.key(), failure.toString()))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Void> work(DueAnalysis due) {
@@ -177,8 +180,11 @@ public class AnalysisScheduler {
     private Uni<Boolean> measure(DueAnalysis due, AnalysisSpec spec) {
         int seq = due.measured() + 1;
         Instant at = due.dueAt();
-        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> provider
-                .measure(spec.prometheus(), spec.queries().get(metric), at)
+        // The provider named in the spec when the phase was requested; one no longer installed reads as an error.
+        MetricProvider provider = providers.forType(spec.provider()).orElse(null);
+        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> (provider == null
+                ? Uni.createFrom().item(Reading.error("no metric provider " + spec.provider()))
+                : provider.measure(spec.prometheus(), spec.queries().get(metric), at))
                 .map(reading -> new Sample(seq, metric, at, reading.kind(), reading.value(), reading.message())))
                 .toList();
         return Uni.join().all(readings).andFailFast().flatMap(samples -> pool.withTransaction(tx ->

@@ -36,7 +36,11 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
                 "stride.verifier.prometheus.url", prometheus.url(),
                 "stride.verifier.prometheus.timeout", "2s",
                 "stride.verifier.interval", "1s",
-                "stride.verifier.window", WINDOW);
+                "stride.verifier.window", WINDOW,
+                // The test-only second provider (metrics/example), for one application only.
+                "stride.verifier.application.example-app.provider", "example",
+                "stride.verifier.application.example-app.example.url", "example://answers.test",
+                "stride.verifier.application.example-app.query.error_rate", "errors of {application} at {version}");
     }
 
     @Override

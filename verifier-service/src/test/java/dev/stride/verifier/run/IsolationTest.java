@@ -22,6 +22,7 @@ import dev.stride.verifier.checks.CheckRunner;
 import dev.stride.verifier.lab.IsolationLab;
 import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.Reading;
 import dev.stride.verifier.persistence.AnalysisStore;
 import io.quarkus.arc.Arc;
@@ -159,7 +160,8 @@ class IsolationTest {
     @Order(2)
     void twoSchedulersOverOneDatabaseTakeEachMeasurementOnceAndWriteEachVerdictOnce() {
         AtomicInteger bySecond = new AtomicInteger();
-        MetricProvider bean = Arc.container().instance(MetricProvider.class).get();
+        MetricProvider bean = Arc.container().instance(MetricProviders.class).get().forType("prometheus")
+                .orElseThrow();
         MetricProvider counting = new MetricProvider() {
             @Override
             public Uni<Reading> measure(String endpoint, String query, Instant at) {
@@ -173,7 +175,8 @@ class IsolationTest {
             }
         };
         // A second verifier: its own scheduler, its own slots, the same database, outbox and Prometheus.
-        AnalysisScheduler second = new AnalysisScheduler(bean(Pool.class), bean(AnalysisStore.class), counting,
+        AnalysisScheduler second = new AnalysisScheduler(bean(Pool.class), bean(AnalysisStore.class),
+                new MetricProviders(List.of(counting)),
                 bean(CheckRunner.class), bean(Outbox.class), bean(OutboxPublisher.class), bean(Vertx.class),
                 Duration.ofMillis(100), 64, Duration.ofSeconds(30), 256, 32, Duration.ofSeconds(3),
                 Duration.ofSeconds(10));

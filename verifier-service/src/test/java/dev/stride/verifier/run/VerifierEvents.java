@@ -15,20 +15,20 @@ import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Publishing events to the verifier and reading what it emits, whole envelopes included. */
-final class VerifierEvents {
+public final class VerifierEvents {
 
     private static final EventCodec CODEC = new EventCodec();
 
     private VerifierEvents() {
     }
 
-    static String publish(StrideEvent data, String source) {
+    public static String publish(StrideEvent data, String source) {
         String value = CODEC.encode(CODEC.wrap(data, source));
         TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
         return value;
     }
 
-    static void redeliver(StrideEvent data, String value) {
+    public static void redeliver(StrideEvent data, String value) {
         TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
     }
 
@@ -36,7 +36,7 @@ final class VerifierEvents {
      * Whole CloudEvents of {@code type} for deployment {@code id}, in topic order; each must be valid against its
      * schema, as its consumers will check.
      */
-    static List<JsonNode> envelopes(EventType type, UUID id) {
+    public static List<JsonNode> envelopes(EventType type, UUID id) {
         List<JsonNode> envelopes = TopicReader.readAll(bootstrap(), type.topic()).stream()
                 .filter(r -> id.toString().equals(r.key()))
                 .map(r -> CODEC.parseTree(r.value()))
@@ -46,17 +46,17 @@ final class VerifierEvents {
         return envelopes;
     }
 
-    static List<JsonNode> events(EventType type, UUID id) {
+    public static List<JsonNode> events(EventType type, UUID id) {
         return envelopes(type, id).stream().map(e -> e.path("data")).toList();
     }
 
-    static JsonNode awaitOne(EventType type, UUID id, Duration within) {
+    public static JsonNode awaitOne(EventType type, UUID id, Duration within) {
         Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(100))
                 .until(() -> !envelopes(type, id).isEmpty());
         return envelopes(type, id).get(0);
     }
 
-    static String bootstrap() {
+    public static String bootstrap() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 }

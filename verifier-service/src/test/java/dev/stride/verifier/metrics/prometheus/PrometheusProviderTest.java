@@ -1,10 +1,11 @@
-package dev.stride.verifier.metrics;
+package dev.stride.verifier.metrics.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.stride.verifier.analysis.Sample;
 import dev.stride.verifier.lab.BlackHoles;
+import dev.stride.verifier.metrics.Reading;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,10 +1,11 @@
-package dev.stride.verifier.metrics;
+package dev.stride.verifier.metrics.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.stride.verifier.analysis.Sample;
+import dev.stride.verifier.metrics.Reading;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

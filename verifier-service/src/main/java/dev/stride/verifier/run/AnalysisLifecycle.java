@@ -7,7 +7,8 @@ import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.verifier.analysis.AnalysisSpec;
 import dev.stride.verifier.checks.CheckRunner;
-import dev.stride.verifier.metrics.Endpoints;
+import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.persistence.AnalysisKey;
 import dev.stride.verifier.persistence.AnalysisStore;
@@ -19,31 +20,35 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * What the consumers do, inside their transactions. PhaseRequested and PhaseStarted come on different topics and
- * may arrive in either order: each records its half, and the analysis runs once both are in (CHECKS need only the
- * request). Nothing starts for an attempt that was stopped.
+ * An analysis's life before and after its measurements, as the consumers record it inside their transactions:
+ * requested, started, stopped. PhaseRequested and PhaseStarted come on different topics and may arrive in either
+ * order: each records its half, and the analysis runs once both are in (CHECKS need only the request). The metric
+ * provider is fixed with the spec (its type and URL). Nothing starts for an attempt that was stopped.
  */
 @ApplicationScoped
-public class AnalysisIntake {
+public class AnalysisLifecycle {
 
-    private static final Logger LOG = Logger.getLogger(AnalysisIntake.class);
+    private static final Logger LOG = Logger.getLogger(AnalysisLifecycle.class);
 
     /** The phases the verifier analyses; CHECKS it runs; FINALIZE and MIGRATION belong to the executor. */
     static final Set<PhaseType> ANALYSED = Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT);
 
     private final AnalysisStore store;
     private final MetricTemplates templates;
+    private final MetricProviders providers;
     private final AnalysisScheduler scheduler;
     private final CheckRunner checks;
 
-    public AnalysisIntake(AnalysisStore store, MetricTemplates templates, AnalysisScheduler scheduler,
-            CheckRunner checks) {
+    public AnalysisLifecycle(AnalysisStore store, MetricTemplates templates, MetricProviders providers,
+            AnalysisScheduler scheduler, CheckRunner checks) {
         this.store = store;
         this.templates = templates;
+        this.providers = providers;
         this.scheduler = scheduler;
         this.checks = checks;
     }
@@ -62,15 +67,22 @@ public class AnalysisIntake {
             endpoint = checks.endpoint(parameters);
         } else {
             AnalysisSpec analysis = null;
+            MetricProvider provider = null;
             try {
                 analysis = PhaseAnalyses.spec(phase, templates);
+                String type = templates.settings(analysis.application(), analysis.environment()).provider();
+                provider = providers.forType(type).orElseThrow(() -> new IllegalArgumentException(
+                        "no metric provider " + type + " (stride.verifier.provider; there are " + new TreeSet<>(
+                                providers.types()) + ")"));
+                analysis = analysis.withProvider(type);
             } catch (IllegalArgumentException e) {
+                analysis = null;
                 problem = e.getMessage();
                 LOG.warnf("Phase %d of %s attempt %d cannot be analysed: %s", phase.phase(), phase.deploymentId(),
                         phase.attempt(), problem);
             }
             spec = analysis == null ? null : json(analysis);
-            endpoint = analysis == null ? "" : Endpoints.of(analysis.prometheus());
+            endpoint = analysis == null ? "" : provider.endpoint(analysis.prometheus());
         }
         String why = problem;
         String where = endpoint;

@@ -6,7 +6,7 @@ import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.RollbackRequested;
 import dev.stride.kit.messaging.InboundEvents;
-import dev.stride.verifier.run.AnalysisIntake;
+import dev.stride.verifier.run.AnalysisLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,39 +18,39 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * effect is written with the processed-event mark, so a redelivery changes nothing.
  */
 @ApplicationScoped
-public class PhaseIntake {
+public class PhaseConsumers {
 
     private final InboundEvents inbound;
-    private final AnalysisIntake intake;
+    private final AnalysisLifecycle analyses;
 
-    public PhaseIntake(InboundEvents inbound, AnalysisIntake intake) {
+    public PhaseConsumers(InboundEvents inbound, AnalysisLifecycle analyses) {
         this.inbound = inbound;
-        this.intake = intake;
+        this.analyses = analyses;
     }
 
     @Incoming("phase-requested")
     public Uni<Void> onPhaseRequested(Message<String> message) {
         return inbound.<PhaseRequested>consume(message, EventType.PHASE_REQUESTED, "verifier.phase-requested",
-                (tx, event) -> intake.requested(tx, event.data())).invoke(intake::wake);
+                (tx, event) -> analyses.requested(tx, event.data())).invoke(analyses::wake);
     }
 
     @Incoming("phase-started")
     public Uni<Void> onPhaseStarted(Message<String> message) {
         return inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "verifier.phase-started",
-                (tx, event) -> intake.started(tx, event.data())).invoke(intake::wake);
+                (tx, event) -> analyses.started(tx, event.data())).invoke(analyses::wake);
     }
 
     @Incoming("rollback-requested")
     public Uni<Void> onRollbackRequested(Message<String> message) {
         return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED, "verifier.rollback-requested",
-                (tx, event) -> intake.stop(tx, event.data().deploymentId(), event.data().attempt(),
+                (tx, event) -> analyses.stop(tx, event.data().deploymentId(), event.data().attempt(),
                         "stopped: rollback requested"));
     }
 
     @Incoming("deployment-finished")
     public Uni<Void> onDeploymentFinished(Message<String> message) {
         return inbound.<DeploymentFinished>consume(message, EventType.DEPLOYMENT_FINISHED,
-                "verifier.deployment-finished", (tx, event) -> intake.stop(tx, event.data().deploymentId(),
+                "verifier.deployment-finished", (tx, event) -> analyses.stop(tx, event.data().deploymentId(),
                         Integer.MAX_VALUE, "stopped: deployment " + event.data().outcome().name().toLowerCase()));
     }
 }

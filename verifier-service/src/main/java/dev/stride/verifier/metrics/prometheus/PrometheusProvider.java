@@ -1,10 +1,11 @@
-package dev.stride.verifier.metrics;
+package dev.stride.verifier.metrics.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stride.verifier.ConfigCheck;
+import dev.stride.verifier.metrics.MetricProvider;
+import dev.stride.verifier.metrics.Reading;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,15 +30,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Prometheus through its HTTP API ({@code GET /api/v1/query}). An empty vector or NaN is "no data"; a timeout, a
  * refused connection or an error status is a provider error. The bearer token is read from a file (a mounted
  * secret) for each query, so a rotated token is picked up, and never appears in a message; TLS trusts the JVM's
- * CAs or the PEM bundle configured. Non-blocking: the JDK client's own threads wait, not the caller's.
+ * CAs or the PEM bundle configured. Non-blocking: the JDK client's own threads wait, not the caller's. Made by
+ * {@link PrometheusProducer} from the {@code stride.verifier.prometheus.*} keys.
  */
-@ApplicationScoped
 public class PrometheusProvider implements MetricProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,11 +47,10 @@ public class PrometheusProvider implements MetricProvider {
     private final Optional<Path> tokenFile;
     private final HttpClient http;
 
-    public PrometheusProvider(
-            @ConfigProperty(name = "stride.verifier.prometheus.url", defaultValue = "http://localhost:9090") String url,
-            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s") Duration timeout,
-            @ConfigProperty(name = "stride.verifier.prometheus.bearer-token-file") Optional<String> tokenFile,
-            @ConfigProperty(name = "stride.verifier.prometheus.ca-file") Optional<String> caFile) {
+    /** The provider's name, as deployments and configuration name it ({@code stride.verifier.provider}). */
+    public static final String TYPE = "prometheus";
+
+    public PrometheusProvider(String url, Duration timeout, Optional<String> tokenFile, Optional<String> caFile) {
         this.base = base(url);
         this.timeout = ConfigCheck.positive("stride.verifier.prometheus.timeout", timeout);
         this.tokenFile = tokenFile.filter(f -> !f.isBlank()).map(Path::of);
@@ -66,7 +65,7 @@ public class PrometheusProvider implements MetricProvider {
 
     @Override
     public String type() {
-        return "prometheus";
+        return TYPE;
     }
 
     @Override
