@@ -103,6 +103,12 @@ class IsolationTest {
             observeClaims(mostClaimed, silent, hung);
             return finished(judged) == judged.size();
         });
+        // The verdicts are in the database first and on Kafka once the outbox publisher has sent them: wait for that
+        // too, or a loaded machine reads the topic before the last PhaseCompleted is on it.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Map<String, List<JsonNode>> now = byDeployment(EventType.PHASE_COMPLETED);
+            return judged.stream().allMatch(id -> now.containsKey(id.toString()));
+        });
 
         Map<String, List<JsonNode>> completed = byDeployment(EventType.PHASE_COMPLETED);
         Map<String, List<JsonNode>> breached = byDeployment(EventType.THRESHOLD_BREACHED);
