@@ -294,7 +294,7 @@ public final class DeploymentRequestValidator {
     }
 
     private static void criteria(FieldChecks checks, JsonNode criteria, String at) {
-        var fields = criteria.fields();
+        var fields = criteria.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             String field = path(at, entry.getKey());
