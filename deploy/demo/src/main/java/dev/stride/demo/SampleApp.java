@@ -37,6 +37,8 @@ final class SampleApp {
         if (errorRatio < 0 || errorRatio > 1) {
             throw new IllegalArgumentException("--error-ratio must be from 0 to 1, got " + errorRatio);
         }
+        // The simpleclient registry (deprecated by Micrometer) keeps the text format the demo's queries were written for.
+        @SuppressWarnings("deprecation")
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
         server.setExecutor(Executors.newFixedThreadPool(32));

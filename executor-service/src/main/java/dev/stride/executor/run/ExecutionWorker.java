@@ -204,7 +204,7 @@ public class ExecutionWorker {
                                     return recheckLater(e, progress);
                                 }
                                 // Transient: the platform did not answer or is not ready; say which endpoint.
-                                return ((PlatformException) failure).isTransient()
+                                return failure.isTransient()
                                         ? waitOrFail(e, failure.getMessage() + " (" + endpoint(e) + ")")
                                         : fail(e, failure.getMessage());
                             });

@@ -129,6 +129,7 @@ class OutboxOrderAcrossReplicasTest {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // MutinyEmitter still declares it; this fake must implement it.
         public <M extends Message<? extends String>> void send(M message) {
             throw new UnsupportedOperationException();
         }

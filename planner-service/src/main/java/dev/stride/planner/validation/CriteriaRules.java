@@ -19,7 +19,7 @@ final class CriteriaRules {
     }
 
     static void criteria(FieldChecks checks, JsonNode criteria, String at) {
-        var fields = criteria.fields();
+        var fields = criteria.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             String field = path(at, entry.getKey());

@@ -186,6 +186,7 @@ public final class EcsServiceDriver implements TrafficDriver {
     }
 
     /** Registers a copy of {@code current} with only the target container's image replaced; returns its ARN. */
+    @SuppressWarnings("deprecation") // inferenceAccelerators: deprecated by AWS, still copied so nothing else changes
     private String register(AwsEcsTarget ecs, DescribeTaskDefinitionResponse current, String image)
             throws PlatformException {
         TaskDefinition td = current.taskDefinition();

@@ -1,0 +1,34 @@
+package dev.stride.planner;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * The shape of the planner service, stated as ArchUnit rules over its main classes (tests excluded), so that it
+ * holds without anyone policing it (issue 15). A rule that fails names the classes that break it.
+ */
+@AnalyzeClasses(packages = "dev.stride.planner", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** Every JAX-RS resource of the service is in {@code api}. */
+    @ArchTest
+    static final ArchRule rest_resources_live_in_api = classes()
+            .that().areAnnotatedWith(Path.class)
+            .should().resideInAPackage("dev.stride.planner.api..")
+            .because("REST lives in api/, beside the capability packages (issue 15, one vocabulary)")
+            .allowEmptyShould(true);
+
+    /** Every Kafka consumer ({@code @Incoming}) is in {@code messaging}. */
+    @ArchTest
+    static final ArchRule incoming_only_in_messaging = methods()
+            .that().areAnnotatedWith(Incoming.class)
+            .should().beDeclaredInClassesThat().resideInAPackage("dev.stride.planner.messaging..")
+            .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
+}
