@@ -5,10 +5,11 @@ import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.StrideEvent;
+import dev.stride.executor.traffic.BoundDriver;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.RolloutInProgress;
-import dev.stride.executor.traffic.TrafficDriver;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.TrafficDrivers;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.OutboxPublisher;
@@ -145,7 +146,7 @@ public class ExecutionWorker {
     void start(@Observes StartupEvent event) {
         // The drivers are built now, not at the first phase: a bad setting of theirs stops the executor at start.
         LOG.infof("Traffic drivers for %s; %d workers, at most %d per endpoint, %d kept for rollbacks",
-                new java.util.TreeSet<>(drivers.platforms()), workers, perEndpoint, rollbackReserve);
+                drivers.targetTypes(), workers, perEndpoint, rollbackReserve);
         job.start();
         lease.start();
     }
@@ -184,7 +185,7 @@ public class ExecutionWorker {
         if (e.target() == null) {
             return "none";
         }
-        return drivers.forTarget(e.target()).map(d -> d.endpoint(e.target())).orElse(e.target().platform());
+        return drivers.endpoint(e.target());
     }
 
     private Uni<Void> work(Execution e) {
@@ -194,10 +195,10 @@ public class ExecutionWorker {
                     e.deploymentId(), e.attempt(), RollbackCompleted.Outcome.SUCCEEDED,
                     "nothing of this attempt had reached the platform")));
         } else {
-            TrafficDriver driver = drivers.forTarget(e.target()).orElse(null);
+            BoundDriver<?> driver = drivers.forTarget(e.target()).orElse(null);
             run = driver == null
                     ? fail(e, "no traffic driver for platform " + e.target().platform() + " yet")
-                    : reconcile(e, driver).flatMap(live -> succeed(e, live))
+                    : reconcile(e, driver, Asked.of(e)).flatMap(live -> succeed(e, live))
                             .onFailure(Superseded.class).recoverWithUni(x -> supersede(e))
                             .onFailure(PlatformException.class).recoverWithUni(failure -> {
                                 if (failure instanceof RolloutInProgress progress) {
@@ -219,23 +220,18 @@ public class ExecutionWorker {
     }
 
     /** Reads, applies unless already in place, reads back until the platform shows the expected state. */
-    private Uni<LiveState> reconcile(Execution e, TrafficDriver driver) {
-        Integer expected = ExpectedState.canaryWeight(e);
-        return call(e, "read", () -> driver.read(e.target())).flatMap(before -> {
-            if (ExpectedState.alreadyInPlace(e, expected, before)) {
+    private Uni<LiveState> reconcile(Execution e, BoundDriver<?> driver, Asked asked) {
+        Integer expected = ExpectedState.canaryWeight(asked.parsed());
+        return call(e, "read", driver::read).flatMap(before -> {
+            if (ExpectedState.alreadyInPlace(asked.parsed(), expected, before)) {
                 return store.logStep(e.id(), "apply", "skipped", "already in place: " + before.weights(), 0)
                         .replaceWith(before);
             }
-            Uni<Void> apply = e.isRollback()
-                    ? call(e, "restore-stable", () -> {
-                        driver.restoreStable(e.target());
-                        return null;
-                    })
-                    : call(e, "apply " + e.phaseType(), () -> {
-                        driver.apply(e.target(), e.phaseType(), e.parameters());
-                        return null;
-                    });
-            return apply.flatMap(x -> call(e, "read-back", () -> driver.read(e.target())))
+            Uni<Void> apply = call(e, e.isRollback() ? "restore-stable" : "apply " + e.phaseType(), () -> {
+                driver.apply(asked.action());
+                return null;
+            });
+            return apply.flatMap(x -> call(e, "read-back", driver::read))
                     .map(after -> {
                         if (expected != null && !expected.equals(after.canaryWeight())) {
                             throw new ReadBackMismatch("the platform shows " + after.weights()
@@ -247,6 +243,31 @@ public class ExecutionWorker {
                             Duration.ofSeconds(1)).atMost(5)
                     .onFailure(ReadBackMismatch.class).transform(m -> new PlatformException(m.getMessage(), false));
         });
+    }
+
+    /**
+     * The execution's action, read once from its phase (or the rollback's {@link TrafficAction#RESTORE}), or why it
+     * cannot be read: that failure is the apply step's, after the read and the safe point, like any refusal.
+     */
+    private record Asked(TrafficAction parsed, PlatformException malformed) {
+
+        static Asked of(Execution e) {
+            if (e.isRollback()) {
+                return new Asked(TrafficAction.RESTORE, null);
+            }
+            try {
+                return new Asked(PhaseActions.parse(e.target().platform(), e.phaseType(), e.parameters()), null);
+            } catch (PlatformException malformed) {
+                return new Asked(null, malformed);
+            }
+        }
+
+        TrafficAction action() throws PlatformException {
+            if (malformed != null) {
+                throw malformed;
+            }
+            return parsed;
+        }
     }
 
     /**

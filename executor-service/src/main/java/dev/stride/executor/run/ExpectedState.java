@@ -1,6 +1,11 @@
 package dev.stride.executor.run;
 
-import dev.stride.events.PhaseType;
+import dev.stride.executor.traffic.LiveState;
+import dev.stride.executor.traffic.TrafficAction;
+import dev.stride.executor.traffic.TrafficAction.ActivateColour;
+import dev.stride.executor.traffic.TrafficAction.Promote;
+import dev.stride.executor.traffic.TrafficAction.Restore;
+import dev.stride.executor.traffic.TrafficAction.SetWeight;
 
 /** What the platform must show once an execution is done, where the executor can tell: the canary's weight. */
 final class ExpectedState {
@@ -15,29 +20,28 @@ final class ExpectedState {
      * more than the weight shows (a promotion moves the image to stable after a 100% step; a blue-green activation
      * switches the selector and scales the old colour down), and every driver call is safe to repeat.
      */
-    static boolean alreadyInPlace(Execution e, Integer expected, dev.stride.executor.traffic.LiveState live) {
-        if (e.isRollback() || e.phaseType() != PhaseType.TRAFFIC) {
+    static boolean alreadyInPlace(TrafficAction action, Integer expected, LiveState live) {
+        if (!(action instanceof SetWeight set)) {
             return false;
         }
         if (expected == null || !expected.equals(live.canaryWeight())) {
             return false;
         }
-        Object artifact = e.parameters().get("artifact");
-        return artifact == null || live.versions().isEmpty() || live.versions().containsValue(artifact.toString());
+        return set.release().artifactIfNamed().map(artifact -> live.versions().isEmpty()
+                || live.versions().containsValue(artifact)).orElse(true);
     }
 
-    /** The canary weight in percent the platform must show; null when only the driver knows (a rolling update). */
-    static Integer canaryWeight(Execution e) {
-        if (e.isRollback()) {
+    /**
+     * The canary weight in percent the platform must show; null when only the driver knows (a rolling update) or
+     * the phase could not be read ({@code action} null).
+     */
+    static Integer canaryWeight(TrafficAction action) {
+        if (action instanceof Restore) {
             return 0;
         }
-        return switch (e.phaseType()) {
-            case TRAFFIC -> e.parameters().get("weight") instanceof Number weight ? weight.intValue() : null;
-            case FINALIZE -> {
-                Object action = e.parameters().get("action");
-                yield "promote-canary".equals(action) || "activate-new-colour".equals(action) ? 100 : null;
-            }
-            default -> null;
-        };
+        if (action instanceof SetWeight set) {
+            return set.weight();
+        }
+        return action instanceof Promote || action instanceof ActivateColour ? 100 : null;
     }
 }

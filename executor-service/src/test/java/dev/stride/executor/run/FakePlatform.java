@@ -1,9 +1,10 @@
 package dev.stride.executor.run;
 
-import dev.stride.events.PhaseType;
+import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.TrafficDriver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A platform in memory, for the executor's own logic: it holds a canary weight per target, counts writes, and
  * can be told to refuse calls or to "crash" the worker right after a write.
  */
-public class FakePlatform implements TrafficDriver {
+public class FakePlatform implements TrafficDriver<HaproxyTarget> {
 
     final Map<Target, Integer> canary = new ConcurrentHashMap<>();
     final AtomicInteger writes = new AtomicInteger();
@@ -23,28 +24,24 @@ public class FakePlatform implements TrafficDriver {
     final AtomicInteger notReadyFor = new AtomicInteger();
 
     @Override
-    public String platform() {
-        return "haproxy";
+    public Class<HaproxyTarget> targetType() {
+        return HaproxyTarget.class;
     }
 
     @Override
-    public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
+    public void apply(HaproxyTarget target, TrafficAction action) throws PlatformException {
         refuseIfTold();
-        int weight = type == PhaseType.FINALIZE ? 100 : ((Number) parameters.get("weight")).intValue();
+        // A rollback restores stable; a TRAFFIC phase sets its weight; anything else (a FINALIZE) takes all traffic.
+        int weight = action instanceof TrafficAction.Restore ? 0
+                : action instanceof TrafficAction.SetWeight set ? set.weight() : 100;
         write(target, weight);
     }
 
     @Override
-    public LiveState read(Target target) throws PlatformException {
+    public LiveState read(HaproxyTarget target) throws PlatformException {
         refuseIfTold();
         int weight = canary.getOrDefault(target, 0);
         return new LiveState(Map.of(LiveState.STABLE, 100 - weight, LiveState.CANARY, weight), Map.of());
-    }
-
-    @Override
-    public void restoreStable(Target target) throws PlatformException {
-        refuseIfTold();
-        write(target, 0);
     }
 
     private void write(Target target, int weight) {

@@ -1,13 +1,12 @@
 package dev.stride.executor.traffic.aws;
 
-import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsAlbTarget;
-import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.LiveState;
-import dev.stride.executor.traffic.PhaseParameters;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
+import dev.stride.executor.traffic.TrafficAction.Release;
 import dev.stride.executor.traffic.TrafficDriver;
-import dev.stride.executor.traffic.aws.BlueGreenRelease.Colour;
+import dev.stride.executor.traffic.aws.AlbReleaseTags.Colour;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  * colour, as the runbook's blue-green block names them ({@code app-blue-tg}/{@code app-blue-asg}, ...).
  *
  * <p>The first phase of a release decides which colour is live (the one the forward action weights most) and
- * tags the rule, or the listener when the target names no rule, with the release (see {@link BlueGreenRelease}).
+ * tags the rule, or the listener when the target names no rule, with the release (see {@link AlbReleaseTags}).
  * Before the new colour gets any traffic it is listed in the forward action at weight 0 (so the load balancer
  * health-checks its targets), its scaling group is sized like the live one's, and its instances must be
  * InService and its targets healthy; if not, the phase fails as transient and the executor tries again until the
@@ -38,7 +37,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
  *
  * <p>The read-back reports weights by version: {@code canary} is the new colour's share of the forward weights.
  */
-public final class AlbBlueGreenDriver implements TrafficDriver {
+public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
 
     private static final Logger LOG = Logger.getLogger(AlbBlueGreenDriver.class);
 
@@ -62,62 +61,87 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     }
 
     @Override
-    public String platform() {
-        return AwsAlbTarget.PLATFORM;
+    public Class<AwsAlbTarget> targetType() {
+        return AwsAlbTarget.class;
     }
 
     @Override
-    public String endpoint(Target target) {
-        return target instanceof AwsAlbTarget alb ? AwsClients.endpoint(alb.region(), alb.roleArn()) : platform();
+    public String endpoint(AwsAlbTarget alb) {
+        return AwsClients.endpoint(alb.region(), alb.roleArn());
     }
 
     @Override
-    public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
-        AwsAlbTarget alb = alb(target);
+    public void apply(AwsAlbTarget alb, TrafficAction action) throws PlatformException {
         synchronized (lock(alb)) {
-            applyLocked(alb, type, parameters == null ? Map.of() : parameters);
+            action.dispatch(new TrafficAction.Handler() {
+                @Override
+                public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                    shift(alb, set.release(), set.weight(), false);
+                }
+
+                @Override
+                public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
+                    activateLocked(alb, activate);
+                }
+
+                @Override
+                public void restore(TrafficAction.Restore restore) throws PlatformException {
+                    restoreLocked(alb);
+                }
+
+                @Override
+                public void promote(TrafficAction.Promote promote) throws PlatformException {
+                    throw notFinalizing("promote-canary");
+                }
+
+                @Override
+                public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
+                    throw notFinalizing("complete-rollout");
+                }
+
+                @Override
+                public void roll(TrafficAction.Roll roll) throws PlatformException {
+                    throw new PlatformException("aws-alb runs blue-green releases (TRAFFIC and FINALIZE phases), not"
+                            + " ROLLOUT; a rolling update of an ECS service needs an aws-ecs target", false);
+                }
+            });
         }
     }
 
-    private void applyLocked(AwsAlbTarget alb, PhaseType type, Map<String, Object> given) throws PlatformException {
-        switch (type) {
-            case TRAFFIC -> shift(alb, given, PhaseParameters.weight(given.get("weight")), false);
-            case FINALIZE -> {
-                if (!"activate-new-colour".equals(given.get("action"))) {
-                    throw new PlatformException("aws-alb finalizes blue-green releases (activate-new-colour), not "
-                            + given.get("action"), false);
-                }
-                BlueGreenRelease release = shift(alb, given, 100, true);
-                boolean scaleDown = "true".equals(String.valueOf(given.get("scaleDownOldColour")))
-                        && release.stable().autoScalingGroup() != null;
-                boolean delayed = scaleDown && !scaleDownDelay.isZero() && !scaleDownDelay.isNegative();
-                Map<String, String> marks = new LinkedHashMap<>();
-                if (!release.finalized()) {
-                    marks.put(BlueGreenRelease.FINALIZED, "true");
-                }
-                if (delayed && release.scaleDownAfter() == null) {
-                    marks.put(BlueGreenRelease.SCALE_DOWN_AFTER, Instant.now(clock).plus(scaleDownDelay).toString());
-                }
-                if (!marks.isEmpty()) {
-                    route(alb).addTags(marks);
-                }
-                if (delayed) {
-                    scaleDownLater(alb, release);
-                } else if (scaleDown) {
-                    scaleDown(alb, release.release());
-                }
-            }
-            default -> throw new PlatformException("aws-alb runs blue-green releases (TRAFFIC and FINALIZE phases), not "
-                    + type + "; a rolling update of an ECS service needs an aws-ecs target", false);
+    private static PlatformException notFinalizing(String action) {
+        return new PlatformException("aws-alb finalizes blue-green releases (activate-new-colour), not " + action,
+                false);
+    }
+
+    // FINALIZE activate-new-colour: all traffic to the new colour, then the old one scaled down (maybe later).
+    private void activateLocked(AwsAlbTarget alb, TrafficAction.ActivateColour activate) throws PlatformException {
+        AlbReleaseTags release = shift(alb, activate.release(), 100, true);
+        boolean scaleDown = activate.scaleDownOldColour().orElse(false)
+                && release.stable().autoScalingGroup() != null;
+        boolean delayed = scaleDown && !scaleDownDelay.isZero() && !scaleDownDelay.isNegative();
+        Map<String, String> marks = new LinkedHashMap<>();
+        if (!release.finalized()) {
+            marks.put(AlbReleaseTags.FINALIZED, "true");
+        }
+        if (delayed && release.scaleDownAfter() == null) {
+            marks.put(AlbReleaseTags.SCALE_DOWN_AFTER, Instant.now(clock).plus(scaleDownDelay).toString());
+        }
+        if (!marks.isEmpty()) {
+            route(alb).addTags(marks);
+        }
+        if (delayed) {
+            scaleDownLater(alb, release);
+        } else if (scaleDown) {
+            scaleDown(alb, release.release());
         }
     }
 
     @Override
-    public LiveState read(Target target) throws PlatformException {
-        AlbRoute route = route(alb(target));
+    public LiveState read(AwsAlbTarget target) throws PlatformException {
+        AlbRoute route = route(target);
         Map<String, Integer> weights = route.weights();
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
-        BlueGreenRelease release = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
+        AlbReleaseTags release = AlbReleaseTags.fromTags(route.tags(AlbReleaseTags.PREFIX));
         int canary;
         Map<String, String> versions = Map.of();
         if (release != null) {
@@ -132,17 +156,9 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
                 versions);
     }
 
-    @Override
-    public void restoreStable(Target target) throws PlatformException {
-        AwsAlbTarget alb = alb(target);
-        synchronized (lock(alb)) {
-            restoreLocked(alb);
-        }
-    }
-
     private void restoreLocked(AwsAlbTarget alb) throws PlatformException {
         AlbRoute route = route(alb);
-        BlueGreenRelease release = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
+        AlbReleaseTags release = AlbReleaseTags.fromTags(route.tags(AlbReleaseTags.PREFIX));
         if (release == null) {
             return; // no release on this route: all traffic is where it was
         }
@@ -162,15 +178,15 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         if (next.autoScalingGroup() != null) {
             groups.resize(next.autoScalingGroup(), next.capacity());
         }
-        route.removeTags(BlueGreenRelease.KEYS);
+        route.removeTags(AlbReleaseTags.KEYS);
     }
 
     /** Moves {@code weight} percent to the new colour once it is ready; returns the release. */
-    private BlueGreenRelease shift(AwsAlbTarget alb, Map<String, Object> parameters, int weight, boolean finalizing)
+    private AlbReleaseTags shift(AwsAlbTarget alb, Release parameters, int weight, boolean finalizing)
             throws PlatformException {
         AlbRoute route = route(alb);
         ColourGroups groups = groups(alb);
-        BlueGreenRelease release = begin(route, groups, parameters, finalizing);
+        AlbReleaseTags release = begin(route, groups, parameters, finalizing);
         if (weight > 0) {
             Map<String, Integer> live = route.weights();
             if (!live.containsKey(release.next().targetGroupArn())) {
@@ -195,16 +211,16 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
      * An earlier release's tags go first, before anything that can fail: a rollback of a release that failed to
      * begin must not undo the one before it.
      */
-    private BlueGreenRelease begin(AlbRoute route, ColourGroups groups, Map<String, Object> parameters,
+    private AlbReleaseTags begin(AlbRoute route, ColourGroups groups, Release parameters,
             boolean finalizing) throws PlatformException {
         String name = releaseName(parameters);
-        Map<String, String> tags = route.tags(BlueGreenRelease.PREFIX);
-        BlueGreenRelease tagged = BlueGreenRelease.fromTags(tags);
+        Map<String, String> tags = route.tags(AlbReleaseTags.PREFIX);
+        AlbReleaseTags tagged = AlbReleaseTags.fromTags(tags);
         if (tagged != null && tagged.release().equals(name) && (!tagged.finalized() || finalizing)) {
             return tagged;
         }
         if (!tags.isEmpty()) {
-            route.removeTags(BlueGreenRelease.KEYS);
+            route.removeTags(AlbReleaseTags.KEYS);
         }
         Map<String, String> blue = colour(parameters, "blue");
         Map<String, String> green = colour(parameters, "green");
@@ -231,14 +247,14 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
                 (blueLive ? blue : green).get("autoScalingGroup"));
         Colour next = colour(groups, blueLive ? "green" : "blue", blueLive ? greenArn : blueArn,
                 (blueLive ? green : blue).get("autoScalingGroup"));
-        BlueGreenRelease release = new BlueGreenRelease(name, stable, next, null, false);
+        AlbReleaseTags release = new AlbReleaseTags(name, stable, next, null, false);
         route.addTags(release.tags());
         LOG.infof("Blue-green %s on %s: %s is live, releasing on %s", name, route.describe(), stable.describe(),
                 next.describe());
         return release;
     }
 
-    private void scaleDownLater(AwsAlbTarget alb, BlueGreenRelease release) {
+    private void scaleDownLater(AwsAlbTarget alb, AlbReleaseTags release) {
         Colour old = release.stable();
         later.after(scaleDownDelay, () -> {
             try {
@@ -264,7 +280,7 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
 
     private void scaleDownLocked(AwsAlbTarget alb, String releaseName) throws PlatformException {
         AlbRoute route = route(alb);
-        BlueGreenRelease release = BlueGreenRelease.fromTags(route.tags(BlueGreenRelease.PREFIX));
+        AlbReleaseTags release = AlbReleaseTags.fromTags(route.tags(AlbReleaseTags.PREFIX));
         if (release == null || !release.release().equals(releaseName)
                 || release.stable().autoScalingGroup() == null
                 || route.weights().getOrDefault(release.stable().targetGroupArn(), 0) != 0) {
@@ -272,7 +288,7 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         }
         Colour old = release.stable();
         groups(alb).resize(old.autoScalingGroup(), new Capacity(0, 0, old.capacity().max()));
-        route.removeTags(List.of(BlueGreenRelease.SCALE_DOWN_AFTER));
+        route.removeTags(List.of(AlbReleaseTags.SCALE_DOWN_AFTER));
         LOG.infof("Scaled down %s (%s) after releasing %s", old.describe(), old.autoScalingGroup(), releaseName);
     }
 
@@ -282,7 +298,7 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         return new Colour(name, targetGroupArn, autoScalingGroup, capacity);
     }
 
-    private static Map<String, Integer> weights(BlueGreenRelease release, int newWeight) {
+    private static Map<String, Integer> weights(AlbReleaseTags release, int newWeight) {
         Map<String, Integer> weights = new LinkedHashMap<>();
         weights.put(release.stable().targetGroupArn(), 100 - newWeight);
         weights.put(release.next().targetGroupArn(), newWeight);
@@ -293,32 +309,21 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
         return total == 0 ? 0 : (int) Math.round(weight * 100.0 / total);
     }
 
-    private static String releaseName(Map<String, Object> parameters) throws PlatformException {
-        Object artifact = parameters.get("artifact");
-        Object version = parameters.get("version");
-        String name = artifact instanceof String a && !a.isBlank() ? a.strip()
-                : version instanceof String v && !v.isBlank() ? v.strip() : null;
-        if (name == null) {
-            throw new PlatformException("the phase names no artifact or version for the release", false);
-        }
+    private static String releaseName(Release release) throws PlatformException {
+        String name = release.artifactIfNamed().or(release::version).orElseThrow(
+                () -> new PlatformException("the phase names no artifact or version for the release", false));
         return name.length() > 256 ? name.substring(name.length() - 256) : name;
     }
 
-    private static Map<String, String> colour(Map<String, Object> parameters, String name) throws PlatformException {
-        if (parameters.get("colours") instanceof Map<?, ?> colours && colours.get(name) instanceof Map<?, ?> colour
-                && colour.get("targetGroup") instanceof String group && !group.isBlank()) {
-            Map<String, String> values = new LinkedHashMap<>();
-            values.put("targetGroup", group.strip());
-            if (colour.get("autoScalingGroup") instanceof String asg && !asg.isBlank()) {
-                values.put("autoScalingGroup", asg.strip());
-            }
-            if (colour.get("healthCheckPath") instanceof String path && !path.isBlank()) {
-                values.put("healthCheckPath", path.strip());
-            }
-            return values;
-        }
-        throw new PlatformException("a blue-green phase on aws-alb needs colours." + name
-                + ".targetGroup (and optionally autoScalingGroup)", false);
+    private static Map<String, String> colour(Release release, String name) throws PlatformException {
+        TrafficAction.Colour colour = release.colour(name).orElseThrow(() -> new PlatformException(
+                "a blue-green phase on aws-alb needs colours." + name
+                        + ".targetGroup (and optionally autoScalingGroup)", false));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("targetGroup", colour.targetGroup());
+        colour.autoScalingGroup().ifPresent(asg -> values.put("autoScalingGroup", asg));
+        colour.healthCheckPath().ifPresent(path -> values.put("healthCheckPath", path));
+        return values;
     }
 
     // A delayed scale-down runs on its own thread: it and the worker's calls on one route take turns, so a rollback
@@ -336,12 +341,5 @@ public final class AlbBlueGreenDriver implements TrafficDriver {
     private ColourGroups groups(AwsAlbTarget alb) throws PlatformException {
         AwsClients.Clients c = clients.forTarget(alb.region(), alb.roleArn());
         return new ColourGroups(c.elb(), c.autoScaling());
-    }
-
-    private static AwsAlbTarget alb(Target target) throws PlatformException {
-        if (target instanceof AwsAlbTarget alb) {
-            return alb;
-        }
-        throw new PlatformException("not an aws-alb target: " + target.platform(), false);
     }
 }

@@ -1,5 +1,7 @@
 package dev.stride.executor.traffic.aws;
 
+import dev.stride.events.spec.AwsAlbTarget;
+import dev.stride.events.spec.AwsEcsTarget;
 import dev.stride.executor.traffic.TrafficDriver;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
@@ -47,7 +49,7 @@ public class AwsDriverProducers {
 
     @Produces
     @ApplicationScoped
-    TrafficDriver awsAlb(AwsClients clients, Vertx vertx,
+    TrafficDriver<AwsAlbTarget> awsAlb(AwsClients clients, Vertx vertx,
             @ConfigProperty(name = "stride.executor.aws.scale-down-delay", defaultValue = "30s")
             Duration scaleDownDelay) {
         // One-shot Vert.x timers; the blocking AWS calls run on the worker pool, not the event loop.
@@ -58,7 +60,7 @@ public class AwsDriverProducers {
 
     @Produces
     @ApplicationScoped
-    TrafficDriver awsEcs(AwsClients clients,
+    TrafficDriver<AwsEcsTarget> awsEcs(AwsClients clients,
             @ConfigProperty(name = "stride.executor.aws.progress-deadline", defaultValue = "10m")
             Duration progressDeadline,
             @ConfigProperty(name = "stride.executor.aws.poll-interval", defaultValue = "5s") Duration pollInterval) {

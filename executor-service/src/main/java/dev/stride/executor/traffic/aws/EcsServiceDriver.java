@@ -2,13 +2,11 @@ package dev.stride.executor.traffic.aws;
 
 import static dev.stride.executor.traffic.aws.AwsErrors.call;
 
-import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsEcsTarget;
-import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.LiveState;
-import dev.stride.executor.traffic.PhaseParameters;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.RolloutInProgress;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.TrafficDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +40,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
  * FINALIZE marks the release {@code stride:finalized}; the next release (even of the same image) first removes
  * the finished one's tags, so its rollback never undoes the release before it.
  */
-public final class EcsServiceDriver implements TrafficDriver {
+public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
 
     private static final Logger LOG = Logger.getLogger(EcsServiceDriver.class);
     static final String RELEASE = "stride:release";
@@ -62,48 +60,74 @@ public final class EcsServiceDriver implements TrafficDriver {
     }
 
     @Override
-    public String platform() {
-        return AwsEcsTarget.PLATFORM;
+    public Class<AwsEcsTarget> targetType() {
+        return AwsEcsTarget.class;
     }
 
     @Override
-    public String endpoint(Target target) {
-        return target instanceof AwsEcsTarget ecs ? AwsClients.endpoint(ecs.region(), ecs.roleArn()) : platform();
+    public String endpoint(AwsEcsTarget ecs) {
+        return AwsClients.endpoint(ecs.region(), ecs.roleArn());
     }
 
     @Override
-    public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
+    public void apply(AwsEcsTarget target, TrafficAction action) throws PlatformException {
         AwsEcsTarget ecs = ecs(target);
-        Map<String, Object> given = parameters == null ? Map.of() : parameters;
-        switch (type) {
-            case ROLLOUT -> deploy(ecs, PhaseParameters.artifact(given));
-            case FINALIZE -> {
-                if (!"complete-rollout".equals(given.get("action"))) {
-                    throw new PlatformException("aws-ecs finalizes rolling updates (complete-rollout), not "
-                            + given.get("action"), false);
-                }
-                // The rollout finished in its ROLLOUT phase; finalize only checks the service still runs it.
-                String artifact = PhaseParameters.artifact(given);
-                Service service = service(ecs);
-                String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
-                if (!artifact.equals(image)) {
-                    throw new PlatformException(describe(ecs) + " runs " + image + ", not the release " + artifact,
-                            false);
-                }
-                Map<String, String> tags = tags(service);
-                if (artifact.equals(tags.get(RELEASE)) && !tags.containsKey(FINALIZED)) {
-                    EcsClient client = clients(ecs).ecs();
-                    call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
-                            .resourceArn(service.serviceArn()).tags(Tag.builder().key(FINALIZED).value("true").build())));
-                }
+        action.dispatch(new TrafficAction.Handler() {
+            @Override
+            public void roll(TrafficAction.Roll roll) throws PlatformException {
+                deploy(ecs, roll.release().artifact());
             }
-            default -> throw new PlatformException("aws-ecs deploys with a rolling update (one ROLLOUT phase), not "
-                    + type + " phases; weighted traffic needs an aws-alb target", false);
+
+            @Override
+            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
+                finish(ecs, complete.release().artifact());
+            }
+
+            @Override
+            public void restore(TrafficAction.Restore restore) throws PlatformException {
+                restoreStable(ecs);
+            }
+
+            @Override
+            public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                throw new PlatformException("aws-ecs deploys with a rolling update (one ROLLOUT phase), not TRAFFIC"
+                        + " phases; weighted traffic needs an aws-alb target", false);
+            }
+
+            @Override
+            public void promote(TrafficAction.Promote promote) throws PlatformException {
+                throw notFinalizing("promote-canary");
+            }
+
+            @Override
+            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
+                throw notFinalizing("activate-new-colour");
+            }
+        });
+    }
+
+    private static PlatformException notFinalizing(String action) {
+        return new PlatformException("aws-ecs finalizes rolling updates (complete-rollout), not " + action, false);
+    }
+
+    // FINALIZE: the rollout finished in its ROLLOUT phase; finalize only checks the service still runs it.
+    private void finish(AwsEcsTarget ecs, String artifact) throws PlatformException {
+        Service service = service(ecs);
+        String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
+        if (!artifact.equals(image)) {
+            throw new PlatformException(describe(ecs) + " runs " + image + ", not the release " + artifact,
+                    false);
+        }
+        Map<String, String> tags = tags(service);
+        if (artifact.equals(tags.get(RELEASE)) && !tags.containsKey(FINALIZED)) {
+            EcsClient client = clients(ecs).ecs();
+            call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
+                    .resourceArn(service.serviceArn()).tags(Tag.builder().key(FINALIZED).value("true").build())));
         }
     }
 
     @Override
-    public LiveState read(Target target) throws PlatformException {
+    public LiveState read(AwsEcsTarget target) throws PlatformException {
         AwsEcsTarget ecs = ecs(target);
         Service service = service(ecs);
         String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
@@ -113,9 +137,7 @@ public final class EcsServiceDriver implements TrafficDriver {
                 Map.of(released ? LiveState.CANARY : LiveState.STABLE, image));
     }
 
-    @Override
-    public void restoreStable(Target target) throws PlatformException {
-        AwsEcsTarget ecs = ecs(target);
+    private void restoreStable(AwsEcsTarget ecs) throws PlatformException {
         Service service = service(ecs);
         String stable = tags(service).get(STABLE_TASK_DEFINITION);
         if (stable == null) {
@@ -324,13 +346,10 @@ public final class EcsServiceDriver implements TrafficDriver {
         return "ECS service " + ecs.service() + " in cluster " + AwsNames.shortArn(ecs.cluster());
     }
 
-    private static AwsEcsTarget ecs(Target target) throws PlatformException {
-        if (target instanceof AwsEcsTarget ecs) {
-            if (ecs.cluster() == null || ecs.service() == null) {
-                throw new PlatformException("an aws-ecs target needs cluster and service", false);
-            }
-            return ecs;
+    private static AwsEcsTarget ecs(AwsEcsTarget ecs) throws PlatformException {
+        if (ecs.cluster() == null || ecs.service() == null) {
+            throw new PlatformException("an aws-ecs target needs cluster and service", false);
         }
-        throw new PlatformException("not an aws-ecs target: " + target.platform(), false);
+        return ecs;
     }
 }

@@ -1,12 +1,9 @@
 package dev.stride.executor.traffic.haproxy;
 
-import dev.stride.executor.traffic.PhaseParameters;
-
-import dev.stride.events.PhaseType;
 import dev.stride.events.spec.HaproxyTarget;
-import dev.stride.events.spec.Target;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.TrafficDriver;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -20,7 +17,7 @@ import java.util.Objects;
  * is also drained, a server above 0 set ready. Every call writes the full target state, so repeating one is
  * harmless.
  */
-public final class HaproxyTrafficDriver implements TrafficDriver {
+public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -35,34 +32,54 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
     }
 
     @Override
-    public String platform() {
-        return HaproxyTarget.PLATFORM;
+    public Class<HaproxyTarget> targetType() {
+        return HaproxyTarget.class;
     }
 
     @Override
-    public void apply(Target target, PhaseType type, Map<String, Object> parameters) throws PlatformException {
-        HaproxyTarget haproxy = haproxy(target);
-        Map<String, Object> given = parameters == null ? Map.of() : parameters;
-        switch (type) {
-            case TRAFFIC -> split(haproxy, PhaseParameters.weight(given.get("weight")));
-            case FINALIZE -> promote(haproxy, given.get("action"));
-            case ROLLOUT -> throw new PlatformException(
-                    "haproxy has no rollout: it only splits traffic between a stable and a canary server", false);
-            default -> throw new PlatformException("haproxy does not apply " + type + " phases", false);
-        }
+    public void apply(HaproxyTarget target, TrafficAction action) throws PlatformException {
+        action.dispatch(new TrafficAction.Handler() {
+            @Override
+            public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                split(target, set.weight());
+            }
+
+            @Override
+            public void promote(TrafficAction.Promote promote) throws PlatformException {
+                split(target, 100);
+            }
+
+            @Override
+            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
+                split(target, 100);
+            }
+
+            @Override
+            public void restore(TrafficAction.Restore restore) throws PlatformException {
+                split(target, 0);
+            }
+
+            @Override
+            public void roll(TrafficAction.Roll roll) throws PlatformException {
+                throw new PlatformException(
+                        "haproxy has no rollout: it only splits traffic between a stable and a canary server", false);
+            }
+
+            @Override
+            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
+                throw new PlatformException(
+                        "haproxy cannot complete a rollout: it has no rollout, only a traffic split", false);
+            }
+        });
     }
 
     @Override
-    public String endpoint(Target target) {
-        if (target instanceof HaproxyTarget haproxy) {
-            return "haproxy " + (present(haproxy.socket()) ? haproxy.socket() : haproxy.address());
-        }
-        return platform();
+    public String endpoint(HaproxyTarget target) {
+        return "haproxy " + (present(target.socket()) ? target.socket() : target.address());
     }
 
     @Override
-    public LiveState read(Target target) throws PlatformException {
-        HaproxyTarget haproxy = haproxy(target);
+    public LiveState read(HaproxyTarget haproxy) throws PlatformException {
         HaproxyRuntimeApi api = api(haproxy);
         int stable = api.getWeight(haproxy.backend(), haproxy.stableServer());
         int canary = api.getWeight(haproxy.backend(), haproxy.canaryServer());
@@ -73,22 +90,6 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
         int canaryPercent = total == 0 ? 0 : (int) Math.round(100.0 * canary / total);
         int stablePercent = total == 0 ? 0 : 100 - canaryPercent;
         return new LiveState(Map.of(LiveState.STABLE, stablePercent, LiveState.CANARY, canaryPercent), Map.of());
-    }
-
-    @Override
-    public void restoreStable(Target target) throws PlatformException {
-        split(haproxy(target), 0);
-    }
-
-    private void promote(HaproxyTarget target, Object action) throws PlatformException {
-        if ("promote-canary".equals(action) || "activate-new-colour".equals(action)) {
-            split(target, 100);
-        } else if ("complete-rollout".equals(action)) {
-            throw new PlatformException("haproxy cannot complete a rollout: it has no rollout, only a traffic split",
-                    false);
-        } else {
-            throw new PlatformException("haproxy does not know the finalize action '" + action + "'", false);
-        }
     }
 
     /**
@@ -119,15 +120,6 @@ public final class HaproxyTrafficDriver implements TrafficDriver {
             throws PlatformException {
         api.setWeight(backend, server, weight);
         api.setState(backend, server, weight == 0 ? "drain" : "ready");
-    }
-
-    // The plan carries an int; JSON on the way may turn it into a long, a double or (hand-written) a string.
-    private static HaproxyTarget haproxy(Target target) {
-        if (target instanceof HaproxyTarget haproxy) {
-            return haproxy;
-        }
-        throw new IllegalArgumentException("not an haproxy target: "
-                + (target == null ? "null" : target.platform()));
     }
 
     // A target that names no endpoint or unusable names is a configuration error: not transient, never retried.

@@ -2,6 +2,7 @@ package dev.stride.executor.traffic.kubernetes;
 
 import static dev.stride.executor.traffic.kubernetes.KubernetesCalls.call;
 
+import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.executor.traffic.PlatformException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +24,20 @@ final class Deployments {
     Deployment get(String ns, String name) throws PlatformException {
         return call("reading deployment " + ns + "/" + name,
                 () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+    }
+
+    /** The target's own Deployment (the stable one of a canary or rolling release); fails when there is none. */
+    Deployment stable(KubernetesTarget target) throws PlatformException {
+        Deployment stable = get(target.namespace(), target.deployment());
+        if (stable == null) {
+            throw new PlatformException("deployment " + target.namespace() + "/" + target.deployment()
+                    + " not found", false);
+        }
+        return stable;
+    }
+
+    void editStable(KubernetesTarget target, UnaryOperator<Deployment> change) throws PlatformException {
+        edit(target.namespace(), target.deployment(), change);
     }
 
     // edit() hands the change a copy of the object just read and sends the difference. The Deployment controller

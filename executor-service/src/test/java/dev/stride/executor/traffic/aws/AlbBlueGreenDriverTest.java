@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsAlbTarget;
+import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.aws.FakeAws.Call;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +78,7 @@ class AlbBlueGreenDriverTest {
     void aBlueGreenReleaseShiftsWeightsOnTheRuleScalesGreenLikeBlueAndScalesBlueDownAfterTheDelay() throws Exception {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(10)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(10))));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "elasticloadbalancing DescribeTags",
@@ -113,14 +115,14 @@ class AlbBlueGreenDriverTest {
                 Map.of("canary", ARTIFACT)));
 
         aws.clearCalls();
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(50)));
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(50)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(50))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(50))));
         assertThat(writes()).as("the second apply of 50% writes nothing").containsExactly("ModifyRule");
         assertThat(weightsSent(call("ModifyRule", 0))).containsExactly(Map.entry(blue, 50), Map.entry(green, 50));
 
         aws.clearCalls();
         Map<String, Object> finalize = finalizeParameters();
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize)));
         assertThat(writes()).containsExactly("ModifyRule", "AddTags");
         assertThat(weightsSent(call("ModifyRule", 0))).containsExactly(Map.entry(blue, 0), Map.entry(green, 100));
         assertThat(call("AddTags", 0).params()).containsEntry("Tags.member.1.Key", "stride:finalized")
@@ -143,11 +145,11 @@ class AlbBlueGreenDriverTest {
     @Test
     void aRollbackMidwayPutsAllTrafficBackOnBlueAndGreenBackToItsSize() throws Exception {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(10)));
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(50)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(10))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(50))));
         aws.clearCalls();
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "elasticloadbalancing DescribeTags",
@@ -165,7 +167,7 @@ class AlbBlueGreenDriverTest {
         assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0), Map.of()));
 
         aws.clearCalls();
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(writes()).as("a second rollback changes nothing").isEmpty();
     }
 
@@ -173,14 +175,14 @@ class AlbBlueGreenDriverTest {
     void aRollbackAfterBlueWasScaledDownScalesItBackAndWaitsForItBeforeMovingTraffic() throws Exception {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, null, null);
         aws.route(LISTENER, "app-blue-tg");
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(100)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalizeParameters()));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(100))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalizeParameters())));
         scheduled.get(0).run();
         assertThat(aws.group("app-blue-asg").desired).isZero();
         aws.warmupChecks = 1;
         aws.clearCalls();
 
-        assertThatThrownBy(() -> settle(() -> driver.restoreStable(target))).isInstanceOfSatisfying(PlatformException.class,
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, TrafficAction.RESTORE))).isInstanceOfSatisfying(PlatformException.class,
                 e -> {
                     assertThat(e.isTransient()).isTrue();
                     assertThat(e.getMessage()).startsWith("blue target group app-blue-tg has 0 healthy of 3 needed");
@@ -192,7 +194,7 @@ class AlbBlueGreenDriverTest {
                 .containsExactly(Map.entry(blue, 0), Map.entry(green, 100));
 
         aws.clearCalls();
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(writes()).containsExactly("ModifyListener", "UpdateAutoScalingGroup", "RemoveTags");
         assertThat(call("ModifyListener", 0).param("ListenerArn")).isEqualTo(LISTENER);
         assertThat(aws.weights(LISTENER)).containsExactly(Map.entry(blue, 100), Map.entry(green, 0));
@@ -205,7 +207,7 @@ class AlbBlueGreenDriverTest {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
         aws.warmupChecks = 1;
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(10))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(10)))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isTrue();
                     assertThat(e.getMessage()).startsWith("green target group app-green-tg has 0 healthy of 3 needed")
@@ -214,17 +216,17 @@ class AlbBlueGreenDriverTest {
         assertThat(aws.weights(RULE)).containsExactly(Map.entry(blue, 100), Map.entry(green, 0));
 
         aws.warmupChecks = 0;
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(10)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(10))));
         assertThat(aws.weights(RULE)).containsExactly(Map.entry(blue, 90), Map.entry(green, 10));
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(100)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalizeParameters()));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(100))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalizeParameters())));
         scheduled.get(0).run();
 
         Map<String, Object> next = phase(20);
         next.put("artifact", "registry.example.com/shop:1.5.0");
         aws.clearCalls();
         assertThat(driver.read(target).versions()).isEqualTo(Map.of("canary", ARTIFACT));
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, next));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, next)));
 
         assertThat(aws.tagsOf(RULE)).containsEntry("stride:release", "registry.example.com/shop:1.5.0")
                 .containsEntry("stride:stable-colour", "green").containsEntry("stride:new-colour", "blue")
@@ -236,8 +238,8 @@ class AlbBlueGreenDriverTest {
     @Test
     void theNextReleaseFailingToBeginIsRolledBackWithoutUndoingTheFinishedOne() throws Exception {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(100)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalizeParameters()));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(100))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalizeParameters())));
         scheduled.get(0).run();
         aws.clearCalls();
 
@@ -245,16 +247,16 @@ class AlbBlueGreenDriverTest {
         typo.put("artifact", "registry.example.com/shop:1.5.0");
         typo.put("colours", Map.of("blue", Map.of("targetGroup", "app-blu-tg"),
                 "green", Map.of("targetGroup", "app-green-tg")));
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, typo)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, typo))))
                 .hasMessage("ELB DescribeTargetGroups [app-blu-tg, app-green-tg] failed: TargetGroupNotFound: "
                         + "One or more target groups not found");
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(writes()).as("only the finished release's tags are retired").containsExactly("RemoveTags");
         assertThat(aws.weights(RULE)).containsExactly(Map.entry(blue, 0), Map.entry(green, 100));
         assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0), Map.of()));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(20)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(20))));
         assertThat(aws.tagsOf(RULE)).as("the same artifact again is a new release, from green")
                 .containsEntry("stride:release", ARTIFACT).containsEntry("stride:stable-colour", "green")
                 .doesNotContainKey("stride:finalized");
@@ -266,22 +268,22 @@ class AlbBlueGreenDriverTest {
         AwsAlbTarget target = new AwsAlbTarget("eu-west-1", LISTENER, RULE, null);
         aws.route(RULE, "someone-elses-tg");
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, phase(10))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, phase(10)))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).contains("forwards to neither the blue nor the green target group");
                 });
         Map<String, Object> noColours = phase(10);
         noColours.remove("colours");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, noColours)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, noColours))))
                 .hasMessageContaining("needs colours.blue.targetGroup");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, phase(10))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, phase(10)))))
                 .hasMessageContaining("aws-alb runs blue-green releases");
         Map<String, Object> otherPath = phase(10);
         otherPath.put("colours", Map.of(
                 "blue", Map.of("targetGroup", "app-blue-tg", "healthCheckPath", "/health"),
                 "green", Map.of("targetGroup", green, "healthCheckPath", "/healthz")));
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, otherPath)))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, otherPath))))
                 .hasMessage("target group app-green-tg health-checks /health, the plan says /healthz");
         assertThat(writes()).isEmpty();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsAlbTarget;
 import dev.stride.events.spec.AwsEcsTarget;
+import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.aws.FakeAws.Call;
 import java.net.URI;
@@ -74,13 +75,13 @@ class AwsErrorsTest {
                     .endsWith("failed: Throttling: Rate exceeded");
         });
         aws.failNext("UpdateAutoScalingGroup", 503, "ServiceUnavailable", "Service is unavailable");
-        assertThat(failure(() -> alb.apply(albTarget, PhaseType.TRAFFIC, AlbBlueGreenDriverTest.phase(10)))
+        assertThat(failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC, AlbBlueGreenDriverTest.phase(10))))
                 .isTransient()).isTrue();
         aws.failNext("DescribeServices", 400, "ThrottlingException", "Rate exceeded");
         assertThat(failure(() -> ecs.read(ecsTarget)).isTransient()).isTrue();
         aws.failNext("UpdateService", 500, "ServerException", "Internal error");
-        assertThat(failure(() -> ecs.apply(ecsTarget, PhaseType.ROLLOUT,
-                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW))).isTransient()).isTrue();
+        assertThat(failure(() -> ecs.apply(ecsTarget, PhaseActions.parse(ecsTarget.platform(), PhaseType.ROLLOUT,
+                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW)))).isTransient()).isTrue();
     }
 
     @Test
@@ -94,8 +95,8 @@ class AwsErrorsTest {
                 + "is not authorized to perform: elasticloadbalancing:ModifyRule (key AKIAIOSFODNN7EXAMPLE, see "
                 + "https://example.s3.amazonaws.com/policy.json?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&"
                 + "X-Amz-Signature=0123abcd&X-Amz-Security-Token=FwoGZXIvYXdzEJr)");
-        PlatformException denied = failure(() -> alb.apply(albTarget, PhaseType.TRAFFIC,
-                AlbBlueGreenDriverTest.phase(10)));
+        PlatformException denied = failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC,
+                AlbBlueGreenDriverTest.phase(10))));
         assertThat(denied.isTransient()).isFalse();
         assertThat(denied.getMessage()).contains("AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
                 + "deployer/x is not authorized to perform: elasticloadbalancing:ModifyRule")
@@ -105,8 +106,8 @@ class AwsErrorsTest {
 
         aws.failNext("UpdateAutoScalingGroup", 400, "ValidationError",
                 "Desired capacity:3 must be between the specified min size:0 and max size:2");
-        PlatformException invalid = failure(() -> alb.apply(albTarget, PhaseType.TRAFFIC,
-                AlbBlueGreenDriverTest.phase(10)));
+        PlatformException invalid = failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC,
+                AlbBlueGreenDriverTest.phase(10))));
         assertThat(invalid.isTransient()).isFalse();
         assertThat(invalid.getMessage()).isEqualTo("AutoScaling UpdateAutoScalingGroup app-green-asg failed: "
                 + "ValidationError: Desired capacity:3 must be between the specified min size:0 and max size:2");
@@ -119,8 +120,8 @@ class AwsErrorsTest {
 
         aws.failNext("RegisterTaskDefinition", 400, "AccessDeniedException",
                 "User is not authorized to perform: ecs:RegisterTaskDefinition");
-        PlatformException ecsDenied = failure(() -> ecs.apply(ecsTarget, PhaseType.ROLLOUT,
-                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW)));
+        PlatformException ecsDenied = failure(() -> ecs.apply(ecsTarget, PhaseActions.parse(ecsTarget.platform(), PhaseType.ROLLOUT,
+                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW))));
         assertThat(ecsDenied.isTransient()).isFalse();
         assertThat(ecsDenied.getMessage()).endsWith("AccessDeniedException: User is not authorized to perform: "
                 + "ecs:RegisterTaskDefinition");

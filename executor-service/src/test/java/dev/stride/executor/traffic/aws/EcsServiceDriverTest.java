@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.AwsEcsTarget;
+import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.RolloutInProgress;
+import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.aws.FakeAws.Call;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,7 +75,7 @@ class EcsServiceDriverTest {
                 Map.of("stable", OLD)));
         aws.clearCalls();
 
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "ecs DescribeServices",
@@ -122,27 +124,27 @@ class EcsServiceDriverTest {
                 Map.of("canary", NEW)));
 
         aws.clearCalls();
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
         assertThat(writes()).as("repeating the phase registers and updates nothing").isEmpty();
 
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         assertThat(writes()).containsExactly("TagResource");
         assertThat(body("TagResource", 0).path("tags").toString())
                 .isEqualTo("[{\"key\":\"stride:finalized\",\"value\":\"true\"}]");
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         assertThat(writes()).as("finalizing twice marks once").containsExactly("TagResource");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
     }
 
     @Test
     void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne() throws Exception {
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, finalize(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         aws.clearCalls();
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0"))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0")))))
                 .hasMessageStartingWith("image shop:1.5.0 is not in ECR");
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(writes()).as("only the finished release's tags are retired").containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
@@ -150,8 +152,8 @@ class EcsServiceDriverTest {
                 Map.of("stable", NEW)));
 
         aws.clearCalls();
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(writes()).as("releasing the running image again, and rolling that back, changes nothing")
                 .containsExactly("TagResource", "UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
@@ -159,10 +161,10 @@ class EcsServiceDriverTest {
 
     @Test
     void aRollbackPutsThePreviousTaskDefinitionBackWaitsAndForgetsTheRelease() throws Exception {
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
         aws.clearCalls();
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(aws.calls()).extracting(Call::toString).containsExactly(
                 "ecs DescribeServices",
@@ -179,7 +181,7 @@ class EcsServiceDriverTest {
                 Map.of("stable", OLD)));
 
         aws.clearCalls();
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(writes()).as("a second rollback changes nothing").isEmpty();
     }
 
@@ -187,14 +189,14 @@ class EcsServiceDriverTest {
     void aDeploymentTheCircuitBreakerFailsFailsThePhaseAndTheRollbackRestoresStable() throws Exception {
         aws.failingImages.add(NEW);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
                             + "prod FAILED: ECS deployment circuit breaker: tasks failed to start.");
                 });
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
         assertThat(aws.ecs("prod", "shop").tags).isEmpty();
     }
@@ -204,25 +206,25 @@ class EcsServiceDriverTest {
         aws.failingImages.add(NEW);
         aws.circuitBreakerRollback = true;
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(NEW))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
                 .hasMessage("ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
                         + "circuit breaker: tasks failed to start.");
         aws.clearCalls();
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(writes()).as("ECS already went back to the stable revision").containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
     }
 
     @Test
     void anImageMissingFromEcrFailsThePhaseBeforeAnythingChanges() {
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9"))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9")))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("image shop:9.9.9 is not in ECR (registry 123456789012, "
                             + "eu-west-1): push it before deploying");
                 });
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1"))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1")))))
                 .hasMessage("ECR repository nope does not exist (registry 123456789012, eu-west-1)");
         assertThat(writes()).isEmpty();
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
@@ -233,7 +235,7 @@ class EcsServiceDriverTest {
         aws.rolloutPolls = 1000;
         EcsServiceDriver impatient = new EcsServiceDriver(clients, Duration.ofMillis(100), Duration.ofMillis(20));
 
-        assertThatThrownBy(() -> impatient.apply(target, PhaseType.ROLLOUT, rollout(NEW)))
+        assertThatThrownBy(() -> impatient.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))))
                 .isInstanceOfSatisfying(RolloutInProgress.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
                             + "prod is rolling out (1 of 2 tasks running)");
@@ -244,13 +246,13 @@ class EcsServiceDriverTest {
 
     @Test
     void phasesEcsCannotTakeAndMissingThingsFailClearly() {
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW)))))
                 .hasMessageContaining("aws-ecs deploys with a rolling update");
         AwsEcsTarget noSuchService = new AwsEcsTarget("eu-west-1", "prod", "basket", "app", null);
         assertThatThrownBy(() -> driver.read(noSuchService))
                 .hasMessage("ECS service basket in cluster prod: no such service");
         AwsEcsTarget noSuchContainer = new AwsEcsTarget("eu-west-1", "prod", "shop", "web", null);
-        assertThatThrownBy(() -> settle(() -> driver.apply(noSuchContainer, PhaseType.ROLLOUT, rollout(NEW))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(noSuchContainer, PhaseActions.parse(noSuchContainer.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
                 .hasMessage("task-definition/shop:1 has no container web");
         assertThat(writes()).isEmpty();
     }

@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
@@ -65,7 +67,7 @@ class BlueGreenAndGatewayTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(10, NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(10, NEW_IMAGE))));
         Deployment green = deployment("web-green");
         assertThat(image(green)).isEqualTo(NEW_IMAGE);
         assertThat(green.getSpec().getReplicas()).isEqualTo(REPLICAS);
@@ -82,12 +84,12 @@ class BlueGreenAndGatewayTest {
         assertThat(live.weights()).isEqualTo(Map.of("stable", 90, "canary", 10));
         assertThat(live.versions()).isEqualTo(Map.of("stable", STABLE_IMAGE, "canary", NEW_IMAGE));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE))));
         assertThat(canaryIngressWeight()).isEqualTo("100");
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
 
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, activate(NEW_IMAGE))));
         assertThat(service(APP).getSpec().getSelector()).isEqualTo(Map.of("app", APP, COLOUR, "green"));
         assertThat(canaryIngressWeight()).isEqualTo("0");
         Deployment blue = deployment("web-blue");
@@ -95,7 +97,7 @@ class BlueGreenAndGatewayTest {
         assertThat(blue.getMetadata().getAnnotations()).containsEntry("stride.dev/scaled-down-from", "20");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(deployment("web-blue").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(deployment("web-green").getSpec().getReplicas()).isZero();
@@ -107,10 +109,10 @@ class BlueGreenAndGatewayTest {
     void theNextReleaseGoesFromTheActivatedColourBackToTheOther() throws PlatformException {
         cluster.seedBlueGreen(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, activate(NEW_IMAGE))));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(50, THIRD_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(50, THIRD_IMAGE))));
 
         Deployment blue = deployment("web-blue");
         assertThat(image(blue)).isEqualTo(THIRD_IMAGE);
@@ -123,7 +125,7 @@ class BlueGreenAndGatewayTest {
         assertThat(live.weights()).isEqualTo(Map.of("stable", 50, "canary", 50));
         assertThat(live.versions()).isEqualTo(Map.of("stable", NEW_IMAGE, "canary", THIRD_IMAGE));
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(deployment("web-green").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(deployment("web-blue").getSpec().getReplicas()).isZero();
@@ -135,7 +137,7 @@ class BlueGreenAndGatewayTest {
         cluster.seedBlueGreen(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(30, NEW_IMAGE))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(30, NEW_IMAGE)))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("a blue-green on kubernetes can send 30% to the new colour "
@@ -143,17 +145,17 @@ class BlueGreenAndGatewayTest {
                 });
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE))));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
         // Repeating the step, then finalizing, changes nothing but the old colour's size.
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE)));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, activate(NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, blueGreen(100, NEW_IMAGE))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, activate(NEW_IMAGE))));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "green");
         assertThat(deployment("web-blue").getSpec().getReplicas()).isZero();
         assertThat(deployment("web-green").getSpec().getReplicas()).isEqualTo(REPLICAS);
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(service(APP).getSpec().getSelector()).containsEntry(COLOUR, "blue");
         assertThat(deployment("web-blue").getSpec().getReplicas()).isEqualTo(REPLICAS);
     }
@@ -164,7 +166,7 @@ class BlueGreenAndGatewayTest {
         cluster.seedRoute(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null, APP, null);
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(5)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, canary(5))));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 95), Tuple.tuple("web-canary", 80, 5));
         // The rule for another Service is left as it was.
         assertThat(refs(1)).containsExactly(Tuple.tuple("admin", 80, 1));
@@ -173,11 +175,11 @@ class BlueGreenAndGatewayTest {
         assertThat(client.network().v1().ingresses().inNamespace(ns).withName("web-canary").get()).isNull();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(25)));
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(25)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, canary(25))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, canary(25))));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 75), Tuple.tuple("web-canary", 80, 25));
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(refs(0)).containsExactly(Tuple.tuple("web", 80, 100), Tuple.tuple("web-canary", 80, 0));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
@@ -192,7 +194,7 @@ class BlueGreenAndGatewayTest {
                 .withNewMetadata().withName("shop").endMetadata().withNewSpec().addToSelector("app", APP)
                 .addNewPort().withPort(80).endPort().endSpec().build()).create();
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, canary(5))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, canary(5)))))
                 .isInstanceOf(PlatformException.class)
                 .hasMessage("httproute " + ns + "/web has no backendRef to service shop");
     }
@@ -203,19 +205,19 @@ class BlueGreenAndGatewayTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP, null, true);
         Map<String, Object> rolling = Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", NEW_IMAGE);
 
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rolling));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rolling)));
         assertThat(maintenance()).isEqualTo("true");
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "complete-rollout", "artifact", NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "complete-rollout", "artifact", NEW_IMAGE))));
         assertThat(maintenance()).isEqualTo("false");
 
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", THIRD_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, Map.of("batchSize", 5, "maxUnavailable", 0, "artifact", THIRD_IMAGE))));
         assertThat(maintenance()).isEqualTo("true");
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(maintenance()).isEqualTo("false");
 
         KubernetesTarget without = new KubernetesTarget(ns + "-plain", APP, APP, APP);
         cluster.seed(without.namespace());
-        settle(() -> driver.apply(without, PhaseType.ROLLOUT, rolling));
+        settle(() -> driver.apply(without, PhaseActions.parse(without.platform(), PhaseType.ROLLOUT, rolling)));
         assertThat(client.network().v1().ingresses().inNamespace(without.namespace()).withName(APP).get()
                 .getMetadata().getAnnotations()).isNullOrEmpty();
     }

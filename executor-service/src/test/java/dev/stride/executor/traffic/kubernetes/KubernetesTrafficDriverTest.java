@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.RolloutInProgress;
+import dev.stride.executor.traffic.TrafficAction;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -61,7 +63,7 @@ class KubernetesTrafficDriverTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))));
         Deployment canary = deployment("web-canary");
         assertThat(image(canary, APP)).isEqualTo(NEW_IMAGE);
         assertThat(image(canary, "log-shipper")).isEqualTo("registry.example/ops/shipper:3");
@@ -93,18 +95,18 @@ class KubernetesTrafficDriverTest {
         assertThat(live.weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
         assertThat(live.versions()).isEqualTo(Map.of("stable", STABLE_IMAGE, "canary", NEW_IMAGE));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(25)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
         assertThat(ingressWeight()).isEqualTo("25");
         assertStable(STABLE_IMAGE, REPLICAS);
         assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(100)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(ingressWeight()).isEqualTo("100");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
 
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary", "artifact", NEW_IMAGE)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary", "artifact", NEW_IMAGE))));
         assertStable(NEW_IMAGE, REPLICAS);
         assertThat(deployment(APP).getMetadata().getAnnotations())
                 .containsEntry("stride.dev/previous-image", STABLE_IMAGE);
@@ -113,7 +115,7 @@ class KubernetesTrafficDriverTest {
         // All traffic is on the new version: the weight the worker expects after promote-canary.
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertStable(STABLE_IMAGE, REPLICAS);
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertThat(ingressWeight()).isEqualTo("0");
@@ -123,9 +125,9 @@ class KubernetesTrafficDriverTest {
     @Test
     void rollingBackACanaryBehindNginxTakesItsTrafficAndPods() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(25)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(ingressWeight()).isEqualTo("0");
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
@@ -138,7 +140,7 @@ class KubernetesTrafficDriverTest {
     void withoutARouterTheReplicaRatioSplitsTheTraffic() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null);
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))));
         Deployment canary = deployment("web-canary");
         assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
         // Every stable label stays, so the main Service selects the canary's pods too.
@@ -149,19 +151,19 @@ class KubernetesTrafficDriverTest {
         assertThat(ingress("web-canary")).isNull();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(25)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
         assertStable(STABLE_IMAGE, 15);
         assertThat(deployment("web-canary").getMetadata().getAnnotations())
                 .containsEntry("stride.dev/total-replicas", "20");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(100)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertStable(STABLE_IMAGE, 0);
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
 
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertStable(STABLE_IMAGE, REPLICAS);
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
@@ -170,10 +172,10 @@ class KubernetesTrafficDriverTest {
     @Test
     void promotingAReplicaRatioCanaryHandsTheStableAllReplicasOnTheNewImage() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(100)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
 
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary")));
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary")));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary"))));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary"))));
 
         assertStable(NEW_IMAGE, REPLICAS);
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
@@ -188,8 +190,8 @@ class KubernetesTrafficDriverTest {
         Map<String, Object> rollout = Map.of("batchSize", 2, "maxUnavailable", 1, "artifact", NEW_IMAGE,
                 "version", "2.0");
 
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout));
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
 
         Deployment rolled = deployment(APP);
         assertThat(image(rolled, APP)).isEqualTo(NEW_IMAGE);
@@ -202,9 +204,9 @@ class KubernetesTrafficDriverTest {
         assertThat(RolloutProgress.isComplete(rolled)).isTrue();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
 
-        settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "complete-rollout")));
-        settle(() -> driver.restoreStable(target));
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "complete-rollout"))));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         Deployment restored = deployment(APP);
         assertThat(image(restored, APP)).isEqualTo(STABLE_IMAGE);
@@ -220,7 +222,7 @@ class KubernetesTrafficDriverTest {
         cluster.holdBack(ns, APP);
         Map<String, Object> rollout = Map.of("batchSize", 1, "maxUnavailable", 0, "artifact", NEW_IMAGE);
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.ROLLOUT, rollout))
+        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)))
                 .isInstanceOfSatisfying(RolloutInProgress.class, e -> {
                     // The counts are the controller's last status, written before the new spec was seen.
                     assertThat(e.getMessage()).startsWith("deployment " + ns + "/web is rolling out: ")
@@ -232,7 +234,7 @@ class KubernetesTrafficDriverTest {
         assertThat(annotation(deployment(APP), "stride.dev/previous-image")).isEqualTo(STABLE_IMAGE);
 
         cluster.release(ns, APP);
-        settle(() -> driver.apply(target, PhaseType.ROLLOUT, rollout));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
         assertThat(annotation(deployment(APP), "stride.dev/previous-image"))
                 .as("the repeat keeps what the first call remembered").isEqualTo(STABLE_IMAGE);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
@@ -243,7 +245,7 @@ class KubernetesTrafficDriverTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         cluster.holdBack(ns, "web-canary");
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5)))
+        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))))
                 .isInstanceOf(RolloutInProgress.class).hasMessageContaining("web-canary is rolling out");
         assertThat(ingress("web-canary")).isNull();
     }
@@ -255,10 +257,10 @@ class KubernetesTrafficDriverTest {
     @Test
     void repeatingACallLeavesTheSameState() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(30)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(30))));
         Deployment first = deployment("web-canary");
 
-        settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(30)));
+        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(30))));
 
         Deployment second = deployment("web-canary");
         assertThat(second.getSpec()).isEqualTo(first.getSpec());
@@ -268,8 +270,8 @@ class KubernetesTrafficDriverTest {
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(2);
         assertThat(driver.read(target).canaryWeight()).isEqualTo(30);
 
-        settle(() -> driver.restoreStable(target));
-        settle(() -> driver.restoreStable(target));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(ingressWeight()).isEqualTo("0");
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertStable(STABLE_IMAGE, REPLICAS);
@@ -279,24 +281,24 @@ class KubernetesTrafficDriverTest {
     void aMissingDeploymentIsAPermanentFailure() {
         KubernetesTarget target = new KubernetesTarget(ns, "nope", null, null);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, traffic(5))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5)))))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.isTransient()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("deployment " + ns + "/nope not found");
                 });
         assertThatThrownBy(() -> driver.read(target)).isInstanceOf(PlatformException.class);
-        assertThatThrownBy(() -> settle(() -> driver.restoreStable(target))).isInstanceOf(PlatformException.class);
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, TrafficAction.RESTORE))).isInstanceOf(PlatformException.class);
     }
 
     @Test
     void phasesWithoutAnArtifactOrWithABadWeightAreRefused() {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 5))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 5)))))
                 .isInstanceOf(PlatformException.class).hasMessageContaining("no artifact");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.TRAFFIC, Map.of("weight", 150, "artifact", "x"))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 150, "artifact", "x")))))
                 .isInstanceOf(PlatformException.class).hasMessageContaining("0..100");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseType.FINALIZE, Map.of("action", "promote-canary"))))
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary")))))
                 .isInstanceOf(PlatformException.class).hasMessageContaining("no canary to promote");
         assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get()).isNull();
     }

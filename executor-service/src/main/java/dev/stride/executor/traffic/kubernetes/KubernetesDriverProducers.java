@@ -1,32 +1,22 @@
-package dev.stride.executor.traffic;
+package dev.stride.executor.traffic.kubernetes;
 
-import dev.stride.executor.traffic.haproxy.HaproxyTrafficDriver;
-import dev.stride.executor.traffic.kubernetes.KubernetesDeadlines;
-import dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver;
+import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.traffic.TrafficDriver;
+import dev.stride.kit.runtime.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import dev.stride.kit.runtime.Settings;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The platform drivers as beans; {@link TrafficDrivers} finds each by its platform. */
-public class DriverProducers {
-
-    @Produces
-    @ApplicationScoped
-    TrafficDriver haproxy(
-            @ConfigProperty(name = "stride.haproxy.connect-timeout", defaultValue = "2s") Duration connectTimeout,
-            @ConfigProperty(name = "stride.haproxy.read-timeout", defaultValue = "5s") Duration readTimeout) {
-        return new HaproxyTrafficDriver(Settings.positive("stride.haproxy.connect-timeout", connectTimeout),
-                Settings.positive("stride.haproxy.read-timeout", readTimeout));
-    }
+/** The Kubernetes driver as a bean, on Quarkus' client; {@code TrafficDrivers} finds it by its target. */
+public class KubernetesDriverProducers {
 
     // The client only reads its configuration (kubeconfig, service account, quarkus.kubernetes-client.*) here; it
     // first talks to an API server when a phase for a kubernetes target arrives, so the executor starts without one.
     @Produces
     @ApplicationScoped
-    TrafficDriver kubernetes(KubernetesClient client, KubernetesDeadlines deadlines,
+    TrafficDriver<KubernetesTarget> kubernetes(KubernetesClient client, KubernetesDeadlines deadlines,
 
             @ConfigProperty(name = "stride.kubernetes.progress-deadline", defaultValue = "10m")
             Duration progressDeadline,

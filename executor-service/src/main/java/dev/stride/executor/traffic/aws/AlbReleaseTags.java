@@ -9,7 +9,7 @@ import java.util.Map;
  * that every later phase, a rollback and a restarted executor agree on which colour is live: the release, the
  * stable (old) and the new colour with their target groups, scaling groups and sizes before the release began.
  */
-record BlueGreenRelease(String release, Colour stable, Colour next, String scaleDownAfter, boolean finalized) {
+record AlbReleaseTags(String release, Colour stable, Colour next, String scaleDownAfter, boolean finalized) {
 
     static final String PREFIX = "stride:";
     static final String RELEASE = PREFIX + "release";
@@ -38,14 +38,14 @@ record BlueGreenRelease(String release, Colour stable, Colour next, String scale
     }
 
     /** The release the tags describe, or null when they describe none (never deployed, or rolled back). */
-    static BlueGreenRelease fromTags(Map<String, String> tags) {
+    static AlbReleaseTags fromTags(Map<String, String> tags) {
         String release = tags.get(RELEASE);
         Colour stable = colour(tags, "stable");
         Colour next = colour(tags, "new");
         if (release == null || stable == null || next == null) {
             return null;
         }
-        return new BlueGreenRelease(release, stable, next, tags.get(SCALE_DOWN_AFTER), tags.containsKey(FINALIZED));
+        return new AlbReleaseTags(release, stable, next, tags.get(SCALE_DOWN_AFTER), tags.containsKey(FINALIZED));
     }
 
     private static void put(Map<String, String> tags, String role, Colour colour) {

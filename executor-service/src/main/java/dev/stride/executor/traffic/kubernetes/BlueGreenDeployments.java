@@ -1,9 +1,9 @@
 package dev.stride.executor.traffic.kubernetes;
 
-import static dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver.annotations;
-import static dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver.image;
-import static dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver.trackedContainer;
-import static dev.stride.executor.traffic.kubernetes.KubernetesTrafficDriver.withImage;
+import static dev.stride.executor.traffic.kubernetes.Images.annotations;
+import static dev.stride.executor.traffic.kubernetes.Images.image;
+import static dev.stride.executor.traffic.kubernetes.Images.trackedContainer;
+import static dev.stride.executor.traffic.kubernetes.Images.withImage;
 import static dev.stride.executor.traffic.kubernetes.NginxCanaryRouter.annotation;
 import static dev.stride.executor.traffic.kubernetes.NginxCanaryRouter.copy;
 import static dev.stride.executor.traffic.kubernetes.RolloutProgress.replicas;
@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * annotation, so every call can tell the stable colour from the new one, also after a restart; weights are reported
  * by version, the new colour's share being the canary's.
  */
-final class BlueGreenRelease {
+final class BlueGreenDeployments {
 
     static final String COLOUR = "stride.dev/colour";
     static final String STABLE_COLOUR = "stride.dev/stable-colour";
@@ -48,7 +49,7 @@ final class BlueGreenRelease {
     private final RolloutProgress rollouts;
     private final Function<KubernetesTarget, TrafficRouter> routers;
 
-    BlueGreenRelease(Deployments deployments, SideServices services, RolloutProgress rollouts,
+    BlueGreenDeployments(Deployments deployments, SideServices services, RolloutProgress rollouts,
             Function<KubernetesTarget, TrafficRouter> routers) {
         this.deployments = deployments;
         this.services = services;
@@ -91,13 +92,13 @@ final class BlueGreenRelease {
             labels.put(COLOUR, fresh);
             deployments.create(new DeploymentBuilder()
                     .withNewMetadata().withName(name(target, fresh)).withNamespace(ns).withLabels(labels)
-                    .addToAnnotations(KubernetesTrafficDriver.CONTAINER, container).endMetadata()
+                    .addToAnnotations(Images.CONTAINER, container).endMetadata()
                     .withNewSpec().withReplicas(size).withNewSelector().withMatchLabels(selector).endSelector()
                     .withTemplate(template).endSpec()
                     .build());
         } else {
             deployments.edit(ns, name(target, fresh), d -> {
-                annotations(d).put(KubernetesTrafficDriver.CONTAINER, container);
+                annotations(d).put(Images.CONTAINER, container);
                 annotations(d).remove(SCALED_FROM);
                 d.getSpec().setReplicas(size);
                 d.getSpec().setTemplate(template);
@@ -117,15 +118,17 @@ final class BlueGreenRelease {
         }
     }
 
+    /** A blue-green release is finalized by activate-new-colour only. */
+    static PlatformException unknownFinalize(String action) {
+        return new PlatformException("a blue-green on kubernetes does not know the finalize action '" + action + "'",
+                false);
+    }
+
     /**
      * FINALIZE ({@code activate-new-colour}): the Service selects the new colour, the router sends everything to the
      * Service, and the old colour is scaled to 0 when {@code scaleDown}.
      */
-    void activate(KubernetesTarget target, Object action, boolean scaleDown, Object artifact) throws PlatformException {
-        if (!"activate-new-colour".equals(action)) {
-            throw new PlatformException("a blue-green on kubernetes does not know the finalize action '" + action
-                    + "'", false);
-        }
+    void activate(KubernetesTarget target, boolean scaleDown, Optional<String> artifact) throws PlatformException {
         String ns = target.namespace();
         String stable = recordedStable(target);
         if (stable == null) {
@@ -135,8 +138,8 @@ final class BlueGreenRelease {
         String fresh = other(stable);
         Deployment next = existing(target, fresh);
         String image = image(next, trackedContainer(next, null));
-        if (artifact instanceof String wanted && !wanted.isBlank() && !wanted.equals(image)) {
-            throw new PlatformException("the " + fresh + " colour runs " + image + ", not " + wanted
+        if (artifact.isPresent() && !artifact.get().equals(image)) {
+            throw new PlatformException("the " + fresh + " colour runs " + image + ", not " + artifact.get()
                     + ": not activating it", false);
         }
         rollouts.await(ns, name(target, fresh));

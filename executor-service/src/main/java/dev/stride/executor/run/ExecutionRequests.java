@@ -1,0 +1,64 @@
+package dev.stride.executor.run;
+
+import dev.stride.events.PhaseRequested;
+import dev.stride.events.PhaseType;
+import dev.stride.events.RollbackRequested;
+import dev.stride.events.spec.Target;
+import dev.stride.executor.traffic.TrafficDrivers;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns what the executor is asked to do into execution rows: a PhaseRequested for a phase that changes the
+ * platform, or a RollbackRequested, becomes one row per deployment, attempt and phase (or rollback), written in the
+ * caller's transaction (the one that marks the event processed); {@link ExecutionWorker} does the work. The Kafka
+ * side is {@code messaging.ExecutionConsumers}.
+ */
+@ApplicationScoped
+public class ExecutionRequests {
+
+    /** CHECKS belong to the verifier; MIGRATION is not driven yet. */
+    static final Set<PhaseType> PLATFORM_PHASES = Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT, PhaseType.FINALIZE);
+
+    private final ExecutionStore store;
+    private final TrafficDrivers drivers;
+
+    public ExecutionRequests(ExecutionStore store, TrafficDrivers drivers) {
+        this.store = store;
+        this.drivers = drivers;
+    }
+
+    private String endpoint(Target target) {
+        return target == null ? null : drivers.endpoint(target);
+    }
+
+    /** Records the phase unless it does not touch the platform or its attempt was rolled back already. */
+    public Uni<Void> phase(SqlClient tx, PhaseRequested phase) {
+        if (!PLATFORM_PHASES.contains(phase.phaseType())) {
+            return Uni.createFrom().voidItem();
+        }
+        // A phase asked for after its attempt was rolled back is stale.
+        return store.rollbackRequested(tx, phase.deploymentId(), phase.attempt())
+                .flatMap(rolledBack -> rolledBack ? Uni.createFrom().voidItem()
+                        : store.request(tx, phase.deploymentId(), phase.attempt(),
+                                Execution.phaseStep(phase.phase()), phase.phaseType(), phase.phase(),
+                                phase.target(), phase.parameters() == null ? Map.of()
+                                        : phase.parameters(), endpoint(phase.target()))
+                                .replaceWithVoid());
+    }
+
+    /** Cancels the attempt's open phases and records the rollback, against the target its phases had. */
+    public Uni<Void> rollback(SqlClient tx, RollbackRequested rollback) {
+        return store.cancelOpenPhases(tx, rollback.deploymentId(), rollback.attempt())
+                .flatMap(x -> store.targetOf(tx, rollback.deploymentId(), rollback.attempt()))
+                // Without a target nothing of this attempt reached the platform; the worker says so.
+                .flatMap(target -> store.request(tx, rollback.deploymentId(), rollback.attempt(),
+                        Execution.ROLLBACK, null, null, target.orElse(null), Map.of("reason",
+                                rollback.reason() == null ? "" : rollback.reason()),
+                        endpoint(target.orElse(null))))
+                .replaceWithVoid();
+    }
+}

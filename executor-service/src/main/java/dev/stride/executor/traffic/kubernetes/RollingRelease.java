@@ -1,0 +1,102 @@
+package dev.stride.executor.traffic.kubernetes;
+
+import static dev.stride.executor.traffic.kubernetes.Images.CONTAINER;
+import static dev.stride.executor.traffic.kubernetes.Images.PREVIOUS_IMAGE;
+import static dev.stride.executor.traffic.kubernetes.Images.STRATEGY;
+import static dev.stride.executor.traffic.kubernetes.Images.annotations;
+import static dev.stride.executor.traffic.kubernetes.Images.image;
+import static dev.stride.executor.traffic.kubernetes.Images.trackedContainer;
+import static dev.stride.executor.traffic.kubernetes.Images.withImage;
+import static dev.stride.executor.traffic.kubernetes.NginxCanaryRouter.annotation;
+import static dev.stride.executor.traffic.kubernetes.RolloutProgress.replicas;
+
+import dev.stride.events.spec.KubernetesTarget;
+import dev.stride.executor.traffic.LiveState;
+import dev.stride.executor.traffic.PlatformException;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import java.util.Map;
+
+/**
+ * A rolling update of the target's Deployment (ROLLOUT): the new image goes on the Deployment itself, with
+ * {@code maxSurge = batchSize}, and the driver checks the rollout until it is done. The previous image is kept in an
+ * annotation, so restoring stable puts it back, also after a restart.
+ */
+final class RollingRelease {
+
+    private final Deployments deployments;
+    private final RolloutProgress rollouts;
+
+    RollingRelease(Deployments deployments, RolloutProgress rollouts) {
+        this.deployments = deployments;
+        this.rollouts = rollouts;
+    }
+
+    /** The Deployment was last released by a rolling update. */
+    static boolean isRolling(Deployment stable) {
+        return "rolling".equals(annotation(stable, STRATEGY));
+    }
+
+    /** ROLLOUT: the new image on the Deployment itself, replaced {@code batchSize} pods at a time. */
+    void roll(KubernetesTarget target, String artifact, int batchSize, int maxUnavailable) throws PlatformException {
+        Deployment stable = deployments.stable(target);
+        String container = trackedContainer(stable, artifact);
+        String current = image(stable, container);
+        deployments.editStable(target, d -> {
+            annotations(d).put(STRATEGY, "rolling");
+            annotations(d).put(CONTAINER, container);
+            if (!artifact.equals(current)) {
+                // Only the first apply remembers: a repeated one finds the new image already set.
+                annotations(d).put(PREVIOUS_IMAGE, current);
+                withImage(d, container, artifact);
+            }
+            d.getSpec().setStrategy(new DeploymentStrategyBuilder()
+                    .withType("RollingUpdate").withNewRollingUpdate()
+                    .withMaxSurge(new IntOrString(batchSize)).withMaxUnavailable(new IntOrString(maxUnavailable))
+                    .endRollingUpdate().build());
+            return d;
+        });
+        rollouts.await(target.namespace(), target.deployment());
+    }
+
+    /** FINALIZE complete-rollout: the rollout has finished. */
+    void complete(KubernetesTarget target) throws PlatformException {
+        rollouts.await(target.namespace(), target.deployment());
+    }
+
+    /** The new version's share as the Deployment shows it. */
+    LiveState read(Deployment stable, String stableImage) {
+        return KubernetesTrafficDriver.byVersion(rolledShare(stable), Map.of(LiveState.STABLE, stableImage));
+    }
+
+    /** Puts the remembered previous image back and checks the rollout. */
+    void restore(KubernetesTarget k8s, Deployment stable) throws PlatformException {
+        String previous = annotation(stable, PREVIOUS_IMAGE);
+        String container = trackedContainer(stable, null);
+        if (previous != null && !previous.equals(image(stable, container))) {
+            deployments.editStable(k8s, d -> withImage(d, container, previous));
+        }
+        rollouts.await(k8s.namespace(), k8s.deployment());
+    }
+
+    // Rolling: the new version's share is the updated replicas' share once the controller has seen the new spec;
+    // 0 while the Deployment runs its remembered previous image (never rolled, or rolled back).
+    private static int rolledShare(Deployment d) {
+        String previous = annotation(d, PREVIOUS_IMAGE);
+        if (previous == null || previous.equals(image(d, trackedContainer(d, null)))) {
+            return 0;
+        }
+        if (RolloutProgress.isComplete(d)) {
+            return 100;
+        }
+        int wanted = replicas(d);
+        Integer updated = d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas();
+        Long observed = d.getStatus() == null ? null : d.getStatus().getObservedGeneration();
+        Long generation = d.getMetadata().getGeneration();
+        if (wanted == 0 || updated == null || observed == null || (generation != null && observed < generation)) {
+            return 0;
+        }
+        return Math.min(100, (int) Math.round(100.0 * updated / wanted));
+    }
+}
