@@ -1,6 +1,7 @@
 package dev.stride.executor;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,6 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The shape of the executor service, stated as ArchUnit rules over its main classes (tests excluded), so that it
@@ -43,4 +45,11 @@ class ArchitectureTest {
     static final ArchRule platforms_do_not_depend_on_each_other = slices()
             .matching("dev.stride.executor.traffic.(*)..")
             .should().notDependOnEachOther();
+
+    /** Every Kafka consumer ({@code @Incoming}) is in {@code messaging}. */
+    @ArchTest
+    static final ArchRule incoming_only_in_messaging = methods()
+            .that().areAnnotatedWith(Incoming.class)
+            .should().beDeclaredInClassesThat().resideInAPackage("dev.stride.executor.messaging..")
+            .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
 }

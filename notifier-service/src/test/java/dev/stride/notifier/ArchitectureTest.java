@@ -1,6 +1,7 @@
 package dev.stride.notifier;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,6 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The shape of the notifier service, stated as ArchUnit rules over its main classes (tests excluded), so that it
@@ -37,4 +39,17 @@ class ArchitectureTest {
     static final ArchRule channels_do_not_depend_on_each_other = slices()
             .matching("dev.stride.notifier.channel.(*)..")
             .should().notDependOnEachOther();
+
+    /** The service's top-level packages form no cycle, so each can be read (and moved) on its own. */
+    @ArchTest
+    static final ArchRule top_level_packages_free_of_cycles = slices()
+            .matching("dev.stride.notifier.(*)..")
+            .should().beFreeOfCycles();
+
+    /** Every Kafka consumer ({@code @Incoming}) is in {@code messaging}. */
+    @ArchTest
+    static final ArchRule incoming_only_in_messaging = methods()
+            .that().areAnnotatedWith(Incoming.class)
+            .should().beDeclaredInClassesThat().resideInAPackage("dev.stride.notifier.messaging..")
+            .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
 }

@@ -2,6 +2,8 @@ package dev.stride.planner;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -31,4 +33,30 @@ class ArchitectureTest {
             .that().areAnnotatedWith(Incoming.class)
             .should().beDeclaredInClassesThat().resideInAPackage("dev.stride.planner.messaging..")
             .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
+
+    /** The service's top-level packages form no cycle, so each can be read (and moved) on its own. */
+    @ArchTest
+    static final ArchRule top_level_packages_free_of_cycles = slices()
+            .matching("dev.stride.planner.(*)..")
+            .should().beFreeOfCycles();
+
+    /**
+     * REST resources read through {@code query} and change state through {@code admission} and {@code run}; they never
+     * reach the SQL of {@code persistence} themselves.
+     */
+    @ArchTest
+    static final ArchRule rest_resources_do_not_reach_persistence = noClasses()
+            .that().resideInAPackage("dev.stride.planner.api..")
+            .should().dependOnClassesThat().resideInAPackage("dev.stride.planner.persistence..")
+            .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Store")
+            .because("REST resources do not reach persistence directly (issue 15)");
+
+    /** The state machine is pure: no SQL, no Kafka, no REST. */
+    @ArchTest
+    static final ArchRule machine_is_pure = noClasses()
+            .that().resideInAPackage("dev.stride.planner.machine..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.stride.planner.persistence..",
+                    "dev.stride.planner.run..", "dev.stride.planner.api..", "dev.stride.planner.messaging..",
+                    "io.vertx..", "jakarta.ws.rs..", "org.eclipse.microprofile.reactive.messaging..")
+            .because("the machine decides; run/ and persistence/ carry out (issue 15)");
 }
