@@ -58,7 +58,7 @@ class TwoSendersTest extends FlowSupport {
         }
         other.start();
         try {
-            // All due at once, as intake on any replica would have written them; both senders are woken together.
+            // All due at once, as the recorder on any replica would have written them; both senders are woken together.
             pool().preparedQuery("INSERT INTO delivery (event_id, event_type, deployment_id, channel, route, event) "
                             + "VALUES ($1, 'dev.stride.deployment.requested.v1', $2, 'hook', 'default', $3)")
                     .executeBatch(rows).await().atMost(Duration.ofSeconds(10));

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Checks a deployment request (the body CI posts, or the data of a DeploymentRequested event without its
  * {@code deploymentId}) and lists everything wrong with it, each naming its field. Pure code: the same rules
- * serve the REST and the Kafka intake.
+ * serve admission from REST and from Kafka.
  *
  * <p>This class checks the top-level fields and hands each block to the rules of its concern: {@link TargetRules}
  * (the platform's own rules, found in {@link Platforms}), {@link StrategyRules}, {@link RollbackRules} and

@@ -85,7 +85,7 @@ class DeploymentRequestValidatorTest {
     }
 
     @Test
-    void theKafkaIntakeIgnoresFieldsItDoesNotKnowButKeepsEveryRule() {
+    void kafkaAdmissionIgnoresFieldsItDoesNotKnowButKeepsEveryRule() {
         ObjectNode doc = Requests.json("canary");
         doc.put("changeTicket", "CHG-1234");
         Requests.phase(doc, 0).put("owner", "team-checkout");
