@@ -1,6 +1,5 @@
 package dev.stride.executor.traffic.example;
 
-import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.TrafficAction;
@@ -13,29 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link TrafficAction} through the exhaustive {@link TrafficAction.Handler}, refusing (not transient) what its
  * platform cannot do, and reading its state back. Its "platform" is a map of canary weights by backend.
  *
- * <p>A real platform brings its own {@code Target} record in the events module; {@code Target} is still sealed there,
- * so this example serves {@link HaproxyTarget}, and a test registers it in place of the HAProxy driver.
+ * <p>Its target, {@link ExampleTarget}, is a test-only record too: a real platform brings its record to the events
+ * module. A test registers the driver beside the real ones, with no change anywhere else.
  */
-final class ExampleTrafficDriver implements TrafficDriver<HaproxyTarget> {
+final class ExampleTrafficDriver implements TrafficDriver<ExampleTarget> {
 
-    final Map<String, Integer> canaryByBackend = new ConcurrentHashMap<>();
+    final Map<String, Integer> canaryByPool = new ConcurrentHashMap<>();
 
     @Override
-    public Class<HaproxyTarget> targetType() {
-        return HaproxyTarget.class;
+    public Class<ExampleTarget> targetType() {
+        return ExampleTarget.class;
     }
 
     @Override
-    public void apply(HaproxyTarget target, TrafficAction action) throws PlatformException {
+    public void apply(ExampleTarget target, TrafficAction action) throws PlatformException {
         action.dispatch(new TrafficAction.Handler() {
             @Override
             public void setWeight(TrafficAction.SetWeight set) {
-                canaryByBackend.put(target.backend(), set.weight());
+                canaryByPool.put(target.pool(), set.weight());
             }
 
             @Override
             public void promote(TrafficAction.Promote promote) {
-                canaryByBackend.put(target.backend(), 100);
+                canaryByPool.put(target.pool(), 100);
             }
 
             @Override
@@ -55,19 +54,19 @@ final class ExampleTrafficDriver implements TrafficDriver<HaproxyTarget> {
 
             @Override
             public void restore(TrafficAction.Restore restore) {
-                canaryByBackend.put(target.backend(), 0);
+                canaryByPool.put(target.pool(), 0);
             }
         });
     }
 
     @Override
-    public LiveState read(HaproxyTarget target) {
-        int canary = canaryByBackend.getOrDefault(target.backend(), 0);
+    public LiveState read(ExampleTarget target) {
+        int canary = canaryByPool.getOrDefault(target.pool(), 0);
         return new LiveState(Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), Map.of());
     }
 
     @Override
-    public String endpoint(HaproxyTarget target) {
-        return "example " + target.backend();
+    public String endpoint(ExampleTarget target) {
+        return "example " + target.pool();
     }
 }

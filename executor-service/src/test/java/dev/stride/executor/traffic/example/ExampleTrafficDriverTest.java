@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stride.events.PhaseType;
-import dev.stride.events.spec.HaproxyTarget;
+import dev.stride.executor.run.FakePlatform;
 import dev.stride.executor.run.PhaseActions;
 import dev.stride.executor.traffic.BoundDriver;
 import dev.stride.executor.traffic.PlatformException;
@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Adding a platform needs nothing outside its own package: a driver registered with {@link TrafficDrivers} is found
  * for its target and driven through the executor's entry points (PhaseActions reads the phase, the bound driver
- * applies it), with no change to the registry, the worker or the parser.
+ * applies it), beside the other platforms (here a fake HAProxy) and with no change to the registry, the worker or the
+ * parser.
  */
 class ExampleTrafficDriverTest {
 
     private final ExampleTrafficDriver example = new ExampleTrafficDriver();
-    private final TrafficDrivers drivers = new TrafficDrivers(List.of(example));
-    private final HaproxyTarget target = new HaproxyTarget(null, "127.0.0.1:9999", "shop", "stable", "canary");
+    private final TrafficDrivers drivers = new TrafficDrivers(List.of(example, new FakePlatform()));
+    private final ExampleTarget target = new ExampleTarget("shop", "stable", "canary");
 
     // What the worker does per execution: read the phase once, call the driver bound to the target.
     private void run(PhaseType type, Map<String, Object> parameters) throws PlatformException {
@@ -33,14 +34,14 @@ class ExampleTrafficDriverTest {
 
     @Test
     void aRegisteredDriverIsFoundForItsTargetAndTakesTheTypedActions() throws PlatformException {
-        assertThat(drivers.targetTypes()).containsExactly("HaproxyTarget");
+        assertThat(drivers.targetTypes()).containsExactlyInAnyOrder("ExampleTarget", "HaproxyTarget");
         assertThat(drivers.endpoint(target)).isEqualTo("example shop");
 
         run(PhaseType.TRAFFIC, Map.of("weight", "30"));
         assertThat(drivers.forTarget(target).orElseThrow().read().canaryWeight()).isEqualTo(30);
 
         run(PhaseType.FINALIZE, Map.of("action", "promote-canary"));
-        assertThat(example.canaryByBackend).containsEntry("shop", 100);
+        assertThat(example.canaryByPool).containsEntry("shop", 100);
 
         drivers.forTarget(target).orElseThrow().apply(TrafficAction.RESTORE);
         assertThat(drivers.forTarget(target).orElseThrow().read().canaryWeight()).isZero();
@@ -55,14 +56,14 @@ class ExampleTrafficDriverTest {
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.isTransient()).isFalse())
                 .hasMessageContaining("weight of 0..100");
         assertThatThrownBy(() -> run(PhaseType.FINALIZE, Map.of("action", "celebrate")))
-                .hasMessage("haproxy does not know the finalize action 'celebrate'");
-        assertThat(example.canaryByBackend).isEmpty();
+                .hasMessage("example-lb does not know the finalize action 'celebrate'");
+        assertThat(example.canaryByPool).isEmpty();
     }
 
     @Test
     void twoDriversForOneTargetTypeAreRefusedAtStart() {
         assertThatThrownBy(() -> new TrafficDrivers(List.of(example, new ExampleTrafficDriver())))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("two traffic drivers for HaproxyTarget");
+                .hasMessageContaining("two traffic drivers for ExampleTarget");
     }
 }
