@@ -14,7 +14,14 @@ public record DeploymentFinished(
         String reason,
         Instant commitTime,
         Instant requestedAt,
-        Instant finishedAt) implements StrideEvent {
+        Instant finishedAt)
+        implements StrideEvent {
 
-    public enum Outcome { SUCCEEDED, ROLLED_BACK, FAILED, REJECTED, ABORTED }
+    public enum Outcome {
+        SUCCEEDED,
+        ROLLED_BACK,
+        FAILED,
+        REJECTED,
+        ABORTED
+    }
 }

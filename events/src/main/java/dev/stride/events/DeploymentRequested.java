@@ -25,5 +25,5 @@ public record DeploymentRequested(
         Target target,
         DeploymentStrategy deployment,
         RollbackPolicy rollback,
-        DeploymentChecks checks) implements StrideEvent {
-}
+        DeploymentChecks checks)
+        implements StrideEvent {}

@@ -49,9 +49,15 @@ public final class EventCodec {
 
     public CloudEvent wrap(StrideEvent data, String source, UUID id) {
         EventType type = EventType.of(data);
-        return new CloudEvent(CloudEvent.SPEC_VERSION, id.toString(), type.type(), source,
-                Instant.now(clock).truncatedTo(ChronoUnit.MILLIS), data.deploymentId().toString(),
-                CloudEvent.DATA_CONTENT_TYPE, MAPPER.valueToTree(data));
+        return new CloudEvent(
+                CloudEvent.SPEC_VERSION,
+                id.toString(),
+                type.type(),
+                source,
+                Instant.now(clock).truncatedTo(ChronoUnit.MILLIS),
+                data.deploymentId().toString(),
+                CloudEvent.DATA_CONTENT_TYPE,
+                MAPPER.valueToTree(data));
     }
 
     public String encode(CloudEvent event) {
@@ -84,7 +90,8 @@ public final class EventCodec {
         try {
             return MAPPER.treeToValue(event.data(), dataClass);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidEventException("data does not match " + dataClass.getSimpleName() + ": " + e.getMessage());
+            throw new InvalidEventException(
+                    "data does not match " + dataClass.getSimpleName() + ": " + e.getMessage());
         }
     }
 }

@@ -32,6 +32,7 @@ public final class EventSchemas {
 
     /** The prefix of every schema's {@code $id}. */
     public static final String SCHEMA_BASE_IRI = "https://stride.dev/schemas/";
+
     /** The {@code $id} of the CloudEvents envelope schema. */
     public static final String ENVELOPE_SCHEMA_IRI = SCHEMA_BASE_IRI + "cloudevent.schema.json";
 
@@ -42,15 +43,27 @@ public final class EventSchemas {
 
     public EventSchemas() {
         ClassLoader classLoader = EventSchemas.class.getClassLoader();
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-                .schemaMappers(mappers -> mappers.mapPrefix(SCHEMA_BASE_IRI, CLASSPATH_BASE))
-                .schemaLoaders(loaders -> loaders.add(new ClasspathSchemaLoader(() -> classLoader))));
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-                // format is only an annotation in 2020-12 unless switched on: we want date-time and uuid checked
-                .formatAssertionsEnabled(true)
-                .pathType(PathType.LEGACY)
-                .locale(Locale.ENGLISH)
-                .build();
+        JsonSchemaFactory factory =
+                JsonSchemaFactory.getInstance(
+                        SpecVersion.VersionFlag.V202012,
+                        builder ->
+                                builder.schemaMappers(
+                                                mappers ->
+                                                        mappers.mapPrefix(
+                                                                SCHEMA_BASE_IRI, CLASSPATH_BASE))
+                                        .schemaLoaders(
+                                                loaders ->
+                                                        loaders.add(
+                                                                new ClasspathSchemaLoader(
+                                                                        () -> classLoader))));
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder()
+                        // format is only an annotation in 2020-12 unless switched on: we want
+                        // date-time and uuid checked
+                        .formatAssertionsEnabled(true)
+                        .pathType(PathType.LEGACY)
+                        .locale(Locale.ENGLISH)
+                        .build();
         this.envelope = load(factory, config, ENVELOPE_SCHEMA_IRI);
         Map<EventType, JsonSchema> byType = new EnumMap<>(EventType.class);
         for (EventType type : EventType.values()) {
@@ -76,7 +89,8 @@ public final class EventSchemas {
      */
     public List<String> validate(JsonNode cloudEvent) {
         if (cloudEvent == null || !cloudEvent.isObject()) {
-            return List.of("$: must be a JSON object (a CloudEvent), found " + nodeType(cloudEvent));
+            return List.of(
+                    "$: must be a JSON object (a CloudEvent), found " + nodeType(cloudEvent));
         }
         JsonNode typeAttribute = cloudEvent.get("type");
         if (typeAttribute == null || !typeAttribute.isTextual()) {
@@ -85,8 +99,15 @@ public final class EventSchemas {
         }
         return EventType.ofType(typeAttribute.asText())
                 .map(type -> validate(type, cloudEvent))
-                .orElseGet(() -> List.of("$.type: unknown event type '" + typeAttribute.asText() + "', expected one of "
-                        + Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.joining(", "))));
+                .orElseGet(
+                        () ->
+                                List.of(
+                                        "$.type: unknown event type '"
+                                                + typeAttribute.asText()
+                                                + "', expected one of "
+                                                + Arrays.stream(EventType.values())
+                                                        .map(EventType::type)
+                                                        .collect(Collectors.joining(", "))));
     }
 
     /**
@@ -97,22 +118,31 @@ public final class EventSchemas {
      */
     public List<String> validate(EventType type, JsonNode cloudEvent) {
         if (cloudEvent == null || !cloudEvent.isObject()) {
-            return List.of("$: must be a JSON object (a CloudEvent), found " + nodeType(cloudEvent));
+            return List.of(
+                    "$: must be a JSON object (a CloudEvent), found " + nodeType(cloudEvent));
         }
         List<String> messages = new ArrayList<>(messages(schemas.get(type), cloudEvent));
         JsonNode subject = cloudEvent.get("subject");
         JsonNode deploymentId = cloudEvent.path("data").get("deploymentId");
-        if (subject != null && subject.isTextual() && deploymentId != null && deploymentId.isTextual()
+        if (subject != null
+                && subject.isTextual()
+                && deploymentId != null
+                && deploymentId.isTextual()
                 && !subject.asText().equalsIgnoreCase(deploymentId.asText())) {
-            messages.add("$.subject: must equal $.data.deploymentId (" + deploymentId.asText() + ") but is "
-                    + subject.asText());
+            messages.add(
+                    "$.subject: must equal $.data.deploymentId ("
+                            + deploymentId.asText()
+                            + ") but is "
+                            + subject.asText());
         }
         return List.copyOf(messages);
     }
 
-    private static JsonSchema load(JsonSchemaFactory factory, SchemaValidatorsConfig config, String iri) {
+    private static JsonSchema load(
+            JsonSchemaFactory factory, SchemaValidatorsConfig config, String iri) {
         JsonSchema schema = factory.getSchema(SchemaLocation.of(iri), config);
-        // resolve every $ref now, so that validation never loads anything and instances can be shared freely
+        // resolve every $ref now, so that validation never loads anything and instances can be
+        // shared freely
         schema.initializeValidators();
         return schema;
     }

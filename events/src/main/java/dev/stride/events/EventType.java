@@ -5,21 +5,55 @@ import java.util.Optional;
 
 /** Each event's CloudEvents {@code type}, its topic, its data record and its JSON Schema. */
 public enum EventType {
-    DEPLOYMENT_REQUESTED("dev.stride.deployment.requested.v1", Topics.DEPLOYMENT_REQUESTED, DeploymentRequested.class,
+    DEPLOYMENT_REQUESTED(
+            "dev.stride.deployment.requested.v1",
+            Topics.DEPLOYMENT_REQUESTED,
+            DeploymentRequested.class,
             "deployment-requested"),
-    PHASE_REQUESTED("dev.stride.phase.requested.v1", Topics.PHASE_REQUESTED, PhaseRequested.class, "phase-requested"),
-    PHASE_STARTED("dev.stride.phase.started.v1", Topics.PHASE_STARTED, PhaseStarted.class, "phase-started"),
-    PHASE_COMPLETED("dev.stride.phase.completed.v1", Topics.PHASE_COMPLETED, PhaseCompleted.class, "phase-completed"),
-    THRESHOLD_BREACHED("dev.stride.threshold.breached.v1", Topics.THRESHOLD_BREACHED, ThresholdBreached.class,
+    PHASE_REQUESTED(
+            "dev.stride.phase.requested.v1",
+            Topics.PHASE_REQUESTED,
+            PhaseRequested.class,
+            "phase-requested"),
+    PHASE_STARTED(
+            "dev.stride.phase.started.v1",
+            Topics.PHASE_STARTED,
+            PhaseStarted.class,
+            "phase-started"),
+    PHASE_COMPLETED(
+            "dev.stride.phase.completed.v1",
+            Topics.PHASE_COMPLETED,
+            PhaseCompleted.class,
+            "phase-completed"),
+    THRESHOLD_BREACHED(
+            "dev.stride.threshold.breached.v1",
+            Topics.THRESHOLD_BREACHED,
+            ThresholdBreached.class,
             "threshold-breached"),
-    ROLLBACK_REQUESTED("dev.stride.rollback.requested.v1", Topics.ROLLBACK_REQUESTED, RollbackRequested.class,
+    ROLLBACK_REQUESTED(
+            "dev.stride.rollback.requested.v1",
+            Topics.ROLLBACK_REQUESTED,
+            RollbackRequested.class,
             "rollback-requested"),
-    ROLLBACK_COMPLETED("dev.stride.rollback.completed.v1", Topics.ROLLBACK_COMPLETED, RollbackCompleted.class,
+    ROLLBACK_COMPLETED(
+            "dev.stride.rollback.completed.v1",
+            Topics.ROLLBACK_COMPLETED,
+            RollbackCompleted.class,
             "rollback-completed"),
-    DEPLOYMENT_FINISHED("dev.stride.deployment.finished.v1", Topics.DEPLOYMENT_FINISHED, DeploymentFinished.class,
+    DEPLOYMENT_FINISHED(
+            "dev.stride.deployment.finished.v1",
+            Topics.DEPLOYMENT_FINISHED,
+            DeploymentFinished.class,
             "deployment-finished"),
-    INCIDENT_OPENED("dev.stride.incident.opened.v1", Topics.INCIDENTS, IncidentOpened.class, "incident-opened"),
-    INCIDENT_RESOLVED("dev.stride.incident.resolved.v1", Topics.INCIDENTS, IncidentResolved.class,
+    INCIDENT_OPENED(
+            "dev.stride.incident.opened.v1",
+            Topics.INCIDENTS,
+            IncidentOpened.class,
+            "incident-opened"),
+    INCIDENT_RESOLVED(
+            "dev.stride.incident.resolved.v1",
+            Topics.INCIDENTS,
+            IncidentResolved.class,
             "incident-resolved");
 
     private final String type;
@@ -27,7 +61,8 @@ public enum EventType {
     private final Class<? extends StrideEvent> dataClass;
     private final String schemaName;
 
-    EventType(String type, String topic, Class<? extends StrideEvent> dataClass, String schemaName) {
+    EventType(
+            String type, String topic, Class<? extends StrideEvent> dataClass, String schemaName) {
         this.type = type;
         this.topic = topic;
         this.dataClass = dataClass;
@@ -61,7 +96,12 @@ public enum EventType {
     }
 
     public static EventType of(Class<? extends StrideEvent> dataClass) {
-        return Arrays.stream(values()).filter(t -> t.dataClass.equals(dataClass)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a Stride event: " + dataClass.getName()));
+        return Arrays.stream(values())
+                .filter(t -> t.dataClass.equals(dataClass))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "not a Stride event: " + dataClass.getName()));
     }
 }

@@ -13,5 +13,5 @@ public record IncidentOpened(
         Severity severity,
         String title,
         String cause,
-        Instant openedAt) implements StrideEvent {
-}
+        Instant openedAt)
+        implements StrideEvent {}

@@ -9,5 +9,5 @@ public record IncidentResolved(
         UUID deploymentId,
         Severity severity,
         String resolution,
-        Instant resolvedAt) implements StrideEvent {
-}
+        Instant resolvedAt)
+        implements StrideEvent {}

@@ -9,7 +9,11 @@ public record PhaseCompleted(
         int phase,
         PhaseType phaseType,
         Outcome outcome,
-        String summary) implements StrideEvent {
+        String summary)
+        implements StrideEvent {
 
-    public enum Outcome { PASSED, FAILED }
+    public enum Outcome {
+        PASSED,
+        FAILED
+    }
 }

@@ -14,5 +14,5 @@ public record PhaseRequested(
         int phase,
         PhaseType phaseType,
         Target target,
-        Map<String, Object> parameters) implements StrideEvent {
-}
+        Map<String, Object> parameters)
+        implements StrideEvent {}

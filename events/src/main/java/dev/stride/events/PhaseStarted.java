@@ -11,5 +11,5 @@ public record PhaseStarted(
         int phase,
         PhaseType phaseType,
         Map<String, Integer> observedWeights,
-        Instant observedAt) implements StrideEvent {
-}
+        Instant observedAt)
+        implements StrideEvent {}

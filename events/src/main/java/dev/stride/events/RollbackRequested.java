@@ -7,9 +7,5 @@ import java.util.UUID;
  * repeated request for an earlier attempt is ignored. Published by the planner, the incident service, on-call
  * through REST, or other systems.
  */
-public record RollbackRequested(
-        UUID deploymentId,
-        int attempt,
-        String reason,
-        String requestedBy) implements StrideEvent {
-}
+public record RollbackRequested(UUID deploymentId, int attempt, String reason, String requestedBy)
+        implements StrideEvent {}

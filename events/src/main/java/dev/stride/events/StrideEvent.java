@@ -6,9 +6,17 @@ import java.util.UUID;
  * The data of one Stride event. It travels as the {@code data} of a structured-mode CloudEvent
  * ({@link CloudEvent}); the envelope's {@code subject} is always {@link #deploymentId()}.
  */
-public sealed interface StrideEvent permits DeploymentRequested, PhaseRequested, PhaseStarted, PhaseCompleted,
-        ThresholdBreached, RollbackRequested, RollbackCompleted, DeploymentFinished, IncidentOpened,
-        IncidentResolved {
+public sealed interface StrideEvent
+        permits DeploymentRequested,
+                PhaseRequested,
+                PhaseStarted,
+                PhaseCompleted,
+                ThresholdBreached,
+                RollbackRequested,
+                RollbackCompleted,
+                DeploymentFinished,
+                IncidentOpened,
+                IncidentResolved {
 
     UUID deploymentId();
 }

@@ -21,25 +21,51 @@ public record ThresholdBreached(
         Kind kind,
         Action action,
         String application,
-        Environment environment) implements StrideEvent {
+        Environment environment)
+        implements StrideEvent {
 
     /** A breach without the deployment's application and environment (optional fields; producers should set them). */
-    public ThresholdBreached(UUID deploymentId, int attempt, int phase, String metric, Double observedValue,
-            String threshold, String window, Kind kind, Action action) {
-        this(deploymentId, attempt, phase, metric, observedValue, threshold, window, kind, action, null, null);
+    public ThresholdBreached(
+            UUID deploymentId,
+            int attempt,
+            int phase,
+            String metric,
+            Double observedValue,
+            String threshold,
+            String window,
+            Kind kind,
+            Action action) {
+        this(
+                deploymentId,
+                attempt,
+                phase,
+                metric,
+                observedValue,
+                threshold,
+                window,
+                kind,
+                action,
+                null,
+                null);
     }
 
-
     public enum Kind {
-        @JsonProperty("trigger") TRIGGER,
-        @JsonProperty("criteria") CRITERIA,
-        @JsonProperty("no_data") NO_DATA,
-        @JsonProperty("provider_error") PROVIDER_ERROR
+        @JsonProperty("trigger")
+        TRIGGER,
+        @JsonProperty("criteria")
+        CRITERIA,
+        @JsonProperty("no_data")
+        NO_DATA,
+        @JsonProperty("provider_error")
+        PROVIDER_ERROR
     }
 
     public enum Action {
-        @JsonProperty("automatic_rollback") AUTOMATIC_ROLLBACK,
-        @JsonProperty("pause") PAUSE,
-        @JsonProperty("alert") ALERT
+        @JsonProperty("automatic_rollback")
+        AUTOMATIC_ROLLBACK,
+        @JsonProperty("pause")
+        PAUSE,
+        @JsonProperty("alert")
+        ALERT
     }
 }

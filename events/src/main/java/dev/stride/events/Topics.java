@@ -17,12 +17,19 @@ public final class Topics {
     /** Suffix of every dead-letter topic: records that could not be parsed or validated land there. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
-    public static final List<String> ALL = List.of(
-            DEPLOYMENT_REQUESTED, PHASE_REQUESTED, PHASE_STARTED, PHASE_COMPLETED, THRESHOLD_BREACHED,
-            ROLLBACK_REQUESTED, ROLLBACK_COMPLETED, DEPLOYMENT_FINISHED, INCIDENTS);
+    public static final List<String> ALL =
+            List.of(
+                    DEPLOYMENT_REQUESTED,
+                    PHASE_REQUESTED,
+                    PHASE_STARTED,
+                    PHASE_COMPLETED,
+                    THRESHOLD_BREACHED,
+                    ROLLBACK_REQUESTED,
+                    ROLLBACK_COMPLETED,
+                    DEPLOYMENT_FINISHED,
+                    INCIDENTS);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     public static String deadLetter(String topic) {
         return topic + DEAD_LETTER_SUFFIX;

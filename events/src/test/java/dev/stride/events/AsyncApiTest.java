@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class AsyncApiTest {
 
-    private static final String APPLICATION_PROPERTIES = "src/main/resources/application.properties";
+    private static final String APPLICATION_PROPERTIES =
+            "src/main/resources/application.properties";
 
     /**
      * Who consumes what, read from the services' own configuration: every {@code mp.messaging.incoming.<channel>.topic}
@@ -40,6 +41,7 @@ class AsyncApiTest {
      * ({@code META-INF/microprofile-config.properties}), as Quarkus reads them. Topic to consuming services.
      */
     private static Map<String, Set<String>> consumers;
+
     /** Topic to the dead-letter topics its consumers name ({@code ...dead-letter-queue.topic}). */
     private static Map<String, Set<String>> deadLetters;
 
@@ -47,7 +49,8 @@ class AsyncApiTest {
 
     @BeforeAll
     static void parse() throws IOException {
-        try (InputStream in = AsyncApiTest.class.getClassLoader().getResourceAsStream("asyncapi.yaml")) {
+        try (InputStream in =
+                AsyncApiTest.class.getClassLoader().getResourceAsStream("asyncapi.yaml")) {
             assertThat(in).as("asyncapi.yaml on the classpath").isNotNull();
             doc = new YAMLMapper().readTree(in);
         }
@@ -57,7 +60,8 @@ class AsyncApiTest {
     /** The checkout this module lies in: the nearest directory up from here that holds {@code service-kit}. */
     static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("service-kit")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+            if (Files.isDirectory(dir.resolve("service-kit"))
+                    && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
             }
         }
@@ -65,16 +69,20 @@ class AsyncApiTest {
     }
 
     static void readServiceConfiguration(Path root) throws IOException {
-        Properties kit = load(root.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"));
+        Properties kit =
+                load(
+                        root.resolve(
+                                "service-kit/src/main/resources/META-INF/microprofile-config.properties"));
         Pattern incoming = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.topic");
         consumers = new TreeMap<>();
         deadLetters = new TreeMap<>();
         List<Path> services;
         try (Stream<Path> dirs = Files.list(root)) {
-            services = dirs.filter(dir -> dir.getFileName().toString().endsWith("-service"))
-                    .filter(dir -> Files.isRegularFile(dir.resolve(APPLICATION_PROPERTIES)))
-                    .sorted()
-                    .toList();
+            services =
+                    dirs.filter(dir -> dir.getFileName().toString().endsWith("-service"))
+                            .filter(dir -> Files.isRegularFile(dir.resolve(APPLICATION_PROPERTIES)))
+                            .sorted()
+                            .toList();
         }
         assertThat(services).as("services under " + root).isNotEmpty();
         for (Path dir : services) {
@@ -87,7 +95,11 @@ class AsyncApiTest {
                 if (m.matches()) {
                     String topic = config.getProperty(key).trim();
                     consumers.computeIfAbsent(topic, t -> new TreeSet<>()).add(service);
-                    String dlq = config.getProperty("mp.messaging.incoming." + m.group(1) + ".dead-letter-queue.topic");
+                    String dlq =
+                            config.getProperty(
+                                    "mp.messaging.incoming."
+                                            + m.group(1)
+                                            + ".dead-letter-queue.topic");
                     if (dlq != null) {
                         deadLetters.computeIfAbsent(topic, t -> new TreeSet<>()).add(dlq.trim());
                     }
@@ -111,7 +123,8 @@ class AsyncApiTest {
         assertThat(doc.path("asyncapi").asText()).isEqualTo("3.0.0");
         assertThat(doc.path("info").path("title").asText()).isNotBlank();
         assertThat(doc.path("info").path("version").asText()).isNotBlank();
-        assertThat(doc.path("defaultContentType").asText()).isEqualTo("application/cloudevents+json");
+        assertThat(doc.path("defaultContentType").asText())
+                .isEqualTo("application/cloudevents+json");
     }
 
     @Test
@@ -122,11 +135,13 @@ class AsyncApiTest {
     @Test
     void everyConsumedTopicHasADeadLetterChannel() {
         Set<String> received = new HashSet<>();
-        doc.path("operations").forEach(op -> {
-            if ("receive".equals(op.path("action").asText())) {
-                received.add(channel(op).path("address").asText());
-            }
-        });
+        doc.path("operations")
+                .forEach(
+                        op -> {
+                            if ("receive".equals(op.path("action").asText())) {
+                                received.add(channel(op).path("address").asText());
+                            }
+                        });
 
         assertThat(received).containsExactlyInAnyOrderElementsOf(Topics.ALL);
         for (String topic : received) {
@@ -136,40 +151,63 @@ class AsyncApiTest {
 
     @Test
     void theServicesConsumeExactlyTheDocumentsTopicsThroughTheirDeadLetterTopics() {
-        assertThat(consumers.keySet()).as("topics the services consume")
+        assertThat(consumers.keySet())
+                .as("topics the services consume")
                 .containsExactlyInAnyOrderElementsOf(Topics.ALL);
         for (Map.Entry<String, Set<String>> entry : deadLetters.entrySet()) {
-            assertThat(entry.getValue()).as("dead-letter topics of " + entry.getKey())
+            assertThat(entry.getValue())
+                    .as("dead-letter topics of " + entry.getKey())
                     .containsExactly(Topics.deadLetter(entry.getKey()));
             assertThat(addresses()).contains(Topics.deadLetter(entry.getKey()));
         }
-        assertThat(deadLetters.keySet()).as("consumed topics with a dead-letter topic").isEqualTo(consumers.keySet());
+        assertThat(deadLetters.keySet())
+                .as("consumed topics with a dead-letter topic")
+                .isEqualTo(consumers.keySet());
     }
 
     @Test
     void operationsFollowTheArchitecture() {
         Set<String> receivedTopics = new HashSet<>();
-        doc.path("operations").forEach(op -> {
-            if ("receive".equals(op.path("action").asText())) {
-                receivedTopics.add(channel(op).path("address").asText());
-            }
-        });
-        assertThat(consumers.keySet()).as("topics the services consume (their application.properties)")
+        doc.path("operations")
+                .forEach(
+                        op -> {
+                            if ("receive".equals(op.path("action").asText())) {
+                                receivedTopics.add(channel(op).path("address").asText());
+                            }
+                        });
+        assertThat(consumers.keySet())
+                .as("topics the services consume (their application.properties)")
                 .isEqualTo(receivedTopics);
         for (Map.Entry<String, Set<String>> entry : consumers.entrySet()) {
             Set<String> receivers = new HashSet<>();
-            doc.path("operations").forEach(op -> {
-                if ("receive".equals(op.path("action").asText())
-                        && channel(op).path("address").asText().equals(entry.getKey())) {
-                    op.path("tags").forEach(tag -> receivers.add(tag.path("name").asText()));
-                }
-            });
-            assertThat(receivers).as(entry.getKey() + ": receivers in asyncapi.yaml vs consumers in the services' "
-                    + "configuration").isEqualTo(entry.getValue());
+            doc.path("operations")
+                    .forEach(
+                            op -> {
+                                if ("receive".equals(op.path("action").asText())
+                                        && channel(op)
+                                                .path("address")
+                                                .asText()
+                                                .equals(entry.getKey())) {
+                                    op.path("tags")
+                                            .forEach(
+                                                    tag ->
+                                                            receivers.add(
+                                                                    tag.path("name").asText()));
+                                }
+                            });
+            assertThat(receivers)
+                    .as(
+                            entry.getKey()
+                                    + ": receivers in asyncapi.yaml vs consumers in the services' "
+                                    + "configuration")
+                    .isEqualTo(entry.getValue());
         }
-        assertThat(senders(Topics.DEPLOYMENT_REQUESTED)).containsExactlyInAnyOrder("planner", "external");
-        assertThat(senders(Topics.ROLLBACK_REQUESTED)).containsExactlyInAnyOrder("planner", "incident", "external");
-        assertThat(senders(Topics.PHASE_COMPLETED)).containsExactlyInAnyOrder("verifier", "executor");
+        assertThat(senders(Topics.DEPLOYMENT_REQUESTED))
+                .containsExactlyInAnyOrder("planner", "external");
+        assertThat(senders(Topics.ROLLBACK_REQUESTED))
+                .containsExactlyInAnyOrder("planner", "incident", "external");
+        assertThat(senders(Topics.PHASE_COMPLETED))
+                .containsExactlyInAnyOrder("verifier", "executor");
     }
 
     @Test
@@ -180,8 +218,14 @@ class AsyncApiTest {
             JsonNode channel = channel(op);
             assertThat(channel.isMissingNode()).as(entry.getKey() + " channel").isFalse();
             assertThat(op.path("messages").size()).as(entry.getKey() + " messages").isPositive();
-            op.path("messages").forEach(message -> assertThat(resolve(message.path("$ref").asText()).isMissingNode())
-                    .as(entry.getKey() + " " + message).isFalse());
+            op.path("messages")
+                    .forEach(
+                            message ->
+                                    assertThat(
+                                                    resolve(message.path("$ref").asText())
+                                                            .isMissingNode())
+                                            .as(entry.getKey() + " " + message)
+                                            .isFalse());
         }
     }
 
@@ -196,7 +240,8 @@ class AsyncApiTest {
         String payload = message.path("payload").path("$ref").asText();
         assertThat(payload).isEqualTo("./" + type.schemaResource());
         assertThat(getClass().getClassLoader().getResource(payload.substring("./".length())))
-                .as("payload schema on the classpath").isNotNull();
+                .as("payload schema on the classpath")
+                .isNotNull();
         JsonNode key = message.path("bindings").path("kafka").path("key");
         if (key.has("$ref")) {
             key = resolve(key.path("$ref").asText());
@@ -205,11 +250,21 @@ class AsyncApiTest {
         assertThat(key.path("description").asText()).containsIgnoringCase("deployment id");
 
         List<String> channelsCarryingIt = new ArrayList<>();
-        doc.path("channels").forEach(channel -> channel.path("messages").forEach(m -> {
-            if (m.path("$ref").asText().equals("#/components/messages/" + name)) {
-                channelsCarryingIt.add(channel.path("address").asText());
-            }
-        }));
+        doc.path("channels")
+                .forEach(
+                        channel ->
+                                channel.path("messages")
+                                        .forEach(
+                                                m -> {
+                                                    if (m.path("$ref")
+                                                            .asText()
+                                                            .equals(
+                                                                    "#/components/messages/"
+                                                                            + name)) {
+                                                        channelsCarryingIt.add(
+                                                                channel.path("address").asText());
+                                                    }
+                                                }));
         assertThat(channelsCarryingIt).containsExactly(type.topic());
     }
 
@@ -218,15 +273,19 @@ class AsyncApiTest {
         for (String topic : Topics.ALL) {
             JsonNode channel = channelAt(Topics.deadLetter(topic));
             assertThat(channel.path("messages").size()).as(topic).isPositive();
-            channel.path("messages").forEach(ref -> {
-                JsonNode message = resolve(ref.path("$ref").asText());
-                JsonNode headers = message.path("headers");
-                if (headers.has("$ref")) {
-                    headers = resolve(headers.path("$ref").asText());
-                }
-                assertThat(headers.path("properties").has("dead-letter-reason")).isTrue();
-                assertThat(headers.path("properties").has("dead-letter-topic")).isTrue();
-            });
+            channel.path("messages")
+                    .forEach(
+                            ref -> {
+                                JsonNode message = resolve(ref.path("$ref").asText());
+                                JsonNode headers = message.path("headers");
+                                if (headers.has("$ref")) {
+                                    headers = resolve(headers.path("$ref").asText());
+                                }
+                                assertThat(headers.path("properties").has("dead-letter-reason"))
+                                        .isTrue();
+                                assertThat(headers.path("properties").has("dead-letter-topic"))
+                                        .isTrue();
+                            });
         }
     }
 
@@ -234,30 +293,59 @@ class AsyncApiTest {
     void describesHowOtherSystemsPublish() {
         String description = doc.path("info").path("description").asText();
 
-        assertThat(description).contains(Topics.DEPLOYMENT_REQUESTED, Topics.ROLLBACK_REQUESTED, "structured",
-                "key", "UUID", ".dlq", "dead-letter-reason");
+        assertThat(description)
+                .contains(
+                        Topics.DEPLOYMENT_REQUESTED,
+                        Topics.ROLLBACK_REQUESTED,
+                        "structured",
+                        "key",
+                        "UUID",
+                        ".dlq",
+                        "dead-letter-reason");
     }
 
     @Test
     void deploymentRequestedListsThePlannersRulesBeyondTheSchema() {
-        String description = doc.path("components").path("messages").path("DeploymentRequested")
-                .path("description").asText();
+        String description =
+                doc.path("components")
+                        .path("messages")
+                        .path("DeploymentRequested")
+                        .path("description")
+                        .asText();
 
-        assertThat(description).contains("strictly higher", "exactly 100", "`duration`", "error_rate",
-                "health_check_success_rate", "`ms` or `s`", "at most `100%`", "longer than zero",
-                "`deployment.phases`", "`rollback.triggers`", "target.canaryServer", "target.stableServer",
-                Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED), "dead-letter-reason");
+        assertThat(description)
+                .contains(
+                        "strictly higher",
+                        "exactly 100",
+                        "`duration`",
+                        "error_rate",
+                        "health_check_success_rate",
+                        "`ms` or `s`",
+                        "at most `100%`",
+                        "longer than zero",
+                        "`deployment.phases`",
+                        "`rollback.triggers`",
+                        "target.canaryServer",
+                        "target.stableServer",
+                        Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED),
+                        "dead-letter-reason");
         assertThat(doc.path("info").path("description").asText())
-                .contains("`DeploymentRequested` message", Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED));
+                .contains(
+                        "`DeploymentRequested` message",
+                        Topics.deadLetter(Topics.DEPLOYMENT_REQUESTED));
     }
 
     private static Set<String> senders(String topic) {
         Set<String> senders = new HashSet<>();
-        doc.path("operations").forEach(op -> {
-            if ("send".equals(op.path("action").asText()) && channel(op).path("address").asText().equals(topic)) {
-                op.path("tags").forEach(tag -> senders.add(tag.path("name").asText()));
-            }
-        });
+        doc.path("operations")
+                .forEach(
+                        op -> {
+                            if ("send".equals(op.path("action").asText())
+                                    && channel(op).path("address").asText().equals(topic)) {
+                                op.path("tags")
+                                        .forEach(tag -> senders.add(tag.path("name").asText()));
+                            }
+                        });
         return senders;
     }
 

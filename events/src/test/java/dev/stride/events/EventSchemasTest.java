@@ -35,34 +35,92 @@ class EventSchemasTest {
     private static final EventSchemas SCHEMAS = EventSchemas.shared();
 
     /** The contract, written out: data fields every producer must send. Everything else in a record is optional. */
-    private static final Map<EventType, List<String>> REQUIRED = Map.of(
-            EventType.DEPLOYMENT_REQUESTED, List.of("deploymentId", "application", "environment", "version", "artifact",
-                    "requestedBy", "target", "deployment"),
-            EventType.PHASE_REQUESTED, List.of("deploymentId", "attempt", "phase", "phaseType", "target", "parameters"),
-            EventType.PHASE_STARTED, List.of("deploymentId", "attempt", "phase", "phaseType", "observedWeights",
-                    "observedAt"),
-            EventType.PHASE_COMPLETED, List.of("deploymentId", "attempt", "phase", "phaseType", "outcome"),
-            EventType.THRESHOLD_BREACHED, List.of("deploymentId", "attempt", "phase", "metric", "threshold", "window",
-                    "kind", "action"),
-            EventType.ROLLBACK_REQUESTED, List.of("deploymentId", "attempt", "requestedBy"),
-            EventType.ROLLBACK_COMPLETED, List.of("deploymentId", "attempt", "outcome"),
-            EventType.DEPLOYMENT_FINISHED, List.of("deploymentId", "application", "environment", "version", "outcome",
-                    "requestedAt", "finishedAt"),
-            EventType.INCIDENT_OPENED, List.of("incidentId", "deploymentId", "application", "environment", "severity",
-                    "title", "cause", "openedAt"),
-            EventType.INCIDENT_RESOLVED, List.of("incidentId", "deploymentId", "severity", "resolution", "resolvedAt"));
+    private static final Map<EventType, List<String>> REQUIRED =
+            Map.of(
+                    EventType.DEPLOYMENT_REQUESTED,
+                            List.of(
+                                    "deploymentId",
+                                    "application",
+                                    "environment",
+                                    "version",
+                                    "artifact",
+                                    "requestedBy",
+                                    "target",
+                                    "deployment"),
+                    EventType.PHASE_REQUESTED,
+                            List.of(
+                                    "deploymentId",
+                                    "attempt",
+                                    "phase",
+                                    "phaseType",
+                                    "target",
+                                    "parameters"),
+                    EventType.PHASE_STARTED,
+                            List.of(
+                                    "deploymentId",
+                                    "attempt",
+                                    "phase",
+                                    "phaseType",
+                                    "observedWeights",
+                                    "observedAt"),
+                    EventType.PHASE_COMPLETED,
+                            List.of("deploymentId", "attempt", "phase", "phaseType", "outcome"),
+                    EventType.THRESHOLD_BREACHED,
+                            List.of(
+                                    "deploymentId",
+                                    "attempt",
+                                    "phase",
+                                    "metric",
+                                    "threshold",
+                                    "window",
+                                    "kind",
+                                    "action"),
+                    EventType.ROLLBACK_REQUESTED, List.of("deploymentId", "attempt", "requestedBy"),
+                    EventType.ROLLBACK_COMPLETED, List.of("deploymentId", "attempt", "outcome"),
+                    EventType.DEPLOYMENT_FINISHED,
+                            List.of(
+                                    "deploymentId",
+                                    "application",
+                                    "environment",
+                                    "version",
+                                    "outcome",
+                                    "requestedAt",
+                                    "finishedAt"),
+                    EventType.INCIDENT_OPENED,
+                            List.of(
+                                    "incidentId",
+                                    "deploymentId",
+                                    "application",
+                                    "environment",
+                                    "severity",
+                                    "title",
+                                    "cause",
+                                    "openedAt"),
+                    EventType.INCIDENT_RESOLVED,
+                            List.of(
+                                    "incidentId",
+                                    "deploymentId",
+                                    "severity",
+                                    "resolution",
+                                    "resolvedAt"));
 
-    private static final Map<EventType, List<String>> OPTIONAL = Map.of(
-            EventType.DEPLOYMENT_REQUESTED, List.of("commitSha", "commitTime", "rollback", "checks"),
-            EventType.PHASE_COMPLETED, List.of("summary"),
-            EventType.THRESHOLD_BREACHED, List.of("observedValue", "application", "environment"),
-            EventType.ROLLBACK_REQUESTED, List.of("reason"),
-            EventType.ROLLBACK_COMPLETED, List.of("detail"),
-            EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"));
+    private static final Map<EventType, List<String>> OPTIONAL =
+            Map.of(
+                    EventType.DEPLOYMENT_REQUESTED,
+                            List.of("commitSha", "commitTime", "rollback", "checks"),
+                    EventType.PHASE_COMPLETED, List.of("summary"),
+                    EventType.THRESHOLD_BREACHED,
+                            List.of("observedValue", "application", "environment"),
+                    EventType.ROLLBACK_REQUESTED, List.of("reason"),
+                    EventType.ROLLBACK_COMPLETED, List.of("detail"),
+                    EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"));
 
     static Stream<Arguments> requiredFields() {
         return Arrays.stream(EventType.values())
-                .flatMap(type -> REQUIRED.get(type).stream().map(field -> Arguments.of(type, field)));
+                .flatMap(
+                        type ->
+                                REQUIRED.get(type).stream()
+                                        .map(field -> Arguments.of(type, field)));
     }
 
     static Stream<Arguments> optionalFields() {
@@ -100,7 +158,9 @@ class EventSchemasTest {
     @EnumSource(EventType.class)
     void wrappedEventValidates(EventType type) throws Exception {
         StrideEvent data = MAPPER.treeToValue(Fixtures.of(type).get("data"), type.dataClass());
-        EventCodec codec = new EventCodec(Clock.fixed(Instant.parse("2026-03-02T14:00:00.123Z"), ZoneOffset.UTC));
+        EventCodec codec =
+                new EventCodec(
+                        Clock.fixed(Instant.parse("2026-03-02T14:00:00.123Z"), ZoneOffset.UTC));
 
         CloudEvent envelope = codec.wrap(data, "/stride/test");
         JsonNode tree = codec.parseTree(codec.encode(envelope));
@@ -122,7 +182,8 @@ class EventSchemasTest {
 
         assertThat(SCHEMAS.validate(type, event)).isEmpty();
         StrideEvent data = MAPPER.treeToValue(event.get("data"), type.dataClass());
-        assertThat(data).isEqualTo(MAPPER.treeToValue(Fixtures.of(type).get("data"), type.dataClass()));
+        assertThat(data)
+                .isEqualTo(MAPPER.treeToValue(Fixtures.of(type).get("data"), type.dataClass()));
         assertThat(new EventCodec().toEnvelope(event).id()).isEqualTo(event.get("id").asText());
     }
 
@@ -135,7 +196,9 @@ class EventSchemasTest {
 
         List<String> messages = SCHEMAS.validate(type, event);
 
-        assertThat(messages).isNotEmpty().anySatisfy(m -> assertThat(m).startsWith("$.data." + field + ": "));
+        assertThat(messages)
+                .isNotEmpty()
+                .anySatisfy(m -> assertThat(m).startsWith("$.data." + field + ": "));
         assertThat(SCHEMAS.validate(event)).isEqualTo(messages);
     }
 
@@ -155,8 +218,10 @@ class EventSchemasTest {
     @ParameterizedTest
     @EnumSource(EventType.class)
     void requiredAndOptionalFieldsCoverTheRecordAndTheSchema(EventType type) {
-        Set<String> components = Arrays.stream(type.dataClass().getRecordComponents())
-                .map(RecordComponent::getName).collect(Collectors.toSet());
+        Set<String> components =
+                Arrays.stream(type.dataClass().getRecordComponents())
+                        .map(RecordComponent::getName)
+                        .collect(Collectors.toSet());
         Set<String> documented = new HashSet<>(REQUIRED.get(type));
         documented.addAll(OPTIONAL.getOrDefault(type, List.of()));
         JsonNode dataSchema = Fixtures.read(type.schemaResource()).path("properties").path("data");
@@ -168,7 +233,9 @@ class EventSchemasTest {
         assertThat(documented).isEqualTo(components);
         assertThat(schemaProperties).isEqualTo(components);
         assertThat(schemaRequired).containsExactlyInAnyOrderElementsOf(REQUIRED.get(type));
-        assertThat(dataSchema.has("additionalProperties")).as("unknown data fields must be tolerated").isFalse();
+        assertThat(dataSchema.has("additionalProperties"))
+                .as("unknown data fields must be tolerated")
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -176,10 +243,14 @@ class EventSchemasTest {
     void schemaIdMatchesItsLocation(EventType type) {
         JsonNode schema = Fixtures.read(type.schemaResource());
 
-        assertThat(schema.get("$id").asText()).isEqualTo(EventSchemas.schemaIri(type))
-                .isEqualTo("https://stride.dev/schemas/" + Fixtures.schemaName(type) + ".schema.json");
-        assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
-        assertThat(schema.path("properties").path("type").path("const").asText()).isEqualTo(type.type());
+        assertThat(schema.get("$id").asText())
+                .isEqualTo(EventSchemas.schemaIri(type))
+                .isEqualTo(
+                        "https://stride.dev/schemas/" + Fixtures.schemaName(type) + ".schema.json");
+        assertThat(schema.get("$schema").asText())
+                .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.path("properties").path("type").path("const").asText())
+                .isEqualTo(type.type());
     }
 
     @ParameterizedTest
@@ -189,7 +260,8 @@ class EventSchemasTest {
         ObjectNode event = Fixtures.of(type);
         event.put("type", other.type());
 
-        assertThat(SCHEMAS.validate(type, event)).anySatisfy(m -> assertThat(m).startsWith("$.type: "));
+        assertThat(SCHEMAS.validate(type, event))
+                .anySatisfy(m -> assertThat(m).startsWith("$.type: "));
         assertThat(SCHEMAS.validate(event)).as("validated as %s", other).isNotEmpty();
     }
 
@@ -201,7 +273,8 @@ class EventSchemasTest {
 
         assertThat(SCHEMAS.validate(EventType.PHASE_STARTED, event))
                 .anySatisfy(m -> assertThat(m).startsWith("$." + attribute + ": "));
-        assertThat(SCHEMAS.validate(event)).anySatisfy(m -> assertThat(m).startsWith("$." + attribute + ": "));
+        assertThat(SCHEMAS.validate(event))
+                .anySatisfy(m -> assertThat(m).startsWith("$." + attribute + ": "));
     }
 
     @Test
@@ -217,16 +290,21 @@ class EventSchemasTest {
         ObjectNode event = Fixtures.of(EventType.PHASE_STARTED);
         event.put("type", "dev.stride.phase.exploded.v1");
 
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING)
-                .startsWith("$.type: ").contains("unknown event type 'dev.stride.phase.exploded.v1'");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.type: ")
+                .contains("unknown event type 'dev.stride.phase.exploded.v1'");
     }
 
     @Test
     void nonObjectIsRejected() throws Exception {
-        assertThat(SCHEMAS.validate(MAPPER.readTree("[1, 2]"))).singleElement(STRING).startsWith("$: ");
+        assertThat(SCHEMAS.validate(MAPPER.readTree("[1, 2]")))
+                .singleElement(STRING)
+                .startsWith("$: ");
         assertThat(SCHEMAS.validate(null)).singleElement(STRING).startsWith("$: ");
         assertThat(SCHEMAS.validate(EventType.PHASE_STARTED, MAPPER.readTree("\"text\"")))
-                .singleElement(STRING).startsWith("$: ");
+                .singleElement(STRING)
+                .startsWith("$: ");
     }
 
     @Test
@@ -239,7 +317,8 @@ class EventSchemasTest {
         event.put("datacontenttype", "text/plain");
         event.put("data", "text");
 
-        assertThat(SCHEMAS.validate(event)).anySatisfy(m -> assertThat(m).startsWith("$.specversion: "))
+        assertThat(SCHEMAS.validate(event))
+                .anySatisfy(m -> assertThat(m).startsWith("$.specversion: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.id: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.time: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.subject: "))
@@ -260,7 +339,9 @@ class EventSchemasTest {
         ObjectNode event = Fixtures.of(EventType.DEPLOYMENT_REQUESTED);
         Fixtures.data(event).put("environment", "PRODUCTION");
 
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.environment: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.environment: ");
     }
 
     @Test
@@ -269,7 +350,8 @@ class EventSchemasTest {
         ObjectNode target = (ObjectNode) Fixtures.data(event).get("target");
 
         target.remove("address");
-        assertThat(SCHEMAS.validate(event)).isNotEmpty()
+        assertThat(SCHEMAS.validate(event))
+                .isNotEmpty()
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.target.socket: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.target.address: "));
 
@@ -277,7 +359,9 @@ class EventSchemasTest {
         assertThat(SCHEMAS.validate(event)).isEmpty();
 
         target.remove("backend");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.backend: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.backend: ");
     }
 
     @Test
@@ -287,19 +371,32 @@ class EventSchemasTest {
         assertThat(target.get("platform").asText()).isEqualTo("aws-ecs");
 
         target.remove("cluster");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.cluster: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.cluster: ");
 
         target.removeAll().put("platform", "kubernetes").put("namespace", "shop");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.deployment: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.deployment: ");
 
-        target.removeAll().put("platform", "aws-alb").put("region", "eu-west-1").put("listenerArn", "listener-1");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.listenerArn: ");
+        target.removeAll()
+                .put("platform", "aws-alb")
+                .put("region", "eu-west-1")
+                .put("listenerArn", "listener-1");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.listenerArn: ");
 
         target.removeAll().put("platform", "nomad");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.platform: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.platform: ");
 
         target.removeAll();
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.target.platform: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.target.platform: ");
     }
 
     @Test
@@ -312,35 +409,60 @@ class EventSchemasTest {
         ((ObjectNode) first.get("success_criteria")).put("error_rate", "one percent");
         first.remove("name");
 
-        assertThat(SCHEMAS.validate(event)).hasSize(4)
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.phases[0].traffic_percentage: "))
+        assertThat(SCHEMAS.validate(event))
+                .hasSize(4)
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "$.data.deployment.phases[0].traffic_percentage: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.phases[0].duration: "))
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.phases[0].success_criteria.error_rate: "))
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "$.data.deployment.phases[0].success_criteria.error_rate: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.phases[0].name: "));
 
         deployment.putArray("phases");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.deployment.phases: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.deployment.phases: ");
 
         deployment.put("strategy", "big-bang");
-        assertThat(SCHEMAS.validate(event)).singleElement(STRING).startsWith("$.data.deployment.strategy: ");
+        assertThat(SCHEMAS.validate(event))
+                .singleElement(STRING)
+                .startsWith("$.data.deployment.strategy: ");
     }
 
     @Test
     void blueGreenAndRollingBlocksAreChecked() {
         ObjectNode blueGreen = Fixtures.load("deployment-requested-blue-green");
-        ObjectNode shifting = (ObjectNode) Fixtures.data(blueGreen).get("deployment").get("traffic_shifting");
+        ObjectNode shifting =
+                (ObjectNode) Fixtures.data(blueGreen).get("deployment").get("traffic_shifting");
         shifting.put("increment", 0);
         shifting.put("interval", 5);
-        assertThat(SCHEMAS.validate(blueGreen)).hasSize(2)
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.traffic_shifting.increment: "))
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.traffic_shifting.interval: "));
+        assertThat(SCHEMAS.validate(blueGreen))
+                .hasSize(2)
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "$.data.deployment.traffic_shifting.increment: "))
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(
+                                                "$.data.deployment.traffic_shifting.interval: "));
 
         ObjectNode rolling = Fixtures.load("deployment-requested-rolling");
         ObjectNode deployment = (ObjectNode) Fixtures.data(rolling).get("deployment");
         ((ObjectNode) deployment.get("health_check")).remove("timeout");
         deployment.put("batch_size", 0);
-        assertThat(SCHEMAS.validate(rolling)).hasSize(2)
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.health_check.timeout: "))
+        assertThat(SCHEMAS.validate(rolling))
+                .hasSize(2)
+                .anySatisfy(
+                        m -> assertThat(m).startsWith("$.data.deployment.health_check.timeout: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.deployment.batch_size: "));
     }
 
@@ -353,26 +475,34 @@ class EventSchemasTest {
         ((ObjectNode) triggers.get(1)).put("threshold", "> 1 second");
         ((ObjectNode) triggers.get(2)).remove("duration");
 
-        assertThat(SCHEMAS.validate(event)).hasSize(3)
+        assertThat(SCHEMAS.validate(event))
+                .hasSize(3)
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[0].action: "))
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[1].threshold: "))
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.rollback.triggers[2].duration: "));
+                .anySatisfy(
+                        m -> assertThat(m).startsWith("$.data.rollback.triggers[1].threshold: "))
+                .anySatisfy(
+                        m -> assertThat(m).startsWith("$.data.rollback.triggers[2].duration: "));
     }
 
     @Test
     void checksAreChecked() {
         ObjectNode event = Fixtures.of(EventType.DEPLOYMENT_REQUESTED);
         ObjectNode checks = (ObjectNode) Fixtures.data(event).get("checks");
-        ((ObjectNode) checks.at("/pre/health")).put("url", "ftp://checkout.shop.example.com/health");
+        ((ObjectNode) checks.at("/pre/health"))
+                .put("url", "ftp://checkout.shop.example.com/health");
         ((ObjectNode) checks.at("/pre/database")).put("port", 0);
         ((ObjectNode) checks.get("post")).put("error_rate", "<500ms");
         ((ObjectNode) checks.at("/post/feature_flags")).remove("required");
 
-        assertThat(SCHEMAS.validate(event)).hasSize(4)
+        assertThat(SCHEMAS.validate(event))
+                .hasSize(4)
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.pre.health.url: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.pre.database.port: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.post.error_rate: "))
-                .anySatisfy(m -> assertThat(m).startsWith("$.data.checks.post.feature_flags.required: "));
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .startsWith("$.data.checks.post.feature_flags.required: "));
     }
 
     @ParameterizedTest
@@ -398,7 +528,8 @@ class EventSchemasTest {
         ObjectNode event = Fixtures.of(EventType.THRESHOLD_BREACHED);
         Fixtures.data(event).put("kind", "TRIGGER").put("action", "AUTOMATIC_ROLLBACK");
 
-        assertThat(SCHEMAS.validate(event)).hasSize(2)
+        assertThat(SCHEMAS.validate(event))
+                .hasSize(2)
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.kind: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.action: "));
     }
@@ -422,7 +553,8 @@ class EventSchemasTest {
         assertThat(SCHEMAS.validate(event)).isEmpty();
 
         Fixtures.data(event).put("attempt", 0).put("phase", -1);
-        assertThat(SCHEMAS.validate(event)).hasSize(2)
+        assertThat(SCHEMAS.validate(event))
+                .hasSize(2)
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.attempt: "))
                 .anySatisfy(m -> assertThat(m).startsWith("$.data.phase: "));
     }
@@ -431,10 +563,12 @@ class EventSchemasTest {
     void validatesConcurrently() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<List<String>>> results = Stream.generate(() -> Arrays.stream(EventType.values()))
-                    .limit(20).flatMap(s -> s)
-                    .map(type -> pool.submit(() -> SCHEMAS.validate(Fixtures.of(type))))
-                    .toList();
+            List<Future<List<String>>> results =
+                    Stream.generate(() -> Arrays.stream(EventType.values()))
+                            .limit(20)
+                            .flatMap(s -> s)
+                            .map(type -> pool.submit(() -> SCHEMAS.validate(Fixtures.of(type))))
+                            .toList();
             for (Future<List<String>> result : results) {
                 assertThat(result.get()).isEmpty();
             }

@@ -9,8 +9,7 @@ import java.io.UncheckedIOException;
 /** The golden CloudEvents under {@code src/test/resources/fixtures}, one per event type plus variants. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** {@code deployment-requested} for {@link EventType#DEPLOYMENT_REQUESTED}: the schema's file name without suffix. */
     static String schemaName(EventType type) {

@@ -12,5 +12,4 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
 @QuarkusTestResource(dev.stride.incident.flow.PagerDutyStub.class)
-class IncidentServiceContractTest extends ServiceContractTest {
-}
+class IncidentServiceContractTest extends ServiceContractTest {}

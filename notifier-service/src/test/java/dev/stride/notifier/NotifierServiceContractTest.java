@@ -11,5 +11,4 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
-class NotifierServiceContractTest extends ServiceContractTest {
-}
+class NotifierServiceContractTest extends ServiceContractTest {}

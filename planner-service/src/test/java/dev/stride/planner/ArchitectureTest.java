@@ -16,47 +16,71 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * The shape of the planner service, stated as ArchUnit rules over its main classes (tests excluded), so that it
  * holds without anyone policing it (issue 15). A rule that fails names the classes that break it.
  */
-@AnalyzeClasses(packages = "dev.stride.planner", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+        packages = "dev.stride.planner",
+        importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     /** Every JAX-RS resource of the service is in {@code api}. */
     @ArchTest
-    static final ArchRule rest_resources_live_in_api = classes()
-            .that().areAnnotatedWith(Path.class)
-            .should().resideInAPackage("dev.stride.planner.api..")
-            .because("REST lives in api/, beside the capability packages (issue 15, one vocabulary)")
-            .allowEmptyShould(true);
+    static final ArchRule rest_resources_live_in_api =
+            classes()
+                    .that()
+                    .areAnnotatedWith(Path.class)
+                    .should()
+                    .resideInAPackage("dev.stride.planner.api..")
+                    .because(
+                            "REST lives in api/, beside the capability packages (issue 15, one vocabulary)")
+                    .allowEmptyShould(true);
 
     /** Every Kafka consumer ({@code @Incoming}) is in {@code messaging}. */
     @ArchTest
-    static final ArchRule incoming_only_in_messaging = methods()
-            .that().areAnnotatedWith(Incoming.class)
-            .should().beDeclaredInClassesThat().resideInAPackage("dev.stride.planner.messaging..")
-            .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
+    static final ArchRule incoming_only_in_messaging =
+            methods()
+                    .that()
+                    .areAnnotatedWith(Incoming.class)
+                    .should()
+                    .beDeclaredInClassesThat()
+                    .resideInAPackage("dev.stride.planner.messaging..")
+                    .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
 
     /** The service's top-level packages form no cycle, so each can be read (and moved) on its own. */
     @ArchTest
-    static final ArchRule top_level_packages_free_of_cycles = slices()
-            .matching("dev.stride.planner.(*)..")
-            .should().beFreeOfCycles();
+    static final ArchRule top_level_packages_free_of_cycles =
+            slices().matching("dev.stride.planner.(*)..").should().beFreeOfCycles();
 
     /**
      * REST resources read through {@code query} and change state through {@code admission} and {@code run}; they never
      * reach the SQL of {@code persistence} themselves.
      */
     @ArchTest
-    static final ArchRule rest_resources_do_not_reach_persistence = noClasses()
-            .that().resideInAPackage("dev.stride.planner.api..")
-            .should().dependOnClassesThat().resideInAPackage("dev.stride.planner.persistence..")
-            .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Store")
-            .because("REST resources do not reach persistence directly (issue 15)");
+    static final ArchRule rest_resources_do_not_reach_persistence =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.stride.planner.api..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("dev.stride.planner.persistence..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveSimpleNameEndingWith("Store")
+                    .because("REST resources do not reach persistence directly (issue 15)");
 
     /** The state machine is pure: no SQL, no Kafka, no REST. */
     @ArchTest
-    static final ArchRule machine_is_pure = noClasses()
-            .that().resideInAPackage("dev.stride.planner.machine..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.stride.planner.persistence..",
-                    "dev.stride.planner.run..", "dev.stride.planner.api..", "dev.stride.planner.messaging..",
-                    "io.vertx..", "jakarta.ws.rs..", "org.eclipse.microprofile.reactive.messaging..")
-            .because("the machine decides; run/ and persistence/ carry out (issue 15)");
+    static final ArchRule machine_is_pure =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.stride.planner.machine..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.stride.planner.persistence..",
+                            "dev.stride.planner.run..",
+                            "dev.stride.planner.api..",
+                            "dev.stride.planner.messaging..",
+                            "io.vertx..",
+                            "jakarta.ws.rs..",
+                            "org.eclipse.microprofile.reactive.messaging..")
+                    .because("the machine decides; run/ and persistence/ carry out (issue 15)");
 }

@@ -14,8 +14,7 @@ public final class Requests {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private Requests() {
-    }
+    private Requests() {}
 
     public static String yaml(String name) {
         try (InputStream in = Requests.class.getResourceAsStream("/requests/" + name + ".yaml")) {
@@ -35,7 +34,8 @@ public final class Requests {
 
     /** The named request's YAML for another application (each test its own, so queues never meet). */
     public static byte[] yamlBody(String name, String application) {
-        return yaml(name).replaceFirst("(?m)^application: .*$", "application: " + application)
+        return yaml(name)
+                .replaceFirst("(?m)^application: .*$", "application: " + application)
                 .getBytes(StandardCharsets.UTF_8);
     }
 

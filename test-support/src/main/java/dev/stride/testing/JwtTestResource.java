@@ -33,8 +33,10 @@ public class JwtTestResource implements QuarkusTestResourceLifecycleManager {
             Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
             Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             return Map.of(
-                    "mp.jwt.verify.publickey.location", "file:" + publicKey,
-                    PRIVATE_KEY, privateKey.toString());
+                    "mp.jwt.verify.publickey.location",
+                    "file:" + publicKey,
+                    PRIVATE_KEY,
+                    privateKey.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

@@ -24,17 +24,19 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .build();
+            cluster =
+                    new KafkaClusterTestKit.Builder(
+                                    new TestKitNodes.Builder()
+                                            .setCombined(true)
+                                            .setNumBrokerNodes(1)
+                                            .setNumControllerNodes(1)
+                                            .build())
+                            .setConfigProp("auto.create.topics.enable", "false")
+                            .setConfigProp("offsets.topic.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.min.isr", "1")
+                            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                            .build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
@@ -51,7 +53,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
             topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
             topics.add(new NewTopic(Topics.deadLetter(topic), 1, (short) 1));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).all().get();
         }
     }

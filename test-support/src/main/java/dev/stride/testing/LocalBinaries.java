@@ -11,22 +11,28 @@ import java.util.stream.Stream;
 /** What the tests that run a real server process (HAProxy, Prometheus) share: finding it, a port, its log. */
 public final class LocalBinaries {
 
-    private LocalBinaries() {
-    }
+    private LocalBinaries() {}
 
     /**
      * The executable {@code name}: {@code usual} first (a non-root PATH often lacks /usr/sbin), then the PATH; an
      * AssertionError saying how to get it otherwise.
      */
     public static Path find(String name, Path usual) {
-        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isBlank())
-                .map(dir -> Path.of(dir, name));
+        Stream<Path> onPath =
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                        .filter(dir -> !dir.isBlank())
+                        .map(dir -> Path.of(dir, name));
         return Stream.concat(Stream.of(usual), onPath)
                 .filter(Files::isExecutable)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError(name + " is not installed (no " + usual + "): run the tests"
-                        + " with `deploy/stride test`, which installs it"));
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        name
+                                                + " is not installed (no "
+                                                + usual
+                                                + "): run the tests"
+                                                + " with `deploy/stride test`, which installs it"));
     }
 
     /**

@@ -30,26 +30,44 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         port = env("STRIDE_PG_PORT", "5432");
         user = env("STRIDE_PG_USER", "stride_test");
         password = env("STRIDE_PG_PASSWORD", "stride_test");
-        database = "stride_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-                .toLowerCase(Locale.ROOT);
+        database =
+                "stride_test_"
+                        + UUID.randomUUID()
+                                .toString()
+                                .replace("-", "")
+                                .substring(0, 12)
+                                .toLowerCase(Locale.ROOT);
         owner = database + "_owner";
         String ownerPassword = UUID.randomUUID().toString();
-        try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
+        try (Connection admin = adminConnection();
+                Statement statement = admin.createStatement()) {
             statement.execute("CREATE ROLE " + owner + " LOGIN PASSWORD '" + ownerPassword + "'");
             statement.execute("GRANT " + owner + " TO CURRENT_USER");
             statement.execute("CREATE DATABASE " + database + " OWNER " + owner);
         } catch (SQLException e) {
-            String line = "PostgreSQL is not reachable at " + host + ":" + port + " as role " + user + " ("
-                    + e.getMessage().lines().findFirst().orElse("") + "); start it with `deploy/stride infra up`";
+            String line =
+                    "PostgreSQL is not reachable at "
+                            + host
+                            + ":"
+                            + port
+                            + " as role "
+                            + user
+                            + " ("
+                            + e.getMessage().lines().findFirst().orElse("")
+                            + "); start it with `deploy/stride infra up`";
             // Said once, plainly, before Quarkus wraps it in its start-up failure.
             System.err.println("stride: " + line);
             throw new IllegalStateException(line, e);
         }
         return Map.of(
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host + ":" + port + "/" + database,
-                "quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database,
-                "quarkus.datasource.username", owner,
-                "quarkus.datasource.password", ownerPassword);
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://" + host + ":" + port + "/" + database,
+                "quarkus.datasource.reactive.url",
+                "postgresql://" + host + ":" + port + "/" + database,
+                "quarkus.datasource.username",
+                owner,
+                "quarkus.datasource.password",
+                ownerPassword);
     }
 
     @Override
@@ -57,7 +75,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         if (database == null) {
             return;
         }
-        try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
+        try (Connection admin = adminConnection();
+                Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             statement.execute("DROP ROLE IF EXISTS " + owner);
         } catch (SQLException e) {
@@ -66,8 +85,10 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     private Connection adminConnection() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5",
-                user, password);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5",
+                user,
+                password);
     }
 
     private static String env(String name, String fallback) {

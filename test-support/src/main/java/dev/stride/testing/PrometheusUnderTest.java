@@ -27,7 +27,8 @@ public final class PrometheusUnderTest implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Process process;
 
     private PrometheusUnderTest(Path dir, int port) {
@@ -39,12 +40,16 @@ public final class PrometheusUnderTest implements AutoCloseable {
      * Starts Prometheus scraping {@code targets} ({@code host:port}, path {@code /metrics}) every
      * {@code scrapeInterval}, and waits until it is ready.
      */
-    public static PrometheusUnderTest start(List<String> targets, Duration scrapeInterval) throws IOException {
+    public static PrometheusUnderTest start(List<String> targets, Duration scrapeInterval)
+            throws IOException {
         binary();
         Path dir = Files.createTempDirectory("stride-prometheus-");
         long interval = Math.max(1, scrapeInterval.toMillis());
-        String targetList = targets.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        String targetList =
+                targets.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "));
+        Files.writeString(
+                dir.resolve("prometheus.yml"),
+                """
                 global:
                   scrape_interval: %1$dms
                   evaluation_interval: %1$dms
@@ -55,7 +60,8 @@ public final class PrometheusUnderTest implements AutoCloseable {
                     metrics_path: /metrics
                     static_configs:
                       - targets: [%3$s]
-                """.formatted(interval, Math.max(1, interval * 9 / 10), targetList));
+                """
+                        .formatted(interval, Math.max(1, interval * 9 / 10), targetList));
         PrometheusUnderTest prometheus = new PrometheusUnderTest(dir, freePort());
         try {
             prometheus.start();
@@ -86,27 +92,38 @@ public final class PrometheusUnderTest implements AutoCloseable {
             return;
         }
         try {
-            process = new ProcessBuilder(binary().toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--storage.tsdb.retention.time=1h",
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile()))
-                    .start();
+            process =
+                    new ProcessBuilder(
+                                    binary().toString(),
+                                    "--config.file=" + dir.resolve("prometheus.yml"),
+                                    "--storage.tsdb.path=" + dir.resolve("data"),
+                                    "--storage.tsdb.retention.time=1h",
+                                    "--web.listen-address=127.0.0.1:" + port,
+                                    "--log.level=warn")
+                            .redirectErrorStream(true)
+                            .redirectOutput(
+                                    ProcessBuilder.Redirect.appendTo(
+                                            dir.resolve("prometheus.log").toFile()))
+                            .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Process started = process;
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
                     .pollInterval(java.time.Duration.ofMillis(50))
                     .failFast(() -> !started.isAlive())
                     .until(this::ready);
-        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
-            throw new AssertionError((started.isAlive() ? "prometheus not ready within 30 s"
-                    : "prometheus exited with " + started.exitValue()) + ":\n" + log(), e);
+        } catch (org.awaitility.core.ConditionTimeoutException
+                | org.awaitility.core.TerminalFailureException e) {
+            throw new AssertionError(
+                    (started.isAlive()
+                                    ? "prometheus not ready within 30 s"
+                                    : "prometheus exited with " + started.exitValue())
+                            + ":\n"
+                            + log(),
+                    e);
         }
     }
 
@@ -129,9 +146,19 @@ public final class PrometheusUnderTest implements AutoCloseable {
     /** Runs an instant query and returns the raw JSON answer. */
     public String query(String promql) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/query?query="
-                                    + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8)))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString())
+            return http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    url()
+                                                            + "/api/v1/query?query="
+                                                            + java.net.URLEncoder.encode(
+                                                                    promql,
+                                                                    java.nio.charset
+                                                                            .StandardCharsets
+                                                                            .UTF_8)))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
                     .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -153,8 +180,13 @@ public final class PrometheusUnderTest implements AutoCloseable {
 
     private boolean ready() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).timeout(Duration.ofSeconds(1))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                                            .timeout(Duration.ofSeconds(1))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

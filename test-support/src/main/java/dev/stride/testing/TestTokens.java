@@ -17,12 +17,12 @@ public final class TestTokens {
     public static final String ISSUER = Tokens.ISSUER;
     public static final String AUDIENCE = Tokens.AUDIENCE;
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** A token for {@code caller} with {@code roles}, signed with the test run's key. */
     public static String token(String caller, String... roles) {
-        String location = ConfigProvider.getConfig().getValue(JwtTestResource.PRIVATE_KEY, String.class);
+        String location =
+                ConfigProvider.getConfig().getValue(JwtTestResource.PRIVATE_KEY, String.class);
         return token(Path.of(location), caller, roles);
     }
 
@@ -44,11 +44,18 @@ public final class TestTokens {
     /** The test run's key, for tokens a test builds itself. */
     public static PrivateKey key() {
         return Tokens.readPrivateKey(
-                Path.of(ConfigProvider.getConfig().getValue(JwtTestResource.PRIVATE_KEY, String.class)));
+                Path.of(
+                        ConfigProvider.getConfig()
+                                .getValue(JwtTestResource.PRIVATE_KEY, String.class)));
     }
 
     /** A token with every claim chosen: a negative {@code lifetimeSeconds} makes one that has expired. */
-    public static String sign(String caller, String issuer, String audience, long lifetimeSeconds, PrivateKey key,
+    public static String sign(
+            String caller,
+            String issuer,
+            String audience,
+            long lifetimeSeconds,
+            PrivateKey key,
             String... roles) {
         long now = Instant.now().getEpochSecond();
         Instant issuedAt = Instant.ofEpochSecond(now + Math.min(0, lifetimeSeconds) - 60);

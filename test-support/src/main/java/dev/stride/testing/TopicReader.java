@@ -19,21 +19,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Reads a whole topic as it is now, and publishes raw records: what a test needs to see Kafka for real. */
 public final class TopicReader {
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** Every record on {@code topic}, from the beginning up to the current end offsets of all partitions. */
-    public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+    public static List<ConsumerRecord<String, String>> readAll(
+            String bootstrapServers, String topic) {
+        Map<String, Object> config =
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -41,7 +47,8 @@ public final class TopicReader {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
+                    throw new IllegalStateException(
+                            "could not read " + topic + " to its end within 30 s");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
@@ -50,8 +57,8 @@ public final class TopicReader {
     }
 
     /** The data of every event of {@code type} keyed {@code key} (a deployment id) on its topic, in topic order. */
-    public static List<com.fasterxml.jackson.databind.JsonNode> events(String bootstrapServers,
-            dev.stride.events.EventType type, String key) {
+    public static List<com.fasterxml.jackson.databind.JsonNode> events(
+            String bootstrapServers, dev.stride.events.EventType type, String key) {
         dev.stride.events.EventCodec codec = new dev.stride.events.EventCodec();
         return readAll(bootstrapServers, type.topic()).stream()
                 .filter(r -> key.equals(r.key()))
@@ -63,11 +70,14 @@ public final class TopicReader {
 
     /** Publishes one record and waits for the broker's acknowledgement. */
     public static void publish(String bootstrapServers, String topic, String key, String value) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new StringSerializer())) {
+        Map<String, Object> config =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);

@@ -8,8 +8,7 @@ import java.time.Duration;
  */
 public final class ConfigCheck {
 
-    private ConfigCheck() {
-    }
+    private ConfigCheck() {}
 
     public static Duration positive(String key, Duration value) {
         if (value == null || value.isZero() || value.isNegative()) {

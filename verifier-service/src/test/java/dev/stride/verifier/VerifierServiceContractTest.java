@@ -12,5 +12,4 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
 @QuarkusTestResource(dev.stride.verifier.lab.PrometheusLab.class)
-class VerifierServiceContractTest extends ServiceContractTest {
-}
+class VerifierServiceContractTest extends ServiceContractTest {}

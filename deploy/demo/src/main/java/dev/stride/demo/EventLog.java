@@ -29,8 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class EventLog {
 
     /** One record: the CloudEvent's id, type, source (the publishing service) and data. */
-    record Event(String id, String type, String source, JsonNode data) {
-    }
+    record Event(String id, String type, String source, JsonNode data) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,11 +39,14 @@ final class EventLog {
         this.events = events;
     }
 
-    static EventLog read(String bootstrap, String deploymentId, List<String> topics, Duration timeout) {
+    static EventLog read(
+            String bootstrap, String deploymentId, List<String> topics, Duration timeout) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
@@ -62,10 +64,15 @@ final class EventLog {
             Instant deadline = Instant.now().plus(timeout);
             while (!end.isEmpty()) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("Kafka did not give the records up to " + end + " within "
-                            + timeout.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "Kafka did not give the records up to "
+                                    + end
+                                    + " within "
+                                    + timeout.toSeconds()
+                                    + " s");
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     if (deploymentId.equals(record.key())) {
                         found.add(event(record.value()));
                     }
@@ -79,7 +86,10 @@ final class EventLog {
     private static Event event(String value) {
         try {
             JsonNode tree = JSON.readTree(value);
-            return new Event(tree.path("id").asText(), tree.path("type").asText(), tree.path("source").asText(),
+            return new Event(
+                    tree.path("id").asText(),
+                    tree.path("type").asText(),
+                    tree.path("source").asText(),
                     tree.path("data"));
         } catch (IOException e) {
             return new Event("", "(unreadable)", "", JSON.nullNode());
@@ -94,8 +104,12 @@ final class EventLog {
     /** The distinct event ids of {@code type}, grouped by what {@code about} says each event is about. */
     Map<String, Set<String>> ids(String type, java.util.function.Function<Event, String> about) {
         Map<String, Set<String>> ids = new LinkedHashMap<>();
-        events.stream().filter(e -> e.type().equals(type))
-                .forEach(e -> ids.computeIfAbsent(about.apply(e), k -> new LinkedHashSet<>()).add(e.id()));
+        events.stream()
+                .filter(e -> e.type().equals(type))
+                .forEach(
+                        e ->
+                                ids.computeIfAbsent(about.apply(e), k -> new LinkedHashSet<>())
+                                        .add(e.id()));
         return ids;
     }
 

@@ -17,7 +17,8 @@ final class Options {
             }
             String name = arg.substring(2);
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + " (known: " + known + ")");
+                throw new IllegalArgumentException(
+                        "unknown option --" + name + " (known: " + known + ")");
             }
             values.put(name, args[++i]);
         }
@@ -32,7 +33,8 @@ final class Options {
         try {
             return value == null ? fallback : Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a whole number, got '" + value + "'");
         }
     }
 
@@ -41,7 +43,8 @@ final class Options {
         try {
             return value == null ? fallback : Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a number, got '" + value + "'");
         }
     }
 }

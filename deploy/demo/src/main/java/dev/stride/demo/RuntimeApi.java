@@ -14,15 +14,21 @@ final class RuntimeApi {
 
     static final Set<String> OPTIONS = Set.of("socket", "command");
 
-    private RuntimeApi() {
-    }
+    private RuntimeApi() {}
 
     static int run(Options options) throws IOException {
-        String reply = send(Path.of(options.text("socket", ".stride/demo/haproxy.sock")),
-                options.text("command", "show info"));
+        String reply =
+                send(
+                        Path.of(options.text("socket", ".stride/demo/haproxy.sock")),
+                        options.text("command", "show info"));
         System.out.print(reply);
-        // HAProxy answers a refused command with text, not a status: these are its words for failure.
-        return reply.contains("No such") || reply.contains("Unknown command") || reply.contains("Require") ? 1 : 0;
+        // HAProxy answers a refused command with text, not a status: these are its words for
+        // failure.
+        return reply.contains("No such")
+                        || reply.contains("Unknown command")
+                        || reply.contains("Require")
+                ? 1
+                : 0;
     }
 
     static String send(Path socket, String command) throws IOException {

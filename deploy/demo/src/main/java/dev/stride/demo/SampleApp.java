@@ -23,10 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SampleApp {
 
-    static final Set<String> OPTIONS = Set.of("port", "version", "track", "error-ratio", "latency-ms");
+    static final Set<String> OPTIONS =
+            Set.of("port", "version", "track", "error-ratio", "latency-ms");
 
-    private SampleApp() {
-    }
+    private SampleApp() {}
 
     static void run(Options options) throws IOException {
         int port = options.integer("port", 18081);
@@ -35,43 +35,77 @@ final class SampleApp {
         double errorRatio = options.decimal("error-ratio", 0);
         int latencyMs = options.integer("latency-ms", 20);
         if (errorRatio < 0 || errorRatio > 1) {
-            throw new IllegalArgumentException("--error-ratio must be from 0 to 1, got " + errorRatio);
+            throw new IllegalArgumentException(
+                    "--error-ratio must be from 0 to 1, got " + errorRatio);
         }
-        // The simpleclient registry (deprecated by Micrometer) keeps the text format the demo's queries were written for.
+        // The simpleclient registry (deprecated by Micrometer) keeps the text format the demo's
+        // queries were written for.
         @SuppressWarnings("deprecation")
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+        HttpServer server =
+                HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
         server.setExecutor(Executors.newFixedThreadPool(32));
-        server.createContext("/metrics", exchange -> reply(exchange, 200, registry.scrape(),
-                "text/plain; version=0.0.4; charset=utf-8"));
-        server.createContext("/health", exchange -> reply(exchange, 200, "{\"status\":\"UP\",\"version\":\""
-                + version + "\"}", "application/json"));
-        server.createContext("/", exchange -> {
-            long start = System.nanoTime();
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            long pause = Math.round(latencyMs * (0.8 + 0.4 * random.nextDouble()));
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            boolean fail = random.nextDouble() < errorRatio;
-            int status = fail ? 500 : 200;
-            reply(exchange, status, fail ? "error from " + version + "\n" : "hello from " + version + "\n",
-                    "text/plain");
-            Timer.builder("http.server.requests")
-                    .tags("method", exchange.getRequestMethod(), "uri", "/", "status", Integer.toString(status),
-                            "outcome", fail ? "SERVER_ERROR" : "SUCCESS", "version", version, "track", track)
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(Duration.ofNanos(System.nanoTime() - start));
-        });
+        server.createContext(
+                "/metrics",
+                exchange ->
+                        reply(
+                                exchange,
+                                200,
+                                registry.scrape(),
+                                "text/plain; version=0.0.4; charset=utf-8"));
+        server.createContext(
+                "/health",
+                exchange ->
+                        reply(
+                                exchange,
+                                200,
+                                "{\"status\":\"UP\",\"version\":\"" + version + "\"}",
+                                "application/json"));
+        server.createContext(
+                "/",
+                exchange -> {
+                    long start = System.nanoTime();
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    long pause = Math.round(latencyMs * (0.8 + 0.4 * random.nextDouble()));
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    boolean fail = random.nextDouble() < errorRatio;
+                    int status = fail ? 500 : 200;
+                    reply(
+                            exchange,
+                            status,
+                            fail ? "error from " + version + "\n" : "hello from " + version + "\n",
+                            "text/plain");
+                    Timer.builder("http.server.requests")
+                            .tags(
+                                    "method",
+                                    exchange.getRequestMethod(),
+                                    "uri",
+                                    "/",
+                                    "status",
+                                    Integer.toString(status),
+                                    "outcome",
+                                    fail ? "SERVER_ERROR" : "SUCCESS",
+                                    "version",
+                                    version,
+                                    "track",
+                                    track)
+                            .publishPercentileHistogram()
+                            .register(registry)
+                            .record(Duration.ofNanos(System.nanoTime() - start));
+                });
         server.start();
-        System.out.printf("demo app %s (%s) on http://127.0.0.1:%d/ (error ratio %.2f, latency %d ms)%n", version,
-                track, port, errorRatio, latencyMs);
+        System.out.printf(
+                "demo app %s (%s) on http://127.0.0.1:%d/ (error ratio %.2f, latency %d ms)%n",
+                version, track, port, errorRatio, latencyMs);
     }
 
-    static void reply(HttpExchange exchange, int status, String body, String type) throws IOException {
+    static void reply(HttpExchange exchange, int status, String body, String type)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

@@ -35,14 +35,28 @@ import java.util.Set;
  */
 final class Scenario {
 
-    static final Set<String> OPTIONS = Set.of("scenario", "version", "planner", "incident", "receiver", "prometheus",
-            "haproxy-socket", "token-file", "health-url", "timeout", "kafka", "midway-phase", "midway-command");
+    static final Set<String> OPTIONS =
+            Set.of(
+                    "scenario",
+                    "version",
+                    "planner",
+                    "incident",
+                    "receiver",
+                    "prometheus",
+                    "haproxy-socket",
+                    "token-file",
+                    "health-url",
+                    "timeout",
+                    "kafka",
+                    "midway-phase",
+                    "midway-command");
 
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED", "FAILED",
-            "REJECTED", "ABORTED");
+    private static final Set<String> FINAL =
+            Set.of("SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED", "FAILED", "REJECTED", "ABORTED");
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final Replicas planner;
     private final Replicas incident;
     private final String kafka;
@@ -62,12 +76,14 @@ final class Scenario {
     private Scenario(Options options) throws IOException {
         String scenario = options.text("scenario", "healthy");
         if (!scenario.equals("healthy") && !scenario.equals("failing")) {
-            throw new IllegalArgumentException("--scenario must be healthy or failing, got " + scenario);
+            throw new IllegalArgumentException(
+                    "--scenario must be healthy or failing, got " + scenario);
         }
         failing = scenario.equals("failing");
         version = options.text("version", failing ? "v3" : "v2");
         planner = new Replicas("planner", options.text("planner", "http://127.0.0.1:8081"));
-        incident = new Replicas("incident service", options.text("incident", "http://127.0.0.1:8085"));
+        incident =
+                new Replicas("incident service", options.text("incident", "http://127.0.0.1:8085"));
         kafka = options.text("kafka", null);
         midwayPhase = options.text("midway-phase", null);
         midwayCommand = options.text("midway-command", null);
@@ -89,15 +105,25 @@ final class Scenario {
     private int play() throws Exception {
         Instant began = Instant.now();
         int receivedBefore = received().size();
-        String title = failing ? "canary " + version + " with 10% errors: expect an automatic rollback"
-                : "canary " + version + ", healthy: expect 5% -> 25% -> 100%";
+        String title =
+                failing
+                        ? "canary " + version + " with 10% errors: expect an automatic rollback"
+                        : "canary " + version + ", healthy: expect 5% -> 25% -> 100%";
         System.out.printf("%n=== %s ===%n", title);
         if (failing) {
             besideABlackHole();
         }
-        // The key makes a retry on another planner replica (the first died with the request) the same deployment.
-        JsonNode created = call(planner, "POST", "/api/v1/deployments", request(), "application/yaml", 202,
-                "demo-" + java.util.UUID.randomUUID());
+        // The key makes a retry on another planner replica (the first died with the request) the
+        // same deployment.
+        JsonNode created =
+                call(
+                        planner,
+                        "POST",
+                        "/api/v1/deployments",
+                        request(),
+                        "application/yaml",
+                        202,
+                        "demo-" + java.util.UUID.randomUUID());
         String id = created.path("id").asText();
         System.out.printf("posted deployment %s (%s)%n", id, created.path("status").asText());
 
@@ -116,12 +142,25 @@ final class Scenario {
             if (failing && breachSeen == null && errors != null && errors > 0.05) {
                 breachSeen = Instant.now();
             }
-            if (failing && breachSeen != null && restoredSeen == null && weights[1] == 0 && weights[0] > 0) {
+            if (failing
+                    && breachSeen != null
+                    && restoredSeen == null
+                    && weights[1] == 0
+                    && weights[0] > 0) {
                 restoredSeen = Instant.now();
             }
-            String line = String.format(Locale.ROOT, "%-12s %-26s haproxy stable=%3d canary=%3d  %s error rate %s",
-                    status, phase(view), weights[0], weights[1], version,
-                    errors == null ? "(no data yet)" : String.format(Locale.ROOT, "%.1f%%", errors * 100));
+            String line =
+                    String.format(
+                            Locale.ROOT,
+                            "%-12s %-26s haproxy stable=%3d canary=%3d  %s error rate %s",
+                            status,
+                            phase(view),
+                            weights[0],
+                            weights[1],
+                            version,
+                            errors == null
+                                    ? "(no data yet)"
+                                    : String.format(Locale.ROOT, "%.1f%%", errors * 100));
             if (!line.equals(last)) {
                 System.out.printf("%6.1fs  %s%n", seconds(began, Instant.now()), line);
                 last = line;
@@ -130,13 +169,21 @@ final class Scenario {
                 break;
             }
             if (Duration.between(began, Instant.now()).compareTo(timeout) > 0) {
-                problems.add("the deployment did not finish within " + timeout.toSeconds() + " s (" + status + ")");
+                problems.add(
+                        "the deployment did not finish within "
+                                + timeout.toSeconds()
+                                + " s ("
+                                + status
+                                + ")");
                 break;
             }
             Thread.sleep(1000);
         }
         if (midwayCommand != null && !midwayDone) {
-            problems.add("phase " + midwayPhase + " was never seen RUNNING, so the midway command did not run");
+            problems.add(
+                    "phase "
+                            + midwayPhase
+                            + " was never seen RUNNING, so the midway command did not run");
         }
         if (FINAL.contains(view.path("status").asText())) {
             awaitNotifications(id, receivedBefore);
@@ -151,63 +198,98 @@ final class Scenario {
         return 1;
     }
 
-    private void check(JsonNode view, String id, Instant began, Instant breachSeen, Instant restoredSeen,
-            int receivedBefore) throws Exception {
+    private void check(
+            JsonNode view,
+            String id,
+            Instant began,
+            Instant breachSeen,
+            Instant restoredSeen,
+            int receivedBefore)
+            throws Exception {
         String status = view.path("status").asText();
         int[] weights = weights();
         if (!failing) {
-            expect(status.equals("SUCCEEDED"), "status SUCCEEDED, got " + status + " (" + view.path("reason") + ")");
-            expect(weights[1] == 100 && weights[0] == 0, "HAProxy at canary 100, got stable " + weights[0]
-                    + " canary " + weights[1]);
+            expect(
+                    status.equals("SUCCEEDED"),
+                    "status SUCCEEDED, got " + status + " (" + view.path("reason") + ")");
+            expect(
+                    weights[1] == 100 && weights[0] == 0,
+                    "HAProxy at canary 100, got stable " + weights[0] + " canary " + weights[1]);
             return;
         }
-        expect(status.equals("ROLLED_BACK"), "status ROLLED_BACK, got " + status + " (" + view.path("reason") + ")");
-        expect(weights[0] == 100 && weights[1] == 0, "HAProxy back at stable 100, got stable " + weights[0]
-                + " canary " + weights[1]);
+        expect(
+                status.equals("ROLLED_BACK"),
+                "status ROLLED_BACK, got " + status + " (" + view.path("reason") + ")");
+        expect(
+                weights[0] == 100 && weights[1] == 0,
+                "HAProxy back at stable 100, got stable " + weights[0] + " canary " + weights[1]);
         List<JsonNode> rollbacks = timeline(view, "rolling-back");
         expect(rollbacks.size() == 1, "one rollback, the timeline has " + rollbacks.size());
         Instant breach = at(view, "breach");
-        Instant requested = rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
+        Instant requested =
+                rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
         Instant completed = at(view, "rollback-succeeded");
 
-        JsonNode incidents = call(incident, "GET", "/api/v1/incidents?application=demo&environment=production",
-                null, null, 200, null);
+        JsonNode incidents =
+                call(
+                        incident,
+                        "GET",
+                        "/api/v1/incidents?application=demo&environment=production",
+                        null,
+                        null,
+                        200,
+                        null);
         List<JsonNode> ours = new ArrayList<>();
-        (incidents.isArray() ? incidents : incidents.path("items")).forEach(i -> {
-            if (id.equals(i.path("deploymentId").asText())) {
-                ours.add(i);
-            }
-        });
+        (incidents.isArray() ? incidents : incidents.path("items"))
+                .forEach(
+                        i -> {
+                            if (id.equals(i.path("deploymentId").asText())) {
+                                ours.add(i);
+                            }
+                        });
         expect(ours.size() == 1, "one incident for the deployment, found " + ours.size());
         if (ours.size() == 1) {
-            expect("P1".equals(ours.get(0).path("severity").asText()), "the incident is P1, got "
-                    + ours.get(0).path("severity").asText());
-            System.out.printf("incident %s %s %s%n", ours.get(0).path("id").asText(),
-                    ours.get(0).path("severity").asText(), ours.get(0).path("status").asText());
+            expect(
+                    "P1".equals(ours.get(0).path("severity").asText()),
+                    "the incident is P1, got " + ours.get(0).path("severity").asText());
+            System.out.printf(
+                    "incident %s %s %s%n",
+                    ours.get(0).path("id").asText(),
+                    ours.get(0).path("severity").asText(),
+                    ours.get(0).path("status").asText());
         }
         List<JsonNode> news = since(receivedBefore);
         long slack = news.stream().filter(m -> "slack".equals(m.path("kind").asText())).count();
-        long statuspage = news.stream().filter(m -> "statuspage".equals(m.path("kind").asText())).count();
+        long statuspage =
+                news.stream().filter(m -> "statuspage".equals(m.path("kind").asText())).count();
         expect(slack > 0, "Slack messages at the receiver");
         expect(statuspage > 0, "a Statuspage incident at the receiver");
-        System.out.printf("%nreceiver: %d Slack message(s), %d Statuspage call(s), %d other(s)%n", slack, statuspage,
-                news.size() - slack - statuspage);
+        System.out.printf(
+                "%nreceiver: %d Slack message(s), %d Statuspage call(s), %d other(s)%n",
+                slack, statuspage, news.size() - slack - statuspage);
 
-        System.out.println("\ntimings (from the breach visible in Prometheus; the trigger fires after its "
-                + "5 s of measurements in a row over 5%):");
+        System.out.println(
+                "\ntimings (from the breach visible in Prometheus; the trigger fires after its "
+                        + "5 s of measurements in a row over 5%):");
         if (breachSeen != null) {
             System.out.printf("  breach visible in Prometheus   %s%n", breachSeen);
             if (breach != null) {
-                System.out.printf("  verifier's breach -> planner   %+.1f s%n", seconds(breachSeen, breach));
+                System.out.printf(
+                        "  verifier's breach -> planner   %+.1f s%n", seconds(breachSeen, breach));
             }
             if (requested != null) {
-                System.out.printf("  rollback requested (planner)   %+.1f s%n", seconds(breachSeen, requested));
+                System.out.printf(
+                        "  rollback requested (planner)   %+.1f s%n",
+                        seconds(breachSeen, requested));
             }
             if (completed != null) {
-                System.out.printf("  RollbackCompleted (timeline)   %+.1f s%n", seconds(breachSeen, completed));
+                System.out.printf(
+                        "  RollbackCompleted (timeline)   %+.1f s%n",
+                        seconds(breachSeen, completed));
             }
             if (restoredSeen != null) {
-                System.out.printf("  HAProxy seen at stable 100     %+.1f s (polled every second)%n",
+                System.out.printf(
+                        "  HAProxy seen at stable 100     %+.1f s (polled every second)%n",
                         seconds(breachSeen, restoredSeen));
             }
         } else {
@@ -225,69 +307,128 @@ final class Scenario {
     private void checkOnce(String id) {
         List<JsonNode> all = received();
         java.util.Map<String, Long> slackBodies = new java.util.LinkedHashMap<>();
-        all.stream().filter(m -> "slack".equals(m.path("kind").asText()))
+        all.stream()
+                .filter(m -> "slack".equals(m.path("kind").asText()))
                 .forEach(m -> slackBodies.merge(m.path("body").toString(), 1L, Long::sum));
-        List<String> repeated = slackBodies.entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(e -> e.getValue() + "x " + slackText(e.getKey())).toList();
-        long ours = all.stream().filter(m -> "slack".equals(m.path("kind").asText()) && mentions(m, id)).count();
-        expect(repeated.isEmpty(), "one Slack message per event (" + ours + " for this deployment, "
-                + slackBodies.size() + " in all), no message twice" + (repeated.isEmpty() ? "" : ": " + repeated));
+        List<String> repeated =
+                slackBodies.entrySet().stream()
+                        .filter(e -> e.getValue() > 1)
+                        .map(e -> e.getValue() + "x " + slackText(e.getKey()))
+                        .toList();
+        long ours =
+                all.stream()
+                        .filter(m -> "slack".equals(m.path("kind").asText()) && mentions(m, id))
+                        .count();
+        expect(
+                repeated.isEmpty(),
+                "one Slack message per event ("
+                        + ours
+                        + " for this deployment, "
+                        + slackBodies.size()
+                        + " in all), no message twice"
+                        + (repeated.isEmpty() ? "" : ": " + repeated));
         if (failing) {
             long pages = all.stream().filter(m -> isPage(m, id)).count();
-            expect(pages == 1, "one PagerDuty page (trigger) for the deployment, the receiver got " + pages);
+            expect(
+                    pages == 1,
+                    "one PagerDuty page (trigger) for the deployment, the receiver got " + pages);
         }
         if (kafka == null) {
             return;
         }
         EventLog log;
         try {
-            log = EventLog.read(kafka, id, List.of("stride.phase-requested", "stride.rollback-requested",
-                    "stride.rollback-completed", "stride.deployment-finished", "stride.incidents"),
-                    Duration.ofSeconds(30));
+            log =
+                    EventLog.read(
+                            kafka,
+                            id,
+                            List.of(
+                                    "stride.phase-requested",
+                                    "stride.rollback-requested",
+                                    "stride.rollback-completed",
+                                    "stride.deployment-finished",
+                                    "stride.incidents"),
+                            Duration.ofSeconds(30));
         } catch (RuntimeException e) {
             expect(false, "the deployment's events read from Kafka at " + kafka + " (" + e + ")");
             return;
         }
-        var phases = log.ids("dev.stride.phase.requested.v1",
-                e -> "attempt " + e.data().path("attempt").asText() + " phase " + e.data().path("phase").asText());
-        List<String> twice = phases.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                .map(e -> e.getKey() + ": " + e.getValue().size()).toList();
-        expect(!phases.isEmpty() && twice.isEmpty(), "one PhaseRequested per phase on Kafka (" + phases.size()
-                + " phases requested" + (twice.isEmpty() ? "" : "; more than one event for " + twice) + ")");
+        var phases =
+                log.ids(
+                        "dev.stride.phase.requested.v1",
+                        e ->
+                                "attempt "
+                                        + e.data().path("attempt").asText()
+                                        + " phase "
+                                        + e.data().path("phase").asText());
+        List<String> twice =
+                phases.entrySet().stream()
+                        .filter(e -> e.getValue().size() > 1)
+                        .map(e -> e.getKey() + ": " + e.getValue().size())
+                        .toList();
+        expect(
+                !phases.isEmpty() && twice.isEmpty(),
+                "one PhaseRequested per phase on Kafka ("
+                        + phases.size()
+                        + " phases requested"
+                        + (twice.isEmpty() ? "" : "; more than one event for " + twice)
+                        + ")");
         once(log, "dev.stride.deployment.finished.v1", "DeploymentFinished");
         if (failing) {
             once(log, "dev.stride.rollback.requested.v1", "RollbackRequested");
-            expect(log.ids("dev.stride.rollback.requested.v1", EventLog.Event::source).containsKey("/stride/planner"),
+            expect(
+                    log.ids("dev.stride.rollback.requested.v1", EventLog.Event::source)
+                            .containsKey("/stride/planner"),
                     "the planner's RollbackRequested on Kafka");
             once(log, "dev.stride.rollback.completed.v1", "RollbackCompleted");
             once(log, "dev.stride.incident.opened.v1", "IncidentOpened");
         }
-        System.out.printf("kafka: %d record(s) of this deployment on the topics read%n", log.size());
+        System.out.printf(
+                "kafka: %d record(s) of this deployment on the topics read%n", log.size());
     }
 
-    // One event of the type from each service that publishes it: the incident service asks for its own rollback
-    // of a P1 from a breach (the planner takes it as a no-op), so RollbackRequested comes from two publishers,
+    // One event of the type from each service that publishes it: the incident service asks for its
+    // own rollback
+    // of a P1 from a breach (the planner takes it as a no-op), so RollbackRequested comes from two
+    // publishers,
     // once each; a replica acting twice would make a second id from the same one.
     private void once(EventLog log, String type, String name) {
         var bySource = log.ids(type, EventLog.Event::source);
         long records = log.records(type);
         int events = bySource.values().stream().mapToInt(Set::size).sum();
-        String counts = bySource.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size())
-                .collect(java.util.stream.Collectors.joining(", "));
-        expect(!bySource.isEmpty() && bySource.values().stream().allMatch(ids -> ids.size() == 1), "one " + name
-                + " on Kafka from each publisher, found " + (bySource.isEmpty() ? "none" : counts)
-                + (records > events ? " (" + records + " records: redelivered)" : ""));
+        String counts =
+                bySource.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().size())
+                        .collect(java.util.stream.Collectors.joining(", "));
+        expect(
+                !bySource.isEmpty() && bySource.values().stream().allMatch(ids -> ids.size() == 1),
+                "one "
+                        + name
+                        + " on Kafka from each publisher, found "
+                        + (bySource.isEmpty() ? "none" : counts)
+                        + (records > events ? " (" + records + " records: redelivered)" : ""));
     }
 
-    // The deployment finished; its notifications go out asynchronously (Slack paced at one a second): wait for
-    // the last Slack message it makes (DeploymentFinished's) and, for a failed canary, the PagerDuty page.
+    // The deployment finished; its notifications go out asynchronously (Slack paced at one a
+    // second): wait for
+    // the last Slack message it makes (DeploymentFinished's) and, for a failed canary, the
+    // PagerDuty page.
     private void awaitNotifications(String id, int receivedBefore) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(until)) {
             List<JsonNode> news = since(receivedBefore);
-            boolean ended = news.stream().anyMatch(m -> "slack".equals(m.path("kind").asText()) && mentions(m, id)
-                    && (failing ? slackText(m.path("body").toString()).startsWith("Deployment to")
-                            : slackText(m.path("body").toString()).contains("completed successfully")));
+            boolean ended =
+                    news.stream()
+                            .anyMatch(
+                                    m ->
+                                            "slack".equals(m.path("kind").asText())
+                                                    && mentions(m, id)
+                                                    && (failing
+                                                            ? slackText(m.path("body").toString())
+                                                                    .startsWith("Deployment to")
+                                                            : slackText(m.path("body").toString())
+                                                                    .contains(
+                                                                            "completed successfully")));
             boolean paged = !failing || news.stream().anyMatch(m -> isPage(m, id));
             if (ended && paged) {
                 // A second replica's copy of the same message would come right behind it.
@@ -296,8 +437,10 @@ final class Scenario {
             }
             Thread.sleep(500);
         }
-        System.out.println("(the deployment's last Slack message" + (failing ? " or its PagerDuty page" : "")
-                + " did not arrive within 60 s)");
+        System.out.println(
+                "(the deployment's last Slack message"
+                        + (failing ? " or its PagerDuty page" : "")
+                        + " did not arrive within 60 s)");
     }
 
     private static boolean mentions(JsonNode message, String id) {
@@ -308,7 +451,8 @@ final class Scenario {
         JsonNode body = message.path("body");
         return "pagerduty".equals(message.path("kind").asText())
                 && "trigger".equals(body.path("event_action").asText())
-                && id.equals(body.path("payload").path("custom_details").path("deployment_id").asText());
+                && id.equals(
+                        body.path("payload").path("custom_details").path("deployment_id").asText());
     }
 
     private String slackText(String body) {
@@ -333,11 +477,13 @@ final class Scenario {
         return false;
     }
 
-    // Runs the midway command (the end-to-end test's SIGKILLs) and waits for it; it prints what it does.
+    // Runs the midway command (the end-to-end test's SIGKILLs) and waits for it; it prints what it
+    // does.
     private void midway(Instant began) throws IOException, InterruptedException {
         midwayDone = true;
-        System.out.printf("%6.1fs  phase %s is RUNNING: %s%n", seconds(began, Instant.now()), midwayPhase,
-                midwayCommand);
+        System.out.printf(
+                "%6.1fs  phase %s is RUNNING: %s%n",
+                seconds(began, Instant.now()), midwayPhase, midwayCommand);
         Process process = new ProcessBuilder("bash", "-c", midwayCommand).inheritIO().start();
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -356,19 +502,27 @@ final class Scenario {
     private void besideABlackHole() throws Exception {
         ServerSocket hole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            while (true) {
-                try {
-                    held.add(hole.accept()); // held open, never answered
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "black-hole");
+        Thread acceptor =
+                new Thread(
+                        () -> {
+                            while (true) {
+                                try {
+                                    held.add(hole.accept()); // held open, never answered
+                                } catch (IOException closed) {
+                                    return;
+                                }
+                            }
+                        },
+                        "black-hole");
         acceptor.setDaemon(true);
         acceptor.start();
         String address = "127.0.0.1:" + hole.getLocalPort();
-        JsonNode created = call(planner, "POST", "/api/v1/deployments", """
+        JsonNode created =
+                call(
+                        planner,
+                        "POST",
+                        "/api/v1/deployments",
+                        """
                 application: demo-beside
                 environment: staging
                 version: "1.0.%1$d"
@@ -387,13 +541,22 @@ final class Scenario {
                   phases:
                     - {name: initial, traffic_percentage: 5, duration: 10m}
                     - {name: full-rollout, traffic_percentage: 100}
-                """.formatted(System.currentTimeMillis() % 100000,
-                        Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 12),
-                        Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), address),
-                "application/yaml", 202, "demo-beside-" + java.util.UUID.randomUUID());
-        System.out.printf("posted deployment %s of demo-beside (%s) on a HAProxy runtime API that accepts and never "
-                + "answers (%s): it stays stuck beside this canary%n", created.path("id").asText(),
-                created.path("status").asText(), address);
+                """
+                                .formatted(
+                                        System.currentTimeMillis() % 100000,
+                                        Long.toHexString(Double.doubleToLongBits(Math.random()))
+                                                .substring(0, 12),
+                                        Instant.now()
+                                                .minusSeconds(600)
+                                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                                        address),
+                        "application/yaml",
+                        202,
+                        "demo-beside-" + java.util.UUID.randomUUID());
+        System.out.printf(
+                "posted deployment %s of demo-beside (%s) on a HAProxy runtime API that accepts and never "
+                        + "answers (%s): it stays stuck beside this canary%n",
+                created.path("id").asText(), created.path("status").asText(), address);
     }
 
     private String request() {
@@ -443,9 +606,15 @@ final class Scenario {
                 checks:
                   pre:
                     health: {url: "%5$s", expected_status: 200}
-                """.formatted(version, Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 12),
-                Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                socket.toAbsolutePath(), healthUrl);
+                """
+                .formatted(
+                        version,
+                        Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 12),
+                        Instant.now()
+                                .minusSeconds(600)
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        socket.toAbsolutePath(),
+                        healthUrl);
     }
 
     private static String phase(JsonNode view) {
@@ -460,11 +629,13 @@ final class Scenario {
 
     private static List<JsonNode> timeline(JsonNode view, String action) {
         List<JsonNode> entries = new ArrayList<>();
-        view.path("timeline").forEach(e -> {
-            if (action.equals(e.path("action").asText())) {
-                entries.add(e);
-            }
-        });
+        view.path("timeline")
+                .forEach(
+                        e -> {
+                            if (action.equals(e.path("action").asText())) {
+                                entries.add(e);
+                            }
+                        });
         return entries;
     }
 
@@ -476,12 +647,24 @@ final class Scenario {
     // The new version's share of 5xx over the last 10 s, as Prometheus has it; null without data.
     private Double errorRate() {
         // No 5xx series yet is no error, not no data: "or vector(0)".
-        String query = "(sum(rate(http_server_requests_seconds_count{version=\"" + version
-                + "\",status=~\"5..\"}[10s])) or vector(0))"
-                + " / sum(rate(http_server_requests_seconds_count{version=\"" + version + "\"}[10s]))";
+        String query =
+                "(sum(rate(http_server_requests_seconds_count{version=\""
+                        + version
+                        + "\",status=~\"5..\"}[10s])) or vector(0))"
+                        + " / sum(rate(http_server_requests_seconds_count{version=\""
+                        + version
+                        + "\"}[10s]))";
         try {
-            JsonNode answer = send("GET", prometheus + "/api/v1/query?query="
-                    + URLEncoder.encode(query, StandardCharsets.UTF_8), null, null, 200, null);
+            JsonNode answer =
+                    send(
+                            "GET",
+                            prometheus
+                                    + "/api/v1/query?query="
+                                    + URLEncoder.encode(query, StandardCharsets.UTF_8),
+                            null,
+                            null,
+                            200,
+                            null);
             JsonNode result = answer.path("data").path("result");
             if (result.isEmpty()) {
                 return null;
@@ -500,7 +683,8 @@ final class Scenario {
 
     private int weight(String server) {
         try {
-            return Integer.parseInt(RuntimeApi.send(socket, "get weight demo/" + server).strip().split(" ")[0]);
+            return Integer.parseInt(
+                    RuntimeApi.send(socket, "get weight demo/" + server).strip().split(" ")[0]);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -524,19 +708,31 @@ final class Scenario {
 
         Replicas(String name, String urls) {
             this.name = name;
-            this.urls = java.util.Arrays.stream(urls.split(",")).map(String::strip).filter(u -> !u.isEmpty())
-                    .toList();
+            this.urls =
+                    java.util.Arrays.stream(urls.split(","))
+                            .map(String::strip)
+                            .filter(u -> !u.isEmpty())
+                            .toList();
             if (this.urls.isEmpty()) {
                 throw new IllegalArgumentException("no URL for the " + name);
             }
         }
     }
 
-    // A replica that does not answer (connection refused or reset, no answer in time) is skipped for the next;
-    // when none answers, the round is tried again for up to a minute (a machine busy starting JVMs is slow to
+    // A replica that does not answer (connection refused or reset, no answer in time) is skipped
+    // for the next;
+    // when none answers, the round is tried again for up to a minute (a machine busy starting JVMs
+    // is slow to
     // answer a first request, and a killed replica's port refuses at once).
-    private JsonNode call(Replicas to, String method, String path, String body, String type, int expected,
-            String idempotencyKey) throws Exception {
+    private JsonNode call(
+            Replicas to,
+            String method,
+            String path,
+            String body,
+            String type,
+            int expected,
+            String idempotencyKey)
+            throws Exception {
         Instant giveUp = Instant.now().plusSeconds(60);
         while (true) {
             String base = to.urls.get(to.answering);
@@ -545,32 +741,59 @@ final class Scenario {
             } catch (IOException e) {
                 to.answering = (to.answering + 1) % to.urls.size();
                 if (Instant.now().isAfter(giveUp)) {
-                    throw new IOException("no replica of the " + to.name + " answered " + method + " " + path
-                            + " within 60 s (" + to.urls + ")", e);
+                    throw new IOException(
+                            "no replica of the "
+                                    + to.name
+                                    + " answered "
+                                    + method
+                                    + " "
+                                    + path
+                                    + " within 60 s ("
+                                    + to.urls
+                                    + ")",
+                            e);
                 }
-                System.out.printf("        the %s at %s does not answer (%s); asking %s%n", to.name, base,
-                        e.getClass().getSimpleName(), to.urls.get(to.answering));
+                System.out.printf(
+                        "        the %s at %s does not answer (%s); asking %s%n",
+                        to.name, base, e.getClass().getSimpleName(), to.urls.get(to.answering));
                 Thread.sleep(500);
             }
         }
     }
 
-    private JsonNode send(String method, String url, String body, String type, int expected, String idempotencyKey)
+    private JsonNode send(
+            String method,
+            String url,
+            String body,
+            String type,
+            int expected,
+            String idempotencyKey)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Accept", "application/json");
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
         if (body != null) {
-            request.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", type)
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    method
+                            + " "
+                            + url
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
         }
         return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
     }

@@ -30,25 +30,31 @@ final class WebhookReceiver {
 
     static final Set<String> OPTIONS = Set.of("port");
 
-    private static final Pattern STATUSPAGE_CREATE = Pattern.compile("/v1/pages/([^/]+)/incidents/?");
-    private static final Pattern STATUSPAGE_UPDATE = Pattern.compile("/v1/pages/([^/]+)/incidents/([^/]+)/?");
+    private static final Pattern STATUSPAGE_CREATE =
+            Pattern.compile("/v1/pages/([^/]+)/incidents/?");
+    private static final Pattern STATUSPAGE_UPDATE =
+            Pattern.compile("/v1/pages/([^/]+)/incidents/([^/]+)/?");
 
     private static final int MAX_KEPT = 1000;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final List<ObjectNode> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<ObjectNode> received =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    private WebhookReceiver() {
-    }
+    private WebhookReceiver() {}
 
     static void run(Options options) throws IOException {
         int port = options.integer("port", 18099);
         WebhookReceiver receiver = new WebhookReceiver();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        HttpServer server =
+                HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", receiver::handle);
         server.start();
-        System.out.printf("receiver: Slack, Statuspage, PagerDuty and webhooks on http://127.0.0.1:%d/%n", port);
+        System.out.printf(
+                "receiver: Slack, Statuspage, PagerDuty and webhooks on http://127.0.0.1:%d/%n",
+                port);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -90,21 +96,30 @@ final class WebhookReceiver {
         } else if (path.equals("/v2/enqueue")) {
             kind = "pagerduty";
             status = 202;
-            answer = json.createObjectNode().put("status", "success").put("message", "Event processed")
-                    .put("dedup_key", parsed.path("dedup_key").asText("")).toString();
+            answer =
+                    json.createObjectNode()
+                            .put("status", "success")
+                            .put("message", "Event processed")
+                            .put("dedup_key", parsed.path("dedup_key").asText(""))
+                            .toString();
         } else {
             kind = "webhook";
             status = 200;
             answer = "{}";
         }
         ObjectNode message = json.createObjectNode();
-        message.put("kind", kind).put("method", method).put("path", path).put("at", Instant.now().toString());
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase();
-            if (lower.startsWith("webhook-") || lower.equals("content-type")) {
-                message.put("header:" + lower, String.join(",", values));
-            }
-        });
+        message.put("kind", kind)
+                .put("method", method)
+                .put("path", path)
+                .put("at", Instant.now().toString());
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) -> {
+                            String lower = name.toLowerCase();
+                            if (lower.startsWith("webhook-") || lower.equals("content-type")) {
+                                message.put("header:" + lower, String.join(",", values));
+                            }
+                        });
         // The PagerDuty routing key is a secret even here: kept out of what the receiver lists.
         if (parsed instanceof ObjectNode object && object.has("routing_key")) {
             object.put("routing_key", "****");
@@ -120,10 +135,12 @@ final class WebhookReceiver {
 
     private String incident(String id, JsonNode request) {
         JsonNode incident = request.path("incident");
-        return json.createObjectNode().put("id", id)
+        return json.createObjectNode()
+                .put("id", id)
                 .put("name", incident.path("name").asText("incident"))
                 .put("status", incident.path("status").asText("investigating"))
-                .put("impact", incident.path("impact_override").asText("none")).toString();
+                .put("impact", incident.path("impact_override").asText("none"))
+                .toString();
     }
 
     private JsonNode parse(String body) {
@@ -134,16 +151,22 @@ final class WebhookReceiver {
         }
     }
 
-    // What a person watching wants from each: the Slack text, the Statuspage status, the PagerDuty action.
+    // What a person watching wants from each: the Slack text, the Statuspage status, the PagerDuty
+    // action.
     private static String summary(String kind, JsonNode body) {
-        String text = switch (kind) {
-            case "slack" -> body.path("text").asText("");
-            case "statuspage" -> body.path("incident").path("status").asText("") + " "
-                    + body.path("incident").path("name").asText("");
-            case "pagerduty" -> body.path("event_action").asText("") + " "
-                    + body.path("payload").path("summary").asText("");
-            default -> body.path("type").asText("");
-        };
+        String text =
+                switch (kind) {
+                    case "slack" -> body.path("text").asText("");
+                    case "statuspage" ->
+                            body.path("incident").path("status").asText("")
+                                    + " "
+                                    + body.path("incident").path("name").asText("");
+                    case "pagerduty" ->
+                            body.path("event_action").asText("")
+                                    + " "
+                                    + body.path("payload").path("summary").asText("");
+                    default -> body.path("type").asText("");
+                };
         text = text.replaceAll("\\s+", " ").strip();
         return text.length() > 140 ? text.substring(0, 137) + "..." : text;
     }

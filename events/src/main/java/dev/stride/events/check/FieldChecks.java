@@ -45,30 +45,35 @@ public final class FieldChecks {
         while (names.hasNext()) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                String suggestion = closest(name, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
+                String suggestion =
+                        closest(name, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
                 add(path(path, name), "unknown field" + suggestion);
             }
         }
     }
 
     public Optional<JsonNode> object(JsonNode parent, String name, String path, boolean required) {
-        return present(parent, name, path, required).filter(node -> {
-            if (!node.isObject()) {
-                add(path(path, name), "must be an object" + got(node));
-                return false;
-            }
-            return true;
-        });
+        return present(parent, name, path, required)
+                .filter(
+                        node -> {
+                            if (!node.isObject()) {
+                                add(path(path, name), "must be an object" + got(node));
+                                return false;
+                            }
+                            return true;
+                        });
     }
 
     public Optional<JsonNode> array(JsonNode parent, String name, String path, boolean required) {
-        return present(parent, name, path, required).filter(node -> {
-            if (!node.isArray()) {
-                add(path(path, name), "must be a list" + got(node));
-                return false;
-            }
-            return true;
-        });
+        return present(parent, name, path, required)
+                .filter(
+                        node -> {
+                            if (!node.isArray()) {
+                                add(path(path, name), "must be a list" + got(node));
+                                return false;
+                            }
+                            return true;
+                        });
     }
 
     public Optional<String> string(JsonNode parent, String name, String path, boolean required) {
@@ -81,8 +86,13 @@ public final class FieldChecks {
      */
     public Optional<String> text(JsonNode node, String field) {
         if (!node.isTextual()) {
-            add(field, "must be a string" + got(node) + (node.isNumber() || node.isBoolean()
-                    ? " (in YAML, put it in quotes)" : ""));
+            add(
+                    field,
+                    "must be a string"
+                            + got(node)
+                            + (node.isNumber() || node.isBoolean()
+                                    ? " (in YAML, put it in quotes)"
+                                    : ""));
             return Optional.empty();
         }
         String text = node.asText();
@@ -101,14 +111,20 @@ public final class FieldChecks {
         return Optional.of(text);
     }
 
-    public Optional<String> matching(JsonNode parent, String name, String path, boolean required, Pattern pattern,
+    public Optional<String> matching(
+            JsonNode parent,
+            String name,
+            String path,
+            boolean required,
+            Pattern pattern,
             String expectation) {
-        return string(parent, name, path, required).filter(text -> matches(text, path(path, name), pattern,
-                expectation));
+        return string(parent, name, path, required)
+                .filter(text -> matches(text, path(path, name), pattern, expectation));
     }
 
     /** An item of a list that must be a string matching {@code pattern}; {@code field} names the item. */
-    public Optional<String> matchingText(JsonNode node, String field, Pattern pattern, String expectation) {
+    public Optional<String> matchingText(
+            JsonNode node, String field, Pattern pattern, String expectation) {
         return text(node, field).filter(text -> matches(text, field, pattern, expectation));
     }
 
@@ -120,21 +136,35 @@ public final class FieldChecks {
         return true;
     }
 
-    public Optional<String> oneOf(JsonNode parent, String name, String path, boolean required, Set<String> values) {
-        return string(parent, name, path, required).filter(text -> {
-            if (!values.contains(text)) {
-                add(path(path, name), "must be one of " + String.join(", ", values.stream().sorted().toList())
-                        + ", not '" + text + "'");
-                return false;
-            }
-            return true;
-        });
+    public Optional<String> oneOf(
+            JsonNode parent, String name, String path, boolean required, Set<String> values) {
+        return string(parent, name, path, required)
+                .filter(
+                        text -> {
+                            if (!values.contains(text)) {
+                                add(
+                                        path(path, name),
+                                        "must be one of "
+                                                + String.join(
+                                                        ", ", values.stream().sorted().toList())
+                                                + ", not '"
+                                                + text
+                                                + "'");
+                                return false;
+                            }
+                            return true;
+                        });
     }
 
     /** A string that {@code parser} accepts; the parser's {@link IllegalArgumentException} message is the violation. */
-    public <T> Optional<T> parsed(JsonNode parent, String name, String path, boolean required,
+    public <T> Optional<T> parsed(
+            JsonNode parent,
+            String name,
+            String path,
+            boolean required,
             Function<String, T> parser) {
-        return string(parent, name, path, required).flatMap(text -> parse(text, path(path, name), parser));
+        return string(parent, name, path, required)
+                .flatMap(text -> parse(text, path(path, name), parser));
     }
 
     public <T> Optional<T> parse(String text, String field, Function<String, T> parser) {
@@ -146,21 +176,29 @@ public final class FieldChecks {
         }
     }
 
-    public Optional<Integer> integer(JsonNode parent, String name, String path, boolean required, int min,
-            int max) {
-        return present(parent, name, path, required).flatMap(node -> {
-            String field = path(path, name);
-            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-                add(field, "must be a whole number from " + min + " to " + max + got(node));
-                return Optional.empty();
-            }
-            int value = node.intValue();
-            if (value < min || value > max) {
-                add(field, "must be from " + min + " to " + max + ", not " + value);
-                return Optional.empty();
-            }
-            return Optional.of(value);
-        });
+    public Optional<Integer> integer(
+            JsonNode parent, String name, String path, boolean required, int min, int max) {
+        return present(parent, name, path, required)
+                .flatMap(
+                        node -> {
+                            String field = path(path, name);
+                            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+                                add(
+                                        field,
+                                        "must be a whole number from "
+                                                + min
+                                                + " to "
+                                                + max
+                                                + got(node));
+                                return Optional.empty();
+                            }
+                            int value = node.intValue();
+                            if (value < min || value > max) {
+                                add(field, "must be from " + min + " to " + max + ", not " + value);
+                                return Optional.empty();
+                            }
+                            return Optional.of(value);
+                        });
     }
 
     /** U+0000-U+001F and U+007F: never meant in a name or reference, and PostgreSQL refuses U+0000. */
@@ -168,7 +206,8 @@ public final class FieldChecks {
         return text.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }
 
-    private Optional<JsonNode> present(JsonNode parent, String name, String path, boolean required) {
+    private Optional<JsonNode> present(
+            JsonNode parent, String name, String path, boolean required) {
         JsonNode node = parent.get(name);
         if (node == null || node.isNull()) {
             if (required) {
@@ -180,10 +219,22 @@ public final class FieldChecks {
     }
 
     private static String got(JsonNode node) {
-        String kind = node.isNull() ? "null" : node.isTextual() ? "a string"
-                : node.isIntegralNumber() ? "a whole number" : node.isNumber() ? "a number"
-                : node.isBoolean() ? "a boolean" : node.isArray() ? "a list"
-                : node.isObject() ? "an object" : "something else";
+        String kind =
+                node.isNull()
+                        ? "null"
+                        : node.isTextual()
+                                ? "a string"
+                                : node.isIntegralNumber()
+                                        ? "a whole number"
+                                        : node.isNumber()
+                                                ? "a number"
+                                                : node.isBoolean()
+                                                        ? "a boolean"
+                                                        : node.isArray()
+                                                                ? "a list"
+                                                                : node.isObject()
+                                                                        ? "an object"
+                                                                        : "something else";
         return ", got " + kind;
     }
 
@@ -210,7 +261,10 @@ public final class FieldChecks {
             current[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                current[j] =
+                        Math.min(
+                                Math.min(current[j - 1] + 1, previous[j] + 1),
+                                previous[j - 1] + cost);
             }
             int[] swap = previous;
             previous = current;

@@ -11,23 +11,31 @@ public final class Formats {
 
     /** A lowercase DNS label (RFC 1123): an application, a Kubernetes namespace. */
     public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
     /** A lowercase DNS subdomain: a Kubernetes object name. */
     public static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
+
     /** A reference without spaces (at most 512 characters). */
     public static final Pattern NO_SPACE = Pattern.compile("\\S{1,512}");
+
     /** An AWS region such as us-east-1. */
     public static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+
     /** An Amazon Resource Name. */
-    public static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{0,12}:\\S+");
+    public static final Pattern ARN =
+            Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{0,12}:\\S+");
+
     /** An absolute path: a socket file, an HTTP path. */
     public static final Pattern ABSOLUTE_PATH = Pattern.compile("/\\S*");
+
     /** host:port. */
     public static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
+
     /** A name of letters, digits, '.', '_' or '-': an HAProxy backend or server, an ECS cluster or service. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     /** What a field failing {@link #NAME} is told. */
     public static final String NAME_RULE = "must be a name of letters, digits, '.', '_' or '-'";
 
-    private Formats() {
-    }
+    private Formats() {}
 }

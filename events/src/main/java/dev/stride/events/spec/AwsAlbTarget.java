@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /** An Application Load Balancer listener (or one of its rules) forwarding to the blue and green target groups. */
-public record AwsAlbTarget(String region, String listenerArn, String ruleArn, String roleArn) implements Target {
+public record AwsAlbTarget(String region, String listenerArn, String ruleArn, String roleArn)
+        implements Target {
     public static final String PLATFORM = "aws-alb";
 
     @Override
@@ -16,6 +17,7 @@ public record AwsAlbTarget(String region, String listenerArn, String ruleArn, St
     /** Its region, listener and rule (the role is a credential, not a name). */
     @Override
     public Map<String, String> templateVariables() {
-        return TemplateVariables.of("region", region, "listenerArn", listenerArn, "ruleArn", ruleArn);
+        return TemplateVariables.of(
+                "region", region, "listenerArn", listenerArn, "ruleArn", ruleArn);
     }
 }

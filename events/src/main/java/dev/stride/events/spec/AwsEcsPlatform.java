@@ -9,8 +9,8 @@ import java.util.Set;
 /** The rules of an {@link AwsEcsTarget}: a region, a cluster and a service, optionally a container and a role. */
 final class AwsEcsPlatform implements Platform {
 
-    private static final Set<String> FIELDS = Set.of("platform", "region", "cluster", "service", "container",
-            "roleArn");
+    private static final Set<String> FIELDS =
+            Set.of("platform", "region", "cluster", "service", "container", "roleArn");
 
     @Override
     public String name() {
@@ -25,9 +25,16 @@ final class AwsEcsPlatform implements Platform {
     @Override
     public void checkTarget(FieldChecks checks, JsonNode target, String at) {
         checks.onlyKnownFields(target, at, FIELDS);
-        checks.matching(target, "region", at, true, Formats.REGION, "must be an AWS region such as us-east-1");
+        checks.matching(
+                target,
+                "region",
+                at,
+                true,
+                Formats.REGION,
+                "must be an AWS region such as us-east-1");
         for (String name : List.of("cluster", "service", "container")) {
-            checks.matching(target, name, at, !name.equals("container"), Formats.NAME, Formats.NAME_RULE);
+            checks.matching(
+                    target, name, at, !name.equals("container"), Formats.NAME, Formats.NAME_RULE);
         }
         checks.matching(target, "roleArn", at, false, Formats.ARN, "must be an ARN (arn:aws:...)");
     }

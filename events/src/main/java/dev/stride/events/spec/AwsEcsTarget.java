@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /** An ECS service whose task definition gets the new image (the runbook's ECS workflow). */
-public record AwsEcsTarget(String region, String cluster, String service, String container, String roleArn)
+public record AwsEcsTarget(
+        String region, String cluster, String service, String container, String roleArn)
         implements Target {
     public static final String PLATFORM = "aws-ecs";
 
@@ -17,6 +18,7 @@ public record AwsEcsTarget(String region, String cluster, String service, String
     /** Its region, cluster, service and container (the role is a credential, not a name). */
     @Override
     public Map<String, String> templateVariables() {
-        return TemplateVariables.of("region", region, "cluster", cluster, "service", service, "container", container);
+        return TemplateVariables.of(
+                "region", region, "cluster", cluster, "service", service, "container", container);
     }
 }

@@ -19,6 +19,5 @@ public record CanaryStrategy(List<Phase> phases) implements DeploymentStrategy {
             String name,
             @JsonProperty("traffic_percentage") int trafficPercentage,
             String duration,
-            @JsonProperty("success_criteria") Map<String, String> successCriteria) {
-    }
+            @JsonProperty("success_criteria") Map<String, String> successCriteria) {}
 }

@@ -11,28 +11,21 @@ import java.util.List;
  */
 public record DeploymentChecks(Pre pre, Post post) {
 
-    public record Pre(
-            HealthEndpoint health,
-            Database database,
-            List<String> dependencies) {
-    }
+    public record Pre(HealthEndpoint health, Database database, List<String> dependencies) {}
 
     public record Post(
             List<String> endpoints,
             @JsonProperty("error_rate") String errorRate,
             @JsonProperty("response_time_p95") String responseTimeP95,
-            @JsonProperty("feature_flags") FeatureFlags featureFlags) {
-    }
+            @JsonProperty("feature_flags") FeatureFlags featureFlags) {}
 
     /** An endpoint that must answer {@code expectedStatus} (the runbook's check_health_endpoint). */
-    public record HealthEndpoint(String url, @JsonProperty("expected_status") Integer expectedStatus) {
-    }
+    public record HealthEndpoint(
+            String url, @JsonProperty("expected_status") Integer expectedStatus) {}
 
     /** A PostgreSQL server that must accept connections (the runbook's pg_isready). */
-    public record Database(String host, Integer port) {
-    }
+    public record Database(String host, Integer port) {}
 
     /** Flags that must report enabled: {@code url} holds {@code {flag}}, replaced by each name in {@code required}. */
-    public record FeatureFlags(String url, List<String> required) {
-    }
+    public record FeatureFlags(String url, List<String> required) {}
 }

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /** The runbook's pipeline stages, in progression order. */
 public enum Environment {
-    DEVELOPMENT, STAGING, PRODUCTION;
+    DEVELOPMENT,
+    STAGING,
+    PRODUCTION;
 
     @JsonValue
     public String wireName() {
@@ -16,7 +18,9 @@ public enum Environment {
 
     @JsonCreator
     public static Environment fromWire(String value) {
-        return Arrays.stream(values()).filter(e -> e.wireName().equals(value)).findFirst()
+        return Arrays.stream(values())
+                .filter(e -> e.wireName().equals(value))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown environment: " + value));
     }
 }

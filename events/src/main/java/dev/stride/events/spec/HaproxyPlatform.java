@@ -15,8 +15,8 @@ import java.util.Set;
  */
 final class HaproxyPlatform implements Platform {
 
-    private static final Set<String> FIELDS = Set.of("platform", "socket", "address", "backend", "stableServer",
-            "canaryServer");
+    private static final Set<String> FIELDS =
+            Set.of("platform", "socket", "address", "backend", "stableServer", "canaryServer");
 
     @Override
     public String name() {
@@ -31,10 +31,22 @@ final class HaproxyPlatform implements Platform {
     @Override
     public void checkTarget(FieldChecks checks, JsonNode target, String at) {
         checks.onlyKnownFields(target, at, FIELDS);
-        Optional<String> socket = checks.matching(target, "socket", at, false, Formats.ABSOLUTE_PATH,
-                "must be the absolute path of HAProxy's runtime API socket");
-        Optional<String> address = checks.matching(target, "address", at, false, Formats.HOST_PORT,
-                "must be host:port of HAProxy's runtime API");
+        Optional<String> socket =
+                checks.matching(
+                        target,
+                        "socket",
+                        at,
+                        false,
+                        Formats.ABSOLUTE_PATH,
+                        "must be the absolute path of HAProxy's runtime API socket");
+        Optional<String> address =
+                checks.matching(
+                        target,
+                        "address",
+                        at,
+                        false,
+                        Formats.HOST_PORT,
+                        "must be host:port of HAProxy's runtime API");
         if (!target.hasNonNull("socket") && !target.hasNonNull("address")) {
             checks.add(path(at, "socket"), "is required unless target.address is given");
         } else if (socket.isPresent() && address.isPresent()) {
@@ -43,7 +55,8 @@ final class HaproxyPlatform implements Platform {
         for (String name : List.of("backend", "stableServer", "canaryServer")) {
             checks.matching(target, name, at, true, Formats.NAME, Formats.NAME_RULE);
         }
-        if (target.path("stableServer").equals(target.path("canaryServer")) && target.hasNonNull("stableServer")) {
+        if (target.path("stableServer").equals(target.path("canaryServer"))
+                && target.hasNonNull("stableServer")) {
             checks.add(path(at, "canaryServer"), "must differ from stableServer");
         }
     }

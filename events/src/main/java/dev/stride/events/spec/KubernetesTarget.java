@@ -9,8 +9,14 @@ import java.util.Map;
  * {@code maintenanceMode} sets the runbook's {@code nginx.ingress.kubernetes.io/maintenance} annotation on the ingress
  * while the release runs and clears it when it ends (finalized or rolled back).
  */
-public record KubernetesTarget(String namespace, String deployment, String service, String ingress,
-        String httpRoute, Boolean maintenanceMode) implements Target {
+public record KubernetesTarget(
+        String namespace,
+        String deployment,
+        String service,
+        String ingress,
+        String httpRoute,
+        Boolean maintenanceMode)
+        implements Target {
     public static final String PLATFORM = "kubernetes";
 
     /** A target without Gateway API route and without maintenance mode. */

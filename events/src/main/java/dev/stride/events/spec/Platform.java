@@ -28,6 +28,6 @@ public interface Platform {
      * needs from this platform. Called once both blocks are checked on their own; either may be a missing node or
      * not an object. None by default.
      */
-    default void checkWithDeployment(FieldChecks checks, JsonNode target, JsonNode deployment, String at) {
-    }
+    default void checkWithDeployment(
+            FieldChecks checks, JsonNode target, JsonNode deployment, String at) {}
 }

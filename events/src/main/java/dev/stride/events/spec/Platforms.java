@@ -14,8 +14,13 @@ import java.util.Set;
  */
 public final class Platforms {
 
-    private static final Platforms STANDARD = new Platforms(Map.of()).with(new KubernetesPlatform(),
-            new HaproxyPlatform(), new AwsAlbPlatform(), new AwsEcsPlatform());
+    private static final Platforms STANDARD =
+            new Platforms(Map.of())
+                    .with(
+                            new KubernetesPlatform(),
+                            new HaproxyPlatform(),
+                            new AwsAlbPlatform(),
+                            new AwsEcsPlatform());
 
     private final Map<String, Platform> byName;
 
@@ -33,7 +38,8 @@ public final class Platforms {
         Map<String, Platform> all = new LinkedHashMap<>(byName);
         for (Platform platform : more) {
             if (all.putIfAbsent(platform.name(), platform) != null) {
-                throw new IllegalArgumentException("platform " + platform.name() + " is already registered");
+                throw new IllegalArgumentException(
+                        "platform " + platform.name() + " is already registered");
             }
         }
         return new Platforms(Collections.unmodifiableMap(all));
@@ -55,6 +61,8 @@ public final class Platforms {
      * added with {@link #with} needs this.
      */
     public NamedType[] subtypes() {
-        return byName.values().stream().map(p -> new NamedType(p.targetType(), p.name())).toArray(NamedType[]::new);
+        return byName.values().stream()
+                .map(p -> new NamedType(p.targetType(), p.name()))
+                .toArray(NamedType[]::new);
     }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record RollingStrategy(
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("max_unavailable") int maxUnavailable,
-        @JsonProperty("health_check") HealthCheck healthCheck) implements DeploymentStrategy {
+        @JsonProperty("health_check") HealthCheck healthCheck)
+        implements DeploymentStrategy {
     public static final String NAME = "rolling";
 
     @Override
@@ -20,6 +21,5 @@ public record RollingStrategy(
             String timeout,
             String interval,
             @JsonProperty("healthy_threshold") int healthyThreshold,
-            @JsonProperty("unhealthy_threshold") int unhealthyThreshold) {
-    }
+            @JsonProperty("unhealthy_threshold") int unhealthyThreshold) {}
 }

@@ -12,12 +12,16 @@ import java.util.Map;
  * listed below for Jackson); code outside a platform's package asks the target, never tests its type.
  */
 @JsonPropertyOrder({"platform"})
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "platform")
+@JsonTypeInfo(
+        use = JsonTypeInfo.Id.NAME,
+        include = JsonTypeInfo.As.EXISTING_PROPERTY,
+        property = "platform")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = KubernetesTarget.class, name = KubernetesTarget.PLATFORM),
-        @JsonSubTypes.Type(value = HaproxyTarget.class, name = HaproxyTarget.PLATFORM),
-        @JsonSubTypes.Type(value = AwsAlbTarget.class, name = AwsAlbTarget.PLATFORM),
-        @JsonSubTypes.Type(value = AwsEcsTarget.class, name = AwsEcsTarget.PLATFORM)})
+    @JsonSubTypes.Type(value = KubernetesTarget.class, name = KubernetesTarget.PLATFORM),
+    @JsonSubTypes.Type(value = HaproxyTarget.class, name = HaproxyTarget.PLATFORM),
+    @JsonSubTypes.Type(value = AwsAlbTarget.class, name = AwsAlbTarget.PLATFORM),
+    @JsonSubTypes.Type(value = AwsEcsTarget.class, name = AwsEcsTarget.PLATFORM)
+})
 public interface Target {
 
     /** {@code kubernetes}, {@code haproxy}, {@code aws-alb} or {@code aws-ecs}. */

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Builds a target's {@link Target#templateVariables()}: names and values in order, a null value left out. */
 final class TemplateVariables {
 
-    private TemplateVariables() {
-    }
+    private TemplateVariables() {}
 
     static Map<String, String> of(String... namesAndValues) {
         Map<String, String> values = new LinkedHashMap<>();

@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
  */
 public record Threshold(Comparison comparison, double value, Unit unit) {
 
-    private static final Pattern FORMAT = Pattern.compile("(<=|>=|<|>)?(\\d{1,12}(?:\\.\\d{1,6})?)(%|ms|s)");
+    private static final Pattern FORMAT =
+            Pattern.compile("(<=|>=|<|>)?(\\d{1,12}(?:\\.\\d{1,6})?)(%|ms|s)");
 
     public enum Comparison {
-        LESS_THAN("<"), AT_MOST("<="), GREATER_THAN(">"), AT_LEAST(">=");
+        LESS_THAN("<"),
+        AT_MOST("<="),
+        GREATER_THAN(">"),
+        AT_LEAST(">=");
 
         private final String symbol;
 
@@ -32,7 +36,10 @@ public record Threshold(Comparison comparison, double value, Unit unit) {
         }
     }
 
-    public enum Unit { PERCENT, MILLISECONDS }
+    public enum Unit {
+        PERCENT,
+        MILLISECONDS
+    }
 
     /** Parses a threshold; throws {@link IllegalArgumentException} saying what is accepted. */
     public static Threshold parse(String text) {

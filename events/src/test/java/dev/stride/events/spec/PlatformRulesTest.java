@@ -26,31 +26,52 @@ class PlatformRulesTest {
     private static final String REGION_RULE = "must be an AWS region such as us-east-1";
 
     static ObjectNode haproxy() {
-        return EventCodec.mapper().createObjectNode().put("platform", "haproxy").put("address", "127.0.0.1:9999")
-                .put("backend", "app").put("stableServer", "stable").put("canaryServer", "canary");
+        return EventCodec.mapper()
+                .createObjectNode()
+                .put("platform", "haproxy")
+                .put("address", "127.0.0.1:9999")
+                .put("backend", "app")
+                .put("stableServer", "stable")
+                .put("canaryServer", "canary");
     }
 
     static ObjectNode alb() {
-        return EventCodec.mapper().createObjectNode().put("platform", "aws-alb").put("region", "us-east-1")
-                .put("listenerArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/1/2");
+        return EventCodec.mapper()
+                .createObjectNode()
+                .put("platform", "aws-alb")
+                .put("region", "us-east-1")
+                .put(
+                        "listenerArn",
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/1/2");
     }
 
     static ObjectNode ecs() {
-        return EventCodec.mapper().createObjectNode().put("platform", "aws-ecs").put("region", "us-east-1")
-                .put("cluster", "prod").put("service", "checkout");
+        return EventCodec.mapper()
+                .createObjectNode()
+                .put("platform", "aws-ecs")
+                .put("region", "us-east-1")
+                .put("cluster", "prod")
+                .put("service", "checkout");
     }
 
     static Stream<Arguments> goodTargets() {
         return Stream.of(
                 Arguments.of("haproxy over TCP", haproxy()),
-                Arguments.of("haproxy over a socket", haproxy().put("socket", "/run/haproxy.sock").putNull("address")),
+                Arguments.of(
+                        "haproxy over a socket",
+                        haproxy().put("socket", "/run/haproxy.sock").putNull("address")),
                 Arguments.of("alb listener", alb()),
-                Arguments.of("alb rule and role", alb()
-                        .put("ruleArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/x")
-                        .put("roleArn", "arn:aws:iam::123456789012:role/deployer")),
+                Arguments.of(
+                        "alb rule and role",
+                        alb().put(
+                                        "ruleArn",
+                                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/x")
+                                .put("roleArn", "arn:aws:iam::123456789012:role/deployer")),
                 Arguments.of("ecs service", ecs()),
-                Arguments.of("ecs container and role", ecs().put("container", "web")
-                        .put("roleArn", "arn:aws:iam::123456789012:role/deployer")));
+                Arguments.of(
+                        "ecs container and role",
+                        ecs().put("container", "web")
+                                .put("roleArn", "arn:aws:iam::123456789012:role/deployer")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,63 +82,157 @@ class PlatformRulesTest {
 
     static Stream<Arguments> brokenTargets() {
         return Stream.of(
-                broken("haproxy without socket or address", haproxy(), t -> t.remove("address"), "target.socket",
+                broken(
+                        "haproxy without socket or address",
+                        haproxy(),
+                        t -> t.remove("address"),
+                        "target.socket",
                         "is required unless target.address is given"),
-                broken("haproxy with socket and address", haproxy(), t -> t.put("socket", "/run/haproxy.sock"),
-                        "target.address", "give either socket or address, not both"),
-                broken("haproxy with a relative socket", haproxy(), t -> t.put("socket", "run.sock").remove("address"),
-                        "target.socket", "must be the absolute path of HAProxy's runtime API socket"),
-                broken("haproxy address without port", haproxy(), t -> t.put("address", "haproxy"),
-                        "target.address", "must be host:port of HAProxy's runtime API"),
-                broken("haproxy one server twice", haproxy(), t -> t.put("canaryServer", "stable"),
-                        "target.canaryServer", "must differ from stableServer"),
-                broken("haproxy backend with a space", haproxy(), t -> t.put("backend", "my app"), "target.backend",
+                broken(
+                        "haproxy with socket and address",
+                        haproxy(),
+                        t -> t.put("socket", "/run/haproxy.sock"),
+                        "target.address",
+                        "give either socket or address, not both"),
+                broken(
+                        "haproxy with a relative socket",
+                        haproxy(),
+                        t -> t.put("socket", "run.sock").remove("address"),
+                        "target.socket",
+                        "must be the absolute path of HAProxy's runtime API socket"),
+                broken(
+                        "haproxy address without port",
+                        haproxy(),
+                        t -> t.put("address", "haproxy"),
+                        "target.address",
+                        "must be host:port of HAProxy's runtime API"),
+                broken(
+                        "haproxy one server twice",
+                        haproxy(),
+                        t -> t.put("canaryServer", "stable"),
+                        "target.canaryServer",
+                        "must differ from stableServer"),
+                broken(
+                        "haproxy backend with a space",
+                        haproxy(),
+                        t -> t.put("backend", "my app"),
+                        "target.backend",
                         NAME_RULE),
-                broken("haproxy without backend", haproxy(), t -> t.remove("backend"), "target.backend",
+                broken(
+                        "haproxy without backend",
+                        haproxy(),
+                        t -> t.remove("backend"),
+                        "target.backend",
                         "is required"),
-                broken("haproxy typo", haproxy(), t -> t.put("canaryServr", "x"), "target.canaryServr",
+                broken(
+                        "haproxy typo",
+                        haproxy(),
+                        t -> t.put("canaryServr", "x"),
+                        "target.canaryServr",
                         "unknown field; did you mean 'canaryServer'?"),
-                broken("alb without listener", alb(), t -> t.remove("listenerArn"), "target.listenerArn",
+                broken(
+                        "alb without listener",
+                        alb(),
+                        t -> t.remove("listenerArn"),
+                        "target.listenerArn",
                         "is required"),
-                broken("alb region", alb(), t -> t.put("region", "virginia"), "target.region", REGION_RULE),
-                broken("alb rule that is no ARN", alb(), t -> t.put("ruleArn", "rule/1"), "target.ruleArn", ARN_RULE),
-                broken("alb role that is no ARN", alb(), t -> t.put("roleArn", "deployer"), "target.roleArn",
+                broken(
+                        "alb region",
+                        alb(),
+                        t -> t.put("region", "virginia"),
+                        "target.region",
+                        REGION_RULE),
+                broken(
+                        "alb rule that is no ARN",
+                        alb(),
+                        t -> t.put("ruleArn", "rule/1"),
+                        "target.ruleArn",
                         ARN_RULE),
-                broken("alb with an ECS field", alb(), t -> t.put("cluster", "prod"), "target.cluster",
+                broken(
+                        "alb role that is no ARN",
+                        alb(),
+                        t -> t.put("roleArn", "deployer"),
+                        "target.roleArn",
+                        ARN_RULE),
+                broken(
+                        "alb with an ECS field",
+                        alb(),
+                        t -> t.put("cluster", "prod"),
+                        "target.cluster",
                         "unknown field"),
-                broken("ecs without cluster", ecs(), t -> t.remove("cluster"), "target.cluster", "is required"),
-                broken("ecs without region", ecs(), t -> t.remove("region"), "target.region", "is required"),
-                broken("ecs container with a space", ecs(), t -> t.put("container", "web app"), "target.container",
+                broken(
+                        "ecs without cluster",
+                        ecs(),
+                        t -> t.remove("cluster"),
+                        "target.cluster",
+                        "is required"),
+                broken(
+                        "ecs without region",
+                        ecs(),
+                        t -> t.remove("region"),
+                        "target.region",
+                        "is required"),
+                broken(
+                        "ecs container with a space",
+                        ecs(),
+                        t -> t.put("container", "web app"),
+                        "target.container",
                         NAME_RULE),
-                broken("ecs role that is no ARN", ecs(), t -> t.put("roleArn", "deployer"), "target.roleArn",
+                broken(
+                        "ecs role that is no ARN",
+                        ecs(),
+                        t -> t.put("roleArn", "deployer"),
+                        "target.roleArn",
                         ARN_RULE),
-                broken("ecs with an ALB field", ecs(), t -> t.put("listenerArn", "arn:aws:x:y::1:z"),
-                        "target.listenerArn", "unknown field"));
+                broken(
+                        "ecs with an ALB field",
+                        ecs(),
+                        t -> t.put("listenerArn", "arn:aws:x:y::1:z"),
+                        "target.listenerArn",
+                        "unknown field"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenTargets")
-    void aBrokenTargetIsNamedByItsPath(String name, ObjectNode target, String field, String message) {
+    void aBrokenTargetIsNamedByItsPath(
+            String name, ObjectNode target, String field, String message) {
         assertThat(violations(target)).containsExactly(new Violation(field, message));
     }
 
     @Test
     void onlyKubernetesHasRulesWithTheDeploymentBlock() {
-        JsonNode blueGreen = EventCodec.mapper().createObjectNode().put("strategy", "blue-green")
-                .set("traffic_shifting", EventCodec.mapper().createObjectNode().put("initial_weight", 10));
-        ObjectNode kubernetes = EventCodec.mapper().createObjectNode().put("platform", "kubernetes")
-                .put("namespace", "shop").put("deployment", "checkout");
+        JsonNode blueGreen =
+                EventCodec.mapper()
+                        .createObjectNode()
+                        .put("strategy", "blue-green")
+                        .set(
+                                "traffic_shifting",
+                                EventCodec.mapper().createObjectNode().put("initial_weight", 10));
+        ObjectNode kubernetes =
+                EventCodec.mapper()
+                        .createObjectNode()
+                        .put("platform", "kubernetes")
+                        .put("namespace", "shop")
+                        .put("deployment", "checkout");
 
-        assertThat(withDeployment(kubernetes, blueGreen)).extracting(Violation::field)
+        assertThat(withDeployment(kubernetes, blueGreen))
+                .extracting(Violation::field)
                 .containsExactly("target.service", "target.ingress");
-        assertThat(withDeployment(kubernetes, EventCodec.mapper().createObjectNode().put("strategy", "canary")))
+        assertThat(
+                        withDeployment(
+                                kubernetes,
+                                EventCodec.mapper().createObjectNode().put("strategy", "canary")))
                 .isEmpty();
         for (ObjectNode other : List.of(haproxy(), alb(), ecs())) {
             assertThat(withDeployment(other, blueGreen)).isEmpty();
         }
     }
 
-    private static Arguments broken(String name, ObjectNode target, Consumer<ObjectNode> change, String field,
+    private static Arguments broken(
+            String name,
+            ObjectNode target,
+            Consumer<ObjectNode> change,
+            String field,
             String message) {
         change.accept(target);
         return Arguments.of(name, target, field, message);

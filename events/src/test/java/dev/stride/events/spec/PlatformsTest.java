@@ -28,13 +28,18 @@ class PlatformsTest {
 
     @Test
     void theStandardPlatformsAreTargetsJacksonSubtypes() {
-        Map<String, Class<?>> annotated = Arrays.stream(Target.class.getAnnotation(JsonSubTypes.class).value())
-                .collect(Collectors.toMap(JsonSubTypes.Type::name, JsonSubTypes.Type::value));
-        Map<String, Class<?>> registered = Arrays.stream(Platforms.standard().subtypes())
-                .collect(Collectors.toMap(NamedType::getName, NamedType::getType));
+        Map<String, Class<?>> annotated =
+                Arrays.stream(Target.class.getAnnotation(JsonSubTypes.class).value())
+                        .collect(
+                                Collectors.toMap(
+                                        JsonSubTypes.Type::name, JsonSubTypes.Type::value));
+        Map<String, Class<?>> registered =
+                Arrays.stream(Platforms.standard().subtypes())
+                        .collect(Collectors.toMap(NamedType::getName, NamedType::getType));
 
         assertThat(registered).isEqualTo(annotated);
-        assertThat(Platforms.standard().names()).containsExactly("kubernetes", "haproxy", "aws-alb", "aws-ecs");
+        assertThat(Platforms.standard().names())
+                .containsExactly("kubernetes", "haproxy", "aws-alb", "aws-ecs");
     }
 
     @Test
@@ -44,14 +49,17 @@ class PlatformsTest {
             common = EventCodec.mapper().readTree(in);
         }
         Set<String> inSchema = new HashSet<>();
-        common.at("/$defs/target/properties/platform/enum").forEach(name -> inSchema.add(name.asText()));
+        common.at("/$defs/target/properties/platform/enum")
+                .forEach(name -> inSchema.add(name.asText()));
 
         assertThat(inSchema).isEqualTo(Platforms.standard().names());
     }
 
     @Test
     void findsAPlatformByItsNameOnly() {
-        assertThat(Platforms.standard().find("aws-ecs")).get().extracting(Platform::targetType)
+        assertThat(Platforms.standard().find("aws-ecs"))
+                .get()
+                .extracting(Platform::targetType)
                 .isEqualTo(AwsEcsTarget.class);
         assertThat(Platforms.standard().find("nomad")).isEmpty();
         assertThat(Platforms.standard().find(null)).isEmpty();
@@ -68,34 +76,71 @@ class PlatformsTest {
 
     static Stream<Arguments> targets() {
         return Stream.of(
-                Arguments.of(new KubernetesTarget("shop", "checkout", "checkout", "checkout", "route", true),
+                Arguments.of(
+                        new KubernetesTarget(
+                                "shop", "checkout", "checkout", "checkout", "route", true),
                         Map.of("namespace", "shop", "deployment", "checkout")),
-                Arguments.of(new HaproxyTarget("/run/haproxy.sock", null, "app", "stable", "canary"),
-                        Map.of("backend", "app", "canaryServer", "canary", "stableServer", "stable")),
-                Arguments.of(new AwsAlbTarget("eu-west-1", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
-                        null, "arn:aws:iam::1:role/deployer"),
-                        Map.of("region", "eu-west-1",
-                                "listenerArn", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x")),
-                Arguments.of(new AwsAlbTarget("eu-west-1", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
-                        "arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/x/1", null),
-                        Map.of("region", "eu-west-1",
-                                "listenerArn", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
-                                "ruleArn", "arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/x/1")),
-                Arguments.of(new AwsEcsTarget("us-east-1", "prod", "checkout", "web", "arn:aws:iam::1:role/d"),
-                        Map.of("region", "us-east-1", "cluster", "prod", "service", "checkout", "container", "web")),
-                Arguments.of(new AwsEcsTarget("us-east-1", "prod", "checkout", null, null),
+                Arguments.of(
+                        new HaproxyTarget("/run/haproxy.sock", null, "app", "stable", "canary"),
+                        Map.of(
+                                "backend",
+                                "app",
+                                "canaryServer",
+                                "canary",
+                                "stableServer",
+                                "stable")),
+                Arguments.of(
+                        new AwsAlbTarget(
+                                "eu-west-1",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
+                                null,
+                                "arn:aws:iam::1:role/deployer"),
+                        Map.of(
+                                "region",
+                                "eu-west-1",
+                                "listenerArn",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x")),
+                Arguments.of(
+                        new AwsAlbTarget(
+                                "eu-west-1",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/x/1",
+                                null),
+                        Map.of(
+                                "region",
+                                "eu-west-1",
+                                "listenerArn",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x",
+                                "ruleArn",
+                                "arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/x/1")),
+                Arguments.of(
+                        new AwsEcsTarget(
+                                "us-east-1", "prod", "checkout", "web", "arn:aws:iam::1:role/d"),
+                        Map.of(
+                                "region",
+                                "us-east-1",
+                                "cluster",
+                                "prod",
+                                "service",
+                                "checkout",
+                                "container",
+                                "web")),
+                Arguments.of(
+                        new AwsEcsTarget("us-east-1", "prod", "checkout", null, null),
                         Map.of("region", "us-east-1", "cluster", "prod", "service", "checkout")));
     }
 
     @ParameterizedTest
     @MethodSource("targets")
-    void eachTargetNamesItsSetFieldsAsTemplateVariables(Target target, Map<String, String> variables) {
+    void eachTargetNamesItsSetFieldsAsTemplateVariables(
+            Target target, Map<String, String> variables) {
         assertThat(target.templateVariables()).isEqualTo(variables);
     }
 
     @ParameterizedTest
     @MethodSource("targets")
-    void templateVariablesAreNotPartOfTheEvent(Target target, Map<String, String> variables) throws IOException {
+    void templateVariablesAreNotPartOfTheEvent(Target target, Map<String, String> variables)
+            throws IOException {
         JsonNode wire = EventCodec.mapper().valueToTree(target);
 
         assertThat(wire.has("templateVariables")).isFalse();

@@ -11,40 +11,67 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RunbookFormatsTest {
 
     @ParameterizedTest
-    @CsvSource({"30s, PT30S", "5m, PT5M", "10m, PT10M", "1h30m, PT1H30M", "500ms, PT0.5S", "2h, PT2H"})
+    @CsvSource({
+        "30s, PT30S",
+        "5m, PT5M",
+        "10m, PT10M",
+        "1h30m, PT1H30M",
+        "500ms, PT0.5S",
+        "2h, PT2H"
+    })
     void parsesTheRunbooksDurations(String text, Duration expected) {
         assertThat(Durations.parse(text)).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "5 m", "five minutes", "-5m", "0s", "5M", "1d", "m5", "1234567890s"})
+    @ValueSource(
+            strings = {
+                "",
+                "5",
+                "5 m",
+                "five minutes",
+                "-5m",
+                "0s",
+                "5M",
+                "1d",
+                "m5",
+                "1234567890s"
+            })
     void refusesOtherDurations(String text) {
-        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
     @CsvSource({
-            "'<1%', LESS_THAN, 1, PERCENT",
-            "'<0.5%', LESS_THAN, 0.5, PERCENT",
-            "'<500ms', LESS_THAN, 500, MILLISECONDS",
-            "'5%', , 5, PERCENT",
-            "'1000ms', , 1000, MILLISECONDS",
-            "'>=90%', AT_LEAST, 90, PERCENT",
-            "'<2s', LESS_THAN, 2000, MILLISECONDS"})
-    void parsesTheRunbooksThresholds(String text, Threshold.Comparison comparison, double value, Threshold.Unit unit) {
+        "'<1%', LESS_THAN, 1, PERCENT",
+        "'<0.5%', LESS_THAN, 0.5, PERCENT",
+        "'<500ms', LESS_THAN, 500, MILLISECONDS",
+        "'5%', , 5, PERCENT",
+        "'1000ms', , 1000, MILLISECONDS",
+        "'>=90%', AT_LEAST, 90, PERCENT",
+        "'<2s', LESS_THAN, 2000, MILLISECONDS"
+    })
+    void parsesTheRunbooksThresholds(
+            String text, Threshold.Comparison comparison, double value, Threshold.Unit unit) {
         assertThat(Threshold.parse(text)).isEqualTo(new Threshold(comparison, value, unit));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "<", "1", "<1", "one%", "<1 percent", "101%", "=5%", "<<5%", "5%%"})
     void refusesOtherThresholds(String text) {
-        assertThatThrownBy(() -> Threshold.parse(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Threshold.parse(text))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
-    @CsvSource({"error_rate, PERCENT, true", "response_time_p95, MILLISECONDS, true",
-            "health_check_success_rate, PERCENT, false"})
-    void metricsKnowTheirUnitAndWhichWayIsBad(String name, Threshold.Unit unit, boolean higherIsWorse) {
+    @CsvSource({
+        "error_rate, PERCENT, true",
+        "response_time_p95, MILLISECONDS, true",
+        "health_check_success_rate, PERCENT, false"
+    })
+    void metricsKnowTheirUnitAndWhichWayIsBad(
+            String name, Threshold.Unit unit, boolean higherIsWorse) {
         Metric metric = Metric.of(name).orElseThrow();
         assertThat(metric.unit()).isEqualTo(unit);
         assertThat(metric.higherIsWorse()).isEqualTo(higherIsWorse);

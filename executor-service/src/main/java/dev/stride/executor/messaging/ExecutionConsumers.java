@@ -23,7 +23,8 @@ public class ExecutionConsumers {
     private final ExecutionRequests requests;
     private final ExecutionWorker worker;
 
-    public ExecutionConsumers(InboundEvents inbound, ExecutionRequests requests, ExecutionWorker worker) {
+    public ExecutionConsumers(
+            InboundEvents inbound, ExecutionRequests requests, ExecutionWorker worker) {
         this.inbound = inbound;
         this.requests = requests;
         this.worker = worker;
@@ -31,13 +32,21 @@ public class ExecutionConsumers {
 
     @Incoming("phase-requested")
     public Uni<Void> onPhaseRequested(Message<String> message) {
-        return inbound.<PhaseRequested>consume(message, EventType.PHASE_REQUESTED, "executor.phase-requested",
-                (tx, event) -> requests.phase(tx, event.data())).invoke(worker::wake);
+        return inbound.<PhaseRequested>consume(
+                        message,
+                        EventType.PHASE_REQUESTED,
+                        "executor.phase-requested",
+                        (tx, event) -> requests.phase(tx, event.data()))
+                .invoke(worker::wake);
     }
 
     @Incoming("rollback-requested")
     public Uni<Void> onRollbackRequested(Message<String> message) {
-        return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED, "executor.rollback-requested",
-                (tx, event) -> requests.rollback(tx, event.data())).invoke(worker::wake);
+        return inbound.<RollbackRequested>consume(
+                        message,
+                        EventType.ROLLBACK_REQUESTED,
+                        "executor.rollback-requested",
+                        (tx, event) -> requests.rollback(tx, event.data()))
+                .invoke(worker::wake);
     }
 }

@@ -6,8 +6,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One phase or rollback of an attempt, as the executor holds it while it works on it. */
-public record Execution(long id, UUID deploymentId, int attempt, String step, PhaseType phaseType,
-        Integer phaseIndex, Target target, Map<String, Object> parameters, int tries) {
+public record Execution(
+        long id,
+        UUID deploymentId,
+        int attempt,
+        String step,
+        PhaseType phaseType,
+        Integer phaseIndex,
+        Target target,
+        Map<String, Object> parameters,
+        int tries) {
 
     public static final String ROLLBACK = "rollback";
 

@@ -21,7 +21,8 @@ import java.util.Set;
 public class ExecutionRequests {
 
     /** CHECKS belong to the verifier; MIGRATION is not driven yet. */
-    static final Set<PhaseType> PLATFORM_PHASES = Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT, PhaseType.FINALIZE);
+    static final Set<PhaseType> PLATFORM_PHASES =
+            Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT, PhaseType.FINALIZE);
 
     private final ExecutionStore store;
     private final TrafficDrivers drivers;
@@ -42,23 +43,45 @@ public class ExecutionRequests {
         }
         // A phase asked for after its attempt was rolled back is stale.
         return store.rollbackRequested(tx, phase.deploymentId(), phase.attempt())
-                .flatMap(rolledBack -> rolledBack ? Uni.createFrom().voidItem()
-                        : store.request(tx, phase.deploymentId(), phase.attempt(),
-                                Execution.phaseStep(phase.phase()), phase.phaseType(), phase.phase(),
-                                phase.target(), phase.parameters() == null ? Map.of()
-                                        : phase.parameters(), endpoint(phase.target()))
-                                .replaceWithVoid());
+                .flatMap(
+                        rolledBack ->
+                                rolledBack
+                                        ? Uni.createFrom().voidItem()
+                                        : store.request(
+                                                        tx,
+                                                        phase.deploymentId(),
+                                                        phase.attempt(),
+                                                        Execution.phaseStep(phase.phase()),
+                                                        phase.phaseType(),
+                                                        phase.phase(),
+                                                        phase.target(),
+                                                        phase.parameters() == null
+                                                                ? Map.of()
+                                                                : phase.parameters(),
+                                                        endpoint(phase.target()))
+                                                .replaceWithVoid());
     }
 
     /** Cancels the attempt's open phases and records the rollback, against the target its phases had. */
     public Uni<Void> rollback(SqlClient tx, RollbackRequested rollback) {
         return store.cancelOpenPhases(tx, rollback.deploymentId(), rollback.attempt())
                 .flatMap(x -> store.targetOf(tx, rollback.deploymentId(), rollback.attempt()))
-                // Without a target nothing of this attempt reached the platform; the worker says so.
-                .flatMap(target -> store.request(tx, rollback.deploymentId(), rollback.attempt(),
-                        Execution.ROLLBACK, null, null, target.orElse(null), Map.of("reason",
-                                rollback.reason() == null ? "" : rollback.reason()),
-                        endpoint(target.orElse(null))))
+                // Without a target nothing of this attempt reached the platform; the worker says
+                // so.
+                .flatMap(
+                        target ->
+                                store.request(
+                                        tx,
+                                        rollback.deploymentId(),
+                                        rollback.attempt(),
+                                        Execution.ROLLBACK,
+                                        null,
+                                        null,
+                                        target.orElse(null),
+                                        Map.of(
+                                                "reason",
+                                                rollback.reason() == null ? "" : rollback.reason()),
+                                        endpoint(target.orElse(null))))
                 .replaceWithVoid();
     }
 }

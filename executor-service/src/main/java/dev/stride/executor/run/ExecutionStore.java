@@ -23,8 +23,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExecutionStore {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final Pool pool;
 
@@ -33,46 +32,73 @@ public class ExecutionStore {
     }
 
     /** Records a phase or rollback to do, once: a repeat of the same step of the same attempt changes nothing. */
-    public Uni<Boolean> request(SqlClient tx, UUID deploymentId, int attempt, String step, PhaseType type,
-            Integer phaseIndex, Target target, Map<String, Object> parameters, String endpoint) {
-        return tx.preparedQuery("INSERT INTO execution (deployment_id, attempt, step, phase_type, phase_index, target, "
-                        + "parameters, status, endpoint) VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8) "
-                        + "ON CONFLICT DO NOTHING")
-                .execute(Tuple.tuple().addUUID(deploymentId).addInteger(attempt).addString(step)
-                        .addString(type == null ? null : type.name()).addInteger(phaseIndex)
-                        .addValue(target == null ? null : new JsonObject(json(target)))
-                        .addValue(new JsonObject(json(parameters))).addString(endpoint))
+    public Uni<Boolean> request(
+            SqlClient tx,
+            UUID deploymentId,
+            int attempt,
+            String step,
+            PhaseType type,
+            Integer phaseIndex,
+            Target target,
+            Map<String, Object> parameters,
+            String endpoint) {
+        return tx.preparedQuery(
+                        "INSERT INTO execution (deployment_id, attempt, step, phase_type, phase_index, target, "
+                                + "parameters, status, endpoint) VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8) "
+                                + "ON CONFLICT DO NOTHING")
+                .execute(
+                        Tuple.tuple()
+                                .addUUID(deploymentId)
+                                .addInteger(attempt)
+                                .addString(step)
+                                .addString(type == null ? null : type.name())
+                                .addInteger(phaseIndex)
+                                .addValue(target == null ? null : new JsonObject(json(target)))
+                                .addValue(new JsonObject(json(parameters)))
+                                .addString(endpoint))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     /** A rollback supersedes the phases of its attempt that have not been worked on yet. */
     public Uni<Void> cancelOpenPhases(SqlClient tx, UUID deploymentId, int attempt) {
-        return tx.preparedQuery("UPDATE execution SET status = 'CANCELLED', finished_at = now() "
-                        + "WHERE deployment_id = $1 AND attempt = $2 AND step <> 'rollback' AND status = 'PENDING'")
-                .execute(Tuple.of(deploymentId, attempt)).replaceWithVoid();
+        return tx.preparedQuery(
+                        "UPDATE execution SET status = 'CANCELLED', finished_at = now() "
+                                + "WHERE deployment_id = $1 AND attempt = $2 AND step <> 'rollback' AND status = 'PENDING'")
+                .execute(Tuple.of(deploymentId, attempt))
+                .replaceWithVoid();
     }
 
     /** The target an attempt's phases were applied to, if any reached the executor. */
     public Uni<java.util.Optional<Target>> targetOf(SqlClient tx, UUID deploymentId, int attempt) {
-        return tx.preparedQuery("SELECT target FROM execution WHERE deployment_id = $1 AND attempt = $2 "
-                        + "AND target IS NOT NULL ORDER BY id LIMIT 1")
+        return tx.preparedQuery(
+                        "SELECT target FROM execution WHERE deployment_id = $1 AND attempt = $2 "
+                                + "AND target IS NOT NULL ORDER BY id LIMIT 1")
                 .execute(Tuple.of(deploymentId, attempt))
-                .map(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return java.util.Optional.<Target>empty();
-                    }
-                    try {
-                        return java.util.Optional.of(EventCodec.mapper().readValue(
-                                rows.iterator().next().getJsonObject(0).encode(), Target.class));
-                    } catch (JsonProcessingException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+                .map(
+                        rows -> {
+                            if (rows.rowCount() == 0) {
+                                return java.util.Optional.<Target>empty();
+                            }
+                            try {
+                                return java.util.Optional.of(
+                                        EventCodec.mapper()
+                                                .readValue(
+                                                        rows.iterator()
+                                                                .next()
+                                                                .getJsonObject(0)
+                                                                .encode(),
+                                                        Target.class));
+                            } catch (JsonProcessingException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
     }
 
     public Uni<Boolean> rollbackRequested(SqlClient tx, UUID deploymentId, int attempt) {
-        return tx.preparedQuery("SELECT 1 FROM execution WHERE deployment_id = $1 AND attempt = $2 AND step = 'rollback'")
-                .execute(Tuple.of(deploymentId, attempt)).map(rows -> rows.rowCount() > 0);
+        return tx.preparedQuery(
+                        "SELECT 1 FROM execution WHERE deployment_id = $1 AND attempt = $2 AND step = 'rollback'")
+                .execute(Tuple.of(deploymentId, attempt))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /**
@@ -81,35 +107,45 @@ public class ExecutionStore {
      * once, on whichever replica claims them. Rollbacks come first; with {@code rollbacksOnly} nothing else is taken
      * (the slots kept free for them). Executions of the {@code full} endpoints are left where they are.
      */
-    public Uni<List<Execution>> claim(int limit, Duration stale, boolean rollbacksOnly, List<String> full) {
-        return pool.withTransaction(tx -> tx.preparedQuery(
-                        "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
-                                + "WHERE e.id IN (SELECT id FROM execution o WHERE ((o.status = 'PENDING' "
-                                + "AND (o.not_before IS NULL OR o.not_before <= now())) OR "
-                                + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
-                                + "AND (NOT $3 OR o.step = 'rollback') "
-                                + "AND (o.endpoint IS NULL OR o.endpoint <> ALL($4)) "
-                                + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
-                                + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
-                                + "ORDER BY (o.step = 'rollback') DESC, o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
-                                + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
-                                + "parameters, tries")
-                .execute(Tuple.of(limit, (double) stale.toMillis() / 1000, rollbacksOnly,
-                        full.toArray(String[]::new)))
-                .map(rows -> {
-                    List<Execution> claimed = new ArrayList<>();
-                    for (Row row : rows) {
-                        claimed.add(map(row));
-                    }
-                    claimed.sort((a, b) -> Long.compare(a.id(), b.id()));
-                    return claimed;
-                }));
+    public Uni<List<Execution>> claim(
+            int limit, Duration stale, boolean rollbacksOnly, List<String> full) {
+        return pool.withTransaction(
+                tx ->
+                        tx.preparedQuery(
+                                        "UPDATE execution e SET status = 'APPLYING', claimed_at = now(), tries = tries + 1 "
+                                                + "WHERE e.id IN (SELECT id FROM execution o WHERE ((o.status = 'PENDING' "
+                                                + "AND (o.not_before IS NULL OR o.not_before <= now())) OR "
+                                                + "(o.status = 'APPLYING' AND o.claimed_at < now() - make_interval(secs => $2))) "
+                                                + "AND (NOT $3 OR o.step = 'rollback') "
+                                                + "AND (o.endpoint IS NULL OR o.endpoint <> ALL($4)) "
+                                                + "AND NOT EXISTS (SELECT 1 FROM execution p WHERE p.deployment_id = o.deployment_id "
+                                                + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
+                                                + "ORDER BY (o.step = 'rollback') DESC, o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+                                                + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
+                                                + "parameters, tries")
+                                .execute(
+                                        Tuple.of(
+                                                limit,
+                                                (double) stale.toMillis() / 1000,
+                                                rollbacksOnly,
+                                                full.toArray(String[]::new)))
+                                .map(
+                                        rows -> {
+                                            List<Execution> claimed = new ArrayList<>();
+                                            for (Row row : rows) {
+                                                claimed.add(map(row));
+                                            }
+                                            claimed.sort((a, b) -> Long.compare(a.id(), b.id()));
+                                            return claimed;
+                                        }));
     }
 
     /** Renews the claims of executions this replica is working on, so no other replica takes them as stale. */
     public Uni<Void> renew(List<Long> ids) {
-        return pool.preparedQuery("UPDATE execution SET claimed_at = now() WHERE id = ANY($1) AND status = 'APPLYING'")
-                .execute(Tuple.of(ids.toArray(Long[]::new))).replaceWithVoid();
+        return pool.preparedQuery(
+                        "UPDATE execution SET claimed_at = now() WHERE id = ANY($1) AND status = 'APPLYING'")
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /**
@@ -117,9 +153,11 @@ public class ExecutionStore {
      * as a try.
      */
     public Uni<Void> release(long id) {
-        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, tries = tries - 1 "
-                        + "WHERE id = $1 AND status = 'APPLYING'")
-                .execute(Tuple.of(id)).replaceWithVoid();
+        return pool.preparedQuery(
+                        "UPDATE execution SET status = 'PENDING', claimed_at = NULL, tries = tries - 1 "
+                                + "WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
     }
 
     /** Whether a rollback of this attempt has been asked for (a phase in flight stops at its next call). */
@@ -132,37 +170,57 @@ public class ExecutionStore {
      * {@code patience} ago; false when its patience is spent (or another worker ended it).
      */
     public Uni<Boolean> retryLater(long id, Duration delay, Duration patience) {
-        return pool.preparedQuery("UPDATE execution SET status = 'PENDING', claimed_at = NULL, "
-                        + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING' "
-                        + "AND created_at > now() - make_interval(secs => $3) RETURNING id")
-                .execute(Tuple.of(id, (double) delay.toMillis() / 1000, (double) patience.toMillis() / 1000))
+        return pool.preparedQuery(
+                        "UPDATE execution SET status = 'PENDING', claimed_at = NULL, "
+                                + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING' "
+                                + "AND created_at > now() - make_interval(secs => $3) RETURNING id")
+                .execute(
+                        Tuple.of(
+                                id,
+                                (double) delay.toMillis() / 1000,
+                                (double) patience.toMillis() / 1000))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     /** Ends an execution; false if it had already ended (another worker got there first). */
     public Uni<Boolean> finish(SqlClient tx, long id, String status, String outcome) {
-        return tx.preparedQuery("UPDATE execution SET status = $2, outcome = $3, finished_at = now() "
-                        + "WHERE id = $1 AND status = 'APPLYING'")
-                .execute(Tuple.of(id, status, outcome)).map(rows -> rows.rowCount() == 1);
+        return tx.preparedQuery(
+                        "UPDATE execution SET status = $2, outcome = $3, finished_at = now() "
+                                + "WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id, status, outcome))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Appends one platform call to the step log (its own statement: the log survives what follows). */
-    public Uni<Void> logStep(long executionId, String call, String result, String detail, long durationMillis) {
-        return pool.preparedQuery("INSERT INTO execution_step (execution_id, call, result, detail, duration_ms) "
-                        + "VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(executionId, call, result, detail, durationMillis)).replaceWithVoid();
+    public Uni<Void> logStep(
+            long executionId, String call, String result, String detail, long durationMillis) {
+        return pool.preparedQuery(
+                        "INSERT INTO execution_step (execution_id, call, result, detail, duration_ms) "
+                                + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(executionId, call, result, detail, durationMillis))
+                .replaceWithVoid();
     }
 
     private static Execution map(Row row) {
         String type = row.getString("phase_type");
         try {
             JsonObject stored = row.getJsonObject("target");
-            Target target = stored == null ? null : EventCodec.mapper().readValue(stored.encode(), Target.class);
-            Map<String, Object> parameters = EventCodec.mapper().readValue(row.getJsonObject("parameters").encode(),
-                    MAP);
-            return new Execution(row.getLong("id"), row.getUUID("deployment_id"), row.getInteger("attempt"),
-                    row.getString("step"), type == null ? null : PhaseType.valueOf(type),
-                    row.getInteger("phase_index"), target, parameters, row.getInteger("tries"));
+            Target target =
+                    stored == null
+                            ? null
+                            : EventCodec.mapper().readValue(stored.encode(), Target.class);
+            Map<String, Object> parameters =
+                    EventCodec.mapper().readValue(row.getJsonObject("parameters").encode(), MAP);
+            return new Execution(
+                    row.getLong("id"),
+                    row.getUUID("deployment_id"),
+                    row.getInteger("attempt"),
+                    row.getString("step"),
+                    type == null ? null : PhaseType.valueOf(type),
+                    row.getInteger("phase_index"),
+                    target,
+                    parameters,
+                    row.getInteger("tries"));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -77,75 +77,111 @@ public class ExecutionWorker {
     private final ClaimLoop<Execution> job;
     private final PeriodicJob lease;
 
-    public ExecutionWorker(Pool pool, ExecutionStore store, TrafficDrivers drivers, Outbox outbox,
-            OutboxPublisher publisher, Vertx vertx,
-            @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms") Duration interval,
-            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "15s") Duration staleAfter,
+    public ExecutionWorker(
+            Pool pool,
+            ExecutionStore store,
+            TrafficDrivers drivers,
+            Outbox outbox,
+            OutboxPublisher publisher,
+            Vertx vertx,
+            @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms")
+                    Duration interval,
+            @ConfigProperty(name = "stride.executor.stale-after", defaultValue = "15s")
+                    Duration staleAfter,
             @ConfigProperty(name = "stride.executor.transient-retry-interval", defaultValue = "5s")
-            Duration retryInterval,
-            @ConfigProperty(name = "stride.executor.transient-patience", defaultValue = "10m") Duration patience,
+                    Duration retryInterval,
+            @ConfigProperty(name = "stride.executor.transient-patience", defaultValue = "10m")
+                    Duration patience,
             @ConfigProperty(name = "stride.executor.workers", defaultValue = "32") int workers,
-            @ConfigProperty(name = "stride.executor.workers-per-endpoint", defaultValue = "4") int perEndpoint,
-            @ConfigProperty(name = "stride.executor.rollback-reserve", defaultValue = "2") int rollbackReserve) {
+            @ConfigProperty(name = "stride.executor.workers-per-endpoint", defaultValue = "4")
+                    int perEndpoint,
+            @ConfigProperty(name = "stride.executor.rollback-reserve", defaultValue = "2")
+                    int rollbackReserve) {
         this.pool = pool;
         this.store = store;
         this.drivers = drivers;
         this.outbox = outbox;
         this.publisher = publisher;
         this.staleAfter = Settings.positive("stride.executor.stale-after", staleAfter);
-        this.retryInterval = Settings.positive("stride.executor.transient-retry-interval", retryInterval);
+        this.retryInterval =
+                Settings.positive("stride.executor.transient-retry-interval", retryInterval);
         this.patience = Settings.positive("stride.executor.transient-patience", patience);
         this.workers = Settings.between("stride.executor.workers", workers, 1, 1024);
-        this.perEndpoint = Settings.between("stride.executor.workers-per-endpoint", perEndpoint, 1, this.workers);
-        this.rollbackReserve = Settings.between("stride.executor.rollback-reserve", rollbackReserve, 0,
-                this.workers - 1);
+        this.perEndpoint =
+                Settings.between(
+                        "stride.executor.workers-per-endpoint", perEndpoint, 1, this.workers);
+        this.rollbackReserve =
+                Settings.between(
+                        "stride.executor.rollback-reserve", rollbackReserve, 0, this.workers - 1);
         AtomicInteger threads = new AtomicInteger();
-        this.platformThreads = Executors.newFixedThreadPool(this.workers, r -> {
-            Thread t = new Thread(r, "stride-platform-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.platformThreads =
+                Executors.newFixedThreadPool(
+                        this.workers,
+                        r -> {
+                            Thread t =
+                                    new Thread(r, "stride-platform-" + threads.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
         // Every end looks again at once: it may have made its deployment's next execution due.
-        this.job = new ClaimLoop<>("Executing phases", vertx,
-                Settings.positive("stride.executor.poll-interval", interval), Duration.ofMinutes(1),
-                new Bulkhead(this.workers, this.perEndpoint, this.rollbackReserve), Integer.MAX_VALUE,
-                ClaimLoop.Wake.AFTER_EVERY_END, new ClaimLoop.Work<>() {
-                    @Override
-                    public Uni<List<Execution>> claim(Bulkhead.Round round) {
-                        return ExecutionWorker.this.claim(round);
-                    }
+        this.job =
+                new ClaimLoop<>(
+                        "Executing phases",
+                        vertx,
+                        Settings.positive("stride.executor.poll-interval", interval),
+                        Duration.ofMinutes(1),
+                        new Bulkhead(this.workers, this.perEndpoint, this.rollbackReserve),
+                        Integer.MAX_VALUE,
+                        ClaimLoop.Wake.AFTER_EVERY_END,
+                        new ClaimLoop.Work<>() {
+                            @Override
+                            public Uni<List<Execution>> claim(Bulkhead.Round round) {
+                                return ExecutionWorker.this.claim(round);
+                            }
 
-                    @Override
-                    public String endpoint(Execution e) {
-                        return ExecutionWorker.this.endpoint(e);
-                    }
+                            @Override
+                            public String endpoint(Execution e) {
+                                return ExecutionWorker.this.endpoint(e);
+                            }
 
-                    @Override
-                    public Uni<Void> run(Execution e) {
-                        return ExecutionWorker.this.run(e);
-                    }
+                            @Override
+                            public Uni<Void> run(Execution e) {
+                                return ExecutionWorker.this.run(e);
+                            }
 
-                    // Still ours: its lease lapsed while a call was slow; the run in flight finishes it.
-                    @Override
-                    public boolean running(Execution e) {
-                        return inFlight.containsKey(e.id());
-                    }
+                            // Still ours: its lease lapsed while a call was slow; the run in flight
+                            // finishes it.
+                            @Override
+                            public boolean running(Execution e) {
+                                return inFlight.containsKey(e.id());
+                            }
 
-                    // Its endpoint filled up within this claim: back to its row, claimable once a slot frees.
-                    @Override
-                    public Uni<Void> giveBack(Execution e) {
-                        return store.release(e.id());
-                    }
-                });
+                            // Its endpoint filled up within this claim: back to its row, claimable
+                            // once a slot frees.
+                            @Override
+                            public Uni<Void> giveBack(Execution e) {
+                                return store.release(e.id());
+                            }
+                        });
         // Renewed three times per stale-after: a replica that is alive never loses its claims.
-        this.lease = new PeriodicJob("Renewing execution claims", vertx, this.staleAfter.dividedBy(3),
-                this.staleAfter, () -> inFlight.isEmpty() ? Uni.createFrom().item(false)
-                        : store.renew(List.copyOf(inFlight.keySet())).replaceWith(false));
+        this.lease =
+                new PeriodicJob(
+                        "Renewing execution claims",
+                        vertx,
+                        this.staleAfter.dividedBy(3),
+                        this.staleAfter,
+                        () ->
+                                inFlight.isEmpty()
+                                        ? Uni.createFrom().item(false)
+                                        : store.renew(List.copyOf(inFlight.keySet()))
+                                                .replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {
-        // The drivers are built now, not at the first phase: a bad setting of theirs stops the executor at start.
-        LOG.infof("Traffic drivers for %s; %d workers, at most %d per endpoint, %d kept for rollbacks",
+        // The drivers are built now, not at the first phase: a bad setting of theirs stops the
+        // executor at start.
+        LOG.infof(
+                "Traffic drivers for %s; %d workers, at most %d per endpoint, %d kept for rollbacks",
                 drivers.targetTypes(), workers, perEndpoint, rollbackReserve);
         job.start();
         lease.start();
@@ -167,8 +203,10 @@ public class ExecutionWorker {
         return job.inFlight();
     }
 
-    // Claims as many executions as there are free workers (only rollbacks once the free ones are down to the
-    // reserve), none of an endpoint that holds its full share; the loop starts each on its own and returns at once.
+    // Claims as many executions as there are free workers (only rollbacks once the free ones are
+    // down to the
+    // reserve), none of an endpoint that holds its full share; the loop starts each on its own and
+    // returns at once.
     private Uni<List<Execution>> claim(Bulkhead.Round round) {
         return store.claim(round.limit(), staleAfter, round.priorityOnly(), round.full());
     }
@@ -176,9 +214,12 @@ public class ExecutionWorker {
     // One execution's run: tracked for the lease renewal while in flight.
     private Uni<Void> run(Execution e) {
         inFlight.put(e.id(), endpoint(e));
-        return work(e).onTermination().invoke(() -> inFlight.remove(e.id()))
-                .onFailure().invoke(failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()))
-                .onFailure().recoverWithNull();
+        return work(e).onTermination()
+                .invoke(() -> inFlight.remove(e.id()))
+                .onFailure()
+                .invoke(failure -> LOG.warnf("Execution %d: %s", e.id(), failure.toString()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     private String endpoint(Execution e) {
@@ -191,58 +232,108 @@ public class ExecutionWorker {
     private Uni<Void> work(Execution e) {
         Uni<Void> run;
         if (e.target() == null) {
-            run = end(e, "DONE", "nothing of this attempt had reached the platform", List.of(new RollbackCompleted(
-                    e.deploymentId(), e.attempt(), RollbackCompleted.Outcome.SUCCEEDED,
-                    "nothing of this attempt had reached the platform")));
+            run =
+                    end(
+                            e,
+                            "DONE",
+                            "nothing of this attempt had reached the platform",
+                            List.of(
+                                    new RollbackCompleted(
+                                            e.deploymentId(),
+                                            e.attempt(),
+                                            RollbackCompleted.Outcome.SUCCEEDED,
+                                            "nothing of this attempt had reached the platform")));
         } else {
             BoundDriver<?> driver = drivers.forTarget(e.target()).orElse(null);
-            run = driver == null
-                    ? fail(e, "no traffic driver for platform " + e.target().platform() + " yet")
-                    : reconcile(e, driver, Asked.of(e)).flatMap(live -> succeed(e, live))
-                            .onFailure(Superseded.class).recoverWithUni(x -> supersede(e))
-                            .onFailure(PlatformException.class).recoverWithUni(failure -> {
-                                if (failure instanceof RolloutInProgress progress) {
-                                    return recheckLater(e, progress);
-                                }
-                                // Transient: the platform did not answer or is not ready; say which endpoint.
-                                return failure.isTransient()
-                                        ? waitOrFail(e, failure.getMessage() + " (" + endpoint(e) + ")")
-                                        : fail(e, failure.getMessage());
-                            });
+            run =
+                    driver == null
+                            ? fail(
+                                    e,
+                                    "no traffic driver for platform "
+                                            + e.target().platform()
+                                            + " yet")
+                            : reconcile(e, driver, Asked.of(e))
+                                    .flatMap(live -> succeed(e, live))
+                                    .onFailure(Superseded.class)
+                                    .recoverWithUni(x -> supersede(e))
+                                    .onFailure(PlatformException.class)
+                                    .recoverWithUni(
+                                            failure -> {
+                                                if (failure instanceof RolloutInProgress progress) {
+                                                    return recheckLater(e, progress);
+                                                }
+                                                // Transient: the platform did not answer or is not
+                                                // ready; say which endpoint.
+                                                return failure.isTransient()
+                                                        ? waitOrFail(
+                                                                e,
+                                                                failure.getMessage()
+                                                                        + " ("
+                                                                        + endpoint(e)
+                                                                        + ")")
+                                                        : fail(e, failure.getMessage());
+                                            });
         }
-        // Anything else (a bug, a crash of the worker) leaves the execution APPLYING, to be taken up again.
-        return run.onFailure().recoverWithUni(failure -> {
-            LOG.warnf("Execution %d (%s %s) interrupted, will be taken up again: %s", e.id(), e.deploymentId(),
-                    e.step(), failure.toString());
-            return e.tries() >= MAX_TRIES ? fail(e, "gave up after " + e.tries() + " tries: " + failure)
-                    : Uni.createFrom().voidItem();
-        });
+        // Anything else (a bug, a crash of the worker) leaves the execution APPLYING, to be taken
+        // up again.
+        return run.onFailure()
+                .recoverWithUni(
+                        failure -> {
+                            LOG.warnf(
+                                    "Execution %d (%s %s) interrupted, will be taken up again: %s",
+                                    e.id(), e.deploymentId(), e.step(), failure.toString());
+                            return e.tries() >= MAX_TRIES
+                                    ? fail(e, "gave up after " + e.tries() + " tries: " + failure)
+                                    : Uni.createFrom().voidItem();
+                        });
     }
 
     /** Reads, applies unless already in place, reads back until the platform shows the expected state. */
     private Uni<LiveState> reconcile(Execution e, BoundDriver<?> driver, Asked asked) {
         Integer expected = ExpectedState.canaryWeight(asked.parsed());
-        return call(e, "read", driver::read).flatMap(before -> {
-            if (ExpectedState.alreadyInPlace(asked.parsed(), expected, before)) {
-                return store.logStep(e.id(), "apply", "skipped", "already in place: " + before.weights(), 0)
-                        .replaceWith(before);
-            }
-            Uni<Void> apply = call(e, e.isRollback() ? "restore-stable" : "apply " + e.phaseType(), () -> {
-                driver.apply(asked.action());
-                return null;
-            });
-            return apply.flatMap(x -> call(e, "read-back", driver::read))
-                    .map(after -> {
-                        if (expected != null && !expected.equals(after.canaryWeight())) {
-                            throw new ReadBackMismatch("the platform shows " + after.weights()
-                                    + ", expected canary at " + expected + "%");
-                        }
-                        return after;
-                    })
-                    .onFailure(ReadBackMismatch.class).retry().withBackOff(Duration.ofMillis(100),
-                            Duration.ofSeconds(1)).atMost(5)
-                    .onFailure(ReadBackMismatch.class).transform(m -> new PlatformException(m.getMessage(), false));
-        });
+        return call(e, "read", driver::read)
+                .flatMap(
+                        before -> {
+                            if (ExpectedState.alreadyInPlace(asked.parsed(), expected, before)) {
+                                return store.logStep(
+                                                e.id(),
+                                                "apply",
+                                                "skipped",
+                                                "already in place: " + before.weights(),
+                                                0)
+                                        .replaceWith(before);
+                            }
+                            Uni<Void> apply =
+                                    call(
+                                            e,
+                                            e.isRollback()
+                                                    ? "restore-stable"
+                                                    : "apply " + e.phaseType(),
+                                            () -> {
+                                                driver.apply(asked.action());
+                                                return null;
+                                            });
+                            return apply.flatMap(x -> call(e, "read-back", driver::read))
+                                    .map(
+                                            after -> {
+                                                if (expected != null
+                                                        && !expected.equals(after.canaryWeight())) {
+                                                    throw new ReadBackMismatch(
+                                                            "the platform shows "
+                                                                    + after.weights()
+                                                                    + ", expected canary at "
+                                                                    + expected
+                                                                    + "%");
+                                                }
+                                                return after;
+                                            })
+                                    .onFailure(ReadBackMismatch.class)
+                                    .retry()
+                                    .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                                    .atMost(5)
+                                    .onFailure(ReadBackMismatch.class)
+                                    .transform(m -> new PlatformException(m.getMessage(), false));
+                        });
     }
 
     /**
@@ -256,7 +347,9 @@ public class ExecutionWorker {
                 return new Asked(TrafficAction.RESTORE, null);
             }
             try {
-                return new Asked(PhaseActions.parse(e.target().platform(), e.phaseType(), e.parameters()), null);
+                return new Asked(
+                        PhaseActions.parse(e.target().platform(), e.phaseType(), e.parameters()),
+                        null);
             } catch (PlatformException malformed) {
                 return new Asked(null, malformed);
             }
@@ -275,35 +368,103 @@ public class ExecutionWorker {
      * time. A phase checks first that no rollback of its attempt has been asked for: that is its safe point.
      */
     private <T> Uni<T> call(Execution e, String name, Callable<T> call) {
-        Uni<Void> safePoint = e.isRollback() ? Uni.createFrom().voidItem()
-                : store.rollbackRequested(e.deploymentId(), e.attempt()).map(rolledBack -> {
-                    if (rolledBack) {
-                        throw new Superseded();
-                    }
-                    return null;
-                });
-        // Each attempt is logged on its own, with its own time: a call to an endpoint that does not answer shows as
+        Uni<Void> safePoint =
+                e.isRollback()
+                        ? Uni.createFrom().voidItem()
+                        : store.rollbackRequested(e.deploymentId(), e.attempt())
+                                .map(
+                                        rolledBack -> {
+                                            if (rolledBack) {
+                                                throw new Superseded();
+                                            }
+                                            return null;
+                                        });
+        // Each attempt is logged on its own, with its own time: a call to an endpoint that does not
+        // answer shows as
         // one failed step per attempt, each ending at the call's deadline.
-        Uni<T> attempt = Uni.createFrom().item(Instant::now).flatMap(start -> safePoint
-                .flatMap(x -> Uni.createFrom().item(() -> {
-                            try {
-                                return call.call();
-                            } catch (Exception failure) {
-                                throw failure instanceof RuntimeException runtime ? runtime : new CallFailed(failure);
-                            }
-                        })
-                        .runSubscriptionOn(platformThreads)
-                        .onFailure(CallFailed.class).transform(Throwable::getCause))
-                .onItemOrFailure().transformToUni((result, failure) -> failure instanceof Superseded
-                        ? Uni.createFrom().failure(failure)
-                        : store.logStep(e.id(), name, result(failure), failure == null ? describe(result)
-                                        : failure instanceof PlatformException p && p.isTransient()
-                                        ? failure.getMessage() + " (" + endpoint(e) + ")" : failure.getMessage(),
-                                        Duration.between(start, Instant.now()).toMillis())
-                                .flatMap(x -> failure == null ? Uni.createFrom().item(result)
-                                        : Uni.createFrom().failure(failure))));
+        Uni<T> attempt =
+                Uni.createFrom()
+                        .item(Instant::now)
+                        .flatMap(
+                                start ->
+                                        safePoint
+                                                .flatMap(
+                                                        x ->
+                                                                Uni.createFrom()
+                                                                        .item(
+                                                                                () -> {
+                                                                                    try {
+                                                                                        return call
+                                                                                                .call();
+                                                                                    } catch (
+                                                                                            Exception
+                                                                                                    failure) {
+                                                                                        throw failure
+                                                                                                        instanceof
+                                                                                                        RuntimeException
+                                                                                                                runtime
+                                                                                                ? runtime
+                                                                                                : new CallFailed(
+                                                                                                        failure);
+                                                                                    }
+                                                                                })
+                                                                        .runSubscriptionOn(
+                                                                                platformThreads)
+                                                                        .onFailure(CallFailed.class)
+                                                                        .transform(
+                                                                                Throwable
+                                                                                        ::getCause))
+                                                .onItemOrFailure()
+                                                .transformToUni(
+                                                        (result, failure) ->
+                                                                failure instanceof Superseded
+                                                                        ? Uni.createFrom()
+                                                                                .failure(failure)
+                                                                        : store.logStep(
+                                                                                        e.id(),
+                                                                                        name,
+                                                                                        result(
+                                                                                                failure),
+                                                                                        failure
+                                                                                                        == null
+                                                                                                ? describe(
+                                                                                                        result)
+                                                                                                : failure
+                                                                                                                        instanceof
+                                                                                                                        PlatformException
+                                                                                                                                p
+                                                                                                                && p
+                                                                                                                        .isTransient()
+                                                                                                        ? failure
+                                                                                                                        .getMessage()
+                                                                                                                + " ("
+                                                                                                                + endpoint(
+                                                                                                                        e)
+                                                                                                                + ")"
+                                                                                                        : failure
+                                                                                                                .getMessage(),
+                                                                                        Duration
+                                                                                                .between(
+                                                                                                        start,
+                                                                                                        Instant
+                                                                                                                .now())
+                                                                                                .toMillis())
+                                                                                .flatMap(
+                                                                                        x ->
+                                                                                                failure
+                                                                                                                == null
+                                                                                                        ? Uni
+                                                                                                                .createFrom()
+                                                                                                                .item(
+                                                                                                                        result)
+                                                                                                        : Uni
+                                                                                                                .createFrom()
+                                                                                                                .failure(
+                                                                                                                        failure))));
         return attempt.onFailure(f -> f instanceof PlatformException p && p.isTransient())
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3);
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .atMost(3);
     }
 
     private static String result(Throwable failure) {
@@ -317,70 +478,140 @@ public class ExecutionWorker {
         Instant now = Instant.now();
         List<StrideEvent> events = new ArrayList<>();
         if (e.isRollback()) {
-            events.add(new RollbackCompleted(e.deploymentId(), e.attempt(), RollbackCompleted.Outcome.SUCCEEDED,
-                    "stable restored; the platform shows " + live.weights()));
+            events.add(
+                    new RollbackCompleted(
+                            e.deploymentId(),
+                            e.attempt(),
+                            RollbackCompleted.Outcome.SUCCEEDED,
+                            "stable restored; the platform shows " + live.weights()));
         } else {
-            events.add(new PhaseStarted(e.deploymentId(), e.attempt(), e.phaseIndex(), e.phaseType(), live.weights(),
-                    now));
+            events.add(
+                    new PhaseStarted(
+                            e.deploymentId(),
+                            e.attempt(),
+                            e.phaseIndex(),
+                            e.phaseType(),
+                            live.weights(),
+                            now));
             if (e.phaseType() == PhaseType.FINALIZE) {
-                events.add(new PhaseCompleted(e.deploymentId(), e.attempt(), e.phaseIndex(), e.phaseType(),
-                        PhaseCompleted.Outcome.PASSED, "finalized; the platform shows " + live.weights()));
+                events.add(
+                        new PhaseCompleted(
+                                e.deploymentId(),
+                                e.attempt(),
+                                e.phaseIndex(),
+                                e.phaseType(),
+                                PhaseCompleted.Outcome.PASSED,
+                                "finalized; the platform shows " + live.weights()));
             }
         }
         return end(e, "DONE", "observed " + live.weights(), events);
     }
 
-    // The rollback of this attempt was asked for while the phase was in flight: the phase stops here, emits nothing
-    // (the planner is rolling back), and the rollback, next in this deployment's line, starts at once.
+    // The rollback of this attempt was asked for while the phase was in flight: the phase stops
+    // here, emits nothing
+    // (the planner is rolling back), and the rollback, next in this deployment's line, starts at
+    // once.
     private Uni<Void> supersede(Execution e) {
-        return store.logStep(e.id(), "superseded", "cancelled",
-                        "a rollback of this attempt was asked for: the phase stops before its next platform call", 0)
+        return store.logStep(
+                        e.id(),
+                        "superseded",
+                        "cancelled",
+                        "a rollback of this attempt was asked for: the phase stops before its next platform call",
+                        0)
                 .flatMap(x -> end(e, "CANCELLED", "superseded by the rollback", List.of()))
                 .invoke(() -> job.wake());
     }
 
-    // The platform took the change and is rolling it out: checked again after its interval (the row waits, no
+    // The platform took the change and is rolling it out: checked again after its interval (the row
+    // waits, no
     // thread does), until the platform's progress deadline after the phase was asked for.
     private Uni<Void> recheckLater(Execution e, RolloutInProgress progress) {
-        return store.retryLater(e.id(), progress.recheckAfter(), progress.deadline()).flatMap(waiting -> {
-            if (waiting) {
-                return store.logStep(e.id(), "wait", "in progress", progress.getMessage() + "; checking again in "
-                        + human(progress.recheckAfter()), 0);
-            }
-            return fail(e, progress.getMessage() + ", and did not finish within " + human(progress.deadline()));
-        });
+        return store.retryLater(e.id(), progress.recheckAfter(), progress.deadline())
+                .flatMap(
+                        waiting -> {
+                            if (waiting) {
+                                return store.logStep(
+                                        e.id(),
+                                        "wait",
+                                        "in progress",
+                                        progress.getMessage()
+                                                + "; checking again in "
+                                                + human(progress.recheckAfter()),
+                                        0);
+                            }
+                            return fail(
+                                    e,
+                                    progress.getMessage()
+                                            + ", and did not finish within "
+                                            + human(progress.deadline()));
+                        });
     }
 
-    // A transient failure that outlived the quick retries (instances still booting, a throttled API, an endpoint
-    // that does not answer): the execution waits and is tried again every retry interval, in its deployment's order,
+    // A transient failure that outlived the quick retries (instances still booting, a throttled
+    // API, an endpoint
+    // that does not answer): the execution waits and is tried again every retry interval, in its
+    // deployment's order,
     // until its patience is spent.
     private Uni<Void> waitOrFail(Execution e, String reason) {
-        return store.retryLater(e.id(), retryInterval, patience).flatMap(waiting -> {
-            if (waiting) {
-                return store.logStep(e.id(), "wait", "retrying", reason + "; trying again in " + human(retryInterval),
-                        0);
-            }
-            return fail(e, reason + " (still failing after " + human(patience) + ")");
-        });
+        return store.retryLater(e.id(), retryInterval, patience)
+                .flatMap(
+                        waiting -> {
+                            if (waiting) {
+                                return store.logStep(
+                                        e.id(),
+                                        "wait",
+                                        "retrying",
+                                        reason + "; trying again in " + human(retryInterval),
+                                        0);
+                            }
+                            return fail(
+                                    e, reason + " (still failing after " + human(patience) + ")");
+                        });
     }
 
     private Uni<Void> fail(Execution e, String reason) {
-        StrideEvent event = e.isRollback()
-                ? new RollbackCompleted(e.deploymentId(), e.attempt(), RollbackCompleted.Outcome.FAILED, reason)
-                : new PhaseCompleted(e.deploymentId(), e.attempt(), e.phaseIndex(), e.phaseType(),
-                        PhaseCompleted.Outcome.FAILED, reason);
+        StrideEvent event =
+                e.isRollback()
+                        ? new RollbackCompleted(
+                                e.deploymentId(),
+                                e.attempt(),
+                                RollbackCompleted.Outcome.FAILED,
+                                reason)
+                        : new PhaseCompleted(
+                                e.deploymentId(),
+                                e.attempt(),
+                                e.phaseIndex(),
+                                e.phaseType(),
+                                PhaseCompleted.Outcome.FAILED,
+                                reason);
         return end(e, "FAILED", reason, List.of(event));
     }
 
-    // The execution ends and its events go to the outbox together; if another worker ended it first, nothing is
+    // The execution ends and its events go to the outbox together; if another worker ended it
+    // first, nothing is
     // written twice.
     private Uni<Void> end(Execution e, String status, String outcome, List<StrideEvent> events) {
-        return pool.withTransaction(tx -> store.finish(tx, e.id(), status, outcome).flatMap(ended -> !ended
-                        || events.isEmpty() ? Uni.createFrom().voidItem()
-                        : Multi.createFrom().iterable(events).onItem()
-                                .transformToUniAndConcatenate(ev -> outbox.append(tx, ev))
-                                .collect().last().replaceWithVoid()))
-                // The planner, the verifier and people wait for these: publish without waiting for the next poll.
+        return pool.withTransaction(
+                        tx ->
+                                store.finish(tx, e.id(), status, outcome)
+                                        .flatMap(
+                                                ended ->
+                                                        !ended || events.isEmpty()
+                                                                ? Uni.createFrom().voidItem()
+                                                                : Multi.createFrom()
+                                                                        .iterable(events)
+                                                                        .onItem()
+                                                                        .transformToUniAndConcatenate(
+                                                                                ev ->
+                                                                                        outbox
+                                                                                                .append(
+                                                                                                        tx,
+                                                                                                        ev))
+                                                                        .collect()
+                                                                        .last()
+                                                                        .replaceWithVoid()))
+                // The planner, the verifier and people wait for these: publish without waiting for
+                // the next poll.
                 .invoke(publisher::publishSoon);
     }
 
@@ -388,7 +619,9 @@ public class ExecutionWorker {
         if (d.toSeconds() % 60 == 0 && d.toSeconds() > 0) {
             return d.toMinutes() + " min";
         }
-        return d.toSeconds() > 0 && d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return d.toSeconds() > 0 && d.toMillis() % 1000 == 0
+                ? d.toSeconds() + " s"
+                : d.toMillis() + " ms";
     }
 
     private static String describe(Object result) {

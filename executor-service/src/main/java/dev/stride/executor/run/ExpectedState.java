@@ -10,8 +10,7 @@ import dev.stride.executor.traffic.TrafficAction.SetWeight;
 /** What the platform must show once an execution is done, where the executor can tell: the canary's weight. */
 final class ExpectedState {
 
-    private ExpectedState() {
-    }
+    private ExpectedState() {}
 
     /**
      * Whether the platform already shows what a TRAFFIC phase asks for, so the write can be skipped: the expected
@@ -27,8 +26,13 @@ final class ExpectedState {
         if (expected == null || !expected.equals(live.canaryWeight())) {
             return false;
         }
-        return set.release().artifactIfNamed().map(artifact -> live.versions().isEmpty()
-                || live.versions().containsValue(artifact)).orElse(true);
+        return set.release()
+                .artifactIfNamed()
+                .map(
+                        artifact ->
+                                live.versions().isEmpty()
+                                        || live.versions().containsValue(artifact))
+                .orElse(true);
     }
 
     /**

@@ -22,28 +22,34 @@ import java.util.Optional;
  */
 public final class PhaseActions {
 
-    private PhaseActions() {
-    }
+    private PhaseActions() {}
 
     /**
      * The action a phase of {@code type} with {@code parameters} asks of a platform; {@code platform} names it in
      * the refusal of a phase or finalize action no platform takes.
      */
-    public static TrafficAction parse(String platform, PhaseType type, Map<String, Object> parameters)
+    public static TrafficAction parse(
+            String platform, PhaseType type, Map<String, Object> parameters)
             throws PlatformException {
         Map<String, Object> given = parameters == null ? Map.of() : parameters;
         Release release = release(given);
         return switch (type) {
             case TRAFFIC -> new SetWeight(weight(given.get("weight")), release);
-            case ROLLOUT -> new Roll(release, count(given.get("batchSize"), "batchSize", 1),
-                    count(given.get("maxUnavailable"), "maxUnavailable", 0));
+            case ROLLOUT ->
+                    new Roll(
+                            release,
+                            count(given.get("batchSize"), "batchSize", 1),
+                            count(given.get("maxUnavailable"), "maxUnavailable", 0));
             case FINALIZE -> finalizeAction(platform, given.get("action"), release, given);
-            default -> throw new PlatformException(platform + " does not apply " + type + " phases", false);
+            default ->
+                    throw new PlatformException(
+                            platform + " does not apply " + type + " phases", false);
         };
     }
 
-    private static TrafficAction finalizeAction(String platform, Object action, Release release,
-            Map<String, Object> given) throws PlatformException {
+    private static TrafficAction finalizeAction(
+            String platform, Object action, Release release, Map<String, Object> given)
+            throws PlatformException {
         if ("promote-canary".equals(action)) {
             return new Promote(release);
         }
@@ -53,13 +59,15 @@ public final class PhaseActions {
         if ("complete-rollout".equals(action)) {
             return new CompleteRollout(release);
         }
-        throw new PlatformException(platform + " does not know the finalize action '" + action + "'", false);
+        throw new PlatformException(
+                platform + " does not know the finalize action '" + action + "'", false);
     }
 
     static int weight(Object value) throws PlatformException {
         Integer weight = whole(value);
         if (weight == null || weight < 0 || weight > 100) {
-            throw new PlatformException("a TRAFFIC phase needs a weight of 0..100 percent, got " + value, false);
+            throw new PlatformException(
+                    "a TRAFFIC phase needs a weight of 0..100 percent, got " + value, false);
         }
         return weight;
     }
@@ -70,7 +78,8 @@ public final class PhaseActions {
         }
         Integer count = whole(value);
         if (count == null || count < 0) {
-            throw new PlatformException("a ROLLOUT phase needs " + name + " as a whole number >= 0, got " + value,
+            throw new PlatformException(
+                    "a ROLLOUT phase needs " + name + " as a whole number >= 0, got " + value,
                     false);
         }
         return count;
@@ -81,17 +90,26 @@ public final class PhaseActions {
         if (given.get("colours") instanceof Map<?, ?> named) {
             for (String name : new String[] {"blue", "green"}) {
                 if (named.get(name) instanceof Map<?, ?> colour
-                        && colour.get("targetGroup") instanceof String group && !group.isBlank()) {
-                    colours.put(name, new Colour(group.strip(), text(colour.get("autoScalingGroup")),
-                            text(colour.get("healthCheckPath"))));
+                        && colour.get("targetGroup") instanceof String group
+                        && !group.isBlank()) {
+                    colours.put(
+                            name,
+                            new Colour(
+                                    group.strip(),
+                                    text(colour.get("autoScalingGroup")),
+                                    text(colour.get("healthCheckPath"))));
                 }
             }
         }
-        return new Release(text(given.get("artifact")), text(given.get("version")),
-                "blue-green".equals(given.get("strategy")), colours);
+        return new Release(
+                text(given.get("artifact")),
+                text(given.get("version")),
+                "blue-green".equals(given.get("strategy")),
+                colours);
     }
 
-    // A plan says true or false as JSON booleans; a hand-written "true" counts too. Anything else leaves the
+    // A plan says true or false as JSON booleans; a hand-written "true" counts too. Anything else
+    // leaves the
     // platform's default.
     private static Optional<Boolean> flag(Object value) {
         if (value instanceof Boolean b) {
@@ -101,7 +119,9 @@ public final class PhaseActions {
     }
 
     private static Optional<String> text(Object value) {
-        return value instanceof String s && !s.isBlank() ? Optional.of(s.strip()) : Optional.empty();
+        return value instanceof String s && !s.isBlank()
+                ? Optional.of(s.strip())
+                : Optional.empty();
     }
 
     private static Integer whole(Object value) {

@@ -68,7 +68,8 @@ public sealed interface TrafficAction {
      * colour is scaled down is the plan's {@code scaleDownOldColour} when it says true or false, else the platform's
      * default ({@link #scaleDownOldColour()} is empty).
      */
-    record ActivateColour(Release release, Optional<Boolean> scaleDownOldColour) implements TrafficAction {
+    record ActivateColour(Release release, Optional<Boolean> scaleDownOldColour)
+            implements TrafficAction {
 
         @Override
         public void dispatch(Handler handler) throws PlatformException {
@@ -99,7 +100,10 @@ public sealed interface TrafficAction {
      * and, for blue-green on a load balancer, the colours. Which of these a platform needs is its driver's call;
      * {@link #artifact()} says the same thing for every driver when the artifact is missing.
      */
-    record Release(Optional<String> artifactIfNamed, Optional<String> version, boolean blueGreen,
+    record Release(
+            Optional<String> artifactIfNamed,
+            Optional<String> version,
+            boolean blueGreen,
             Map<String, Colour> colours) {
 
         public Release {
@@ -107,12 +111,15 @@ public sealed interface TrafficAction {
         }
 
         /** Nothing named: a phase with no parameters about the release. */
-        public static final Release NONE = new Release(Optional.empty(), Optional.empty(), false, Map.of());
+        public static final Release NONE =
+                new Release(Optional.empty(), Optional.empty(), false, Map.of());
 
         /** The artifact (the image to release), which the platform needs. */
         public String artifact() throws PlatformException {
             return artifactIfNamed.orElseThrow(
-                    () -> new PlatformException("the phase names no artifact (the image to release)", false));
+                    () ->
+                            new PlatformException(
+                                    "the phase names no artifact (the image to release)", false));
         }
 
         /** The colour named {@code name} ({@code blue}, {@code green}) when the plan gives its target group. */
@@ -122,6 +129,8 @@ public sealed interface TrafficAction {
     }
 
     /** One colour of a blue-green release on a load balancer: its target group and optional scaling group. */
-    record Colour(String targetGroup, Optional<String> autoScalingGroup, Optional<String> healthCheckPath) {
-    }
+    record Colour(
+            String targetGroup,
+            Optional<String> autoScalingGroup,
+            Optional<String> healthCheckPath) {}
 }

@@ -30,8 +30,13 @@ public class TrafficDrivers {
         for (TrafficDriver<?> driver : drivers) {
             TrafficDriver<?> before = byTargetType.put(driver.targetType(), driver);
             if (before != null) {
-                throw new IllegalStateException("two traffic drivers for " + driver.targetType().getSimpleName()
-                        + ": " + before.getClass().getName() + " and " + driver.getClass().getName());
+                throw new IllegalStateException(
+                        "two traffic drivers for "
+                                + driver.targetType().getSimpleName()
+                                + ": "
+                                + before.getClass().getName()
+                                + " and "
+                                + driver.getClass().getName());
             }
         }
     }

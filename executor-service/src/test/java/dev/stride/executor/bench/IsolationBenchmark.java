@@ -79,16 +79,13 @@ class IsolationBenchmark {
         }
     }
 
-    private record Deployment(UUID id, Target target, boolean healthy) {
-    }
+    private record Deployment(UUID id, Target target, boolean healthy) {}
 
     private final EventCodec codec = new EventCodec();
 
-    @Inject
-    Pool pool;
+    @Inject Pool pool;
 
-    @Inject
-    KubernetesClient kubernetes;
+    @Inject KubernetesClient kubernetes;
 
     @Test
     void isolation() throws Exception {
@@ -101,15 +98,18 @@ class IsolationBenchmark {
                 KubernetesCluster cluster = new KubernetesCluster(kubernetes);
                 ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 KafkaProducer<String, String> producer = producer()) {
-            Thread acceptor = new Thread(() -> {
-                while (!blackHole.isClosed()) {
-                    try {
-                        held.add(blackHole.accept()); // held open, never answered
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "bench-black-hole");
+            Thread acceptor =
+                    new Thread(
+                            () -> {
+                                while (!blackHole.isClosed()) {
+                                    try {
+                                        held.add(blackHole.accept()); // held open, never answered
+                                    } catch (IOException closed) {
+                                        return;
+                                    }
+                                }
+                            },
+                            "bench-black-hole");
             acceptor.setDaemon(true);
             acceptor.start();
             String silent = "127.0.0.1:" + blackHole.getLocalPort();
@@ -117,7 +117,10 @@ class IsolationBenchmark {
             // Not measured: the consumers join their groups and the code paths warm up.
             run(producer, mix(warmUp, 0, warmUp / 2, 2 * total, haproxy, cluster, silent));
             Figures quiet = run(producer, mix(total, 0, onKubernetes, 0, haproxy, cluster, silent));
-            Figures loaded = run(producer, mix(total, stuckCount, onKubernetes, total, haproxy, cluster, silent));
+            Figures loaded =
+                    run(
+                            producer,
+                            mix(total, stuckCount, onKubernetes, total, haproxy, cluster, silent));
             report(total, stuckCount, onKubernetes, quiet, loaded);
         } finally {
             for (Socket socket : held) {
@@ -126,8 +129,14 @@ class IsolationBenchmark {
         }
     }
 
-    private List<Deployment> mix(int total, int stuck, int onKubernetes, int backendOffset, HaproxyUnderTest haproxy,
-            KubernetesCluster cluster, String blackHole) {
+    private List<Deployment> mix(
+            int total,
+            int stuck,
+            int onKubernetes,
+            int backendOffset,
+            HaproxyUnderTest haproxy,
+            KubernetesCluster cluster,
+            String blackHole) {
         List<Deployment> mix = new ArrayList<>();
         for (int i = 0; i < total; i++) {
             Target target;
@@ -138,26 +147,41 @@ class IsolationBenchmark {
             } else if (i < stuck + onKubernetes) {
                 String namespace = "bench-" + (backendOffset + i);
                 cluster.seed(namespace);
-                target = new KubernetesTarget(namespace, KubernetesCluster.APP, KubernetesCluster.APP,
-                        KubernetesCluster.APP);
+                target =
+                        new KubernetesTarget(
+                                namespace,
+                                KubernetesCluster.APP,
+                                KubernetesCluster.APP,
+                                KubernetesCluster.APP);
             } else {
-                target = new HaproxyTarget(haproxy.socket(), null, HaproxyUnderTest.BACKEND + "-"
-                        + (backendOffset + i + 1), HaproxyUnderTest.STABLE, HaproxyUnderTest.CANARY);
+                target =
+                        new HaproxyTarget(
+                                haproxy.socket(),
+                                null,
+                                HaproxyUnderTest.BACKEND + "-" + (backendOffset + i + 1),
+                                HaproxyUnderTest.STABLE,
+                                HaproxyUnderTest.CANARY);
             }
             mix.add(new Deployment(UUID.randomUUID(), target, healthy));
         }
         return mix;
     }
 
-    private record Figures(double[] phaseStart, double[] rollback, String breakdown) {
-    }
+    private record Figures(double[] phaseStart, double[] rollback, String breakdown) {}
 
     private Figures run(KafkaProducer<String, String> producer, List<Deployment> mix) {
         Map<UUID, Instant> requested = new ConcurrentHashMap<>();
         for (Deployment d : mix) {
             requested.put(d.id(), Instant.now());
-            send(producer, new PhaseRequested(d.id(), 1, 1, PhaseType.TRAFFIC, d.target(),
-                    Map.of("weight", 25, "artifact", KubernetesCluster.NEW_IMAGE)));
+            send(
+                    producer,
+                    new PhaseRequested(
+                            d.id(),
+                            1,
+                            1,
+                            PhaseType.TRAFFIC,
+                            d.target(),
+                            Map.of("weight", 25, "artifact", KubernetesCluster.NEW_IMAGE)));
         }
         producer.flush();
         List<UUID> healthy = mix.stream().filter(Deployment::healthy).map(Deployment::id).toList();
@@ -169,55 +193,94 @@ class IsolationBenchmark {
         }
         producer.flush();
         awaitDone(healthy, "rollback");
-        return new Figures(latencies(healthy, "phase:1", requested), latencies(healthy, "rollback",
-                rollbackRequested), breakdown(healthy, requested));
+        return new Figures(
+                latencies(healthy, "phase:1", requested),
+                latencies(healthy, "rollback", rollbackRequested),
+                breakdown(healthy, requested));
     }
 
     private void awaitDone(List<UUID> ids, String step) {
-        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> pool
-                .preparedQuery("SELECT count(*) FROM execution WHERE deployment_id = ANY($1) AND step = $2 "
-                        + "AND status = 'DONE'")
-                .execute(Tuple.of(ids.toArray(UUID[]::new), step)).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getLong(0) == ids.size());
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () ->
+                                pool.preparedQuery(
+                                                        "SELECT count(*) FROM execution WHERE deployment_id = ANY($1) AND step = $2 "
+                                                                + "AND status = 'DONE'")
+                                                .execute(Tuple.of(ids.toArray(UUID[]::new), step))
+                                                .await()
+                                                .atMost(Duration.ofSeconds(5))
+                                                .iterator()
+                                                .next()
+                                                .getLong(0)
+                                        == ids.size());
     }
 
     private double[] latencies(List<UUID> ids, String step, Map<UUID, Instant> from) {
         List<Double> values = new ArrayList<>();
-        for (Row row : pool.preparedQuery("SELECT deployment_id, finished_at FROM execution "
-                        + "WHERE deployment_id = ANY($1) AND step = $2 AND status = 'DONE'")
-                .execute(Tuple.of(ids.toArray(UUID[]::new), step)).await().atMost(Duration.ofSeconds(5))) {
+        for (Row row :
+                pool.preparedQuery(
+                                "SELECT deployment_id, finished_at FROM execution "
+                                        + "WHERE deployment_id = ANY($1) AND step = $2 AND status = 'DONE'")
+                        .execute(Tuple.of(ids.toArray(UUID[]::new), step))
+                        .await()
+                        .atMost(Duration.ofSeconds(5))) {
             Instant finished = row.getOffsetDateTime("finished_at").toInstant();
-            values.add(Duration.between(from.get(row.getUUID("deployment_id")), finished).toNanos() / 1e6);
+            values.add(
+                    Duration.between(from.get(row.getUUID("deployment_id")), finished).toNanos()
+                            / 1e6);
         }
         assertThat(values).as("every healthy deployment's %s", step).hasSize(ids.size());
         return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
-    // Where a phase's time went, by platform: published -> consumed (the execution row written), consumed -> last
-    // claimed (waiting for a worker, its endpoint's share, or a re-check), last claimed -> finished (working).
+    // Where a phase's time went, by platform: published -> consumed (the execution row written),
+    // consumed -> last
+    // claimed (waiting for a worker, its endpoint's share, or a re-check), last claimed -> finished
+    // (working).
     private String breakdown(List<UUID> ids, Map<UUID, Instant> requested) {
         Map<String, List<double[]>> byPlatform = new java.util.TreeMap<>();
-        for (Row row : pool.preparedQuery("SELECT deployment_id, target->>'platform', created_at, claimed_at, "
-                        + "finished_at, (SELECT count(*) FROM execution_step s WHERE s.execution_id = e.id) "
-                        + "FROM execution e WHERE deployment_id = ANY($1) AND step = 'phase:1'")
-                .execute(Tuple.of(ids.toArray(UUID[]::new))).await().atMost(Duration.ofSeconds(5))) {
+        for (Row row :
+                pool.preparedQuery(
+                                "SELECT deployment_id, target->>'platform', created_at, claimed_at, "
+                                        + "finished_at, (SELECT count(*) FROM execution_step s WHERE s.execution_id = e.id) "
+                                        + "FROM execution e WHERE deployment_id = ANY($1) AND step = 'phase:1'")
+                        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                        .await()
+                        .atMost(Duration.ofSeconds(5))) {
             Instant from = requested.get(row.getUUID(0));
             Instant created = row.getOffsetDateTime(2).toInstant();
             Instant claimed = row.getOffsetDateTime(3).toInstant();
             Instant finished = row.getOffsetDateTime(4).toInstant();
-            byPlatform.computeIfAbsent(row.getString(1), k -> new ArrayList<>()).add(new double[] {
-                ms(from, created), ms(created, claimed), ms(claimed, finished), row.getLong(5)});
+            byPlatform
+                    .computeIfAbsent(row.getString(1), k -> new ArrayList<>())
+                    .add(
+                            new double[] {
+                                ms(from, created),
+                                ms(created, claimed),
+                                ms(claimed, finished),
+                                row.getLong(5)
+                            });
         }
         StringBuilder text = new StringBuilder();
-        String[] names = {"published -> consumed", "consumed -> last claimed", "last claimed -> finished",
-            "steps logged"};
+        String[] names = {
+            "published -> consumed",
+            "consumed -> last claimed",
+            "last claimed -> finished",
+            "steps logged"
+        };
         for (Map.Entry<String, List<double[]>> platform : byPlatform.entrySet()) {
-            text.append(String.format("    %s (%d):", platform.getKey(), platform.getValue().size()));
+            text.append(
+                    String.format("    %s (%d):", platform.getKey(), platform.getValue().size()));
             for (int c = 0; c < names.length; c++) {
                 int column = c;
-                double[] values = platform.getValue().stream().mapToDouble(v -> v[column]).sorted().toArray();
-                text.append(String.format(" %s p50 %.0f p99 %.0f;", names[c], percentile(values, 50),
-                        percentile(values, 99)));
+                double[] values =
+                        platform.getValue().stream().mapToDouble(v -> v[column]).sorted().toArray();
+                text.append(
+                        String.format(
+                                " %s p50 %.0f p99 %.0f;",
+                                names[c], percentile(values, 50), percentile(values, 99)));
             }
             text.append('\n');
         }
@@ -228,24 +291,32 @@ class IsolationBenchmark {
         return Duration.between(from, to).toNanos() / 1e6;
     }
 
-    private void report(int total, int stuck, int onKubernetes, Figures quiet, Figures loaded) throws IOException {
+    private void report(int total, int stuck, int onKubernetes, Figures quiet, Figures loaded)
+            throws IOException {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("Isolation: %d deployments requested at once (%d on Kubernetes, %d on HAProxy "
-                + "backends; in the second run %d of the HAProxy ones on a runtime API that never answers)%n",
-                total, onKubernetes, total - onKubernetes, stuck));
-        text.append(String.format("healthy deployments, ms         %-22s %-22s %s%n", "all platforms answer",
-                "one black-holed", "ratio"));
+        text.append(
+                String.format(
+                        "Isolation: %d deployments requested at once (%d on Kubernetes, %d on HAProxy "
+                                + "backends; in the second run %d of the HAProxy ones on a runtime API that never answers)%n",
+                        total, onKubernetes, total - onKubernetes, stuck));
+        text.append(
+                String.format(
+                        "healthy deployments, ms         %-22s %-22s %s%n",
+                        "all platforms answer", "one black-holed", "ratio"));
         line(text, "phase start p50", quiet.phaseStart(), loaded.phaseStart(), 50);
         line(text, "phase start p99", quiet.phaseStart(), loaded.phaseStart(), 99);
         line(text, "rollback    p50", quiet.rollback(), loaded.rollback(), 50);
         line(text, "rollback    p99", quiet.rollback(), loaded.rollback(), 99);
-        text.append("  phase start, where the time went (ms):\n  all platforms answer\n").append(quiet.breakdown())
-                .append("  one black-holed\n").append(loaded.breakdown());
+        text.append("  phase start, where the time went (ms):\n  all platforms answer\n")
+                .append(quiet.breakdown())
+                .append("  one black-holed\n")
+                .append(loaded.breakdown());
         System.out.print(text);
         Files.writeString(Path.of("target", "isolation.txt"), text);
     }
 
-    private static void line(StringBuilder text, String name, double[] quiet, double[] loaded, int p) {
+    private static void line(
+            StringBuilder text, String name, double[] quiet, double[] loaded, int p) {
         double a = percentile(quiet, p);
         double b = percentile(loaded, p);
         text.append(String.format("  %-30s %-22.1f %-22.1f %.2f%n", name, a, b, b / a));
@@ -257,13 +328,17 @@ class IsolationBenchmark {
     }
 
     private void send(KafkaProducer<String, String> producer, StrideEvent data) {
-        producer.send(new ProducerRecord<>(EventType.of(data).topic(), data.deploymentId().toString(),
-                codec.encode(codec.wrap(data, "/stride/bench"))));
+        producer.send(
+                new ProducerRecord<>(
+                        EventType.of(data).topic(),
+                        data.deploymentId().toString(),
+                        codec.encode(codec.wrap(data, "/stride/bench"))));
     }
 
     private static KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        props.put(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);

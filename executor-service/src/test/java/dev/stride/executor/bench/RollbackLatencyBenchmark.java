@@ -54,20 +54,42 @@ class RollbackLatencyBenchmark {
     void rollbackLatency() throws Exception {
         int rollbacks = Integer.getInteger("stride.bench.rollbacks", 200);
         try (HaproxyUnderTest haproxy = HaproxyUnderTest.start()) {
-            HaproxyTarget target = new HaproxyTarget(haproxy.socket(), null, HaproxyUnderTest.BACKEND,
-                    HaproxyUnderTest.STABLE, HaproxyUnderTest.CANARY);
-            // One backend serves every deployment here, so each one moves traffic before it is rolled back.
+            HaproxyTarget target =
+                    new HaproxyTarget(
+                            haproxy.socket(),
+                            null,
+                            HaproxyUnderTest.BACKEND,
+                            HaproxyUnderTest.STABLE,
+                            HaproxyUnderTest.CANARY);
+            // One backend serves every deployment here, so each one moves traffic before it is
+            // rolled back.
             for (int i = 0; i < rollbacks; i++) {
                 UUID id = UUID.randomUUID();
-                publish(new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, target, Map.of("weight", 50)));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> count("SELECT count(*) FROM execution WHERE deployment_id = $1 "
-                                + "AND step = 'phase:1' AND status = 'DONE'", id) == 1);
+                publish(
+                        new PhaseRequested(
+                                id, 1, 1, PhaseType.TRAFFIC, target, Map.of("weight", 50)));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(5))
+                        .until(
+                                () ->
+                                        count(
+                                                        "SELECT count(*) FROM execution WHERE deployment_id = $1 "
+                                                                + "AND step = 'phase:1' AND status = 'DONE'",
+                                                        id)
+                                                == 1);
                 publish(new RollbackRequested(id, 1, "benchmark", "bench"));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> count("SELECT count(*) FROM outbox WHERE record_key = $1 AND event_type = $2 "
-                                + "AND published_at IS NOT NULL", id.toString(), EventType.ROLLBACK_COMPLETED.type())
-                                == 1);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(5))
+                        .until(
+                                () ->
+                                        count(
+                                                        "SELECT count(*) FROM outbox WHERE record_key = $1 AND event_type = $2 "
+                                                                + "AND published_at IS NOT NULL",
+                                                        id.toString(),
+                                                        EventType.ROLLBACK_COMPLETED.type())
+                                                == 1);
             }
             assertThat(haproxy.send(100).getOrDefault(HaproxyUnderTest.CANARY, 0)).isZero();
         }
@@ -75,29 +97,45 @@ class RollbackLatencyBenchmark {
         report(rollbacks);
     }
 
-    // The rollback execution's created_at is the consuming transaction's start, as the processed-event mark's is.
+    // The rollback execution's created_at is the consuming transaction's start, as the
+    // processed-event mark's is.
     private void report(int rollbacks) throws Exception {
         List<double[]> rows = new ArrayList<>();
-        for (Row row : pool().preparedQuery("SELECT "
-                        + "extract(epoch from (s.at - e.created_at)) * 1000, "
-                        + "extract(epoch from (o.published_at - s.at)) * 1000, "
-                        + "extract(epoch from (o.published_at - e.created_at)) * 1000 "
-                        + "FROM execution e "
-                        + "JOIN execution_step s ON s.execution_id = e.id AND s.call = 'restore-stable' "
-                        + "JOIN outbox o ON o.record_key = e.deployment_id::text AND o.event_type = $1 "
-                        + "WHERE e.step = 'rollback' AND e.status = 'DONE'")
-                .execute(Tuple.of(EventType.ROLLBACK_COMPLETED.type())).await().indefinitely()) {
+        for (Row row :
+                pool().preparedQuery(
+                                "SELECT "
+                                        + "extract(epoch from (s.at - e.created_at)) * 1000, "
+                                        + "extract(epoch from (o.published_at - s.at)) * 1000, "
+                                        + "extract(epoch from (o.published_at - e.created_at)) * 1000 "
+                                        + "FROM execution e "
+                                        + "JOIN execution_step s ON s.execution_id = e.id AND s.call = 'restore-stable' "
+                                        + "JOIN outbox o ON o.record_key = e.deployment_id::text AND o.event_type = $1 "
+                                        + "WHERE e.step = 'rollback' AND e.status = 'DONE'")
+                        .execute(Tuple.of(EventType.ROLLBACK_COMPLETED.type()))
+                        .await()
+                        .indefinitely()) {
             rows.add(new double[] {row.getDouble(0), row.getDouble(1), row.getDouble(2)});
         }
-        assertThat(rows).as("every rollback completed, restored HAProxy and was published").hasSize(rollbacks);
-        StringBuilder text = new StringBuilder("Rollback latency over " + rollbacks + " rollbacks (ms)\n");
-        String[] names = {"consumed -> HAProxy restored", "restored -> RollbackCompleted published",
-                "consumed -> published (total)"};
+        assertThat(rows)
+                .as("every rollback completed, restored HAProxy and was published")
+                .hasSize(rollbacks);
+        StringBuilder text =
+                new StringBuilder("Rollback latency over " + rollbacks + " rollbacks (ms)\n");
+        String[] names = {
+            "consumed -> HAProxy restored",
+            "restored -> RollbackCompleted published",
+            "consumed -> published (total)"
+        };
         for (int column = 0; column < 3; column++) {
             int c = column;
             double[] values = rows.stream().mapToDouble(r -> r[c]).sorted().toArray();
-            text.append(String.format("  %-42s p50 %7.1f   p99 %7.1f   max %7.1f%n", names[column],
-                    percentile(values, 50), percentile(values, 99), values[values.length - 1]));
+            text.append(
+                    String.format(
+                            "  %-42s p50 %7.1f   p99 %7.1f   max %7.1f%n",
+                            names[column],
+                            percentile(values, 50),
+                            percentile(values, 99),
+                            values[values.length - 1]));
         }
         System.out.print(text);
         Files.writeString(Path.of("target", "rollback-latency.txt"), text);
@@ -109,14 +147,21 @@ class RollbackLatencyBenchmark {
     }
 
     private void publish(StrideEvent data) {
-        TopicReader.publish(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                EventType.of(data).topic(), data.deploymentId().toString(),
+        TopicReader.publish(
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                EventType.of(data).topic(),
+                data.deploymentId().toString(),
                 codec.encode(codec.wrap(data, "/stride/bench")));
     }
 
     private static long count(String sql, Object... params) {
-        return pool().preparedQuery(sql).execute(Tuple.from(java.util.Arrays.asList(params))).await()
-                .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        return pool().preparedQuery(sql)
+                .execute(Tuple.from(java.util.Arrays.asList(params)))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private static Pool pool() {

@@ -49,7 +49,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(JwtTestResource.class)
-@QuarkusTestResource(value = BlackHoledPlatformTest.BlackHoles.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(
+        value = BlackHoledPlatformTest.BlackHoles.class,
+        restrictToAnnotatedClass = true)
 class BlackHoledPlatformTest {
 
     private static final int PER_PLATFORM = 5;
@@ -70,9 +72,11 @@ class BlackHoledPlatformTest {
             config.put("quarkus.kubernetes-client.api-server-url", unaccepting.url());
             config.put("stride.executor.aws.endpoint-override", silent.url());
             config.put("stride.executor.aws.max-attempts", "1");
-            // The default share, written out: five deployments are more than an endpoint may hold at once.
+            // The default share, written out: five deployments are more than an endpoint may hold
+            // at once.
             config.put("stride.executor.workers-per-endpoint", "4");
-            // The stuck deployments stay stuck for the whole test instead of failing after the test profile's 3 s.
+            // The stuck deployments stay stuck for the whole test instead of failing after the test
+            // profile's 3 s.
             config.put("stride.executor.transient-patience", "10m");
             return config;
         }
@@ -87,11 +91,9 @@ class BlackHoledPlatformTest {
     private final EventCodec codec = new EventCodec();
     private HaproxyUnderTest haproxy;
 
-    @Inject
-    ExecutionWorker worker;
+    @Inject ExecutionWorker worker;
 
-    @Inject
-    Pool pool;
+    @Inject Pool pool;
 
     @BeforeEach
     void haproxy() throws Exception {
@@ -109,52 +111,88 @@ class BlackHoledPlatformTest {
         String silent = config("test.black-hole.silent");
         String unaccepting = config("test.black-hole.unaccepting");
         for (int i = 0; i < PER_PLATFORM; i++) {
-            stuck.put(request(new HaproxyTarget(null, silent, "app", "stable", "canary"), PhaseType.TRAFFIC,
-                    Map.of("weight", 5)), "haproxy " + silent);
-            stuck.put(request(new HaproxyTarget(null, unaccepting, "app", "stable", "canary"), PhaseType.TRAFFIC,
-                    Map.of("weight", 5)), "haproxy " + unaccepting);
-            stuck.put(request(new KubernetesTarget("shop", "checkout", "checkout", "checkout"), PhaseType.TRAFFIC,
-                    Map.of("weight", 5, "artifact", "registry.example/shop/checkout:2.0")),
+            stuck.put(
+                    request(
+                            new HaproxyTarget(null, silent, "app", "stable", "canary"),
+                            PhaseType.TRAFFIC,
+                            Map.of("weight", 5)),
+                    "haproxy " + silent);
+            stuck.put(
+                    request(
+                            new HaproxyTarget(null, unaccepting, "app", "stable", "canary"),
+                            PhaseType.TRAFFIC,
+                            Map.of("weight", 5)),
+                    "haproxy " + unaccepting);
+            stuck.put(
+                    request(
+                            new KubernetesTarget("shop", "checkout", "checkout", "checkout"),
+                            PhaseType.TRAFFIC,
+                            Map.of("weight", 5, "artifact", "registry.example/shop/checkout:2.0")),
                     "kubernetes http://" + unaccepting);
-            stuck.put(request(new AwsEcsTarget("eu-west-1", "prod", "shop", "app", null), PhaseType.ROLLOUT,
-                    Map.of("artifact", "registry.example/shop:2.0")), "aws eu-west-1 (default credentials)");
+            stuck.put(
+                    request(
+                            new AwsEcsTarget("eu-west-1", "prod", "shop", "app", null),
+                            PhaseType.ROLLOUT,
+                            Map.of("artifact", "registry.example/shop:2.0")),
+                    "aws eu-west-1 (default credentials)");
         }
         // Every black-holed endpoint holds its full share of the workers: 4 endpoints x 4.
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> worker.inFlight() >= 16);
 
-        HaproxyTarget healthy = new HaproxyTarget(haproxy.socket(), null, HaproxyUnderTest.BACKEND,
-                HaproxyUnderTest.STABLE, HaproxyUnderTest.CANARY);
+        HaproxyTarget healthy =
+                new HaproxyTarget(
+                        haproxy.socket(),
+                        null,
+                        HaproxyUnderTest.BACKEND,
+                        HaproxyUnderTest.STABLE,
+                        HaproxyUnderTest.CANARY);
         UUID id = UUID.randomUUID();
         Instant requested = Instant.now();
         publish(new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, healthy, Map.of("weight", 25)));
         JsonNode started = awaitEvent(EventType.PHASE_STARTED, id);
-        Duration toStart = Duration.between(requested, Instant.parse(started.path("observedAt").asText()));
+        Duration toStart =
+                Duration.between(requested, Instant.parse(started.path("observedAt").asText()));
         assertThat(started.path("observedWeights").path("canary").asInt()).isEqualTo(25);
-        assertThat(toStart).as("phase requested -> weights read back on HAProxy").isLessThan(Duration.ofSeconds(1));
+        assertThat(toStart)
+                .as("phase requested -> weights read back on HAProxy")
+                .isLessThan(Duration.ofSeconds(1));
 
         Instant rollbackRequested = Instant.now();
         publish(new RollbackRequested(id, 1, "error rate 9%", "planner"));
         JsonNode rolledBack = awaitEvent(EventType.ROLLBACK_COMPLETED, id);
         assertThat(rolledBack.path("outcome").asText()).isEqualTo("SUCCEEDED");
         Duration toRestore = Duration.between(rollbackRequested, rollbackFinishedAt(id));
-        assertThat(toRestore).as("rollback requested -> stable restored and read back").isLessThan(
-                Duration.ofSeconds(1));
+        assertThat(toRestore)
+                .as("rollback requested -> stable restored and read back")
+                .isLessThan(Duration.ofSeconds(1));
         Map<String, Integer> served = haproxy.send(100);
         assertThat(served.getOrDefault(HaproxyUnderTest.STABLE, 0)).isEqualTo(100);
 
         // The stuck ones are stuck on their black holes, and their step logs say where.
         for (Map.Entry<UUID, String> deployment : stuck.entrySet()) {
-            assertThat(TopicReader.events(bootstrap(), EventType.PHASE_STARTED, deployment.getKey().toString()))
+            assertThat(
+                            TopicReader.events(
+                                    bootstrap(),
+                                    EventType.PHASE_STARTED,
+                                    deployment.getKey().toString()))
                     .isEmpty();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String endpoint : List.copyOf(new java.util.LinkedHashSet<>(stuck.values()))) {
-                assertThat(failedCallsNaming(endpoint)).as("failed calls naming %s", endpoint).isPositive();
-            }
-        });
-        // Each call gave up at its own deadline (seconds), not at a library default of a minute or more.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            for (String endpoint :
+                                    List.copyOf(new java.util.LinkedHashSet<>(stuck.values()))) {
+                                assertThat(failedCallsNaming(endpoint))
+                                        .as("failed calls naming %s", endpoint)
+                                        .isPositive();
+                            }
+                        });
+        // Each call gave up at its own deadline (seconds), not at a library default of a minute or
+        // more.
         for (String endpoint : List.copyOf(new java.util.LinkedHashSet<>(stuck.values()))) {
-            assertThat(longestFailedCall(endpoint)).as("longest call to %s", endpoint)
+            assertThat(longestFailedCall(endpoint))
+                    .as("longest call to %s", endpoint)
                     .isLessThan(Duration.ofSeconds(10).toMillis());
         }
     }
@@ -166,34 +204,62 @@ class BlackHoledPlatformTest {
     }
 
     private Instant rollbackFinishedAt(UUID id) {
-        OffsetDateTime finished = pool.preparedQuery("SELECT finished_at FROM execution WHERE deployment_id = $1 "
-                        + "AND step = 'rollback'").execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getOffsetDateTime(0);
+        OffsetDateTime finished =
+                pool.preparedQuery(
+                                "SELECT finished_at FROM execution WHERE deployment_id = $1 "
+                                        + "AND step = 'rollback'")
+                        .execute(Tuple.of(id))
+                        .await()
+                        .atMost(Duration.ofSeconds(5))
+                        .iterator()
+                        .next()
+                        .getOffsetDateTime(0);
         return finished.toInstant();
     }
 
     private long failedCallsNaming(String endpoint) {
-        return pool.preparedQuery("SELECT count(*) FROM execution_step WHERE result = 'failed' "
-                        + "AND strpos(detail, $1) > 0").execute(Tuple.of("(" + endpoint + ")"))
-                .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        return pool.preparedQuery(
+                        "SELECT count(*) FROM execution_step WHERE result = 'failed' "
+                                + "AND strpos(detail, $1) > 0")
+                .execute(Tuple.of("(" + endpoint + ")"))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private long longestFailedCall(String endpoint) {
-        return pool.preparedQuery("SELECT max(duration_ms) FROM execution_step WHERE result = 'failed' "
-                        + "AND strpos(detail, $1) > 0").execute(Tuple.of("(" + endpoint + ")"))
-                .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        return pool.preparedQuery(
+                        "SELECT max(duration_ms) FROM execution_step WHERE result = 'failed' "
+                                + "AND strpos(detail, $1) > 0")
+                .execute(Tuple.of("(" + endpoint + ")"))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private void publish(StrideEvent data) {
-        TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(),
+        TopicReader.publish(
+                bootstrap(),
+                EventType.of(data).topic(),
+                data.deploymentId().toString(),
                 codec.encode(codec.wrap(data, "/stride/planner")));
     }
 
     private JsonNode awaitEvent(EventType type, UUID id) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<JsonNode> events = new ArrayList<>(TopicReader.events(bootstrap(), type, id.toString()));
-            return events.isEmpty() ? null : events.get(0);
-        }, java.util.Objects::nonNull);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            List<JsonNode> events =
+                                    new ArrayList<>(
+                                            TopicReader.events(bootstrap(), type, id.toString()));
+                            return events.isEmpty() ? null : events.get(0);
+                        },
+                        java.util.Objects::nonNull);
     }
 
     private static String config(String key) {

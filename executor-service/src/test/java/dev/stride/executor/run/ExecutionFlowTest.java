@@ -41,7 +41,8 @@ class ExecutionFlowTest {
 
     private final FakePlatform platform = new FakePlatform();
     private final EventCodec codec = new EventCodec();
-    private final Target target = new HaproxyTarget("/run/haproxy/admin.sock", null, "app", "stable", "canary");
+    private final Target target =
+            new HaproxyTarget("/run/haproxy/admin.sock", null, "app", "stable", "canary");
 
     @BeforeEach
     void platform() {
@@ -64,7 +65,9 @@ class ExecutionFlowTest {
         assertThat(events(EventType.PHASE_STARTED, id)).hasSize(1);
         assertThat(platform.writes.get()).isEqualTo(1);
         assertThat(steps(id)).containsExactly("read:ok", "apply TRAFFIC:ok", "read-back:ok");
-        assertThat(events(EventType.PHASE_COMPLETED, id)).as("the verifier ends analysed phases").isEmpty();
+        assertThat(events(EventType.PHASE_COMPLETED, id))
+                .as("the verifier ends analysed phases")
+                .isEmpty();
     }
 
     @Test
@@ -84,7 +87,10 @@ class ExecutionFlowTest {
         publish(phase(id, 1, PhaseType.TRAFFIC, 25), "/stride/planner");
         awaitOne(EventType.PHASE_STARTED, id);
 
-        String rollback = publish(new RollbackRequested(id, 1, "error rate 9%", "planner"), "/stride/planner");
+        String rollback =
+                publish(
+                        new RollbackRequested(id, 1, "error rate 9%", "planner"),
+                        "/stride/planner");
         redeliver(id, EventType.ROLLBACK_REQUESTED, rollback);
 
         JsonNode completed = awaitOne(EventType.ROLLBACK_COMPLETED, id);
@@ -123,13 +129,16 @@ class ExecutionFlowTest {
     @Test
     void aPlatformThatIsNotReadyYetIsWaitedForThenThePhaseStarts() {
         UUID id = UUID.randomUUID();
-        // More failures than the quick retries take: the execution has to wait and be claimed again.
+        // More failures than the quick retries take: the execution has to wait and be claimed
+        // again.
         platform.notReadyFor.set(6);
         publish(phase(id, 1, PhaseType.TRAFFIC, 10), "/stride/planner");
 
         JsonNode started = awaitOne(EventType.PHASE_STARTED, id);
         assertThat(started.path("observedWeights").path("canary").asInt()).isEqualTo(10);
-        assertThat(steps(id)).contains("wait:retrying").endsWith("read:ok", "apply TRAFFIC:ok", "read-back:ok");
+        assertThat(steps(id))
+                .contains("wait:retrying")
+                .endsWith("read:ok", "apply TRAFFIC:ok", "read-back:ok");
         assertThat(events(EventType.PHASE_COMPLETED, id)).isEmpty();
     }
 
@@ -148,8 +157,15 @@ class ExecutionFlowTest {
     @Test
     void aTargetWithNoDriverFailsThePhaseSayingSo() {
         UUID id = UUID.randomUUID();
-        publish(new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, new KubernetesTarget("shop", "checkout", null, null),
-                Map.of("weight", 5)), "/stride/planner");
+        publish(
+                new PhaseRequested(
+                        id,
+                        1,
+                        1,
+                        PhaseType.TRAFFIC,
+                        new KubernetesTarget("shop", "checkout", null, null),
+                        Map.of("weight", 5)),
+                "/stride/planner");
 
         assertThat(awaitOne(EventType.PHASE_COMPLETED, id).path("summary").asText())
                 .contains("no traffic driver for platform kubernetes");
@@ -163,15 +179,23 @@ class ExecutionFlowTest {
 
         JsonNode started = awaitOne(EventType.PHASE_STARTED, id);
         assertThat(started.path("observedWeights").path("canary").asInt()).isEqualTo(40);
-        // Re-verified, not re-applied: the platform already showed the phase when the execution was taken up.
+        // Re-verified, not re-applied: the platform already showed the phase when the execution was
+        // taken up.
         assertThat(platform.writes.get()).isEqualTo(1);
-        // The simulated death is logged as the apply's failure; then the execution was taken up again.
-        assertThat(steps(id)).containsExactly("read:ok", "apply TRAFFIC:failed", "read:ok", "apply:skipped");
+        // The simulated death is logged as the apply's failure; then the execution was taken up
+        // again.
+        assertThat(steps(id))
+                .containsExactly("read:ok", "apply TRAFFIC:failed", "read:ok", "apply:skipped");
         assertThat(events(EventType.PHASE_STARTED, id)).hasSize(1);
     }
 
     private PhaseRequested phase(UUID id, int index, PhaseType type, Integer weight) {
-        return new PhaseRequested(id, 1, index, type, target,
+        return new PhaseRequested(
+                id,
+                1,
+                index,
+                type,
+                target,
                 weight == null ? Map.of("action", "promote-canary") : Map.of("weight", weight));
     }
 
@@ -196,19 +220,36 @@ class ExecutionFlowTest {
 
     /** Waits until the executor has taken in these records (their effects are committed then). */
     private void awaitProcessed(String... envelopes) {
-        String[] ids = java.util.Arrays.stream(envelopes).map(e -> codec.parseTree(e).path("id").asText())
-                .toArray(String[]::new);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> pool()
-                .preparedQuery("SELECT count(*) FROM processed_event WHERE event_id = ANY($1)")
-                .execute(Tuple.of(ids)).await().atMost(Duration.ofSeconds(5)).iterator().next()
-                .getLong(0) == ids.length);
+        String[] ids =
+                java.util.Arrays.stream(envelopes)
+                        .map(e -> codec.parseTree(e).path("id").asText())
+                        .toArray(String[]::new);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                pool().preparedQuery(
+                                                        "SELECT count(*) FROM processed_event WHERE event_id = ANY($1)")
+                                                .execute(Tuple.of(ids))
+                                                .await()
+                                                .atMost(Duration.ofSeconds(5))
+                                                .iterator()
+                                                .next()
+                                                .getLong(0)
+                                        == ids.length);
     }
 
     private static List<String> steps(UUID id) {
-        return pool().preparedQuery("SELECT s.call, s.result FROM execution_step s JOIN execution e "
-                        + "ON e.id = s.execution_id WHERE e.deployment_id = $1 ORDER BY s.id")
-                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5)).stream()
-                .map(row -> row.getString(0) + ":" + row.getString(1)).toList();
+        return pool()
+                .preparedQuery(
+                        "SELECT s.call, s.result FROM execution_step s JOIN execution e "
+                                + "ON e.id = s.execution_id WHERE e.deployment_id = $1 ORDER BY s.id")
+                .execute(Tuple.of(id))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .stream()
+                .map(row -> row.getString(0) + ":" + row.getString(1))
+                .toList();
     }
 
     private static Pool pool() {

@@ -92,33 +92,53 @@ class ExecutorRestartIT {
     }
 
     @Test
-    void aPhaseWrittenButNotReadBackWhenTheExecutorDiesIsStartedOnceAfterTheRestart() throws Exception {
+    void aPhaseWrittenButNotReadBackWhenTheExecutorDiesIsStartedOnceAfterTheRestart()
+            throws Exception {
         UUID id = UUID.randomUUID();
-        HaproxyTarget target = new HaproxyTarget(null, relay.address(), HaproxyUnderTest.BACKEND,
-                HaproxyUnderTest.STABLE, HaproxyUnderTest.CANARY);
+        HaproxyTarget target =
+                new HaproxyTarget(
+                        null,
+                        relay.address(),
+                        HaproxyUnderTest.BACKEND,
+                        HaproxyUnderTest.STABLE,
+                        HaproxyUnderTest.CANARY);
         Process first = startExecutor();
         relay.killAfterWrite(first);
 
-        TopicReader.publish(bootstrap(), EventType.PHASE_REQUESTED.topic(), id.toString(), codec.encode(codec.wrap(
-                new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, target, Map.of("weight", 30)), "/stride/planner")));
+        TopicReader.publish(
+                bootstrap(),
+                EventType.PHASE_REQUESTED.topic(),
+                id.toString(),
+                codec.encode(
+                        codec.wrap(
+                                new PhaseRequested(
+                                        id, 1, 1, PhaseType.TRAFFIC, target, Map.of("weight", 30)),
+                                "/stride/planner")));
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive());
-        assertThat(relay.killed()).as("killed by the relay, between the write and the read-back").isTrue();
+        assertThat(relay.killed())
+                .as("killed by the relay, between the write and the read-back")
+                .isTrue();
         assertThat(haproxy.api().getWeight(HaproxyUnderTest.BACKEND, HaproxyUnderTest.CANARY))
-                .as("HAProxy took the write").isEqualTo(30);
-        assertThat(TopicReader.events(bootstrap(), EventType.PHASE_STARTED, id.toString())).isEmpty();
+                .as("HAProxy took the write")
+                .isEqualTo(30);
+        assertThat(TopicReader.events(bootstrap(), EventType.PHASE_STARTED, id.toString()))
+                .isEmpty();
         assertThat(steps(id)).containsExactly("read:ok", "apply TRAFFIC:ok");
 
         startExecutor();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "DONE".equals(status(id)));
-        // The execution ends with its events in the outbox; they reach Kafka once the publisher has sent them all.
+        // The execution ends with its events in the outbox; they reach Kafka once the publisher has
+        // sent them all.
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> unpublished() == 0);
-        List<JsonNode> started = TopicReader.events(bootstrap(), EventType.PHASE_STARTED, id.toString());
+        List<JsonNode> started =
+                TopicReader.events(bootstrap(), EventType.PHASE_STARTED, id.toString());
         assertThat(started).hasSize(1);
         assertThat(started.get(0).path("observedWeights").path("canary").asInt()).isEqualTo(30);
         // The new process read the platform, found the write in place and did not write again.
-        assertThat(steps(id)).containsExactly("read:ok", "apply TRAFFIC:ok", "read:ok", "apply:skipped");
+        assertThat(steps(id))
+                .containsExactly("read:ok", "apply TRAFFIC:ok", "read:ok", "apply:skipped");
         // Both servers' weights were written once, by the first process only.
         assertThat(relay.commands()).filteredOn(c -> c.startsWith("set weight")).hasSize(2);
         int canary = haproxy.send(200).getOrDefault(HaproxyUnderTest.CANARY, 0);
@@ -126,13 +146,17 @@ class ExecutorRestartIT {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "stride.executor.workers=-1 | stride.executor.workers must be from 1 to 1024, got -1",
-        "stride.kubernetes.request-timeout=0s | stride.kubernetes.request-timeout must be a duration "
-                + "above zero",
-        "stride.executor.aws.api-call-attempt-timeout=0ms | stride.executor.aws.api-call-attempt-timeout must be a "
-                + "duration above zero"})
-    void aBadSettingStopsTheExecutorAtStartNamingTheKey(String setting, String message) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "stride.executor.workers=-1 | stride.executor.workers must be from 1 to 1024, got -1",
+                "stride.kubernetes.request-timeout=0s | stride.kubernetes.request-timeout must be a duration "
+                        + "above zero",
+                "stride.executor.aws.api-call-attempt-timeout=0ms | stride.executor.aws.api-call-attempt-timeout must be a "
+                        + "duration above zero"
+            })
+    void aBadSettingStopsTheExecutorAtStartNamingTheKey(String setting, String message)
+            throws Exception {
         Process process = launch(List.of("-D" + setting));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
         assertThat(process.exitValue()).isNotZero();
@@ -142,11 +166,23 @@ class ExecutorRestartIT {
     private Process startExecutor() throws IOException {
         Process process = launch(List.of());
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
                 .failFast("the executor exited; its log: " + log, () -> !process.isAlive())
                 .ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                .until(
+                        () ->
+                                http.send(
+                                                        HttpRequest.newBuilder(
+                                                                        URI.create(
+                                                                                "http://localhost:"
+                                                                                        + port
+                                                                                        + "/q/health/ready"))
+                                                                .build(),
+                                                        HttpResponse.BodyHandlers.discarding())
+                                                .statusCode()
+                                        == 200);
         return process;
     }
 
@@ -163,8 +199,11 @@ class ExecutorRestartIT {
         command.addAll(settings);
         command.add("-jar");
         command.add(jar.getAbsolutePath());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
         executor = process;
         return process;
     }
@@ -174,21 +213,31 @@ class ExecutorRestartIT {
     }
 
     private List<String> steps(UUID id) throws SQLException {
-        return query("SELECT s.call, s.result FROM execution_step s JOIN execution e ON e.id = s.execution_id "
-                + "WHERE e.deployment_id = ? ORDER BY s.id", id, rs -> rs.getString(1) + ":" + rs.getString(2));
+        return query(
+                "SELECT s.call, s.result FROM execution_step s JOIN execution e ON e.id = s.execution_id "
+                        + "WHERE e.deployment_id = ? ORDER BY s.id",
+                id,
+                rs -> rs.getString(1) + ":" + rs.getString(2));
     }
 
     private String status(UUID id) throws SQLException {
-        List<String> statuses = query("SELECT status FROM execution WHERE deployment_id = ?", id,
-                rs -> rs.getString(1));
+        List<String> statuses =
+                query(
+                        "SELECT status FROM execution WHERE deployment_id = ?",
+                        id,
+                        rs -> rs.getString(1));
         return statuses.isEmpty() ? null : statuses.get(0);
     }
 
     private long unpublished() throws SQLException {
-        try (Connection c = DriverManager.getConnection(infrastructure.get("quarkus.datasource.jdbc.url"),
-                infrastructure.get("quarkus.datasource.username"), infrastructure.get("quarkus.datasource.password"));
-                PreparedStatement statement = c.prepareStatement(
-                        "SELECT count(*) FROM outbox WHERE published_at IS NULL");
+        try (Connection c =
+                        DriverManager.getConnection(
+                                infrastructure.get("quarkus.datasource.jdbc.url"),
+                                infrastructure.get("quarkus.datasource.username"),
+                                infrastructure.get("quarkus.datasource.password"));
+                PreparedStatement statement =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM outbox WHERE published_at IS NULL");
                 ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -200,8 +249,11 @@ class ExecutorRestartIT {
     }
 
     private <T> List<T> query(String sql, UUID id, Row<T> row) throws SQLException {
-        try (Connection c = DriverManager.getConnection(infrastructure.get("quarkus.datasource.jdbc.url"),
-                infrastructure.get("quarkus.datasource.username"), infrastructure.get("quarkus.datasource.password"));
+        try (Connection c =
+                        DriverManager.getConnection(
+                                infrastructure.get("quarkus.datasource.jdbc.url"),
+                                infrastructure.get("quarkus.datasource.username"),
+                                infrastructure.get("quarkus.datasource.password"));
                 PreparedStatement statement = c.prepareStatement(sql)) {
             statement.setObject(1, id);
             List<T> rows = new ArrayList<>();
@@ -274,7 +326,8 @@ class ExecutorRestartIT {
             // The apply writes weights and states; the first read after a write is the read-back.
             if (target != null && written && command.startsWith("get weight")) {
                 victim = null;
-                // Marked before the kill: the test sees the process gone as soon as it is, and must find the mark.
+                // Marked before the kill: the test sees the process gone as soon as it is, and must
+                // find the mark.
                 killed.set(true);
                 target.destroyForcibly();
                 try {

@@ -20,6 +20,7 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
     final AtomicInteger writes = new AtomicInteger();
     volatile String refuseWith;
     volatile boolean crashAfterNextWrite;
+
     /** So many calls more fail as transient ("not ready yet"), then the platform answers again. */
     final AtomicInteger notReadyFor = new AtomicInteger();
 
@@ -31,9 +32,12 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
     @Override
     public void apply(HaproxyTarget target, TrafficAction action) throws PlatformException {
         refuseIfTold();
-        // A rollback restores stable; a TRAFFIC phase sets its weight; anything else (a FINALIZE) takes all traffic.
-        int weight = action instanceof TrafficAction.Restore ? 0
-                : action instanceof TrafficAction.SetWeight set ? set.weight() : 100;
+        // A rollback restores stable; a TRAFFIC phase sets its weight; anything else (a FINALIZE)
+        // takes all traffic.
+        int weight =
+                action instanceof TrafficAction.Restore
+                        ? 0
+                        : action instanceof TrafficAction.SetWeight set ? set.weight() : 100;
         write(target, weight);
     }
 
@@ -41,7 +45,8 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
     public LiveState read(HaproxyTarget target) throws PlatformException {
         refuseIfTold();
         int weight = canary.getOrDefault(target, 0);
-        return new LiveState(Map.of(LiveState.STABLE, 100 - weight, LiveState.CANARY, weight), Map.of());
+        return new LiveState(
+                Map.of(LiveState.STABLE, 100 - weight, LiveState.CANARY, weight), Map.of());
     }
 
     private void write(Target target, int weight) {
@@ -49,7 +54,8 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
         writes.incrementAndGet();
         if (crashAfterNextWrite) {
             crashAfterNextWrite = false;
-            throw new IllegalStateException("the worker died after writing and before reading back");
+            throw new IllegalStateException(
+                    "the worker died after writing and before reading back");
         }
     }
 

@@ -50,17 +50,27 @@ class HaproxyExecutionTest {
     @Test
     void phasesMoveRealTrafficAndARollbackPutsItAllBackOnStable() {
         UUID id = UUID.randomUUID();
-        HaproxyTarget target = new HaproxyTarget(haproxy.socket(), null, HaproxyUnderTest.BACKEND,
-                HaproxyUnderTest.STABLE, HaproxyUnderTest.CANARY);
+        HaproxyTarget target =
+                new HaproxyTarget(
+                        haproxy.socket(),
+                        null,
+                        HaproxyUnderTest.BACKEND,
+                        HaproxyUnderTest.STABLE,
+                        HaproxyUnderTest.CANARY);
 
         int[] weights = {5, 25, 100};
         for (int i = 0; i < weights.length; i++) {
-            publish(new PhaseRequested(id, 1, i + 1, PhaseType.TRAFFIC, target, Map.of("weight", weights[i])));
+            publish(
+                    new PhaseRequested(
+                            id, 1, i + 1, PhaseType.TRAFFIC, target, Map.of("weight", weights[i])));
             int phase = i + 1;
-            JsonNode started = awaitEvent(EventType.PHASE_STARTED, id, e -> e.path("phase").asInt() == phase);
-            assertThat(started.path("observedWeights").path("canary").asInt()).isEqualTo(weights[i]);
+            JsonNode started =
+                    awaitEvent(EventType.PHASE_STARTED, id, e -> e.path("phase").asInt() == phase);
+            assertThat(started.path("observedWeights").path("canary").asInt())
+                    .isEqualTo(weights[i]);
             int canary = haproxy.send(200).getOrDefault(HaproxyUnderTest.CANARY, 0);
-            assertThat(canary).as("requests on the canary at %d%%", weights[i])
+            assertThat(canary)
+                    .as("requests on the canary at %d%%", weights[i])
                     .isBetween(weights[i] * 2 - 15, weights[i] * 2 + 15);
         }
 
@@ -76,8 +86,13 @@ class HaproxyExecutionTest {
     @Test
     void aServerHaproxyDoesNotKnowFailsThePhaseWithHaproxysWords() {
         UUID id = UUID.randomUUID();
-        HaproxyTarget target = new HaproxyTarget(haproxy.socket(), null, HaproxyUnderTest.BACKEND,
-                HaproxyUnderTest.STABLE, "no-such-server");
+        HaproxyTarget target =
+                new HaproxyTarget(
+                        haproxy.socket(),
+                        null,
+                        HaproxyUnderTest.BACKEND,
+                        HaproxyUnderTest.STABLE,
+                        "no-such-server");
 
         publish(new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, target, Map.of("weight", 5)));
 
@@ -88,13 +103,20 @@ class HaproxyExecutionTest {
     }
 
     private void publish(StrideEvent data) {
-        TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(),
+        TopicReader.publish(
+                bootstrap(),
+                EventType.of(data).topic(),
+                data.deploymentId().toString(),
                 codec.encode(codec.wrap(data, "/stride/planner")));
     }
 
-    private JsonNode awaitEvent(EventType type, UUID id, java.util.function.Predicate<JsonNode> which) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events(type, id).stream()
-                .filter(which).findFirst().orElse(null), java.util.Objects::nonNull);
+    private JsonNode awaitEvent(
+            EventType type, UUID id, java.util.function.Predicate<JsonNode> which) {
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> events(type, id).stream().filter(which).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
     }
 
     private List<JsonNode> events(EventType type, UUID id) {

@@ -40,58 +40,79 @@ class OutboxOrderAcrossReplicasTest {
     private static final int ROWS = 300;
     private static final int KEYS = 5;
 
-    @Inject
-    Pool pool;
+    @Inject Pool pool;
 
-    @Inject
-    Vertx vertx;
+    @Inject Vertx vertx;
 
-    @Inject
-    OutboxPublisher ownPublisher;
+    @Inject OutboxPublisher ownPublisher;
 
     @Test
     void twoPublishersKeepEveryKeysOrder() {
         ownPublisher.stop();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(ownPublisher::isIdle);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(ownPublisher::isIdle);
         try {
             for (int i = 0; i < ROWS; i++) {
-                pool.preparedQuery("INSERT INTO outbox (event_id, event_type, topic, record_key, payload) "
-                                + "VALUES (gen_random_uuid(), 'test.order', 'stride.test-order', $1, $2)")
-                        .execute(Tuple.of("key-" + (i % KEYS), String.valueOf(i))).await().atMost(Duration.ofSeconds(5));
+                pool.preparedQuery(
+                                "INSERT INTO outbox (event_id, event_type, topic, record_key, payload) "
+                                        + "VALUES (gen_random_uuid(), 'test.order', 'stride.test-order', $1, $2)")
+                        .execute(Tuple.of("key-" + (i % KEYS), String.valueOf(i)))
+                        .await()
+                        .atMost(Duration.ofSeconds(5));
             }
             List<String[]> sent = new CopyOnWriteArrayList<>();
             OutboxPublisher replicaA = replica(sent);
             OutboxPublisher replicaB = replica(sent);
 
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Uni.join().all(replicaA.publishBatch(), replicaB.publishBatch()).andFailFast()
-                        .await().atMost(Duration.ofSeconds(10));
-                return unpublished() == 0;
-            });
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> {
+                                Uni.join()
+                                        .all(replicaA.publishBatch(), replicaB.publishBatch())
+                                        .andFailFast()
+                                        .await()
+                                        .atMost(Duration.ofSeconds(10));
+                                return unpublished() == 0;
+                            });
 
             Map<String, List<Integer>> byKey = new HashMap<>();
             for (String[] record : sent) {
-                byKey.computeIfAbsent(record[0], k -> new ArrayList<>()).add(Integer.parseInt(record[1]));
+                byKey.computeIfAbsent(record[0], k -> new ArrayList<>())
+                        .add(Integer.parseInt(record[1]));
             }
             assertThat(byKey).hasSize(KEYS);
             for (Map.Entry<String, List<Integer>> key : byKey.entrySet()) {
-                assertThat(key.getValue()).as("the order %s's events reached the broker in", key.getKey())
-                        .isSorted().doesNotHaveDuplicates().hasSize(ROWS / KEYS);
+                assertThat(key.getValue())
+                        .as("the order %s's events reached the broker in", key.getKey())
+                        .isSorted()
+                        .doesNotHaveDuplicates()
+                        .hasSize(ROWS / KEYS);
             }
         } finally {
-            pool.query("DELETE FROM outbox WHERE topic = 'stride.test-order'").execute()
-                    .await().atMost(Duration.ofSeconds(5));
+            pool.query("DELETE FROM outbox WHERE topic = 'stride.test-order'")
+                    .execute()
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
             ownPublisher.start();
         }
     }
 
     private OutboxPublisher replica(List<String[]> sent) {
-        return new OutboxPublisher(pool, new RecordingEmitter(sent), vertx, Duration.ofSeconds(1), 10, true);
+        return new OutboxPublisher(
+                pool, new RecordingEmitter(sent), vertx, Duration.ofSeconds(1), 10, true);
     }
 
     private long unpublished() {
-        return pool.query("SELECT count(*) FROM outbox WHERE topic = 'stride.test-order' AND published_at IS NULL")
-                .execute().await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        return pool.query(
+                        "SELECT count(*) FROM outbox WHERE topic = 'stride.test-order' AND published_at IS NULL")
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     /** A broker that records what is sent to it, in the order the sends are made, and takes 1-3 ms for each. */
@@ -106,10 +127,13 @@ class OutboxOrderAcrossReplicasTest {
         @Override
         public <M extends Message<? extends String>> Uni<Void> sendMessage(M message) {
             @SuppressWarnings("unchecked")
-            OutgoingKafkaRecordMetadata<String> metadata = message.getMetadata(OutgoingKafkaRecordMetadata.class)
-                    .orElseThrow();
+            OutgoingKafkaRecordMetadata<String> metadata =
+                    message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
             sent.add(new String[] {metadata.getKey(), message.getPayload()});
-            return Uni.createFrom().voidItem().onItem().delayIt()
+            return Uni.createFrom()
+                    .voidItem()
+                    .onItem()
+                    .delayIt()
                     .by(Duration.ofMillis(ThreadLocalRandom.current().nextInt(3) + 1));
         }
 
@@ -129,7 +153,8 @@ class OutboxOrderAcrossReplicasTest {
         }
 
         @Override
-        @SuppressWarnings("deprecation") // MutinyEmitter still declares it; this fake must implement it.
+        @SuppressWarnings(
+                "deprecation") // MutinyEmitter still declares it; this fake must implement it.
         public <M extends Message<? extends String>> void send(M message) {
             throw new UnsupportedOperationException();
         }
@@ -145,12 +170,10 @@ class OutboxOrderAcrossReplicasTest {
         }
 
         @Override
-        public void complete() {
-        }
+        public void complete() {}
 
         @Override
-        public void error(Exception e) {
-        }
+        public void error(Exception e) {}
 
         @Override
         public boolean isCancelled() {

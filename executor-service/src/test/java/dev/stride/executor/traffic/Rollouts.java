@@ -11,8 +11,7 @@ public final class Rollouts {
 
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
-    private Rollouts() {
-    }
+    private Rollouts() {}
 
     @FunctionalInterface
     public interface DriverCall {

@@ -17,8 +17,7 @@ final class Bodies {
     static final int MAX_ITEMS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /** The body as an object holding only {@code allowed} fields; an empty body is an empty object. */
     static JsonNode object(byte[] body, Set<String> allowed) {
@@ -29,7 +28,8 @@ final class Bodies {
             try {
                 document = JSON.readTree(body);
             } catch (JsonProcessingException e) {
-                throw ProblemException.badRequest("(body)", "is not valid JSON: " + e.getOriginalMessage());
+                throw ProblemException.badRequest(
+                        "(body)", "is not valid JSON: " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw ProblemException.badRequest("(body)", "could not be read");
             }
@@ -41,7 +41,8 @@ final class Bodies {
         while (fields.hasNext()) {
             String field = fields.next();
             if (!allowed.contains(field)) {
-                throw ProblemException.badRequest(field, "unknown field; the body may hold " + allowed);
+                throw ProblemException.badRequest(
+                        field, "unknown field; the body may hold " + allowed);
             }
         }
         return document;
@@ -66,7 +67,8 @@ final class Bodies {
             return List.of();
         }
         if (!value.isArray() || value.size() > MAX_ITEMS) {
-            throw ProblemException.badRequest(field, "must be an array of at most " + MAX_ITEMS + " strings");
+            throw ProblemException.badRequest(
+                    field, "must be an array of at most " + MAX_ITEMS + " strings");
         }
         List<String> items = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
@@ -77,10 +79,15 @@ final class Bodies {
 
     private static String checked(String field, JsonNode value) {
         String text = value.isTextual() ? value.asText() : null;
-        if (text == null || text.isBlank() || text.length() > MAX_TEXT
+        if (text == null
+                || text.isBlank()
+                || text.length() > MAX_TEXT
                 || text.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)) {
-            throw ProblemException.badRequest(field, "must be a non-blank string of at most " + MAX_TEXT
-                    + " characters without control characters");
+            throw ProblemException.badRequest(
+                    field,
+                    "must be a non-blank string of at most "
+                            + MAX_TEXT
+                            + " characters without control characters");
         }
         return text.strip();
     }

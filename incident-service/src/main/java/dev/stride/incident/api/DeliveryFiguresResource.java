@@ -29,7 +29,9 @@ public class DeliveryFiguresResource {
 
     /** The earliest and the latest instant a range may name: years 1970 to 9999. */
     static final Instant EARLIEST = Instant.EPOCH;
-    static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+
+    static final Instant LATEST =
+            LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     private final FiguresStore store;
 
@@ -39,13 +41,17 @@ public class DeliveryFiguresResource {
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Delivery figures",
-            description = "Deployment frequency, lead time for changes, change failure rate, MTTR, mean time to "
-                    + "deploy and success rate of one application (all when absent) in one environment (production "
-                    + "when absent) over [from, to): ISO-8601 instants or dates (UTC) in the years 1970 to 9999; to "
-                    + "defaults to now, from to 30 days before to.")
-    public Uni<DeliveryFigures> figures(@QueryParam("application") String application,
-            @QueryParam("environment") String environment, @QueryParam("from") String from,
+    @Operation(
+            summary = "Delivery figures",
+            description =
+                    "Deployment frequency, lead time for changes, change failure rate, MTTR, mean time to "
+                            + "deploy and success rate of one application (all when absent) in one environment (production "
+                            + "when absent) over [from, to): ISO-8601 instants or dates (UTC) in the years 1970 to 9999; to "
+                            + "defaults to now, from to 30 days before to.")
+    public Uni<DeliveryFigures> figures(
+            @QueryParam("application") String application,
+            @QueryParam("environment") String environment,
+            @QueryParam("from") String from,
             @QueryParam("to") String to) {
         Optional<String> app = IncidentResource.application(application);
         String env = IncidentResource.environment(environment).orElse("production");
@@ -55,26 +61,38 @@ public class DeliveryFiguresResource {
             throw ProblemException.badRequest("from", "must be before to (" + end + ")");
         }
         if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
-            throw ProblemException.badRequest("from", "the range may span at most " + MAX_RANGE.toDays() + " days");
+            throw ProblemException.badRequest(
+                    "from", "the range may span at most " + MAX_RANGE.toDays() + " days");
         }
         return store.figures(app, env, start, end);
     }
 
     private static Optional<Instant> instant(String name, String value) {
-        return IncidentResource.present(value).map(text -> {
-            Instant at;
-            try {
-                at = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        : Instant.parse(text);
-            } catch (DateTimeException e) {
-                throw ProblemException.badRequest(name, "must be an ISO-8601 instant (2026-11-20T10:00:00Z) or date "
-                        + "(2026-11-20), not '" + shown(text) + "'");
-            }
-            if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
-                throw ProblemException.badRequest(name, "must lie in the years 1970 to 9999");
-            }
-            return at;
-        });
+        return IncidentResource.present(value)
+                .map(
+                        text -> {
+                            Instant at;
+                            try {
+                                at =
+                                        text.length() == 10
+                                                ? LocalDate.parse(text)
+                                                        .atStartOfDay(ZoneOffset.UTC)
+                                                        .toInstant()
+                                                : Instant.parse(text);
+                            } catch (DateTimeException e) {
+                                throw ProblemException.badRequest(
+                                        name,
+                                        "must be an ISO-8601 instant (2026-11-20T10:00:00Z) or date "
+                                                + "(2026-11-20), not '"
+                                                + shown(text)
+                                                + "'");
+                            }
+                            if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+                                throw ProblemException.badRequest(
+                                        name, "must lie in the years 1970 to 9999");
+                            }
+                            return at;
+                        });
     }
 
     private static String shown(String text) {

@@ -33,8 +33,13 @@ public class IncidentActions {
     private final OutboxPublisher publisher;
     private final PageDispatcher dispatcher;
 
-    public IncidentActions(Pool pool, IncidentStore incidents, PageStore pages, Outbox outbox,
-            OutboxPublisher publisher, PageDispatcher dispatcher) {
+    public IncidentActions(
+            Pool pool,
+            IncidentStore incidents,
+            PageStore pages,
+            Outbox outbox,
+            OutboxPublisher publisher,
+            PageDispatcher dispatcher) {
         this.pool = pool;
         this.incidents = incidents;
         this.pages = pages;
@@ -45,32 +50,65 @@ public class IncidentActions {
 
     /** OPEN becomes ACKNOWLEDGED; acknowledging again changes nothing; a RESOLVED incident cannot be. */
     public Uni<Incident> acknowledge(UUID id, String actor, String note) {
-        return act(id, (tx, i) -> {
-            if (i.status() == IncidentStatus.RESOLVED) {
-                throw conflict("the incident is already resolved");
-            }
-            if (i.status() == IncidentStatus.ACKNOWLEDGED) {
-                return Uni.createFrom().voidItem();
-            }
-            Uni<Void> done = incidents.acknowledge(tx, id, actor)
-                    .flatMap(x -> incidents.log(tx, id, "acknowledged", actor, note));
-            return i.paged() ? done.flatMap(x -> pages.enqueue(tx, id, Page.Action.ACKNOWLEDGE)) : done;
-        });
+        return act(
+                id,
+                (tx, i) -> {
+                    if (i.status() == IncidentStatus.RESOLVED) {
+                        throw conflict("the incident is already resolved");
+                    }
+                    if (i.status() == IncidentStatus.ACKNOWLEDGED) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Uni<Void> done =
+                            incidents
+                                    .acknowledge(tx, id, actor)
+                                    .flatMap(
+                                            x ->
+                                                    incidents.log(
+                                                            tx, id, "acknowledged", actor, note));
+                    return i.paged()
+                            ? done.flatMap(x -> pages.enqueue(tx, id, Page.Action.ACKNOWLEDGE))
+                            : done;
+                });
     }
 
     /** Resolves with a resolution note: IncidentResolved, and the page resolved when there was one. */
     public Uni<Incident> resolve(UUID id, String actor, String resolution) {
-        return act(id, (tx, i) -> {
-            if (i.status() == IncidentStatus.RESOLVED) {
-                throw conflict("the incident is already resolved");
-            }
-            Uni<Void> done = incidents.resolve(tx, id, actor, resolution)
-                    .flatMap(at -> incidents.log(tx, id, "resolved", actor, resolution)
-                            .flatMap(x -> outbox.append(tx, new IncidentResolved(id, i.deploymentId(), i.severity(),
-                                    resolution, at))))
-                    .replaceWithVoid();
-            return i.paged() ? done.flatMap(x -> pages.enqueue(tx, id, Page.Action.RESOLVE)) : done;
-        });
+        return act(
+                id,
+                (tx, i) -> {
+                    if (i.status() == IncidentStatus.RESOLVED) {
+                        throw conflict("the incident is already resolved");
+                    }
+                    Uni<Void> done =
+                            incidents
+                                    .resolve(tx, id, actor, resolution)
+                                    .flatMap(
+                                            at ->
+                                                    incidents
+                                                            .log(
+                                                                    tx,
+                                                                    id,
+                                                                    "resolved",
+                                                                    actor,
+                                                                    resolution)
+                                                            .flatMap(
+                                                                    x ->
+                                                                            outbox.append(
+                                                                                    tx,
+                                                                                    new IncidentResolved(
+                                                                                            id,
+                                                                                            i
+                                                                                                    .deploymentId(),
+                                                                                            i
+                                                                                                    .severity(),
+                                                                                            resolution,
+                                                                                            at))))
+                                    .replaceWithVoid();
+                    return i.paged()
+                            ? done.flatMap(x -> pages.enqueue(tx, id, Page.Action.RESOLVE))
+                            : done;
+                });
     }
 
     public Uni<Incident> note(UUID id, String actor, String note) {
@@ -79,19 +117,49 @@ public class IncidentActions {
 
     /** Sets the post-incident review fields (root cause, action items), replacing what was there. */
     public Uni<Incident> review(UUID id, String actor, String rootCause, List<String> actionItems) {
-        return act(id, (tx, i) -> incidents.review(tx, id, rootCause, actionItems)
-                .flatMap(x -> incidents.log(tx, id, "review-updated", actor, "root cause "
-                        + (rootCause == null ? "cleared" : "set") + ", " + actionItems.size() + " action item(s)")));
+        return act(
+                id,
+                (tx, i) ->
+                        incidents
+                                .review(tx, id, rootCause, actionItems)
+                                .flatMap(
+                                        x ->
+                                                incidents.log(
+                                                        tx,
+                                                        id,
+                                                        "review-updated",
+                                                        actor,
+                                                        "root cause "
+                                                                + (rootCause == null
+                                                                        ? "cleared"
+                                                                        : "set")
+                                                                + ", "
+                                                                + actionItems.size()
+                                                                + " action item(s)")));
     }
 
     private Uni<Incident> act(UUID id, BiFunction<SqlConnection, Incident, Uni<Void>> action) {
-        return pool.withTransaction(tx -> incidents.lock(tx, id).flatMap(found -> action.apply(tx,
-                        found.orElseThrow(() -> ProblemException.notFound("no incident has id " + id)))))
-                .invoke(() -> {
-                    publisher.publishSoon();
-                    dispatcher.wake();
-                })
-                .flatMap(x -> incidents.find(id)).map(found -> found.orElseThrow());
+        return pool.withTransaction(
+                        tx ->
+                                incidents
+                                        .lock(tx, id)
+                                        .flatMap(
+                                                found ->
+                                                        action.apply(
+                                                                tx,
+                                                                found.orElseThrow(
+                                                                        () ->
+                                                                                ProblemException
+                                                                                        .notFound(
+                                                                                                "no incident has id "
+                                                                                                        + id)))))
+                .invoke(
+                        () -> {
+                            publisher.publishSoon();
+                            dispatcher.wake();
+                        })
+                .flatMap(x -> incidents.find(id))
+                .map(found -> found.orElseThrow());
     }
 
     private static ProblemException conflict(String detail) {

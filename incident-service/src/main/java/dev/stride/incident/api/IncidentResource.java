@@ -43,7 +43,8 @@ public class IncidentResource {
     private final IncidentActions actions;
     private final SecurityIdentity identity;
 
-    public IncidentResource(IncidentStore store, IncidentActions actions, SecurityIdentity identity) {
+    public IncidentResource(
+            IncidentStore store, IncidentActions actions, SecurityIdentity identity) {
         this.store = store;
         this.actions = actions;
         this.identity = identity;
@@ -51,24 +52,51 @@ public class IncidentResource {
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "List incidents, newest first",
-            description = "Filters: status (OPEN, ACKNOWLEDGED, RESOLVED), severity (P0-P3), application, environment; "
-                    + "page from 0, size 1 to 100. Listed incidents carry no timeline.")
-    public Uni<IncidentList> list(@QueryParam("status") String status, @QueryParam("severity") String severity,
-            @QueryParam("application") String application, @QueryParam("environment") String environment,
-            @QueryParam("page") String page, @QueryParam("size") String size) {
-        IncidentQuery query = new IncidentQuery(
-                present(status).map(s -> IncidentStatus.parse(s).orElseThrow(() -> ProblemException.badRequest(
-                        "status", "must be one of " + IncidentStatus.names() + ", not '" + s + "'"))),
-                present(severity).map(s -> severity(s)), application(application), environment(environment),
-                number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE), number("size", size, 20, 1, MAX_PAGE_SIZE));
-        return store.list(query).map(result -> new IncidentList(result.items(), query.page(), query.size(),
-                result.total()));
+    @Operation(
+            summary = "List incidents, newest first",
+            description =
+                    "Filters: status (OPEN, ACKNOWLEDGED, RESOLVED), severity (P0-P3), application, environment; "
+                            + "page from 0, size 1 to 100. Listed incidents carry no timeline.")
+    public Uni<IncidentList> list(
+            @QueryParam("status") String status,
+            @QueryParam("severity") String severity,
+            @QueryParam("application") String application,
+            @QueryParam("environment") String environment,
+            @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        IncidentQuery query =
+                new IncidentQuery(
+                        present(status)
+                                .map(
+                                        s ->
+                                                IncidentStatus.parse(s)
+                                                        .orElseThrow(
+                                                                () ->
+                                                                        ProblemException.badRequest(
+                                                                                "status",
+                                                                                "must be one of "
+                                                                                        + IncidentStatus
+                                                                                                .names()
+                                                                                        + ", not '"
+                                                                                        + s
+                                                                                        + "'"))),
+                        present(severity).map(s -> severity(s)),
+                        application(application),
+                        environment(environment),
+                        number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                        number("size", size, 20, 1, MAX_PAGE_SIZE));
+        return store.list(query)
+                .map(
+                        result ->
+                                new IncidentList(
+                                        result.items(),
+                                        query.page(),
+                                        query.size(),
+                                        result.total()));
     }
 
     /** A page of incidents. */
-    public record IncidentList(List<Incident> items, int page, int size, long totalItems) {
-    }
+    public record IncidentList(List<Incident> items, int page, int size, long totalItems) {}
 
     @GET
     @Path("/{id}")
@@ -76,15 +104,22 @@ public class IncidentResource {
     @Operation(summary = "Get one incident with its timeline")
     public Uni<Incident> get(@PathParam("id") String id) {
         UUID uuid = id(id);
-        return store.find(uuid).map(found -> found.orElseThrow(() -> ProblemException.notFound(
-                "no incident has id " + uuid)));
+        return store.find(uuid)
+                .map(
+                        found ->
+                                found.orElseThrow(
+                                        () ->
+                                                ProblemException.notFound(
+                                                        "no incident has id " + uuid)));
     }
 
     @POST
     @Path("/{id}/acknowledge")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Acknowledge an incident (optional body {\"note\": ...}); acknowledges its page too")
+    @Operation(
+            summary =
+                    "Acknowledge an incident (optional body {\"note\": ...}); acknowledges its page too")
     public Uni<Incident> acknowledge(@PathParam("id") String id, byte[] body) {
         UUID uuid = id(id);
         String note = Bodies.text(Bodies.object(body, Set.of("note")), "note", false);
@@ -95,10 +130,13 @@ public class IncidentResource {
     @Path("/{id}/resolve")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Resolve an incident with a resolution note ({\"resolution\": ...}); resolves its page")
+    @Operation(
+            summary =
+                    "Resolve an incident with a resolution note ({\"resolution\": ...}); resolves its page")
     public Uni<Incident> resolve(@PathParam("id") String id, byte[] body) {
         UUID uuid = id(id);
-        String resolution = Bodies.text(Bodies.object(body, Set.of("resolution")), "resolution", true);
+        String resolution =
+                Bodies.text(Bodies.object(body, Set.of("resolution")), "resolution", true);
         return actions.resolve(uuid, caller(), resolution);
     }
 
@@ -117,11 +155,15 @@ public class IncidentResource {
     @Path("/{id}/review")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Set the post-incident review: {\"rootCause\": ..., \"actionItems\": [...]}")
+    @Operation(
+            summary = "Set the post-incident review: {\"rootCause\": ..., \"actionItems\": [...]}")
     public Uni<Incident> review(@PathParam("id") String id, byte[] body) {
         UUID uuid = id(id);
         JsonNode document = Bodies.object(body, Set.of("rootCause", "actionItems"));
-        return actions.review(uuid, caller(), Bodies.text(document, "rootCause", false),
+        return actions.review(
+                uuid,
+                caller(),
+                Bodies.text(document, "rootCause", false),
                 Bodies.texts(document, "actionItems"));
     }
 
@@ -142,29 +184,43 @@ public class IncidentResource {
     }
 
     static Optional<String> application(String value) {
-        return present(value).map(name -> {
-            if (name.length() > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw ProblemException.badRequest("application",
-                        "must be an application name (at most 63 characters, no control characters)");
-            }
-            return name;
-        });
+        return present(value)
+                .map(
+                        name -> {
+                            if (name.length() > 63
+                                    || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                                throw ProblemException.badRequest(
+                                        "application",
+                                        "must be an application name (at most 63 characters, no control characters)");
+                            }
+                            return name;
+                        });
     }
 
     static Optional<String> environment(String value) {
-        return present(value).map(env -> {
-            if (!ENVIRONMENTS.contains(env)) {
-                throw ProblemException.badRequest("environment",
-                        "must be one of development, staging, production, not '" + env + "'");
-            }
-            return env;
-        });
+        return present(value)
+                .map(
+                        env -> {
+                            if (!ENVIRONMENTS.contains(env)) {
+                                throw ProblemException.badRequest(
+                                        "environment",
+                                        "must be one of development, staging, production, not '"
+                                                + env
+                                                + "'");
+                            }
+                            return env;
+                        });
     }
 
     private static Severity severity(String value) {
-        return Arrays.stream(Severity.values()).filter(s -> s.name().equalsIgnoreCase(value)).findFirst()
-                .orElseThrow(() -> ProblemException.badRequest("severity", "must be one of P0, P1, P2, P3, not '"
-                        + value + "'"));
+        return Arrays.stream(Severity.values())
+                .filter(s -> s.name().equalsIgnoreCase(value))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                ProblemException.badRequest(
+                                        "severity",
+                                        "must be one of P0, P1, P2, P3, not '" + value + "'"));
     }
 
     private static int number(String name, String value, int fallback, int min, int max) {
@@ -179,7 +235,8 @@ public class IncidentResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ProblemException.badRequest(name, "must be a whole number from " + min + " to " + max + ", not '"
-                + value + "'");
+        throw ProblemException.badRequest(
+                name,
+                "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 }

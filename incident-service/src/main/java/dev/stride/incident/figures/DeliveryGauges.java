@@ -28,22 +28,35 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DeliveryGauges {
 
     /** Gauge name, description, and how to read it from the figures. */
-    private record Figure(String name, String description, Function<DeliveryFigures, Double> read) {
-    }
+    private record Figure(
+            String name, String description, Function<DeliveryFigures, Double> read) {}
 
-    private static final List<Figure> FIGURES = List.of(
-            new Figure("stride.delivery.deployment.frequency.per.day", "Successful deployments per day",
-                    DeliveryFigures::deploymentFrequencyPerDay),
-            new Figure("stride.delivery.lead.time.seconds", "Mean lead time for changes, commit to success",
-                    DeliveryFigures::leadTimeForChangesSeconds),
-            new Figure("stride.delivery.change.failure.rate", "Share of deployments rolled back, failed or causing an incident",
-                    DeliveryFigures::changeFailureRate),
-            new Figure("stride.delivery.mttr.seconds", "Mean time to recovery, incident opened to resolved",
-                    DeliveryFigures::meanTimeToRecoverySeconds),
-            new Figure("stride.delivery.mean.time.to.deploy.seconds", "Mean time from request to successful deployment",
-                    DeliveryFigures::meanTimeToDeploySeconds),
-            new Figure("stride.delivery.success.rate", "Share of finished deployments that succeeded",
-                    DeliveryFigures::successRate));
+    private static final List<Figure> FIGURES =
+            List.of(
+                    new Figure(
+                            "stride.delivery.deployment.frequency.per.day",
+                            "Successful deployments per day",
+                            DeliveryFigures::deploymentFrequencyPerDay),
+                    new Figure(
+                            "stride.delivery.lead.time.seconds",
+                            "Mean lead time for changes, commit to success",
+                            DeliveryFigures::leadTimeForChangesSeconds),
+                    new Figure(
+                            "stride.delivery.change.failure.rate",
+                            "Share of deployments rolled back, failed or causing an incident",
+                            DeliveryFigures::changeFailureRate),
+                    new Figure(
+                            "stride.delivery.mttr.seconds",
+                            "Mean time to recovery, incident opened to resolved",
+                            DeliveryFigures::meanTimeToRecoverySeconds),
+                    new Figure(
+                            "stride.delivery.mean.time.to.deploy.seconds",
+                            "Mean time from request to successful deployment",
+                            DeliveryFigures::meanTimeToDeploySeconds),
+                    new Figure(
+                            "stride.delivery.success.rate",
+                            "Share of finished deployments that succeeded",
+                            DeliveryFigures::successRate));
 
     private final FiguresStore store;
     private final MeterRegistry registry;
@@ -51,13 +64,24 @@ public class DeliveryGauges {
     private final PeriodicJob job;
     private final Map<String, DeliveryFigures> latest = new ConcurrentHashMap<>();
 
-    public DeliveryGauges(FiguresStore store, MeterRegistry registry, Vertx vertx,
-            @ConfigProperty(name = "stride.incident.figures.window", defaultValue = "30d") Duration window,
-            @ConfigProperty(name = "stride.incident.figures.refresh", defaultValue = "60s") Duration refresh) {
+    public DeliveryGauges(
+            FiguresStore store,
+            MeterRegistry registry,
+            Vertx vertx,
+            @ConfigProperty(name = "stride.incident.figures.window", defaultValue = "30d")
+                    Duration window,
+            @ConfigProperty(name = "stride.incident.figures.refresh", defaultValue = "60s")
+                    Duration refresh) {
         this.store = store;
         this.registry = registry;
         this.window = window;
-        this.job = new PeriodicJob("Refreshing delivery gauges", vertx, refresh, Duration.ofMinutes(1), this::refresh);
+        this.job =
+                new PeriodicJob(
+                        "Refreshing delivery gauges",
+                        vertx,
+                        refresh,
+                        Duration.ofMinutes(1),
+                        this::refresh);
     }
 
     void start(@Observes StartupEvent event) {
@@ -73,18 +97,56 @@ public class DeliveryGauges {
     public Uni<Boolean> refresh() {
         Instant to = Instant.now();
         Instant from = to.minus(window);
-        return store.seenSince(from).flatMap(pairs -> Multi.createFrom().iterable(pairs)
-                .onItem().transformToUniAndConcatenate(pair -> store.figures(Optional.of(pair[0]), pair[1], from, to)
-                        .invoke(figures -> publish(pair[0], pair[1], figures)))
-                .collect().asList()
-                .invoke(fresh -> {
-                    // A pair with nothing left in the window keeps its gauges, reading what an empty window gives.
-                    java.util.Set<String> seen = new java.util.HashSet<>();
-                    pairs.forEach(pair -> seen.add(key(pair[0], pair[1])));
-                    latest.replaceAll((key, old) -> seen.contains(key) ? old : DeliveryFigures.compute(
-                            old.application(), old.environment(), from, to, List.of(), List.of()));
-                })
-                .replaceWith(false));
+        return store.seenSince(from)
+                .flatMap(
+                        pairs ->
+                                Multi.createFrom()
+                                        .iterable(pairs)
+                                        .onItem()
+                                        .transformToUniAndConcatenate(
+                                                pair ->
+                                                        store.figures(
+                                                                        Optional.of(pair[0]),
+                                                                        pair[1],
+                                                                        from,
+                                                                        to)
+                                                                .invoke(
+                                                                        figures ->
+                                                                                publish(
+                                                                                        pair[0],
+                                                                                        pair[1],
+                                                                                        figures)))
+                                        .collect()
+                                        .asList()
+                                        .invoke(
+                                                fresh -> {
+                                                    // A pair with nothing left in the window keeps
+                                                    // its gauges, reading what an empty window
+                                                    // gives.
+                                                    java.util.Set<String> seen =
+                                                            new java.util.HashSet<>();
+                                                    pairs.forEach(
+                                                            pair ->
+                                                                    seen.add(
+                                                                            key(pair[0], pair[1])));
+                                                    latest.replaceAll(
+                                                            (key, old) ->
+                                                                    seen.contains(key)
+                                                                            ? old
+                                                                            : DeliveryFigures
+                                                                                    .compute(
+                                                                                            old
+                                                                                                    .application(),
+                                                                                            old
+                                                                                                    .environment(),
+                                                                                            from,
+                                                                                            to,
+                                                                                            List
+                                                                                                    .of(),
+                                                                                            List
+                                                                                                    .of()));
+                                                })
+                                        .replaceWith(false));
     }
 
     private static String key(String application, String environment) {
@@ -97,7 +159,8 @@ public class DeliveryGauges {
             for (Figure figure : FIGURES) {
                 Gauge.builder(figure.name(), latest, all -> value(all.get(key), figure))
                         .description(figure.description() + " (trailing " + window + ")")
-                        .tag("application", application).tag("environment", environment)
+                        .tag("application", application)
+                        .tag("environment", environment)
                         .strongReference(true)
                         .register(registry);
             }

@@ -30,7 +30,10 @@ public class IncidentConsumers {
     private final DeploymentDirectory deployments;
     private final PageDispatcher dispatcher;
 
-    public IncidentConsumers(InboundEvents inbound, IncidentResponder responder, DeploymentDirectory deployments,
+    public IncidentConsumers(
+            InboundEvents inbound,
+            IncidentResponder responder,
+            DeploymentDirectory deployments,
             PageDispatcher dispatcher) {
         this.inbound = inbound;
         this.responder = responder;
@@ -40,30 +43,51 @@ public class IncidentConsumers {
 
     @Incoming("deployment-requested")
     public Uni<Void> onDeploymentRequested(Message<String> message) {
-        return inbound.<DeploymentRequested>consume(message, EventType.DEPLOYMENT_REQUESTED,
-                "incident.deployment-requested", (tx, e) -> deployments.requested(tx, e.data()));
+        return inbound.<DeploymentRequested>consume(
+                message,
+                EventType.DEPLOYMENT_REQUESTED,
+                "incident.deployment-requested",
+                (tx, e) -> deployments.requested(tx, e.data()));
     }
 
     @Incoming("threshold-breached")
     public Uni<Void> onThresholdBreached(Message<String> message) {
-        return inbound.<ThresholdBreached>consume(message, EventType.THRESHOLD_BREACHED, "incident.threshold-breached",
-                (tx, e) -> responder.breach(tx, e.data(), when(e))).invoke(this::wake);
+        return inbound.<ThresholdBreached>consume(
+                        message,
+                        EventType.THRESHOLD_BREACHED,
+                        "incident.threshold-breached",
+                        (tx, e) -> responder.breach(tx, e.data(), when(e)))
+                .invoke(this::wake);
     }
 
     @Incoming("rollback-completed")
     public Uni<Void> onRollbackCompleted(Message<String> message) {
-        return inbound.<RollbackCompleted>consume(message, EventType.ROLLBACK_COMPLETED, "incident.rollback-completed",
-                (tx, e) -> responder.rollbackCompleted(tx, e.data(), when(e))).invoke(this::wake);
+        return inbound.<RollbackCompleted>consume(
+                        message,
+                        EventType.ROLLBACK_COMPLETED,
+                        "incident.rollback-completed",
+                        (tx, e) -> responder.rollbackCompleted(tx, e.data(), when(e)))
+                .invoke(this::wake);
     }
 
     @Incoming("deployment-finished")
     public Uni<Void> onDeploymentFinished(Message<String> message) {
-        return inbound.<DeploymentFinished>consume(message, EventType.DEPLOYMENT_FINISHED,
-                "incident.deployment-finished", (tx, e) -> deployments.finished(tx, e.data())
-                        .flatMap(x -> responder.deploymentFinished(tx, e.data(), when(e)))).invoke(this::wake);
+        return inbound.<DeploymentFinished>consume(
+                        message,
+                        EventType.DEPLOYMENT_FINISHED,
+                        "incident.deployment-finished",
+                        (tx, e) ->
+                                deployments
+                                        .finished(tx, e.data())
+                                        .flatMap(
+                                                x ->
+                                                        responder.deploymentFinished(
+                                                                tx, e.data(), when(e))))
+                .invoke(this::wake);
     }
 
-    // A new page goes out now (the outbox's events are published by InboundEvents once the event is applied).
+    // A new page goes out now (the outbox's events are published by InboundEvents once the event is
+    // applied).
     private void wake() {
         dispatcher.wake();
     }

@@ -5,11 +5,23 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** One page to send: what to do and for which incident. */
-public record Page(long id, Action action, UUID incidentId, UUID deploymentId, Severity severity, String title,
-        String application, String environment, String cause, String rule, int tries) {
+public record Page(
+        long id,
+        Action action,
+        UUID incidentId,
+        UUID deploymentId,
+        Severity severity,
+        String title,
+        String application,
+        String environment,
+        String cause,
+        String rule,
+        int tries) {
 
     public enum Action {
-        TRIGGER, ACKNOWLEDGE, RESOLVE;
+        TRIGGER,
+        ACKNOWLEDGE,
+        RESOLVE;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -31,6 +31,7 @@ public class PageDispatcher {
 
     private static final Logger LOG = Logger.getLogger(PageDispatcher.class);
     private static final String ACTOR = "incident-service";
+
     /** A run only claims and starts sends; this is far more than it needs. */
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(1);
 
@@ -47,18 +48,38 @@ public class PageDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final PeriodicJob job;
 
-    public PageDispatcher(Pool pool, PageStore pages, IncidentStore incidents, Pager pager, Vertx vertx,
-            @ConfigProperty(name = "stride.incident.pages.poll-interval", defaultValue = "1s") Duration interval,
-            @ConfigProperty(name = "stride.incident.pages.lease", defaultValue = "30s") Duration lease,
-            @ConfigProperty(name = "stride.incident.pages.retry-base", defaultValue = "1s") Duration retryBase,
-            @ConfigProperty(name = "stride.incident.pages.retry-max", defaultValue = "5m") Duration retryMax,
-            @ConfigProperty(name = "stride.incident.pages.max-tries", defaultValue = "20") int maxTries,
-            @ConfigProperty(name = "stride.incident.pages.concurrency", defaultValue = "4") int concurrency,
-            @ConfigProperty(name = "stride.incident.pagerduty.timeout", defaultValue = "5s") Duration pagerTimeout,
+    public PageDispatcher(
+            Pool pool,
+            PageStore pages,
+            IncidentStore incidents,
+            Pager pager,
+            Vertx vertx,
+            @ConfigProperty(name = "stride.incident.pages.poll-interval", defaultValue = "1s")
+                    Duration interval,
+            @ConfigProperty(name = "stride.incident.pages.lease", defaultValue = "30s")
+                    Duration lease,
+            @ConfigProperty(name = "stride.incident.pages.retry-base", defaultValue = "1s")
+                    Duration retryBase,
+            @ConfigProperty(name = "stride.incident.pages.retry-max", defaultValue = "5m")
+                    Duration retryMax,
+            @ConfigProperty(name = "stride.incident.pages.max-tries", defaultValue = "20")
+                    int maxTries,
+            @ConfigProperty(name = "stride.incident.pages.concurrency", defaultValue = "4")
+                    int concurrency,
+            @ConfigProperty(name = "stride.incident.pagerduty.timeout", defaultValue = "5s")
+                    Duration pagerTimeout,
             @ConfigProperty(name = "stride.incident.pagerduty.connect-timeout", defaultValue = "2s")
-            Duration pagerConnectTimeout) {
-        this.sendLimit = checked(interval, lease, retryBase, retryMax, maxTries, concurrency, pagerTimeout,
-                pagerConnectTimeout);
+                    Duration pagerConnectTimeout) {
+        this.sendLimit =
+                checked(
+                        interval,
+                        lease,
+                        retryBase,
+                        retryMax,
+                        maxTries,
+                        concurrency,
+                        pagerTimeout,
+                        pagerConnectTimeout);
         this.pool = pool;
         this.pages = pages;
         this.incidents = incidents;
@@ -75,8 +96,15 @@ public class PageDispatcher {
      * Checks the paging settings, so a value that cannot work stops the start with a message naming its key; returns
      * the longest a send may take (connect, then the answer) before it is given up as timed out.
      */
-    static Duration checked(Duration interval, Duration lease, Duration retryBase, Duration retryMax, int maxTries,
-            int concurrency, Duration pagerTimeout, Duration pagerConnectTimeout) {
+    static Duration checked(
+            Duration interval,
+            Duration lease,
+            Duration retryBase,
+            Duration retryMax,
+            int maxTries,
+            int concurrency,
+            Duration pagerTimeout,
+            Duration pagerConnectTimeout) {
         positive("stride.incident.pages.poll-interval", interval);
         positive("stride.incident.pages.lease", lease);
         positive("stride.incident.pages.retry-base", retryBase);
@@ -84,17 +112,23 @@ public class PageDispatcher {
         positive("stride.incident.pagerduty.timeout", pagerTimeout);
         positive("stride.incident.pagerduty.connect-timeout", pagerConnectTimeout);
         if (maxTries < 1) {
-            throw new IllegalStateException("stride.incident.pages.max-tries must be at least 1, was " + maxTries);
+            throw new IllegalStateException(
+                    "stride.incident.pages.max-tries must be at least 1, was " + maxTries);
         }
         if (concurrency < 1) {
-            throw new IllegalStateException("stride.incident.pages.concurrency must be at least 1, was "
-                    + concurrency);
+            throw new IllegalStateException(
+                    "stride.incident.pages.concurrency must be at least 1, was " + concurrency);
         }
         Duration send = pagerConnectTimeout.plus(pagerTimeout);
         if (lease.compareTo(send.multipliedBy(3)) < 0) {
             // A send (connect, then answer) must end well inside the lease renewed before it.
-            throw new IllegalStateException("stride.incident.pages.lease (" + lease + ") must be at least three times "
-                    + "stride.incident.pagerduty.connect-timeout + stride.incident.pagerduty.timeout (" + send + ")");
+            throw new IllegalStateException(
+                    "stride.incident.pages.lease ("
+                            + lease
+                            + ") must be at least three times "
+                            + "stride.incident.pagerduty.connect-timeout + stride.incident.pagerduty.timeout ("
+                            + send
+                            + ")");
         }
         return send.multipliedBy(2);
     }
@@ -107,8 +141,9 @@ public class PageDispatcher {
 
     void onStart(@Observes StartupEvent event) {
         if (!pager.isConfigured()) {
-            LOG.warn("No pager routing key configured (stride.incident.pagerduty.routing-key): P0/P1 incidents are "
-                    + "recorded and announced, but nobody is paged");
+            LOG.warn(
+                    "No pager routing key configured (stride.incident.pagerduty.routing-key): P0/P1 incidents are "
+                            + "recorded and announced, but nobody is paged");
         }
         start();
     }
@@ -137,19 +172,26 @@ public class PageDispatcher {
         if (free <= 0) {
             return Uni.createFrom().item(false);
         }
-        return pages.claim(free, lease).map(claimed -> {
-            inFlight.addAndGet(claimed.size());
-            claimed.forEach(this::start);
-            return claimed.size() == free;
-        });
+        return pages.claim(free, lease)
+                .map(
+                        claimed -> {
+                            inFlight.addAndGet(claimed.size());
+                            claimed.forEach(this::start);
+                            return claimed.size() == free;
+                        });
     }
 
     /** Sends one claimed page on its own; its slot is given back whatever happens, and the next run starts. */
     private void start(Page page) {
-        send(page).onTermination().invoke(() -> {
-            inFlight.decrementAndGet();
-            job.runNow();
-        }).subscribe().with(done -> { }, e -> LOG.warnf("Page %d: %s", page.id(), e.toString()));
+        send(page)
+                .onTermination()
+                .invoke(
+                        () -> {
+                            inFlight.decrementAndGet();
+                            job.runNow();
+                        })
+                .subscribe()
+                .with(done -> {}, e -> LOG.warnf("Page %d: %s", page.id(), e.toString()));
     }
 
     private Uni<Void> send(Page page) {
@@ -157,46 +199,109 @@ public class PageDispatcher {
         if (!pager.isConfigured()) {
             outcome = settle(page, "SKIPPED", "page-skipped", "no pager routing key configured");
         } else {
-            outcome = pages.renew(page.id(), page.tries(), lease).flatMap(ours -> !ours
-                    ? Uni.createFrom().voidItem()
-                    // Only the pager's answer decides the page: a failure to record it is not the pager's.
-                    : Uni.createFrom().deferred(() -> pager.send(page))
-                            // The pager's own deadlines end a call first; this bounds the whole send regardless.
-                            .ifNoItem().after(sendLimit).failWith(() -> new PagerException("the pager did not finish "
-                                    + "within " + sendLimit.toMillis() + " ms", true))
-                            .map(ok -> (Throwable) null).onFailure().recoverWithItem(failure -> failure)
-                            .flatMap(failure -> failure == null
-                                    ? settle(page, "SENT", "page-" + page.action().wireName() + "-sent",
-                                            page.action().wireName() + " sent to the pager (dedup key "
-                                                    + page.dedupKey() + ")")
-                                    : failed(page, failure)));
+            outcome =
+                    pages.renew(page.id(), page.tries(), lease)
+                            .flatMap(
+                                    ours ->
+                                            !ours
+                                                    ? Uni.createFrom().voidItem()
+                                                    // Only the pager's answer decides the page: a
+                                                    // failure to record it is not the pager's.
+                                                    : Uni.createFrom()
+                                                            .deferred(() -> pager.send(page))
+                                                            // The pager's own deadlines end a call
+                                                            // first; this bounds the whole send
+                                                            // regardless.
+                                                            .ifNoItem()
+                                                            .after(sendLimit)
+                                                            .failWith(
+                                                                    () ->
+                                                                            new PagerException(
+                                                                                    "the pager did not finish "
+                                                                                            + "within "
+                                                                                            + sendLimit
+                                                                                                    .toMillis()
+                                                                                            + " ms",
+                                                                                    true))
+                                                            .map(ok -> (Throwable) null)
+                                                            .onFailure()
+                                                            .recoverWithItem(failure -> failure)
+                                                            .flatMap(
+                                                                    failure ->
+                                                                            failure == null
+                                                                                    ? settle(
+                                                                                            page,
+                                                                                            "SENT",
+                                                                                            "page-"
+                                                                                                    + page.action()
+                                                                                                            .wireName()
+                                                                                                    + "-sent",
+                                                                                            page.action()
+                                                                                                            .wireName()
+                                                                                                    + " sent to the pager (dedup key "
+                                                                                                    + page
+                                                                                                            .dedupKey()
+                                                                                                    + ")")
+                                                                                    : failed(
+                                                                                            page,
+                                                                                            failure)));
         }
-        // The store being unreachable leaves the page PENDING: it falls due again when its lease ends.
-        return outcome.onFailure().invoke(e -> LOG.warnf("Page %d (%s of incident %s): could not record the outcome: "
-                        + "%s", page.id(), page.action().wireName(), page.incidentId(), e.toString()))
-                .onFailure().recoverWithItem((Void) null);
+        // The store being unreachable leaves the page PENDING: it falls due again when its lease
+        // ends.
+        return outcome.onFailure()
+                .invoke(
+                        e ->
+                                LOG.warnf(
+                                        "Page %d (%s of incident %s): could not record the outcome: "
+                                                + "%s",
+                                        page.id(),
+                                        page.action().wireName(),
+                                        page.incidentId(),
+                                        e.toString()))
+                .onFailure()
+                .recoverWithItem((Void) null);
     }
 
     private Uni<Void> failed(Page page, Throwable failure) {
-        boolean again = failure instanceof PagerException p && p.isTransient() && page.tries() < maxTries;
-        String reason = failure instanceof PagerException ? failure.getMessage()
-                : failure.getClass().getSimpleName();
+        boolean again =
+                failure instanceof PagerException p && p.isTransient() && page.tries() < maxTries;
+        String reason =
+                failure instanceof PagerException
+                        ? failure.getMessage()
+                        : failure.getClass().getSimpleName();
         if (again) {
             Duration delay = backOff(page.tries());
-            LOG.warnf("Page %d (%s of incident %s) failed, retrying in %s: %s", page.id(),
-                    page.action().wireName(), page.incidentId(), delay, reason);
+            LOG.warnf(
+                    "Page %d (%s of incident %s) failed, retrying in %s: %s",
+                    page.id(), page.action().wireName(), page.incidentId(), delay, reason);
             return pages.retryLater(page.id(), page.tries(), reason, delay);
         }
-        LOG.errorf("Page %d (%s of incident %s) failed for good after %d tries: %s", page.id(),
-                page.action().wireName(), page.incidentId(), page.tries(), reason);
-        return settle(page, "FAILED", "page-failed", page.action().wireName() + " failed: " + reason);
+        LOG.errorf(
+                "Page %d (%s of incident %s) failed for good after %d tries: %s",
+                page.id(), page.action().wireName(), page.incidentId(), page.tries(), reason);
+        return settle(
+                page, "FAILED", "page-failed", page.action().wireName() + " failed: " + reason);
     }
 
     private Uni<Void> settle(Page page, String status, String kind, String detail) {
-        return pool.withTransaction(tx -> pages.settle(tx, page.id(), page.tries(), status,
-                        "SENT".equals(status) ? null : detail)
-                .flatMap(ended -> ended ? incidents.log(tx, page.incidentId(), kind, ACTOR, detail)
-                        : Uni.createFrom().voidItem()));
+        return pool.withTransaction(
+                tx ->
+                        pages.settle(
+                                        tx,
+                                        page.id(),
+                                        page.tries(),
+                                        status,
+                                        "SENT".equals(status) ? null : detail)
+                                .flatMap(
+                                        ended ->
+                                                ended
+                                                        ? incidents.log(
+                                                                tx,
+                                                                page.incidentId(),
+                                                                kind,
+                                                                ACTOR,
+                                                                detail)
+                                                        : Uni.createFrom().voidItem()));
     }
 
     Duration backOff(int tries) {

@@ -18,38 +18,58 @@ import java.util.UUID;
 public class DeploymentDirectory {
 
     /** Which application and environment a deployment belongs to. */
-    public record Known(String application, Environment environment) {
-    }
+    public record Known(String application, Environment environment) {}
 
     public Uni<Void> requested(SqlClient tx, DeploymentRequested d) {
-        return tx.preparedQuery("INSERT INTO deployment (id, application, environment, version, commit_time) "
-                        + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                .execute(Tuple.tuple().addUUID(d.deploymentId()).addString(d.application())
-                        .addString(d.environment().wireName()).addString(d.version())
-                        .addOffsetDateTime(IncidentStore.utc(d.commitTime())))
+        return tx.preparedQuery(
+                        "INSERT INTO deployment (id, application, environment, version, commit_time) "
+                                + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
+                .execute(
+                        Tuple.tuple()
+                                .addUUID(d.deploymentId())
+                                .addString(d.application())
+                                .addString(d.environment().wireName())
+                                .addString(d.version())
+                                .addOffsetDateTime(IncidentStore.utc(d.commitTime())))
                 .replaceWithVoid();
     }
 
     public Uni<Void> finished(SqlClient tx, DeploymentFinished d) {
-        return tx.preparedQuery("INSERT INTO deployment (id, application, environment, version, commit_time, "
-                        + "requested_at, outcome, reason, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                        + "ON CONFLICT (id) DO UPDATE SET application = excluded.application, "
-                        + "environment = excluded.environment, version = excluded.version, "
-                        + "commit_time = COALESCE(excluded.commit_time, deployment.commit_time), "
-                        + "requested_at = excluded.requested_at, outcome = excluded.outcome, reason = excluded.reason, "
-                        + "finished_at = excluded.finished_at")
-                .execute(Tuple.tuple().addUUID(d.deploymentId()).addString(d.application())
-                        .addString(d.environment().wireName()).addString(d.version())
-                        .addOffsetDateTime(IncidentStore.utc(d.commitTime()))
-                        .addOffsetDateTime(IncidentStore.utc(d.requestedAt())).addString(d.outcome().name())
-                        .addString(d.reason()).addOffsetDateTime(IncidentStore.utc(d.finishedAt())))
+        return tx.preparedQuery(
+                        "INSERT INTO deployment (id, application, environment, version, commit_time, "
+                                + "requested_at, outcome, reason, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                                + "ON CONFLICT (id) DO UPDATE SET application = excluded.application, "
+                                + "environment = excluded.environment, version = excluded.version, "
+                                + "commit_time = COALESCE(excluded.commit_time, deployment.commit_time), "
+                                + "requested_at = excluded.requested_at, outcome = excluded.outcome, reason = excluded.reason, "
+                                + "finished_at = excluded.finished_at")
+                .execute(
+                        Tuple.tuple()
+                                .addUUID(d.deploymentId())
+                                .addString(d.application())
+                                .addString(d.environment().wireName())
+                                .addString(d.version())
+                                .addOffsetDateTime(IncidentStore.utc(d.commitTime()))
+                                .addOffsetDateTime(IncidentStore.utc(d.requestedAt()))
+                                .addString(d.outcome().name())
+                                .addString(d.reason())
+                                .addOffsetDateTime(IncidentStore.utc(d.finishedAt())))
                 .replaceWithVoid();
     }
 
     public Uni<Optional<Known>> find(SqlClient tx, UUID deploymentId) {
         return tx.preparedQuery("SELECT application, environment FROM deployment WHERE id = $1")
                 .execute(Tuple.of(deploymentId))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(new Known(
-                        rows.iterator().next().getString(0), Environment.fromWire(rows.iterator().next().getString(1)))));
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(
+                                                new Known(
+                                                        rows.iterator().next().getString(0),
+                                                        Environment.fromWire(
+                                                                rows.iterator()
+                                                                        .next()
+                                                                        .getString(1)))));
     }
 }

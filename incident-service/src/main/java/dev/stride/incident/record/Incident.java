@@ -9,15 +9,52 @@ import java.util.UUID;
  * An incident of one deployment: its classification (severity, rule, cause), its state, the post-incident review
  * fields and, when read whole, its timeline (null in listings).
  */
-public record Incident(UUID id, UUID deploymentId, Integer attempt, String application, String environment,
-        Severity severity, IncidentStatus status, String title, String cause, String rule, String dedupKey,
-        Instant openedAt, Instant acknowledgedAt, String acknowledgedBy, Instant resolvedAt, String resolvedBy,
-        String resolution, String rootCause, List<String> actionItems, boolean paged, List<TimelineEntry> timeline) {
+public record Incident(
+        UUID id,
+        UUID deploymentId,
+        Integer attempt,
+        String application,
+        String environment,
+        Severity severity,
+        IncidentStatus status,
+        String title,
+        String cause,
+        String rule,
+        String dedupKey,
+        Instant openedAt,
+        Instant acknowledgedAt,
+        String acknowledgedBy,
+        Instant resolvedAt,
+        String resolvedBy,
+        String resolution,
+        String rootCause,
+        List<String> actionItems,
+        boolean paged,
+        List<TimelineEntry> timeline) {
 
     public Incident withTimeline(List<TimelineEntry> entries) {
-        return new Incident(id, deploymentId, attempt, application, environment, severity, status, title, cause, rule,
-                dedupKey, openedAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, resolution, rootCause,
-                actionItems, paged, entries);
+        return new Incident(
+                id,
+                deploymentId,
+                attempt,
+                application,
+                environment,
+                severity,
+                status,
+                title,
+                cause,
+                rule,
+                dedupKey,
+                openedAt,
+                acknowledgedAt,
+                acknowledgedBy,
+                resolvedAt,
+                resolvedBy,
+                resolution,
+                rootCause,
+                actionItems,
+                paged,
+                entries);
     }
 
     /** deployment + cause: what makes repeated signals attach to one incident. */

@@ -6,10 +6,14 @@ import java.util.stream.Collectors;
 
 /** OPEN until someone takes it (ACKNOWLEDGED), RESOLVED with a resolution note. */
 public enum IncidentStatus {
-    OPEN, ACKNOWLEDGED, RESOLVED;
+    OPEN,
+    ACKNOWLEDGED,
+    RESOLVED;
 
     public static Optional<IncidentStatus> parse(String text) {
-        return Arrays.stream(values()).filter(s -> s.name().equalsIgnoreCase(text.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.name().equalsIgnoreCase(text.trim()))
+                .findFirst();
     }
 
     public static String names() {

@@ -47,8 +47,12 @@ public class IncidentResponder {
     private final PageStore pages;
     private final Outbox outbox;
 
-    public IncidentResponder(IncidentRules rules, IncidentStore incidents, DeploymentDirectory deployments,
-            PageStore pages, Outbox outbox) {
+    public IncidentResponder(
+            IncidentRules rules,
+            IncidentStore incidents,
+            DeploymentDirectory deployments,
+            PageStore pages,
+            Outbox outbox) {
         this.rules = rules;
         this.incidents = incidents;
         this.deployments = deployments;
@@ -57,98 +61,269 @@ public class IncidentResponder {
     }
 
     /** What an arriving signal concerns: its deployment, attempt, and where that runs. */
-    record Context(UUID deploymentId, Integer attempt, String application, Environment environment, Instant at) {
-    }
+    record Context(
+            UUID deploymentId,
+            Integer attempt,
+            String application,
+            Environment environment,
+            Instant at) {}
 
     public Uni<Void> breach(SqlClient tx, ThresholdBreached e, Instant at) {
-        String what = e.metric() + " " + (e.observedValue() == null ? "(no value)" : e.observedValue()) + " against "
-                + e.threshold() + " over " + e.window() + " (" + e.kind().name().toLowerCase(Locale.ROOT) + ", action "
-                + e.action().name().toLowerCase(Locale.ROOT) + ", attempt " + e.attempt() + ", phase " + e.phase() + ")";
+        String what =
+                e.metric()
+                        + " "
+                        + (e.observedValue() == null ? "(no value)" : e.observedValue())
+                        + " against "
+                        + e.threshold()
+                        + " over "
+                        + e.window()
+                        + " ("
+                        + e.kind().name().toLowerCase(Locale.ROOT)
+                        + ", action "
+                        + e.action().name().toLowerCase(Locale.ROOT)
+                        + ", attempt "
+                        + e.attempt()
+                        + ", phase "
+                        + e.phase()
+                        + ")";
         return context(tx, e.deploymentId(), e.attempt(), e.application(), e.environment(), at)
                 .flatMap(c -> respond(tx, c, Signal.of(e, c.environment()), "breach", what, true));
     }
 
     public Uni<Void> rollbackCompleted(SqlClient tx, RollbackCompleted e, Instant at) {
-        String what = "rollback of attempt " + e.attempt() + " " + e.outcome().name().toLowerCase(Locale.ROOT)
-                + (e.detail() == null || e.detail().isBlank() ? "" : ": " + e.detail());
+        String what =
+                "rollback of attempt "
+                        + e.attempt()
+                        + " "
+                        + e.outcome().name().toLowerCase(Locale.ROOT)
+                        + (e.detail() == null || e.detail().isBlank() ? "" : ": " + e.detail());
         return context(tx, e.deploymentId(), e.attempt(), null, null, at)
-                .flatMap(c -> respond(tx, c, Signal.of(e, c.environment()), "rollback-"
-                        + e.outcome().name().toLowerCase(Locale.ROOT), what, false));
+                .flatMap(
+                        c ->
+                                respond(
+                                        tx,
+                                        c,
+                                        Signal.of(e, c.environment()),
+                                        "rollback-" + e.outcome().name().toLowerCase(Locale.ROOT),
+                                        what,
+                                        false));
     }
 
     public Uni<Void> deploymentFinished(SqlClient tx, DeploymentFinished e, Instant at) {
-        String what = "deployment finished " + e.outcome() + (e.reason() == null || e.reason().isBlank() ? ""
-                : ": " + e.reason());
+        String what =
+                "deployment finished "
+                        + e.outcome()
+                        + (e.reason() == null || e.reason().isBlank() ? "" : ": " + e.reason());
         Context c = new Context(e.deploymentId(), null, e.application(), e.environment(), at);
         return respond(tx, c, Signal.of(e), "deployment-finished", what, false);
     }
 
-    private Uni<Context> context(SqlClient tx, UUID deploymentId, Integer attempt, String application,
-            Environment environment, Instant at) {
+    private Uni<Context> context(
+            SqlClient tx,
+            UUID deploymentId,
+            Integer attempt,
+            String application,
+            Environment environment,
+            Instant at) {
         if (application != null && environment != null) {
-            return Uni.createFrom().item(new Context(deploymentId, attempt, application, environment, at));
+            return Uni.createFrom()
+                    .item(new Context(deploymentId, attempt, application, environment, at));
         }
-        return deployments.find(tx, deploymentId).map(known -> new Context(deploymentId, attempt,
-                application != null ? application : known.map(DeploymentDirectory.Known::application).orElse(null),
-                environment != null ? environment : known.map(DeploymentDirectory.Known::environment).orElse(null),
-                at));
+        return deployments
+                .find(tx, deploymentId)
+                .map(
+                        known ->
+                                new Context(
+                                        deploymentId,
+                                        attempt,
+                                        application != null
+                                                ? application
+                                                : known.map(DeploymentDirectory.Known::application)
+                                                        .orElse(null),
+                                        environment != null
+                                                ? environment
+                                                : known.map(DeploymentDirectory.Known::environment)
+                                                        .orElse(null),
+                                        at));
     }
 
-    private Uni<Void> respond(SqlClient tx, Context c, Signal signal, String kind, String what, boolean running) {
+    private Uni<Void> respond(
+            SqlClient tx, Context c, Signal signal, String kind, String what, boolean running) {
         Optional<ClassificationRule> rule = rules.classify(signal);
-        Uni<Optional<UUID>> matched = rule.isEmpty() ? Uni.createFrom().item(Optional.empty())
-                : openOrAttach(tx, c, rule.get(), kind, what, running);
-        return matched.flatMap(own -> incidents.unresolvedOf(tx, c.deploymentId())
-                .flatMap(others -> each(others.stream().filter(id -> own.map(o -> !o.equals(id)).orElse(true))
-                        .toList(), id -> incidents.log(tx, id, kind, ACTOR, what))));
+        Uni<Optional<UUID>> matched =
+                rule.isEmpty()
+                        ? Uni.createFrom().item(Optional.empty())
+                        : openOrAttach(tx, c, rule.get(), kind, what, running);
+        return matched.flatMap(
+                own ->
+                        incidents
+                                .unresolvedOf(tx, c.deploymentId())
+                                .flatMap(
+                                        others ->
+                                                each(
+                                                        others.stream()
+                                                                .filter(
+                                                                        id ->
+                                                                                own.map(
+                                                                                                o ->
+                                                                                                        !o
+                                                                                                                .equals(
+                                                                                                                        id))
+                                                                                        .orElse(
+                                                                                                true))
+                                                                .toList(),
+                                                        id ->
+                                                                incidents.log(
+                                                                        tx, id, kind, ACTOR,
+                                                                        what))));
     }
 
-    private Uni<Optional<UUID>> openOrAttach(SqlClient tx, Context c, ClassificationRule rule, String kind,
-            String what, boolean running) {
+    private Uni<Optional<UUID>> openOrAttach(
+            SqlClient tx,
+            Context c,
+            ClassificationRule rule,
+            String kind,
+            String what,
+            boolean running) {
         if (c.application() == null || c.environment() == null) {
-            LOG.warnf("Rule %s matched a %s of deployment %s, but its application and environment are unknown (no "
-                    + "DeploymentRequested or DeploymentFinished seen): no incident opened", rule.name(), kind,
-                    c.deploymentId());
+            LOG.warnf(
+                    "Rule %s matched a %s of deployment %s, but its application and environment are unknown (no "
+                            + "DeploymentRequested or DeploymentFinished seen): no incident opened",
+                    rule.name(), kind, c.deploymentId());
             return Uni.createFrom().item(Optional.empty());
         }
         String key = Incident.dedupKey(c.deploymentId(), rule.cause());
-        Incident draft = new Incident(UUID.randomUUID(), c.deploymentId(), c.attempt(), c.application(),
-                c.environment().wireName(), rule.severity(), IncidentStatus.OPEN, rule.title(), rule.cause(),
-                rule.name(), key, c.at(), null, null, null, null, null, null, List.of(), false, null);
-        return incidents.open(tx, draft).flatMap(opened -> opened
-                ? respondToNew(tx, c, draft, kind, what, running).replaceWith(Optional.of(draft.id()))
-                : incidents.unresolvedWithKey(tx, key).flatMap(existing -> existing
-                        .map(id -> incidents.log(tx, id, kind, ACTOR, what + " (again)").replaceWith(existing))
-                        .orElseGet(() -> Uni.createFrom().item(Optional.empty()))));
+        Incident draft =
+                new Incident(
+                        UUID.randomUUID(),
+                        c.deploymentId(),
+                        c.attempt(),
+                        c.application(),
+                        c.environment().wireName(),
+                        rule.severity(),
+                        IncidentStatus.OPEN,
+                        rule.title(),
+                        rule.cause(),
+                        rule.name(),
+                        key,
+                        c.at(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        false,
+                        null);
+        return incidents
+                .open(tx, draft)
+                .flatMap(
+                        opened ->
+                                opened
+                                        ? respondToNew(tx, c, draft, kind, what, running)
+                                                .replaceWith(Optional.of(draft.id()))
+                                        : incidents
+                                                .unresolvedWithKey(tx, key)
+                                                .flatMap(
+                                                        existing ->
+                                                                existing.map(
+                                                                                id ->
+                                                                                        incidents
+                                                                                                .log(
+                                                                                                        tx,
+                                                                                                        id,
+                                                                                                        kind,
+                                                                                                        ACTOR,
+                                                                                                        what
+                                                                                                                + " (again)")
+                                                                                                .replaceWith(
+                                                                                                        existing))
+                                                                        .orElseGet(
+                                                                                () ->
+                                                                                        Uni
+                                                                                                .createFrom()
+                                                                                                .item(
+                                                                                                        Optional
+                                                                                                                .empty()))));
     }
 
-    private Uni<Void> respondToNew(SqlClient tx, Context c, Incident i, String kind, String what, boolean running) {
+    private Uni<Void> respondToNew(
+            SqlClient tx, Context c, Incident i, String kind, String what, boolean running) {
         boolean urgent = i.severity() == Severity.P0 || i.severity() == Severity.P1;
-        Uni<Void> chain = incidents.log(tx, i.id(), "opened", ACTOR, i.severity() + " by rule " + i.rule() + " on "
-                        + kind + ": " + what)
-                .flatMap(x -> outbox.append(tx, new IncidentOpened(i.id(), i.deploymentId(), i.application(),
-                        c.environment(), i.severity(), i.title(), what, i.openedAt())))
-                .replaceWithVoid();
+        Uni<Void> chain =
+                incidents
+                        .log(
+                                tx,
+                                i.id(),
+                                "opened",
+                                ACTOR,
+                                i.severity() + " by rule " + i.rule() + " on " + kind + ": " + what)
+                        .flatMap(
+                                x ->
+                                        outbox.append(
+                                                tx,
+                                                new IncidentOpened(
+                                                        i.id(),
+                                                        i.deploymentId(),
+                                                        i.application(),
+                                                        c.environment(),
+                                                        i.severity(),
+                                                        i.title(),
+                                                        what,
+                                                        i.openedAt())))
+                        .replaceWithVoid();
         if (urgent && running && c.attempt() != null) {
-            String reason = "incident " + i.id() + " (" + i.severity() + ", " + i.rule() + "): " + what;
-            chain = chain.flatMap(x -> outbox.append(tx, new RollbackRequested(i.deploymentId(), c.attempt(), reason,
-                            ACTOR)))
-                    .flatMap(x -> incidents.log(tx, i.id(), "rollback-requested", ACTOR,
-                            "rollback of attempt " + c.attempt() + " requested"));
+            String reason =
+                    "incident " + i.id() + " (" + i.severity() + ", " + i.rule() + "): " + what;
+            chain =
+                    chain.flatMap(
+                                    x ->
+                                            outbox.append(
+                                                    tx,
+                                                    new RollbackRequested(
+                                                            i.deploymentId(),
+                                                            c.attempt(),
+                                                            reason,
+                                                            ACTOR)))
+                            .flatMap(
+                                    x ->
+                                            incidents.log(
+                                                    tx,
+                                                    i.id(),
+                                                    "rollback-requested",
+                                                    ACTOR,
+                                                    "rollback of attempt "
+                                                            + c.attempt()
+                                                            + " requested"));
         }
         if (urgent) {
-            chain = chain.flatMap(x -> pages.enqueue(tx, i.id(), Page.Action.TRIGGER))
-                    .flatMap(x -> incidents.markPaged(tx, i.id()))
-                    .flatMap(x -> incidents.log(tx, i.id(), "page-queued", ACTOR, "on-call page queued"));
+            chain =
+                    chain.flatMap(x -> pages.enqueue(tx, i.id(), Page.Action.TRIGGER))
+                            .flatMap(x -> incidents.markPaged(tx, i.id()))
+                            .flatMap(
+                                    x ->
+                                            incidents.log(
+                                                    tx,
+                                                    i.id(),
+                                                    "page-queued",
+                                                    ACTOR,
+                                                    "on-call page queued"));
         }
         return chain;
     }
 
-    private static Uni<Void> each(List<UUID> ids, java.util.function.Function<UUID, Uni<Void>> action) {
+    private static Uni<Void> each(
+            List<UUID> ids, java.util.function.Function<UUID, Uni<Void>> action) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Multi.createFrom().iterable(ids).onItem().transformToUniAndConcatenate(id -> action.apply(id)).collect().last()
+        return Multi.createFrom()
+                .iterable(ids)
+                .onItem()
+                .transformToUniAndConcatenate(id -> action.apply(id))
+                .collect()
+                .last()
                 .replaceWithVoid();
     }
 }

@@ -10,9 +10,17 @@ import java.util.Set;
  * incident of which severity opens, for which cause. The cause makes the de-duplication key with the deployment,
  * so rules that describe one problem (a breach and the rollback that follows it) share a cause.
  */
-public record ClassificationRule(String name, Signal.Source on, Set<Environment> environments, Set<String> metrics,
-        Set<ThresholdBreached.Kind> kinds, Set<ThresholdBreached.Action> actions, Set<String> outcomes,
-        Severity severity, String cause, String title) {
+public record ClassificationRule(
+        String name,
+        Signal.Source on,
+        Set<Environment> environments,
+        Set<String> metrics,
+        Set<ThresholdBreached.Kind> kinds,
+        Set<ThresholdBreached.Action> actions,
+        Set<String> outcomes,
+        Severity severity,
+        String cause,
+        String title) {
 
     public ClassificationRule {
         environments = Set.copyOf(environments);
@@ -26,7 +34,8 @@ public record ClassificationRule(String name, Signal.Source on, Set<Environment>
 
     public boolean matches(Signal s) {
         return s.source() == on
-                && (environments.isEmpty() || (s.environment() != null && environments.contains(s.environment())))
+                && (environments.isEmpty()
+                        || (s.environment() != null && environments.contains(s.environment())))
                 && (metrics.isEmpty() || (s.metric() != null && metrics.contains(s.metric())))
                 && (kinds.isEmpty() || (s.kind() != null && kinds.contains(s.kind())))
                 && (actions.isEmpty() || (s.action() != null && actions.contains(s.action())))

@@ -36,10 +36,14 @@ public class RulesProducer {
     @Produces
     @ApplicationScoped
     IncidentRules rules(ClassificationConfig config) {
-        IncidentRules rules = config.rules().filter(list -> !list.isEmpty()).map(RulesProducer::parse)
-                .orElseGet(IncidentRules::runbookDefaults);
-        LOG.infof("Classification rules: %s", rules.rules().stream()
-                .map(r -> r.name() + "=" + r.severity()).toList());
+        IncidentRules rules =
+                config.rules()
+                        .filter(list -> !list.isEmpty())
+                        .map(RulesProducer::parse)
+                        .orElseGet(IncidentRules::runbookDefaults);
+        LOG.infof(
+                "Classification rules: %s",
+                rules.rules().stream().map(r -> r.name() + "=" + r.severity()).toList());
         return rules;
     }
 
@@ -50,17 +54,41 @@ public class RulesProducer {
             ClassificationConfig.Rule c = configured.get(i);
             String key = "stride.incident.classification.rules[" + i + "].";
             Signal.Source on = parse(key + "on", c.on(), Signal.Source::parse);
-            rules.add(new ClassificationRule(c.name(), on,
-                    set(key + "environments", c.environments().orElse(List.of()), Environment::fromWire),
-                    set(key + "metrics", c.metrics().orElse(List.of()), m -> Metric.of(m).map(Metric::wireName)
-                            .orElseThrow(() -> new IllegalArgumentException("unknown metric, expected one of "
-                                    + Metric.names()))),
-                    set(key + "kinds", c.kinds().orElse(List.of()), k -> ThresholdBreached.Kind.valueOf(upper(k))),
-                    set(key + "actions", c.actions().orElse(List.of()),
-                            a -> ThresholdBreached.Action.valueOf(upper(a))),
-                    set(key + "outcomes", c.outcomes().orElse(List.of()), o -> outcome(on, upper(o))),
-                    parse(key + "severity", c.severity(), s -> Severity.valueOf(upper(s))),
-                    c.cause().orElse(null), c.title().orElse(null)));
+            rules.add(
+                    new ClassificationRule(
+                            c.name(),
+                            on,
+                            set(
+                                    key + "environments",
+                                    c.environments().orElse(List.of()),
+                                    Environment::fromWire),
+                            set(
+                                    key + "metrics",
+                                    c.metrics().orElse(List.of()),
+                                    m ->
+                                            Metric.of(m)
+                                                    .map(Metric::wireName)
+                                                    .orElseThrow(
+                                                            () ->
+                                                                    new IllegalArgumentException(
+                                                                            "unknown metric, expected one of "
+                                                                                    + Metric
+                                                                                            .names()))),
+                            set(
+                                    key + "kinds",
+                                    c.kinds().orElse(List.of()),
+                                    k -> ThresholdBreached.Kind.valueOf(upper(k))),
+                            set(
+                                    key + "actions",
+                                    c.actions().orElse(List.of()),
+                                    a -> ThresholdBreached.Action.valueOf(upper(a))),
+                            set(
+                                    key + "outcomes",
+                                    c.outcomes().orElse(List.of()),
+                                    o -> outcome(on, upper(o))),
+                            parse(key + "severity", c.severity(), s -> Severity.valueOf(upper(s))),
+                            c.cause().orElse(null),
+                            c.title().orElse(null)));
         }
         return new IncidentRules(rules);
     }
@@ -91,7 +119,8 @@ public class RulesProducer {
         try {
             return parse.apply(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not valid: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    key + ": '" + value + "' is not valid: " + e.getMessage(), e);
         }
     }
 }

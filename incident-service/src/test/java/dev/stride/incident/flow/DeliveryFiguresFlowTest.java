@@ -50,34 +50,99 @@ class DeliveryFiguresFlowTest {
     @Test
     void aKnownHistoryGivesTheHandComputedFigures() {
         String app = "figures-" + UUID.randomUUID().toString().substring(0, 8);
-        // In the range 2026-03-01 .. 2026-03-11, production: three successes, a rollback, a failure, a rejection.
-        finish(app, "production", "SUCCEEDED", "2026-03-01T08:00:00Z", "2026-03-01T09:00:00Z", "2026-03-01T09:30:00Z");
-        finish(app, "production", "SUCCEEDED", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z", "2026-03-03T11:00:00Z");
-        UUID troubled = finish(app, "production", "SUCCEEDED", "2026-03-05T11:00:00Z", "2026-03-05T12:00:00Z",
-                "2026-03-05T13:00:00Z");
-        finish(app, "production", "ROLLED_BACK", "2026-03-04T09:00:00Z", "2026-03-04T10:00:00Z", "2026-03-04T10:20:00Z");
+        // In the range 2026-03-01 .. 2026-03-11, production: three successes, a rollback, a
+        // failure, a rejection.
+        finish(
+                app,
+                "production",
+                "SUCCEEDED",
+                "2026-03-01T08:00:00Z",
+                "2026-03-01T09:00:00Z",
+                "2026-03-01T09:30:00Z");
+        finish(
+                app,
+                "production",
+                "SUCCEEDED",
+                "2026-03-02T10:00:00Z",
+                "2026-03-03T10:00:00Z",
+                "2026-03-03T11:00:00Z");
+        UUID troubled =
+                finish(
+                        app,
+                        "production",
+                        "SUCCEEDED",
+                        "2026-03-05T11:00:00Z",
+                        "2026-03-05T12:00:00Z",
+                        "2026-03-05T13:00:00Z");
+        finish(
+                app,
+                "production",
+                "ROLLED_BACK",
+                "2026-03-04T09:00:00Z",
+                "2026-03-04T10:00:00Z",
+                "2026-03-04T10:20:00Z");
         finish(app, "production", "FAILED", null, "2026-03-07T09:00:00Z", "2026-03-07T10:00:00Z");
         finish(app, "production", "REJECTED", null, "2026-03-06T00:00:00Z", "2026-03-06T00:00:00Z");
         // Outside the range, or another environment: not counted.
-        finish(app, "production", "SUCCEEDED", "2026-03-11T08:00:00Z", "2026-03-11T09:00:00Z", "2026-03-11T10:00:00Z");
-        finish(app, "staging", "ROLLED_BACK", "2026-03-02T08:00:00Z", "2026-03-02T09:00:00Z", "2026-03-02T09:10:00Z");
-        IncidentFlowTest.awaitProcessed("incident.deployment-finished", finished.toArray(String[]::new));
+        finish(
+                app,
+                "production",
+                "SUCCEEDED",
+                "2026-03-11T08:00:00Z",
+                "2026-03-11T09:00:00Z",
+                "2026-03-11T10:00:00Z");
+        finish(
+                app,
+                "staging",
+                "ROLLED_BACK",
+                "2026-03-02T08:00:00Z",
+                "2026-03-02T09:00:00Z",
+                "2026-03-02T09:10:00Z");
+        IncidentFlowTest.awaitProcessed(
+                "incident.deployment-finished", finished.toArray(String[]::new));
 
         // The troubled success paused on a breach at 12:10 (a P2) that on-call later resolved.
-        CloudEvent breach = at(codec.wrap(new ThresholdBreached(troubled, 1, 2, "error_rate", 3.0, "2%", "5m",
-                ThresholdBreached.Kind.TRIGGER, ThresholdBreached.Action.PAUSE, app, Environment.PRODUCTION),
-                "/stride/verifier"), "2026-03-05T12:10:00Z");
+        CloudEvent breach =
+                at(
+                        codec.wrap(
+                                new ThresholdBreached(
+                                        troubled,
+                                        1,
+                                        2,
+                                        "error_rate",
+                                        3.0,
+                                        "2%",
+                                        "5m",
+                                        ThresholdBreached.Kind.TRIGGER,
+                                        ThresholdBreached.Action.PAUSE,
+                                        app,
+                                        Environment.PRODUCTION),
+                                "/stride/verifier"),
+                        "2026-03-05T12:10:00Z");
         new IncidentFlowTest().publish(breach);
         JsonPath incident = IncidentFlowTest.awaitOnlyIncident(app);
         assertThat(incident.getString("openedAt")).isEqualTo("2026-03-05T12:10:00Z");
-        String resolvedAt = given().contentType("application/json").body("{\"resolution\": \"threshold tuned\"}")
-                .post("/api/v1/incidents/" + incident.getString("id") + "/resolve").then().statusCode(200).extract()
-                .jsonPath().getString("resolvedAt");
+        String resolvedAt =
+                given().contentType("application/json")
+                        .body("{\"resolution\": \"threshold tuned\"}")
+                        .post("/api/v1/incidents/" + incident.getString("id") + "/resolve")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getString("resolvedAt");
 
-        JsonPath f = given().queryParam("application", app).queryParam("environment", "production")
-                .queryParam("from", "2026-03-01").queryParam("to", "2026-03-11T00:00:00Z")
-                .get("/api/v1/metrics/delivery").then().statusCode(200).extract().jsonPath()
-                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+        JsonPath f =
+                given().queryParam("application", app)
+                        .queryParam("environment", "production")
+                        .queryParam("from", "2026-03-01")
+                        .queryParam("to", "2026-03-11T00:00:00Z")
+                        .get("/api/v1/metrics/delivery")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
 
         assertThat(f.getInt("deployments.finished")).isEqualTo(6);
         assertThat(f.getInt("deployments.succeeded")).isEqualTo(3);
@@ -86,21 +151,32 @@ class DeliveryFiguresFlowTest {
         assertThat(f.getInt("deployments.rejected")).isEqualTo(1);
         assertThat(f.getDouble("deploymentFrequencyPerDay")).isCloseTo(0.3, within(1e-9));
         // commit -> success: 1h30m, 25h, 2h
-        assertThat(f.getDouble("leadTimeForChangesSeconds")).isCloseTo((5400 + 90000 + 7200) / 3.0, within(1e-3));
+        assertThat(f.getDouble("leadTimeForChangesSeconds"))
+                .isCloseTo((5400 + 90000 + 7200) / 3.0, within(1e-3));
         assertThat(f.getDouble("leadTimeForChangesMedianSeconds")).isCloseTo(7200, within(1e-3));
-        // rolled back, failed, and the success that caused an incident, of five that reached production
+        // rolled back, failed, and the success that caused an incident, of five that reached
+        // production
         assertThat(f.getDouble("changeFailureRate")).isCloseTo(0.6, within(1e-9));
         // request -> success: 30m, 1h, 1h
         assertThat(f.getDouble("meanTimeToDeploySeconds")).isCloseTo(3000, within(1e-3));
         assertThat(f.getDouble("successRate")).isCloseTo(0.5, within(1e-9));
         assertThat(f.getInt("incidents")).isEqualTo(1);
-        double recovery = Duration.between(Instant.parse("2026-03-05T12:10:00Z"), Instant.parse(resolvedAt))
-                .toMillis() / 1000.0;
+        double recovery =
+                Duration.between(Instant.parse("2026-03-05T12:10:00Z"), Instant.parse(resolvedAt))
+                                .toMillis()
+                        / 1000.0;
         assertThat(f.getDouble("meanTimeToRecoverySeconds")).isCloseTo(recovery, within(1e-3));
 
-        JsonPath staging = given().queryParam("application", app).queryParam("environment", "staging")
-                .queryParam("from", "2026-03-01").queryParam("to", "2026-03-11")
-                .get("/api/v1/metrics/delivery").then().statusCode(200).extract().jsonPath();
+        JsonPath staging =
+                given().queryParam("application", app)
+                        .queryParam("environment", "staging")
+                        .queryParam("from", "2026-03-01")
+                        .queryParam("to", "2026-03-11")
+                        .get("/api/v1/metrics/delivery")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
         assertThat(staging.getInt("deployments.finished")).isEqualTo(1);
         assertThat(staging.getDouble("changeFailureRate")).isEqualTo(1.0);
         assertThat(staging.getDouble("successRate")).isEqualTo(0.0);
@@ -110,39 +186,94 @@ class DeliveryFiguresFlowTest {
     void theFiguresOfTheTrailingWindowArePrometheusGauges() {
         String app = "recent-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
-        finish(app, "production", "SUCCEEDED", now.minusSeconds(7200).toString(), now.minusSeconds(3600).toString(),
+        finish(
+                app,
+                "production",
+                "SUCCEEDED",
+                now.minusSeconds(7200).toString(),
+                now.minusSeconds(3600).toString(),
                 now.minusSeconds(1800).toString());
-        finish(app, "production", "ROLLED_BACK", null, now.minusSeconds(1200).toString(),
+        finish(
+                app,
+                "production",
+                "ROLLED_BACK",
+                null,
+                now.minusSeconds(1200).toString(),
                 now.minusSeconds(600).toString());
-        IncidentFlowTest.awaitProcessed("incident.deployment-finished", finished.toArray(String[]::new));
+        IncidentFlowTest.awaitProcessed(
+                "incident.deployment-finished", finished.toArray(String[]::new));
 
-        Arc.container().instance(DeliveryGauges.class).get().refresh().await().atMost(Duration.ofSeconds(10));
+        Arc.container()
+                .instance(DeliveryGauges.class)
+                .get()
+                .refresh()
+                .await()
+                .atMost(Duration.ofSeconds(10));
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         String labels = "\\{application=\"" + app + "\",environment=\"production\"\\}";
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_success_rate" + labels + " 0\\.5\\b"));
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_change_failure_rate" + labels + " 0\\.5\\b"));
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_lead_time_seconds" + labels
-                + " 5400\\.0\\b"));
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_mean_time_to_deploy_seconds" + labels
-                + " 1800\\.0\\b"));
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_mttr_seconds" + labels + " NaN"));
-        assertThat(metrics).containsPattern(Pattern.compile("stride_delivery_deployment_frequency_per_day" + labels
-                + " 0\\.0333"));
+        assertThat(metrics)
+                .containsPattern(
+                        Pattern.compile("stride_delivery_success_rate" + labels + " 0\\.5\\b"));
+        assertThat(metrics)
+                .containsPattern(
+                        Pattern.compile(
+                                "stride_delivery_change_failure_rate" + labels + " 0\\.5\\b"));
+        assertThat(metrics)
+                .containsPattern(
+                        Pattern.compile(
+                                "stride_delivery_lead_time_seconds" + labels + " 5400\\.0\\b"));
+        assertThat(metrics)
+                .containsPattern(
+                        Pattern.compile(
+                                "stride_delivery_mean_time_to_deploy_seconds"
+                                        + labels
+                                        + " 1800\\.0\\b"));
+        assertThat(metrics)
+                .containsPattern(Pattern.compile("stride_delivery_mttr_seconds" + labels + " NaN"));
+        assertThat(metrics)
+                .containsPattern(
+                        Pattern.compile(
+                                "stride_delivery_deployment_frequency_per_day"
+                                        + labels
+                                        + " 0\\.0333"));
     }
 
-    private UUID finish(String app, String environment, String outcome, String commit, String requested,
+    private UUID finish(
+            String app,
+            String environment,
+            String outcome,
+            String commit,
+            String requested,
             String finishedAt) {
         UUID id = UUID.randomUUID();
-        finished.add(new IncidentFlowTest().publish(codec.wrap(new DeploymentFinished(id, app,
-                Environment.fromWire(environment), "1.0." + finished.size(), DeploymentFinished.Outcome.valueOf(outcome),
-                null, commit == null ? null : Instant.parse(commit), Instant.parse(requested),
-                Instant.parse(finishedAt)), "/stride/planner")));
+        finished.add(
+                new IncidentFlowTest()
+                        .publish(
+                                codec.wrap(
+                                        new DeploymentFinished(
+                                                id,
+                                                app,
+                                                Environment.fromWire(environment),
+                                                "1.0." + finished.size(),
+                                                DeploymentFinished.Outcome.valueOf(outcome),
+                                                null,
+                                                commit == null ? null : Instant.parse(commit),
+                                                Instant.parse(requested),
+                                                Instant.parse(finishedAt)),
+                                        "/stride/planner")));
         return id;
     }
 
     private static CloudEvent at(CloudEvent e, String time) {
-        return new CloudEvent(e.specversion(), e.id(), e.type(), e.source(), Instant.parse(time), e.subject(),
-                e.datacontenttype(), e.data());
+        return new CloudEvent(
+                e.specversion(),
+                e.id(),
+                e.type(),
+                e.source(),
+                Instant.parse(time),
+                e.subject(),
+                e.datacontenttype(),
+                e.data());
     }
 }

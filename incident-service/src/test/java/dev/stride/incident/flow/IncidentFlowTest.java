@@ -63,13 +63,27 @@ class IncidentFlowTest {
     void aProductionBreachOpensOneP1RequestsOneRollbackPagesOnceAndResolvingResolvesThePage() {
         UUID id = UUID.randomUUID();
         String app = "checkout-" + id.toString().substring(0, 8);
-        String first = publish(breach(id, app, Environment.PRODUCTION, "error_rate", 9.0,
-                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        String first =
+                publish(
+                        breach(
+                                id,
+                                app,
+                                Environment.PRODUCTION,
+                                "error_rate",
+                                9.0,
+                                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
         redeliver(id, EventType.THRESHOLD_BREACHED, first);
         redeliver(id, EventType.THRESHOLD_BREACHED, first);
         // The same cause reported again as a new event attaches to the incident too.
-        String again = publish(breach(id, app, Environment.PRODUCTION, "error_rate", 11.0,
-                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        String again =
+                publish(
+                        breach(
+                                id,
+                                app,
+                                Environment.PRODUCTION,
+                                "error_rate",
+                                11.0,
+                                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
         awaitProcessed("incident.threshold-breached", first, again);
 
         JsonPath incident = awaitOnlyIncident(app);
@@ -92,21 +106,33 @@ class IncidentFlowTest {
         assertThat(pages.get(0).path("event_action").asText()).isEqualTo("trigger");
         assertThat(pages.get(0).path("routing_key").asText()).isEqualTo(PagerDutyStub.ROUTING_KEY);
         assertThat(pages.get(0).path("payload").path("severity").asText()).isEqualTo("error");
-        assertThat(timelineKinds(incidentId)).containsSubsequence("opened", "rollback-requested", "page-queued")
+        assertThat(timelineKinds(incidentId))
+                .containsSubsequence("opened", "rollback-requested", "page-queued")
                 .contains("breach", "page-trigger-sent");
         assertThat(events(EventType.ROLLBACK_REQUESTED, id)).hasSize(1);
         assertThat(events(EventType.INCIDENT_OPENED, id)).hasSize(1);
 
-        given().contentType("application/json").body("{\"resolution\": \"rolled back; connection pool fixed\"}")
-                .post("/api/v1/incidents/" + incidentId + "/resolve").then().statusCode(200)
-                .body("status", equalTo("RESOLVED")).body("resolvedBy", equalTo("alice"));
+        given().contentType("application/json")
+                .body("{\"resolution\": \"rolled back; connection pool fixed\"}")
+                .post("/api/v1/incidents/" + incidentId + "/resolve")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("RESOLVED"))
+                .body("resolvedBy", equalTo("alice"));
 
         List<JsonNode> resolved = awaitEvents(EventType.INCIDENT_RESOLVED, id, 1);
-        assertThat(resolved.get(0).path("resolution").asText()).isEqualTo("rolled back; connection pool fixed");
+        assertThat(resolved.get(0).path("resolution").asText())
+                .isEqualTo("rolled back; connection pool fixed");
         awaitTimeline(incidentId, "page-resolve-sent");
-        assertThat(pages(dedupKey)).extracting(p -> p.path("event_action").asText())
+        assertThat(pages(dedupKey))
+                .extracting(p -> p.path("event_action").asText())
                 .containsExactly("trigger", "resolve");
-        String whole = given().get("/api/v1/incidents/" + incidentId).then().statusCode(200).extract().asString();
+        String whole =
+                given().get("/api/v1/incidents/" + incidentId)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
         assertThat(whole).doesNotContain(PagerDutyStub.ROUTING_KEY);
     }
 
@@ -123,8 +149,12 @@ class IncidentFlowTest {
         assertThat(incident.getString("severity")).isEqualTo("P0");
         assertThat(incident.getString("environment")).isEqualTo("production");
         awaitTimeline(incident.getString("id"), "page-trigger-sent");
-        assertThat(pages("stride-incident-" + incident.getString("id"))).hasSize(1)
-                .allSatisfy(p -> assertThat(p.path("payload").path("severity").asText()).isEqualTo("critical"));
+        assertThat(pages("stride-incident-" + incident.getString("id")))
+                .hasSize(1)
+                .allSatisfy(
+                        p ->
+                                assertThat(p.path("payload").path("severity").asText())
+                                        .isEqualTo("critical"));
         assertThat(outboxed(EventType.ROLLBACK_REQUESTED, id)).isZero();
     }
 
@@ -132,13 +162,20 @@ class IncidentFlowTest {
     void aStagingRollbackNotifiesTheTeamWithoutPagingOrRollingBack() {
         UUID id = UUID.randomUUID();
         String app = "search-" + id.toString().substring(0, 8);
-        publish(breach(id, app, Environment.STAGING, "response_time_p95", 1800.0,
-                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.STAGING,
+                        "response_time_p95",
+                        1800.0,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
 
         JsonPath incident = awaitOnlyIncident(app);
         assertThat(incident.getString("severity")).isEqualTo("P2");
         assertThat(incident.getBoolean("paged")).isFalse();
-        assertThat(awaitEvents(EventType.INCIDENT_OPENED, id, 1).get(0).path("severity").asText()).isEqualTo("P2");
+        assertThat(awaitEvents(EventType.INCIDENT_OPENED, id, 1).get(0).path("severity").asText())
+                .isEqualTo("P2");
         assertThat(outboxed(EventType.ROLLBACK_REQUESTED, id)).isZero();
         assertThat(pageRows(incident.getString("id"))).isZero();
     }
@@ -147,128 +184,297 @@ class IncidentFlowTest {
     void anAlertOnlyBreachOpensNothingButLandsInTheTimelineOfAnOpenIncident() {
         UUID id = UUID.randomUUID();
         String app = "cart-" + id.toString().substring(0, 8);
-        String alert = publish(breach(id, app, Environment.PRODUCTION, "error_rate", 2.0,
-                ThresholdBreached.Action.ALERT));
+        String alert =
+                publish(
+                        breach(
+                                id,
+                                app,
+                                Environment.PRODUCTION,
+                                "error_rate",
+                                2.0,
+                                ThresholdBreached.Action.ALERT));
         awaitProcessed("incident.threshold-breached", alert);
-        assertThat(given().queryParam("application", app).get("/api/v1/incidents").then().statusCode(200)
-                .extract().jsonPath().getList("items")).isEmpty();
+        assertThat(
+                        given().queryParam("application", app)
+                                .get("/api/v1/incidents")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList("items"))
+                .isEmpty();
 
-        publish(breach(id, app, Environment.PRODUCTION, "error_rate", 7.0, ThresholdBreached.Action.PAUSE));
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.PRODUCTION,
+                        "error_rate",
+                        7.0,
+                        ThresholdBreached.Action.PAUSE));
         String incidentId = awaitOnlyIncident(app).getString("id");
-        String later = publish(breach(id, app, Environment.PRODUCTION, "response_time", 900.0,
-                ThresholdBreached.Action.ALERT));
+        String later =
+                publish(
+                        breach(
+                                id,
+                                app,
+                                Environment.PRODUCTION,
+                                "response_time",
+                                900.0,
+                                ThresholdBreached.Action.ALERT));
         awaitProcessed("incident.threshold-breached", later);
-        assertThat(timelineDetails(incidentId)).anySatisfy(d -> assertThat(d).startsWith("response_time 900.0"));
+        assertThat(timelineDetails(incidentId))
+                .anySatisfy(d -> assertThat(d).startsWith("response_time 900.0"));
     }
 
     @Test
     void aPageThatFailsIsRetriedUntilPagerDutyTakesItAndSentOnce() {
         UUID id = UUID.randomUUID();
         String app = "ledger-" + id.toString().substring(0, 8);
-        PagerDutyStub.server.stubFor(post(urlEqualTo("/v2/enqueue")).withRequestBody(containing(id.toString()))
-                .inScenario("flaky-" + id).whenScenarioStateIs(Scenario.STARTED).atPriority(1)
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("second"));
-        PagerDutyStub.server.stubFor(post(urlEqualTo("/v2/enqueue")).withRequestBody(containing(id.toString()))
-                .inScenario("flaky-" + id).whenScenarioStateIs("second").atPriority(1)
-                .willReturn(aResponse().withStatus(429)).willSetStateTo("third"));
-        publish(breach(id, app, Environment.PRODUCTION, "health_check_success_rate", 40.0,
-                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        PagerDutyStub.server.stubFor(
+                post(urlEqualTo("/v2/enqueue"))
+                        .withRequestBody(containing(id.toString()))
+                        .inScenario("flaky-" + id)
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .atPriority(1)
+                        .willReturn(aResponse().withStatus(500))
+                        .willSetStateTo("second"));
+        PagerDutyStub.server.stubFor(
+                post(urlEqualTo("/v2/enqueue"))
+                        .withRequestBody(containing(id.toString()))
+                        .inScenario("flaky-" + id)
+                        .whenScenarioStateIs("second")
+                        .atPriority(1)
+                        .willReturn(aResponse().withStatus(429))
+                        .willSetStateTo("third"));
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.PRODUCTION,
+                        "health_check_success_rate",
+                        40.0,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
 
         String incidentId = awaitOnlyIncident(app).getString("id");
         awaitTimeline(incidentId, "page-trigger-sent");
         assertThat(pages("stride-incident-" + incidentId)).hasSize(3);
-        assertThat(sql("SELECT count(*) FROM page WHERE incident_id = $1 AND status = 'SENT' AND tries = 3",
-                UUID.fromString(incidentId))).isEqualTo(1);
+        assertThat(
+                        sql(
+                                "SELECT count(*) FROM page WHERE incident_id = $1 AND status = 'SENT' AND tries = 3",
+                                UUID.fromString(incidentId)))
+                .isEqualTo(1);
     }
 
     @Test
     void onCallAcknowledgesAddsNotesAndWritesTheReview() {
         UUID id = UUID.randomUUID();
         String app = "orders-" + id.toString().substring(0, 8);
-        publish(breach(id, app, Environment.PRODUCTION, "error_rate", 8.0, ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.PRODUCTION,
+                        "error_rate",
+                        8.0,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
         String incidentId = awaitOnlyIncident(app).getString("id");
         String path = "/api/v1/incidents/" + incidentId;
         awaitTimeline(incidentId, "page-trigger-sent");
 
-        given().post(path + "/acknowledge").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"))
+        given().post(path + "/acknowledge")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ACKNOWLEDGED"))
                 .body("acknowledgedBy", equalTo("alice"));
-        given().contentType("application/json").body("{\"note\": \"pool exhausted on db-2\"}")
-                .post(path + "/notes").then().statusCode(200);
         given().contentType("application/json")
-                .body("{\"rootCause\": \"connection pool too small\", \"actionItems\": [\"alert on pool\", \"load test\"]}")
-                .put(path + "/review").then().statusCode(200).body("rootCause", equalTo("connection pool too small"))
+                .body("{\"note\": \"pool exhausted on db-2\"}")
+                .post(path + "/notes")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .body(
+                        "{\"rootCause\": \"connection pool too small\", \"actionItems\": [\"alert on pool\", \"load test\"]}")
+                .put(path + "/review")
+                .then()
+                .statusCode(200)
+                .body("rootCause", equalTo("connection pool too small"))
                 .body("actionItems.size()", equalTo(2));
         awaitTimeline(incidentId, "page-acknowledge-sent");
         assertThat(timelineKinds(incidentId)).contains("acknowledged", "note", "review-updated");
 
-        given().queryParam("status", "ACKNOWLEDGED").queryParam("severity", "P1").queryParam("application", app)
-                .queryParam("environment", "production").get("/api/v1/incidents").then().statusCode(200)
-                .body("items.size()", equalTo(1)).body("items[0].id", equalTo(incidentId));
-        given().queryParam("status", "OPEN").queryParam("application", app).get("/api/v1/incidents").then()
-                .statusCode(200).body("items.size()", equalTo(0));
+        given().queryParam("status", "ACKNOWLEDGED")
+                .queryParam("severity", "P1")
+                .queryParam("application", app)
+                .queryParam("environment", "production")
+                .get("/api/v1/incidents")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("items[0].id", equalTo(incidentId));
+        given().queryParam("status", "OPEN")
+                .queryParam("application", app)
+                .get("/api/v1/incidents")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(0));
     }
 
     @Test
     void badInputIsAProblemNamingTheField() {
         UUID id = UUID.randomUUID();
         String app = "inventory-" + id.toString().substring(0, 8);
-        publish(breach(id, app, Environment.STAGING, "error_rate", 8.0, ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.STAGING,
+                        "error_rate",
+                        8.0,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
         String path = "/api/v1/incidents/" + awaitOnlyIncident(app).getString("id");
 
         problem(given().queryParam("status", "CLOSED").get("/api/v1/incidents"), 400, "status");
         problem(given().queryParam("severity", "P7").get("/api/v1/incidents"), 400, "severity");
-        problem(given().queryParam("environment", "prod").get("/api/v1/incidents"), 400, "environment");
+        problem(
+                given().queryParam("environment", "prod").get("/api/v1/incidents"),
+                400,
+                "environment");
         problem(given().queryParam("size", "1000").get("/api/v1/incidents"), 400, "size");
         problem(given().get("/api/v1/incidents/not-a-uuid"), 400, "id");
-        problem(given().contentType("application/json").body("{}").post(path + "/resolve"), 400, "resolution");
-        problem(given().contentType("application/json").body("{\"resolution\": \"  \"}").post(path + "/resolve"), 400,
+        problem(
+                given().contentType("application/json").body("{}").post(path + "/resolve"),
+                400,
                 "resolution");
-        problem(given().contentType("application/json").body("{\"note\": \"x\", \"by\": \"mallory\"}")
-                .post(path + "/notes"), 400, "by");
-        problem(given().contentType("application/json").body("{\"actionItems\": \"one\"}").put(path + "/review"),
-                400, "actionItems");
-        problem(given().contentType("application/json").body("{\"actionItems\": [\"ok\", 3]}").put(path + "/review"),
-                400, "actionItems[1]");
-        problem(given().contentType("application/json").body("[1]").post(path + "/notes"), 400, "(body)");
-        problem(given().queryParam("from", "yesterday").get("/api/v1/metrics/delivery"), 400, "from");
-        problem(given().queryParam("from", "2026-03-02").queryParam("to", "2026-03-01")
-                .get("/api/v1/metrics/delivery"), 400, "from");
-        // Years Instant.parse takes but the figures cannot: outside 1970-9999 is the caller's mistake, not a 500.
-        problem(given().queryParam("to", "-1000000000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400, "to");
-        problem(given().queryParam("from", "+1000000000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400,
+        problem(
+                given().contentType("application/json")
+                        .body("{\"resolution\": \"  \"}")
+                        .post(path + "/resolve"),
+                400,
+                "resolution");
+        problem(
+                given().contentType("application/json")
+                        .body("{\"note\": \"x\", \"by\": \"mallory\"}")
+                        .post(path + "/notes"),
+                400,
+                "by");
+        problem(
+                given().contentType("application/json")
+                        .body("{\"actionItems\": \"one\"}")
+                        .put(path + "/review"),
+                400,
+                "actionItems");
+        problem(
+                given().contentType("application/json")
+                        .body("{\"actionItems\": [\"ok\", 3]}")
+                        .put(path + "/review"),
+                400,
+                "actionItems[1]");
+        problem(
+                given().contentType("application/json").body("[1]").post(path + "/notes"),
+                400,
+                "(body)");
+        problem(
+                given().queryParam("from", "yesterday").get("/api/v1/metrics/delivery"),
+                400,
                 "from");
-        problem(given().queryParam("to", "+10000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"), 400, "to");
-        problem(given().queryParam("from", "1969-12-31").get("/api/v1/metrics/delivery"), 400, "from");
-        given().queryParam("from", "9999-12-01").queryParam("to", "9999-12-31T23:59:59Z")
-                .get("/api/v1/metrics/delivery").then().statusCode(200);
-        given().get("/api/v1/incidents/" + UUID.randomUUID()).then().statusCode(404)
+        problem(
+                given().queryParam("from", "2026-03-02")
+                        .queryParam("to", "2026-03-01")
+                        .get("/api/v1/metrics/delivery"),
+                400,
+                "from");
+        // Years Instant.parse takes but the figures cannot: outside 1970-9999 is the caller's
+        // mistake, not a 500.
+        problem(
+                given().queryParam("to", "-1000000000-01-01T00:00:00Z")
+                        .get("/api/v1/metrics/delivery"),
+                400,
+                "to");
+        problem(
+                given().queryParam("from", "+1000000000-01-01T00:00:00Z")
+                        .get("/api/v1/metrics/delivery"),
+                400,
+                "from");
+        problem(
+                given().queryParam("to", "+10000-01-01T00:00:00Z").get("/api/v1/metrics/delivery"),
+                400,
+                "to");
+        problem(
+                given().queryParam("from", "1969-12-31").get("/api/v1/metrics/delivery"),
+                400,
+                "from");
+        given().queryParam("from", "9999-12-01")
+                .queryParam("to", "9999-12-31T23:59:59Z")
+                .get("/api/v1/metrics/delivery")
+                .then()
+                .statusCode(200);
+        given().get("/api/v1/incidents/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
 
-        given().contentType("application/json").body("{\"resolution\": \"false alarm\"}").post(path + "/resolve")
-                .then().statusCode(200);
-        given().contentType("application/json").body("{\"resolution\": \"again\"}").post(path + "/resolve")
-                .then().statusCode(409).contentType("application/problem+json");
-        given().header("Authorization", TestTokens.bearer("victor", "stride-viewer")).post(path + "/acknowledge")
-                .then().statusCode(403);
-        given().header("Authorization", TestTokens.bearer("victor", "stride-viewer")).get(path).then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"resolution\": \"false alarm\"}")
+                .post(path + "/resolve")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .body("{\"resolution\": \"again\"}")
+                .post(path + "/resolve")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer("victor", "stride-viewer"))
+                .post(path + "/acknowledge")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", TestTokens.bearer("victor", "stride-viewer"))
+                .get(path)
+                .then()
+                .statusCode(200);
     }
 
-    // ---- helpers ------------------------------------------------------------------------------------------------
+    // ---- helpers
+    // ------------------------------------------------------------------------------------------------
 
-    static ThresholdBreached breach(UUID id, String app, Environment env, String metric, double value,
+    static ThresholdBreached breach(
+            UUID id,
+            String app,
+            Environment env,
+            String metric,
+            double value,
             ThresholdBreached.Action action) {
-        return new ThresholdBreached(id, 1, 2, metric, value, "5%", "5m", ThresholdBreached.Kind.TRIGGER, action, app,
+        return new ThresholdBreached(
+                id,
+                1,
+                2,
+                metric,
+                value,
+                "5%",
+                "5m",
+                ThresholdBreached.Kind.TRIGGER,
+                action,
+                app,
                 env);
     }
 
     static DeploymentRequested requested(UUID id, String app, String environment) throws Exception {
-        String json = "{\"deploymentId\":\"" + id + "\",\"application\":\"" + app + "\",\"environment\":\""
-                + environment + "\",\"version\":\"2.4.1\",\"artifact\":\"registry.example.com/shop/" + app
-                + ":2.4.1\",\"commitSha\":\"9fceb02\",\"commitTime\":\"2026-03-02T11:42:17Z\",\"requestedBy\":\"ci\","
-                + "\"target\":{\"platform\":\"haproxy\",\"address\":\"127.0.0.1:9999\",\"backend\":\"" + app
-                + "\",\"stableServer\":\"stable\",\"canaryServer\":\"canary\"},\"deployment\":{\"strategy\":\"canary\","
-                + "\"phases\":[{\"name\":\"initial\",\"traffic_percentage\":5,\"duration\":\"10m\"},"
-                + "{\"name\":\"full-rollout\",\"traffic_percentage\":100}]}}";
+        String json =
+                "{\"deploymentId\":\""
+                        + id
+                        + "\",\"application\":\""
+                        + app
+                        + "\",\"environment\":\""
+                        + environment
+                        + "\",\"version\":\"2.4.1\",\"artifact\":\"registry.example.com/shop/"
+                        + app
+                        + ":2.4.1\",\"commitSha\":\"9fceb02\",\"commitTime\":\"2026-03-02T11:42:17Z\",\"requestedBy\":\"ci\","
+                        + "\"target\":{\"platform\":\"haproxy\",\"address\":\"127.0.0.1:9999\",\"backend\":\""
+                        + app
+                        + "\",\"stableServer\":\"stable\",\"canaryServer\":\"canary\"},\"deployment\":{\"strategy\":\"canary\","
+                        + "\"phases\":[{\"name\":\"initial\",\"traffic_percentage\":5,\"duration\":\"10m\"},"
+                        + "{\"name\":\"full-rollout\",\"traffic_percentage\":100}]}}";
         return EventCodec.mapper().readValue(json, DeploymentRequested.class);
     }
 
@@ -278,7 +484,10 @@ class IncidentFlowTest {
 
     String publish(CloudEvent envelope) {
         String value = codec.encode(envelope);
-        redeliver(UUID.fromString(envelope.subject()), EventType.ofType(envelope.type()).orElseThrow(), value);
+        redeliver(
+                UUID.fromString(envelope.subject()),
+                EventType.ofType(envelope.type()).orElseThrow(),
+                value);
         return value;
     }
 
@@ -287,26 +496,55 @@ class IncidentFlowTest {
     }
 
     static JsonPath awaitOnlyIncident(String app) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !given().queryParam("application", app)
-                .get("/api/v1/incidents").then().statusCode(200).extract().jsonPath().getList("items").isEmpty());
-        JsonPath list = given().queryParam("application", app).get("/api/v1/incidents").then().statusCode(200)
-                .extract().jsonPath();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                !given().queryParam("application", app)
+                                        .get("/api/v1/incidents")
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .jsonPath()
+                                        .getList("items")
+                                        .isEmpty());
+        JsonPath list =
+                given().queryParam("application", app)
+                        .get("/api/v1/incidents")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
         assertThat(list.getList("items")).hasSize(1);
-        return new JsonPath(given().get("/api/v1/incidents/" + list.getString("items[0].id")).then().statusCode(200)
-                .extract().asString());
+        return new JsonPath(
+                given().get("/api/v1/incidents/" + list.getString("items[0].id"))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
     }
 
     static void awaitTimeline(String incidentId, String kind) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> timelineKinds(incidentId).contains(kind));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> timelineKinds(incidentId).contains(kind));
     }
 
     static List<String> timelineKinds(String incidentId) {
-        return given().get("/api/v1/incidents/" + incidentId).then().statusCode(200).extract().jsonPath()
+        return given().get("/api/v1/incidents/" + incidentId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("timeline.kind", String.class);
     }
 
     static List<String> timelineDetails(String incidentId) {
-        return given().get("/api/v1/incidents/" + incidentId).then().statusCode(200).extract().jsonPath()
+        return given().get("/api/v1/incidents/" + incidentId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("timeline.detail", String.class);
     }
 
@@ -314,12 +552,16 @@ class IncidentFlowTest {
     static List<JsonNode> pages(String dedupKey) {
         EventCodec codec = new EventCodec();
         return PagerDutyStub.server.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))).stream()
-                .map(LoggedRequest::getBodyAsString).map(codec::parseTree)
-                .filter(body -> dedupKey.equals(body.path("dedup_key").asText())).toList();
+                .map(LoggedRequest::getBodyAsString)
+                .map(codec::parseTree)
+                .filter(body -> dedupKey.equals(body.path("dedup_key").asText()))
+                .toList();
     }
 
     static List<JsonNode> awaitEvents(EventType type, UUID id, int count) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events(type, id).size() >= count);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> events(type, id).size() >= count);
         return events(type, id);
     }
 
@@ -328,7 +570,10 @@ class IncidentFlowTest {
     }
 
     static long outboxed(EventType type, UUID id) {
-        return sql("SELECT count(*) FROM outbox WHERE event_type = $1 AND record_key = $2", type.type(), id.toString());
+        return sql(
+                "SELECT count(*) FROM outbox WHERE event_type = $1 AND record_key = $2",
+                type.type(),
+                id.toString());
     }
 
     static long pageRows(String incidentId) {
@@ -336,22 +581,38 @@ class IncidentFlowTest {
     }
 
     static void problem(io.restassured.response.Response response, int status, String field) {
-        response.then().statusCode(status).contentType("application/problem+json")
+        response.then()
+                .statusCode(status)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo(field));
     }
 
     /** Waits until the service has taken in these records as {@code consumer} (their effects are committed then). */
     static void awaitProcessed(String consumer, String... envelopes) {
         EventCodec codec = new EventCodec();
-        String[] ids = Arrays.stream(envelopes).map(e -> codec.parseTree(e).path("id").asText()).toArray(String[]::new);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sql(
-                "SELECT count(*) FROM processed_event WHERE consumer = $1 AND event_id = ANY($2)", consumer, ids)
-                == ids.length);
+        String[] ids =
+                Arrays.stream(envelopes)
+                        .map(e -> codec.parseTree(e).path("id").asText())
+                        .toArray(String[]::new);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                sql(
+                                                "SELECT count(*) FROM processed_event WHERE consumer = $1 AND event_id = ANY($2)",
+                                                consumer,
+                                                ids)
+                                        == ids.length);
     }
 
     static long sql(String query, Object... args) {
-        return pool().preparedQuery(query).execute(Tuple.from(args)).await().atMost(Duration.ofSeconds(5)).iterator()
-                .next().getLong(0);
+        return pool().preparedQuery(query)
+                .execute(Tuple.from(args))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     static Pool pool() {

@@ -22,15 +22,23 @@ public class PagerDutyStub implements QuarkusTestResourceLifecycleManager {
         server = new WireMockServer(wireMockConfig().dynamicPort());
         server.start();
         acceptAll();
-        return Map.of("stride.incident.pagerduty.url", server.baseUrl(),
-                "stride.incident.pagerduty.routing-key", ROUTING_KEY);
+        return Map.of(
+                "stride.incident.pagerduty.url",
+                server.baseUrl(),
+                "stride.incident.pagerduty.routing-key",
+                ROUTING_KEY);
     }
 
     static void acceptAll() {
         server.resetAll();
-        server.stubFor(post(urlEqualTo("/v2/enqueue")).willReturn(aResponse().withStatus(202)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"x\"}")));
+        server.stubFor(
+                post(urlEqualTo("/v2/enqueue"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(202)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"status\":\"success\",\"message\":\"Event processed\",\"dedup_key\":\"x\"}")));
     }
 
     @Override

@@ -13,44 +13,100 @@ class PageDispatcherTest {
 
     @Test
     void theDefaultsPassAndASendMayTakeTwiceConnectPlusAnswer() {
-        assertThat(PageDispatcher.checked(S1, Duration.ofSeconds(30), S1, Duration.ofMinutes(5), 20, 4,
-                Duration.ofSeconds(5), Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(14));
+        assertThat(
+                        PageDispatcher.checked(
+                                S1,
+                                Duration.ofSeconds(30),
+                                S1,
+                                Duration.ofMinutes(5),
+                                20,
+                                4,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(2)))
+                .isEqualTo(Duration.ofSeconds(14));
     }
 
     @Test
     void aPagerTimeoutOfZeroNamesItsKey() {
-        assertThatThrownBy(() -> PageDispatcher.checked(S1, Duration.ofSeconds(30), S1, Duration.ofMinutes(5), 20, 4,
-                Duration.ZERO, Duration.ofSeconds(2)))
+        assertThatThrownBy(
+                        () ->
+                                PageDispatcher.checked(
+                                        S1,
+                                        Duration.ofSeconds(30),
+                                        S1,
+                                        Duration.ofMinutes(5),
+                                        20,
+                                        4,
+                                        Duration.ZERO,
+                                        Duration.ofSeconds(2)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("stride.incident.pagerduty.timeout must be more than 0, was PT0S");
     }
 
     @Test
     void aConnectTimeoutOfZeroNamesItsKey() {
-        assertThatThrownBy(() -> PageDispatcher.checked(S1, Duration.ofSeconds(30), S1, Duration.ofMinutes(5), 20, 4,
-                Duration.ofSeconds(5), Duration.ZERO))
-                .hasMessage("stride.incident.pagerduty.connect-timeout must be more than 0, was PT0S");
+        assertThatThrownBy(
+                        () ->
+                                PageDispatcher.checked(
+                                        S1,
+                                        Duration.ofSeconds(30),
+                                        S1,
+                                        Duration.ofMinutes(5),
+                                        20,
+                                        4,
+                                        Duration.ofSeconds(5),
+                                        Duration.ZERO))
+                .hasMessage(
+                        "stride.incident.pagerduty.connect-timeout must be more than 0, was PT0S");
     }
 
     @Test
     void aNegativeConcurrencyNamesItsKey() {
-        assertThatThrownBy(() -> PageDispatcher.checked(S1, Duration.ofSeconds(30), S1, Duration.ofMinutes(5), 20, -1,
-                Duration.ofSeconds(5), Duration.ofSeconds(2)))
+        assertThatThrownBy(
+                        () ->
+                                PageDispatcher.checked(
+                                        S1,
+                                        Duration.ofSeconds(30),
+                                        S1,
+                                        Duration.ofMinutes(5),
+                                        20,
+                                        -1,
+                                        Duration.ofSeconds(5),
+                                        Duration.ofSeconds(2)))
                 .hasMessage("stride.incident.pages.concurrency must be at least 1, was -1");
     }
 
     @Test
     void aPollIntervalOfZeroNamesItsKey() {
-        assertThatThrownBy(() -> PageDispatcher.checked(Duration.ZERO, Duration.ofSeconds(30), S1,
-                Duration.ofMinutes(5), 20, 4, Duration.ofSeconds(5), Duration.ofSeconds(2)))
+        assertThatThrownBy(
+                        () ->
+                                PageDispatcher.checked(
+                                        Duration.ZERO,
+                                        Duration.ofSeconds(30),
+                                        S1,
+                                        Duration.ofMinutes(5),
+                                        20,
+                                        4,
+                                        Duration.ofSeconds(5),
+                                        Duration.ofSeconds(2)))
                 .hasMessage("stride.incident.pages.poll-interval must be more than 0, was PT0S");
     }
 
     @Test
     void aLeaseShorterThanThreeSendsNamesTheKeys() {
-        assertThatThrownBy(() -> PageDispatcher.checked(S1, Duration.ofSeconds(20), S1, Duration.ofMinutes(5), 20, 4,
-                Duration.ofSeconds(5), Duration.ofSeconds(2)))
-                .hasMessage("stride.incident.pages.lease (PT20S) must be at least three times "
-                        + "stride.incident.pagerduty.connect-timeout + stride.incident.pagerduty.timeout (PT7S)");
+        assertThatThrownBy(
+                        () ->
+                                PageDispatcher.checked(
+                                        S1,
+                                        Duration.ofSeconds(20),
+                                        S1,
+                                        Duration.ofMinutes(5),
+                                        20,
+                                        4,
+                                        Duration.ofSeconds(5),
+                                        Duration.ofSeconds(2)))
+                .hasMessage(
+                        "stride.incident.pages.lease (PT20S) must be at least three times "
+                                + "stride.incident.pagerduty.connect-timeout + stride.incident.pagerduty.timeout (PT7S)");
     }
 }

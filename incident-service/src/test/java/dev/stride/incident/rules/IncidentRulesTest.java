@@ -29,7 +29,8 @@ class IncidentRulesTest {
 
     @Test
     void aFailedRollbackInProductionIsP0() {
-        assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.FAILED)).hasValue("production-rollback-failed:P0");
+        assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.FAILED))
+                .hasValue("production-rollback-failed:P0");
     }
 
     @Test
@@ -38,17 +39,23 @@ class IncidentRulesTest {
                 .hasValue("production-health-collapse:P0");
         assertThat(breach(PRODUCTION, "health_check_success_rate", CRITERIA, AUTOMATIC_ROLLBACK))
                 .hasValue("production-health-collapse:P0");
-        // Collapsing health is an outage whatever the trigger's action: the runbook's P0 response rolls back.
+        // Collapsing health is an outage whatever the trigger's action: the runbook's P0 response
+        // rolls back.
         assertThat(breach(PRODUCTION, "health_check_success_rate", TRIGGER, ALERT))
                 .hasValue("production-health-collapse:P0");
         assertThat(breach(PRODUCTION, "health_check_success_rate", NO_DATA, AUTOMATIC_ROLLBACK))
-                .as("no data says nothing about health").hasValue("production-paused-blind:P2");
+                .as("no data says nothing about health")
+                .hasValue("production-paused-blind:P2");
     }
 
     @Test
     void aProductionAutomaticRollbackOnErrorRateOrLatencyIsP1() {
-        for (String metric : new String[] {"error_rate", "response_time", "response_time_p95", "response_time_p99"}) {
-            assertThat(breach(PRODUCTION, metric, TRIGGER, AUTOMATIC_ROLLBACK)).as(metric)
+        for (String metric :
+                new String[] {
+                    "error_rate", "response_time", "response_time_p95", "response_time_p99"
+                }) {
+            assertThat(breach(PRODUCTION, metric, TRIGGER, AUTOMATIC_ROLLBACK))
+                    .as(metric)
                     .hasValue("production-automatic-rollback:P1");
         }
         assertThat(breach(PRODUCTION, "error_rate", CRITERIA, AUTOMATIC_ROLLBACK))
@@ -57,29 +64,40 @@ class IncidentRulesTest {
 
     @Test
     void aPausedProductionDeploymentIsP2() {
-        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, PAUSE)).hasValue("production-paused:P2");
+        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, PAUSE))
+                .hasValue("production-paused:P2");
         // No data or a failing metrics provider make the planner pause rather than roll back.
         assertThat(breach(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK))
                 .hasValue("production-paused-blind:P2");
-        assertThat(breach(PRODUCTION, "health_check_success_rate", PROVIDER_ERROR, AUTOMATIC_ROLLBACK))
+        assertThat(
+                        breach(
+                                PRODUCTION,
+                                "health_check_success_rate",
+                                PROVIDER_ERROR,
+                                AUTOMATIC_ROLLBACK))
                 .hasValue("production-paused-blind:P2");
     }
 
     @Test
     void aStagingRollbackIsP2() {
-        assertThat(breach(STAGING, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK)).hasValue("staging-rollback:P2");
+        assertThat(breach(STAGING, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK))
+                .hasValue("staging-rollback:P2");
         assertThat(breach(STAGING, "health_check_success_rate", TRIGGER, AUTOMATIC_ROLLBACK))
                 .hasValue("staging-rollback:P2");
-        assertThat(rollback(STAGING, RollbackCompleted.Outcome.FAILED)).hasValue("staging-rollback-failed:P2");
+        assertThat(rollback(STAGING, RollbackCompleted.Outcome.FAILED))
+                .hasValue("staging-rollback-failed:P2");
     }
 
     @Test
     void developmentIsP3() {
-        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK)).hasValue("development-breach:P3");
+        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK))
+                .hasValue("development-breach:P3");
         assertThat(breach(DEVELOPMENT, "health_check_success_rate", TRIGGER, AUTOMATIC_ROLLBACK))
                 .hasValue("development-breach:P3");
-        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, PAUSE)).hasValue("development-breach:P3");
-        assertThat(rollback(DEVELOPMENT, RollbackCompleted.Outcome.FAILED)).hasValue("development-rollback-failed:P3");
+        assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, PAUSE))
+                .hasValue("development-breach:P3");
+        assertThat(rollback(DEVELOPMENT, RollbackCompleted.Outcome.FAILED))
+                .hasValue("development-rollback-failed:P3");
     }
 
     @Test
@@ -89,8 +107,21 @@ class IncidentRulesTest {
         assertThat(breach(STAGING, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK)).isEmpty();
         assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.SUCCEEDED)).isEmpty();
         for (DeploymentFinished.Outcome outcome : DeploymentFinished.Outcome.values()) {
-            assertThat(classify(Signal.of(new DeploymentFinished(UUID.randomUUID(), "shop", PRODUCTION, "1.0",
-                    outcome, null, null, null, Instant.now())))).as(outcome.name()).isEmpty();
+            assertThat(
+                            classify(
+                                    Signal.of(
+                                            new DeploymentFinished(
+                                                    UUID.randomUUID(),
+                                                    "shop",
+                                                    PRODUCTION,
+                                                    "1.0",
+                                                    outcome,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    Instant.now()))))
+                    .as(outcome.name())
+                    .isEmpty();
         }
     }
 
@@ -102,41 +133,88 @@ class IncidentRulesTest {
 
     @Test
     void aBreachAndTheRollbackThatFollowsShareNoCauseButRepeatedBreachesDo() {
-        var errorRate = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK),
-                PRODUCTION)).orElseThrow();
-        var latency = rules.classify(Signal.of(breachEvent(PRODUCTION, "response_time_p95", TRIGGER,
-                AUTOMATIC_ROLLBACK), PRODUCTION)).orElseThrow();
-        var paused = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", PROVIDER_ERROR, PAUSE),
-                PRODUCTION)).orElseThrow();
-        var blind = rules.classify(Signal.of(breachEvent(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK),
-                PRODUCTION)).orElseThrow();
+        var errorRate =
+                rules.classify(
+                                Signal.of(
+                                        breachEvent(
+                                                PRODUCTION,
+                                                "error_rate",
+                                                TRIGGER,
+                                                AUTOMATIC_ROLLBACK),
+                                        PRODUCTION))
+                        .orElseThrow();
+        var latency =
+                rules.classify(
+                                Signal.of(
+                                        breachEvent(
+                                                PRODUCTION,
+                                                "response_time_p95",
+                                                TRIGGER,
+                                                AUTOMATIC_ROLLBACK),
+                                        PRODUCTION))
+                        .orElseThrow();
+        var paused =
+                rules.classify(
+                                Signal.of(
+                                        breachEvent(
+                                                PRODUCTION, "error_rate", PROVIDER_ERROR, PAUSE),
+                                        PRODUCTION))
+                        .orElseThrow();
+        var blind =
+                rules.classify(
+                                Signal.of(
+                                        breachEvent(
+                                                PRODUCTION,
+                                                "error_rate",
+                                                NO_DATA,
+                                                AUTOMATIC_ROLLBACK),
+                                        PRODUCTION))
+                        .orElseThrow();
 
         assertThat(errorRate.cause()).isEqualTo(latency.cause()).isEqualTo("automatic-rollback");
         assertThat(paused.cause()).isEqualTo(blind.cause()).isEqualTo("paused");
     }
 
-    private Optional<String> breach(Environment env, String metric, ThresholdBreached.Kind kind,
+    private Optional<String> breach(
+            Environment env,
+            String metric,
+            ThresholdBreached.Kind kind,
             ThresholdBreached.Action action) {
         return classify(Signal.of(breachEvent(env, metric, kind, action), env));
     }
 
     private Optional<String> rollback(Environment env, RollbackCompleted.Outcome outcome) {
-        return classify(Signal.of(new RollbackCompleted(UUID.randomUUID(), 1, outcome, "detail"), env));
+        return classify(
+                Signal.of(new RollbackCompleted(UUID.randomUUID(), 1, outcome, "detail"), env));
     }
 
     private Optional<String> classify(Signal signal) {
         return rules.classify(signal).map(rule -> rule.name() + ":" + rule.severity());
     }
 
-    private static ThresholdBreached breachEvent(Environment env, String metric, ThresholdBreached.Kind kind,
+    private static ThresholdBreached breachEvent(
+            Environment env,
+            String metric,
+            ThresholdBreached.Kind kind,
             ThresholdBreached.Action action) {
-        return new ThresholdBreached(UUID.randomUUID(), 1, 1, metric, kind == NO_DATA ? null : 9.0, "5%", "5m", kind,
-                action, "shop", env);
+        return new ThresholdBreached(
+                UUID.randomUUID(),
+                1,
+                1,
+                metric,
+                kind == NO_DATA ? null : 9.0,
+                "5%",
+                "5m",
+                kind,
+                action,
+                "shop",
+                env);
     }
 
     @Test
     void severitiesOfTheDefaultsCoverTheRunbooksFourLevels() {
-        assertThat(rules.rules()).extracting(ClassificationRule::severity)
+        assertThat(rules.rules())
+                .extracting(ClassificationRule::severity)
                 .contains(Severity.P0, Severity.P1, Severity.P2, Severity.P3);
     }
 }

@@ -16,46 +16,139 @@ class RulesProducerTest {
 
     @Test
     void configuredRulesClassifyInTheirOrder() {
-        IncidentRules rules = RulesProducer.parse(List.of(
-                rule("staging-alerts-page", "threshold-breached", List.of("staging"), List.of("alert"), List.of(),
-                        "P1"),
-                rule("any-failed-deployment", "deployment-finished", List.of(), List.of(), List.of("FAILED"), "P3")));
+        IncidentRules rules =
+                RulesProducer.parse(
+                        List.of(
+                                rule(
+                                        "staging-alerts-page",
+                                        "threshold-breached",
+                                        List.of("staging"),
+                                        List.of("alert"),
+                                        List.of(),
+                                        "P1"),
+                                rule(
+                                        "any-failed-deployment",
+                                        "deployment-finished",
+                                        List.of(),
+                                        List.of(),
+                                        List.of("FAILED"),
+                                        "P3")));
 
-        var alert = new ThresholdBreached(UUID.randomUUID(), 1, 1, "error_rate", 2.0, "1%", "1m",
-                ThresholdBreached.Kind.TRIGGER, ThresholdBreached.Action.ALERT, "shop", Environment.STAGING);
-        assertThat(rules.classify(Signal.of(alert, Environment.STAGING))).get()
-                .extracting(ClassificationRule::severity).isEqualTo(Severity.P1);
+        var alert =
+                new ThresholdBreached(
+                        UUID.randomUUID(),
+                        1,
+                        1,
+                        "error_rate",
+                        2.0,
+                        "1%",
+                        "1m",
+                        ThresholdBreached.Kind.TRIGGER,
+                        ThresholdBreached.Action.ALERT,
+                        "shop",
+                        Environment.STAGING);
+        assertThat(rules.classify(Signal.of(alert, Environment.STAGING)))
+                .get()
+                .extracting(ClassificationRule::severity)
+                .isEqualTo(Severity.P1);
         assertThat(rules.classify(Signal.of(alert, Environment.PRODUCTION))).isEmpty();
-        assertThat(rules.classify(new Signal(Signal.Source.DEPLOYMENT_FINISHED, Environment.DEVELOPMENT, null, null,
-                null, "FAILED"))).get().extracting(ClassificationRule::name).isEqualTo("any-failed-deployment");
+        assertThat(
+                        rules.classify(
+                                new Signal(
+                                        Signal.Source.DEPLOYMENT_FINISHED,
+                                        Environment.DEVELOPMENT,
+                                        null,
+                                        null,
+                                        null,
+                                        "FAILED")))
+                .get()
+                .extracting(ClassificationRule::name)
+                .isEqualTo("any-failed-deployment");
     }
 
     @Test
     void aRuleThatDoesNotParseNamesItsKey() {
-        assertThatThrownBy(() -> RulesProducer.parse(List.of(rule("x", "threshold-breached", List.of("prod"),
-                List.of(), List.of(), "P1"))))
-                .hasMessageContaining("stride.incident.classification.rules[0].environments").hasMessageContaining("prod");
-        assertThatThrownBy(() -> RulesProducer.parse(List.of(rule("x", "deployment-started", List.of(), List.of(),
-                List.of(), "P1")))).hasMessageContaining("rules[0].on");
-        assertThatThrownBy(() -> RulesProducer.parse(List.of(rule("x", "rollback-completed", List.of(), List.of(),
-                List.of("MAYBE"), "P1")))).hasMessageContaining("rules[0].outcomes");
-        assertThatThrownBy(() -> RulesProducer.parse(List.of(rule("x", "rollback-completed", List.of(), List.of(),
-                List.of(), "P5")))).hasMessageContaining("rules[0].severity");
+        assertThatThrownBy(
+                        () ->
+                                RulesProducer.parse(
+                                        List.of(
+                                                rule(
+                                                        "x",
+                                                        "threshold-breached",
+                                                        List.of("prod"),
+                                                        List.of(),
+                                                        List.of(),
+                                                        "P1"))))
+                .hasMessageContaining("stride.incident.classification.rules[0].environments")
+                .hasMessageContaining("prod");
+        assertThatThrownBy(
+                        () ->
+                                RulesProducer.parse(
+                                        List.of(
+                                                rule(
+                                                        "x",
+                                                        "deployment-started",
+                                                        List.of(),
+                                                        List.of(),
+                                                        List.of(),
+                                                        "P1"))))
+                .hasMessageContaining("rules[0].on");
+        assertThatThrownBy(
+                        () ->
+                                RulesProducer.parse(
+                                        List.of(
+                                                rule(
+                                                        "x",
+                                                        "rollback-completed",
+                                                        List.of(),
+                                                        List.of(),
+                                                        List.of("MAYBE"),
+                                                        "P1"))))
+                .hasMessageContaining("rules[0].outcomes");
+        assertThatThrownBy(
+                        () ->
+                                RulesProducer.parse(
+                                        List.of(
+                                                rule(
+                                                        "x",
+                                                        "rollback-completed",
+                                                        List.of(),
+                                                        List.of(),
+                                                        List.of(),
+                                                        "P5"))))
+                .hasMessageContaining("rules[0].severity");
     }
 
     @Test
     void theProducerRefusesABadRuleAndFallsBackToTheRunbookWithoutAny() {
-        ClassificationConfig bad = () -> Optional.of(List.of(rule("x", "threshold-breached", List.of("prod"),
-                List.of(), List.of(), "P1")));
+        ClassificationConfig bad =
+                () ->
+                        Optional.of(
+                                List.of(
+                                        rule(
+                                                "x",
+                                                "threshold-breached",
+                                                List.of("prod"),
+                                                List.of(),
+                                                List.of(),
+                                                "P1")));
         assertThatThrownBy(() -> new RulesProducer().rules(bad))
                 .hasMessageContaining("stride.incident.classification.rules[0].environments");
-        assertThat(new RulesProducer().rules(Optional::empty).rules()).extracting(ClassificationRule::name)
-                .containsExactlyElementsOf(IncidentRules.runbookDefaults().rules().stream()
-                        .map(ClassificationRule::name).toList());
+        assertThat(new RulesProducer().rules(Optional::empty).rules())
+                .extracting(ClassificationRule::name)
+                .containsExactlyElementsOf(
+                        IncidentRules.runbookDefaults().rules().stream()
+                                .map(ClassificationRule::name)
+                                .toList());
     }
 
-    private static ClassificationConfig.Rule rule(String name, String on, List<String> environments,
-            List<String> actions, List<String> outcomes, String severity) {
+    private static ClassificationConfig.Rule rule(
+            String name,
+            String on,
+            List<String> environments,
+            List<String> actions,
+            List<String> outcomes,
+            String severity) {
         return new ClassificationConfig.Rule() {
             public String name() {
                 return name;

@@ -21,8 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeliveryLogResource {
 
-    static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static final java.util.regex.Pattern UUID_TEXT =
+            java.util.regex.Pattern.compile(
+                    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final DeliveryStore store;
     private final Channels channels;
@@ -33,21 +34,45 @@ public class DeliveryLogResource {
     }
 
     /** One deployment's deliveries, oldest first. */
-    public record DeliveryList(UUID deploymentId, List<DeliveryView> items) {
-    }
+    public record DeliveryList(UUID deploymentId, List<DeliveryView> items) {}
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "The delivery log of a deployment (or of a test notification)",
-            description = "One row per event and channel: status (PENDING, SENDING, SENT, SKIPPED, FAILED), "
-                    + "attempts, the last error and what was done. Channels appear by name; secrets are masked.")
+    @Operation(
+            summary = "The delivery log of a deployment (or of a test notification)",
+            description =
+                    "One row per event and channel: status (PENDING, SENDING, SENT, SKIPPED, FAILED), "
+                            + "attempts, the last error and what was done. Channels appear by name; secrets are masked.")
     public Uni<DeliveryList> list(@QueryParam("deploymentId") String deploymentId) {
         UUID id = uuid(deploymentId);
         // Stored texts are masked already; masking again guards against a secret configured since.
-        return store.forDeployment(id).map(items -> new DeliveryList(id, items.stream().map(v -> new DeliveryView(
-                v.id(), v.eventId(), v.eventType(), v.channel(), v.route(), v.kind(), v.status(), v.attempts(),
-                channels.secrets().mask(v.lastError()), channels.secrets().mask(v.detail()), v.createdAt(),
-                v.nextAttemptAt(), v.finishedAt())).toList()));
+        return store.forDeployment(id)
+                .map(
+                        items ->
+                                new DeliveryList(
+                                        id,
+                                        items.stream()
+                                                .map(
+                                                        v ->
+                                                                new DeliveryView(
+                                                                        v.id(),
+                                                                        v.eventId(),
+                                                                        v.eventType(),
+                                                                        v.channel(),
+                                                                        v.route(),
+                                                                        v.kind(),
+                                                                        v.status(),
+                                                                        v.attempts(),
+                                                                        channels.secrets()
+                                                                                .mask(
+                                                                                        v
+                                                                                                .lastError()),
+                                                                        channels.secrets()
+                                                                                .mask(v.detail()),
+                                                                        v.createdAt(),
+                                                                        v.nextAttemptAt(),
+                                                                        v.finishedAt()))
+                                                .toList()));
     }
 
     private static UUID uuid(String value) {

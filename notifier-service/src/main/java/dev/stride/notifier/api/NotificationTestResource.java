@@ -54,8 +54,14 @@ public class NotificationTestResource {
     private final Pool pool;
     private final SecurityIdentity identity;
 
-    public NotificationTestResource(Routes routes, Channels channels, Notices notices, DeliveryStore store,
-            DeliverySender sender, Pool pool, SecurityIdentity identity) {
+    public NotificationTestResource(
+            Routes routes,
+            Channels channels,
+            Notices notices,
+            DeliveryStore store,
+            DeliverySender sender,
+            Pool pool,
+            SecurityIdentity identity) {
         this.routes = routes;
         this.channels = channels;
         this.notices = notices;
@@ -66,48 +72,78 @@ public class NotificationTestResource {
     }
 
     /** What was queued: follow it with {@code GET /api/v1/deliveries?deploymentId=<testId>}. */
-    public record TestQueued(UUID testId, String route, List<Queued> channels) {
-    }
+    public record TestQueued(UUID testId, String route, List<Queued> channels) {}
 
     /** One channel of the route: {@code PENDING}, or {@code NOT_TESTED} with the reason. */
-    public record Queued(String channel, String type, String status, String reason) {
-    }
+    public record Queued(String channel, String type, String status, String reason) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "Send a test message to a route",
-            description = "Body: {\"route\": \"<route name or on-call>\", \"message\": \"optional text\"}. Answers 202 "
-                    + "with a testId; its deliveries are listed by GET /api/v1/deliveries?deploymentId=<testId>.")
+    @Operation(
+            summary = "Send a test message to a route",
+            description =
+                    "Body: {\"route\": \"<route name or on-call>\", \"message\": \"optional text\"}. Answers 202 "
+                            + "with a testId; its deliveries are listed by GET /api/v1/deliveries?deploymentId=<testId>.")
     public Uni<Response> send(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw ProblemException.badRequest("route", "is required (the body must be a JSON object)");
+            throw ProblemException.badRequest(
+                    "route", "is required (the body must be a JSON object)");
         }
         JsonNode routeNode = body.path("route");
         if (!routeNode.isTextual() || routeNode.asText().isBlank()) {
             throw ProblemException.badRequest("route", "is required: one of " + routes.names());
         }
         String route = routeNode.asText();
-        List<String> members = routes.channelsOf(route).orElseThrow(() -> ProblemException.badRequest("route",
-                "no route named '" + shown(route) + "'; configured: " + routes.names()));
+        List<String> members =
+                routes.channelsOf(route)
+                        .orElseThrow(
+                                () ->
+                                        ProblemException.badRequest(
+                                                "route",
+                                                "no route named '"
+                                                        + shown(route)
+                                                        + "'; configured: "
+                                                        + routes.names()));
         JsonNode messageNode = body.path("message");
         if (!messageNode.isMissingNode() && !messageNode.isNull() && !messageNode.isTextual()) {
             throw ProblemException.badRequest("message", "must be a string");
         }
         String message = messageNode.isTextual() ? messageNode.asText() : "";
-        if (message.length() > MAX_MESSAGE || message.chars().anyMatch(c -> c < 0x20 && c != '\n')) {
-            throw ProblemException.badRequest("message", "must be at most " + MAX_MESSAGE
-                    + " characters without control characters");
+        if (message.length() > MAX_MESSAGE
+                || message.chars().anyMatch(c -> c < 0x20 && c != '\n')) {
+            throw ProblemException.badRequest(
+                    "message",
+                    "must be at most " + MAX_MESSAGE + " characters without control characters");
         }
         String caller = Caller.name(identity);
         UUID testId = UUID.randomUUID();
-        CloudEvent event = new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), TEST_TYPE,
-                "/stride/notifier", Instant.now().truncatedTo(ChronoUnit.MILLIS), testId.toString(),
-                CloudEvent.DATA_CONTENT_TYPE, EventCodec.mapper().valueToTree(Map.of("route", route,
-                        "message", message, "requestedBy", caller)));
-        Notice notice = notices.test(event, route, message.isBlank() ? "Requested by " + caller + "."
-                : message + " (requested by " + caller + ")");
+        CloudEvent event =
+                new CloudEvent(
+                        CloudEvent.SPEC_VERSION,
+                        UUID.randomUUID().toString(),
+                        TEST_TYPE,
+                        "/stride/notifier",
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                        testId.toString(),
+                        CloudEvent.DATA_CONTENT_TYPE,
+                        EventCodec.mapper()
+                                .valueToTree(
+                                        Map.of(
+                                                "route",
+                                                route,
+                                                "message",
+                                                message,
+                                                "requestedBy",
+                                                caller)));
+        Notice notice =
+                notices.test(
+                        event,
+                        route,
+                        message.isBlank()
+                                ? "Requested by " + caller + "."
+                                : message + " (requested by " + caller + ")");
         String payload = new EventCodec().encode(event);
 
         List<Queued> queued = new ArrayList<>();
@@ -124,21 +160,47 @@ public class NotificationTestResource {
                 toSend.add(name);
             }
         }
-        return pool.withTransaction(tx -> Multi.createFrom().iterable(toSend)
-                        .onItem().transformToUniAndConcatenate(name -> store.record(tx, UUID.fromString(event.id()),
-                                TEST_TYPE, testId, name, route, notice, payload))
-                        .collect().last())
+        return pool.withTransaction(
+                        tx ->
+                                Multi.createFrom()
+                                        .iterable(toSend)
+                                        .onItem()
+                                        .transformToUniAndConcatenate(
+                                                name ->
+                                                        store.record(
+                                                                tx,
+                                                                UUID.fromString(event.id()),
+                                                                TEST_TYPE,
+                                                                testId,
+                                                                name,
+                                                                route,
+                                                                notice,
+                                                                payload))
+                                        .collect()
+                                        .last())
                 .invoke(() -> sender.wake(toSend))
-                .map(x -> Response.accepted(new TestQueued(testId, route, queued))
-                        .location(URI.create("/api/v1/deliveries?deploymentId=" + testId)).build());
+                .map(
+                        x ->
+                                Response.accepted(new TestQueued(testId, route, queued))
+                                        .location(
+                                                URI.create(
+                                                        "/api/v1/deliveries?deploymentId="
+                                                                + testId))
+                                        .build());
     }
 
     /** A caller's text as a problem may quote it: at most {@link #MAX_SHOWN} characters, control characters as '?'. */
     static String shown(String text) {
         String cut = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;
         StringBuilder shown = new StringBuilder(cut.length());
-        cut.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT ? '?' : c));
+        cut.codePoints()
+                .forEach(
+                        c ->
+                                shown.appendCodePoint(
+                                        Character.isISOControl(c)
+                                                        || Character.getType(c) == Character.FORMAT
+                                                ? '?'
+                                                : c));
         return shown.toString();
     }
 }

@@ -27,8 +27,13 @@ public class ChannelFactories {
         for (ChannelFactory factory : factories) {
             ChannelFactory before = byType.put(factory.type(), factory);
             if (before != null) {
-                throw new IllegalStateException("two kinds of channel are called " + factory.type() + ": "
-                        + before.getClass().getName() + " and " + factory.getClass().getName());
+                throw new IllegalStateException(
+                        "two kinds of channel are called "
+                                + factory.type()
+                                + ": "
+                                + before.getClass().getName()
+                                + " and "
+                                + factory.getClass().getName());
             }
         }
     }

@@ -10,13 +10,24 @@ import java.util.Optional;
  * request timeouts). The helpers refuse a missing or unusable value with a message that names the key, never the
  * value (which may be a secret).
  */
-public record ChannelSettings(String name, NotifierConfig.Channel config, NotifierConfig.Delivery delivery,
+public record ChannelSettings(
+        String name,
+        NotifierConfig.Channel config,
+        NotifierConfig.Delivery delivery,
         HttpCalls http) {
 
     /** {@code value}, which must be present and not blank. */
     public String required(String key, Optional<String> value) {
-        return value.filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "channel " + name + " needs stride.notifier.channels." + name + "." + key));
+        return value.filter(v -> !v.isBlank())
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "channel "
+                                                + name
+                                                + " needs stride.notifier.channels."
+                                                + name
+                                                + "."
+                                                + key));
     }
 
     /** {@code value} as an absolute http(s) URL with a host. */
@@ -24,13 +35,15 @@ public record ChannelSettings(String name, NotifierConfig.Channel config, Notifi
         String url = required(key, value);
         try {
             URI uri = URI.create(url);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 throw new IllegalArgumentException();
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("channel " + name + ": " + key + " is not an http(s) URL");
+            throw new IllegalStateException(
+                    "channel " + name + ": " + key + " is not an http(s) URL");
         }
     }
 }

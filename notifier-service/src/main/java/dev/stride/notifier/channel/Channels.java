@@ -23,9 +23,12 @@ public class Channels {
      * A channel with what the sender needs to know about it; {@code type} is its factory's, {@code endpoint} the
      * {@code host:port} its calls go to, which channels on one host share (several Slack webhooks: hooks.slack.com:443).
      */
-    public record Configured(String name, String type, NotificationChannel channel, Duration minInterval,
-            String endpoint) {
-    }
+    public record Configured(
+            String name,
+            String type,
+            NotificationChannel channel,
+            Duration minInterval,
+            String endpoint) {}
 
     private final Map<String, Configured> channels = new LinkedHashMap<>();
     private final Secrets secrets;
@@ -34,21 +37,47 @@ public class Channels {
         NotifierConfig.Delivery delivery = DeliverySettings.checked(config.delivery());
         HttpCalls http = new HttpCalls(delivery.connectTimeout(), delivery.requestTimeout());
         List<String> secretValues = new ArrayList<>();
-        config.channels().forEach((name, c) -> {
-            ChannelFactory factory = factories.forType(c.type()).orElseThrow(() -> new IllegalStateException(
-                    "channel " + name + ": stride.notifier.channels." + name + ".type must be one of "
-                            + factories.types() + ", was '" + c.type() + "'"));
-            NotificationChannel channel = factory.create(new ChannelSettings(name, c, delivery, http));
-            Duration pace = c.minInterval().orElse(channel.defaultMinInterval());
-            if (pace.isNegative()) {
-                throw new IllegalStateException("stride.notifier.channels." + name + ".min-interval must not be "
-                        + "negative, was " + pace);
-            }
-            channels.put(name, new Configured(name, factory.type(), channel, pace, channel.endpoint()));
-            c.url().ifPresent(secretValues::add);
-            c.secret().ifPresent(secretValues::add);
-            c.apiKey().ifPresent(secretValues::add);
-        });
+        config.channels()
+                .forEach(
+                        (name, c) -> {
+                            ChannelFactory factory =
+                                    factories
+                                            .forType(c.type())
+                                            .orElseThrow(
+                                                    () ->
+                                                            new IllegalStateException(
+                                                                    "channel "
+                                                                            + name
+                                                                            + ": stride.notifier.channels."
+                                                                            + name
+                                                                            + ".type must be one of "
+                                                                            + factories.types()
+                                                                            + ", was '"
+                                                                            + c.type()
+                                                                            + "'"));
+                            NotificationChannel channel =
+                                    factory.create(new ChannelSettings(name, c, delivery, http));
+                            Duration pace = c.minInterval().orElse(channel.defaultMinInterval());
+                            if (pace.isNegative()) {
+                                throw new IllegalStateException(
+                                        "stride.notifier.channels."
+                                                + name
+                                                + ".min-interval must not be "
+                                                + "negative, was "
+                                                + pace);
+                            }
+                            channels.put(
+                                    name,
+                                    new Configured(
+                                            name,
+                                            factory.type(),
+                                            channel,
+                                            pace,
+                                            channel.endpoint()));
+                            c.url().ifPresent(secretValues::add);
+                            c.secret().ifPresent(secretValues::add);
+                            c.apiKey().ifPresent(secretValues::add);
+                        });
         this.secrets = new Secrets(secretValues);
     }
 

@@ -34,11 +34,12 @@ public final class HttpCalls {
     public HttpCalls(Duration connectTimeout, Duration timeout) {
         this.connectTimeout = connectTimeout;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.client =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
     }
 
     /** A request builder with this client's time limit for the answer. */
@@ -48,39 +49,68 @@ public final class HttpCalls {
 
     /** Where a URL's calls go, as {@code host:port}: what a bulkhead counts and an error may name (no secret). */
     public static String endpoint(URI uri) {
-        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        int port =
+                uri.getPort() >= 0
+                        ? uri.getPort()
+                        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         String host = uri.getHost();
-        return (host != null && host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        return (host != null && host.contains(":") && !host.startsWith("[")
+                        ? "[" + host + "]"
+                        : host)
+                + ":"
+                + port;
     }
 
     /** Sends {@code request}; emits the response if it is 2xx, else fails with a {@link DeliveryFailure}. */
     public Uni<HttpResponse<String>> send(HttpRequest request, String what) {
-        return Uni.createFrom().deferred(() -> Uni.createFrom()
-                        .completionStage(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())))
-                .onFailure().transform(e -> {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (cause instanceof DeliveryFailure failure) {
-                        return failure;
-                    }
-                    return DeliveryFailure.transientFailure(what + ": " + unanswered(endpoint(request.uri()), cause));
-                })
-                .map(response -> {
-                    int status = response.statusCode();
-                    if (status >= 200 && status < 300) {
-                        return response;
-                    }
-                    String message = what + " answered HTTP " + status + excerpt(response.body());
-                    if (status == 429) {
-                        throw new DeliveryFailure(message, true, retryAfter(response).orElse(DEFAULT_RETRY_AFTER));
-                    }
-                    throw new DeliveryFailure(message, status == 408 || status >= 500, null);
-                });
+        return Uni.createFrom()
+                .deferred(
+                        () ->
+                                Uni.createFrom()
+                                        .completionStage(
+                                                client.sendAsync(
+                                                        request,
+                                                        HttpResponse.BodyHandlers.ofString())))
+                .onFailure()
+                .transform(
+                        e -> {
+                            Throwable cause =
+                                    e instanceof CompletionException && e.getCause() != null
+                                            ? e.getCause()
+                                            : e;
+                            if (cause instanceof DeliveryFailure failure) {
+                                return failure;
+                            }
+                            return DeliveryFailure.transientFailure(
+                                    what + ": " + unanswered(endpoint(request.uri()), cause));
+                        })
+                .map(
+                        response -> {
+                            int status = response.statusCode();
+                            if (status >= 200 && status < 300) {
+                                return response;
+                            }
+                            String message =
+                                    what + " answered HTTP " + status + excerpt(response.body());
+                            if (status == 429) {
+                                throw new DeliveryFailure(
+                                        message,
+                                        true,
+                                        retryAfter(response).orElse(DEFAULT_RETRY_AFTER));
+                            }
+                            throw new DeliveryFailure(
+                                    message, status == 408 || status >= 500, null);
+                        });
     }
 
     /** Why an endpoint gave no answer, in words that name it and the deadline it missed. */
     private String unanswered(String endpoint, Throwable cause) {
         if (cause instanceof HttpConnectTimeoutException) {
-            return "could not connect to " + endpoint + " within " + connectTimeout.toMillis() + " ms";
+            return "could not connect to "
+                    + endpoint
+                    + " within "
+                    + connectTimeout.toMillis()
+                    + " ms";
         }
         if (cause instanceof HttpTimeoutException) {
             return endpoint + " did not answer within " + timeout.toMillis() + " ms";
@@ -93,19 +123,30 @@ public final class HttpCalls {
 
     /** Seconds, or an HTTP date, as RFC 9110 allows. */
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(String::strip).flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    Duration until = Duration.between(java.time.Instant.now(),
-                            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                    return Optional.of(until.isNegative() ? Duration.ZERO : until);
-                } catch (DateTimeParseException notADate) {
-                    return Optional.empty();
-                }
-            }
-        });
+        return response.headers()
+                .firstValue("Retry-After")
+                .map(String::strip)
+                .flatMap(
+                        value -> {
+                            try {
+                                return Optional.of(
+                                        Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+                            } catch (NumberFormatException notSeconds) {
+                                try {
+                                    Duration until =
+                                            Duration.between(
+                                                    java.time.Instant.now(),
+                                                    ZonedDateTime.parse(
+                                                                    value,
+                                                                    DateTimeFormatter
+                                                                            .RFC_1123_DATE_TIME)
+                                                            .toInstant());
+                                    return Optional.of(until.isNegative() ? Duration.ZERO : until);
+                                } catch (DateTimeParseException notADate) {
+                                    return Optional.empty();
+                                }
+                            }
+                        });
     }
 
     private static String excerpt(String body) {
@@ -113,6 +154,7 @@ public final class HttpCalls {
             return "";
         }
         String flat = body.strip().replaceAll("\\s+", " ");
-        return ": " + (flat.length() > BODY_EXCERPT ? flat.substring(0, BODY_EXCERPT) + "..." : flat);
+        return ": "
+                + (flat.length() > BODY_EXCERPT ? flat.substring(0, BODY_EXCERPT) + "..." : flat);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 public final class Secrets {
 
     public static final String MASK = "****";
+
     /** Shorter values are not masked piecemeal: they would blank out ordinary words. */
     private static final int MIN_PART = 8;
 

@@ -11,8 +11,7 @@ public final class DeliverySettings {
 
     private static final String PREFIX = "stride.notifier.delivery.";
 
-    private DeliverySettings() {
-    }
+    private DeliverySettings() {}
 
     /** {@code delivery} if every value can work; else an {@link IllegalStateException} that names the key. */
     public static NotifierConfig.Delivery checked(NotifierConfig.Delivery delivery) {
@@ -23,18 +22,31 @@ public final class DeliverySettings {
         positive("request-timeout", delivery.requestTimeout());
         positive("connect-timeout", delivery.connectTimeout());
         if (delivery.slackMinInterval().isNegative()) {
-            throw new IllegalStateException(PREFIX + "slack-min-interval must not be negative, was "
-                    + delivery.slackMinInterval());
+            throw new IllegalStateException(
+                    PREFIX
+                            + "slack-min-interval must not be negative, was "
+                            + delivery.slackMinInterval());
         }
         atLeastOne("max-attempts", delivery.maxAttempts());
         atLeastOne("concurrency", delivery.concurrency());
         atLeastOne("per-endpoint", delivery.perEndpoint());
-        // A send (connect, then the answer; a status-page update may take a lookup and a create) must end well
+        // A send (connect, then the answer; a status-page update may take a lookup and a create)
+        // must end well
         // before its row counts as stale and another sender takes it up.
         Duration send = sendLimit(delivery);
         if (delivery.staleAfter().compareTo(send) < 0) {
-            throw new IllegalStateException(PREFIX + "stale-after (" + delivery.staleAfter() + ") must be at least "
-                    + "three times " + PREFIX + "connect-timeout + " + PREFIX + "request-timeout (" + send + ")");
+            throw new IllegalStateException(
+                    PREFIX
+                            + "stale-after ("
+                            + delivery.staleAfter()
+                            + ") must be at least "
+                            + "three times "
+                            + PREFIX
+                            + "connect-timeout + "
+                            + PREFIX
+                            + "request-timeout ("
+                            + send
+                            + ")");
         }
         return delivery;
     }

@@ -37,7 +37,11 @@ public class DeliveryRecorder {
     private final Channels channels;
     private final DeliveryStore deliveries;
 
-    public DeliveryRecorder(DeploymentDirectory directory, Notices notices, Routes routes, Channels channels,
+    public DeliveryRecorder(
+            DeploymentDirectory directory,
+            Notices notices,
+            Routes routes,
+            Channels channels,
             DeliveryStore deliveries) {
         this.directory = directory;
         this.notices = notices;
@@ -50,23 +54,50 @@ public class DeliveryRecorder {
      * Records the deliveries of {@code event} ({@code payload}: the record as it arrived) and adds their channels to
      * {@code touched}.
      */
-    public Uni<Void> record(SqlConnection tx, ReceivedEvent<StrideEvent> event, String payload, Set<String> touched) {
+    public Uni<Void> record(
+            SqlConnection tx,
+            ReceivedEvent<StrideEvent> event,
+            String payload,
+            Set<String> touched) {
         StrideEvent data = event.data();
         UUID eventId = UUID.fromString(event.envelope().id());
-        return directory.learn(tx, data.deploymentId(), factsIn(data)).flatMap(facts -> {
-            Optional<Notice> notice = notices.of(event.envelope(), data, facts);
-            return Multi.createFrom().iterable(routes.channelsFor(facts.application(), facts.environment(),
-                            severity(data)))
-                    .onItem().transformToUniAndConcatenate(pick -> {
-                        if (!channels.get(pick.channel()).orElseThrow().channel().carries(notice)) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        touched.add(pick.channel());
-                        return deliveries.record(tx, eventId, event.envelope().type(), data.deploymentId(),
-                                pick.channel(), pick.route(), notice.orElse(null), payload).replaceWithVoid();
-                    })
-                    .collect().last().replaceWithVoid();
-        });
+        return directory
+                .learn(tx, data.deploymentId(), factsIn(data))
+                .flatMap(
+                        facts -> {
+                            Optional<Notice> notice = notices.of(event.envelope(), data, facts);
+                            return Multi.createFrom()
+                                    .iterable(
+                                            routes.channelsFor(
+                                                    facts.application(),
+                                                    facts.environment(),
+                                                    severity(data)))
+                                    .onItem()
+                                    .transformToUniAndConcatenate(
+                                            pick -> {
+                                                if (!channels.get(pick.channel())
+                                                        .orElseThrow()
+                                                        .channel()
+                                                        .carries(notice)) {
+                                                    return Uni.createFrom().voidItem();
+                                                }
+                                                touched.add(pick.channel());
+                                                return deliveries
+                                                        .record(
+                                                                tx,
+                                                                eventId,
+                                                                event.envelope().type(),
+                                                                data.deploymentId(),
+                                                                pick.channel(),
+                                                                pick.route(),
+                                                                notice.orElse(null),
+                                                                payload)
+                                                        .replaceWithVoid();
+                                            })
+                                    .collect()
+                                    .last()
+                                    .replaceWithVoid();
+                        });
     }
 
     private static DeploymentFacts factsIn(StrideEvent data) {
@@ -74,15 +105,21 @@ public class DeliveryRecorder {
             return new DeploymentFacts(r.application(), r.environment().wireName(), r.version());
         }
         if (data instanceof DeploymentFinished f) {
-            return new DeploymentFacts(f.application(), f.environment() == null ? null : f.environment().wireName(),
+            return new DeploymentFacts(
+                    f.application(),
+                    f.environment() == null ? null : f.environment().wireName(),
                     f.version());
         }
         if (data instanceof IncidentOpened o) {
-            return new DeploymentFacts(o.application(), o.environment() == null ? null : o.environment().wireName(),
+            return new DeploymentFacts(
+                    o.application(),
+                    o.environment() == null ? null : o.environment().wireName(),
                     null);
         }
         if (data instanceof ThresholdBreached b) {
-            return new DeploymentFacts(b.application(), b.environment() == null ? null : b.environment().wireName(),
+            return new DeploymentFacts(
+                    b.application(),
+                    b.environment() == null ? null : b.environment().wireName(),
                     null);
         }
         return DeploymentFacts.UNKNOWN;

@@ -26,7 +26,8 @@ public class NoticeConsumers {
     private final DeliveryRecorder recorder;
     private final DeliverySender sender;
 
-    public NoticeConsumers(InboundEvents inbound, DeliveryRecorder recorder, DeliverySender sender) {
+    public NoticeConsumers(
+            InboundEvents inbound, DeliveryRecorder recorder, DeliverySender sender) {
         this.inbound = inbound;
         this.recorder = recorder;
         this.sender = sender;
@@ -71,7 +72,10 @@ public class NoticeConsumers {
 
     private Uni<Void> take(Message<String> message, EventType type, String consumer) {
         Set<String> touched = ConcurrentHashMap.newKeySet();
-        return inbound.<StrideEvent>consume(message, type, consumer,
+        return inbound.<StrideEvent>consume(
+                        message,
+                        type,
+                        consumer,
                         (tx, event) -> recorder.record(tx, event, message.getPayload(), touched))
                 .invoke(() -> sender.wake(touched));
     }
@@ -80,7 +84,10 @@ public class NoticeConsumers {
         try {
             String type = EventCodec.mapper().readTree(payload).path("type").asText();
             return EventType.ofType(type)
-                    .filter(t -> t == EventType.INCIDENT_OPENED || t == EventType.INCIDENT_RESOLVED);
+                    .filter(
+                            t ->
+                                    t == EventType.INCIDENT_OPENED
+                                            || t == EventType.INCIDENT_RESOLVED);
         } catch (Exception unreadable) {
             // InboundEvents dead-letters it with the reason.
             return Optional.empty();

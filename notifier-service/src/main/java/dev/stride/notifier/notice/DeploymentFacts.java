@@ -7,7 +7,9 @@ public record DeploymentFacts(String application, String environment, String ver
 
     /** These facts, with the gaps filled from {@code other}. */
     public DeploymentFacts orElse(DeploymentFacts other) {
-        return new DeploymentFacts(application != null ? application : other.application,
-                environment != null ? environment : other.environment, version != null ? version : other.version);
+        return new DeploymentFacts(
+                application != null ? application : other.application,
+                environment != null ? environment : other.environment,
+                version != null ? version : other.version);
     }
 }

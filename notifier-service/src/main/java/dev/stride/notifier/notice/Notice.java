@@ -22,5 +22,4 @@ public record Notice(
         UUID incidentId,
         String deploymentUrl,
         String incidentUrl,
-        StatusUpdate status) {
-}
+        StatusUpdate status) {}

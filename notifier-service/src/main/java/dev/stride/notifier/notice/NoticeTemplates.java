@@ -24,14 +24,46 @@ public final class NoticeTemplates {
 
     private static final Logger LOG = Logger.getLogger(NoticeTemplates.class);
 
-    public static final List<String> KINDS = List.of("deployment-starting", "deployment-in-progress",
-            "deployment-completed", "deployment-failed", "threshold-breached", "rollback-succeeded", "rollback-failed",
-            "deployment-ended", "incident-opened", "incident-resolved", "test");
+    public static final List<String> KINDS =
+            List.of(
+                    "deployment-starting",
+                    "deployment-in-progress",
+                    "deployment-completed",
+                    "deployment-failed",
+                    "threshold-breached",
+                    "rollback-succeeded",
+                    "rollback-failed",
+                    "deployment-ended",
+                    "incident-opened",
+                    "incident-resolved",
+                    "test");
 
     /** The keys every template can use (absent facts are null, and render empty). */
-    public static final List<String> KEYS = List.of("application", "environment", "version", "phase", "phaseType",
-            "weight", "time", "reason", "outcome", "metric", "observed", "threshold", "window", "action", "severity",
-            "title", "cause", "resolution", "detail", "route", "message", "deploymentId", "incidentId");
+    public static final List<String> KEYS =
+            List.of(
+                    "application",
+                    "environment",
+                    "version",
+                    "phase",
+                    "phaseType",
+                    "weight",
+                    "time",
+                    "reason",
+                    "outcome",
+                    "metric",
+                    "observed",
+                    "threshold",
+                    "window",
+                    "action",
+                    "severity",
+                    "title",
+                    "cause",
+                    "resolution",
+                    "detail",
+                    "route",
+                    "message",
+                    "deploymentId",
+                    "incidentId");
 
     private final Map<String, Template> builtIn = new HashMap<>();
     private final Map<String, Template> chosen = new HashMap<>();
@@ -42,16 +74,30 @@ public final class NoticeTemplates {
             Template template = engine.parse(builtInText(kind));
             builtIn.put(kind, template);
             chosen.put(kind, template);
-            overrides.map(dir -> dir.resolve(kind + ".txt")).filter(Files::isRegularFile).ifPresent(file -> {
-                try {
-                    chosen.put(kind, engine.parse(Files.readString(file, StandardCharsets.UTF_8).strip()));
-                    LOG.infof("Message template %s from %s", kind, file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read template " + file, e);
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("template " + file + " does not parse: " + e.getMessage(), e);
-                }
-            });
+            overrides
+                    .map(dir -> dir.resolve(kind + ".txt"))
+                    .filter(Files::isRegularFile)
+                    .ifPresent(
+                            file -> {
+                                try {
+                                    chosen.put(
+                                            kind,
+                                            engine.parse(
+                                                    Files.readString(file, StandardCharsets.UTF_8)
+                                                            .strip()));
+                                    LOG.infof("Message template %s from %s", kind, file);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(
+                                            "cannot read template " + file, e);
+                                } catch (RuntimeException e) {
+                                    throw new IllegalStateException(
+                                            "template "
+                                                    + file
+                                                    + " does not parse: "
+                                                    + e.getMessage(),
+                                            e);
+                                }
+                            });
         }
     }
 
@@ -67,7 +113,9 @@ public final class NoticeTemplates {
         try {
             return tidy(template.data(data).render());
         } catch (RuntimeException e) {
-            LOG.warnf("Template %s failed to render, using the built-in text: %s", kind, e.getMessage());
+            LOG.warnf(
+                    "Template %s failed to render, using the built-in text: %s",
+                    kind, e.getMessage());
             return tidy(builtIn.get(kind).data(data).render());
         }
     }
@@ -78,9 +126,13 @@ public final class NoticeTemplates {
     }
 
     private static String builtInText(String kind) {
-        try (InputStream in = NoticeTemplates.class.getClassLoader().getResourceAsStream("notices/" + kind + ".txt")) {
+        try (InputStream in =
+                NoticeTemplates.class
+                        .getClassLoader()
+                        .getResourceAsStream("notices/" + kind + ".txt")) {
             if (in == null) {
-                throw new IllegalStateException("built-in template notices/" + kind + ".txt is missing");
+                throw new IllegalStateException(
+                        "built-in template notices/" + kind + ".txt is missing");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {

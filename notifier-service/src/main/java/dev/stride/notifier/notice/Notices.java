@@ -32,8 +32,9 @@ import java.util.UUID;
 public final class Notices {
 
     static final String PRODUCTION = "production";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .withZone(ZoneOffset.UTC);
 
     private final NoticeTemplates templates;
     private final String deploymentLink;
@@ -58,40 +59,63 @@ public final class Notices {
         if (data instanceof PhaseStarted s) {
             return d.phase(s.phase(), s.phaseType().name())
                     .weight(s.observedWeights() == null ? null : s.observedWeights().get("canary"))
-                    .kind("deployment-in-progress", "Deployment in progress", Tone.INFO).notice();
+                    .kind("deployment-in-progress", "Deployment in progress", Tone.INFO)
+                    .notice();
         }
         if (data instanceof PhaseCompleted c) {
-            return c.outcome() == PhaseCompleted.Outcome.PASSED ? null
-                    : d.phase(c.phase(), c.phaseType().name()).put("reason", c.summary())
-                            .kind("deployment-failed", "Deployment failed, rolling back", Tone.DANGER)
-                            .openInProduction("minor").notice();
+            return c.outcome() == PhaseCompleted.Outcome.PASSED
+                    ? null
+                    : d.phase(c.phase(), c.phaseType().name())
+                            .put("reason", c.summary())
+                            .kind(
+                                    "deployment-failed",
+                                    "Deployment failed, rolling back",
+                                    Tone.DANGER)
+                            .openInProduction("minor")
+                            .notice();
         }
         if (data instanceof ThresholdBreached b) {
             return breach(d, b);
         }
         if (data instanceof RollbackCompleted r) {
             return r.outcome() == RollbackCompleted.Outcome.SUCCEEDED
-                    ? d.put("detail", r.detail()).kind("rollback-succeeded", "Rollback succeeded", Tone.GOOD)
-                            .status(Step.MONITORING, null).notice()
-                    : d.put("detail", r.detail()).kind("rollback-failed", "Rollback failed", Tone.DANGER)
-                            .status(Step.IDENTIFIED, null).notice();
+                    ? d.put("detail", r.detail())
+                            .kind("rollback-succeeded", "Rollback succeeded", Tone.GOOD)
+                            .status(Step.MONITORING, null)
+                            .notice()
+                    : d.put("detail", r.detail())
+                            .kind("rollback-failed", "Rollback failed", Tone.DANGER)
+                            .status(Step.IDENTIFIED, null)
+                            .notice();
         }
         if (data instanceof DeploymentFinished f) {
             return finished(d, f);
         }
         if (data instanceof IncidentOpened o) {
             return d.incident(o.incidentId(), o.severity())
-                    .facts(new DeploymentFacts(o.application(), o.environment() == null ? null
-                            : o.environment().wireName(), null))
-                    .put("title", o.title()).put("cause", o.cause())
-                    .kind("incident-opened", o.severity() + " incident opened",
+                    .facts(
+                            new DeploymentFacts(
+                                    o.application(),
+                                    o.environment() == null ? null : o.environment().wireName(),
+                                    null))
+                    .put("title", o.title())
+                    .put("cause", o.cause())
+                    .kind(
+                            "incident-opened",
+                            o.severity() + " incident opened",
                             severe(o.severity()) ? Tone.DANGER : Tone.WARNING)
-                    .status(severe(o.severity()) ? Step.OPEN : null, impact(o.severity()), o.title()).notice();
+                    .status(
+                            severe(o.severity()) ? Step.OPEN : null,
+                            impact(o.severity()),
+                            o.title())
+                    .notice();
         }
         if (data instanceof IncidentResolved r) {
-            return d.incident(r.incidentId(), r.severity()).put("resolution", r.resolution())
+            return d.incident(r.incidentId(), r.severity())
+                    .put("resolution", r.resolution())
                     .kind("incident-resolved", r.severity() + " incident resolved", Tone.GOOD)
-                    .status(severe(r.severity()) ? Step.INCIDENT_RESOLVED : null, null).notice();
+                    .status(severe(r.severity()) ? Step.INCIDENT_RESOLVED : null, null)
+                    .notice();
         }
         return null;
     }
@@ -99,21 +123,34 @@ public final class Notices {
     /** The notice of a test message to a route. */
     public Notice test(CloudEvent envelope, String route, String message) {
         return new Draft(envelope, UUID.fromString(envelope.subject()), DeploymentFacts.UNKNOWN)
-                .put("route", route).put("message", message)
-                .kind("test", "Test notification", Tone.INFO).notice();
+                .put("route", route)
+                .put("message", message)
+                .kind("test", "Test notification", Tone.INFO)
+                .notice();
     }
 
     private Notice breach(Draft d, ThresholdBreached b) {
         boolean rollback = b.action() == ThresholdBreached.Action.AUTOMATIC_ROLLBACK;
-        d.facts(new DeploymentFacts(b.application(), b.environment() == null ? null : b.environment().wireName(),
-                null));
-        d.phase(b.phase(), null).put("metric", b.metric()).put("observed", observed(b)).put("threshold", b.threshold())
-                .put("window", b.window()).put("action", switch (b.action()) {
-                    case AUTOMATIC_ROLLBACK -> "Initiating rollback.";
-                    case PAUSE -> "Deployment paused.";
-                    case ALERT -> "No action taken.";
-                });
-        d.kind("threshold-breached", rollback ? "Rollback trigger fired" : "Threshold breached",
+        d.facts(
+                new DeploymentFacts(
+                        b.application(),
+                        b.environment() == null ? null : b.environment().wireName(),
+                        null));
+        d.phase(b.phase(), null)
+                .put("metric", b.metric())
+                .put("observed", observed(b))
+                .put("threshold", b.threshold())
+                .put("window", b.window())
+                .put(
+                        "action",
+                        switch (b.action()) {
+                            case AUTOMATIC_ROLLBACK -> "Initiating rollback.";
+                            case PAUSE -> "Deployment paused.";
+                            case ALERT -> "No action taken.";
+                        });
+        d.kind(
+                "threshold-breached",
+                rollback ? "Rollback trigger fired" : "Threshold breached",
                 rollback ? Tone.DANGER : Tone.WARNING);
         if (rollback) {
             d.openInProduction("minor");
@@ -122,22 +159,32 @@ public final class Notices {
     }
 
     private Notice finished(Draft d, DeploymentFinished f) {
-        d.facts(new DeploymentFacts(f.application(), f.environment() == null ? null : f.environment().wireName(),
-                f.version()));
+        d.facts(
+                new DeploymentFacts(
+                        f.application(),
+                        f.environment() == null ? null : f.environment().wireName(),
+                        f.version()));
         if (f.outcome() == DeploymentFinished.Outcome.SUCCEEDED) {
-            return d.kind("deployment-completed", "Deployment completed", Tone.GOOD).status(Step.RESOLVED, null)
+            return d.kind("deployment-completed", "Deployment completed", Tone.GOOD)
+                    .status(Step.RESOLVED, null)
                     .notice();
         }
-        String outcome = switch (f.outcome()) {
-            case ROLLED_BACK -> "rolled back";
-            case FAILED -> "failed";
-            case REJECTED -> "rejected";
-            case ABORTED -> "aborted";
-            case SUCCEEDED -> "completed";
-        };
-        d.put("outcome", outcome).put("reason", f.reason())
-                .kind("deployment-ended", "Deployment " + outcome,
-                        f.outcome() == DeploymentFinished.Outcome.FAILED ? Tone.DANGER : Tone.WARNING);
+        String outcome =
+                switch (f.outcome()) {
+                    case ROLLED_BACK -> "rolled back";
+                    case FAILED -> "failed";
+                    case REJECTED -> "rejected";
+                    case ABORTED -> "aborted";
+                    case SUCCEEDED -> "completed";
+                };
+        d.put("outcome", outcome)
+                .put("reason", f.reason())
+                .kind(
+                        "deployment-ended",
+                        "Deployment " + outcome,
+                        f.outcome() == DeploymentFinished.Outcome.FAILED
+                                ? Tone.DANGER
+                                : Tone.WARNING);
         return switch (f.outcome()) {
             case FAILED -> d.openInProduction("minor").notice();
             case ROLLED_BACK, ABORTED -> d.status(Step.RESOLVED, null).notice();
@@ -163,7 +210,10 @@ public final class Notices {
             return null;
         }
         String number = BigDecimal.valueOf(b.observedValue()).stripTrailingZeros().toPlainString();
-        return number + Metric.of(b.metric()).map(m -> m.unit() == Threshold.Unit.PERCENT ? "%" : "ms").orElse("");
+        return number
+                + Metric.of(b.metric())
+                        .map(m -> m.unit() == Threshold.Unit.PERCENT ? "%" : "ms")
+                        .orElse("");
     }
 
     /** A notice being put together. */
@@ -238,23 +288,52 @@ public final class Notices {
         Notice notice() {
             String application = facts.application();
             String environment = facts.environment();
-            values.put("application", application != null ? application : "deployment " + deploymentId);
+            values.put(
+                    "application",
+                    application != null ? application : "deployment " + deploymentId);
             values.put("environment", environment != null ? environment : "an unknown environment");
             values.put("version", facts.version());
             String text = templates.render(kind, values);
-            String heading = application == null ? title
-                    : title + ": " + application + (facts.version() == null || incidentId != null ? ""
-                            : " " + facts.version());
+            String heading =
+                    application == null
+                            ? title
+                            : title
+                                    + ": "
+                                    + application
+                                    + (facts.version() == null || incidentId != null
+                                            ? ""
+                                            : " " + facts.version());
             StatusUpdate update = status;
             if (update != null && update.name() == null && update.step() == Step.OPEN) {
-                update = new StatusUpdate(update.step(), "Degraded service: "
-                        + (application != null ? application : "deployment " + deploymentId)
-                        + (environment != null ? " (" + environment + ")" : ""), update.impact());
+                update =
+                        new StatusUpdate(
+                                update.step(),
+                                "Degraded service: "
+                                        + (application != null
+                                                ? application
+                                                : "deployment " + deploymentId)
+                                        + (environment != null ? " (" + environment + ")" : ""),
+                                update.impact());
             }
-            return new Notice(kind, heading, text, tone, application, environment, facts.version(), phase, weight,
-                    severity, incidentId, "test".equals(kind) ? null
+            return new Notice(
+                    kind,
+                    heading,
+                    text,
+                    tone,
+                    application,
+                    environment,
+                    facts.version(),
+                    phase,
+                    weight,
+                    severity,
+                    incidentId,
+                    "test".equals(kind)
+                            ? null
                             : deploymentLink.replace("{deploymentId}", deploymentId.toString()),
-                    incidentId == null ? null : incidentLink.replace("{incidentId}", incidentId.toString()), update);
+                    incidentId == null
+                            ? null
+                            : incidentLink.replace("{incidentId}", incidentId.toString()),
+                    update);
         }
     }
 }

@@ -23,7 +23,8 @@ public class NotifierProducers {
     @Produces
     @Singleton
     Routes routes(NotifierConfig config) {
-        return checked(new Routes(config.routes(), config.onCall().channels().orElse(List.of())),
+        return checked(
+                new Routes(config.routes(), config.onCall().channels().orElse(List.of())),
                 config.channels()::containsKey);
     }
 
@@ -31,8 +32,10 @@ public class NotifierProducers {
     static Routes checked(Routes routes, Predicate<String> defined) {
         for (String channel : routes.referencedChannels()) {
             if (!defined.test(channel)) {
-                throw new IllegalStateException("a route names channel " + channel
-                        + ", which stride.notifier.channels does not define");
+                throw new IllegalStateException(
+                        "a route names channel "
+                                + channel
+                                + ", which stride.notifier.channels does not define");
             }
         }
         return routes;
@@ -46,7 +49,9 @@ public class NotifierProducers {
     @Produces
     @Singleton
     Notices notices(NotifierConfig config) {
-        return new Notices(new NoticeTemplates(config.templateDir().map(Path::of)), config.links().deployment(),
+        return new Notices(
+                new NoticeTemplates(config.templateDir().map(Path::of)),
+                config.links().deployment(),
                 config.links().incident());
     }
 }

@@ -18,8 +18,7 @@ import java.util.Set;
 public final class Routes {
 
     /** One channel an event goes to, and the route that chose it (kept in the delivery log). */
-    public record Pick(String route, String channel) {
-    }
+    public record Pick(String route, String channel) {}
 
     public static final String ON_CALL = "on-call";
 
@@ -27,12 +26,27 @@ public final class Routes {
     private final List<String> onCall;
 
     public Routes(Map<String, NotifierConfig.Route> routes, List<String> onCall) {
-        this.routes = routes.entrySet().stream()
-                .map(e -> new Named(e.getKey(), e.getValue().application().filter(a -> !a.isBlank() && !a.equals("*")),
-                        e.getValue().environment().filter(a -> !a.isBlank() && !a.equals("*")),
-                        List.copyOf(e.getValue().channels())))
-                .sorted(Comparator.comparing(Named::name))
-                .toList();
+        this.routes =
+                routes.entrySet().stream()
+                        .map(
+                                e ->
+                                        new Named(
+                                                e.getKey(),
+                                                e.getValue()
+                                                        .application()
+                                                        .filter(
+                                                                a ->
+                                                                        !a.isBlank()
+                                                                                && !a.equals("*")),
+                                                e.getValue()
+                                                        .environment()
+                                                        .filter(
+                                                                a ->
+                                                                        !a.isBlank()
+                                                                                && !a.equals("*")),
+                                                List.copyOf(e.getValue().channels())))
+                        .sorted(Comparator.comparing(Named::name))
+                        .toList();
         this.onCall = List.copyOf(onCall);
     }
 
@@ -41,9 +55,10 @@ public final class Routes {
         return routes.stream()
                 .filter(r -> r.application().map(a -> a.equals(application)).orElse(true))
                 .filter(r -> r.environment().map(e -> e.equals(environment)).orElse(true))
-                .max(Comparator.comparingInt(Named::specificity)
-                        // Equal specificity: the first name wins, so the choice is stable.
-                        .thenComparing(Named::name, Comparator.reverseOrder()))
+                .max(
+                        Comparator.comparingInt(Named::specificity)
+                                // Equal specificity: the first name wins, so the choice is stable.
+                                .thenComparing(Named::name, Comparator.reverseOrder()))
                 .map(Named::name);
     }
 
@@ -51,18 +66,29 @@ public final class Routes {
     public List<Pick> channelsFor(String application, String environment, Severity severity) {
         Set<String> seen = new LinkedHashSet<>();
         List<Pick> picks = new ArrayList<>();
-        routeFor(application, environment).ifPresent(name -> route(name).ifPresent(route -> route.channels()
-                .forEach(channel -> {
-                    if (seen.add(channel)) {
-                        picks.add(new Pick(name, channel));
-                    }
-                })));
+        routeFor(application, environment)
+                .ifPresent(
+                        name ->
+                                route(name)
+                                        .ifPresent(
+                                                route ->
+                                                        route.channels()
+                                                                .forEach(
+                                                                        channel -> {
+                                                                            if (seen.add(channel)) {
+                                                                                picks.add(
+                                                                                        new Pick(
+                                                                                                name,
+                                                                                                channel));
+                                                                            }
+                                                                        })));
         if (severity == Severity.P0 || severity == Severity.P1) {
-            onCall.forEach(channel -> {
-                if (seen.add(channel)) {
-                    picks.add(new Pick(ON_CALL, channel));
-                }
-            });
+            onCall.forEach(
+                    channel -> {
+                        if (seen.add(channel)) {
+                            picks.add(new Pick(ON_CALL, channel));
+                        }
+                    });
         }
         return picks;
     }
@@ -95,7 +121,10 @@ public final class Routes {
         return routes.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
-    private record Named(String name, Optional<String> application, Optional<String> environment,
+    private record Named(
+            String name,
+            Optional<String> application,
+            Optional<String> environment,
             List<String> channels) {
         int specificity() {
             return (application.isPresent() ? 2 : 0) + (environment.isPresent() ? 1 : 0);

@@ -27,21 +27,44 @@ import org.junit.jupiter.api.Test;
 class ChannelsTest {
 
     /** A made-up 32-byte signing key, built here so no key-shaped literal sits in the source. */
-    private static final String SECRET = "whsec_"
-            + Base64.getEncoder().encodeToString("test-only-signing-key-32-bytes!!".getBytes(StandardCharsets.US_ASCII));
+    private static final String SECRET =
+            "whsec_"
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    "test-only-signing-key-32-bytes!!"
+                                            .getBytes(StandardCharsets.US_ASCII));
 
-    private final ChannelFactories factories = new ChannelFactories(List.of(new SlackChannelFactory(),
-            new StatuspageChannelFactory(new StatuspageIncidents(null)), new WebhookChannelFactory()));
+    private final ChannelFactories factories =
+            new ChannelFactories(
+                    List.of(
+                            new SlackChannelFactory(),
+                            new StatuspageChannelFactory(new StatuspageIncidents(null)),
+                            new WebhookChannelFactory()));
 
     @Test
     void eachTypeIsBuiltByItsFactoryAndSaysWhatItCarries() {
-        Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://slack.example.invalid/services/team", null, null),
-                "status", channel("Statuspage", null, null, null),
-                "audit", channel("WEBHOOK", "https://audit.example.com:8443/hooks", SECRET, null))), factories);
+        Channels channels =
+                new Channels(
+                        config(
+                                Map.of(
+                                        "team",
+                                                channel(
+                                                        "slack",
+                                                        "https://slack.example.invalid/services/team",
+                                                        null,
+                                                        null),
+                                        "status", channel("Statuspage", null, null, null),
+                                        "audit",
+                                                channel(
+                                                        "WEBHOOK",
+                                                        "https://audit.example.com:8443/hooks",
+                                                        SECRET,
+                                                        null))),
+                        factories);
 
         Notice message = notice(null);
-        Notice statusMove = notice(new StatusUpdate(StatusUpdate.Step.OPEN, "checkout degraded", "minor"));
+        Notice statusMove =
+                notice(new StatusUpdate(StatusUpdate.Step.OPEN, "checkout degraded", "minor"));
         Channels.Configured team = channels.get("team").orElseThrow();
         assertThat(team.type()).isEqualTo("slack");
         assertThat(team.endpoint()).isEqualTo("slack.example.invalid:443");
@@ -64,27 +87,67 @@ class ChannelsTest {
 
     @Test
     void slackIsPacedBySlackMinIntervalUnlessTheChannelNamesItsOwn() {
-        Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://slack.example.invalid/services/one", null, null),
-                "quick", channel("slack", "https://slack.example.invalid/services/two", null, Duration.ofMillis(50)),
-                "status", channel("statuspage", null, null, null),
-                "audit", channel("webhook", "https://audit.example.com/hooks", SECRET, null),
-                "slow-audit", channel("webhook", "https://audit.example.com/slow", SECRET, Duration.ofSeconds(2)))),
-                factories);
+        Channels channels =
+                new Channels(
+                        config(
+                                Map.of(
+                                        "team",
+                                                channel(
+                                                        "slack",
+                                                        "https://slack.example.invalid/services/one",
+                                                        null,
+                                                        null),
+                                        "quick",
+                                                channel(
+                                                        "slack",
+                                                        "https://slack.example.invalid/services/two",
+                                                        null,
+                                                        Duration.ofMillis(50)),
+                                        "status", channel("statuspage", null, null, null),
+                                        "audit",
+                                                channel(
+                                                        "webhook",
+                                                        "https://audit.example.com/hooks",
+                                                        SECRET,
+                                                        null),
+                                        "slow-audit",
+                                                channel(
+                                                        "webhook",
+                                                        "https://audit.example.com/slow",
+                                                        SECRET,
+                                                        Duration.ofSeconds(2)))),
+                        factories);
 
-        assertThat(channels.get("team").orElseThrow().minInterval()).isEqualTo(Duration.ofMillis(1300));
-        assertThat(channels.get("quick").orElseThrow().minInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(channels.get("team").orElseThrow().minInterval())
+                .isEqualTo(Duration.ofMillis(1300));
+        assertThat(channels.get("quick").orElseThrow().minInterval())
+                .isEqualTo(Duration.ofMillis(50));
         assertThat(channels.get("status").orElseThrow().minInterval()).isZero();
         assertThat(channels.get("audit").orElseThrow().minInterval()).isZero();
-        assertThat(channels.get("slow-audit").orElseThrow().minInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(channels.get("slow-audit").orElseThrow().minInterval())
+                .isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void onlyTheStatusPageRefusesTestMessages() {
-        Channels channels = new Channels(config(Map.of(
-                "team", channel("slack", "https://slack.example.invalid/services/team", null, null),
-                "status", channel("statuspage", null, null, null),
-                "audit", channel("webhook", "https://audit.example.com/hooks", SECRET, null))), factories);
+        Channels channels =
+                new Channels(
+                        config(
+                                Map.of(
+                                        "team",
+                                                channel(
+                                                        "slack",
+                                                        "https://slack.example.invalid/services/team",
+                                                        null,
+                                                        null),
+                                        "status", channel("statuspage", null, null, null),
+                                        "audit",
+                                                channel(
+                                                        "webhook",
+                                                        "https://audit.example.com/hooks",
+                                                        SECRET,
+                                                        null))),
+                        factories);
 
         assertThat(channels.get("team").orElseThrow().channel().notTestedBecause()).isEmpty();
         assertThat(channels.get("audit").orElseThrow().channel().notTestedBecause()).isEmpty();
@@ -94,29 +157,72 @@ class ChannelsTest {
 
     @Test
     void anUnknownTypeOrAMissingValueStopsTheStartNamingTheKey() {
-        assertThatThrownBy(() -> new Channels(config(Map.of("mail", channel("email", null, null, null))), factories))
+        assertThatThrownBy(
+                        () ->
+                                new Channels(
+                                        config(Map.of("mail", channel("email", null, null, null))),
+                                        factories))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("channel mail: stride.notifier.channels.mail.type must be one of [slack, statuspage, "
-                        + "webhook], was 'email'");
-        assertThatThrownBy(() -> new Channels(config(Map.of("team", channel("slack", null, null, null))), factories))
+                .hasMessage(
+                        "channel mail: stride.notifier.channels.mail.type must be one of [slack, statuspage, "
+                                + "webhook], was 'email'");
+        assertThatThrownBy(
+                        () ->
+                                new Channels(
+                                        config(Map.of("team", channel("slack", null, null, null))),
+                                        factories))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel team needs stride.notifier.channels.team.url");
-        assertThatThrownBy(() -> new Channels(config(Map.of("audit",
-                channel("webhook", "https://audit.example.com/hooks?token=placeholder", null, null))), factories))
+        assertThatThrownBy(
+                        () ->
+                                new Channels(
+                                        config(
+                                                Map.of(
+                                                        "audit",
+                                                        channel(
+                                                                "webhook",
+                                                                "https://audit.example.com/hooks?token=placeholder",
+                                                                null,
+                                                                null))),
+                                        factories))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel audit needs stride.notifier.channels.audit.secret");
-        assertThatThrownBy(() -> new Channels(config(Map.of("team", channel("slack", "slack.example.invalid/placeholder", null,
-                null))), factories))
+        assertThatThrownBy(
+                        () ->
+                                new Channels(
+                                        config(
+                                                Map.of(
+                                                        "team",
+                                                        channel(
+                                                                "slack",
+                                                                "slack.example.invalid/placeholder",
+                                                                null,
+                                                                null))),
+                                        factories))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("channel team: url is not an http(s) URL");
     }
 
     private static Notice notice(StatusUpdate status) {
-        return new Notice("deployment-failed", "Deployment failed", "failed", Tone.DANGER, "checkout", "production",
-                "1.0.0", 1, 25, null, null, null, null, status);
+        return new Notice(
+                "deployment-failed",
+                "Deployment failed",
+                "failed",
+                Tone.DANGER,
+                "checkout",
+                "production",
+                "1.0.0",
+                1,
+                25,
+                null,
+                null,
+                null,
+                null,
+                status);
     }
 
-    private static NotifierConfig.Channel channel(String type, String url, String secret, Duration minInterval) {
+    private static NotifierConfig.Channel channel(
+            String type, String url, String secret, Duration minInterval) {
         return new NotifierConfig.Channel() {
             @Override
             public String type() {

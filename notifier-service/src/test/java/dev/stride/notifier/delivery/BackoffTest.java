@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    private final Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new Random(7));
+    private final Backoff backoff =
+            new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5), new Random(7));
 
     @Test
     void doublesPerAttemptWithinHalfAndAllOfTheStep() {

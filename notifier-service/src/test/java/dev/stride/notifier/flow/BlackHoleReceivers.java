@@ -26,15 +26,30 @@ public class BlackHoleReceivers implements QuarkusTestResourceLifecycleManager {
         unaccepting = BlackHole.unaccepting();
         Map<String, String> config = new HashMap<>();
         for (String name : SILENT_CHANNELS) {
-            webhook(config, name, "http://127.0.0.1:" + silent.port() + "/hooks/T0SILENT/" + name + "/"
-                    + SILENT_TOKEN);
+            webhook(
+                    config,
+                    name,
+                    "http://127.0.0.1:"
+                            + silent.port()
+                            + "/hooks/T0SILENT/"
+                            + name
+                            + "/"
+                            + SILENT_TOKEN);
         }
         for (String name : UNACCEPTING_CHANNELS) {
-            webhook(config, name, "http://127.0.0.1:" + unaccepting.port() + "/hooks/T0UNACCEPTING/" + name + "/"
-                    + UNACCEPTING_TOKEN);
+            webhook(
+                    config,
+                    name,
+                    "http://127.0.0.1:"
+                            + unaccepting.port()
+                            + "/hooks/T0UNACCEPTING/"
+                            + name
+                            + "/"
+                            + UNACCEPTING_TOKEN);
         }
         config.put("stride.notifier.routes.isolation.application", "isolated-app");
-        config.put("stride.notifier.routes.isolation.channels",
+        config.put(
+                "stride.notifier.routes.isolation.channels",
                 "silent-a,silent-b,unaccepting-a,unaccepting-b,team,hook");
         return config;
     }

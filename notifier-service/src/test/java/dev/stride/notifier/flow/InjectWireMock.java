@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks the test field that receives {@link WireMockReceivers}' server. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectWireMock {
-}
+public @interface InjectWireMock {}

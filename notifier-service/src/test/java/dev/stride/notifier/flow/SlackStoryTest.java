@@ -40,24 +40,65 @@ class SlackStoryTest extends FlowSupport {
     void aFailedCanaryIsToldFromStartToRollback() {
         UUID id = UUID.randomUUID();
         String link = "<https://stride.example/deployments/" + id + "|Deployment>";
-        List<String> release = List.of("Application", "cart", "Environment", "staging", "Version", "2.4.0");
+        List<String> release =
+                List.of("Application", "cart", "Environment", "staging", "Version", "2.4.0");
 
         publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "cart", "staging", "2.4.0"));
-        publish(new PhaseStarted(id, 1, 1, PhaseType.TRAFFIC, Map.of("canary", 25, "stable", 75), T));
-        publish(new PhaseCompleted(id, 1, 0, PhaseType.CHECKS, PhaseCompleted.Outcome.PASSED, "checks passed"));
-        publish(new ThresholdBreached(id, 1, 1, "error_rate", 7.3, "5%", "5m", ThresholdBreached.Kind.TRIGGER,
-                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
-        publish(new PhaseCompleted(id, 1, 1, PhaseType.TRAFFIC, PhaseCompleted.Outcome.FAILED,
-                "error_rate 7.3% above 5% for 5m"));
-        publish(new RollbackCompleted(id, 1, RollbackCompleted.Outcome.SUCCEEDED, "stable restored"));
-        publish(new DeploymentFinished(id, "cart", Environment.STAGING, "2.4.0",
-                DeploymentFinished.Outcome.ROLLED_BACK, "error_rate above 5%", T, T, T));
+        publish(
+                new PhaseStarted(
+                        id, 1, 1, PhaseType.TRAFFIC, Map.of("canary", 25, "stable", 75), T));
+        publish(
+                new PhaseCompleted(
+                        id,
+                        1,
+                        0,
+                        PhaseType.CHECKS,
+                        PhaseCompleted.Outcome.PASSED,
+                        "checks passed"));
+        publish(
+                new ThresholdBreached(
+                        id,
+                        1,
+                        1,
+                        "error_rate",
+                        7.3,
+                        "5%",
+                        "5m",
+                        ThresholdBreached.Kind.TRIGGER,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        publish(
+                new PhaseCompleted(
+                        id,
+                        1,
+                        1,
+                        PhaseType.TRAFFIC,
+                        PhaseCompleted.Outcome.FAILED,
+                        "error_rate 7.3% above 5% for 5m"));
+        publish(
+                new RollbackCompleted(
+                        id, 1, RollbackCompleted.Outcome.SUCCEEDED, "stable restored"));
+        publish(
+                new DeploymentFinished(
+                        id,
+                        "cart",
+                        Environment.STAGING,
+                        "2.4.0",
+                        DeploymentFinished.Outcome.ROLLED_BACK,
+                        "error_rate above 5%",
+                        T,
+                        T,
+                        T));
 
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(6));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(6));
         List<JsonNode> messages = posted(WireMockReceivers.TEAM, id.toString());
 
-        assertThat(messages.get(0)).isEqualTo(tree("""
+        assertThat(messages.get(0))
+                .isEqualTo(
+                        tree(
+                                """
                 {"text": "🚀 Deployment to staging starting at %1$s: cart 2.4.0",
                  "attachments": [{"color": "#439fe0", "blocks": [
                    {"type": "header", "text": {"type": "plain_text", "text": "Deployment starting: cart 2.4.0", "emoji": true}},
@@ -67,49 +108,118 @@ class SlackStoryTest extends FlowSupport {
                      {"type": "mrkdwn", "text": "*Environment*\\nstaging"},
                      {"type": "mrkdwn", "text": "*Version*\\n2.4.0"}]},
                    {"type": "context", "elements": [{"type": "mrkdwn", "text": "%2$s"}]}]}]}
-                """.formatted(AT, link)));
-        assertThat(messages.get(1)).isEqualTo(slack(INFO, "Deployment in progress: cart 2.4.0",
-                "⏳ Deployment to staging in progress - " + AT
-                        + ": cart 2.4.0, phase 1, 25% of traffic on the new version",
-                concat(release, "Phase", "1", "Traffic weight", "25%"), List.of(link)));
-        assertThat(messages.get(2)).isEqualTo(slack(DANGER, "Rollback trigger fired: cart 2.4.0",
-                "⚠️ Rollback trigger error_rate fired for cart 2.4.0 in staging - " + AT
-                        + ": 7.3% against 5% over 5m. Initiating rollback.",
-                concat(release, "Phase", "1"), List.of(link)));
-        assertThat(messages.get(3)).isEqualTo(slack(DANGER, "Deployment failed, rolling back: cart 2.4.0",
-                "❌ Deployment to staging failed - " + AT
-                        + ". Initiating rollback. cart 2.4.0, phase 1: error_rate 7.3% above 5% for 5m",
-                concat(release, "Phase", "1"), List.of(link)));
-        assertThat(messages.get(4)).isEqualTo(slack(GOOD, "Rollback succeeded: cart 2.4.0",
-                "✓ Rollback completed successfully - " + AT
-                        + ": cart in staging is back on the stable version. stable restored",
-                release, List.of(link)));
-        assertThat(messages.get(5)).isEqualTo(slack(WARNING, "Deployment rolled back: cart 2.4.0",
-                "Deployment to staging rolled back - " + AT + ": cart 2.4.0. error_rate above 5%",
-                release, List.of(link)));
+                """
+                                        .formatted(AT, link)));
+        assertThat(messages.get(1))
+                .isEqualTo(
+                        slack(
+                                INFO,
+                                "Deployment in progress: cart 2.4.0",
+                                "⏳ Deployment to staging in progress - "
+                                        + AT
+                                        + ": cart 2.4.0, phase 1, 25% of traffic on the new version",
+                                concat(release, "Phase", "1", "Traffic weight", "25%"),
+                                List.of(link)));
+        assertThat(messages.get(2))
+                .isEqualTo(
+                        slack(
+                                DANGER,
+                                "Rollback trigger fired: cart 2.4.0",
+                                "⚠️ Rollback trigger error_rate fired for cart 2.4.0 in staging - "
+                                        + AT
+                                        + ": 7.3% against 5% over 5m. Initiating rollback.",
+                                concat(release, "Phase", "1"),
+                                List.of(link)));
+        assertThat(messages.get(3))
+                .isEqualTo(
+                        slack(
+                                DANGER,
+                                "Deployment failed, rolling back: cart 2.4.0",
+                                "❌ Deployment to staging failed - "
+                                        + AT
+                                        + ". Initiating rollback. cart 2.4.0, phase 1: error_rate 7.3% above 5% for 5m",
+                                concat(release, "Phase", "1"),
+                                List.of(link)));
+        assertThat(messages.get(4))
+                .isEqualTo(
+                        slack(
+                                GOOD,
+                                "Rollback succeeded: cart 2.4.0",
+                                "✓ Rollback completed successfully - "
+                                        + AT
+                                        + ": cart in staging is back on the stable version. stable restored",
+                                release,
+                                List.of(link)));
+        assertThat(messages.get(5))
+                .isEqualTo(
+                        slack(
+                                WARNING,
+                                "Deployment rolled back: cart 2.4.0",
+                                "Deployment to staging rolled back - "
+                                        + AT
+                                        + ": cart 2.4.0. error_rate above 5%",
+                                release,
+                                List.of(link)));
 
         // The passed CHECKS phase made no message, but the webhook hears every event.
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(requests(WireMockReceivers.HOOK, id.toString())).hasSize(7));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveries(id)
-                .getList("items.findAll { it.channel == 'team' }.status", String.class))
-                .hasSize(6).containsOnly("SENT"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(requests(WireMockReceivers.HOOK, id.toString()))
+                                        .hasSize(7));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                deliveries(id)
+                                                        .getList(
+                                                                "items.findAll { it.channel == 'team' }.status",
+                                                                String.class))
+                                        .hasSize(6)
+                                        .containsOnly("SENT"));
     }
 
     @Test
     void aSuccessfulDeploymentEndsCompleted() {
         UUID id = UUID.randomUUID();
         publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "cart", "staging", "2.5.0"));
-        publish(new DeploymentFinished(id, "cart", Environment.STAGING, "2.5.0",
-                DeploymentFinished.Outcome.SUCCEEDED, null, T, T, T));
+        publish(
+                new DeploymentFinished(
+                        id,
+                        "cart",
+                        Environment.STAGING,
+                        "2.5.0",
+                        DeploymentFinished.Outcome.SUCCEEDED,
+                        null,
+                        T,
+                        T,
+                        T));
 
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(2));
-        assertThat(posted(WireMockReceivers.TEAM, id.toString()).get(1)).isEqualTo(slack(GOOD,
-                "Deployment completed: cart 2.5.0",
-                "✅ Deployment to staging completed successfully - " + AT + ": cart 2.5.0",
-                List.of("Application", "cart", "Environment", "staging", "Version", "2.5.0"),
-                List.of("<https://stride.example/deployments/" + id + "|Deployment>")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(2));
+        assertThat(posted(WireMockReceivers.TEAM, id.toString()).get(1))
+                .isEqualTo(
+                        slack(
+                                GOOD,
+                                "Deployment completed: cart 2.5.0",
+                                "✅ Deployment to staging completed successfully - "
+                                        + AT
+                                        + ": cart 2.5.0",
+                                List.of(
+                                        "Application",
+                                        "cart",
+                                        "Environment",
+                                        "staging",
+                                        "Version",
+                                        "2.5.0"),
+                                List.of(
+                                        "<https://stride.example/deployments/"
+                                                + id
+                                                + "|Deployment>")));
     }
 
     @Test
@@ -117,12 +227,25 @@ class SlackStoryTest extends FlowSupport {
         UUID id = UUID.randomUUID();
         publish(new RollbackCompleted(id, 1, RollbackCompleted.Outcome.FAILED, "No such server."));
 
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(1));
-        assertThat(posted(WireMockReceivers.TEAM, id.toString()).get(0)).isEqualTo(slack(DANGER, "Rollback failed",
-                "✗ Rollback verification failed - manual intervention required - " + AT + ": deployment " + id
-                        + " in an unknown environment. No such server.",
-                List.of(), List.of("<https://stride.example/deployments/" + id + "|Deployment>")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(1));
+        assertThat(posted(WireMockReceivers.TEAM, id.toString()).get(0))
+                .isEqualTo(
+                        slack(
+                                DANGER,
+                                "Rollback failed",
+                                "✗ Rollback verification failed - manual intervention required - "
+                                        + AT
+                                        + ": deployment "
+                                        + id
+                                        + " in an unknown environment. No such server.",
+                                List.of(),
+                                List.of(
+                                        "<https://stride.example/deployments/"
+                                                + id
+                                                + "|Deployment>")));
     }
 
     private static List<String> concat(List<String> first, String... more) {

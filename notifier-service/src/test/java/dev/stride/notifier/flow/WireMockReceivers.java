@@ -27,8 +27,10 @@ public class WireMockReceivers implements QuarkusTestResourceLifecycleManager {
     static final String HOOK_QUERY = "token=hook-query-secret-0123";
     static final String STATUSPAGE = "/statuspage/v1/pages/page-1/incidents";
     static final String STATUSPAGE_KEY = "sp-api-key-0123456789abcdef";
+
     /** 32 bytes, base64: the receiver's copy of the signing secret. */
     static final String HOOK_SECRET_BASE64 = "c3RyaWRlLXRlc3Qtc2lnbmluZy1zZWNyZXQtMzJieXQ=";
+
     static final String HOOK_SECRET = "whsec_" + HOOK_SECRET_BASE64;
 
     private WireMockServer server;
@@ -61,18 +63,30 @@ public class WireMockReceivers implements QuarkusTestResourceLifecycleManager {
         config.put("stride.notifier.routes.broken.application", "broken-app");
         config.put("stride.notifier.routes.broken.channels", "broken,hook");
         config.put("stride.notifier.on-call.channels", "oncall");
-        config.put("stride.notifier.links.deployment", "https://stride.example/deployments/{deploymentId}");
-        config.put("stride.notifier.links.incident", "https://stride.example/incidents/{incidentId}");
+        config.put(
+                "stride.notifier.links.deployment",
+                "https://stride.example/deployments/{deploymentId}");
+        config.put(
+                "stride.notifier.links.incident", "https://stride.example/incidents/{incidentId}");
         return config;
     }
 
     static void stubDefaults(WireMockServer server) {
         server.stubFor(post(urlPathMatching("/services/.*")).willReturn(ok("ok")));
         server.stubFor(post(urlPathEqualTo(HOOK)).willReturn(aResponse().withStatus(204)));
-        server.stubFor(post(urlPathEqualTo(BROKEN)).willReturn(aResponse().withStatus(500)
-                .withBody("internal error while posting to " + BROKEN)));
-        server.stubFor(any(urlPathMatching(STATUSPAGE + "/.*")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{}")));
+        server.stubFor(
+                post(urlPathEqualTo(BROKEN))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(500)
+                                        .withBody("internal error while posting to " + BROKEN)));
+        server.stubFor(
+                any(urlPathMatching(STATUSPAGE + "/.*"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody("{}")));
     }
 
     private static void slack(Map<String, String> config, String name, String url) {
@@ -82,8 +96,10 @@ public class WireMockReceivers implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(server,
-                new TestInjector.AnnotatedAndMatchesType(InjectWireMock.class, WireMockServer.class));
+        injector.injectIntoFields(
+                server,
+                new TestInjector.AnnotatedAndMatchesType(
+                        InjectWireMock.class, WireMockServer.class));
     }
 
     @Override

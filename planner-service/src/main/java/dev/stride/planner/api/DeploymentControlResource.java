@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.problem.Problem;
 import dev.stride.kit.problem.ProblemException;
+import dev.stride.kit.security.Caller;
+import dev.stride.kit.security.Roles;
 import dev.stride.planner.machine.Step;
 import dev.stride.planner.query.DeploymentView;
 import dev.stride.planner.query.DeploymentViews;
 import dev.stride.planner.run.DeploymentEngine;
-import dev.stride.kit.security.Caller;
-import dev.stride.kit.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,8 +48,13 @@ public class DeploymentControlResource {
     private final SecurityIdentity identity;
     private final OutboxPublisher publisher;
 
-    public DeploymentControlResource(Pool pool, DeploymentEngine engine, DeploymentViews views,
-            RequestDocuments documents, SecurityIdentity identity, OutboxPublisher publisher) {
+    public DeploymentControlResource(
+            Pool pool,
+            DeploymentEngine engine,
+            DeploymentViews views,
+            RequestDocuments documents,
+            SecurityIdentity identity,
+            OutboxPublisher publisher) {
         this.publisher = publisher;
         this.pool = pool;
         this.engine = engine;
@@ -62,81 +67,146 @@ public class DeploymentControlResource {
     @Path("/approvals")
     @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
     @Operation(summary = "Approve a deployment waiting in AWAITING_APPROVAL (not by its requester)")
-    public Uni<DeploymentView> approve(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "comment", (actor, comment) -> (machine, state, situation) -> machine.approve(
-                state, actor, comment, situation.anotherActive(), situation.now()));
+    public Uni<DeploymentView> approve(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "comment",
+                (actor, comment) ->
+                        (machine, state, situation) ->
+                                machine.approve(
+                                        state,
+                                        actor,
+                                        comment,
+                                        situation.anotherActive(),
+                                        situation.now()));
     }
 
     @POST
     @Path("/pause")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Pause a deployment IN_PROGRESS: traffic stays where it is")
-    public Uni<DeploymentView> pause(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.pause(state,
-                actor, reason == null ? null : "paused by " + actor + ": " + reason, situation.now()));
+    public Uni<DeploymentView> pause(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "reason",
+                (actor, reason) ->
+                        (machine, state, situation) ->
+                                machine.pause(
+                                        state,
+                                        actor,
+                                        reason == null
+                                                ? null
+                                                : "paused by " + actor + ": " + reason,
+                                        situation.now()));
     }
 
     @POST
     @Path("/resume")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Resume a PAUSED deployment")
-    public Uni<DeploymentView> resume(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.resume(state,
-                actor, situation.now()));
+    public Uni<DeploymentView> resume(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "reason",
+                (actor, reason) ->
+                        (machine, state, situation) ->
+                                machine.resume(state, actor, situation.now()));
     }
 
     @POST
     @Path("/abort")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Abort: traffic back to stable, the deployment ends ABORTED")
-    public Uni<DeploymentView> abort(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.abort(state,
-                actor, reason, situation.now()));
+    public Uni<DeploymentView> abort(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "reason",
+                (actor, reason) ->
+                        (machine, state, situation) ->
+                                machine.abort(state, actor, reason, situation.now()));
     }
 
     @POST
     @Path("/promote")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Skip the remaining analysis and go to full traffic")
-    public Uni<DeploymentView> promote(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.promote(state,
-                actor, situation.now()));
+    public Uni<DeploymentView> promote(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "reason",
+                (actor, reason) ->
+                        (machine, state, situation) ->
+                                machine.promote(state, actor, situation.now()));
     }
 
     @POST
     @Path("/rollback")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Roll back now, with a reason")
-    public Uni<DeploymentView> rollback(@PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
-        return act(id, http, body, "reason", (actor, reason) -> (machine, state, situation) -> machine.rollBack(
-                state, actor, reason, true, situation.now()));
+    public Uni<DeploymentView> rollback(
+            @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
+        return act(
+                id,
+                http,
+                body,
+                "reason",
+                (actor, reason) ->
+                        (machine, state, situation) ->
+                                machine.rollBack(state, actor, reason, true, situation.now()));
     }
 
     /**
      * One manual action: who the token names, the body's optional text field {@code field}, and the transition
      * they make. An approval's comment is kept with the approval.
      */
-    private Uni<DeploymentView> act(String id, HttpServerRequest http, byte[] body, String field,
+    private Uni<DeploymentView> act(
+            String id,
+            HttpServerRequest http,
+            byte[] body,
+            String field,
             BiFunction<String, String, DeploymentEngine.Input> action) {
         String actor = caller();
         String text = text(http, body, field);
         return control(id, "comment".equals(field) ? text : null, action.apply(actor, text));
     }
 
-    private Uni<DeploymentView> control(String id, String approvalComment, DeploymentEngine.Input input) {
+    private Uni<DeploymentView> control(
+            String id, String approvalComment, DeploymentEngine.Input input) {
         UUID uuid = DeploymentViews.parseId(id);
         return pool.withTransaction(tx -> engine.apply(tx, uuid, input, approvalComment))
-                // An operator's rollback or abort leaves at once, not at the outbox publisher's next poll.
+                // An operator's rollback or abort leaves at once, not at the outbox publisher's
+                // next poll.
                 .invoke(publisher::publishSoon)
-                .flatMap(result -> {
-                    Step step = result.orElseThrow(() -> ProblemException.notFound("no deployment has id " + uuid));
-                    if (step.isRefused()) {
-                        throw new ProblemException(step.forbidden()
-                                ? Problem.of(403, "Forbidden", step.refusal())
-                                : Problem.of(409, "Conflict", step.refusal()));
-                    }
-                    return views.byId(uuid);
-                });
+                .flatMap(
+                        result -> {
+                            Step step =
+                                    result.orElseThrow(
+                                            () ->
+                                                    ProblemException.notFound(
+                                                            "no deployment has id " + uuid));
+                            if (step.isRefused()) {
+                                throw new ProblemException(
+                                        step.forbidden()
+                                                ? Problem.of(403, "Forbidden", step.refusal())
+                                                : Problem.of(409, "Conflict", step.refusal()));
+                            }
+                            return views.byId(uuid);
+                        });
     }
 
     private String caller() {
@@ -150,23 +220,35 @@ public class DeploymentControlResource {
         }
         JsonNode document = documents.read(http.getHeader("Content-Type"), body);
         if (!document.isObject()) {
-            throw ProblemException.badRequest("(body)", "must be a JSON object with an optional '" + name + "'");
+            throw ProblemException.badRequest(
+                    "(body)", "must be a JSON object with an optional '" + name + "'");
         }
         Iterator<String> fields = document.fieldNames();
         while (fields.hasNext()) {
             String field = fields.next();
             if (!field.equals(name)) {
-                throw ProblemException.badRequest(field, "unknown field; the body may hold only '" + name + "'");
+                throw ProblemException.badRequest(
+                        field, "unknown field; the body may hold only '" + name + "'");
             }
         }
         JsonNode value = document.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > MAX_TEXT
+        if (!value.isTextual()
+                || value.asText().isBlank()
+                || value.asText().length() > MAX_TEXT
                 || value.asText().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new ProblemException(Problem.invalid(400, "Bad Request", List.of(new Problem.FieldError(name,
-                    "must be a non-blank string of at most " + MAX_TEXT + " characters without control characters"))));
+            throw new ProblemException(
+                    Problem.invalid(
+                            400,
+                            "Bad Request",
+                            List.of(
+                                    new Problem.FieldError(
+                                            name,
+                                            "must be a non-blank string of at most "
+                                                    + MAX_TEXT
+                                                    + " characters without control characters"))));
         }
         return value.asText();
     }

@@ -1,12 +1,9 @@
 package dev.stride.planner.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stride.kit.problem.Problem;
+import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
-import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.annotation.security.RolesAllowed;
-import dev.stride.kit.problem.ProblemException;
 import dev.stride.planner.admission.DeploymentAdmission;
 import dev.stride.planner.machine.DeploymentStatus;
 import dev.stride.planner.query.DeploymentList;
@@ -14,7 +11,9 @@ import dev.stride.planner.query.DeploymentQuery;
 import dev.stride.planner.query.DeploymentView;
 import dev.stride.planner.query.DeploymentViews;
 import dev.stride.planner.validation.DeploymentRequestValidator;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,11 +26,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** CI's entry point: post a deployment, read it back, list them. */
 @Path("/api/v1/deployments")
@@ -46,7 +44,10 @@ public class DeploymentResource {
     private final DeploymentViews views;
     private final SecurityIdentity identity;
 
-    public DeploymentResource(RequestDocuments documents, DeploymentAdmission admission, DeploymentViews views,
+    public DeploymentResource(
+            RequestDocuments documents,
+            DeploymentAdmission admission,
+            DeploymentViews views,
             SecurityIdentity identity) {
         this.documents = documents;
         this.admission = admission;
@@ -57,31 +58,51 @@ public class DeploymentResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.REQUESTER, Roles.ADMIN})
-    @Operation(summary = "Request a deployment",
-            description = "Accepts JSON or YAML (application/yaml) holding application, environment, version, "
-                    + "artifact, target, the runbook's deployment block and optionally its rollback and checks "
-                    + "blocks; requestedBy is the caller the token names. Answers 202 with the stored deployment; "
-                    + "the same Idempotency-Key returns the same deployment.")
-    @RequestBody(content = {@Content(mediaType = "application/json"), @Content(mediaType = "application/yaml")})
-    public Uni<Response> create(@HeaderParam("Content-Type") String contentType,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+    @Operation(
+            summary = "Request a deployment",
+            description =
+                    "Accepts JSON or YAML (application/yaml) holding application, environment, version, "
+                            + "artifact, target, the runbook's deployment block and optionally its rollback and checks "
+                            + "blocks; requestedBy is the caller the token names. Answers 202 with the stored deployment; "
+                            + "the same Idempotency-Key returns the same deployment.")
+    @RequestBody(
+            content = {
+                @Content(mediaType = "application/json"),
+                @Content(mediaType = "application/yaml")
+            })
+    public Uni<Response> create(
+            @HeaderParam("Content-Type") String contentType,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            byte[] body) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ProblemException.badRequest("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+            throw ProblemException.badRequest(
+                    "Idempotency-Key", "must be 1 to 255 visible ASCII characters");
         }
         var document = documents.read(contentType, body);
         if (document instanceof ObjectNode request) {
             // Who asks is who the token says, whatever the body claims.
             request.put("requestedBy", Caller.name(identity));
         }
-        return admission.submit(document, idempotencyKey).flatMap(accepted -> views.byId(accepted.deploymentId())
-                .map(view -> {
-                    Response.ResponseBuilder response = Response.accepted(view)
-                            .location(URI.create("/api/v1/deployments/" + view.id()));
-                    if (accepted.replayed()) {
-                        response.header("Idempotent-Replayed", "true");
-                    }
-                    return response.build();
-                }));
+        return admission
+                .submit(document, idempotencyKey)
+                .flatMap(
+                        accepted ->
+                                views.byId(accepted.deploymentId())
+                                        .map(
+                                                view -> {
+                                                    Response.ResponseBuilder response =
+                                                            Response.accepted(view)
+                                                                    .location(
+                                                                            URI.create(
+                                                                                    "/api/v1/deployments/"
+                                                                                            + view
+                                                                                                    .id()));
+                                                    if (accepted.replayed()) {
+                                                        response.header(
+                                                                "Idempotent-Replayed", "true");
+                                                    }
+                                                    return response.build();
+                                                }));
     }
 
     @GET
@@ -95,12 +116,19 @@ public class DeploymentResource {
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "List deployments, newest first")
-    public Uni<DeploymentList> list(@QueryParam("application") String application,
-            @QueryParam("environment") String environment, @QueryParam("status") String status,
-            @QueryParam("page") String page, @QueryParam("size") String size) {
-        DeploymentQuery query = new DeploymentQuery(application(application), environment(environment),
-                status(status), number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
-                number("size", size, 20, 1, MAX_PAGE_SIZE));
+    public Uni<DeploymentList> list(
+            @QueryParam("application") String application,
+            @QueryParam("environment") String environment,
+            @QueryParam("status") String status,
+            @QueryParam("page") String page,
+            @QueryParam("size") String size) {
+        DeploymentQuery query =
+                new DeploymentQuery(
+                        application(application),
+                        environment(environment),
+                        status(status),
+                        number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
+                        number("size", size, 20, 1, MAX_PAGE_SIZE));
         return views.list(query);
     }
 
@@ -109,29 +137,48 @@ public class DeploymentResource {
     }
 
     private static Optional<String> application(String value) {
-        return blankToEmpty(value).map(name -> {
-            if (name.length() > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw ProblemException.badRequest("application",
-                        "must be an application name (at most 63 characters, no control characters)");
-            }
-            return name;
-        });
+        return blankToEmpty(value)
+                .map(
+                        name -> {
+                            if (name.length() > 63
+                                    || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                                throw ProblemException.badRequest(
+                                        "application",
+                                        "must be an application name (at most 63 characters, no control characters)");
+                            }
+                            return name;
+                        });
     }
 
     private static Optional<String> environment(String value) {
-        return blankToEmpty(value).map(env -> {
-            if (!DeploymentRequestValidator.ENVIRONMENTS.contains(env)) {
-                throw ProblemException.badRequest("environment",
-                        "must be one of development, staging, production, not '" + env + "'");
-            }
-            return env;
-        });
+        return blankToEmpty(value)
+                .map(
+                        env -> {
+                            if (!DeploymentRequestValidator.ENVIRONMENTS.contains(env)) {
+                                throw ProblemException.badRequest(
+                                        "environment",
+                                        "must be one of development, staging, production, not '"
+                                                + env
+                                                + "'");
+                            }
+                            return env;
+                        });
     }
 
     private static Optional<DeploymentStatus> status(String value) {
-        return blankToEmpty(value).map(text -> DeploymentStatus.parse(text).orElseThrow(() ->
-                ProblemException.badRequest("status", "must be one of " + DeploymentStatus.names()
-                        + ", not '" + text + "'")));
+        return blankToEmpty(value)
+                .map(
+                        text ->
+                                DeploymentStatus.parse(text)
+                                        .orElseThrow(
+                                                () ->
+                                                        ProblemException.badRequest(
+                                                                "status",
+                                                                "must be one of "
+                                                                        + DeploymentStatus.names()
+                                                                        + ", not '"
+                                                                        + text
+                                                                        + "'")));
     }
 
     private static int number(String name, String value, int fallback, int min, int max) {
@@ -146,7 +193,8 @@ public class DeploymentResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ProblemException.badRequest(name, "must be a whole number from " + min + " to " + max
-                + ", not '" + value + "'");
+        throw ProblemException.badRequest(
+                name,
+                "must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 }

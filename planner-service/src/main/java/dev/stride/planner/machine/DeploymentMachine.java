@@ -46,7 +46,8 @@ public final class DeploymentMachine {
         this.deadlineMargin = deadlineMargin;
     }
 
-    // ---- Admission, approvals, queue ------------------------------------------------------------------------
+    // ---- Admission, approvals, queue
+    // ------------------------------------------------------------------------
 
     /** A new deployment that passed the progression rules: wait for approvals, wait in the queue, or start. */
     public Step admit(DeploymentState s, boolean anotherActive, Instant now) {
@@ -54,12 +55,22 @@ public final class DeploymentMachine {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
-        t.log(s.request().requestedBy(), "requested", s.request().deployment().strategy() + " of "
-                + s.request().version() + " to " + s.request().environment().wireName());
+        t.log(
+                s.request().requestedBy(),
+                "requested",
+                s.request().deployment().strategy()
+                        + " of "
+                        + s.request().version()
+                        + " to "
+                        + s.request().environment().wireName());
         if (s.approvals().size() < s.requiredApprovals()) {
             t.status(AWAITING_APPROVAL, null);
-            t.log(PLANNER, "awaiting-approval", s.requiredApprovals() + " approval(s) needed from someone other than "
-                    + s.request().requestedBy());
+            t.log(
+                    PLANNER,
+                    "awaiting-approval",
+                    s.requiredApprovals()
+                            + " approval(s) needed from someone other than "
+                            + s.request().requestedBy());
             return t.step();
         }
         return anotherActive ? t.queued().step() : t.start().step();
@@ -71,19 +82,29 @@ public final class DeploymentMachine {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
-        t.log(s.request().requestedBy(), "requested", s.request().version() + " to "
-                + s.request().environment().wireName());
+        t.log(
+                s.request().requestedBy(),
+                "requested",
+                s.request().version() + " to " + s.request().environment().wireName());
         return t.finish(REJECTED, DeploymentFinished.Outcome.REJECTED, PLANNER, why).step();
     }
 
-    public Step approve(DeploymentState s, String approver, String comment, boolean anotherActive, Instant now) {
+    public Step approve(
+            DeploymentState s,
+            String approver,
+            String comment,
+            boolean anotherActive,
+            Instant now) {
         if (s.status() != AWAITING_APPROVAL) {
-            return Step.refused(s, "only a deployment in AWAITING_APPROVAL can be approved; this one is "
-                    + s.status());
+            return Step.refused(
+                    s,
+                    "only a deployment in AWAITING_APPROVAL can be approved; this one is "
+                            + s.status());
         }
         String who = Caller.comparable(approver);
         if (who.equals(Caller.comparable(s.request().requestedBy()))) {
-            return Step.forbidden(s, "the requester (" + approver + ") cannot approve their own deployment");
+            return Step.forbidden(
+                    s, "the requester (" + approver + ") cannot approve their own deployment");
         }
         if (s.approvals().stream().map(Caller::comparable).anyMatch(who::equals)) {
             return Step.refused(s, approver + " has already approved this deployment");
@@ -99,17 +120,22 @@ public final class DeploymentMachine {
 
     /** The deployment ahead in the queue ended: start this one if it is still waiting. */
     public Step dequeue(DeploymentState s, Instant now) {
-        if (s.status() != REQUESTED || s.currentPhase() >= 0 || s.approvals().size() < s.requiredApprovals()
+        if (s.status() != REQUESTED
+                || s.currentPhase() >= 0
+                || s.approvals().size() < s.requiredApprovals()
                 || s.phases().isEmpty()) {
             return Step.ignored(s);
         }
         return new Transition(s, now).start().step();
     }
 
-    // ---- Events from the executor and the verifier -----------------------------------------------------------
+    // ---- Events from the executor and the verifier
+    // -----------------------------------------------------------
 
     public Step phaseStarted(DeploymentState s, PhaseStarted e, String actor, Instant now) {
-        if (!isCurrent(s, e.attempt(), e.phase()) || !s.status().isActive() || s.status() == ROLLING_BACK) {
+        if (!isCurrent(s, e.attempt(), e.phase())
+                || !s.status().isActive()
+                || s.status() == ROLLING_BACK) {
             return Step.ignored(s);
         }
         PhaseState phase = s.current().orElseThrow();
@@ -124,7 +150,9 @@ public final class DeploymentMachine {
     }
 
     public Step phaseCompleted(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
-        if (!isCurrent(s, e.attempt(), e.phase()) || !s.status().isActive() || s.status() == ROLLING_BACK) {
+        if (!isCurrent(s, e.attempt(), e.phase())
+                || !s.status().isActive()
+                || s.status() == ROLLING_BACK) {
             return Step.ignored(s);
         }
         PhaseState phase = s.current().orElseThrow();
@@ -138,11 +166,24 @@ public final class DeploymentMachine {
             if (isPreDeploymentCheck(phase)) {
                 // Nothing has moved yet: there is nothing to roll back, the deployment is refused.
                 skipRest(t, t.state, "pre-deployment checks failed");
-                return t.finish(REJECTED, DeploymentFinished.Outcome.REJECTED, actor,
-                        "pre-deployment checks failed" + suffix(e.summary())).step();
+                return t.finish(
+                                REJECTED,
+                                DeploymentFinished.Outcome.REJECTED,
+                                actor,
+                                "pre-deployment checks failed" + suffix(e.summary()))
+                        .step();
             }
-            return t.rollBack(actor, "phase " + phase.index() + " (" + phase.plan().name() + ") failed"
-                    + suffix(e.summary()), true, false).step();
+            return t.rollBack(
+                            actor,
+                            "phase "
+                                    + phase.index()
+                                    + " ("
+                                    + phase.plan().name()
+                                    + ") failed"
+                                    + suffix(e.summary()),
+                            true,
+                            false)
+                    .step();
         }
         t.phase(phase.done(PhaseStatus.PASSED, now, e.summary() == null ? "passed" : e.summary()));
         t.log(actor, "phase-passed", describe(phase) + suffix(e.summary()));
@@ -152,16 +193,30 @@ public final class DeploymentMachine {
         return t.advance().step();
     }
 
-    public Step thresholdBreached(DeploymentState s, ThresholdBreached e, String actor, Instant now) {
-        if (!isCurrent(s, e.attempt(), e.phase()) || (s.status() != IN_PROGRESS && s.status() != PAUSED)) {
+    public Step thresholdBreached(
+            DeploymentState s, ThresholdBreached e, String actor, Instant now) {
+        if (!isCurrent(s, e.attempt(), e.phase())
+                || (s.status() != IN_PROGRESS && s.status() != PAUSED)) {
             return Step.ignored(s);
         }
-        String what = e.metric() + " " + (e.observedValue() == null ? "(no value)" : e.observedValue()) + " against "
-                + e.threshold() + " over " + e.window() + " (" + e.kind().name().toLowerCase() + ")";
+        String what =
+                e.metric()
+                        + " "
+                        + (e.observedValue() == null ? "(no value)" : e.observedValue())
+                        + " against "
+                        + e.threshold()
+                        + " over "
+                        + e.window()
+                        + " ("
+                        + e.kind().name().toLowerCase()
+                        + ")";
         Transition t = new Transition(s, now);
-        // No data and a failing metrics provider say nothing about the new version: a person decides, unless the
+        // No data and a failing metrics provider say nothing about the new version: a person
+        // decides, unless the
         // trigger only ever alerts.
-        boolean blind = e.kind() == ThresholdBreached.Kind.NO_DATA || e.kind() == ThresholdBreached.Kind.PROVIDER_ERROR;
+        boolean blind =
+                e.kind() == ThresholdBreached.Kind.NO_DATA
+                        || e.kind() == ThresholdBreached.Kind.PROVIDER_ERROR;
         if (blind && e.action() != ThresholdBreached.Action.ALERT) {
             t.log(actor, "breach", what);
             return s.status() == IN_PROGRESS ? t.pause(actor, "paused: " + what).step() : t.step();
@@ -177,7 +232,9 @@ public final class DeploymentMachine {
             }
             case PAUSE -> {
                 t.log(actor, "breach", what + ", action pause");
-                return s.status() == IN_PROGRESS ? t.pause(actor, "paused: " + what).step() : t.step();
+                return s.status() == IN_PROGRESS
+                        ? t.pause(actor, "paused: " + what).step()
+                        : t.step();
             }
             default -> {
                 t.log(actor, "alert", what);
@@ -186,27 +243,39 @@ public final class DeploymentMachine {
         }
     }
 
-    public Step rollbackCompleted(DeploymentState s, RollbackCompleted e, String actor, Instant now) {
+    public Step rollbackCompleted(
+            DeploymentState s, RollbackCompleted e, String actor, Instant now) {
         if (e.attempt() != s.attempt() || s.status() != ROLLING_BACK) {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
         t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
         if (e.outcome() == RollbackCompleted.Outcome.FAILED) {
-            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor,
-                    "rollback failed" + suffix(e.detail()) + "; " + s.reason()).step();
+            return t.finish(
+                            ROLLBACK_FAILED,
+                            DeploymentFinished.Outcome.FAILED,
+                            actor,
+                            "rollback failed" + suffix(e.detail()) + "; " + s.reason())
+                    .step();
         }
         return s.aborting()
                 ? t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, s.reason()).step()
-                : t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason()).step();
+                : t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason())
+                        .step();
     }
 
     /** No RollbackCompleted by the rollback's deadline: stable may not be back, and a person must look. */
     public Step rollbackDeadlinePassed(DeploymentState s, Instant now) {
-        if (s.status() != ROLLING_BACK || s.rollbackDeadline() == null || s.rollbackDeadline().isAfter(now)) {
+        if (s.status() != ROLLING_BACK
+                || s.rollbackDeadline() == null
+                || s.rollbackDeadline().isAfter(now)) {
             return Step.ignored(s);
         }
-        String why = "no RollbackCompleted by " + s.rollbackDeadline() + "; stable may not be restored; " + s.reason();
+        String why =
+                "no RollbackCompleted by "
+                        + s.rollbackDeadline()
+                        + "; stable may not be restored; "
+                        + s.reason();
         Transition t = new Transition(s, now);
         t.log(PLANNER, "rollback-deadline-passed", why);
         return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, PLANNER, why).step();
@@ -221,9 +290,15 @@ public final class DeploymentMachine {
         if (phase.status().isDone() || phase.deadline() == null || phase.deadline().isAfter(now)) {
             return Step.ignored(s);
         }
-        String why = "phase " + phase.index() + " (" + phase.plan().name() + ") did not "
-                + (phase.status() == PhaseStatus.REQUESTED ? "start" : "finish") + " by its deadline "
-                + phase.deadline();
+        String why =
+                "phase "
+                        + phase.index()
+                        + " ("
+                        + phase.plan().name()
+                        + ") did not "
+                        + (phase.status() == PhaseStatus.REQUESTED ? "start" : "finish")
+                        + " by its deadline "
+                        + phase.deadline();
         Transition t = new Transition(s, now);
         t.phase(phase.done(PhaseStatus.FAILED, now, why));
         t.log(PLANNER, "deadline-passed", why);
@@ -234,18 +309,21 @@ public final class DeploymentMachine {
         return t.rollBack(PLANNER, why, true, false).step();
     }
 
-    // ---- Manual controls (REST) and RollbackRequested from other systems ---------------------------------------
+    // ---- Manual controls (REST) and RollbackRequested from other systems
+    // ---------------------------------------
 
     public Step pause(DeploymentState s, String actor, String why, Instant now) {
         if (s.status() != IN_PROGRESS) {
-            return Step.refused(s, "only a deployment IN_PROGRESS can be paused; this one is " + s.status());
+            return Step.refused(
+                    s, "only a deployment IN_PROGRESS can be paused; this one is " + s.status());
         }
         return new Transition(s, now).pause(actor, why == null ? "paused by " + actor : why).step();
     }
 
     public Step resume(DeploymentState s, String actor, Instant now) {
         if (s.status() != PAUSED) {
-            return Step.refused(s, "only a PAUSED deployment can be resumed; this one is " + s.status());
+            return Step.refused(
+                    s, "only a PAUSED deployment can be resumed; this one is " + s.status());
         }
         Transition t = new Transition(s.resumed(), now);
         t.log(actor, "resumed", null);
@@ -254,8 +332,11 @@ public final class DeploymentMachine {
             return t.advance().step();
         }
         // The clock restarts: a pause must not make the phase miss its deadline.
-        t.phase(phase.withDeadline(phase.status() == PhaseStatus.RUNNING ? finishDeadline(phase, now)
-                : now.plus(deadlineMargin)));
+        t.phase(
+                phase.withDeadline(
+                        phase.status() == PhaseStatus.RUNNING
+                                ? finishDeadline(phase, now)
+                                : now.plus(deadlineMargin)));
         return t.step();
     }
 
@@ -284,21 +365,31 @@ public final class DeploymentMachine {
     /** Skips the remaining analysis and goes straight to the phase that sends all traffic to the new version. */
     public Step promote(DeploymentState s, String actor, Instant now) {
         if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
-            return Step.refused(s, "only a deployment IN_PROGRESS or PAUSED can be promoted; this one is "
-                    + s.status());
+            return Step.refused(
+                    s,
+                    "only a deployment IN_PROGRESS or PAUSED can be promoted; this one is "
+                            + s.status());
         }
         int full = fullTrafficPhase(s);
         if (full < 0) {
-            return Step.refused(s, "nothing to promote: this plan has no traffic phases (a rolling update)");
+            return Step.refused(
+                    s, "nothing to promote: this plan has no traffic phases (a rolling update)");
         }
         if (s.currentPhase() >= full) {
-            return Step.refused(s, "nothing to promote: the deployment is already at full traffic or past it");
+            return Step.refused(
+                    s, "nothing to promote: the deployment is already at full traffic or past it");
         }
-        if (isPreDeploymentCheck(s.current().orElseThrow()) && s.current().get().status() != PhaseStatus.PASSED) {
-            return Step.refused(s, "the pre-deployment checks have not passed yet; promote skips analysis, not them");
+        if (isPreDeploymentCheck(s.current().orElseThrow())
+                && s.current().get().status() != PhaseStatus.PASSED) {
+            return Step.refused(
+                    s,
+                    "the pre-deployment checks have not passed yet; promote skips analysis, not them");
         }
         Transition t = new Transition(s.resumed(), now);
-        t.log(actor, "promoted", "skipping to phase " + full + " (" + s.phases().get(full).plan().name() + ")");
+        t.log(
+                actor,
+                "promoted",
+                "skipping to phase " + full + " (" + s.phases().get(full).plan().name() + ")");
         for (int i = s.currentPhase(); i < full; i++) {
             PhaseState phase = t.state.phases().get(i);
             if (!phase.status().isDone()) {
@@ -312,7 +403,8 @@ public final class DeploymentMachine {
      * RollbackRequested from another system: honoured like a manual rollback, for the current attempt only. The
      * executor acts on that event itself, so the planner publishes no second one.
      */
-    public Step rollbackRequested(DeploymentState s, RollbackRequested e, String actor, Instant now) {
+    public Step rollbackRequested(
+            DeploymentState s, RollbackRequested e, String actor, Instant now) {
         if (e.attempt() != s.attempt()) {
             return Step.ignored(s);
         }
@@ -320,23 +412,28 @@ public final class DeploymentMachine {
     }
 
     /** A rollback asked for by a person (REST, {@code publish}) or another system (its RollbackRequested event). */
-    public Step rollBack(DeploymentState s, String actor, String why, boolean publish, Instant now) {
+    public Step rollBack(
+            DeploymentState s, String actor, String why, boolean publish, Instant now) {
         if (s.status() == ROLLING_BACK) {
             return Step.refused(s, "the deployment is already rolling back");
         }
         if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
-            return Step.refused(s, "only a deployment IN_PROGRESS or PAUSED can be rolled back; this one is "
-                    + s.status());
+            return Step.refused(
+                    s,
+                    "only a deployment IN_PROGRESS or PAUSED can be rolled back; this one is "
+                            + s.status());
         }
         Transition t = new Transition(s, now);
         PhaseState phase = s.current().orElseThrow();
         if (!phase.status().isDone()) {
             t.phase(phase.done(PhaseStatus.FAILED, now, "rolled back by " + actor));
         }
-        return t.rollBack(actor, "rollback requested by " + actor + suffix(why), publish, false).step();
+        return t.rollBack(actor, "rollback requested by " + actor + suffix(why), publish, false)
+                .step();
     }
 
-    // ---- Helpers ------------------------------------------------------------------------------------------------
+    // ---- Helpers
+    // ------------------------------------------------------------------------------------------------
 
     private static boolean isPreDeploymentCheck(PhaseState phase) {
         return phase.index() == 0 && phase.plan().type() == dev.stride.events.PhaseType.CHECKS;
@@ -354,7 +451,9 @@ public final class DeploymentMachine {
     // The runbook's rollback_strategy.timeout when the request has one, else the deadline margin.
     private Duration rollbackTimeout(DeploymentState s) {
         var policy = s.request().rollback();
-        if (policy != null && policy.rollbackStrategy() != null && policy.rollbackStrategy().timeout() != null) {
+        if (policy != null
+                && policy.rollbackStrategy() != null
+                && policy.rollbackStrategy().timeout() != null) {
             return Durations.parse(policy.rollbackStrategy().timeout());
         }
         return deadlineMargin;
@@ -380,7 +479,13 @@ public final class DeploymentMachine {
     }
 
     private static String describe(PhaseState phase) {
-        return "phase " + phase.index() + " " + phase.plan().type() + " (" + phase.plan().name() + ")";
+        return "phase "
+                + phase.index()
+                + " "
+                + phase.plan().type()
+                + " ("
+                + phase.plan().name()
+                + ")";
     }
 
     private static String observed(Map<String, Integer> weights) {
@@ -424,8 +529,14 @@ public final class DeploymentMachine {
         }
 
         Transition queued() {
-            log(PLANNER, "queued", "another deployment of " + state.request().application() + " to "
-                    + state.request().environment().wireName() + " is active; this one starts when it ends");
+            log(
+                    PLANNER,
+                    "queued",
+                    "another deployment of "
+                            + state.request().application()
+                            + " to "
+                            + state.request().environment().wireName()
+                            + " is active; this one starts when it ends");
             return this;
         }
 
@@ -439,7 +550,8 @@ public final class DeploymentMachine {
             PhaseState phase = state.phases().get(index);
             state = state.atPhase(index);
             phase(phase.requested(now.plus(deadlineMargin)));
-            // Every phase names its release, so the verifier's metric templates and checks need no other lookup.
+            // Every phase names its release, so the verifier's metric templates and checks need no
+            // other lookup.
             Map<String, Object> parameters = new LinkedHashMap<>(phase.plan().parameters());
             DeploymentRequested release = state.request();
             parameters.putIfAbsent("application", release.application());
@@ -449,8 +561,14 @@ public final class DeploymentMachine {
             if (promoted) {
                 parameters.put("promoted", true);
             }
-            emit(new PhaseRequested(state.id(), state.attempt(), index, phase.plan().type(),
-                    state.request().target(), parameters));
+            emit(
+                    new PhaseRequested(
+                            state.id(),
+                            state.attempt(),
+                            index,
+                            phase.plan().type(),
+                            state.request().target(),
+                            parameters));
             log(PLANNER, "phase-requested", describe(phase));
             return this;
         }
@@ -458,7 +576,11 @@ public final class DeploymentMachine {
         Transition advance() {
             int next = state.currentPhase() + 1;
             if (next >= state.phases().size()) {
-                return finish(SUCCEEDED, DeploymentFinished.Outcome.SUCCEEDED, PLANNER, "all phases passed");
+                return finish(
+                        SUCCEEDED,
+                        DeploymentFinished.Outcome.SUCCEEDED,
+                        PLANNER,
+                        "all phases passed");
             }
             return request(next, false);
         }
@@ -480,10 +602,23 @@ public final class DeploymentMachine {
             return this;
         }
 
-        Transition finish(DeploymentStatus status, DeploymentFinished.Outcome outcome, String actor, String why) {
+        Transition finish(
+                DeploymentStatus status,
+                DeploymentFinished.Outcome outcome,
+                String actor,
+                String why) {
             state = state.finished(status, why, now);
-            emit(new DeploymentFinished(state.id(), state.request().application(), state.request().environment(),
-                    state.request().version(), outcome, why, state.request().commitTime(), state.createdAt(), now));
+            emit(
+                    new DeploymentFinished(
+                            state.id(),
+                            state.request().application(),
+                            state.request().environment(),
+                            state.request().version(),
+                            outcome,
+                            why,
+                            state.request().commitTime(),
+                            state.createdAt(),
+                            now));
             log(actor, status.name().toLowerCase().replace('_', '-'), why);
             return this;
         }

@@ -27,48 +27,133 @@ public record DeploymentState(
         Instant rollbackDeadline) {
 
     public Optional<PhaseState> current() {
-        return currentPhase >= 0 && currentPhase < phases.size() ? Optional.of(phases.get(currentPhase))
+        return currentPhase >= 0 && currentPhase < phases.size()
+                ? Optional.of(phases.get(currentPhase))
                 : Optional.empty();
     }
 
     DeploymentState withStatus(DeploymentStatus newStatus, String why) {
-        return new DeploymentState(id, request, newStatus, attempt, currentPhase, phases, approvals,
-                requiredApprovals, why == null ? reason : why, createdAt, finishedAt, aborting, rollbackDeadline);
+        return new DeploymentState(
+                id,
+                request,
+                newStatus,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                why == null ? reason : why,
+                createdAt,
+                finishedAt,
+                aborting,
+                rollbackDeadline);
     }
 
     /** Rolling back (to end ROLLED_BACK, or ABORTED when {@code abort}), reported done by {@code deadline}. */
     DeploymentState rollingBack(String why, boolean abort, Instant deadline) {
-        return new DeploymentState(id, request, DeploymentStatus.ROLLING_BACK, attempt, currentPhase, phases,
-                approvals, requiredApprovals, why, createdAt, finishedAt, abort, deadline);
+        return new DeploymentState(
+                id,
+                request,
+                DeploymentStatus.ROLLING_BACK,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                why,
+                createdAt,
+                finishedAt,
+                abort,
+                deadline);
     }
 
     /** Back to IN_PROGRESS, without the pause's reason. */
     DeploymentState resumed() {
-        return new DeploymentState(id, request, DeploymentStatus.IN_PROGRESS, attempt, currentPhase, phases,
-                approvals, requiredApprovals, null, createdAt, finishedAt, aborting, rollbackDeadline);
+        return new DeploymentState(
+                id,
+                request,
+                DeploymentStatus.IN_PROGRESS,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                null,
+                createdAt,
+                finishedAt,
+                aborting,
+                rollbackDeadline);
     }
 
     DeploymentState finished(DeploymentStatus finalStatus, String why, Instant at) {
-        return new DeploymentState(id, request, finalStatus, attempt, currentPhase, phases, approvals,
-                requiredApprovals, why, createdAt, at, aborting, null);
+        return new DeploymentState(
+                id,
+                request,
+                finalStatus,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                why,
+                createdAt,
+                at,
+                aborting,
+                null);
     }
 
     DeploymentState withPhase(PhaseState phase) {
         List<PhaseState> copy = new ArrayList<>(phases);
         copy.set(phase.index(), phase);
-        return new DeploymentState(id, request, status, attempt, currentPhase, List.copyOf(copy), approvals,
-                requiredApprovals, reason, createdAt, finishedAt, aborting, rollbackDeadline);
+        return new DeploymentState(
+                id,
+                request,
+                status,
+                attempt,
+                currentPhase,
+                List.copyOf(copy),
+                approvals,
+                requiredApprovals,
+                reason,
+                createdAt,
+                finishedAt,
+                aborting,
+                rollbackDeadline);
     }
 
     DeploymentState atPhase(int index) {
-        return new DeploymentState(id, request, status, attempt, index, phases, approvals, requiredApprovals,
-                reason, createdAt, finishedAt, aborting, rollbackDeadline);
+        return new DeploymentState(
+                id,
+                request,
+                status,
+                attempt,
+                index,
+                phases,
+                approvals,
+                requiredApprovals,
+                reason,
+                createdAt,
+                finishedAt,
+                aborting,
+                rollbackDeadline);
     }
 
     DeploymentState withApproval(String approver) {
         List<String> copy = new ArrayList<>(approvals);
         copy.add(approver);
-        return new DeploymentState(id, request, status, attempt, currentPhase, phases, List.copyOf(copy),
-                requiredApprovals, reason, createdAt, finishedAt, aborting, rollbackDeadline);
+        return new DeploymentState(
+                id,
+                request,
+                status,
+                attempt,
+                currentPhase,
+                phases,
+                List.copyOf(copy),
+                requiredApprovals,
+                reason,
+                createdAt,
+                finishedAt,
+                aborting,
+                rollbackDeadline);
     }
 }

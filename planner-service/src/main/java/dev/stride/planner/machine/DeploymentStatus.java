@@ -6,8 +6,17 @@ import java.util.stream.Collectors;
 
 /** The states of ARCHITECTURE.md's deployment state machine. */
 public enum DeploymentStatus {
-    REQUESTED, REJECTED, AWAITING_APPROVAL, IN_PROGRESS, PAUSED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED,
-    SUCCEEDED, FAILED, ABORTED;
+    REQUESTED,
+    REJECTED,
+    AWAITING_APPROVAL,
+    IN_PROGRESS,
+    PAUSED,
+    ROLLING_BACK,
+    ROLLED_BACK,
+    ROLLBACK_FAILED,
+    SUCCEEDED,
+    FAILED,
+    ABORTED;
 
     /** Statuses in which the deployment is moving traffic or versions: one per application and environment. */
     public boolean isActive() {
@@ -15,8 +24,12 @@ public enum DeploymentStatus {
     }
 
     public boolean isFinal() {
-        return this == REJECTED || this == ROLLED_BACK || this == ROLLBACK_FAILED || this == SUCCEEDED
-                || this == FAILED || this == ABORTED;
+        return this == REJECTED
+                || this == ROLLED_BACK
+                || this == ROLLBACK_FAILED
+                || this == SUCCEEDED
+                || this == FAILED
+                || this == ABORTED;
     }
 
     public static Optional<DeploymentStatus> parse(String text) {

@@ -4,8 +4,13 @@ import dev.stride.planner.plan.PlannedPhase;
 import java.time.Instant;
 
 /** A planned phase and its progress. {@code deadline} is when it must have started (requested) or ended (running). */
-public record PhaseState(PlannedPhase plan, PhaseStatus status, Instant startedAt, Instant completedAt,
-        String verdict, Instant deadline) {
+public record PhaseState(
+        PlannedPhase plan,
+        PhaseStatus status,
+        Instant startedAt,
+        Instant completedAt,
+        String verdict,
+        Instant deadline) {
 
     public static PhaseState pending(PlannedPhase plan) {
         return new PhaseState(plan, PhaseStatus.PENDING, null, null, null, null);

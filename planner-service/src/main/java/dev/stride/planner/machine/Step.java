@@ -7,7 +7,11 @@ import java.util.List;
  * What one input did to a deployment: its new state, the events to publish (through the outbox, in the same
  * transaction), the timeline lines to append, and, when the input was not allowed in this state, why.
  */
-public record Step(DeploymentState state, List<StrideEvent> events, List<TimelineEntry> timeline, String refusal,
+public record Step(
+        DeploymentState state,
+        List<StrideEvent> events,
+        List<TimelineEntry> timeline,
+        String refusal,
         boolean forbidden) {
 
     static Step ignored(DeploymentState state) {

@@ -1,9 +1,8 @@
 package dev.stride.planner.messaging;
 
-import dev.stride.planner.admission.DeploymentAdmission;
-
 import dev.stride.events.EventType;
 import dev.stride.kit.messaging.InboundEvents;
+import dev.stride.planner.admission.DeploymentAdmission;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -23,7 +22,10 @@ public class DeploymentRequestConsumer {
 
     @Incoming("deployment-requested")
     public Uni<Void> onDeploymentRequested(Message<String> message) {
-        return inbound.consume(message, EventType.DEPLOYMENT_REQUESTED, DeploymentAdmission.CONSUMER,
+        return inbound.consume(
+                message,
+                EventType.DEPLOYMENT_REQUESTED,
+                DeploymentAdmission.CONSUMER,
                 admission::accept);
     }
 }

@@ -37,53 +37,98 @@ public class ProgressConsumers {
 
     @Incoming("phase-started")
     public Uni<Void> onPhaseStarted(Message<String> message) {
-        return inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "planner.phase-started",
-                (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.phaseStarted(state, e.data(),
-                        actor(e), situation.now())));
+        return inbound.<PhaseStarted>consume(
+                message,
+                EventType.PHASE_STARTED,
+                "planner.phase-started",
+                (tx, e) ->
+                        apply(
+                                tx,
+                                e,
+                                (machine, state, situation) ->
+                                        machine.phaseStarted(
+                                                state, e.data(), actor(e), situation.now())));
     }
 
     @Incoming("phase-completed")
     public Uni<Void> onPhaseCompleted(Message<String> message) {
-        return inbound.<PhaseCompleted>consume(message, EventType.PHASE_COMPLETED, "planner.phase-completed",
-                (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.phaseCompleted(state, e.data(),
-                        actor(e), situation.now())));
+        return inbound.<PhaseCompleted>consume(
+                message,
+                EventType.PHASE_COMPLETED,
+                "planner.phase-completed",
+                (tx, e) ->
+                        apply(
+                                tx,
+                                e,
+                                (machine, state, situation) ->
+                                        machine.phaseCompleted(
+                                                state, e.data(), actor(e), situation.now())));
     }
 
     @Incoming("threshold-breached")
     public Uni<Void> onThresholdBreached(Message<String> message) {
-        return inbound.<ThresholdBreached>consume(message, EventType.THRESHOLD_BREACHED,
+        return inbound.<ThresholdBreached>consume(
+                message,
+                EventType.THRESHOLD_BREACHED,
                 "planner.threshold-breached",
-                (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.thresholdBreached(state, e.data(),
-                        actor(e), situation.now())));
+                (tx, e) ->
+                        apply(
+                                tx,
+                                e,
+                                (machine, state, situation) ->
+                                        machine.thresholdBreached(
+                                                state, e.data(), actor(e), situation.now())));
     }
 
     @Incoming("rollback-completed")
     public Uni<Void> onRollbackCompleted(Message<String> message) {
-        return inbound.<RollbackCompleted>consume(message, EventType.ROLLBACK_COMPLETED,
+        return inbound.<RollbackCompleted>consume(
+                message,
+                EventType.ROLLBACK_COMPLETED,
                 "planner.rollback-completed",
-                (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.rollbackCompleted(state, e.data(),
-                        actor(e), situation.now())));
+                (tx, e) ->
+                        apply(
+                                tx,
+                                e,
+                                (machine, state, situation) ->
+                                        machine.rollbackCompleted(
+                                                state, e.data(), actor(e), situation.now())));
     }
 
     /** RollbackRequested from other systems (incident tooling, people's scripts); the executor acts on the event itself. */
     @Incoming("rollback-requested")
     public Uni<Void> onRollbackRequested(Message<String> message) {
-        return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED,
+        return inbound.<RollbackRequested>consume(
+                message,
+                EventType.ROLLBACK_REQUESTED,
                 DeploymentEngine.OWN_CONSUMERS.get(EventType.ROLLBACK_REQUESTED),
-                (tx, e) -> apply(tx, e, (machine, state, situation) -> machine.rollbackRequested(state, e.data(),
-                        requester(e), situation.now())));
+                (tx, e) ->
+                        apply(
+                                tx,
+                                e,
+                                (machine, state, situation) ->
+                                        machine.rollbackRequested(
+                                                state, e.data(), requester(e), situation.now())));
     }
 
-    private <T extends StrideEvent> Uni<Void> apply(SqlConnection tx, ReceivedEvent<T> event,
-            DeploymentEngine.Input input) {
-        return engine.apply(tx, event.data().deploymentId(), input).invoke(step -> {
-            if (step.isEmpty()) {
-                LOG.infof("%s %s names no deployment here; ignored", event.envelope().type(), event.envelope().id());
-            } else if (step.get().isRefused()) {
-                LOG.infof("%s %s changes nothing: %s", event.envelope().type(), event.envelope().id(),
-                        step.get().refusal());
-            }
-        }).replaceWithVoid();
+    private <T extends StrideEvent> Uni<Void> apply(
+            SqlConnection tx, ReceivedEvent<T> event, DeploymentEngine.Input input) {
+        return engine.apply(tx, event.data().deploymentId(), input)
+                .invoke(
+                        step -> {
+                            if (step.isEmpty()) {
+                                LOG.infof(
+                                        "%s %s names no deployment here; ignored",
+                                        event.envelope().type(), event.envelope().id());
+                            } else if (step.get().isRefused()) {
+                                LOG.infof(
+                                        "%s %s changes nothing: %s",
+                                        event.envelope().type(),
+                                        event.envelope().id(),
+                                        step.get().refusal());
+                            }
+                        })
+                .replaceWithVoid();
     }
 
     private static String actor(ReceivedEvent<?> event) {

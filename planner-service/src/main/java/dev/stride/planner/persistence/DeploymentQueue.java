@@ -25,30 +25,46 @@ public class DeploymentQueue {
      */
     public Uni<Void> lockScope(SqlClient tx, String application, String environment) {
         return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .execute(Tuple.of(application + "/" + environment)).replaceWithVoid();
+                .execute(Tuple.of(application + "/" + environment))
+                .replaceWithVoid();
     }
 
     /** The application and environment of a deployment, read without locking, to take the scope lock first. */
     public Uni<Optional<String[]>> scopeOf(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT application, environment FROM deployment WHERE id = $1")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(new String[] {
-                        rows.iterator().next().getString(0), rows.iterator().next().getString(1)}));
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(
+                                                new String[] {
+                                                    rows.iterator().next().getString(0),
+                                                    rows.iterator().next().getString(1)
+                                                }));
     }
 
-    public Uni<Boolean> anotherActive(SqlClient client, String application, String environment, UUID except) {
-        return client.preparedQuery("SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status IN ('IN_PROGRESS', 'PAUSED', 'ROLLING_BACK') AND id <> $3 LIMIT 1")
+    public Uni<Boolean> anotherActive(
+            SqlClient client, String application, String environment, UUID except) {
+        return client.preparedQuery(
+                        "SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "AND status IN ('IN_PROGRESS', 'PAUSED', 'ROLLING_BACK') AND id <> $3 LIMIT 1")
                 .execute(Tuple.of(application, environment, except))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     /** The oldest deployment waiting in the queue of an application and environment. */
-    public Uni<Optional<UUID>> nextQueued(SqlClient client, String application, String environment) {
-        return client.preparedQuery("SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status = 'REQUESTED' ORDER BY created_at, id LIMIT 1")
+    public Uni<Optional<UUID>> nextQueued(
+            SqlClient client, String application, String environment) {
+        return client.preparedQuery(
+                        "SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "AND status = 'REQUESTED' ORDER BY created_at, id LIMIT 1")
                 .execute(Tuple.of(application, environment))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(rows.iterator().next().getUUID(0)));
     }
 
     /** 1 for the next to start; empty unless the deployment waits in the queue. */
@@ -56,11 +72,15 @@ public class DeploymentQueue {
         if (d.status() != DeploymentStatus.REQUESTED) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return client.preparedQuery("SELECT count(*) FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND status = 'REQUESTED' AND (created_at, id) < ($3, $4)")
-                .execute(Tuple.tuple().addString(d.request().application())
-                        .addString(d.request().environment().wireName()).addOffsetDateTime(offset(d.createdAt()))
-                        .addUUID(d.id()))
+        return client.preparedQuery(
+                        "SELECT count(*) FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "AND status = 'REQUESTED' AND (created_at, id) < ($3, $4)")
+                .execute(
+                        Tuple.tuple()
+                                .addString(d.request().application())
+                                .addString(d.request().environment().wireName())
+                                .addOffsetDateTime(offset(d.createdAt()))
+                                .addUUID(d.id()))
                 .map(rows -> Optional.of(rows.iterator().next().getLong(0).intValue() + 1));
     }
 }

@@ -32,75 +32,113 @@ import java.util.UUID;
  */
 final class DeploymentRows {
 
-    private static final String COLUMNS = "id, spec, status, attempt, current_phase, required_approvals, reason, "
-            + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline";
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final String COLUMNS =
+            "id, spec, status, attempt, current_phase, required_approvals, reason, "
+                    + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private DeploymentRows() {
-    }
+    private DeploymentRows() {}
 
     /** Loads a deployment; {@code lock} is appended to the row's query ("" or " FOR UPDATE"). */
     static Uni<Optional<StoredDeployment>> load(SqlClient client, UUID id, String lock) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM deployment WHERE id = $1" + lock)
                 .execute(Tuple.of(id))
-                .flatMap(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().item(Optional.<StoredDeployment>empty());
-                    }
-                    Row row = rows.iterator().next();
-                    return phases(client, id).flatMap(phases -> approvers(client, id).map(approvals ->
-                            Optional.of(stored(row, phases, approvals))));
-                });
+                .flatMap(
+                        rows -> {
+                            if (rows.rowCount() == 0) {
+                                return Uni.createFrom().item(Optional.<StoredDeployment>empty());
+                            }
+                            Row row = rows.iterator().next();
+                            return phases(client, id)
+                                    .flatMap(
+                                            phases ->
+                                                    approvers(client, id)
+                                                            .map(
+                                                                    approvals ->
+                                                                            Optional.of(
+                                                                                    stored(
+                                                                                            row,
+                                                                                            phases,
+                                                                                            approvals))));
+                        });
     }
 
     private static Uni<List<PhaseState>> phases(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT idx, type, name, traffic_percentage, hold_ms, analysed, parameters, "
-                        + "status, started_at, completed_at, verdict, deadline_at FROM deployment_phase "
-                        + "WHERE deployment_id = $1 ORDER BY idx")
+        return client.preparedQuery(
+                        "SELECT idx, type, name, traffic_percentage, hold_ms, analysed, parameters, "
+                                + "status, started_at, completed_at, verdict, deadline_at FROM deployment_phase "
+                                + "WHERE deployment_id = $1 ORDER BY idx")
                 .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<PhaseState> phases = new ArrayList<>();
-                    for (Row row : rows) {
-                        Long hold = row.getLong("hold_ms");
-                        PlannedPhase plan = new PlannedPhase(row.getInteger("idx"),
-                                PhaseType.valueOf(row.getString("type")), row.getString("name"),
-                                row.getInteger("traffic_percentage"), hold == null ? null : Duration.ofMillis(hold),
-                                row.getBoolean("analysed"), map(row.getJsonObject("parameters")));
-                        phases.add(new PhaseState(plan, PhaseStatus.valueOf(row.getString("status")),
-                                instant(row.getOffsetDateTime("started_at")),
-                                instant(row.getOffsetDateTime("completed_at")), row.getString("verdict"),
-                                instant(row.getOffsetDateTime("deadline_at"))));
-                    }
-                    return List.copyOf(phases);
-                });
+                .map(
+                        rows -> {
+                            List<PhaseState> phases = new ArrayList<>();
+                            for (Row row : rows) {
+                                Long hold = row.getLong("hold_ms");
+                                PlannedPhase plan =
+                                        new PlannedPhase(
+                                                row.getInteger("idx"),
+                                                PhaseType.valueOf(row.getString("type")),
+                                                row.getString("name"),
+                                                row.getInteger("traffic_percentage"),
+                                                hold == null ? null : Duration.ofMillis(hold),
+                                                row.getBoolean("analysed"),
+                                                map(row.getJsonObject("parameters")));
+                                phases.add(
+                                        new PhaseState(
+                                                plan,
+                                                PhaseStatus.valueOf(row.getString("status")),
+                                                instant(row.getOffsetDateTime("started_at")),
+                                                instant(row.getOffsetDateTime("completed_at")),
+                                                row.getString("verdict"),
+                                                instant(row.getOffsetDateTime("deadline_at"))));
+                            }
+                            return List.copyOf(phases);
+                        });
     }
 
     private static Uni<List<String>> approvers(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT approver FROM deployment_approval WHERE deployment_id = $1 "
-                        + "ORDER BY approved_at, approver")
+        return client.preparedQuery(
+                        "SELECT approver FROM deployment_approval WHERE deployment_id = $1 "
+                                + "ORDER BY approved_at, approver")
                 .execute(Tuple.of(id))
-                .map(rows -> {
-                    List<String> approvers = new ArrayList<>();
-                    rows.forEach(row -> approvers.add(row.getString(0)));
-                    return List.copyOf(approvers);
-                });
+                .map(
+                        rows -> {
+                            List<String> approvers = new ArrayList<>();
+                            rows.forEach(row -> approvers.add(row.getString(0)));
+                            return List.copyOf(approvers);
+                        });
     }
 
-    private static StoredDeployment stored(Row row, List<PhaseState> phases, List<String> approvals) {
+    private static StoredDeployment stored(
+            Row row, List<PhaseState> phases, List<String> approvals) {
         DeploymentRequested request;
         try {
-            request = EventCodec.mapper().readValue(row.getJsonObject("spec").encode(), DeploymentRequested.class);
+            request =
+                    EventCodec.mapper()
+                            .readValue(
+                                    row.getJsonObject("spec").encode(), DeploymentRequested.class);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        DeploymentState state = new DeploymentState(row.getUUID("id"), request,
-                DeploymentStatus.valueOf(row.getString("status")), row.getInteger("attempt"),
-                row.getInteger("current_phase"), phases, approvals, row.getInteger("required_approvals"),
-                row.getString("reason"), instant(row.getOffsetDateTime("created_at")),
-                instant(row.getOffsetDateTime("finished_at")), row.getBoolean("aborting"),
-                instant(row.getOffsetDateTime("rollback_deadline")));
-        return new StoredDeployment(state, row.getString("origin"), row.getString("request_fingerprint"),
+        DeploymentState state =
+                new DeploymentState(
+                        row.getUUID("id"),
+                        request,
+                        DeploymentStatus.valueOf(row.getString("status")),
+                        row.getInteger("attempt"),
+                        row.getInteger("current_phase"),
+                        phases,
+                        approvals,
+                        row.getInteger("required_approvals"),
+                        row.getString("reason"),
+                        instant(row.getOffsetDateTime("created_at")),
+                        instant(row.getOffsetDateTime("finished_at")),
+                        row.getBoolean("aborting"),
+                        instant(row.getOffsetDateTime("rollback_deadline")));
+        return new StoredDeployment(
+                state,
+                row.getString("origin"),
+                row.getString("request_fingerprint"),
                 instant(row.getOffsetDateTime("updated_at")));
     }
 

@@ -39,39 +39,51 @@ public class DeploymentStore {
         this.pool = pool;
     }
 
-    // ---- Creating --------------------------------------------------------------------------------------------
+    // ---- Creating
+    // --------------------------------------------------------------------------------------------
 
     /**
      * Inserts a new REQUESTED deployment with its plan unless one with its id or its idempotency key exists.
      * Emits {@code true} when the rows were inserted.
      */
-    public Uni<Boolean> insert(SqlClient tx, DeploymentRequested request, PhasePlan plan, int requiredApprovals,
-            String origin, String idempotencyKey, String fingerprint) {
-        Tuple values = Tuple.tuple()
-                .addUUID(request.deploymentId())
-                .addString(request.application())
-                .addString(request.environment().wireName())
-                .addString(request.version())
-                .addString(request.artifact())
-                .addString(request.deployment().strategy())
-                .addString(DeploymentStatus.REQUESTED.name())
-                .addString(request.requestedBy())
-                .addString(request.commitSha())
-                .addOffsetDateTime(offset(request.commitTime()))
-                .addValue(new JsonObject(json(request)))
-                .addString(origin)
-                .addString(idempotencyKey)
-                .addString(fingerprint)
-                .addInteger(requiredApprovals);
-        return tx.preparedQuery("INSERT INTO deployment (id, application, environment, version, artifact, strategy, "
-                        + "status, requested_by, commit_sha, commit_time, spec, origin, idempotency_key, "
-                        + "request_fingerprint, required_approvals) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-                        + "ON CONFLICT DO NOTHING")
+    public Uni<Boolean> insert(
+            SqlClient tx,
+            DeploymentRequested request,
+            PhasePlan plan,
+            int requiredApprovals,
+            String origin,
+            String idempotencyKey,
+            String fingerprint) {
+        Tuple values =
+                Tuple.tuple()
+                        .addUUID(request.deploymentId())
+                        .addString(request.application())
+                        .addString(request.environment().wireName())
+                        .addString(request.version())
+                        .addString(request.artifact())
+                        .addString(request.deployment().strategy())
+                        .addString(DeploymentStatus.REQUESTED.name())
+                        .addString(request.requestedBy())
+                        .addString(request.commitSha())
+                        .addOffsetDateTime(offset(request.commitTime()))
+                        .addValue(new JsonObject(json(request)))
+                        .addString(origin)
+                        .addString(idempotencyKey)
+                        .addString(fingerprint)
+                        .addInteger(requiredApprovals);
+        return tx.preparedQuery(
+                        "INSERT INTO deployment (id, application, environment, version, artifact, strategy, "
+                                + "status, requested_by, commit_sha, commit_time, spec, origin, idempotency_key, "
+                                + "request_fingerprint, required_approvals) "
+                                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+                                + "ON CONFLICT DO NOTHING")
                 .execute(values)
-                .flatMap(result -> result.rowCount() == 1
-                        ? insertPhases(tx, request.deploymentId(), plan).replaceWith(Boolean.TRUE)
-                        : Uni.createFrom().item(Boolean.FALSE));
+                .flatMap(
+                        result ->
+                                result.rowCount() == 1
+                                        ? insertPhases(tx, request.deploymentId(), plan)
+                                                .replaceWith(Boolean.TRUE)
+                                        : Uni.createFrom().item(Boolean.FALSE));
     }
 
     private Uni<Void> insertPhases(SqlClient tx, UUID id, PhasePlan plan) {
@@ -80,17 +92,27 @@ public class DeploymentStore {
         }
         List<Tuple> rows = new ArrayList<>();
         for (PlannedPhase phase : plan.phases()) {
-            rows.add(Tuple.tuple().addUUID(id).addInteger(phase.index()).addString(phase.type().name())
-                    .addString(phase.name()).addInteger(phase.trafficPercentage())
-                    .addLong(phase.hold() == null ? null : phase.hold().toMillis()).addBoolean(phase.analysed())
-                    .addValue(new JsonObject(json(phase.parameters()))).addString(PhaseStatus.PENDING.name()));
+            rows.add(
+                    Tuple.tuple()
+                            .addUUID(id)
+                            .addInteger(phase.index())
+                            .addString(phase.type().name())
+                            .addString(phase.name())
+                            .addInteger(phase.trafficPercentage())
+                            .addLong(phase.hold() == null ? null : phase.hold().toMillis())
+                            .addBoolean(phase.analysed())
+                            .addValue(new JsonObject(json(phase.parameters())))
+                            .addString(PhaseStatus.PENDING.name()));
         }
-        return tx.preparedQuery("INSERT INTO deployment_phase (deployment_id, idx, type, name, traffic_percentage, "
-                        + "hold_ms, analysed, parameters, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .executeBatch(rows).replaceWithVoid();
+        return tx.preparedQuery(
+                        "INSERT INTO deployment_phase (deployment_id, idx, type, name, traffic_percentage, "
+                                + "hold_ms, analysed, parameters, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .executeBatch(rows)
+                .replaceWithVoid();
     }
 
-    // ---- Loading ---------------------------------------------------------------------------------------------
+    // ---- Loading
+    // ---------------------------------------------------------------------------------------------
 
     /** Loads a deployment for a transition, locking its row until the transaction ends. */
     public Uni<Optional<StoredDeployment>> loadForUpdate(SqlConnection tx, UUID id) {
@@ -99,95 +121,164 @@ public class DeploymentStore {
 
     /** The deployment an idempotency key was used for; the deployment is loaded on a connection of its own. */
     public Uni<Optional<StoredDeployment>> findByIdempotencyKey(SqlClient client, String key) {
-        return client.preparedQuery("SELECT id FROM deployment WHERE idempotency_key = $1").execute(Tuple.of(key))
-                .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(Optional.<StoredDeployment>empty())
-                        : pool.withConnection(c -> DeploymentRows.load(c, rows.iterator().next().getUUID(0), "")));
+        return client.preparedQuery("SELECT id FROM deployment WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .flatMap(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Uni.createFrom().item(Optional.<StoredDeployment>empty())
+                                        : pool.withConnection(
+                                                c ->
+                                                        DeploymentRows.load(
+                                                                c,
+                                                                rows.iterator().next().getUUID(0),
+                                                                "")));
     }
 
-    // ---- Saving a transition -----------------------------------------------------------------------------------
+    // ---- Saving a transition
+    // -----------------------------------------------------------------------------------
 
     /** Writes a transition's state: the deployment row, its phases, new approvals (with their comment) and the timeline. */
-    public Uni<Void> save(SqlConnection tx, DeploymentState before, DeploymentState after,
-            List<TimelineEntry> timeline, String approvalComment, Instant now) {
-        Uni<Void> row = tx.preparedQuery("UPDATE deployment SET status = $2, current_phase = $3, reason = $4, "
-                        + "finished_at = $5, updated_at = $6, aborting = $7, rollback_deadline = $8 WHERE id = $1")
-                .execute(Tuple.tuple().addUUID(after.id()).addString(after.status().name())
-                        .addInteger(after.currentPhase()).addString(after.reason())
-                        .addOffsetDateTime(offset(after.finishedAt())).addOffsetDateTime(offset(now))
-                        .addBoolean(after.aborting()).addOffsetDateTime(offset(after.rollbackDeadline())))
-                .replaceWithVoid();
+    public Uni<Void> save(
+            SqlConnection tx,
+            DeploymentState before,
+            DeploymentState after,
+            List<TimelineEntry> timeline,
+            String approvalComment,
+            Instant now) {
+        Uni<Void> row =
+                tx.preparedQuery(
+                                "UPDATE deployment SET status = $2, current_phase = $3, reason = $4, "
+                                        + "finished_at = $5, updated_at = $6, aborting = $7, rollback_deadline = $8 WHERE id = $1")
+                        .execute(
+                                Tuple.tuple()
+                                        .addUUID(after.id())
+                                        .addString(after.status().name())
+                                        .addInteger(after.currentPhase())
+                                        .addString(after.reason())
+                                        .addOffsetDateTime(offset(after.finishedAt()))
+                                        .addOffsetDateTime(offset(now))
+                                        .addBoolean(after.aborting())
+                                        .addOffsetDateTime(offset(after.rollbackDeadline())))
+                        .replaceWithVoid();
         List<Tuple> changedPhases = new ArrayList<>();
         for (PhaseState phase : after.phases()) {
             if (!phase.equals(before.phases().get(phase.index()))) {
-                changedPhases.add(Tuple.tuple().addUUID(after.id()).addInteger(phase.index())
-                        .addString(phase.status().name()).addOffsetDateTime(offset(phase.startedAt()))
-                        .addOffsetDateTime(offset(phase.completedAt())).addString(phase.verdict())
-                        .addOffsetDateTime(offset(phase.deadline())));
+                changedPhases.add(
+                        Tuple.tuple()
+                                .addUUID(after.id())
+                                .addInteger(phase.index())
+                                .addString(phase.status().name())
+                                .addOffsetDateTime(offset(phase.startedAt()))
+                                .addOffsetDateTime(offset(phase.completedAt()))
+                                .addString(phase.verdict())
+                                .addOffsetDateTime(offset(phase.deadline())));
             }
         }
-        Uni<Void> phases = changedPhases.isEmpty() ? Uni.createFrom().voidItem()
-                : tx.preparedQuery("UPDATE deployment_phase SET status = $3, started_at = $4, completed_at = $5, "
-                        + "verdict = $6, deadline_at = $7 WHERE deployment_id = $1 AND idx = $2")
-                        .executeBatch(changedPhases).replaceWithVoid();
-        List<Tuple> newApprovals = after.approvals().stream().filter(a -> !before.approvals().contains(a))
-                .map(a -> Tuple.tuple().addUUID(after.id()).addString(a).addString(approvalComment)
-                        .addOffsetDateTime(offset(now)))
-                .toList();
-        Uni<Void> approvals = newApprovals.isEmpty() ? Uni.createFrom().voidItem()
-                : tx.preparedQuery("INSERT INTO deployment_approval (deployment_id, approver, comment, approved_at) "
-                        + "VALUES ($1, $2, $3, $4)").executeBatch(newApprovals).replaceWithVoid();
-        return row.flatMap(x -> phases).flatMap(x -> approvals).flatMap(x -> appendTimeline(tx, after.id(), timeline));
+        Uni<Void> phases =
+                changedPhases.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery(
+                                        "UPDATE deployment_phase SET status = $3, started_at = $4, completed_at = $5, "
+                                                + "verdict = $6, deadline_at = $7 WHERE deployment_id = $1 AND idx = $2")
+                                .executeBatch(changedPhases)
+                                .replaceWithVoid();
+        List<Tuple> newApprovals =
+                after.approvals().stream()
+                        .filter(a -> !before.approvals().contains(a))
+                        .map(
+                                a ->
+                                        Tuple.tuple()
+                                                .addUUID(after.id())
+                                                .addString(a)
+                                                .addString(approvalComment)
+                                                .addOffsetDateTime(offset(now)))
+                        .toList();
+        Uni<Void> approvals =
+                newApprovals.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery(
+                                        "INSERT INTO deployment_approval (deployment_id, approver, comment, approved_at) "
+                                                + "VALUES ($1, $2, $3, $4)")
+                                .executeBatch(newApprovals)
+                                .replaceWithVoid();
+        return row.flatMap(x -> phases)
+                .flatMap(x -> approvals)
+                .flatMap(x -> appendTimeline(tx, after.id(), timeline));
     }
 
     private Uni<Void> appendTimeline(SqlClient tx, UUID id, List<TimelineEntry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = entries.stream().map(e -> Tuple.tuple().addUUID(id).addOffsetDateTime(offset(e.at()))
-                .addString(e.actor()).addString(e.action()).addString(e.detail())).toList();
-        return tx.preparedQuery("INSERT INTO deployment_timeline (deployment_id, at, actor, action, detail) "
-                + "VALUES ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWithVoid();
+        List<Tuple> rows =
+                entries.stream()
+                        .map(
+                                e ->
+                                        Tuple.tuple()
+                                                .addUUID(id)
+                                                .addOffsetDateTime(offset(e.at()))
+                                                .addString(e.actor())
+                                                .addString(e.action())
+                                                .addString(e.detail()))
+                        .toList();
+        return tx.preparedQuery(
+                        "INSERT INTO deployment_timeline (deployment_id, at, actor, action, detail) "
+                                + "VALUES ($1, $2, $3, $4, $5)")
+                .executeBatch(rows)
+                .replaceWithVoid();
     }
 
-    // ---- What admission and the deadline watch look up -------------------------------------------------------
+    // ---- What admission and the deadline watch look up
+    // -------------------------------------------------------
 
-    public Uni<Boolean> succeededIn(SqlClient client, String application, String environment, String version) {
-        return client.preparedQuery("SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
-                        + "AND version = $3 AND status = 'SUCCEEDED' LIMIT 1")
+    public Uni<Boolean> succeededIn(
+            SqlClient client, String application, String environment, String version) {
+        return client.preparedQuery(
+                        "SELECT 1 FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "AND version = $3 AND status = 'SUCCEEDED' LIMIT 1")
                 .execute(Tuple.of(application, environment, version))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     /** Phases whose deadline has passed (by the planner's clock) while they were still requested or running. */
     public Uni<List<PhaseDue>> duePhases(Instant now, int limit) {
-        return pool.preparedQuery("SELECT deployment_id, idx FROM deployment_phase WHERE deadline_at < $1 "
-                        + "AND status IN ('REQUESTED', 'RUNNING') ORDER BY deadline_at LIMIT $2")
+        return pool.preparedQuery(
+                        "SELECT deployment_id, idx FROM deployment_phase WHERE deadline_at < $1 "
+                                + "AND status IN ('REQUESTED', 'RUNNING') ORDER BY deadline_at LIMIT $2")
                 .execute(Tuple.of(offset(now), limit))
-                .map(rows -> {
-                    List<PhaseDue> due = new ArrayList<>();
-                    rows.forEach(row -> due.add(new PhaseDue(row.getUUID(0), row.getInteger(1))));
-                    return due;
-                });
+                .map(
+                        rows -> {
+                            List<PhaseDue> due = new ArrayList<>();
+                            rows.forEach(
+                                    row ->
+                                            due.add(
+                                                    new PhaseDue(
+                                                            row.getUUID(0), row.getInteger(1))));
+                            return due;
+                        });
     }
 
-    public record PhaseDue(UUID deploymentId, int phase) {
-    }
+    public record PhaseDue(UUID deploymentId, int phase) {}
 
     /** Deployments still rolling back past their rollback deadline. */
     public Uni<List<UUID>> dueRollbacks(Instant now, int limit) {
-        return pool.preparedQuery("SELECT id FROM deployment WHERE rollback_deadline < $1 AND status = 'ROLLING_BACK' "
-                        + "ORDER BY rollback_deadline LIMIT $2")
+        return pool.preparedQuery(
+                        "SELECT id FROM deployment WHERE rollback_deadline < $1 AND status = 'ROLLING_BACK' "
+                                + "ORDER BY rollback_deadline LIMIT $2")
                 .execute(Tuple.of(offset(now), limit))
-                .map(rows -> {
-                    List<UUID> due = new ArrayList<>();
-                    rows.forEach(row -> due.add(row.getUUID(0)));
-                    return due;
-                });
+                .map(
+                        rows -> {
+                            List<UUID> due = new ArrayList<>();
+                            rows.forEach(row -> due.add(row.getUUID(0)));
+                            return due;
+                        });
     }
 
     /** Whether an idempotency key is taken, inside the caller's transaction (no second connection). */
     public Uni<Boolean> idempotencyKeyTaken(SqlClient tx, String key) {
-        return tx.preparedQuery("SELECT 1 FROM deployment WHERE idempotency_key = $1").execute(Tuple.of(key))
+        return tx.preparedQuery("SELECT 1 FROM deployment WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
                 .map(rows -> rows.rowCount() > 0);
     }
 }

@@ -21,8 +21,7 @@ final class CheckPhases {
     static final int DEFAULT_EXPECTED_STATUS = 200;
     static final int DEFAULT_DATABASE_PORT = 5432;
 
-    private CheckPhases() {
-    }
+    private CheckPhases() {}
 
     static Map<String, Object> pre(DeploymentChecks requested, DeploymentChecks defaults) {
         Pre own = requested == null ? null : requested.pre();
@@ -33,8 +32,11 @@ final class CheckPhases {
         if (health != null) {
             Map<String, Object> endpoint = new LinkedHashMap<>();
             endpoint.put("url", required(health.url(), "checks.pre.health.url"));
-            endpoint.put("expectedStatus",
-                    health.expectedStatus() == null ? DEFAULT_EXPECTED_STATUS : health.expectedStatus());
+            endpoint.put(
+                    "expectedStatus",
+                    health.expectedStatus() == null
+                            ? DEFAULT_EXPECTED_STATUS
+                            : health.expectedStatus());
             parameters.put("health", endpoint);
         }
         Database database = merged(own, fallback, Pre::database);

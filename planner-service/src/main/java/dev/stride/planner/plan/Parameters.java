@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class Parameters {
 
-    private Parameters() {
-    }
+    private Parameters() {}
 
     static Map<String, Object> copyOf(Map<?, ?> parameters) {
         return copyMap(parameters, "parameters");
@@ -23,7 +22,8 @@ final class Parameters {
         Map<String, Object> copy = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             if (!(entry.getKey() instanceof String key)) {
-                throw new IllegalArgumentException(at + " has a key that is not a string: " + entry.getKey());
+                throw new IllegalArgumentException(
+                        at + " has a key that is not a string: " + entry.getKey());
             }
             copy.put(key, copyValue(entry.getValue(), at + "." + key));
         }
@@ -31,8 +31,11 @@ final class Parameters {
     }
 
     private static Object copyValue(Object value, String at) {
-        if (value instanceof String || value instanceof Integer || value instanceof Long
-                || value instanceof Double || value instanceof Boolean) {
+        if (value instanceof String
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Double
+                || value instanceof Boolean) {
             return value;
         }
         if (value instanceof Map<?, ?> map) {
@@ -45,7 +48,9 @@ final class Parameters {
             }
             return Collections.unmodifiableList(copy);
         }
-        throw new IllegalArgumentException(at + " must be a string, number, boolean, list or map, not "
-                + (value == null ? "null" : value.getClass().getSimpleName()));
+        throw new IllegalArgumentException(
+                at
+                        + " must be a string, number, boolean, list or map, not "
+                        + (value == null ? "null" : value.getClass().getSimpleName()));
     }
 }

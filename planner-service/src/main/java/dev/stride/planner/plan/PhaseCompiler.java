@@ -65,11 +65,14 @@ public final class PhaseCompiler {
     static List<Integer> blueGreenWeights(int initialWeight, int increment) {
         if (initialWeight < 0) {
             throw new IllegalArgumentException(
-                    "deployment.traffic_shifting.initial_weight must not be negative: " + initialWeight);
+                    "deployment.traffic_shifting.initial_weight must not be negative: "
+                            + initialWeight);
         }
         if (increment < 1) {
-            throw new IllegalArgumentException("deployment.traffic_shifting.increment must be at least 1: "
-                    + increment + " never reaches 100%");
+            throw new IllegalArgumentException(
+                    "deployment.traffic_shifting.increment must be at least 1: "
+                            + increment
+                            + " never reaches 100%");
         }
         List<Integer> weights = new ArrayList<>();
         if (initialWeight > 0 && initialWeight < 100) {
@@ -83,8 +86,8 @@ public final class PhaseCompiler {
     }
 
     private static void blueGreen(Plan plan, BlueGreenStrategy strategy) {
-        BlueGreenStrategy.TrafficShifting shifting = Objects.requireNonNull(strategy.trafficShifting(),
-                "deployment.traffic_shifting");
+        BlueGreenStrategy.TrafficShifting shifting =
+                Objects.requireNonNull(strategy.trafficShifting(), "deployment.traffic_shifting");
         Duration interval = duration(shifting.interval(), "deployment.traffic_shifting.interval");
         Map<String, Object> colours = colours(strategy.environments());
         for (int weight : blueGreenWeights(shifting.initialWeight(), shifting.increment())) {
@@ -120,7 +123,8 @@ public final class PhaseCompiler {
         }
     }
 
-    // One phase for the whole rollout: the executor replaces the batches itself, as a Kubernetes rolling update
+    // One phase for the whole rollout: the executor replaces the batches itself, as a Kubernetes
+    // rolling update
     // does, and the rollback triggers watch the rollout as a whole.
     private static void rolling(Plan plan, RollingStrategy strategy) {
         Map<String, Object> parameters = new LinkedHashMap<>();
@@ -206,7 +210,11 @@ public final class PhaseCompiler {
             add(PhaseType.CHECKS, name, null, null, false, parameters);
         }
 
-        void analysed(PhaseType type, String name, Integer trafficPercentage, Duration hold,
+        void analysed(
+                PhaseType type,
+                String name,
+                Integer trafficPercentage,
+                Duration hold,
                 Map<String, Object> parameters) {
             withRelease(parameters);
             if (!rollbackTriggers.isEmpty()) {
@@ -225,9 +233,22 @@ public final class PhaseCompiler {
             return parameters;
         }
 
-        private void add(PhaseType type, String name, Integer trafficPercentage, Duration hold, boolean analysed,
+        private void add(
+                PhaseType type,
+                String name,
+                Integer trafficPercentage,
+                Duration hold,
+                boolean analysed,
                 Map<String, Object> parameters) {
-            phases.add(new PlannedPhase(phases.size(), type, name, trafficPercentage, hold, analysed, parameters));
+            phases.add(
+                    new PlannedPhase(
+                            phases.size(),
+                            type,
+                            name,
+                            trafficPercentage,
+                            hold,
+                            analysed,
+                            parameters));
         }
     }
 }

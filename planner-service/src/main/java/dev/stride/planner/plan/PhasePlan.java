@@ -19,7 +19,8 @@ public record PhasePlan(List<PlannedPhase> phases) {
     /** The phase with this index; throws {@link IndexOutOfBoundsException} past the end of the plan. */
     public PlannedPhase phase(int index) {
         if (index < 0 || index >= phases.size()) {
-            throw new IndexOutOfBoundsException("no phase " + index + " in a plan of " + phases.size());
+            throw new IndexOutOfBoundsException(
+                    "no phase " + index + " in a plan of " + phases.size());
         }
         return phases.get(index);
     }

@@ -28,7 +28,8 @@ public record PlannedPhase(
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
         if (trafficPercentage != null && (trafficPercentage < 0 || trafficPercentage > 100)) {
-            throw new IllegalArgumentException("trafficPercentage must be from 0 to 100: " + trafficPercentage);
+            throw new IllegalArgumentException(
+                    "trafficPercentage must be from 0 to 100: " + trafficPercentage);
         }
         parameters = Parameters.copyOf(parameters == null ? Map.of() : parameters);
     }

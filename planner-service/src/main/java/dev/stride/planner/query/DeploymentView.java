@@ -50,27 +50,53 @@ public record DeploymentView(
         DeploymentChecks checks) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PhaseView(int index, String type, String name, String status, Integer trafficPercentage,
-            String hold, boolean analysed, Instant startedAt, Instant completedAt, String verdict, Instant deadline,
+    public record PhaseView(
+            int index,
+            String type,
+            String name,
+            String status,
+            Integer trafficPercentage,
+            String hold,
+            boolean analysed,
+            Instant startedAt,
+            Instant completedAt,
+            String verdict,
+            Instant deadline,
             Map<String, Object> parameters) {
 
         static PhaseView of(PhaseState p) {
-            return new PhaseView(p.index(), p.plan().type().name(), p.plan().name(), p.status().name(),
-                    p.plan().trafficPercentage(), p.plan().hold() == null ? null : p.plan().hold().toString(),
-                    p.plan().analysed(), p.startedAt(), p.completedAt(), p.verdict(), p.deadline(),
+            return new PhaseView(
+                    p.index(),
+                    p.plan().type().name(),
+                    p.plan().name(),
+                    p.status().name(),
+                    p.plan().trafficPercentage(),
+                    p.plan().hold() == null ? null : p.plan().hold().toString(),
+                    p.plan().analysed(),
+                    p.startedAt(),
+                    p.completedAt(),
+                    p.verdict(),
+                    p.deadline(),
                     p.plan().parameters());
         }
     }
 
-    public record ApprovalView(String approver, String comment, Instant approvedAt) {
-    }
+    public record ApprovalView(String approver, String comment, Instant approvedAt) {}
 
     /** The whole deployment, for GET by id and the answers to manual controls. */
-    public static DeploymentView of(StoredDeployment stored, Integer queuePosition,
-            List<DeploymentReads.Approval> approvals, List<TimelineEntry> timeline) {
-        return build(stored, queuePosition,
-                approvals.stream().map(a -> new ApprovalView(a.approver(), a.comment(), a.approvedAt())).toList(),
-                stored.state().phases().stream().map(PhaseView::of).toList(), timeline);
+    public static DeploymentView of(
+            StoredDeployment stored,
+            Integer queuePosition,
+            List<DeploymentReads.Approval> approvals,
+            List<TimelineEntry> timeline) {
+        return build(
+                stored,
+                queuePosition,
+                approvals.stream()
+                        .map(a -> new ApprovalView(a.approver(), a.comment(), a.approvedAt()))
+                        .toList(),
+                stored.state().phases().stream().map(PhaseView::of).toList(),
+                timeline);
     }
 
     /** A list item: state and request, without phases, approvals and timeline. */
@@ -78,14 +104,39 @@ public record DeploymentView(
         return build(stored, null, null, null, null);
     }
 
-    private static DeploymentView build(StoredDeployment stored, Integer queuePosition,
-            List<ApprovalView> approvals, List<PhaseView> phases, List<TimelineEntry> timeline) {
+    private static DeploymentView build(
+            StoredDeployment stored,
+            Integer queuePosition,
+            List<ApprovalView> approvals,
+            List<PhaseView> phases,
+            List<TimelineEntry> timeline) {
         DeploymentState d = stored.state();
         DeploymentRequested r = d.request();
-        return new DeploymentView(d.id(), r.application(), r.environment().wireName(), r.version(), r.artifact(),
-                d.status().name(), d.reason(), r.deployment().strategy(), r.requestedBy(), r.commitSha(),
-                r.commitTime(), d.createdAt(), stored.updatedAt(), d.finishedAt(), d.attempt(),
-                d.currentPhase() < 0 ? null : d.currentPhase(), queuePosition, d.requiredApprovals(), approvals,
-                phases, timeline, r.target(), r.deployment(), r.rollback(), r.checks());
+        return new DeploymentView(
+                d.id(),
+                r.application(),
+                r.environment().wireName(),
+                r.version(),
+                r.artifact(),
+                d.status().name(),
+                d.reason(),
+                r.deployment().strategy(),
+                r.requestedBy(),
+                r.commitSha(),
+                r.commitTime(),
+                d.createdAt(),
+                stored.updatedAt(),
+                d.finishedAt(),
+                d.attempt(),
+                d.currentPhase() < 0 ? null : d.currentPhase(),
+                queuePosition,
+                d.requiredApprovals(),
+                approvals,
+                phases,
+                timeline,
+                r.target(),
+                r.deployment(),
+                r.rollback(),
+                r.checks());
     }
 }

@@ -34,25 +34,54 @@ public class DeploymentViews {
 
     /** The deployment with this id; 404 if there is none. */
     public Uni<DeploymentView> byId(UUID id) {
-        return reads.find(id).flatMap(found -> full(found.orElseThrow(
-                () -> ProblemException.notFound("no deployment has id " + id))));
+        return reads.find(id)
+                .flatMap(
+                        found ->
+                                full(
+                                        found.orElseThrow(
+                                                () ->
+                                                        ProblemException.notFound(
+                                                                "no deployment has id " + id))));
     }
 
     /** One page of deployments, newest first. */
     public Uni<DeploymentList> list(DeploymentQuery query) {
-        return reads.list(query.application(), query.environment(), query.status(), query.page(), query.size())
-                .map(result -> new DeploymentList(
-                        result.items().stream().map(DeploymentView::summary).toList(), query.page(), query.size(),
-                        result.total(), (result.total() + query.size() - 1) / query.size()));
+        return reads.list(
+                        query.application(),
+                        query.environment(),
+                        query.status(),
+                        query.page(),
+                        query.size())
+                .map(
+                        result ->
+                                new DeploymentList(
+                                        result.items().stream()
+                                                .map(DeploymentView::summary)
+                                                .toList(),
+                                        query.page(),
+                                        query.size(),
+                                        result.total(),
+                                        (result.total() + query.size() - 1) / query.size()));
     }
 
     private Uni<DeploymentView> full(StoredDeployment stored) {
         UUID id = stored.state().id();
         return pool.withConnection(c -> queue.queuePosition(c, stored.state()))
-                .flatMap(position -> reads.approvals(id)
-                        .flatMap(approvals -> reads.timeline(id)
-                                .map(timeline -> DeploymentView.of(stored, position.orElse(null), approvals,
-                                        timeline))));
+                .flatMap(
+                        position ->
+                                reads.approvals(id)
+                                        .flatMap(
+                                                approvals ->
+                                                        reads.timeline(id)
+                                                                .map(
+                                                                        timeline ->
+                                                                                DeploymentView.of(
+                                                                                        stored,
+                                                                                        position
+                                                                                                .orElse(
+                                                                                                        null),
+                                                                                        approvals,
+                                                                                        timeline))));
     }
 
     /** A deployment id from a path; anything that is not a UUID names no deployment. */
@@ -60,8 +89,10 @@ public class DeploymentViews {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            // The text is not echoed: whatever a caller puts in a URL should not come back in an answer.
-            throw new ProblemException(Problem.of(404, "Not Found", "no such deployment (deployment ids are UUIDs)"));
+            // The text is not echoed: whatever a caller puts in a URL should not come back in an
+            // answer.
+            throw new ProblemException(
+                    Problem.of(404, "Not Found", "no such deployment (deployment ids are UUIDs)"));
         }
     }
 }

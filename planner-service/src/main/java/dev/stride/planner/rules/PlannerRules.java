@@ -3,18 +3,18 @@ package dev.stride.planner.rules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.stride.events.DeploymentRequested;
 import dev.stride.events.EventCodec;
+import dev.stride.events.spec.DeploymentChecks;
+import dev.stride.events.spec.Environment;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.events.spec.RollingStrategy;
 import dev.stride.planner.plan.PhaseCompiler;
-import java.util.UUID;
-import dev.stride.events.spec.DeploymentChecks;
-import dev.stride.events.spec.Environment;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,43 +32,72 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PlannerRules {
 
     // The smallest request there is, to try default checks on at start-up.
-    private static final DeploymentRequested PROBE = new DeploymentRequested(new UUID(0, 0), "probe",
-            Environment.DEVELOPMENT, "0", "probe", null, null, "stride", new KubernetesTarget("probe", "probe", null,
-            null), new RollingStrategy(1, 0, null), null, null);
+    private static final DeploymentRequested PROBE =
+            new DeploymentRequested(
+                    new UUID(0, 0),
+                    "probe",
+                    Environment.DEVELOPMENT,
+                    "0",
+                    "probe",
+                    null,
+                    null,
+                    "stride",
+                    new KubernetesTarget("probe", "probe", null, null),
+                    new RollingStrategy(1, 0, null),
+                    null,
+                    null);
 
     private final Map<String, String> rules;
     private final Duration deadlineMargin;
-    private final Map<Environment, DeploymentChecks> checkDefaults = new EnumMap<>(Environment.class);
+    private final Map<Environment, DeploymentChecks> checkDefaults =
+            new EnumMap<>(Environment.class);
 
-    public PlannerRules(Config config,
-            @ConfigProperty(name = "stride.deadline.margin", defaultValue = "10m") Duration deadlineMargin) {
+    public PlannerRules(
+            Config config,
+            @ConfigProperty(name = "stride.deadline.margin", defaultValue = "10m")
+                    Duration deadlineMargin) {
         this.rules = readRules(config);
         this.deadlineMargin = deadlineMargin;
         for (Environment environment : Environment.values()) {
             String key = "stride.checks.defaults." + environment.wireName();
-            config.getOptionalValue(key, String.class).filter(json -> !json.isBlank()).ifPresent(json -> {
-                try {
-                    DeploymentChecks defaults = EventCodec.mapper().readValue(json, DeploymentChecks.class);
-                    new PhaseCompiler().compile(PROBE, defaults); // fails now, not at the first deployment
-                    checkDefaults.put(environment, defaults);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(key + " is not a JSON checks block: "
-                            + e.getOriginalMessage());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(key + " is not a usable checks block: " + e.getMessage());
-                }
-            });
+            config.getOptionalValue(key, String.class)
+                    .filter(json -> !json.isBlank())
+                    .ifPresent(
+                            json -> {
+                                try {
+                                    DeploymentChecks defaults =
+                                            EventCodec.mapper()
+                                                    .readValue(json, DeploymentChecks.class);
+                                    new PhaseCompiler()
+                                            .compile(
+                                                    PROBE, defaults); // fails now, not at the first
+                                    // deployment
+                                    checkDefaults.put(environment, defaults);
+                                } catch (JsonProcessingException e) {
+                                    throw new IllegalArgumentException(
+                                            key
+                                                    + " is not a JSON checks block: "
+                                                    + e.getOriginalMessage());
+                                } catch (IllegalArgumentException e) {
+                                    throw new IllegalArgumentException(
+                                            key
+                                                    + " is not a usable checks block: "
+                                                    + e.getMessage());
+                                }
+                            });
         }
     }
 
     /** The environment in which the same version must have SUCCEEDED first, if any. */
     public Optional<Environment> requiredPredecessor(String application, Environment environment) {
-        String value = setting(application, "stride.progression", "requires." + environment.wireName());
+        String value =
+                setting(application, "stride.progression", "requires." + environment.wireName());
         return value.isBlank() ? Optional.empty() : Optional.of(Environment.fromWire(value.trim()));
     }
 
     public int requiredApprovals(String application, Environment environment) {
-        String value = setting(application, "stride.approvals", "required." + environment.wireName());
+        String value =
+                setting(application, "stride.approvals", "required." + environment.wireName());
         return value.isBlank() ? 0 : Integer.parseInt(value.trim());
     }
 
@@ -80,8 +109,8 @@ public class PlannerRules {
         return deadlineMargin;
     }
 
-
-    // An application's own setting wins, even when it is empty (which switches the rule off for it).
+    // An application's own setting wins, even when it is empty (which switches the rule off for
+    // it).
     private String setting(String application, String prefix, String key) {
         String own = prefix + ".application." + application + "." + key;
         return rules.containsKey(own) ? rules.get(own) : rules.getOrDefault(prefix + "." + key, "");
@@ -106,7 +135,8 @@ public class PlannerRules {
                     }
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + " = '" + value + "' is not a valid rule: " + e.getMessage());
+                throw new IllegalArgumentException(
+                        name + " = '" + value + "' is not a valid rule: " + e.getMessage());
             }
             rules.put(name, value);
         }

@@ -35,13 +35,23 @@ public class DeadlineWatch {
     private final Clock clock = Clock.systemUTC();
     private final PeriodicJob job;
 
-    public DeadlineWatch(Pool pool, DeploymentStore store, DeploymentEngine engine, Vertx vertx,
-            @ConfigProperty(name = "stride.deadline.check-interval", defaultValue = "1s") Duration interval) {
+    public DeadlineWatch(
+            Pool pool,
+            DeploymentStore store,
+            DeploymentEngine engine,
+            Vertx vertx,
+            @ConfigProperty(name = "stride.deadline.check-interval", defaultValue = "1s")
+                    Duration interval) {
         this.pool = pool;
         this.store = store;
         this.engine = engine;
-        this.job = new PeriodicJob("Checking deadlines", vertx, interval, Duration.ofSeconds(60),
-                () -> check().replaceWith(false));
+        this.job =
+                new PeriodicJob(
+                        "Checking deadlines",
+                        vertx,
+                        interval,
+                        Duration.ofSeconds(60),
+                        () -> check().replaceWith(false));
     }
 
     void start(@Observes StartupEvent event) {
@@ -56,27 +66,51 @@ public class DeadlineWatch {
     Uni<Void> check() {
         Instant now = clock.instant();
         return store.duePhases(now, BATCH)
-                .flatMap(due -> each(due, d -> (machine, state, situation) -> machine.deadlinePassed(state,
-                        d.phase(), situation.now()), DeploymentStore.PhaseDue::deploymentId))
+                .flatMap(
+                        due ->
+                                each(
+                                        due,
+                                        d ->
+                                                (machine, state, situation) ->
+                                                        machine.deadlinePassed(
+                                                                state, d.phase(), situation.now()),
+                                        DeploymentStore.PhaseDue::deploymentId))
                 .flatMap(x -> store.dueRollbacks(now, BATCH))
-                .flatMap(due -> each(due, id -> (machine, state, situation) -> machine.rollbackDeadlinePassed(state,
-                        situation.now()), id -> id));
+                .flatMap(
+                        due ->
+                                each(
+                                        due,
+                                        id ->
+                                                (machine, state, situation) ->
+                                                        machine.rollbackDeadlinePassed(
+                                                                state, situation.now()),
+                                        id -> id));
     }
 
     // One transaction per deployment; one that fails is logged and does not hold up the others.
-    private <T> Uni<Void> each(List<T> due, Function<T, DeploymentEngine.Input> input, Function<T, UUID> id) {
+    private <T> Uni<Void> each(
+            List<T> due, Function<T, DeploymentEngine.Input> input, Function<T, UUID> id) {
         if (due.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Multi.createFrom().iterable(due)
-                .onItem().transformToUniAndConcatenate(d -> pool.withTransaction(tx -> engine.apply(tx, id.apply(d),
-                                input.apply(d)))
-                        .replaceWithVoid()
-                        .onFailure().recoverWithUni(e -> {
-                            LOG.warnf("Deadline of deployment %s could not be handled, will retry: %s", id.apply(d),
-                                    e.toString());
-                            return Uni.createFrom().voidItem();
-                        }))
-                .collect().last().replaceWithVoid();
+        return Multi.createFrom()
+                .iterable(due)
+                .onItem()
+                .transformToUniAndConcatenate(
+                        d ->
+                                pool.withTransaction(
+                                                tx -> engine.apply(tx, id.apply(d), input.apply(d)))
+                                        .replaceWithVoid()
+                                        .onFailure()
+                                        .recoverWithUni(
+                                                e -> {
+                                                    LOG.warnf(
+                                                            "Deadline of deployment %s could not be handled, will retry: %s",
+                                                            id.apply(d), e.toString());
+                                                    return Uni.createFrom().voidItem();
+                                                }))
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 }

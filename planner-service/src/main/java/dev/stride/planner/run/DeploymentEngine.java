@@ -36,9 +36,10 @@ public class DeploymentEngine {
      * Consumers of the planner's own topics: its own events are marked processed when written. The names are
      * rows of {@code processed_event} in existing databases, so they keep the word "intake".
      */
-    public static final Map<EventType, String> OWN_CONSUMERS = Map.of(
-            EventType.DEPLOYMENT_REQUESTED, "planner.deployment-intake",
-            EventType.ROLLBACK_REQUESTED, "planner.rollback-intake");
+    public static final Map<EventType, String> OWN_CONSUMERS =
+            Map.of(
+                    EventType.DEPLOYMENT_REQUESTED, "planner.deployment-intake",
+                    EventType.ROLLBACK_REQUESTED, "planner.rollback-intake");
 
     private static final Logger LOG = Logger.getLogger(DeploymentEngine.class);
 
@@ -49,7 +50,11 @@ public class DeploymentEngine {
     private final DeploymentMachine machine;
     private final Clock clock;
 
-    public DeploymentEngine(DeploymentStore store, DeploymentQueue queue, Outbox outbox, ProcessedEvents processed,
+    public DeploymentEngine(
+            DeploymentStore store,
+            DeploymentQueue queue,
+            Outbox outbox,
+            ProcessedEvents processed,
             PlannerRules rules) {
         this.store = store;
         this.queue = queue;
@@ -60,8 +65,7 @@ public class DeploymentEngine {
     }
 
     /** What a transition may look at beyond the deployment itself. */
-    public record Situation(Instant now, boolean anotherActive) {
-    }
+    public record Situation(Instant now, boolean anotherActive) {}
 
     @FunctionalInterface
     public interface Input {
@@ -77,33 +81,80 @@ public class DeploymentEngine {
         return apply(tx, id, input, null);
     }
 
-    public Uni<Optional<Step>> apply(SqlConnection tx, UUID id, Input input, String approvalComment) {
-        return queue.scopeOf(tx, id).flatMap(scope -> {
-            if (scope.isEmpty()) {
-                return Uni.createFrom().item(Optional.empty());
-            }
-            String application = scope.get()[0];
-            String environment = scope.get()[1];
-            return queue.lockScope(tx, application, environment)
-                    .flatMap(locked -> store.loadForUpdate(tx, id))
-                    .flatMap(found -> queue.anotherActive(tx, application, environment, id)
-                            .flatMap(active -> {
-                                DeploymentState before = found.orElseThrow().state();
-                                Instant now = clock.instant();
-                                Step step = input.apply(machine, before, new Situation(now, active));
-                                if (step.isRefused() || !step.changedAnything()) {
-                                    return Uni.createFrom().item(Optional.of(step));
-                                }
-                                return write(tx, before, step, approvalComment, now)
-                                        .flatMap(x -> before.status().isFinal() || !step.state().status().isFinal()
-                                                ? Uni.createFrom().voidItem()
-                                                : startNext(tx, application, environment))
-                                        .replaceWith(Optional.of(step));
-                            }));
-        });
+    public Uni<Optional<Step>> apply(
+            SqlConnection tx, UUID id, Input input, String approvalComment) {
+        return queue.scopeOf(tx, id)
+                .flatMap(
+                        scope -> {
+                            if (scope.isEmpty()) {
+                                return Uni.createFrom().item(Optional.empty());
+                            }
+                            String application = scope.get()[0];
+                            String environment = scope.get()[1];
+                            return queue.lockScope(tx, application, environment)
+                                    .flatMap(locked -> store.loadForUpdate(tx, id))
+                                    .flatMap(
+                                            found ->
+                                                    queue.anotherActive(
+                                                                    tx,
+                                                                    application,
+                                                                    environment,
+                                                                    id)
+                                                            .flatMap(
+                                                                    active -> {
+                                                                        DeploymentState before =
+                                                                                found.orElseThrow()
+                                                                                        .state();
+                                                                        Instant now =
+                                                                                clock.instant();
+                                                                        Step step =
+                                                                                input.apply(
+                                                                                        machine,
+                                                                                        before,
+                                                                                        new Situation(
+                                                                                                now,
+                                                                                                active));
+                                                                        if (step.isRefused()
+                                                                                || !step
+                                                                                        .changedAnything()) {
+                                                                            return Uni.createFrom()
+                                                                                    .item(
+                                                                                            Optional
+                                                                                                    .of(
+                                                                                                            step));
+                                                                        }
+                                                                        return write(
+                                                                                        tx,
+                                                                                        before,
+                                                                                        step,
+                                                                                        approvalComment,
+                                                                                        now)
+                                                                                .flatMap(
+                                                                                        x ->
+                                                                                                before.status()
+                                                                                                                        .isFinal()
+                                                                                                                || !step.state()
+                                                                                                                        .status()
+                                                                                                                        .isFinal()
+                                                                                                        ? Uni
+                                                                                                                .createFrom()
+                                                                                                                .voidItem()
+                                                                                                        : startNext(
+                                                                                                                tx,
+                                                                                                                application,
+                                                                                                                environment))
+                                                                                .replaceWith(
+                                                                                        Optional.of(
+                                                                                                step));
+                                                                    }));
+                        });
     }
 
-    private Uni<Void> write(SqlConnection tx, DeploymentState before, Step step, String approvalComment,
+    private Uni<Void> write(
+            SqlConnection tx,
+            DeploymentState before,
+            Step step,
+            String approvalComment,
             Instant now) {
         return store.save(tx, before, step.state(), step.timeline(), approvalComment, now)
                 .flatMap(x -> publish(tx, step.events()));
@@ -113,34 +164,58 @@ public class DeploymentEngine {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Multi.createFrom().iterable(events)
-                .onItem().transformToUniAndConcatenate(event -> outbox.append(tx, event)
-                        .flatMap(envelope -> markOwn(tx, envelope)))
-                .collect().last().replaceWithVoid();
+        return Multi.createFrom()
+                .iterable(events)
+                .onItem()
+                .transformToUniAndConcatenate(
+                        event ->
+                                outbox.append(tx, event).flatMap(envelope -> markOwn(tx, envelope)))
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 
     private Uni<Void> markOwn(SqlConnection tx, CloudEvent envelope) {
         String consumer = EventType.ofType(envelope.type()).map(OWN_CONSUMERS::get).orElse(null);
-        return consumer == null ? Uni.createFrom().voidItem()
-                : processed.markProcessed(tx, consumer, envelope.id(), envelope.type()).replaceWithVoid();
+        return consumer == null
+                ? Uni.createFrom().voidItem()
+                : processed
+                        .markProcessed(tx, consumer, envelope.id(), envelope.type())
+                        .replaceWithVoid();
     }
 
     // The scope lock is held: the queue cannot change under us.
     private Uni<Void> startNext(SqlConnection tx, String application, String environment) {
-        return queue.nextQueued(tx, application, environment).flatMap(next -> next.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : queue.anotherActive(tx, application, environment, next.get()).flatMap(busy -> busy
-                        ? Uni.createFrom().voidItem()
-                        : start(tx, next.get(), application, environment)));
+        return queue.nextQueued(tx, application, environment)
+                .flatMap(
+                        next ->
+                                next.isEmpty()
+                                        ? Uni.createFrom().voidItem()
+                                        : queue.anotherActive(
+                                                        tx, application, environment, next.get())
+                                                .flatMap(
+                                                        busy ->
+                                                                busy
+                                                                        ? Uni.createFrom()
+                                                                                .voidItem()
+                                                                        : start(
+                                                                                tx,
+                                                                                next.get(),
+                                                                                application,
+                                                                                environment)));
     }
 
     private Uni<Void> start(SqlConnection tx, UUID id, String application, String environment) {
         LOG.infof("Starting queued deployment %s of %s to %s", id, application, environment);
-        return store.loadForUpdate(tx, id).flatMap(found -> {
-            DeploymentState before = found.orElseThrow().state();
-            Instant now = clock.instant();
-            Step step = machine.dequeue(before, now);
-            return step.changedAnything() ? write(tx, before, step, null, now) : Uni.createFrom().voidItem();
-        });
+        return store.loadForUpdate(tx, id)
+                .flatMap(
+                        found -> {
+                            DeploymentState before = found.orElseThrow().state();
+                            Instant now = clock.instant();
+                            Step step = machine.dequeue(before, now);
+                            return step.changedAnything()
+                                    ? write(tx, before, step, null, now)
+                                    : Uni.createFrom().voidItem();
+                        });
     }
 }

@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 final class CriteriaRules {
 
-    private CriteriaRules() {
-    }
+    private CriteriaRules() {}
 
     static void criteria(FieldChecks checks, JsonNode criteria, String at) {
         var fields = criteria.properties().iterator();
@@ -43,8 +42,13 @@ final class CriteriaRules {
 
     static void unitFits(FieldChecks checks, String field, Metric metric, Threshold threshold) {
         if (threshold.unit() != metric.unit()) {
-            checks.add(field, metric.wireName() + " is measured in "
-                    + (metric.unit() == Threshold.Unit.PERCENT ? "percent (e.g. \"5%\")" : "time (e.g. \"500ms\")"));
+            checks.add(
+                    field,
+                    metric.wireName()
+                            + " is measured in "
+                            + (metric.unit() == Threshold.Unit.PERCENT
+                                    ? "percent (e.g. \"5%\")"
+                                    : "time (e.g. \"500ms\")"));
         }
     }
 }

@@ -23,14 +23,26 @@ import java.util.regex.Pattern;
  */
 public final class DeploymentRequestValidator {
 
-    static final Set<String> TOP_LEVEL = Set.of("application", "environment", "version", "artifact", "commitSha",
-            "commitTime", "requestedBy", "target", "deployment", "rollback", "checks");
+    static final Set<String> TOP_LEVEL =
+            Set.of(
+                    "application",
+                    "environment",
+                    "version",
+                    "artifact",
+                    "commitSha",
+                    "commitTime",
+                    "requestedBy",
+                    "target",
+                    "deployment",
+                    "rollback",
+                    "checks");
     public static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
     private static final Pattern COMMIT_SHA = Pattern.compile("[0-9a-f]{7,64}");
-    private static final Pattern RFC_3339 = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
+    private static final Pattern RFC_3339 =
+            Pattern.compile(
+                    "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
     private final TargetRules targets;
 
@@ -56,32 +68,61 @@ public final class DeploymentRequestValidator {
     public List<Violation> validate(JsonNode request, boolean tolerateUnknownFields) {
         FieldChecks checks = new FieldChecks(tolerateUnknownFields);
         if (request == null || !request.isObject()) {
-            checks.add("(document)", "must be an object with application, environment, version, artifact, "
-                    + "requestedBy, target and deployment");
+            checks.add(
+                    "(document)",
+                    "must be an object with application, environment, version, artifact, "
+                            + "requestedBy, target and deployment");
             return checks.violations();
         }
         checks.onlyKnownFields(request, "", TOP_LEVEL);
-        checks.matching(request, "application", "", true, DNS_LABEL,
+        checks.matching(
+                request,
+                "application",
+                "",
+                true,
+                DNS_LABEL,
                 "must be a lowercase name of letters, digits and '-' (at most 63 characters)");
         checks.oneOf(request, "environment", "", true, ENVIRONMENTS);
-        checks.matching(request, "version", "", true, VERSION,
+        checks.matching(
+                request,
+                "version",
+                "",
+                true,
+                VERSION,
                 "must start with a letter or digit and hold only letters, digits, '.', '_', '+' or '-' "
                         + "(at most 128 characters)");
-        checks.matching(request, "artifact", "", true, NO_SPACE,
+        checks.matching(
+                request,
+                "artifact",
+                "",
+                true,
+                NO_SPACE,
                 "must be an artifact reference without spaces (at most 512 characters)");
-        checks.matching(request, "commitSha", "", false, COMMIT_SHA,
+        checks.matching(
+                request,
+                "commitSha",
+                "",
+                false,
+                COMMIT_SHA,
                 "must be a lowercase hexadecimal commit id of 7 to 64 characters");
-        checks.matching(request, "commitTime", "", false, RFC_3339,
-                "must be an RFC 3339 time with seconds and offset, e.g. 2026-11-20T10:00:00Z")
+        checks.matching(
+                        request,
+                        "commitTime",
+                        "",
+                        false,
+                        RFC_3339,
+                        "must be an RFC 3339 time with seconds and offset, e.g. 2026-11-20T10:00:00Z")
                 .ifPresent(text -> checks.parse(text, "commitTime", OffsetDateTime::parse));
         checks.string(request, "requestedBy", "", true);
-        checks.object(request, "target", "", true).ifPresent(target -> targets.target(checks, target));
+        checks.object(request, "target", "", true)
+                .ifPresent(target -> targets.target(checks, target));
         checks.object(request, "deployment", "", true)
                 .ifPresent(deployment -> StrategyRules.deployment(checks, deployment));
         checks.object(request, "rollback", "", false)
                 .ifPresent(rollback -> RollbackRules.rollback(checks, rollback));
         targets.withDeployment(checks, request.path("target"), request.path("deployment"));
-        checks.object(request, "checks", "", false).ifPresent(block -> CheckRules.checks(checks, block));
+        checks.object(request, "checks", "", false)
+                .ifPresent(block -> CheckRules.checks(checks, block));
         return checks.violations();
     }
 }

@@ -19,53 +19,108 @@ final class RollbackRules {
 
     private static final int MAX_TRIGGERS = 20;
 
-    private RollbackRules() {
-    }
+    private RollbackRules() {}
 
     static void rollback(FieldChecks checks, JsonNode rollback) {
         String at = "rollback";
         checks.onlyKnownFields(rollback, at, Set.of("triggers", "rollback_strategy"));
-        checks.array(rollback, "triggers", at, true).ifPresent(triggers -> {
-            String triggersAt = path(at, "triggers");
-            if (triggers.isEmpty() || triggers.size() > MAX_TRIGGERS) {
-                checks.add(triggersAt, "must hold from 1 to " + MAX_TRIGGERS + " triggers");
-                return;
-            }
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < triggers.size(); i++) {
-                String triggerAt = triggersAt + "[" + i + "]";
-                JsonNode trigger = triggers.get(i);
-                if (!trigger.isObject()) {
-                    checks.add(triggerAt, "must be an object with name, metric, threshold, duration, action");
-                    continue;
-                }
-                checks.onlyKnownFields(trigger, triggerAt, Set.of("name", "metric", "threshold", "duration", "action"));
-                checks.string(trigger, "name", triggerAt, true).ifPresent(name -> {
-                    if (!names.add(name)) {
-                        checks.add(path(triggerAt, "name"), "repeats the name of an earlier trigger");
-                    }
-                });
-                Optional<Metric> metric = checks.string(trigger, "metric", triggerAt, true).flatMap(name -> {
-                    Optional<Metric> known = Metric.of(name);
-                    if (known.isEmpty()) {
-                        checks.add(path(triggerAt, "metric"), "unknown metric '" + name + "'; known metrics are "
-                                + Metric.names());
-                    }
-                    return known;
-                });
-                checks.parsed(trigger, "threshold", triggerAt, true, Threshold::parse)
-                        .ifPresent(threshold -> metric.ifPresent(
-                                m -> unitFits(checks, path(triggerAt, "threshold"), m, threshold)));
-                checks.parsed(trigger, "duration", triggerAt, true, Durations::parse);
-                checks.oneOf(trigger, "action", triggerAt, true, ACTIONS);
-            }
-        });
-        checks.object(rollback, "rollback_strategy", at, false).ifPresent(strategy -> {
-            String strategyAt = path(at, "rollback_strategy");
-            checks.onlyKnownFields(strategy, strategyAt, Set.of("method", "timeout", "verification_delay"));
-            checks.oneOf(strategy, "method", strategyAt, true, Set.of("previous_version"));
-            checks.parsed(strategy, "timeout", strategyAt, false, Durations::parse);
-            checks.parsed(strategy, "verification_delay", strategyAt, false, Durations::parse);
-        });
+        checks.array(rollback, "triggers", at, true)
+                .ifPresent(
+                        triggers -> {
+                            String triggersAt = path(at, "triggers");
+                            if (triggers.isEmpty() || triggers.size() > MAX_TRIGGERS) {
+                                checks.add(
+                                        triggersAt,
+                                        "must hold from 1 to " + MAX_TRIGGERS + " triggers");
+                                return;
+                            }
+                            Set<String> names = new HashSet<>();
+                            for (int i = 0; i < triggers.size(); i++) {
+                                String triggerAt = triggersAt + "[" + i + "]";
+                                JsonNode trigger = triggers.get(i);
+                                if (!trigger.isObject()) {
+                                    checks.add(
+                                            triggerAt,
+                                            "must be an object with name, metric, threshold, duration, action");
+                                    continue;
+                                }
+                                checks.onlyKnownFields(
+                                        trigger,
+                                        triggerAt,
+                                        Set.of(
+                                                "name",
+                                                "metric",
+                                                "threshold",
+                                                "duration",
+                                                "action"));
+                                checks.string(trigger, "name", triggerAt, true)
+                                        .ifPresent(
+                                                name -> {
+                                                    if (!names.add(name)) {
+                                                        checks.add(
+                                                                path(triggerAt, "name"),
+                                                                "repeats the name of an earlier trigger");
+                                                    }
+                                                });
+                                Optional<Metric> metric =
+                                        checks.string(trigger, "metric", triggerAt, true)
+                                                .flatMap(
+                                                        name -> {
+                                                            Optional<Metric> known =
+                                                                    Metric.of(name);
+                                                            if (known.isEmpty()) {
+                                                                checks.add(
+                                                                        path(triggerAt, "metric"),
+                                                                        "unknown metric '"
+                                                                                + name
+                                                                                + "'; known metrics are "
+                                                                                + Metric.names());
+                                                            }
+                                                            return known;
+                                                        });
+                                checks.parsed(
+                                                trigger,
+                                                "threshold",
+                                                triggerAt,
+                                                true,
+                                                Threshold::parse)
+                                        .ifPresent(
+                                                threshold ->
+                                                        metric.ifPresent(
+                                                                m ->
+                                                                        unitFits(
+                                                                                checks,
+                                                                                path(
+                                                                                        triggerAt,
+                                                                                        "threshold"),
+                                                                                m,
+                                                                                threshold)));
+                                checks.parsed(
+                                        trigger, "duration", triggerAt, true, Durations::parse);
+                                checks.oneOf(trigger, "action", triggerAt, true, ACTIONS);
+                            }
+                        });
+        checks.object(rollback, "rollback_strategy", at, false)
+                .ifPresent(
+                        strategy -> {
+                            String strategyAt = path(at, "rollback_strategy");
+                            checks.onlyKnownFields(
+                                    strategy,
+                                    strategyAt,
+                                    Set.of("method", "timeout", "verification_delay"));
+                            checks.oneOf(
+                                    strategy,
+                                    "method",
+                                    strategyAt,
+                                    true,
+                                    Set.of("previous_version"));
+                            checks.parsed(strategy, "timeout", strategyAt, false, Durations::parse);
+                            checks.parsed(
+                                    strategy,
+                                    "verification_delay",
+                                    strategyAt,
+                                    false,
+                                    Durations::parse);
+                        });
     }
 }

@@ -22,7 +22,8 @@ final class TargetRules {
 
     void target(FieldChecks checks, JsonNode target) {
         Optional<String> name = checks.oneOf(target, "platform", AT, true, platforms.names());
-        name.flatMap(platforms::find).ifPresent(platform -> platform.checkTarget(checks, target, AT));
+        name.flatMap(platforms::find)
+                .ifPresent(platform -> platform.checkTarget(checks, target, AT));
     }
 
     /** {@code target} and {@code deployment} as the request has them: missing nodes or anything else. */

@@ -31,58 +31,107 @@ class AcceptedRequestsMakeValidEventsTest {
 
     static Stream<Arguments> acceptedRequests() {
         return Stream.of(
-                variant("canary", d -> { }),
-                variant("blue-green", d -> { }),
-                variant("rolling", d -> { }),
+                variant("canary", d -> {}),
+                variant("blue-green", d -> {}),
+                variant("rolling", d -> {}),
                 variant("canary", d -> d.put("commitTime", "2026-11-20T12:00:00.123+02:00")),
-                variant("canary", d -> ((ObjectNode) d.get("rollback")).remove("rollback_strategy")),
+                variant(
+                        "canary",
+                        d -> ((ObjectNode) d.get("rollback")).remove("rollback_strategy")),
                 variant("canary", d -> Requests.phase(d, 0).remove("success_criteria")),
-                variant("blue-green", d -> ((ObjectNode) d.get("deployment")).remove("environments")),
-                variant("blue-green", d -> ((ObjectNode) d.path("deployment").path("traffic_shifting"))
-                        .remove("rollback_threshold")),
-                variant("rolling", d -> d.putObject("target").put("platform", "aws-ecs").put("region", "eu-west-1")
-                        .put("cluster", "shop").put("service", "inventory")),
-                variant("rolling", d -> d.putObject("target").put("platform", "haproxy")
-                        .put("address", "127.0.0.1:9999").put("backend", "be").put("stableServer", "s1")
-                        .put("canaryServer", "s2")),
-                variant("canary", d -> {
-                    d.remove("commitSha");
-                    d.remove("commitTime");
-                    d.remove("rollback");
-                    d.remove("checks");
-                }),
-                // checks: only the pre-deployment script; only the feature flags; every field at its limit
-                variant("canary", d -> {
-                    checks(d).remove("post");
-                    ((ObjectNode) d.at("/checks/pre/health")).remove("expected_status");
-                }),
-                variant("canary", d -> {
-                    checks(d).remove("pre");
-                    ((ObjectNode) d.at("/checks/post")).remove(List.of("endpoints", "error_rate", "response_time_p95"));
-                }),
-                variant("canary", d -> {
-                    ObjectNode pre = checks(d).putObject("pre");
-                    pre.putObject("health").put("url", "http://" + "h".repeat(1017)).put("expected_status", 599);
-                    pre.putObject("database").put("host", "DB-01.Shop.internal").put("port", 65_535);
-                    ArrayNode dependencies = pre.putArray("dependencies");
-                    ObjectNode post = checks(d).putObject("post").put("error_rate", "<=100%")
-                            .put("response_time_p95", ">=0.5s");
-                    ArrayNode endpoints = post.putArray("endpoints");
-                    for (int i = 0; i < 20; i++) {
-                        dependencies.add("https://dependency-" + i + ".example.com/health?deep=true");
-                        endpoints.add("http://10.0.0." + i + ":8080/ready");
-                    }
-                    ArrayNode required = post.putObject("feature_flags").put("url", "https://flags/{flag}/enabled")
-                            .putArray("required");
-                    for (int i = 0; i < 49; i++) {
-                        required.add("flag." + i);
-                    }
-                    required.add("-".repeat(128));
-                }),
-                variant("canary", d -> {
-                    checks(d).putNull("pre");
-                    ((ObjectNode) d.at("/checks/post")).putNull("feature_flags").putNull("endpoints");
-                }),
+                variant(
+                        "blue-green",
+                        d -> ((ObjectNode) d.get("deployment")).remove("environments")),
+                variant(
+                        "blue-green",
+                        d ->
+                                ((ObjectNode) d.path("deployment").path("traffic_shifting"))
+                                        .remove("rollback_threshold")),
+                variant(
+                        "rolling",
+                        d ->
+                                d.putObject("target")
+                                        .put("platform", "aws-ecs")
+                                        .put("region", "eu-west-1")
+                                        .put("cluster", "shop")
+                                        .put("service", "inventory")),
+                variant(
+                        "rolling",
+                        d ->
+                                d.putObject("target")
+                                        .put("platform", "haproxy")
+                                        .put("address", "127.0.0.1:9999")
+                                        .put("backend", "be")
+                                        .put("stableServer", "s1")
+                                        .put("canaryServer", "s2")),
+                variant(
+                        "canary",
+                        d -> {
+                            d.remove("commitSha");
+                            d.remove("commitTime");
+                            d.remove("rollback");
+                            d.remove("checks");
+                        }),
+                // checks: only the pre-deployment script; only the feature flags; every field at
+                // its limit
+                variant(
+                        "canary",
+                        d -> {
+                            checks(d).remove("post");
+                            ((ObjectNode) d.at("/checks/pre/health")).remove("expected_status");
+                        }),
+                variant(
+                        "canary",
+                        d -> {
+                            checks(d).remove("pre");
+                            ((ObjectNode) d.at("/checks/post"))
+                                    .remove(
+                                            List.of(
+                                                    "endpoints",
+                                                    "error_rate",
+                                                    "response_time_p95"));
+                        }),
+                variant(
+                        "canary",
+                        d -> {
+                            ObjectNode pre = checks(d).putObject("pre");
+                            pre.putObject("health")
+                                    .put("url", "http://" + "h".repeat(1017))
+                                    .put("expected_status", 599);
+                            pre.putObject("database")
+                                    .put("host", "DB-01.Shop.internal")
+                                    .put("port", 65_535);
+                            ArrayNode dependencies = pre.putArray("dependencies");
+                            ObjectNode post =
+                                    checks(d)
+                                            .putObject("post")
+                                            .put("error_rate", "<=100%")
+                                            .put("response_time_p95", ">=0.5s");
+                            ArrayNode endpoints = post.putArray("endpoints");
+                            for (int i = 0; i < 20; i++) {
+                                dependencies.add(
+                                        "https://dependency-"
+                                                + i
+                                                + ".example.com/health?deep=true");
+                                endpoints.add("http://10.0.0." + i + ":8080/ready");
+                            }
+                            ArrayNode required =
+                                    post.putObject("feature_flags")
+                                            .put("url", "https://flags/{flag}/enabled")
+                                            .putArray("required");
+                            for (int i = 0; i < 49; i++) {
+                                required.add("flag." + i);
+                            }
+                            required.add("-".repeat(128));
+                        }),
+                variant(
+                        "canary",
+                        d -> {
+                            checks(d).putNull("pre");
+                            ((ObjectNode) d.at("/checks/post"))
+                                    .putNull("feature_flags")
+                                    .putNull("endpoints");
+                        }),
                 variant("blue-green", d -> d.putObject("checks")));
     }
 
@@ -104,8 +153,10 @@ class AcceptedRequestsMakeValidEventsTest {
     void theCommitTimeIsKeptAsTheSameInstant(String name, JsonNode request) {
         DeploymentRequested data = DeploymentAdmission.bind(request, UUID.randomUUID());
         if (request.hasNonNull("commitTime")) {
-            assertThat(data.commitTime()).isEqualTo(
-                    java.time.OffsetDateTime.parse(request.get("commitTime").asText()).toInstant());
+            assertThat(data.commitTime())
+                    .isEqualTo(
+                            java.time.OffsetDateTime.parse(request.get("commitTime").asText())
+                                    .toInstant());
         } else {
             assertThat(data.commitTime()).isNull();
         }

@@ -46,18 +46,25 @@ class KafkaAdmissionTest {
         UUID id = UUID.randomUUID();
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
-        String event = event(id, first, doc -> { });
+        String event = event(id, first, doc -> {});
 
         publish(id, event);
         publish(id, event);
-        publish(id, event(id, second, doc -> { }));
+        publish(id, event(id, second, doc -> {}));
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/deployments/" + id).then().statusCode(200)
-                        .body("status", equalTo("IN_PROGRESS"))
-                        .body("strategy", equalTo("canary"))
-                        .body("timeline[0].actor", equalTo("ci")));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> processedCount(first, second) == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                given().get("/api/v1/deployments/" + id)
+                                        .then()
+                                        .statusCode(200)
+                                        .body("status", equalTo("IN_PROGRESS"))
+                                        .body("strategy", equalTo("canary"))
+                                        .body("timeline[0].actor", equalTo("ci")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> processedCount(first, second) == 2);
         assertThat(deploymentRows(id)).isEqualTo(1);
     }
 
@@ -69,19 +76,34 @@ class KafkaAdmissionTest {
         UUID valid = UUID.randomUUID();
 
         publish(notJson, "{this is not json");
-        publish(schemaInvalid, event(schemaInvalid, UUID.randomUUID(), doc -> doc.remove("artifact")));
-        publish(ruleInvalid, event(ruleInvalid, UUID.randomUUID(),
-                doc -> Requests.phase(doc, 2).put("traffic_percentage", 50).put("duration", "5m")));
-        publish(valid, event(valid, UUID.randomUUID(), doc -> { }));
+        publish(
+                schemaInvalid,
+                event(schemaInvalid, UUID.randomUUID(), doc -> doc.remove("artifact")));
+        publish(
+                ruleInvalid,
+                event(
+                        ruleInvalid,
+                        UUID.randomUUID(),
+                        doc ->
+                                Requests.phase(doc, 2)
+                                        .put("traffic_percentage", 50)
+                                        .put("duration", "5m")));
+        publish(valid, event(valid, UUID.randomUUID(), doc -> {}));
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/deployments/" + valid).then().statusCode(200));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(reason(notJson)).startsWith("not JSON");
-            assertThat(reason(schemaInvalid)).contains("$.data.artifact");
-            assertThat(reason(ruleInvalid)).contains("data.deployment.phases[2].traffic_percentage")
-                    .contains("100%");
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> given().get("/api/v1/deployments/" + valid).then().statusCode(200));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertThat(reason(notJson)).startsWith("not JSON");
+                            assertThat(reason(schemaInvalid)).contains("$.data.artifact");
+                            assertThat(reason(ruleInvalid))
+                                    .contains("data.deployment.phases[2].traffic_percentage")
+                                    .contains("100%");
+                        });
         for (UUID rejected : new UUID[] {notJson, schemaInvalid, ruleInvalid}) {
             given().get("/api/v1/deployments/" + rejected).then().statusCode(404);
         }
@@ -92,12 +114,15 @@ class KafkaAdmissionTest {
         return TopicReader.readAll(bootstrap(), DLQ).stream()
                 .filter(r -> key.toString().equals(r.key()))
                 .map(KafkaAdmissionTest::reasonHeader)
-                .findFirst().orElse("");
+                .findFirst()
+                .orElse("");
     }
 
     private static String reasonHeader(ConsumerRecord<String, String> record) {
         var header = record.headers().lastHeader("dead-letter-reason");
-        return header == null ? "(no reason header)" : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null
+                ? "(no reason header)"
+                : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String event(UUID deploymentId, UUID eventId, Consumer<ObjectNode> change) {
@@ -105,14 +130,16 @@ class KafkaAdmissionTest {
         data.put("application", Requests.uniqueApplication());
         change.accept(data);
         data.put("deploymentId", deploymentId.toString());
-        ObjectNode envelope = EventCodec.mapper().createObjectNode()
-                .put("specversion", "1.0")
-                .put("id", eventId.toString())
-                .put("type", EventType.DEPLOYMENT_REQUESTED.type())
-                .put("source", "/release-orchestrator")
-                .put("time", "2026-11-26T08:00:00Z")
-                .put("subject", deploymentId.toString())
-                .put("datacontenttype", "application/json");
+        ObjectNode envelope =
+                EventCodec.mapper()
+                        .createObjectNode()
+                        .put("specversion", "1.0")
+                        .put("id", eventId.toString())
+                        .put("type", EventType.DEPLOYMENT_REQUESTED.type())
+                        .put("source", "/release-orchestrator")
+                        .put("time", "2026-11-26T08:00:00Z")
+                        .put("subject", deploymentId.toString())
+                        .put("datacontenttype", "application/json");
         envelope.set("data", data);
         return envelope.toString();
     }
@@ -126,9 +153,13 @@ class KafkaAdmissionTest {
     }
 
     private static long processedCount(UUID... eventIds) {
-        return Sql.count("SELECT count(*) FROM processed_event WHERE consumer = 'planner.deployment-intake' "
-                + "AND event_id = ANY($1)", (Object) java.util.Arrays.stream(eventIds).map(UUID::toString)
-                .toArray(String[]::new));
+        return Sql.count(
+                "SELECT count(*) FROM processed_event WHERE consumer = 'planner.deployment-intake' "
+                        + "AND event_id = ANY($1)",
+                (Object)
+                        java.util.Arrays.stream(eventIds)
+                                .map(UUID::toString)
+                                .toArray(String[]::new));
     }
 
     private static long deploymentRows(UUID deploymentId) {

@@ -32,8 +32,7 @@ class OutboxRecoveryTest {
         Callers.actAs("ci", "stride-admin");
     }
 
-    @Inject
-    OutboxPublisher publisher;
+    @Inject OutboxPublisher publisher;
 
     @AfterEach
     void restartPublisher() {
@@ -42,29 +41,42 @@ class OutboxRecoveryTest {
 
     @Test
     void anEventCommittedWhileThePublisherIsDownIsPublishedExactlyOnceWhenItComesBack() {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        String bootstrap =
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         publisher.stop();
         // Let a batch that was in flight when stop() was called finish.
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(publisher::isIdle);
 
-        String id = given().contentType("application/yaml")
-                .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
-                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+        String id =
+                given().contentType("application/yaml")
+                        .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
+                        .post("/api/v1/deployments")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
 
-        // Committed: the deployment is stored and started; its two events (DeploymentRequested, PhaseRequested
+        // Committed: the deployment is stored and started; its two events (DeploymentRequested,
+        // PhaseRequested
         // for phase 0) wait in the outbox, not on Kafka.
         given().get("/api/v1/deployments/" + id).then().statusCode(200);
         assertThat(OutboxRows.unpublished(id)).isEqualTo(2);
         assertThat(TopicReader.readAll(bootstrap, Topics.DEPLOYMENT_REQUESTED))
                 .noneMatch(r -> id.equals(r.key()));
-        assertThat(TopicReader.readAll(bootstrap, Topics.PHASE_REQUESTED)).noneMatch(r -> id.equals(r.key()));
+        assertThat(TopicReader.readAll(bootstrap, Topics.PHASE_REQUESTED))
+                .noneMatch(r -> id.equals(r.key()));
 
         publisher.start();
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> OutboxRows.unpublished(id) == 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> OutboxRows.unpublished(id) == 0);
         for (String topic : new String[] {Topics.DEPLOYMENT_REQUESTED, Topics.PHASE_REQUESTED}) {
-            assertThat(TopicReader.readAll(bootstrap, topic).stream().filter(r -> id.equals(r.key())))
-                    .as(topic).hasSize(1);
+            assertThat(
+                            TopicReader.readAll(bootstrap, topic).stream()
+                                    .filter(r -> id.equals(r.key())))
+                    .as(topic)
+                    .hasSize(1);
             assertThat(OutboxRows.count(id, topic)).isEqualTo(1);
         }
     }

@@ -42,39 +42,78 @@ public final class Conductor {
 
     /** Waits for the planner's PhaseRequested for {@code phase} and returns its data. */
     public JsonNode awaitPhaseRequested(String deploymentId, int phase) {
-        return Awaitility.await().atMost(WAIT).until(() -> events(EventType.PHASE_REQUESTED, deploymentId).stream()
-                .filter(e -> e.path("phase").asInt() == phase).reduce((a, b) -> b).orElse(null),
-                java.util.Objects::nonNull);
+        return Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () ->
+                                events(EventType.PHASE_REQUESTED, deploymentId).stream()
+                                        .filter(e -> e.path("phase").asInt() == phase)
+                                        .reduce((a, b) -> b)
+                                        .orElse(null),
+                        java.util.Objects::nonNull);
     }
 
     public JsonPath awaitStatus(String deploymentId, String status) {
-        Awaitility.await().atMost(WAIT).until(() -> status.equals(deployment(deploymentId).getString("status")));
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> status.equals(deployment(deploymentId).getString("status")));
         return deployment(deploymentId);
     }
 
     public JsonPath deployment(String deploymentId) {
-        return given().get("/api/v1/deployments/" + deploymentId).then().statusCode(200).extract().jsonPath();
+        return given().get("/api/v1/deployments/" + deploymentId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The executor reached the phase's state (for TRAFFIC and ROLLOUT phases). */
     public void started(String deploymentId, int phase, PhaseType type, Integer weight) {
-        publish(new PhaseStarted(UUID.fromString(deploymentId), 1, phase, type,
-                weight == null ? Map.of() : Map.of("stable", 100 - weight, "canary", weight), Instant.now()),
+        publish(
+                new PhaseStarted(
+                        UUID.fromString(deploymentId),
+                        1,
+                        phase,
+                        type,
+                        weight == null
+                                ? Map.of()
+                                : Map.of("stable", 100 - weight, "canary", weight),
+                        Instant.now()),
                 "/stride/executor");
     }
 
     public void passed(String deploymentId, int phase, PhaseType type) {
-        publish(new PhaseCompleted(UUID.fromString(deploymentId), 1, phase, type, PhaseCompleted.Outcome.PASSED,
-                "all criteria met"), "/stride/verifier");
+        publish(
+                new PhaseCompleted(
+                        UUID.fromString(deploymentId),
+                        1,
+                        phase,
+                        type,
+                        PhaseCompleted.Outcome.PASSED,
+                        "all criteria met"),
+                "/stride/verifier");
     }
 
     public String breach(String deploymentId, int phase, ThresholdBreached.Action action) {
-        return publish(new ThresholdBreached(UUID.fromString(deploymentId), 1, phase, "error_rate", 9.7, "5%", "5m",
-                ThresholdBreached.Kind.TRIGGER, action), "/stride/verifier");
+        return publish(
+                new ThresholdBreached(
+                        UUID.fromString(deploymentId),
+                        1,
+                        phase,
+                        "error_rate",
+                        9.7,
+                        "5%",
+                        "5m",
+                        ThresholdBreached.Kind.TRIGGER,
+                        action),
+                "/stride/verifier");
     }
 
     public void rolledBack(String deploymentId, RollbackCompleted.Outcome outcome) {
-        publish(new RollbackCompleted(UUID.fromString(deploymentId), 1, outcome, "stable serves 100%"),
+        publish(
+                new RollbackCompleted(
+                        UUID.fromString(deploymentId), 1, outcome, "stable serves 100%"),
                 "/stride/executor");
     }
 
@@ -85,8 +124,13 @@ public final class Conductor {
             JsonNode requested = awaitPhaseRequested(deploymentId, i);
             PhaseType type = PhaseType.valueOf(requested.path("phaseType").asText());
             if (type == PhaseType.TRAFFIC || type == PhaseType.ROLLOUT) {
-                started(deploymentId, i, type, requested.path("parameters").path("weight").isInt()
-                        ? requested.path("parameters").path("weight").asInt() : null);
+                started(
+                        deploymentId,
+                        i,
+                        type,
+                        requested.path("parameters").path("weight").isInt()
+                                ? requested.path("parameters").path("weight").asInt()
+                                : null);
             }
             passed(deploymentId, i, type);
         }

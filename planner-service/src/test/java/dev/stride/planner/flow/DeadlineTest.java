@@ -37,18 +37,28 @@ class DeadlineTest {
     public static class ShortDeadlines implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // Long enough for phase 0's round trip over Kafka on a busy CI machine, short enough to wait out.
-            return Map.of("stride.deadline.margin", "8s", "stride.deadline.check-interval", "200ms");
+            // Long enough for phase 0's round trip over Kafka on a busy CI machine, short enough to
+            // wait out.
+            return Map.of(
+                    "stride.deadline.margin", "8s", "stride.deadline.check-interval", "200ms");
         }
     }
 
     @Test
     void aPhaseThatNeverStartsFailsTheDeploymentIntoRollback() {
-        Conductor conductor = new Conductor(ConfigProvider.getConfig()
-                .getValue("kafka.bootstrap.servers", String.class));
-        String id = io.restassured.RestAssured.given().contentType("application/yaml")
-                .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
-                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+        Conductor conductor =
+                new Conductor(
+                        ConfigProvider.getConfig()
+                                .getValue("kafka.bootstrap.servers", String.class));
+        String id =
+                io.restassured.RestAssured.given()
+                        .contentType("application/yaml")
+                        .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
+                        .post("/api/v1/deployments")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
         conductor.awaitPhaseRequested(id, 0);
         conductor.passed(id, 0, PhaseType.CHECKS);
         conductor.awaitPhaseRequested(id, 1);
@@ -58,7 +68,8 @@ class DeadlineTest {
         assertThat(failed.getString("phases[1].status")).isEqualTo("FAILED");
         assertThat(failed.getString("reason")).contains("did not start by its deadline");
         assertThat(failed.getList("timeline.action", String.class)).contains("deadline-passed");
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> conductor.events(EventType.ROLLBACK_REQUESTED, id).size() == 1);
     }
 }

@@ -46,7 +46,10 @@ class DeploymentLifecycleTest {
 
     @BeforeEach
     void conductor() {
-        conductor = new Conductor(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        conductor =
+                new Conductor(
+                        ConfigProvider.getConfig()
+                                .getValue("kafka.bootstrap.servers", String.class));
     }
 
     @Test
@@ -59,13 +62,13 @@ class DeploymentLifecycleTest {
 
         JsonPath done = conductor.deployment(id);
         assertThat(done.getList("phases.status", String.class)).containsOnly("PASSED");
-        assertThat(done.getList("phases.type", String.class)).containsExactly(
-                "CHECKS", "TRAFFIC", "TRAFFIC", "TRAFFIC", "CHECKS", "FINALIZE");
-        assertThat(done.getList("phases.trafficPercentage", Integer.class)).containsExactly(null, 5, 25, 100, null,
-                null);
+        assertThat(done.getList("phases.type", String.class))
+                .containsExactly("CHECKS", "TRAFFIC", "TRAFFIC", "TRAFFIC", "CHECKS", "FINALIZE");
+        assertThat(done.getList("phases.trafficPercentage", Integer.class))
+                .containsExactly(null, 5, 25, 100, null, null);
         assertThat(done.getString("finishedAt")).isNotBlank();
-        assertThat(done.getList("timeline.action", String.class)).contains("started", "phase-started",
-                "phase-passed", "succeeded");
+        assertThat(done.getList("timeline.action", String.class))
+                .contains("started", "phase-started", "phase-passed", "succeeded");
         JsonNode finished = single(EventType.DEPLOYMENT_FINISHED, id);
         assertThat(finished.path("outcome").asText()).isEqualTo("SUCCEEDED");
         assertThat(conductor.events(EventType.PHASE_REQUESTED, id)).hasSize(6);
@@ -83,23 +86,34 @@ class DeploymentLifecycleTest {
         String breach = conductor.breach(id, 1, ThresholdBreached.Action.AUTOMATIC_ROLLBACK);
         conductor.redeliver(id, Topics.THRESHOLD_BREACHED, breach);
         String again = conductor.breach(id, 1, ThresholdBreached.Action.AUTOMATIC_ROLLBACK);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count("SELECT count(*) FROM "
-                + "processed_event WHERE consumer = 'planner.threshold-breached' AND event_id = ANY($1)",
-                (Object) new String[] {eventId(breach), eventId(again)}) == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Sql.count(
+                                                "SELECT count(*) FROM "
+                                                        + "processed_event WHERE consumer = 'planner.threshold-breached' AND event_id = ANY($1)",
+                                                (Object)
+                                                        new String[] {
+                                                            eventId(breach), eventId(again)
+                                                        })
+                                        == 2);
 
         JsonPath rollingBack = conductor.awaitStatus(id, "ROLLING_BACK");
         assertThat(rollingBack.getString("phases[1].status")).isEqualTo("FAILED");
         assertThat(rollingBack.getString("reason")).contains("error_rate");
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> conductor.events(EventType.ROLLBACK_REQUESTED, id).size() == 1);
         JsonNode rollback = single(EventType.ROLLBACK_REQUESTED, id);
         assertThat(rollback.path("attempt").asInt()).isEqualTo(1);
 
         conductor.rolledBack(id, RollbackCompleted.Outcome.SUCCEEDED);
         JsonPath rolledBack = conductor.awaitStatus(id, "ROLLED_BACK");
-        assertThat(rolledBack.getList("timeline.action", String.class)).contains("breach", "rolling-back",
-                "rollback-succeeded", "rolled-back");
-        assertThat(single(EventType.DEPLOYMENT_FINISHED, id).path("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(rolledBack.getList("timeline.action", String.class))
+                .contains("breach", "rolling-back", "rollback-succeeded", "rolled-back");
+        assertThat(single(EventType.DEPLOYMENT_FINISHED, id).path("outcome").asText())
+                .isEqualTo("ROLLED_BACK");
         assertThat(conductor.events(EventType.ROLLBACK_REQUESTED, id)).hasSize(1);
     }
 
@@ -107,36 +121,61 @@ class DeploymentLifecycleTest {
     void productionNeedsStagingSuccessThenAnApprovalFromSomeoneElse() {
         String application = Requests.uniqueApplication();
 
-        given().contentType("application/yaml").body(body("canary", application, "production", "3.0.0"))
-                .post("/api/v1/deployments").then().statusCode(409).contentType("application/problem+json")
+        given().contentType("application/yaml")
+                .body(body("canary", application, "production", "3.0.0"))
+                .post("/api/v1/deployments")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
                 .body("detail", containsString("SUCCEEDED in staging"));
 
         conductor.runToSuccess(post("canary", application, "staging", "3.0.0"));
 
-        String id = given().contentType("application/yaml").body(body("canary", application, "production", "3.0.0"))
-                .post("/api/v1/deployments").then().statusCode(202)
-                .body("status", equalTo("AWAITING_APPROVAL")).body("requiredApprovals", equalTo(1))
-                .extract().path("id");
+        String id =
+                given().contentType("application/yaml")
+                        .body(body("canary", application, "production", "3.0.0"))
+                        .post("/api/v1/deployments")
+                        .then()
+                        .statusCode(202)
+                        .body("status", equalTo("AWAITING_APPROVAL"))
+                        .body("requiredApprovals", equalTo(1))
+                        .extract()
+                        .path("id");
 
-        // The requester holds the approver role too, and still may not approve their own deployment.
+        // The requester holds the approver role too, and still may not approve their own
+        // deployment.
         given().header("Authorization", TestTokens.bearer("ci", "stride-approver"))
-                .post("/api/v1/deployments/" + id + "/approvals").then()
-                .statusCode(403).contentType("application/problem+json")
+                .post("/api/v1/deployments/" + id + "/approvals")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", containsString("cannot approve their own"));
-        given().header("Authorization", TestTokens.bearer("bob", "stride-viewer", "stride-operator"))
-                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(403)
+        given().header(
+                        "Authorization",
+                        TestTokens.bearer("bob", "stride-viewer", "stride-operator"))
+                .post("/api/v1/deployments/" + id + "/approvals")
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json");
         // A header naming someone else changes nothing: the identity is the token's.
-        given().header("Authorization", TestTokens.bearer("ci", "stride-approver")).header("X-Stride-User", "alice")
-                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(403);
-        given().header("Authorization", TestTokens.bearer("alice", "stride-approver")).contentType("application/json")
+        given().header("Authorization", TestTokens.bearer("ci", "stride-approver"))
+                .header("X-Stride-User", "alice")
+                .post("/api/v1/deployments/" + id + "/approvals")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", TestTokens.bearer("alice", "stride-approver"))
+                .contentType("application/json")
                 .body("{\"comment\":\"change ticket CHG-42\"}")
-                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(200)
+                .post("/api/v1/deployments/" + id + "/approvals")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("IN_PROGRESS"))
                 .body("approvals[0].approver", equalTo("alice"))
                 .body("approvals[0].comment", equalTo("change ticket CHG-42"));
         given().header("Authorization", TestTokens.bearer("bob", "stride-approver"))
-                .post("/api/v1/deployments/" + id + "/approvals").then().statusCode(409);
+                .post("/api/v1/deployments/" + id + "/approvals")
+                .then()
+                .statusCode(409);
         assertThat(conductor.deployment(id).getString("requestedBy")).isEqualTo("ci");
         conductor.awaitPhaseRequested(id, 0);
     }
@@ -144,20 +183,39 @@ class DeploymentLifecycleTest {
     @Test
     void aKafkaRequestThatBreaksTheProgressionRuleIsRejectedWithDeploymentFinished() {
         UUID id = UUID.randomUUID();
-        var data = Requests.json("canary").put("application", Requests.uniqueApplication())
-                .put("environment", "production").put("deploymentId", id.toString());
-        var envelope = dev.stride.events.EventCodec.mapper().createObjectNode().put("specversion", "1.0")
-                .put("id", UUID.randomUUID().toString()).put("type", EventType.DEPLOYMENT_REQUESTED.type())
-                .put("source", "/release-orchestrator").put("time", "2026-11-26T08:00:00Z")
-                .put("subject", id.toString());
+        var data =
+                Requests.json("canary")
+                        .put("application", Requests.uniqueApplication())
+                        .put("environment", "production")
+                        .put("deploymentId", id.toString());
+        var envelope =
+                dev.stride.events.EventCodec.mapper()
+                        .createObjectNode()
+                        .put("specversion", "1.0")
+                        .put("id", UUID.randomUUID().toString())
+                        .put("type", EventType.DEPLOYMENT_REQUESTED.type())
+                        .put("source", "/release-orchestrator")
+                        .put("time", "2026-11-26T08:00:00Z")
+                        .put("subject", id.toString());
         envelope.set("data", data);
-        TopicReader.publish(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                Topics.DEPLOYMENT_REQUESTED, id.toString(), envelope.toString());
+        TopicReader.publish(
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                Topics.DEPLOYMENT_REQUESTED,
+                id.toString(),
+                envelope.toString());
 
         JsonPath rejected = conductor.awaitStatus(id.toString(), "REJECTED");
         assertThat(rejected.getString("reason")).contains("SUCCEEDED in staging");
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> conductor.events(EventType.DEPLOYMENT_FINISHED, id.toString()).size() == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                conductor
+                                                .events(
+                                                        EventType.DEPLOYMENT_FINISHED,
+                                                        id.toString())
+                                                .size()
+                                        == 1);
         JsonNode finished = single(EventType.DEPLOYMENT_FINISHED, id.toString());
         assertThat(finished.path("outcome").asText()).isEqualTo("REJECTED");
         assertThat(finished.path("reason").asText()).contains("SUCCEEDED in staging");
@@ -170,13 +228,19 @@ class DeploymentLifecycleTest {
         String second = post("rolling", application, "development", "1.0.1");
         String third = post("rolling", application, "development", "1.0.2");
 
-        given().get("/api/v1/deployments/" + second).then().body("status", equalTo("REQUESTED"))
+        given().get("/api/v1/deployments/" + second)
+                .then()
+                .body("status", equalTo("REQUESTED"))
                 .body("queuePosition", equalTo(1));
         given().get("/api/v1/deployments/" + third).then().body("queuePosition", equalTo(2));
 
-        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).contentType("application/json")
-                .body("{\"reason\":\"wrong build\"}").post("/api/v1/deployments/" + first + "/abort").then()
-                .statusCode(200).body("status", equalTo("ROLLING_BACK"));
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator"))
+                .contentType("application/json")
+                .body("{\"reason\":\"wrong build\"}")
+                .post("/api/v1/deployments/" + first + "/abort")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ROLLING_BACK"));
         // Stable is being put back: the next one waits until the executor says it is.
         given().get("/api/v1/deployments/" + second).then().body("status", equalTo("REQUESTED"));
         conductor.rolledBack(first, RollbackCompleted.Outcome.SUCCEEDED);
@@ -184,11 +248,14 @@ class DeploymentLifecycleTest {
 
         conductor.awaitStatus(second, "IN_PROGRESS");
         conductor.awaitPhaseRequested(second, 0);
-        given().get("/api/v1/deployments/" + third).then().body("status", equalTo("REQUESTED"))
+        given().get("/api/v1/deployments/" + third)
+                .then()
+                .body("status", equalTo("REQUESTED"))
                 .body("queuePosition", equalTo(1));
         assertThat(single(EventType.ROLLBACK_REQUESTED, first).path("reason").asText())
                 .contains("aborted by oncall: wrong build");
-        assertThat(single(EventType.DEPLOYMENT_FINISHED, first).path("outcome").asText()).isEqualTo("ABORTED");
+        assertThat(single(EventType.DEPLOYMENT_FINISHED, first).path("outcome").asText())
+                .isEqualTo("ABORTED");
     }
 
     @Test
@@ -199,55 +266,87 @@ class DeploymentLifecycleTest {
         conductor.awaitPhaseRequested(id, 1);
         String base = "/api/v1/deployments/" + id;
 
-        given().header("Authorization", TestTokens.bearer("viewer", "stride-viewer")).post(base + "/pause").then()
-                .statusCode(403).contentType("application/problem+json");
-        given().header("Authorization", TestTokens.bearer("approver", "stride-approver")).post(base + "/rollback")
-                .then().statusCode(403);
+        given().header("Authorization", TestTokens.bearer("viewer", "stride-viewer"))
+                .post(base + "/pause")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        given().header("Authorization", TestTokens.bearer("approver", "stride-approver"))
+                .post(base + "/rollback")
+                .then()
+                .statusCode(403);
         control(base + "/resume", 409);
         control(base + "/pause", 200).body("status", equalTo("PAUSED"));
-        control(base + "/pause", 409).contentType("application/problem+json")
+        control(base + "/pause", 409)
+                .contentType("application/problem+json")
                 .body("detail", containsString("IN_PROGRESS"));
         control(base + "/resume", 200).body("status", equalTo("IN_PROGRESS"));
-        control(base + "/promote", 200).body("status", equalTo("IN_PROGRESS"))
-                .body("currentPhase", equalTo(3)).body("phases[1].status", equalTo("SKIPPED"))
+        control(base + "/promote", 200)
+                .body("status", equalTo("IN_PROGRESS"))
+                .body("currentPhase", equalTo(3))
+                .body("phases[1].status", equalTo("SKIPPED"))
                 .body("phases[2].status", equalTo("SKIPPED"));
         JsonNode promoted = conductor.awaitPhaseRequested(id, 3);
         assertThat(promoted.path("parameters").path("promoted").asBoolean()).isTrue();
         control(base + "/promote", 409);
 
-        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).contentType("application/json")
-                .body("{\"reason\":\"customer reports\"}").post(base + "/rollback").then().statusCode(200)
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator"))
+                .contentType("application/json")
+                .body("{\"reason\":\"customer reports\"}")
+                .post(base + "/rollback")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("ROLLING_BACK"));
         control(base + "/rollback", 409);
         control(base + "/abort", 409);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> conductor.events(EventType.ROLLBACK_REQUESTED, id).size() == 1);
         assertThat(single(EventType.ROLLBACK_REQUESTED, id).path("reason").asText())
-                .contains("oncall").contains("customer reports");
-        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).post("/api/v1/deployments/" + UUID.randomUUID() + "/pause")
-                .then().statusCode(404).contentType("application/problem+json");
+                .contains("oncall")
+                .contains("customer reports");
+        given().header("Authorization", TestTokens.bearer("oncall", "stride-operator"))
+                .post("/api/v1/deployments/" + UUID.randomUUID() + "/pause")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     private io.restassured.response.ValidatableResponse control(String path, int status) {
-        return given().header("Authorization", TestTokens.bearer("oncall", "stride-operator")).post(path).then().statusCode(status);
+        return given().header("Authorization", TestTokens.bearer("oncall", "stride-operator"))
+                .post(path)
+                .then()
+                .statusCode(status);
     }
 
     private JsonNode single(EventType type, String id) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !conductor.events(type, id).isEmpty());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !conductor.events(type, id).isEmpty());
         var events = conductor.events(type, id);
         assertThat(events).as(type.name()).hasSize(1);
         return events.get(0);
     }
 
-    private static String post(String request, String application, String environment, String version) {
-        return given().contentType("application/yaml").body(body(request, application, environment, version))
-                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+    private static String post(
+            String request, String application, String environment, String version) {
+        return given().contentType("application/yaml")
+                .body(body(request, application, environment, version))
+                .post("/api/v1/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
-    private static byte[] body(String request, String application, String environment, String version) {
-        String yaml = new String(Requests.yamlBody(request, application), java.nio.charset.StandardCharsets.UTF_8)
-                .replaceFirst("(?m)^environment: .*$", "environment: " + environment)
-                .replaceFirst("(?m)^version: .*$", "version: \"" + version + "\"");
+    private static byte[] body(
+            String request, String application, String environment, String version) {
+        String yaml =
+                new String(
+                                Requests.yamlBody(request, application),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        .replaceFirst("(?m)^environment: .*$", "environment: " + environment)
+                        .replaceFirst("(?m)^version: .*$", "version: \"" + version + "\"");
         return yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

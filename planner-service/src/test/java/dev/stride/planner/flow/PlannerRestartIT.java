@@ -45,10 +45,16 @@ class PlannerRestartIT {
         all.putAll(keys.start());
         infrastructure = all;
         RestAssured.port = freePort();
-        RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + TestTokens.token(
-                        Path.of(all.get(JwtTestResource.PRIVATE_KEY)), "ci", "stride-admin"))
-                .build();
+        RestAssured.requestSpecification =
+                new io.restassured.builder.RequestSpecBuilder()
+                        .addHeader(
+                                "Authorization",
+                                "Bearer "
+                                        + TestTokens.token(
+                                                Path.of(all.get(JwtTestResource.PRIVATE_KEY)),
+                                                "ci",
+                                                "stride-admin"))
+                        .build();
         // Both planner processes log here, under target/ so a clean build removes it.
         log = Path.of("target", "planner-restart-it.log");
         Files.deleteIfExists(log);
@@ -69,15 +75,27 @@ class PlannerRestartIT {
     void aDeploymentGoesOnAfterThePlannerIsKilledMidPhase() throws Exception {
         Conductor conductor = new Conductor(infrastructure.get("kafka.bootstrap.servers"));
         startPlanner();
-        String id = given().contentType("application/yaml")
-                .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
-                .post("/api/v1/deployments").then().statusCode(202).extract().path("id");
+        String id =
+                given().contentType("application/yaml")
+                        .body(Requests.yamlBody("canary", Requests.uniqueApplication()))
+                        .post("/api/v1/deployments")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
         conductor.awaitPhaseRequested(id, 0);
         conductor.passed(id, 0, PhaseType.CHECKS);
         conductor.awaitPhaseRequested(id, 1);
         conductor.started(id, 1, PhaseType.TRAFFIC, 5);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> "RUNNING".equals(conductor.deployment(id).getString("phases[1].status")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                "RUNNING"
+                                        .equals(
+                                                conductor
+                                                        .deployment(id)
+                                                        .getString("phases[1].status")));
 
         planner.destroyForcibly().waitFor();
         startPlanner();
@@ -89,7 +107,9 @@ class PlannerRestartIT {
         conductor.passed(id, 1, PhaseType.TRAFFIC);
         conductor.awaitPhaseRequested(id, 2);
         for (int phase = 2; phase < after.getList("phases").size(); phase++) {
-            PhaseType type = PhaseType.valueOf(conductor.awaitPhaseRequested(id, phase).path("phaseType").asText());
+            PhaseType type =
+                    PhaseType.valueOf(
+                            conductor.awaitPhaseRequested(id, phase).path("phaseType").asText());
             conductor.passed(id, phase, type);
         }
         conductor.awaitStatus(id, "SUCCEEDED");
@@ -105,9 +125,14 @@ class PlannerRestartIT {
         command.add("-Xmx256m");
         command.add("-jar");
         command.add(jar.getAbsolutePath());
-        planner = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        planner =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
                 .failFast("the planner exited; its log: " + log, () -> !planner.isAlive())
                 .ignoreExceptions()
                 .until(() -> given().get("/q/health/ready").statusCode() == 200);

@@ -114,7 +114,8 @@ class DeploymentMachineControlsTest {
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
             assertThat(h.state.currentPhase()).isEqualTo(1);
             assertThat(h.phase(1).status()).isEqualTo(PhaseStatus.RUNNING);
-            assertThat(h.phase(1).deadline()).isEqualTo(h.now.plus(Duration.ofMinutes(10)).plus(MARGIN));
+            assertThat(h.phase(1).deadline())
+                    .isEqualTo(h.now.plus(Duration.ofMinutes(10)).plus(MARGIN));
             assertThat(step.events()).isEmpty();
             assertThat(actions(step)).containsExactly("resumed");
             assertThat(step.timeline().get(0).actor()).isEqualTo("bob");
@@ -168,7 +169,8 @@ class DeploymentMachineControlsTest {
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
             assertThat(eventTypes(step)).containsExactly(DeploymentFinished.class);
-            h.assertFinished(step, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
+            h.assertFinished(
+                    step, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
             assertThat(actions(step)).containsExactly("aborted");
             assertThat(h.phaseStatuses()).containsOnly(PhaseStatus.PENDING);
         }
@@ -182,7 +184,8 @@ class DeploymentMachineControlsTest {
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
             assertThat(eventTypes(step)).containsExactly(DeploymentFinished.class);
-            DeploymentFinished finished = h.assertFinished(step, DeploymentFinished.Outcome.ABORTED, "aborted");
+            DeploymentFinished finished =
+                    h.assertFinished(step, DeploymentFinished.Outcome.ABORTED, "aborted");
             assertThat(finished.reason()).isEqualTo("aborted by alice");
 
             h.approve("bob", false);
@@ -195,25 +198,37 @@ class DeploymentMachineControlsTest {
 
             Step step = h.abort("alice", "wrong build");
 
-            // Still active: the next deployment in the queue must not start while stable is being put back.
+            // Still active: the next deployment in the queue must not start while stable is being
+            // put back.
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
             assertThat(h.state.aborting()).isTrue();
             assertThat(h.state.status().isActive()).isTrue();
             assertThat(eventTypes(step)).containsExactly(RollbackRequested.class);
-            RollbackRequested rollback = h.assertRollbackRequested(step, "alice", "aborted by alice: wrong build");
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(step, "alice", "aborted by alice: wrong build");
             assertThat(rollback.reason()).isEqualTo("aborted by alice: wrong build");
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.SKIPPED,
-                    PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED);
             assertThat(h.phase(1).verdict()).isEqualTo("aborted by alice: wrong build");
             assertThat(h.phase(1).deadline()).isNull();
             assertThat(actions(step)).containsExactly("aborting", "rolling-back");
             h.on(h.passed(1));
             h.assertIgnored();
 
-            Step back = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
+            Step back =
+                    h.on(
+                            h.rollbackCompleted(
+                                    RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ABORTED);
-            h.assertFinished(back, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
+            h.assertFinished(
+                    back, DeploymentFinished.Outcome.ABORTED, "aborted by alice: wrong build");
         }
 
         @Test
@@ -223,7 +238,10 @@ class DeploymentMachineControlsTest {
             h.abort("bob", "enough");
             h.assertRollbackRequested(h.last, "bob", "aborted by bob: enough");
 
-            Step step = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.FAILED, "ingress refused the patch"));
+            Step step =
+                    h.on(
+                            h.rollbackCompleted(
+                                    RollbackCompleted.Outcome.FAILED, "ingress refused the patch"));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLBACK_FAILED);
             h.assertFinished(step, DeploymentFinished.Outcome.FAILED, "rollback failed");
@@ -268,8 +286,14 @@ class DeploymentMachineControlsTest {
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
             PhaseRequested requested = h.assertRequested(step, 3, true);
             assertThat(requested.parameters()).containsEntry("weight", 100);
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.SKIPPED,
-                    PhaseStatus.SKIPPED, PhaseStatus.REQUESTED, PhaseStatus.PENDING, PhaseStatus.PENDING);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.REQUESTED,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING);
             assertThat(h.phase(1).verdict()).isEqualTo("promoted by alice");
             assertThat(h.phase(2).verdict()).isEqualTo("promoted by alice");
             assertThat(h.phase(1).deadline()).isNull();
@@ -286,7 +310,8 @@ class DeploymentMachineControlsTest {
             h.on(h.started(3));
             h.assertRequested(h.on(h.passed(3)), 4, false);
             h.on(h.passed(4));
-            h.assertFinished(h.on(h.passed(5)), DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
+            h.assertFinished(
+                    h.on(h.passed(5)), DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
         }
 
         @Test
@@ -310,8 +335,14 @@ class DeploymentMachineControlsTest {
             Step step = h.promote("bob");
 
             h.assertRequested(step, 3, true);
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.PASSED,
-                    PhaseStatus.SKIPPED, PhaseStatus.REQUESTED, PhaseStatus.PENDING, PhaseStatus.PENDING);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.PASSED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.REQUESTED,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING);
             assertThat(h.phase(1).verdict()).isEqualTo("all criteria met");
         }
 
@@ -385,11 +416,19 @@ class DeploymentMachineControlsTest {
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
             assertThat(eventTypes(step)).containsExactly(RollbackRequested.class);
-            RollbackRequested rollback = h.assertRollbackRequested(step, "alice", "customers complain");
-            assertThat(rollback.reason()).isEqualTo("rollback requested by alice: customers complain");
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(step, "alice", "customers complain");
+            assertThat(rollback.reason())
+                    .isEqualTo("rollback requested by alice: customers complain");
             assertThat(h.state.reason()).isEqualTo(rollback.reason());
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.FAILED,
-                    PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.FAILED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED);
             assertThat(h.phase(1).verdict()).isEqualTo("rolled back by alice");
             assertThat(actions(step)).containsExactly("rolling-back");
             assertThat(step.timeline().get(0).actor()).isEqualTo("alice");
@@ -399,7 +438,9 @@ class DeploymentMachineControlsTest {
 
             h.tick(Duration.ofMinutes(1));
             Step done = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, null));
-            h.assertFinished(done, DeploymentFinished.Outcome.ROLLED_BACK,
+            h.assertFinished(
+                    done,
+                    DeploymentFinished.Outcome.ROLLED_BACK,
                     "rollback requested by alice: customers complain");
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLED_BACK);
         }
@@ -412,7 +453,8 @@ class DeploymentMachineControlsTest {
             Step step = h.rollBack("bob", null, true);
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
-            RollbackRequested rollback = h.assertRollbackRequested(step, "bob", "rollback requested by bob");
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(step, "bob", "rollback requested by bob");
             assertThat(rollback.reason()).isEqualTo("rollback requested by bob");
         }
 
@@ -462,7 +504,8 @@ class DeploymentMachineControlsTest {
             assertThat(step.events()).isEmpty();
             assertThat(actions(step)).containsExactly("rolling-back");
             assertThat(step.timeline().get(0).actor()).isEqualTo(INCIDENTS);
-            assertThat(h.state.reason()).isEqualTo("rollback requested by " + INCIDENTS + ": incident INC-42 (P1)");
+            assertThat(h.state.reason())
+                    .isEqualTo("rollback requested by " + INCIDENTS + ": incident INC-42 (P1)");
             assertThat(h.phase(1).status()).isEqualTo(PhaseStatus.FAILED);
             assertThat(h.phaseStatuses().subList(2, 6)).containsOnly(PhaseStatus.SKIPPED);
 

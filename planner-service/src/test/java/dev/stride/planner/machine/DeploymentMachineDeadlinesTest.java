@@ -37,8 +37,11 @@ class DeploymentMachineDeadlinesTest {
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
             assertThat(eventTypes(step)).containsExactly(RollbackRequested.class);
-            RollbackRequested rollback = h.assertRollbackRequested(step, "planner",
-                    "phase 1 (initial) did not start by its deadline " + deadline);
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(
+                            step,
+                            "planner",
+                            "phase 1 (initial) did not start by its deadline " + deadline);
             assertThat(h.state.reason()).isEqualTo(rollback.reason());
             assertThat(h.phase(1).status()).isEqualTo(PhaseStatus.FAILED);
             assertThat(h.phase(1).verdict()).isEqualTo(rollback.reason());
@@ -73,7 +76,10 @@ class DeploymentMachineDeadlinesTest {
             Step step = h.deadlinePassed(2);
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
-            h.assertRollbackRequested(step, "planner", "phase 2 (ramp-up) did not finish by its deadline " + deadline);
+            h.assertRollbackRequested(
+                    step,
+                    "planner",
+                    "phase 2 (ramp-up) did not finish by its deadline " + deadline);
         }
 
         @Test
@@ -122,11 +128,15 @@ class DeploymentMachineDeadlinesTest {
             String why = h.state.reason();
             h.tick(Duration.ofMinutes(2));
 
-            Step step = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
+            Step step =
+                    h.on(
+                            h.rollbackCompleted(
+                                    RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLED_BACK);
             assertThat(eventTypes(step)).containsExactly(DeploymentFinished.class);
-            DeploymentFinished finished = h.assertFinished(step, DeploymentFinished.Outcome.ROLLED_BACK, why);
+            DeploymentFinished finished =
+                    h.assertFinished(step, DeploymentFinished.Outcome.ROLLED_BACK, why);
             assertThat(finished.reason()).isEqualTo("phase 2 (ramp-up) failed: error rate 3%");
             assertThat(actions(step)).containsExactly("rollback-succeeded", "rolled-back");
             assertThat(step.timeline()).extracting(TimelineEntry::actor).containsOnly(EXECUTOR);
@@ -143,14 +153,21 @@ class DeploymentMachineDeadlinesTest {
             MachineHarness h = MachineHarness.canaryRollingBack();
             h.tick(Duration.ofMinutes(2));
 
-            Step step = h.on(h.rollbackCompleted(RollbackCompleted.Outcome.FAILED, "cannot reach the cluster"));
+            Step step =
+                    h.on(
+                            h.rollbackCompleted(
+                                    RollbackCompleted.Outcome.FAILED, "cannot reach the cluster"));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLBACK_FAILED);
             assertThat(eventTypes(step)).containsExactly(DeploymentFinished.class);
-            DeploymentFinished finished = h.assertFinished(step, DeploymentFinished.Outcome.FAILED,
-                    "rollback failed: cannot reach the cluster");
+            DeploymentFinished finished =
+                    h.assertFinished(
+                            step,
+                            DeploymentFinished.Outcome.FAILED,
+                            "rollback failed: cannot reach the cluster");
             assertThat(finished.reason())
-                    .isEqualTo("rollback failed: cannot reach the cluster; phase 2 (ramp-up) failed: error rate 3%");
+                    .isEqualTo(
+                            "rollback failed: cannot reach the cluster; phase 2 (ramp-up) failed: error rate 3%");
             assertThat(actions(step)).containsExactly("rollback-failed", "rollback-failed");
 
             h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "late"));

@@ -22,7 +22,8 @@ class DeploymentMachineGuardsTest {
         assertThat(eventTypes(step)).doesNotContain(RollbackRequested.class);
         h.assertFinished(step, DeploymentFinished.Outcome.REJECTED, "pre-deployment checks failed");
         assertThat(h.phaseStatuses().get(0)).isEqualTo(PhaseStatus.FAILED);
-        assertThat(h.phaseStatuses().subList(1, h.phaseStatuses().size())).containsOnly(PhaseStatus.SKIPPED);
+        assertThat(h.phaseStatuses().subList(1, h.phaseStatuses().size()))
+                .containsOnly(PhaseStatus.SKIPPED);
     }
 
     @Test
@@ -50,7 +51,8 @@ class DeploymentMachineGuardsTest {
         MachineHarness h = MachineHarness.canary().runTo(1);
         h.on(h.started(1));
 
-        Step step = h.on(h.breach(1, ThresholdBreached.Kind.NO_DATA, ThresholdBreached.Action.ALERT));
+        Step step =
+                h.on(h.breach(1, ThresholdBreached.Kind.NO_DATA, ThresholdBreached.Action.ALERT));
 
         assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
         assertThat(step.events()).isEmpty();
@@ -90,7 +92,8 @@ class DeploymentMachineGuardsTest {
 
         assertThat(h.state.status()).isEqualTo(DeploymentStatus.REJECTED);
         assertThat(eventTypes(step)).doesNotContain(RollbackRequested.class);
-        h.assertFinished(step, DeploymentFinished.Outcome.REJECTED, "did not start by its deadline");
+        h.assertFinished(
+                step, DeploymentFinished.Outcome.REJECTED, "did not start by its deadline");
     }
 
     @Test
@@ -111,8 +114,21 @@ class DeploymentMachineGuardsTest {
     @Test
     void aDeploymentWithoutAPlanNeverStarts() {
         MachineHarness h = MachineHarness.canary();
-        h.state = new DeploymentState(h.state.id(), h.state.request(), DeploymentStatus.REQUESTED, 1, -1,
-                java.util.List.of(), java.util.List.of(), 0, null, h.now, null, false, null);
+        h.state =
+                new DeploymentState(
+                        h.state.id(),
+                        h.state.request(),
+                        DeploymentStatus.REQUESTED,
+                        1,
+                        -1,
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        0,
+                        null,
+                        h.now,
+                        null,
+                        false,
+                        null);
 
         h.admit(false);
         h.assertIgnored();

@@ -40,11 +40,18 @@ class DeploymentMachineRunningTest {
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
             assertThat(h.state.currentPhase()).isEqualTo(2);
             assertThat(eventTypes(step)).containsExactly(RollbackRequested.class);
-            RollbackRequested rollback = h.assertRollbackRequested(step, VERIFIER, "phase 2 (ramp-up) failed");
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(step, VERIFIER, "phase 2 (ramp-up) failed");
             assertThat(rollback.reason()).isEqualTo("phase 2 (ramp-up) failed: error rate 3%");
             assertThat(h.state.reason()).isEqualTo(rollback.reason());
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.PASSED,
-                    PhaseStatus.FAILED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.PASSED,
+                            PhaseStatus.FAILED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED);
             assertThat(h.phase(2).verdict()).isEqualTo("error rate 3%");
             assertThat(h.phase(2).completedAt()).isEqualTo(h.now);
             assertThat(h.phase(2).deadline()).isNull();
@@ -147,13 +154,15 @@ class DeploymentMachineRunningTest {
             emitted.addAll(first.events());
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
             assertThat(eventTypes(first)).containsExactly(RollbackRequested.class);
-            RollbackRequested rollback = h.assertRollbackRequested(first, VERIFIER, "threshold breached: " + BREACH);
+            RollbackRequested rollback =
+                    h.assertRollbackRequested(first, VERIFIER, "threshold breached: " + BREACH);
             assertThat(h.state.reason()).isEqualTo(rollback.reason());
             assertThat(h.phase(2).status()).isEqualTo(PhaseStatus.FAILED);
             assertThat(h.phase(2).verdict()).isEqualTo("breach: " + BREACH);
             assertThat(h.phaseStatuses().subList(3, 6)).containsOnly(PhaseStatus.SKIPPED);
             assertThat(actions(first)).containsExactly("breach", "rolling-back");
-            assertThat(first.timeline().get(0).detail()).isEqualTo(BREACH + ", action automatic_rollback");
+            assertThat(first.timeline().get(0).detail())
+                    .isEqualTo(BREACH + ", action automatic_rollback");
 
             for (int i = 0; i < 2; i++) {
                 h.tick(Duration.ofSeconds(15));
@@ -223,7 +232,9 @@ class DeploymentMachineRunningTest {
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.PAUSED);
             assertThat(step.events()).isEmpty();
             assertThat(actions(step)).containsExactly("breach", "paused");
-            assertThat(step.timeline().get(0).detail()).contains("(no value)").contains("(no_data)");
+            assertThat(step.timeline().get(0).detail())
+                    .contains("(no value)")
+                    .contains("(no_data)");
             assertThat(h.phase(2).status()).isEqualTo(PhaseStatus.RUNNING);
             assertThat(h.phase(2).deadline()).isNull();
         }
@@ -399,7 +410,8 @@ class DeploymentMachineRunningTest {
 
             h.tick(Duration.ofHours(1));
             h.resume("alice");
-            assertThat(h.phase(1).deadline()).isEqualTo(h.now.plus(Duration.ofMinutes(10)).plus(MARGIN));
+            assertThat(h.phase(1).deadline())
+                    .isEqualTo(h.now.plus(Duration.ofMinutes(10)).plus(MARGIN));
         }
     }
 }

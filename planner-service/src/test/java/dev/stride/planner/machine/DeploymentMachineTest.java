@@ -45,11 +45,18 @@ class DeploymentMachineTest {
             assertThat(step.isRefused()).isFalse();
             h.assertRequested(step, 0, false);
             assertThat(h.phase(0).plan().type()).isEqualTo(PhaseType.CHECKS);
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.REQUESTED, PhaseStatus.PENDING,
-                    PhaseStatus.PENDING, PhaseStatus.PENDING, PhaseStatus.PENDING, PhaseStatus.PENDING);
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.REQUESTED,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING,
+                            PhaseStatus.PENDING);
             assertThat(h.phase(0).deadline()).isEqualTo(T0.plus(MARGIN));
             assertThat(actions(step)).containsExactly("requested", "started", "phase-requested");
-            assertThat(step.timeline()).extracting(TimelineEntry::actor)
+            assertThat(step.timeline())
+                    .extracting(TimelineEntry::actor)
                     .containsExactly(REQUESTER, "planner", "planner");
             assertThat(step.timeline().get(0).detail()).isEqualTo("canary of 2.4.0 to staging");
             assertThat(step.timeline().get(1).detail()).isEqualTo("6 phases planned");
@@ -68,7 +75,9 @@ class DeploymentMachineTest {
             assertThat(h.state.currentPhase()).isEqualTo(-1);
             assertThat(step.events()).isEmpty();
             assertThat(actions(step)).containsExactly("requested", "awaiting-approval");
-            assertThat(step.timeline().get(1).detail()).contains("1 approval(s)").contains(REQUESTER);
+            assertThat(step.timeline().get(1).detail())
+                    .contains("1 approval(s)")
+                    .contains(REQUESTER);
             assertThat(h.phaseStatuses()).containsOnly(PhaseStatus.PENDING);
         }
 
@@ -120,7 +129,8 @@ class DeploymentMachineTest {
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
             h.assertRequested(step, 0, false);
             assertThat(actions(step)).containsExactly("started", "phase-requested");
-            assertThat(h.phase(0).deadline()).isEqualTo(T0.plus(Duration.ofMinutes(7)).plus(MARGIN));
+            assertThat(h.phase(0).deadline())
+                    .isEqualTo(T0.plus(Duration.ofMinutes(7)).plus(MARGIN));
         }
 
         @Test
@@ -154,7 +164,9 @@ class DeploymentMachineTest {
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.REJECTED);
             assertThat(eventTypes(step)).containsExactly(DeploymentFinished.class);
-            h.assertFinished(step, DeploymentFinished.Outcome.REJECTED,
+            h.assertFinished(
+                    step,
+                    DeploymentFinished.Outcome.REJECTED,
                     "production needs 2.4.0 to have succeeded in staging");
             assertThat(actions(step)).containsExactly("requested", "rejected");
             assertThat(step.timeline().get(0).actor()).isEqualTo(REQUESTER);
@@ -292,9 +304,16 @@ class DeploymentMachineTest {
         void aCanaryRunsEveryPhaseInOrderToSucceeded() {
             MachineHarness h = MachineHarness.canary();
             h.assertRequested(h.admit(false), 0, false);
-            List<Duration> holds = h.plan.stream().map(p -> p.hold() == null ? Duration.ZERO : p.hold()).toList();
-            assertThat(holds).containsExactly(Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(15),
-                    Duration.ZERO, Duration.ZERO, Duration.ZERO);
+            List<Duration> holds =
+                    h.plan.stream().map(p -> p.hold() == null ? Duration.ZERO : p.hold()).toList();
+            assertThat(holds)
+                    .containsExactly(
+                            Duration.ZERO,
+                            Duration.ofMinutes(10),
+                            Duration.ofMinutes(15),
+                            Duration.ZERO,
+                            Duration.ZERO,
+                            Duration.ZERO);
 
             for (int k = 0; k < 6; k++) {
                 h.tick(Duration.ofSeconds(20));
@@ -307,7 +326,8 @@ class DeploymentMachineTest {
                 assertThat(h.state.currentPhase()).isEqualTo(k);
                 assertThat(h.phase(k).status()).isEqualTo(PhaseStatus.RUNNING);
                 assertThat(h.phase(k).startedAt()).isEqualTo(startedAt);
-                assertThat(h.phase(k).deadline()).isEqualTo(startedAt.plus(holds.get(k)).plus(MARGIN));
+                assertThat(h.phase(k).deadline())
+                        .isEqualTo(startedAt.plus(holds.get(k)).plus(MARGIN));
 
                 h.tick(holds.get(k).plusSeconds(30));
                 Step completed = h.on(h.passed(k));
@@ -320,12 +340,15 @@ class DeploymentMachineTest {
                 if (k < 5) {
                     assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
                     h.assertRequested(completed, k + 1, false);
-                    assertThat(actions(completed)).containsExactly("phase-passed", "phase-requested");
-                    assertThat(h.phaseStatuses().subList(k + 2, 6)).allMatch(st -> st == PhaseStatus.PENDING);
+                    assertThat(actions(completed))
+                            .containsExactly("phase-passed", "phase-requested");
+                    assertThat(h.phaseStatuses().subList(k + 2, 6))
+                            .allMatch(st -> st == PhaseStatus.PENDING);
                 } else {
                     assertThat(h.state.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
                     assertThat(eventTypes(completed)).containsExactly(DeploymentFinished.class);
-                    h.assertFinished(completed, DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
+                    h.assertFinished(
+                            completed, DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
                     assertThat(actions(completed)).containsExactly("phase-passed", "succeeded");
                     assertThat(h.state.currentPhase()).isEqualTo(5);
                 }
@@ -340,8 +363,11 @@ class DeploymentMachineTest {
             MachineHarness h = MachineHarness.canary().runTo(1);
             h.on(h.started(1));
             h.tick(Duration.ofMinutes(4));
-            ThresholdBreached breach = h.breach(1, ThresholdBreached.Kind.TRIGGER,
-                    ThresholdBreached.Action.AUTOMATIC_ROLLBACK);
+            ThresholdBreached breach =
+                    h.breach(
+                            1,
+                            ThresholdBreached.Kind.TRIGGER,
+                            ThresholdBreached.Action.AUTOMATIC_ROLLBACK);
             h.on(breach);
             h.on(breach);
             h.on(breach);
@@ -351,18 +377,38 @@ class DeploymentMachineTest {
             h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLED_BACK);
-            assertThat(h.emitted).extracting(e -> e.getClass().getSimpleName()).containsExactly(
-                    "PhaseRequested", "PhaseRequested", "RollbackRequested", "DeploymentFinished");
+            assertThat(h.emitted)
+                    .extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly(
+                            "PhaseRequested",
+                            "PhaseRequested",
+                            "RollbackRequested",
+                            "DeploymentFinished");
             assertThat(h.emitted).filteredOn(RollbackRequested.class::isInstance).hasSize(1);
             assertThat(((DeploymentFinished) h.emitted.get(3)).outcome())
                     .isEqualTo(DeploymentFinished.Outcome.ROLLED_BACK);
-            assertThat(h.timeline).extracting(TimelineEntry::action).containsExactly(
-                    "requested", "started", "phase-requested",
-                    "phase-started", "phase-passed", "phase-requested",
-                    "phase-started", "breach", "rolling-back",
-                    "rollback-succeeded", "rolled-back");
-            assertThat(h.phaseStatuses()).containsExactly(PhaseStatus.PASSED, PhaseStatus.FAILED,
-                    PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED, PhaseStatus.SKIPPED);
+            assertThat(h.timeline)
+                    .extracting(TimelineEntry::action)
+                    .containsExactly(
+                            "requested",
+                            "started",
+                            "phase-requested",
+                            "phase-started",
+                            "phase-passed",
+                            "phase-requested",
+                            "phase-started",
+                            "breach",
+                            "rolling-back",
+                            "rollback-succeeded",
+                            "rolled-back");
+            assertThat(h.phaseStatuses())
+                    .containsExactly(
+                            PhaseStatus.PASSED,
+                            PhaseStatus.FAILED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED,
+                            PhaseStatus.SKIPPED);
         }
 
         @Test
@@ -382,7 +428,11 @@ class DeploymentMachineTest {
             h.assertIgnored();
             h.on(h.passed(2));
             h.assertIgnored();
-            h.on(h.breach(5, ThresholdBreached.Kind.TRIGGER, ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+            h.on(
+                    h.breach(
+                            5,
+                            ThresholdBreached.Kind.TRIGGER,
+                            ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
             h.assertIgnored();
             h.on(h.rollbackCompleted(RollbackCompleted.Outcome.SUCCEEDED, "late"));
             h.assertIgnored();
@@ -405,16 +455,23 @@ class DeploymentMachineTest {
                 h.tick(Duration.ofSeconds(10));
                 h.on(h.started(k));
                 assertThat(h.phase(k).deadline())
-                        .isEqualTo(h.now.plus(k >= 1 && k <= 10 ? Duration.ofMinutes(5) : Duration.ZERO).plus(MARGIN));
+                        .isEqualTo(
+                                h.now.plus(
+                                                k >= 1 && k <= 10
+                                                        ? Duration.ofMinutes(5)
+                                                        : Duration.ZERO)
+                                        .plus(MARGIN));
                 h.tick(Duration.ofMinutes(5));
                 Step step = h.on(h.passed(k));
                 if (k < 12) {
-                    Object weight = h.assertRequested(step, k + 1, false).parameters().get("weight");
+                    Object weight =
+                            h.assertRequested(step, k + 1, false).parameters().get("weight");
                     if (weight != null) {
                         weights.add(weight);
                     }
                 } else {
-                    h.assertFinished(step, DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
+                    h.assertFinished(
+                            step, DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
                 }
             }
             assertThat(weights).containsExactly(10, 20, 30, 40, 50, 60, 70, 80, 90, 100);
@@ -426,8 +483,13 @@ class DeploymentMachineTest {
         void aRollingUpdateRunsItsOneRolloutPhaseToSucceeded() {
             MachineHarness h = MachineHarness.of("rolling", 0);
             h.admit(false);
-            assertThat(h.plan).extracting(p -> p.type()).containsExactly(PhaseType.CHECKS, PhaseType.ROLLOUT,
-                    PhaseType.CHECKS, PhaseType.FINALIZE);
+            assertThat(h.plan)
+                    .extracting(p -> p.type())
+                    .containsExactly(
+                            PhaseType.CHECKS,
+                            PhaseType.ROLLOUT,
+                            PhaseType.CHECKS,
+                            PhaseType.FINALIZE);
             h.runTo(1);
 
             h.on(h.started(1));
@@ -448,8 +510,15 @@ class DeploymentMachineTest {
             h.admit(false);
             h.tick(Duration.ofSeconds(40));
 
-            Step step = h.on(new PhaseCompleted(MachineHarness.ID, 1, 0, PhaseType.CHECKS,
-                    PhaseCompleted.Outcome.PASSED, null));
+            Step step =
+                    h.on(
+                            new PhaseCompleted(
+                                    MachineHarness.ID,
+                                    1,
+                                    0,
+                                    PhaseType.CHECKS,
+                                    PhaseCompleted.Outcome.PASSED,
+                                    null));
 
             assertThat(h.phase(0).status()).isEqualTo(PhaseStatus.PASSED);
             assertThat(h.phase(0).startedAt()).isNull();
@@ -466,12 +535,21 @@ class DeploymentMachineTest {
             h.tick(Duration.ofMinutes(1));
             Instant observed = h.now.minusSeconds(30);
 
-            Step step = h.on(new PhaseStarted(MachineHarness.ID, 1, 1, PhaseType.TRAFFIC,
-                    Map.of("canary", 5), observed));
+            Step step =
+                    h.on(
+                            new PhaseStarted(
+                                    MachineHarness.ID,
+                                    1,
+                                    1,
+                                    PhaseType.TRAFFIC,
+                                    Map.of("canary", 5),
+                                    observed));
 
             assertThat(h.phase(1).startedAt()).isEqualTo(observed);
-            assertThat(h.phase(1).deadline()).isEqualTo(observed.plus(Duration.ofMinutes(10)).plus(MARGIN));
-            assertThat(step.timeline().get(0).detail()).contains("phase 1 TRAFFIC (initial)")
+            assertThat(h.phase(1).deadline())
+                    .isEqualTo(observed.plus(Duration.ofMinutes(10)).plus(MARGIN));
+            assertThat(step.timeline().get(0).detail())
+                    .contains("phase 1 TRAFFIC (initial)")
                     .contains("observed weights {canary=5}");
             assertThat(step.timeline().get(0).at()).isEqualTo(h.now);
         }
@@ -481,11 +559,19 @@ class DeploymentMachineTest {
             MachineHarness h = MachineHarness.canary().runTo(2);
             h.tick(Duration.ofMinutes(3));
 
-            Step step = h.on(new PhaseStarted(MachineHarness.ID, 1, 2, PhaseType.TRAFFIC, Collections.emptyMap(),
-                    null));
+            Step step =
+                    h.on(
+                            new PhaseStarted(
+                                    MachineHarness.ID,
+                                    1,
+                                    2,
+                                    PhaseType.TRAFFIC,
+                                    Collections.emptyMap(),
+                                    null));
 
             assertThat(h.phase(2).startedAt()).isEqualTo(h.now);
-            assertThat(h.phase(2).deadline()).isEqualTo(h.now.plus(Duration.ofMinutes(15)).plus(MARGIN));
+            assertThat(h.phase(2).deadline())
+                    .isEqualTo(h.now.plus(Duration.ofMinutes(15)).plus(MARGIN));
             assertThat(step.timeline().get(0).detail()).doesNotContain("observed weights");
         }
     }

@@ -49,16 +49,30 @@ final class MachineHarness {
     DeploymentState state;
     DeploymentState before;
     Step last;
+
     /** Every event and timeline line of every step so far, in order. */
     final List<StrideEvent> emitted = new ArrayList<>();
+
     final List<TimelineEntry> timeline = new ArrayList<>();
 
     private MachineHarness(String requestName, int requiredApprovals) {
         this.request = request(requestName);
         this.plan = new PhaseCompiler().compile(request, null).phases();
-        this.state = new DeploymentState(ID, request, DeploymentStatus.REQUESTED, 1, -1,
-                plan.stream().map(PhaseState::pending).toList(), List.of(), requiredApprovals, null, T0, null, false,
-                null);
+        this.state =
+                new DeploymentState(
+                        ID,
+                        request,
+                        DeploymentStatus.REQUESTED,
+                        1,
+                        -1,
+                        plan.stream().map(PhaseState::pending).toList(),
+                        List.of(),
+                        requiredApprovals,
+                        null,
+                        T0,
+                        null,
+                        false,
+                        null);
     }
 
     static MachineHarness canary() {
@@ -104,7 +118,8 @@ final class MachineHarness {
         }
     }
 
-    // ---- the clock ---------------------------------------------------------------------------------------------
+    // ---- the clock
+    // ---------------------------------------------------------------------------------------------
 
     MachineHarness tick(Duration by) {
         now = now.plus(by);
@@ -116,7 +131,8 @@ final class MachineHarness {
         return this;
     }
 
-    // ---- feeding the machine -----------------------------------------------------------------------------------
+    // ---- feeding the machine
+    // -----------------------------------------------------------------------------------
 
     Step apply(Function<DeploymentState, Step> input) {
         before = state;
@@ -204,14 +220,16 @@ final class MachineHarness {
         return this;
     }
 
-    // ---- events as the executor and the verifier send them ------------------------------------------------------
+    // ---- events as the executor and the verifier send them
+    // ------------------------------------------------------
 
     PhaseStarted started(int phase) {
         return startedFor(1, phase);
     }
 
     PhaseStarted startedFor(int attempt, int phase) {
-        return new PhaseStarted(ID, attempt, phase, plan.get(phase).type(), Map.of("canary", 5), now);
+        return new PhaseStarted(
+                ID, attempt, phase, plan.get(phase).type(), Map.of("canary", 5), now);
     }
 
     PhaseCompleted passed(int phase) {
@@ -222,26 +240,31 @@ final class MachineHarness {
         return completedFor(1, phase, PhaseCompleted.Outcome.FAILED, summary);
     }
 
-    PhaseCompleted completedFor(int attempt, int phase, PhaseCompleted.Outcome outcome, String summary) {
+    PhaseCompleted completedFor(
+            int attempt, int phase, PhaseCompleted.Outcome outcome, String summary) {
         return new PhaseCompleted(ID, attempt, phase, plan.get(phase).type(), outcome, summary);
     }
 
-    ThresholdBreached breach(int phase, ThresholdBreached.Kind kind, ThresholdBreached.Action action) {
+    ThresholdBreached breach(
+            int phase, ThresholdBreached.Kind kind, ThresholdBreached.Action action) {
         return breachFor(1, phase, kind, action);
     }
 
-    ThresholdBreached breachFor(int attempt, int phase, ThresholdBreached.Kind kind,
-            ThresholdBreached.Action action) {
-        boolean noValue = kind == ThresholdBreached.Kind.NO_DATA || kind == ThresholdBreached.Kind.PROVIDER_ERROR;
-        return new ThresholdBreached(ID, attempt, phase, "error_rate", noValue ? null : 7.5, "5%", "5m", kind,
-                action);
+    ThresholdBreached breachFor(
+            int attempt, int phase, ThresholdBreached.Kind kind, ThresholdBreached.Action action) {
+        boolean noValue =
+                kind == ThresholdBreached.Kind.NO_DATA
+                        || kind == ThresholdBreached.Kind.PROVIDER_ERROR;
+        return new ThresholdBreached(
+                ID, attempt, phase, "error_rate", noValue ? null : 7.5, "5%", "5m", kind, action);
     }
 
     RollbackCompleted rollbackCompleted(RollbackCompleted.Outcome outcome, String detail) {
         return rollbackCompletedFor(1, outcome, detail);
     }
 
-    RollbackCompleted rollbackCompletedFor(int attempt, RollbackCompleted.Outcome outcome, String detail) {
+    RollbackCompleted rollbackCompletedFor(
+            int attempt, RollbackCompleted.Outcome outcome, String detail) {
         return new RollbackCompleted(ID, attempt, outcome, detail);
     }
 
@@ -249,7 +272,8 @@ final class MachineHarness {
         return new RollbackRequested(ID, attempt, reason, INCIDENTS);
     }
 
-    // ---- reading the state and the step ------------------------------------------------------------------------
+    // ---- reading the state and the step
+    // ------------------------------------------------------------------------
 
     PhaseState phase(int index) {
         return state.phases().get(index);
@@ -273,7 +297,8 @@ final class MachineHarness {
         return found.get(0);
     }
 
-    // ---- assertions shared by the tests ------------------------------------------------------------------------
+    // ---- assertions shared by the tests
+    // ------------------------------------------------------------------------
 
     /** The last step did nothing: no events, no timeline, no refusal, the very same state. */
     void assertIgnored() {
@@ -330,7 +355,8 @@ final class MachineHarness {
         return rollback;
     }
 
-    DeploymentFinished assertFinished(Step step, DeploymentFinished.Outcome outcome, String reasonFragment) {
+    DeploymentFinished assertFinished(
+            Step step, DeploymentFinished.Outcome outcome, String reasonFragment) {
         DeploymentFinished finished = only(step, DeploymentFinished.class);
         assertThat(finished.deploymentId()).isEqualTo(ID);
         assertThat(finished.application()).isEqualTo(request.application());

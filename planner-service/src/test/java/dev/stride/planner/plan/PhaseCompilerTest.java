@@ -45,8 +45,13 @@ class PhaseCompilerTest {
         PhasePlan plan = compiler.compile(request("canary"), null);
 
         assertThat(plan.phases())
-                .extracting(PlannedPhase::index, PlannedPhase::type, PlannedPhase::name,
-                        PlannedPhase::trafficPercentage, PlannedPhase::hold, PlannedPhase::analysed)
+                .extracting(
+                        PlannedPhase::index,
+                        PlannedPhase::type,
+                        PlannedPhase::name,
+                        PlannedPhase::trafficPercentage,
+                        PlannedPhase::hold,
+                        PlannedPhase::analysed)
                 .containsExactly(
                         tuple(0, PhaseType.CHECKS, "pre-deployment checks", null, null, false),
                         tuple(1, PhaseType.TRAFFIC, "initial", 5, Duration.ofMinutes(10), true),
@@ -58,46 +63,81 @@ class PhaseCompilerTest {
         assertThat(plan.phase(1).parameters())
                 .containsEntry("weight", 5)
                 .containsEntry("duration", "10m")
-                .containsEntry("successCriteria", Map.of("error_rate", "<1%", "response_time", "<500ms"));
+                .containsEntry(
+                        "successCriteria", Map.of("error_rate", "<1%", "response_time", "<500ms"));
         assertThat(plan.phase(3).parameters())
                 .containsEntry("weight", 100)
                 .doesNotContainKey("duration")
-                .containsEntry("successCriteria", Map.of("error_rate", "<0.1%", "response_time", "<300ms"));
-        assertThat(plan.phase(5).parameters()).isEqualTo(Map.of("action", "promote-canary",
-                "artifact", "registry.example.com/checkout:2.4.0", "version", "2.4.0"));
+                .containsEntry(
+                        "successCriteria",
+                        Map.of("error_rate", "<0.1%", "response_time", "<300ms"));
+        assertThat(plan.phase(5).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "action",
+                                "promote-canary",
+                                "artifact",
+                                "registry.example.com/checkout:2.4.0",
+                                "version",
+                                "2.4.0"));
     }
 
     @Test
     void blueGreenShiftsTheNewColourInStepsOfTheIncrementEachHeldForTheInterval() {
         PhasePlan plan = compiler.compile(request("blue-green"), null);
 
-        assertThat(plan.phases()).extracting(PlannedPhase::type, PlannedPhase::name).containsExactly(
-                tuple(PhaseType.CHECKS, "pre-deployment checks"),
-                tuple(PhaseType.TRAFFIC, "shift 10%"), tuple(PhaseType.TRAFFIC, "shift 20%"),
-                tuple(PhaseType.TRAFFIC, "shift 30%"), tuple(PhaseType.TRAFFIC, "shift 40%"),
-                tuple(PhaseType.TRAFFIC, "shift 50%"), tuple(PhaseType.TRAFFIC, "shift 60%"),
-                tuple(PhaseType.TRAFFIC, "shift 70%"), tuple(PhaseType.TRAFFIC, "shift 80%"),
-                tuple(PhaseType.TRAFFIC, "shift 90%"), tuple(PhaseType.TRAFFIC, "shift 100%"),
-                tuple(PhaseType.CHECKS, "post-deployment checks"),
-                tuple(PhaseType.FINALIZE, "finalize"));
-        assertThat(plan.phases()).extracting(PlannedPhase::index)
+        assertThat(plan.phases())
+                .extracting(PlannedPhase::type, PlannedPhase::name)
+                .containsExactly(
+                        tuple(PhaseType.CHECKS, "pre-deployment checks"),
+                        tuple(PhaseType.TRAFFIC, "shift 10%"),
+                        tuple(PhaseType.TRAFFIC, "shift 20%"),
+                        tuple(PhaseType.TRAFFIC, "shift 30%"),
+                        tuple(PhaseType.TRAFFIC, "shift 40%"),
+                        tuple(PhaseType.TRAFFIC, "shift 50%"),
+                        tuple(PhaseType.TRAFFIC, "shift 60%"),
+                        tuple(PhaseType.TRAFFIC, "shift 70%"),
+                        tuple(PhaseType.TRAFFIC, "shift 80%"),
+                        tuple(PhaseType.TRAFFIC, "shift 90%"),
+                        tuple(PhaseType.TRAFFIC, "shift 100%"),
+                        tuple(PhaseType.CHECKS, "post-deployment checks"),
+                        tuple(PhaseType.FINALIZE, "finalize"));
+        assertThat(plan.phases())
+                .extracting(PlannedPhase::index)
                 .containsExactlyElementsOf(IntStream.range(0, 13).boxed().toList());
         List<PlannedPhase> traffic = plan.phases().subList(1, 11);
-        assertThat(traffic).extracting(PlannedPhase::trafficPercentage)
+        assertThat(traffic)
+                .extracting(PlannedPhase::trafficPercentage)
                 .containsExactly(10, 20, 30, 40, 50, 60, 70, 80, 90, 100);
-        assertThat(traffic).allSatisfy(phase -> {
-            assertThat(phase.hold()).isEqualTo(Duration.ofMinutes(5));
-            assertThat(phase.analysed()).isTrue();
-            assertThat(phase.parameters())
-                    .containsEntry("weight", phase.trafficPercentage())
-                    .containsEntry("interval", "5m")
-                    .containsEntry("rollbackThreshold", 5)
-                    .containsEntry("colours", Map.of(
-                            "blue", Map.of("targetGroup", "app-blue-tg", "autoScalingGroup", "app-blue-asg",
-                                    "healthCheckPath", "/health"),
-                            "green", Map.of("targetGroup", "app-green-tg", "autoScalingGroup", "app-green-asg",
-                                    "healthCheckPath", "/health")));
-        });
+        assertThat(traffic)
+                .allSatisfy(
+                        phase -> {
+                            assertThat(phase.hold()).isEqualTo(Duration.ofMinutes(5));
+                            assertThat(phase.analysed()).isTrue();
+                            assertThat(phase.parameters())
+                                    .containsEntry("weight", phase.trafficPercentage())
+                                    .containsEntry("interval", "5m")
+                                    .containsEntry("rollbackThreshold", 5)
+                                    .containsEntry(
+                                            "colours",
+                                            Map.of(
+                                                    "blue",
+                                                            Map.of(
+                                                                    "targetGroup",
+                                                                    "app-blue-tg",
+                                                                    "autoScalingGroup",
+                                                                    "app-blue-asg",
+                                                                    "healthCheckPath",
+                                                                    "/health"),
+                                                    "green",
+                                                            Map.of(
+                                                                    "targetGroup",
+                                                                    "app-green-tg",
+                                                                    "autoScalingGroup",
+                                                                    "app-green-asg",
+                                                                    "healthCheckPath",
+                                                                    "/health")));
+                        });
         assertThat(plan.phase(12).parameters())
                 .containsEntry("action", "activate-new-colour")
                 .containsEntry("scaleDownOldColour", true)
@@ -109,50 +149,82 @@ class PhaseCompilerTest {
         PhasePlan plan = compiler.compile(request("rolling"), null);
 
         assertThat(plan.phases())
-                .extracting(PlannedPhase::index, PlannedPhase::type, PlannedPhase::name,
-                        PlannedPhase::trafficPercentage, PlannedPhase::hold, PlannedPhase::analysed)
+                .extracting(
+                        PlannedPhase::index,
+                        PlannedPhase::type,
+                        PlannedPhase::name,
+                        PlannedPhase::trafficPercentage,
+                        PlannedPhase::hold,
+                        PlannedPhase::analysed)
                 .containsExactly(
                         tuple(0, PhaseType.CHECKS, "pre-deployment checks", null, null, false),
                         tuple(1, PhaseType.ROLLOUT, "rolling update", null, null, true),
                         tuple(2, PhaseType.CHECKS, "post-deployment checks", null, null, false),
                         tuple(3, PhaseType.FINALIZE, "finalize", null, null, false));
-        assertThat(plan.phase(1).parameters()).isEqualTo(Map.of(
-                "batchSize", 2,
-                "maxUnavailable", 1,
-                "healthCheck", Map.of("path", "/health", "timeout", "30s", "interval", "10s",
-                        "healthyThreshold", 3, "unhealthyThreshold", 2),
-                "artifact", "registry.example.com/inventory:7.1.3",
-                "version", "7.1.3"));
+        assertThat(plan.phase(1).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "batchSize",
+                                2,
+                                "maxUnavailable",
+                                1,
+                                "healthCheck",
+                                Map.of(
+                                        "path",
+                                        "/health",
+                                        "timeout",
+                                        "30s",
+                                        "interval",
+                                        "10s",
+                                        "healthyThreshold",
+                                        3,
+                                        "unhealthyThreshold",
+                                        2),
+                                "artifact",
+                                "registry.example.com/inventory:7.1.3",
+                                "version",
+                                "7.1.3"));
         assertThat(plan.phase(3).parameters()).containsEntry("action", "complete-rollout");
     }
 
     // --- blue-green weights ---
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "0  | 10  | 10,20,30,40,50,60,70,80,90,100",
-            "5  | 30  | 5,35,65,95,100",
-            "0  | 33  | 33,66,99,100",
-            "20 | 25  | 20,45,70,95,100",
-            "50 | 50  | 50,100",
-            "99 | 1   | 99,100",
-            "0  | 100 | 100",
-            "10 | 200 | 10,100"})
-    void blueGreenWeightsEndExactlyAtFullTraffic(int initialWeight, int increment, String expected) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0  | 10  | 10,20,30,40,50,60,70,80,90,100",
+                "5  | 30  | 5,35,65,95,100",
+                "0  | 33  | 33,66,99,100",
+                "20 | 25  | 20,45,70,95,100",
+                "50 | 50  | 50,100",
+                "99 | 1   | 99,100",
+                "0  | 100 | 100",
+                "10 | 200 | 10,100"
+            })
+    void blueGreenWeightsEndExactlyAtFullTraffic(
+            int initialWeight, int increment, String expected) {
         List<Integer> weights = PhaseCompiler.blueGreenWeights(initialWeight, increment);
 
-        assertThat(weights).containsExactlyElementsOf(
-                java.util.Arrays.stream(expected.split(",")).map(Integer::valueOf).toList());
+        assertThat(weights)
+                .containsExactlyElementsOf(
+                        java.util.Arrays.stream(expected.split(","))
+                                .map(Integer::valueOf)
+                                .toList());
     }
 
     @Test
     void blueGreenPhasesFollowTheWeightSeries() {
-        DeploymentRequested request = withStrategy(request("blue-green"), new BlueGreenStrategy(null,
-                new BlueGreenStrategy.TrafficShifting(5, 30, "90s", null)));
+        DeploymentRequested request =
+                withStrategy(
+                        request("blue-green"),
+                        new BlueGreenStrategy(
+                                null, new BlueGreenStrategy.TrafficShifting(5, 30, "90s", null)));
 
         PhasePlan plan = compiler.compile(request, null);
 
-        assertThat(plan.phases()).filteredOn(p -> p.type() == PhaseType.TRAFFIC)
+        assertThat(plan.phases())
+                .filteredOn(p -> p.type() == PhaseType.TRAFFIC)
                 .extracting(PlannedPhase::name, PlannedPhase::trafficPercentage, PlannedPhase::hold)
                 .containsExactly(
                         tuple("shift 5%", 5, Duration.ofSeconds(90)),
@@ -161,7 +233,8 @@ class PhaseCompilerTest {
                         tuple("shift 95%", 95, Duration.ofSeconds(90)),
                         tuple("shift 100%", 100, Duration.ofSeconds(90)));
         // No environments block and no rollback threshold: neither travels.
-        assertThat(plan.phase(1).parameters()).containsOnlyKeys("weight", "interval", "artifact", "version");
+        assertThat(plan.phase(1).parameters())
+                .containsOnlyKeys("weight", "interval", "artifact", "version");
         assertThat(plan.phase(plan.size() - 1).parameters())
                 .containsOnlyKeys("action", "scaleDownOldColour", "artifact", "version");
     }
@@ -169,8 +242,12 @@ class PhaseCompilerTest {
     @ParameterizedTest
     @ValueSource(ints = {0, -10})
     void anIncrementThatNeverReachesFullTrafficIsRefused(int increment) {
-        DeploymentRequested request = withStrategy(request("blue-green"), new BlueGreenStrategy(null,
-                new BlueGreenStrategy.TrafficShifting(0, increment, "5m", null)));
+        DeploymentRequested request =
+                withStrategy(
+                        request("blue-green"),
+                        new BlueGreenStrategy(
+                                null,
+                                new BlueGreenStrategy.TrafficShifting(0, increment, "5m", null)));
 
         assertThatThrownBy(() -> compiler.compile(request, null))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -179,8 +256,13 @@ class PhaseCompilerTest {
 
     @Test
     void anUnparsableHoldNamesItsField() {
-        DeploymentRequested request = withStrategy(request("blue-green"), new BlueGreenStrategy(null,
-                new BlueGreenStrategy.TrafficShifting(0, 50, "five minutes", null)));
+        DeploymentRequested request =
+                withStrategy(
+                        request("blue-green"),
+                        new BlueGreenStrategy(
+                                null,
+                                new BlueGreenStrategy.TrafficShifting(
+                                        0, 50, "five minutes", null)));
 
         assertThatThrownBy(() -> compiler.compile(request, null))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -189,13 +271,20 @@ class PhaseCompilerTest {
 
     // --- pre- and post-deployment checks ---
 
-    private static final DeploymentChecks DEFAULTS = new DeploymentChecks(
-            new Pre(new HealthEndpoint("http://checkout.staging/health", 204),
-                    new Database("db.staging", 6432),
-                    List.of("http://payments.staging", "http://stock.staging")),
-            new Post(List.of("http://checkout.staging/health", "http://checkout.staging/api/cart"),
-                    "<1%", "<500ms",
-                    new FeatureFlags("http://flags.staging/flags/{flag}", List.of("new-checkout"))));
+    private static final DeploymentChecks DEFAULTS =
+            new DeploymentChecks(
+                    new Pre(
+                            new HealthEndpoint("http://checkout.staging/health", 204),
+                            new Database("db.staging", 6432),
+                            List.of("http://payments.staging", "http://stock.staging")),
+                    new Post(
+                            List.of(
+                                    "http://checkout.staging/health",
+                                    "http://checkout.staging/api/cart"),
+                            "<1%",
+                            "<500ms",
+                            new FeatureFlags(
+                                    "http://flags.staging/flags/{flag}", List.of("new-checkout"))));
 
     @Test
     void withoutChecksAnywhereTheCheckPhasesOnlyNameTheirStage() {
@@ -206,7 +295,8 @@ class PhaseCompilerTest {
         assertThat(plan.phase(0).parameters()).isEqualTo(Map.of("stage", "pre"));
         assertThat(plan.phase(4).parameters()).isEqualTo(Map.of("stage", "post"));
         assertThat(compiler.compile(request, new DeploymentChecks(null, null))).isEqualTo(plan);
-        assertThat(compiler.compile(withChecks(request, new DeploymentChecks(null, null)), null)).isEqualTo(plan);
+        assertThat(compiler.compile(withChecks(request, new DeploymentChecks(null, null)), null))
+                .isEqualTo(plan);
     }
 
     @Test
@@ -214,88 +304,158 @@ class PhaseCompilerTest {
         PhasePlan plan = compiler.compile(request("canary"), DEFAULTS);
 
         // The fixture gives every field, so none of the defaults shows through.
-        assertThat(plan.phase(0).parameters()).isEqualTo(Map.of(
-                "stage", "pre",
-                "health", Map.of("url", "https://checkout.shop.example.com/health", "expectedStatus", 200),
-                "database", Map.of("host", "db.shop.internal", "port", 5432),
-                "dependencies", List.of("https://payments.example.com/health",
-                        "https://inventory.example.com/health")));
-        assertThat(plan.phase(4).parameters()).isEqualTo(Map.of(
-                "stage", "post",
-                "endpoints", List.of("https://api.example.com/health", "https://api.example.com/ready"),
-                "errorRate", "<1%",
-                "responseTimeP95", "<500ms",
-                "featureFlags", Map.of("url", "http://feature-flags-service/api/flags/{flag}", "required",
-                        List.of("user_registration", "payment_processing", "order_management"))));
+        assertThat(plan.phase(0).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "pre",
+                                "health",
+                                        Map.of(
+                                                "url",
+                                                "https://checkout.shop.example.com/health",
+                                                "expectedStatus",
+                                                200),
+                                "database", Map.of("host", "db.shop.internal", "port", 5432),
+                                "dependencies",
+                                        List.of(
+                                                "https://payments.example.com/health",
+                                                "https://inventory.example.com/health")));
+        assertThat(plan.phase(4).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "post",
+                                "endpoints",
+                                        List.of(
+                                                "https://api.example.com/health",
+                                                "https://api.example.com/ready"),
+                                "errorRate", "<1%",
+                                "responseTimeP95", "<500ms",
+                                "featureFlags",
+                                        Map.of(
+                                                "url",
+                                                "http://feature-flags-service/api/flags/{flag}",
+                                                "required",
+                                                List.of(
+                                                        "user_registration",
+                                                        "payment_processing",
+                                                        "order_management"))));
     }
 
     @Test
     void theEnvironmentsDefaultsFillARequestWithoutChecks() {
         PhasePlan plan = compiler.compile(withChecks(request("canary"), null), DEFAULTS);
 
-        assertThat(plan.phase(0).parameters()).isEqualTo(Map.of(
-                "stage", "pre",
-                "health", Map.of("url", "http://checkout.staging/health", "expectedStatus", 204),
-                "database", Map.of("host", "db.staging", "port", 6432),
-                "dependencies", List.of("http://payments.staging", "http://stock.staging")));
-        assertThat(plan.phase(4).parameters()).isEqualTo(Map.of(
-                "stage", "post",
-                "endpoints", List.of("http://checkout.staging/health", "http://checkout.staging/api/cart"),
-                "errorRate", "<1%",
-                "responseTimeP95", "<500ms",
-                "featureFlags", Map.of("url", "http://flags.staging/flags/{flag}", "required",
-                        List.of("new-checkout"))));
+        assertThat(plan.phase(0).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "pre",
+                                "health",
+                                        Map.of(
+                                                "url",
+                                                "http://checkout.staging/health",
+                                                "expectedStatus",
+                                                204),
+                                "database", Map.of("host", "db.staging", "port", 6432),
+                                "dependencies",
+                                        List.of(
+                                                "http://payments.staging",
+                                                "http://stock.staging")));
+        assertThat(plan.phase(4).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "post",
+                                "endpoints",
+                                        List.of(
+                                                "http://checkout.staging/health",
+                                                "http://checkout.staging/api/cart"),
+                                "errorRate", "<1%",
+                                "responseTimeP95", "<500ms",
+                                "featureFlags",
+                                        Map.of(
+                                                "url",
+                                                "http://flags.staging/flags/{flag}",
+                                                "required",
+                                                List.of("new-checkout"))));
     }
 
     @Test
     void theRequestsChecksWinFieldByFieldAndTheDefaultsFillTheGaps() {
-        DeploymentChecks own = new DeploymentChecks(
-                new Pre(new HealthEndpoint("http://checkout.internal/ready", null), null, null),
-                new Post(List.of("http://checkout.internal/ready"), "<0.5%", null, null));
+        DeploymentChecks own =
+                new DeploymentChecks(
+                        new Pre(
+                                new HealthEndpoint("http://checkout.internal/ready", null),
+                                null,
+                                null),
+                        new Post(List.of("http://checkout.internal/ready"), "<0.5%", null, null));
 
         PhasePlan plan = compiler.compile(withChecks(request("canary"), own), DEFAULTS);
 
-        assertThat(plan.phase(0).parameters()).isEqualTo(Map.of(
-                "stage", "pre",
-                // The request's health endpoint replaces the default's whole: its status is not 204 but 200.
-                "health", Map.of("url", "http://checkout.internal/ready", "expectedStatus", 200),
-                "database", Map.of("host", "db.staging", "port", 6432),
-                "dependencies", List.of("http://payments.staging", "http://stock.staging")));
-        assertThat(plan.phase(4).parameters()).isEqualTo(Map.of(
-                "stage", "post",
-                "endpoints", List.of("http://checkout.internal/ready"),
-                "errorRate", "<0.5%",
-                "responseTimeP95", "<500ms",
-                "featureFlags", Map.of("url", "http://flags.staging/flags/{flag}", "required",
-                        List.of("new-checkout"))));
+        assertThat(plan.phase(0).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "pre",
+                                // The request's health endpoint replaces the default's whole: its
+                                // status is not 204 but 200.
+                                "health",
+                                        Map.of(
+                                                "url",
+                                                "http://checkout.internal/ready",
+                                                "expectedStatus",
+                                                200),
+                                "database", Map.of("host", "db.staging", "port", 6432),
+                                "dependencies",
+                                        List.of(
+                                                "http://payments.staging",
+                                                "http://stock.staging")));
+        assertThat(plan.phase(4).parameters())
+                .isEqualTo(
+                        Map.of(
+                                "stage", "post",
+                                "endpoints", List.of("http://checkout.internal/ready"),
+                                "errorRate", "<0.5%",
+                                "responseTimeP95", "<500ms",
+                                "featureFlags",
+                                        Map.of(
+                                                "url",
+                                                "http://flags.staging/flags/{flag}",
+                                                "required",
+                                                List.of("new-checkout"))));
     }
 
     @Test
     void defaultsWithMissingPartsLeaveThoseChecksOut() {
-        DeploymentChecks defaults = new DeploymentChecks(new Pre(null, new Database("db.dev", null), null), null);
+        DeploymentChecks defaults =
+                new DeploymentChecks(new Pre(null, new Database("db.dev", null), null), null);
         DeploymentChecks own = new DeploymentChecks(null, new Post(null, null, "<800ms", null));
 
         PhasePlan plan = compiler.compile(withChecks(request("rolling"), own), defaults);
 
         assertThat(plan.phase(0).parameters())
-                .isEqualTo(Map.of("stage", "pre", "database", Map.of("host", "db.dev", "port", 5432)));
-        assertThat(plan.phase(2).parameters()).isEqualTo(Map.of("stage", "post", "responseTimeP95", "<800ms"));
+                .isEqualTo(
+                        Map.of("stage", "pre", "database", Map.of("host", "db.dev", "port", 5432)));
+        assertThat(plan.phase(2).parameters())
+                .isEqualTo(Map.of("stage", "post", "responseTimeP95", "<800ms"));
     }
 
     @Test
     void anEmptyListInTheRequestSwitchesTheDefaultListOff() {
-        DeploymentChecks own = new DeploymentChecks(new Pre(null, null, List.of()),
-                new Post(List.of(), null, null, null));
+        DeploymentChecks own =
+                new DeploymentChecks(
+                        new Pre(null, null, List.of()), new Post(List.of(), null, null, null));
 
         PhasePlan plan = compiler.compile(withChecks(request("canary"), own), DEFAULTS);
 
-        assertThat(plan.phase(0).parameters()).containsKeys("health", "database").doesNotContainKey("dependencies");
-        assertThat(plan.phase(4).parameters()).containsKeys("errorRate").doesNotContainKey("endpoints");
+        assertThat(plan.phase(0).parameters())
+                .containsKeys("health", "database")
+                .doesNotContainKey("dependencies");
+        assertThat(plan.phase(4).parameters())
+                .containsKeys("errorRate")
+                .doesNotContainKey("endpoints");
     }
 
     @Test
     void aCheckWithoutItsAddressIsRefused() {
-        DeploymentChecks own = new DeploymentChecks(new Pre(new HealthEndpoint(null, 200), null, null), null);
+        DeploymentChecks own =
+                new DeploymentChecks(new Pre(new HealthEndpoint(null, 200), null, null), null);
 
         assertThatThrownBy(() -> compiler.compile(withChecks(request("canary"), own), DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -308,14 +468,25 @@ class PhaseCompilerTest {
     void rollbackTriggersTravelInEveryAnalysedPhaseAndNoOther() {
         PhasePlan plan = compiler.compile(request("canary"), DEFAULTS);
 
-        List<Map<String, Object>> triggers = List.of(
-                trigger("high_error_rate", "error_rate", "5%", "5m"),
-                trigger("response_time_degradation", "response_time_p95", "1000ms", "3m"),
-                trigger("health_check_failure", "health_check_success_rate", "90%", "2m"));
-        assertThat(plan.phases()).filteredOn(PlannedPhase::analysed).hasSize(3)
-                .allSatisfy(phase -> assertThat(phase.parameters()).containsEntry("rollbackTriggers", triggers));
-        assertThat(plan.phases()).filteredOn(phase -> !phase.analysed()).hasSize(3)
-                .allSatisfy(phase -> assertThat(phase.parameters()).doesNotContainKey("rollbackTriggers"));
+        List<Map<String, Object>> triggers =
+                List.of(
+                        trigger("high_error_rate", "error_rate", "5%", "5m"),
+                        trigger("response_time_degradation", "response_time_p95", "1000ms", "3m"),
+                        trigger("health_check_failure", "health_check_success_rate", "90%", "2m"));
+        assertThat(plan.phases())
+                .filteredOn(PlannedPhase::analysed)
+                .hasSize(3)
+                .allSatisfy(
+                        phase ->
+                                assertThat(phase.parameters())
+                                        .containsEntry("rollbackTriggers", triggers));
+        assertThat(plan.phases())
+                .filteredOn(phase -> !phase.analysed())
+                .hasSize(3)
+                .allSatisfy(
+                        phase ->
+                                assertThat(phase.parameters())
+                                        .doesNotContainKey("rollbackTriggers"));
     }
 
     @ParameterizedTest
@@ -323,25 +494,40 @@ class PhaseCompilerTest {
     void withoutARollbackBlockNoPhaseCarriesTriggers(String name) {
         PhasePlan plan = compiler.compile(request(name), DEFAULTS);
 
-        assertThat(plan.phases()).allSatisfy(phase ->
-                assertThat(phase.parameters()).doesNotContainKey("rollbackTriggers"));
+        assertThat(plan.phases())
+                .allSatisfy(
+                        phase ->
+                                assertThat(phase.parameters())
+                                        .doesNotContainKey("rollbackTriggers"));
     }
 
     @Test
     void theRolloutPhaseOfARollingPlanCarriesTheTriggers() {
         DeploymentRequested canary = request("canary");
         DeploymentRequested rolling = request("rolling");
-        DeploymentRequested request = new DeploymentRequested(rolling.deploymentId(), rolling.application(),
-                rolling.environment(), rolling.version(), rolling.artifact(), rolling.commitSha(),
-                rolling.commitTime(), rolling.requestedBy(), rolling.target(), rolling.deployment(),
-                canary.rollback(), null);
+        DeploymentRequested request =
+                new DeploymentRequested(
+                        rolling.deploymentId(),
+                        rolling.application(),
+                        rolling.environment(),
+                        rolling.version(),
+                        rolling.artifact(),
+                        rolling.commitSha(),
+                        rolling.commitTime(),
+                        rolling.requestedBy(),
+                        rolling.target(),
+                        rolling.deployment(),
+                        canary.rollback(),
+                        null);
 
         PhasePlan plan = compiler.compile(request, null);
 
         assertThat(plan.phase(1).type()).isEqualTo(PhaseType.ROLLOUT);
         assertThat(plan.phase(1).parameters()).containsKey("rollbackTriggers");
-        assertThat(plan.phases()).filteredOn(phase -> phase.parameters().containsKey("rollbackTriggers"))
-                .extracting(PlannedPhase::index).containsExactly(1);
+        assertThat(plan.phases())
+                .filteredOn(phase -> phase.parameters().containsKey("rollbackTriggers"))
+                .extracting(PlannedPhase::index)
+                .containsExactly(1);
     }
 
     @ParameterizedTest
@@ -351,15 +537,18 @@ class PhaseCompilerTest {
 
         PhasePlan plan = compiler.compile(request, DEFAULTS);
 
-        assertThat(plan.phases()).allSatisfy(phase -> {
-            if (phase.type() == PhaseType.CHECKS) {
-                assertThat(phase.parameters()).doesNotContainKeys("artifact", "version");
-            } else {
-                assertThat(phase.parameters())
-                        .containsEntry("artifact", request.artifact())
-                        .containsEntry("version", request.version());
-            }
-        });
+        assertThat(plan.phases())
+                .allSatisfy(
+                        phase -> {
+                            if (phase.type() == PhaseType.CHECKS) {
+                                assertThat(phase.parameters())
+                                        .doesNotContainKeys("artifact", "version");
+                            } else {
+                                assertThat(phase.parameters())
+                                        .containsEntry("artifact", request.artifact())
+                                        .containsEntry("version", request.version());
+                            }
+                        });
     }
 
     // --- the plan as data ---
@@ -370,7 +559,10 @@ class PhaseCompilerTest {
 
         String json = JSON.writeValueAsString(rampUp.parameters());
 
-        assertThat(JSON.readTree(json)).isEqualTo(JSON.readTree("""
+        assertThat(JSON.readTree(json))
+                .isEqualTo(
+                        JSON.readTree(
+                                """
                 {
                   "weight": 25,
                   "duration": "15m",
@@ -392,15 +584,26 @@ class PhaseCompilerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"canary", "blue-green", "rolling"})
-    void everyPhasesParametersSurviveAJsonRoundTripUnchanged(String name) throws JsonProcessingException {
+    void everyPhasesParametersSurviveAJsonRoundTripUnchanged(String name)
+            throws JsonProcessingException {
         PhasePlan plan = compiler.compile(request(name), DEFAULTS);
 
         for (PlannedPhase phase : plan.phases()) {
-            Map<String, Object> read = JSON.readValue(JSON.writeValueAsString(phase.parameters()),
-                    new TypeReference<LinkedHashMap<String, Object>>() { });
+            Map<String, Object> read =
+                    JSON.readValue(
+                            JSON.writeValueAsString(phase.parameters()),
+                            new TypeReference<LinkedHashMap<String, Object>>() {});
             assertThat(read).as("phase %d", phase.index()).isEqualTo(phase.parameters());
-            assertThat(new PlannedPhase(phase.index(), phase.type(), phase.name(), phase.trafficPercentage(),
-                    phase.hold(), phase.analysed(), read)).isEqualTo(phase);
+            assertThat(
+                            new PlannedPhase(
+                                    phase.index(),
+                                    phase.type(),
+                                    phase.name(),
+                                    phase.trafficPercentage(),
+                                    phase.hold(),
+                                    phase.analysed(),
+                                    read))
+                    .isEqualTo(phase);
         }
     }
 
@@ -414,22 +617,45 @@ class PhaseCompilerTest {
         Map<String, Object> trigger = (Map<String, Object>) triggers.get(0);
         List<Object> dependencies = (List<Object>) plan.phase(0).parameters().get("dependencies");
 
-        assertThatThrownBy(() -> traffic.put("weight", 50)).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> criteria.remove("error_rate")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> triggers.clear()).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> trigger.put("action", "alert")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> dependencies.add("x")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> plan.phases().remove(0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> traffic.put("weight", 50))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> criteria.remove("error_rate"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> triggers.clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> trigger.put("action", "alert"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> dependencies.add("x"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> plan.phases().remove(0))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void parametersHoldOnlyJsonValues() {
-        assertThatThrownBy(() -> new PlannedPhase(1, PhaseType.TRAFFIC, "initial", 5, null, true,
-                Map.of("hold", Duration.ofMinutes(5))))
+        assertThatThrownBy(
+                        () ->
+                                new PlannedPhase(
+                                        1,
+                                        PhaseType.TRAFFIC,
+                                        "initial",
+                                        5,
+                                        null,
+                                        true,
+                                        Map.of("hold", Duration.ofMinutes(5))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("parameters.hold must be a string, number, boolean, list or map, not Duration");
-        assertThatThrownBy(() -> new PlannedPhase(1, PhaseType.TRAFFIC, "initial", 5, null, true,
-                Map.of("type", List.of(PhaseType.TRAFFIC))))
+                .hasMessage(
+                        "parameters.hold must be a string, number, boolean, list or map, not Duration");
+        assertThatThrownBy(
+                        () ->
+                                new PlannedPhase(
+                                        1,
+                                        PhaseType.TRAFFIC,
+                                        "initial",
+                                        5,
+                                        null,
+                                        true,
+                                        Map.of("type", List.of(PhaseType.TRAFFIC))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("parameters.type[0]");
     }
@@ -440,7 +666,8 @@ class PhaseCompilerTest {
 
         assertThat(compiler.compile(request("canary"), DEFAULTS)).isEqualTo(plan);
         assertThat(plan.phase(plan.size() - 1).index()).isEqualTo(plan.size() - 1);
-        assertThatThrownBy(() -> plan.phase(plan.size())).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> plan.phase(plan.size()))
+                .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> new PhasePlan(List.of(plan.phase(1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("phase at position 0 has index 1");
@@ -459,19 +686,50 @@ class PhaseCompilerTest {
     }
 
     private static DeploymentRequested withChecks(DeploymentRequested r, DeploymentChecks checks) {
-        return new DeploymentRequested(r.deploymentId(), r.application(), r.environment(), r.version(),
-                r.artifact(), r.commitSha(), r.commitTime(), r.requestedBy(), r.target(), r.deployment(),
-                r.rollback(), checks);
+        return new DeploymentRequested(
+                r.deploymentId(),
+                r.application(),
+                r.environment(),
+                r.version(),
+                r.artifact(),
+                r.commitSha(),
+                r.commitTime(),
+                r.requestedBy(),
+                r.target(),
+                r.deployment(),
+                r.rollback(),
+                checks);
     }
 
-    private static DeploymentRequested withStrategy(DeploymentRequested r, DeploymentStrategy strategy) {
-        return new DeploymentRequested(r.deploymentId(), r.application(), r.environment(), r.version(),
-                r.artifact(), r.commitSha(), r.commitTime(), r.requestedBy(), r.target(), strategy,
-                r.rollback(), r.checks());
+    private static DeploymentRequested withStrategy(
+            DeploymentRequested r, DeploymentStrategy strategy) {
+        return new DeploymentRequested(
+                r.deploymentId(),
+                r.application(),
+                r.environment(),
+                r.version(),
+                r.artifact(),
+                r.commitSha(),
+                r.commitTime(),
+                r.requestedBy(),
+                r.target(),
+                strategy,
+                r.rollback(),
+                r.checks());
     }
 
-    private static Map<String, Object> trigger(String name, String metric, String threshold, String duration) {
-        return Map.of("name", name, "metric", metric, "threshold", threshold, "duration", duration,
-                "action", "automatic_rollback");
+    private static Map<String, Object> trigger(
+            String name, String metric, String threshold, String duration) {
+        return Map.of(
+                "name",
+                name,
+                "metric",
+                metric,
+                "threshold",
+                threshold,
+                "duration",
+                duration,
+                "action",
+                "automatic_rollback");
     }
 }

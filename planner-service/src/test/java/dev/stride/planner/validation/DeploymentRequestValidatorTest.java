@@ -9,11 +9,11 @@ import dev.stride.planner.Requests;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DeploymentRequestValidatorTest {
 
@@ -35,24 +35,31 @@ class DeploymentRequestValidatorTest {
 
         List<Violation> violations = validator.validate(doc);
 
-        assertThat(violations).extracting(Violation::field).containsExactlyInAnyOrder(
-                "application",
-                "deployment.phases[0].traffic_percentage",
-                "deployment.phases[1].duration",
-                "rollback.triggers[2].action");
-        assertThat(violations).filteredOn(v -> v.field().equals("deployment.phases[0].traffic_percentage"))
-                .extracting(Violation::message).containsExactly("must be from 1 to 100, not 150");
+        assertThat(violations)
+                .extracting(Violation::field)
+                .containsExactlyInAnyOrder(
+                        "application",
+                        "deployment.phases[0].traffic_percentage",
+                        "deployment.phases[1].duration",
+                        "rollback.triggers[2].action");
+        assertThat(violations)
+                .filteredOn(v -> v.field().equals("deployment.phases[0].traffic_percentage"))
+                .extracting(Violation::message)
+                .containsExactly("must be from 1 to 100, not 150");
     }
 
     @Test
     void suggestsTheFieldATypoMeant() {
         ObjectNode doc = Requests.json("canary");
-        Requests.phase(doc, 0).set("traffic_percantage", Requests.phase(doc, 0).remove("traffic_percentage"));
+        Requests.phase(doc, 0)
+                .set("traffic_percantage", Requests.phase(doc, 0).remove("traffic_percentage"));
 
-        assertThat(validator.validate(doc)).contains(
-                new Violation("deployment.phases[0].traffic_percantage",
-                        "unknown field; did you mean 'traffic_percentage'?"),
-                new Violation("deployment.phases[0].traffic_percentage", "is required"));
+        assertThat(validator.validate(doc))
+                .contains(
+                        new Violation(
+                                "deployment.phases[0].traffic_percantage",
+                                "unknown field; did you mean 'traffic_percentage'?"),
+                        new Violation("deployment.phases[0].traffic_percentage", "is required"));
     }
 
     @Test
@@ -60,9 +67,11 @@ class DeploymentRequestValidatorTest {
         ObjectNode doc = Requests.json("canary");
         Requests.phase(doc, 2).put("traffic_percentage", 60).put("duration", "5m");
 
-        assertThat(validator.validate(doc)).containsExactly(new Violation(
-                "deployment.phases[2].traffic_percentage",
-                "the last phase must send 100% of traffic to the new version, not 60"));
+        assertThat(validator.validate(doc))
+                .containsExactly(
+                        new Violation(
+                                "deployment.phases[2].traffic_percentage",
+                                "the last phase must send 100% of traffic to the new version, not 60"));
     }
 
     @Test
@@ -70,9 +79,11 @@ class DeploymentRequestValidatorTest {
         ObjectNode doc = Requests.json("canary");
         ((ObjectNode) Requests.phase(doc, 0).path("success_criteria")).put("error_rate", "1%");
 
-        assertThat(validator.validate(doc)).containsExactly(new Violation(
-                "deployment.phases[0].success_criteria.error_rate",
-                "must say which side passes, e.g. \"<1%\" or \"<500ms\""));
+        assertThat(validator.validate(doc))
+                .containsExactly(
+                        new Violation(
+                                "deployment.phases[0].success_criteria.error_rate",
+                                "must say which side passes, e.g. \"<1%\" or \"<500ms\""));
     }
 
     @Test
@@ -80,7 +91,8 @@ class DeploymentRequestValidatorTest {
         ObjectNode doc = Requests.json("canary");
         Requests.trigger(doc, 1).put("threshold", "5%");
 
-        assertThat(validator.validate(doc)).extracting(Violation::field)
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field)
                 .containsExactly("rollback.triggers[1].threshold");
     }
 
@@ -91,11 +103,13 @@ class DeploymentRequestValidatorTest {
         Requests.phase(doc, 0).put("owner", "team-checkout");
 
         assertThat(validator.validate(doc, true)).isEmpty();
-        assertThat(validator.validate(doc)).extracting(Violation::field)
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field)
                 .containsExactlyInAnyOrder("changeTicket", "deployment.phases[0].owner");
 
         Requests.phase(doc, 1).put("traffic_percentage", 2);
-        assertThat(validator.validate(doc, true)).extracting(Violation::field)
+        assertThat(validator.validate(doc, true))
+                .extracting(Violation::field)
                 .containsExactly("deployment.phases[1].traffic_percentage");
     }
 
@@ -105,22 +119,30 @@ class DeploymentRequestValidatorTest {
                 change("null checks", d -> d.putNull("checks")),
                 change("empty checks", d -> d.putObject("checks")),
                 change("only pre", d -> checks(d).remove("post")),
-                change("only post feature flags", d -> {
-                    checks(d).remove("pre");
-                    post(d).remove(List.of("endpoints", "error_rate", "response_time_p95"));
-                }),
+                change(
+                        "only post feature flags",
+                        d -> {
+                            checks(d).remove("pre");
+                            post(d).remove(List.of("endpoints", "error_rate", "response_time_p95"));
+                        }),
                 change("null pre and post", d -> checks(d).putNull("pre").putNull("post")),
-                change("every optional field null", d -> {
-                    health(d).putNull("expected_status");
-                    database(d).putNull("port");
-                    pre(d).putNull("dependencies");
-                    post(d).putNull("endpoints").putNull("error_rate").putNull("response_time_p95")
-                            .putNull("feature_flags");
-                }),
-                change("empty lists", d -> {
-                    pre(d).putArray("dependencies");
-                    post(d).putArray("endpoints");
-                }));
+                change(
+                        "every optional field null",
+                        d -> {
+                            health(d).putNull("expected_status");
+                            database(d).putNull("port");
+                            pre(d).putNull("dependencies");
+                            post(d).putNull("endpoints")
+                                    .putNull("error_rate")
+                                    .putNull("response_time_p95")
+                                    .putNull("feature_flags");
+                        }),
+                change(
+                        "empty lists",
+                        d -> {
+                            pre(d).putArray("dependencies");
+                            post(d).putArray("endpoints");
+                        }));
     }
 
     @Test
@@ -129,7 +151,8 @@ class DeploymentRequestValidatorTest {
         health(doc).remove("url");
         database(doc).putNull("host");
 
-        assertThat(validator.validate(doc)).extracting(Violation::field)
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field)
                 .containsExactlyInAnyOrder("checks.pre.health.url", "checks.pre.database.host");
     }
 
@@ -150,7 +173,10 @@ class DeploymentRequestValidatorTest {
         urls(pre(doc).putArray("dependencies"), 20);
         urls(post(doc).putArray("endpoints"), 20);
         post(doc).put("error_rate", "<=100%").put("response_time_p95", ">=1.5s");
-        ArrayNode names = flags(doc).put("url", "http://localhost:8080/flags/{flag}?env=prod").putArray("required");
+        ArrayNode names =
+                flags(doc)
+                        .put("url", "http://localhost:8080/flags/{flag}?env=prod")
+                        .putArray("required");
         for (int i = 0; i < 49; i++) {
             names.add("flag_" + i);
         }
@@ -166,92 +192,191 @@ class DeploymentRequestValidatorTest {
     static Stream<Arguments> brokenChecks() {
         String urlRule = "must be an http or https URL without spaces";
         String comparison = "must say which side passes, e.g. \"<1%\" or \"<500ms\"";
-        String flagRule = "must be a flag name of letters, digits, '.', '_' or '-' (at most 128 characters)";
+        String flagRule =
+                "must be a flag name of letters, digits, '.', '_' or '-' (at most 128 characters)";
         return Stream.of(
-                broken("checks that is a string", d -> d.put("checks", "yes"), "checks",
+                broken(
+                        "checks that is a string",
+                        d -> d.put("checks", "yes"),
+                        "checks",
                         "must be an object, got a string"),
-                broken("pre that is a list", d -> checks(d).putArray("pre"), "checks.pre",
+                broken(
+                        "pre that is a list",
+                        d -> checks(d).putArray("pre"),
+                        "checks.pre",
                         "must be an object, got a list"),
-                broken("ftp health url", d -> health(d).put("url", "ftp://checkout.shop.example.com/health"),
-                        "checks.pre.health.url", urlRule),
-                broken("health url without scheme", d -> health(d).put("url", "checkout.shop.example.com/health"),
-                        "checks.pre.health.url", urlRule),
-                broken("health url with a space", d -> health(d).put("url", "https://checkout.example.com/he alth"),
-                        "checks.pre.health.url", urlRule),
-                broken("health url with a no-break space",
+                broken(
+                        "ftp health url",
+                        d -> health(d).put("url", "ftp://checkout.shop.example.com/health"),
+                        "checks.pre.health.url",
+                        urlRule),
+                broken(
+                        "health url without scheme",
+                        d -> health(d).put("url", "checkout.shop.example.com/health"),
+                        "checks.pre.health.url",
+                        urlRule),
+                broken(
+                        "health url with a space",
+                        d -> health(d).put("url", "https://checkout.example.com/he alth"),
+                        "checks.pre.health.url",
+                        urlRule),
+                broken(
+                        "health url with a no-break space",
                         d -> health(d).put("url", "https://checkout.example.com/\u00a0health"),
-                        "checks.pre.health.url", urlRule),
-                broken("health url with a tab", d -> health(d).put("url", "https://checkout.example.com/\thealth"),
-                        "checks.pre.health.url", "must not contain control characters"),
-                broken("health url of 1025 characters", d -> health(d).put("url", "https://" + "a".repeat(1017)),
-                        "checks.pre.health.url", "must be at most 1024 characters"),
-                broken("expected_status 99", d -> health(d).put("expected_status", 99),
-                        "checks.pre.health.expected_status", "must be from 100 to 599, not 99"),
-                broken("expected_status 600", d -> health(d).put("expected_status", 600),
-                        "checks.pre.health.expected_status", "must be from 100 to 599, not 600"),
-                broken("expected_status as a string", d -> health(d).put("expected_status", "200"),
-                        "checks.pre.health.expected_status", "must be a whole number from 100 to 599, got a string"),
-                broken("database host with '_'", d -> database(d).put("host", "db_shop"), "checks.pre.database.host",
+                        "checks.pre.health.url",
+                        urlRule),
+                broken(
+                        "health url with a tab",
+                        d -> health(d).put("url", "https://checkout.example.com/\thealth"),
+                        "checks.pre.health.url",
+                        "must not contain control characters"),
+                broken(
+                        "health url of 1025 characters",
+                        d -> health(d).put("url", "https://" + "a".repeat(1017)),
+                        "checks.pre.health.url",
+                        "must be at most 1024 characters"),
+                broken(
+                        "expected_status 99",
+                        d -> health(d).put("expected_status", 99),
+                        "checks.pre.health.expected_status",
+                        "must be from 100 to 599, not 99"),
+                broken(
+                        "expected_status 600",
+                        d -> health(d).put("expected_status", 600),
+                        "checks.pre.health.expected_status",
+                        "must be from 100 to 599, not 600"),
+                broken(
+                        "expected_status as a string",
+                        d -> health(d).put("expected_status", "200"),
+                        "checks.pre.health.expected_status",
+                        "must be a whole number from 100 to 599, got a string"),
+                broken(
+                        "database host with '_'",
+                        d -> database(d).put("host", "db_shop"),
+                        "checks.pre.database.host",
                         "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
                                 + "digit (at most 253 characters)"),
-                broken("database port 0", d -> database(d).put("port", 0), "checks.pre.database.port",
+                broken(
+                        "database port 0",
+                        d -> database(d).put("port", 0),
+                        "checks.pre.database.port",
                         "must be from 1 to 65535, not 0"),
-                broken("database port 65536", d -> database(d).put("port", 65_536), "checks.pre.database.port",
+                broken(
+                        "database port 65536",
+                        d -> database(d).put("port", 65_536),
+                        "checks.pre.database.port",
                         "must be from 1 to 65535, not 65536"),
-                broken("21 dependencies", d -> urls(pre(d).putArray("dependencies"), 21), "checks.pre.dependencies",
+                broken(
+                        "21 dependencies",
+                        d -> urls(pre(d).putArray("dependencies"), 21),
+                        "checks.pre.dependencies",
                         "must hold at most 20 URLs"),
-                broken("a dependency that is not a URL",
+                broken(
+                        "a dependency that is not a URL",
                         d -> ((ArrayNode) pre(d).get("dependencies")).set(1, "payments"),
-                        "checks.pre.dependencies[1]", urlRule),
-                broken("a null endpoint", d -> ((ArrayNode) post(d).get("endpoints")).setNull(0),
-                        "checks.post.endpoints[0]", "must be a string, got null"),
-                broken("endpoints that is a string", d -> post(d).put("endpoints", "https://api.example.com/health"),
-                        "checks.post.endpoints", "must be a list, got a string"),
-                broken("21 endpoints", d -> urls(post(d).putArray("endpoints"), 21), "checks.post.endpoints",
+                        "checks.pre.dependencies[1]",
+                        urlRule),
+                broken(
+                        "a null endpoint",
+                        d -> ((ArrayNode) post(d).get("endpoints")).setNull(0),
+                        "checks.post.endpoints[0]",
+                        "must be a string, got null"),
+                broken(
+                        "endpoints that is a string",
+                        d -> post(d).put("endpoints", "https://api.example.com/health"),
+                        "checks.post.endpoints",
+                        "must be a list, got a string"),
+                broken(
+                        "21 endpoints",
+                        d -> urls(post(d).putArray("endpoints"), 21),
+                        "checks.post.endpoints",
                         "must hold at most 20 URLs"),
-                broken("error_rate without comparison", d -> post(d).put("error_rate", "1%"),
-                        "checks.post.error_rate", comparison),
-                broken("error_rate in milliseconds", d -> post(d).put("error_rate", "<5ms"),
-                        "checks.post.error_rate", "error_rate is measured in percent (e.g. \"5%\")"),
-                broken("error_rate above 100%", d -> post(d).put("error_rate", "<150%"),
-                        "checks.post.error_rate", "must be a percentage from 0% to 100%"),
-                broken("error_rate in words", d -> post(d).put("error_rate", "one percent"), "checks.post.error_rate",
+                broken(
+                        "error_rate without comparison",
+                        d -> post(d).put("error_rate", "1%"),
+                        "checks.post.error_rate",
+                        comparison),
+                broken(
+                        "error_rate in milliseconds",
+                        d -> post(d).put("error_rate", "<5ms"),
+                        "checks.post.error_rate",
+                        "error_rate is measured in percent (e.g. \"5%\")"),
+                broken(
+                        "error_rate above 100%",
+                        d -> post(d).put("error_rate", "<150%"),
+                        "checks.post.error_rate",
+                        "must be a percentage from 0% to 100%"),
+                broken(
+                        "error_rate in words",
+                        d -> post(d).put("error_rate", "one percent"),
+                        "checks.post.error_rate",
                         "must be a threshold such as \"<1%\", \"<500ms\", \"5%\" or \"1000ms\""),
-                broken("response_time_p95 in percent", d -> post(d).put("response_time_p95", "<5%"),
-                        "checks.post.response_time_p95", "response_time_p95 is measured in time (e.g. \"500ms\")"),
-                broken("response_time_p95 without comparison", d -> post(d).put("response_time_p95", "500ms"),
-                        "checks.post.response_time_p95", comparison),
-                broken("feature flag url without {flag}",
+                broken(
+                        "response_time_p95 in percent",
+                        d -> post(d).put("response_time_p95", "<5%"),
+                        "checks.post.response_time_p95",
+                        "response_time_p95 is measured in time (e.g. \"500ms\")"),
+                broken(
+                        "response_time_p95 without comparison",
+                        d -> post(d).put("response_time_p95", "500ms"),
+                        "checks.post.response_time_p95",
+                        comparison),
+                broken(
+                        "feature flag url without {flag}",
                         d -> flags(d).put("url", "http://feature-flags-service/api/flags"),
-                        "checks.post.feature_flags.url", "must contain {flag} where each flag's name goes"),
-                broken("feature flag url that is not http", d -> flags(d).put("url", "flags://service/{flag}"),
-                        "checks.post.feature_flags.url", urlRule),
-                broken("feature flags without url", d -> flags(d).remove("url"), "checks.post.feature_flags.url",
+                        "checks.post.feature_flags.url",
+                        "must contain {flag} where each flag's name goes"),
+                broken(
+                        "feature flag url that is not http",
+                        d -> flags(d).put("url", "flags://service/{flag}"),
+                        "checks.post.feature_flags.url",
+                        urlRule),
+                broken(
+                        "feature flags without url",
+                        d -> flags(d).remove("url"),
+                        "checks.post.feature_flags.url",
                         "is required"),
-                broken("feature flags without required", d -> flags(d).putNull("required"),
-                        "checks.post.feature_flags.required", "is required"),
-                broken("no feature flag names", d -> flags(d).putArray("required"),
-                        "checks.post.feature_flags.required", "must hold from 1 to 50 flag names"),
-                broken("51 feature flag names", d -> {
-                    ArrayNode names = flags(d).putArray("required");
-                    for (int i = 0; i < 51; i++) {
-                        names.add("flag_" + i);
-                    }
-                }, "checks.post.feature_flags.required", "must hold from 1 to 50 flag names"),
-                broken("feature flag name with a space",
+                broken(
+                        "feature flags without required",
+                        d -> flags(d).putNull("required"),
+                        "checks.post.feature_flags.required",
+                        "is required"),
+                broken(
+                        "no feature flag names",
+                        d -> flags(d).putArray("required"),
+                        "checks.post.feature_flags.required",
+                        "must hold from 1 to 50 flag names"),
+                broken(
+                        "51 feature flag names",
+                        d -> {
+                            ArrayNode names = flags(d).putArray("required");
+                            for (int i = 0; i < 51; i++) {
+                                names.add("flag_" + i);
+                            }
+                        },
+                        "checks.post.feature_flags.required",
+                        "must hold from 1 to 50 flag names"),
+                broken(
+                        "feature flag name with a space",
                         d -> ((ArrayNode) flags(d).get("required")).set(1, "payment processing"),
-                        "checks.post.feature_flags.required[1]", flagRule),
-                broken("feature flag name of 129 characters",
+                        "checks.post.feature_flags.required[1]",
+                        flagRule),
+                broken(
+                        "feature flag name of 129 characters",
                         d -> ((ArrayNode) flags(d).get("required")).set(0, "f".repeat(129)),
-                        "checks.post.feature_flags.required[0]", flagRule),
-                broken("feature flag name that is a number", d -> ((ArrayNode) flags(d).get("required")).set(2, 7),
+                        "checks.post.feature_flags.required[0]",
+                        flagRule),
+                broken(
+                        "feature flag name that is a number",
+                        d -> ((ArrayNode) flags(d).get("required")).set(2, 7),
                         "checks.post.feature_flags.required[2]",
                         "must be a string, got a whole number (in YAML, put it in quotes)"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenChecks")
-    void aBrokenCheckIsNamedByItsPath(String name, Consumer<ObjectNode> change, String field, String message) {
+    void aBrokenCheckIsNamedByItsPath(
+            String name, Consumer<ObjectNode> change, String field, String message) {
         ObjectNode doc = Requests.json("canary");
         change.accept(doc);
 
@@ -260,28 +385,51 @@ class DeploymentRequestValidatorTest {
     }
 
     static Stream<Arguments> kubernetesRouters() {
-        String objectName = "must be a Kubernetes object name (lowercase letters, digits, '-' and '.')";
+        String objectName =
+                "must be a Kubernetes object name (lowercase letters, digits, '-' and '.')";
         return Stream.of(
-                broken("ingress and httpRoute", d -> k8s(d).put("service", "checkout").put("ingress", "checkout")
-                        .put("httpRoute", "checkout"), "target.httpRoute",
+                broken(
+                        "ingress and httpRoute",
+                        d ->
+                                k8s(d).put("service", "checkout")
+                                        .put("ingress", "checkout")
+                                        .put("httpRoute", "checkout"),
+                        "target.httpRoute",
                         "give either ingress or httpRoute as the router, not both"),
-                broken("httpRoute without service", d -> k8s(d).put("httpRoute", "checkout"), "target.service",
+                broken(
+                        "httpRoute without service",
+                        d -> k8s(d).put("httpRoute", "checkout"),
+                        "target.service",
                         "is required with target.httpRoute (the router sends the stable share to it)"),
-                broken("ingress without service", d -> k8s(d).put("ingress", "checkout"), "target.service",
+                broken(
+                        "ingress without service",
+                        d -> k8s(d).put("ingress", "checkout"),
+                        "target.service",
                         "is required with target.ingress (the router sends the stable share to it)"),
-                broken("httpRoute with capitals", d -> k8s(d).put("service", "checkout").put("httpRoute", "Checkout"),
-                        "target.httpRoute", objectName),
-                broken("maintenanceMode as a string", d -> k8s(d).put("service", "checkout")
-                        .put("ingress", "checkout").put("maintenanceMode", "yes"), "target.maintenanceMode",
+                broken(
+                        "httpRoute with capitals",
+                        d -> k8s(d).put("service", "checkout").put("httpRoute", "Checkout"),
+                        "target.httpRoute",
+                        objectName),
+                broken(
+                        "maintenanceMode as a string",
+                        d ->
+                                k8s(d).put("service", "checkout")
+                                        .put("ingress", "checkout")
+                                        .put("maintenanceMode", "yes"),
+                        "target.maintenanceMode",
                         "must be true or false"),
-                broken("maintenanceMode without ingress", d -> k8s(d).put("maintenanceMode", true),
-                        "target.maintenanceMode", "needs target.ingress: the annotation goes on it"));
+                broken(
+                        "maintenanceMode without ingress",
+                        d -> k8s(d).put("maintenanceMode", true),
+                        "target.maintenanceMode",
+                        "needs target.ingress: the annotation goes on it"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubernetesRouters")
-    void aKubernetesTargetHasAtMostOneRouterAndItsService(String name, Consumer<ObjectNode> change, String field,
-            String message) {
+    void aKubernetesTargetHasAtMostOneRouterAndItsService(
+            String name, Consumer<ObjectNode> change, String field, String message) {
         ObjectNode doc = Requests.json("canary");
         change.accept(doc);
 
@@ -293,17 +441,23 @@ class DeploymentRequestValidatorTest {
         ObjectNode doc = Requests.json("blue-green");
         doc.set("target", Requests.json("canary").get("target"));
 
-        assertThat(validator.validate(doc)).containsExactlyInAnyOrder(
-                new Violation("target.service",
-                        "is required for a blue-green on kubernetes: its selector picks the colour"),
-                new Violation("target.ingress", "a blue-green on kubernetes with steps below 100% needs a router: "
-                        + "name target.ingress or target.httpRoute, or set traffic_shifting.increment to 100"));
+        assertThat(validator.validate(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation(
+                                "target.service",
+                                "is required for a blue-green on kubernetes: its selector picks the colour"),
+                        new Violation(
+                                "target.ingress",
+                                "a blue-green on kubernetes with steps below 100% needs a router: "
+                                        + "name target.ingress or target.httpRoute, or set traffic_shifting.increment to 100"));
 
         k8s(doc).put("service", "checkout").put("httpRoute", "checkout");
         assertThat(validator.validate(doc)).isEmpty();
 
         k8s(doc).remove("httpRoute");
-        ((ObjectNode) doc.path("deployment").path("traffic_shifting")).put("initial_weight", 0).put("increment", 100);
+        ((ObjectNode) doc.path("deployment").path("traffic_shifting"))
+                .put("initial_weight", 0)
+                .put("increment", 100);
         assertThat(validator.validate(doc)).isEmpty();
     }
 
@@ -312,7 +466,10 @@ class DeploymentRequestValidatorTest {
         ObjectNode routed = Requests.json("canary");
         k8s(routed).put("service", "checkout").put("httpRoute", "checkout");
         ObjectNode maintained = Requests.json("canary");
-        k8s(maintained).put("service", "checkout").put("ingress", "checkout").put("maintenanceMode", true);
+        k8s(maintained)
+                .put("service", "checkout")
+                .put("ingress", "checkout")
+                .put("maintenanceMode", true);
 
         assertThat(validator.validate(routed)).isEmpty();
         assertThat(validator.validate(maintained)).isEmpty();
@@ -327,16 +484,22 @@ class DeploymentRequestValidatorTest {
         post(doc).put("error_rates", "<1%");
         flags(doc).put("urls", "http://flags/{flag}");
 
-        assertThat(validator.validate(doc)).containsExactlyInAnyOrder(
-                new Violation("checks.during", "unknown field"),
-                new Violation("checks.pre.helth", "unknown field; did you mean 'health'?"),
-                new Violation("checks.pre.database.user", "unknown field"),
-                new Violation("checks.post.error_rates", "unknown field; did you mean 'error_rate'?"),
-                new Violation("checks.post.feature_flags.urls", "unknown field; did you mean 'url'?"));
+        assertThat(validator.validate(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation("checks.during", "unknown field"),
+                        new Violation("checks.pre.helth", "unknown field; did you mean 'health'?"),
+                        new Violation("checks.pre.database.user", "unknown field"),
+                        new Violation(
+                                "checks.post.error_rates",
+                                "unknown field; did you mean 'error_rate'?"),
+                        new Violation(
+                                "checks.post.feature_flags.urls",
+                                "unknown field; did you mean 'url'?"));
         assertThat(validator.validate(doc, true)).isEmpty();
 
         database(doc).put("port", 0);
-        assertThat(validator.validate(doc, true)).extracting(Violation::field)
+        assertThat(validator.validate(doc, true))
+                .extracting(Violation::field)
                 .containsExactly("checks.pre.database.port");
     }
 
@@ -344,7 +507,8 @@ class DeploymentRequestValidatorTest {
         return Arguments.of(name, change);
     }
 
-    private static Arguments broken(String name, Consumer<ObjectNode> change, String field, String message) {
+    private static Arguments broken(
+            String name, Consumer<ObjectNode> change, String field, String message) {
         return Arguments.of(name, change, field, message);
     }
 

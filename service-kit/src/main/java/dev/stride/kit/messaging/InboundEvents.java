@@ -37,7 +37,11 @@ public class InboundEvents {
     private final ProcessedEvents processed;
     private final OutboxPublisher publisher;
 
-    public InboundEvents(Pool pool, EventCodec codec, EventSchemas schemas, ProcessedEvents processed,
+    public InboundEvents(
+            Pool pool,
+            EventCodec codec,
+            EventSchemas schemas,
+            ProcessedEvents processed,
             OutboxPublisher publisher) {
         this.publisher = publisher;
         this.pool = pool;
@@ -51,7 +55,10 @@ public class InboundEvents {
      *
      * @param effect runs inside the transaction; it may fail with {@link InvalidEventException} to dead-letter
      */
-    public <T extends StrideEvent> Uni<Void> consume(Message<String> message, EventType expected, String consumer,
+    public <T extends StrideEvent> Uni<Void> consume(
+            Message<String> message,
+            EventType expected,
+            String consumer,
             BiFunction<SqlConnection, ReceivedEvent<T>, Uni<Void>> effect) {
         ReceivedEvent<T> event;
         try {
@@ -59,30 +66,61 @@ public class InboundEvents {
         } catch (InvalidEventException e) {
             return deadLetter(message, e);
         }
-        return pool.withTransaction(tx -> processed
-                        .markProcessed(tx, consumer, event.envelope().id(), event.envelope().type())
-                        .flatMap(first -> first ? effect.apply(tx, event) : Uni.createFrom().voidItem()))
-                // The record's own content the schema let through but the handler or the database cannot take:
-                // retrying would hold the partition forever, so it goes to the dead-letter topic with the reason.
+        return pool.withTransaction(
+                        tx ->
+                                processed
+                                        .markProcessed(
+                                                tx,
+                                                consumer,
+                                                event.envelope().id(),
+                                                event.envelope().type())
+                                        .flatMap(
+                                                first ->
+                                                        first
+                                                                ? effect.apply(tx, event)
+                                                                : Uni.createFrom().voidItem()))
+                // The record's own content the schema let through but the handler or the database
+                // cannot take:
+                // retrying would hold the partition forever, so it goes to the dead-letter topic
+                // with the reason.
                 .onFailure(InboundEvents::recordAtFault)
-                .transform(e -> new InvalidEventException("cannot apply " + event.envelope().type() + " "
-                        + event.envelope().id() + ": " + e.getMessage()))
+                .transform(
+                        e ->
+                                new InvalidEventException(
+                                        "cannot apply "
+                                                + event.envelope().type()
+                                                + " "
+                                                + event.envelope().id()
+                                                + ": "
+                                                + e.getMessage()))
                 .onFailure(e -> !(e instanceof InvalidEventException))
-                .invoke(e -> LOG.warnf("Applying %s %s failed, retrying: %s", event.envelope().type(),
-                        event.envelope().id(), e.toString()))
-                // A failure that is not the record's fault (database down) must not dead-letter a valid event:
+                .invoke(
+                        e ->
+                                LOG.warnf(
+                                        "Applying %s %s failed, retrying: %s",
+                                        event.envelope().type(),
+                                        event.envelope().id(),
+                                        e.toString()))
+                // A failure that is not the record's fault (database down) must not dead-letter a
+                // valid event:
                 // retry, holding the partition, until it goes through.
                 .onFailure(e -> !(e instanceof InvalidEventException))
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).atMost(Long.MAX_VALUE)
-                .onItemOrFailure().transformToUni((ignored, failure) -> {
-                    if (failure == null) {
-                        // What the event decided (a rollback, the next phase) leaves at once, not at the outbox
-                        // publisher's next poll; with nothing in the outbox this costs one empty claim.
-                        publisher.publishSoon();
-                        return Uni.createFrom().completionStage(message.ack());
-                    }
-                    return deadLetter(message, failure);
-                });
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30))
+                .atMost(Long.MAX_VALUE)
+                .onItemOrFailure()
+                .transformToUni(
+                        (ignored, failure) -> {
+                            if (failure == null) {
+                                // What the event decided (a rollback, the next phase) leaves at
+                                // once, not at the outbox
+                                // publisher's next poll; with nothing in the outbox this costs one
+                                // empty claim.
+                                publisher.publishSoon();
+                                return Uni.createFrom().completionStage(message.ack());
+                            }
+                            return deadLetter(message, failure);
+                        });
     }
 
     /**
@@ -94,11 +132,13 @@ public class InboundEvents {
         if (failure instanceof InvalidEventException) {
             return false;
         }
-        if (failure instanceof IllegalArgumentException || failure instanceof java.time.DateTimeException
+        if (failure instanceof IllegalArgumentException
+                || failure instanceof java.time.DateTimeException
                 || failure instanceof ArithmeticException) {
             return true;
         }
-        return failure instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+        return failure instanceof io.vertx.pgclient.PgException pg
+                && pg.getSqlState() != null
                 && pg.getSqlState().startsWith("22");
     }
 
@@ -111,16 +151,21 @@ public class InboundEvents {
         var tree = codec.parseTree(payload);
         List<String> violations = schemas.validate(tree);
         if (!violations.isEmpty()) {
-            throw new InvalidEventException("invalid " + describe(tree) + ": " + String.join("; ", violations));
+            throw new InvalidEventException(
+                    "invalid " + describe(tree) + ": " + String.join("; ", violations));
         }
         CloudEvent envelope = codec.toEnvelope(tree);
         if (!expected.type().equals(envelope.type())) {
-            throw new InvalidEventException("type " + envelope.type() + " does not belong on this topic, expected "
-                    + expected.type());
+            throw new InvalidEventException(
+                    "type "
+                            + envelope.type()
+                            + " does not belong on this topic, expected "
+                            + expected.type());
         }
         T data = (T) codec.data(envelope, expected.dataClass());
         if (!subjectIs(envelope.subject(), data.deploymentId())) {
-            throw new InvalidEventException("subject " + envelope.subject() + " differs from data.deploymentId");
+            throw new InvalidEventException(
+                    "subject " + envelope.subject() + " differs from data.deploymentId");
         }
         return new ReceivedEvent<>(envelope, data);
     }
@@ -138,13 +183,22 @@ public class InboundEvents {
         return type.isTextual() ? "event " + type.asText() : "event";
     }
 
-    // If the dead-letter topic cannot take the record (broker down, topic missing), keep trying: returning a
+    // If the dead-letter topic cannot take the record (broker down, topic missing), keep trying:
+    // returning a
     // failure would end the channel's stream and stop the consumer for good.
     private Uni<Void> deadLetter(Message<String> message, Throwable reason) {
         LOG.warnf("Dead-lettering a record: %s", reason.getMessage());
-        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(message.nack(reason)))
-                .onFailure().invoke(e -> LOG.warnf("Could not dead-letter a record, retrying: %s", e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
+        return Uni.createFrom()
+                .deferred(() -> Uni.createFrom().completionStage(message.nack(reason)))
+                .onFailure()
+                .invoke(
+                        e ->
+                                LOG.warnf(
+                                        "Could not dead-letter a record, retrying: %s",
+                                        e.toString()))
+                .onFailure()
+                .retry()
+                .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30))
                 .atMost(Long.MAX_VALUE);
     }
 }

@@ -21,7 +21,8 @@ public class Outbox {
     private final EventCodec codec;
     private final String source;
 
-    public Outbox(EventCodec codec, @ConfigProperty(name = "stride.service.name") String serviceName) {
+    public Outbox(
+            EventCodec codec, @ConfigProperty(name = "stride.service.name") String serviceName) {
         this.codec = codec;
         this.source = "/stride/" + serviceName;
     }
@@ -33,13 +34,23 @@ public class Outbox {
 
     /** Appends an envelope built elsewhere (its id is kept, so a caller can record it as processed). */
     public Uni<CloudEvent> append(SqlClient transaction, CloudEvent event) {
-        EventType type = EventType.ofType(event.type())
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type " + event.type()));
+        EventType type =
+                EventType.ofType(event.type())
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "unknown event type " + event.type()));
         return transaction
-                .preparedQuery("INSERT INTO outbox (event_id, event_type, topic, record_key, payload) "
-                        + "VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(UUID.fromString(event.id()), event.type(), type.topic(), event.subject(),
-                        codec.encode(event)))
+                .preparedQuery(
+                        "INSERT INTO outbox (event_id, event_type, topic, record_key, payload) "
+                                + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(
+                        Tuple.of(
+                                UUID.fromString(event.id()),
+                                event.type(),
+                                type.topic(),
+                                event.subject(),
+                                codec.encode(event)))
                 .replaceWith(event);
     }
 

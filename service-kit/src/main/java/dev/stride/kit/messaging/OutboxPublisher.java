@@ -1,21 +1,21 @@
 package dev.stride.kit.messaging;
 
+import dev.stride.kit.runtime.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import dev.stride.kit.runtime.PeriodicJob;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,10 +40,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class OutboxPublisher {
 
     static final String CHANNEL = "stride-outbox";
-    private static final byte[] CONTENT_TYPE = dev.stride.events.CloudEvent.CONTENT_TYPE
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTENT_TYPE =
+            dev.stride.events.CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+
     /** The advisory lock key of the outbox publisher ("STRDOUTB"); each service has a database of its own. */
     static final long PUBLISHER_LOCK = 0x535452444f555442L;
 
@@ -53,18 +54,31 @@ public class OutboxPublisher {
     private final AtomicBoolean running;
     private final PeriodicJob job;
 
-    public OutboxPublisher(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, Vertx vertx,
-            @ConfigProperty(name = "stride.outbox.poll-interval", defaultValue = "200ms") Duration pollInterval,
+    public OutboxPublisher(
+            Pool pool,
+            @Channel(CHANNEL) MutinyEmitter<String> emitter,
+            Vertx vertx,
+            @ConfigProperty(name = "stride.outbox.poll-interval", defaultValue = "200ms")
+                    Duration pollInterval,
             @ConfigProperty(name = "stride.outbox.batch-size", defaultValue = "100") int batchSize,
-            @ConfigProperty(name = "stride.outbox.enabled", defaultValue = "true") boolean enabled) {
+            @ConfigProperty(name = "stride.outbox.enabled", defaultValue = "true")
+                    boolean enabled) {
         this.pool = pool;
         this.emitter = emitter;
         this.batchSize = batchSize;
         this.running = new AtomicBoolean(enabled);
-        // A full batch means more may wait: the job runs again at once instead of waiting for the next tick.
-        this.job = new PeriodicJob("Outbox publishing", vertx, pollInterval, BATCH_TIMEOUT,
-                () -> running.get() ? publishBatch().map(published -> published == batchSize)
-                        : Uni.createFrom().item(false));
+        // A full batch means more may wait: the job runs again at once instead of waiting for the
+        // next tick.
+        this.job =
+                new PeriodicJob(
+                        "Outbox publishing",
+                        vertx,
+                        pollInterval,
+                        BATCH_TIMEOUT,
+                        () ->
+                                running.get()
+                                        ? publishBatch().map(published -> published == batchSize)
+                                        : Uni.createFrom().item(false));
     }
 
     // Default priority: runs after Reactive Messaging has wired its channels (LIBRARY_BEFORE).
@@ -110,45 +124,73 @@ public class OutboxPublisher {
 
     /** Publishes one batch; returns how many rows were published. */
     public Uni<Integer> publishBatch() {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
-                .execute(Tuple.of(PUBLISHER_LOCK))
-                .flatMap(lock -> !lock.iterator().next().getBoolean(0)
-                        ? Uni.createFrom().item(0)
-                        : claim(tx).flatMap(rows -> rows.isEmpty()
-                                ? Uni.createFrom().item(0)
-                                : send(rows).flatMap(ignored -> markPublished(tx, rows)).replaceWith(rows.size()))));
+        return pool.withTransaction(
+                tx ->
+                        tx.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                                .execute(Tuple.of(PUBLISHER_LOCK))
+                                .flatMap(
+                                        lock ->
+                                                !lock.iterator().next().getBoolean(0)
+                                                        ? Uni.createFrom().item(0)
+                                                        : claim(tx)
+                                                                .flatMap(
+                                                                        rows ->
+                                                                                rows.isEmpty()
+                                                                                        ? Uni
+                                                                                                .createFrom()
+                                                                                                .item(
+                                                                                                        0)
+                                                                                        : send(rows)
+                                                                                                .flatMap(
+                                                                                                        ignored ->
+                                                                                                                markPublished(
+                                                                                                                        tx,
+                                                                                                                        rows))
+                                                                                                .replaceWith(
+                                                                                                        rows
+                                                                                                                .size()))));
     }
 
     private Uni<List<OutboxRow>> claim(SqlConnection tx) {
-        return tx.preparedQuery("SELECT seq, topic, record_key, payload FROM outbox WHERE published_at IS NULL "
-                        + "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED")
+        return tx.preparedQuery(
+                        "SELECT seq, topic, record_key, payload FROM outbox WHERE published_at IS NULL "
+                                + "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(batchSize))
-                .map(rowSet -> {
-                    List<OutboxRow> rows = new ArrayList<>();
-                    for (Row row : rowSet) {
-                        rows.add(new OutboxRow(row.getLong("seq"), row.getString("topic"),
-                                row.getString("record_key"), row.getString("payload")));
-                    }
-                    return rows;
-                });
+                .map(
+                        rowSet -> {
+                            List<OutboxRow> rows = new ArrayList<>();
+                            for (Row row : rowSet) {
+                                rows.add(
+                                        new OutboxRow(
+                                                row.getLong("seq"),
+                                                row.getString("topic"),
+                                                row.getString("record_key"),
+                                                row.getString("payload")));
+                            }
+                            return rows;
+                        });
     }
 
     // One at a time, so records with the same key keep the outbox order on their partition.
     private Uni<Void> send(List<OutboxRow> rows) {
-        return Multi.createFrom().iterable(rows)
-                .onItem().transformToUniAndConcatenate(this::send)
-                .collect().last()
+        return Multi.createFrom()
+                .iterable(rows)
+                .onItem()
+                .transformToUniAndConcatenate(this::send)
+                .collect()
+                .last()
                 .replaceWithVoid();
     }
 
     private Uni<Void> send(OutboxRow row) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("content-type", CONTENT_TYPE);
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(row.topic())
-                .withKey(row.key())
-                .withHeaders(headers)
-                .build();
+        OutgoingKafkaRecordMetadata<String> metadata =
+                OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(row.topic())
+                        .withKey(row.key())
+                        .withHeaders(headers)
+                        .build();
         return emitter.sendMessage(Message.of(row.payload()).addMetadata(metadata));
     }
 
@@ -159,6 +201,5 @@ public class OutboxPublisher {
                 .replaceWithVoid();
     }
 
-    private record OutboxRow(long seq, String topic, String key, String payload) {
-    }
+    private record OutboxRow(long seq, String topic, String key, String payload) {}
 }

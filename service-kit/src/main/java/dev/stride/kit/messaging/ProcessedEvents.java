@@ -13,10 +13,12 @@ public class ProcessedEvents {
      * Records that {@code consumer} applies {@code eventId}, inside the effect's transaction. Emits {@code true}
      * the first time and {@code false} for a redelivery, whose effect must then be skipped.
      */
-    public Uni<Boolean> markProcessed(SqlClient transaction, String consumer, String eventId, String eventType) {
+    public Uni<Boolean> markProcessed(
+            SqlClient transaction, String consumer, String eventId, String eventType) {
         return transaction
-                .preparedQuery("INSERT INTO processed_event (consumer, event_id, event_type) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT DO NOTHING")
+                .preparedQuery(
+                        "INSERT INTO processed_event (consumer, event_id, event_type) VALUES ($1, $2, $3) "
+                                + "ON CONFLICT DO NOTHING")
                 .execute(Tuple.of(consumer, eventId, eventType))
                 .map(result -> result.rowCount() == 1);
     }

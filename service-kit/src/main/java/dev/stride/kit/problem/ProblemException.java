@@ -21,7 +21,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException badRequest(String field, String message) {
-        return new ProblemException(Problem.invalid(400, "Bad Request",
-                List.of(new Problem.FieldError(field, message))));
+        return new ProblemException(
+                Problem.invalid(
+                        400, "Bad Request", List.of(new Problem.FieldError(field, message))));
     }
 }

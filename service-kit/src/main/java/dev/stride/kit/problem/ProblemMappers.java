@@ -34,13 +34,19 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, e.getMessage()));
     }
 
-    // Authentication runs when an endpoint needs it (quarkus.http.auth.proactive=false), so its failures arrive
+    // Authentication runs when an endpoint needs it (quarkus.http.auth.proactive=false), so its
+    // failures arrive
     // here and are answered as problems like every other error. The token itself is never echoed.
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated(RuntimeException e) {
-        return Response.fromResponse(respond(Problem.of(401, "Unauthorized",
-                        "a valid bearer token is required (Authorization: Bearer <JWT>)")))
-                .header("WWW-Authenticate", "Bearer").build();
+        return Response.fromResponse(
+                        respond(
+                                Problem.of(
+                                        401,
+                                        "Unauthorized",
+                                        "a valid bearer token is required (Authorization: Bearer <JWT>)")))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
@@ -50,15 +56,22 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(Problem.of(400, "Bad Request", "the body is not valid JSON: " + e.getOriginalMessage()));
+        return respond(
+                Problem.of(
+                        400,
+                        "Bad Request",
+                        "the body is not valid JSON: " + e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
         String reference = java.util.UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);
-        return respond(Problem.of(500, "Internal Server Error",
-                "an unexpected error occurred; quote reference " + reference));
+        return respond(
+                Problem.of(
+                        500,
+                        "Internal Server Error",
+                        "an unexpected error occurred; quote reference " + reference));
     }
 
     public static Response respond(Problem problem) {

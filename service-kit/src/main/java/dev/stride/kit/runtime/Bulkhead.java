@@ -34,12 +34,18 @@ public final class Bulkhead {
 
     public Bulkhead(int total, int perEndpoint, int reserve) {
         if (total < 1 || perEndpoint < 1) {
-            throw new IllegalArgumentException("a bulkhead needs at least one slot in all and per endpoint, has "
-                    + total + " and " + perEndpoint);
+            throw new IllegalArgumentException(
+                    "a bulkhead needs at least one slot in all and per endpoint, has "
+                            + total
+                            + " and "
+                            + perEndpoint);
         }
         if (reserve < 0 || reserve >= total) {
-            throw new IllegalArgumentException("a bulkhead's reserve must be between 0 and " + (total - 1) + ", is "
-                    + reserve);
+            throw new IllegalArgumentException(
+                    "a bulkhead's reserve must be between 0 and "
+                            + (total - 1)
+                            + ", is "
+                            + reserve);
         }
         this.total = total;
         this.perEndpoint = perEndpoint;
@@ -80,14 +86,16 @@ public final class Bulkhead {
         int free = total - inUse;
         List<String> full = new ArrayList<>();
         Map<String, Integer> partly = new LinkedHashMap<>();
-        busy.forEach((endpoint, n) -> {
-            if (n >= perEndpoint) {
-                full.add(endpoint);
-            } else {
-                partly.put(endpoint, perEndpoint - n);
-            }
-        });
-        return new Round(Math.max(0, Math.min(batch, free)), free <= reserve, full, partly, perEndpoint);
+        busy.forEach(
+                (endpoint, n) -> {
+                    if (n >= perEndpoint) {
+                        full.add(endpoint);
+                    } else {
+                        partly.put(endpoint, perEndpoint - n);
+                    }
+                });
+        return new Round(
+                Math.max(0, Math.min(batch, free)), free <= reserve, full, partly, perEndpoint);
     }
 
     /** Takes up to {@code wanted} slots for {@code endpoint}, as many as are free now (maybe none). */
@@ -135,7 +143,11 @@ public final class Bulkhead {
      * @param partly endpoints in use with room left, and how many more each may take
      * @param perEndpoint how many any other endpoint may take
      */
-    public record Round(int limit, boolean priorityOnly, List<String> full, Map<String, Integer> partly,
+    public record Round(
+            int limit,
+            boolean priorityOnly,
+            List<String> full,
+            Map<String, Integer> partly,
             int perEndpoint) {
 
         public Round {

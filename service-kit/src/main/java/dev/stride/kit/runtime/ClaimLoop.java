@@ -70,8 +70,15 @@ public final class ClaimLoop<T> {
      * @param timeout a round (a claim) that takes longer fails, so the loop is never stuck
      * @param batch at most this many rows per round (besides the free slots)
      */
-    public ClaimLoop(String name, Vertx vertx, Duration tick, Duration timeout, Bulkhead bulkhead, int batch,
-            Wake wake, Work<T> work) {
+    public ClaimLoop(
+            String name,
+            Vertx vertx,
+            Duration tick,
+            Duration timeout,
+            Bulkhead bulkhead,
+            int batch,
+            Wake wake,
+            Work<T> work) {
         this.name = name;
         this.bulkhead = bulkhead;
         this.batch = batch;
@@ -104,26 +111,39 @@ public final class ClaimLoop<T> {
         if (round.limit() <= 0) {
             return Uni.createFrom().item(false);
         }
-        return work.claim(round).flatMap(claimed -> {
-            List<Uni<Void>> givenBack = new ArrayList<>();
-            for (T row : claimed) {
-                if (work.running(row)) {
-                    continue;
-                }
-                String endpoint = work.endpoint(row);
-                if (bulkhead.take(endpoint, 1) == 0) {
-                    // Its endpoint filled up within this round: back to its row, claimable once a slot frees (the
-                    // next round leaves the endpoint out).
-                    givenBack.add(work.giveBack(row));
-                    continue;
-                }
-                start(row, endpoint);
-            }
-            Uni<Void> back = givenBack.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(givenBack).andCollectFailures().replaceWithVoid();
-            // All it asked for: more may be due. Only priority work asked for: the rest waits for a slot anyway.
-            return back.map(x -> claimed.size() == round.limit() && !round.priorityOnly() && bulkhead.free() > 0);
-        });
+        return work.claim(round)
+                .flatMap(
+                        claimed -> {
+                            List<Uni<Void>> givenBack = new ArrayList<>();
+                            for (T row : claimed) {
+                                if (work.running(row)) {
+                                    continue;
+                                }
+                                String endpoint = work.endpoint(row);
+                                if (bulkhead.take(endpoint, 1) == 0) {
+                                    // Its endpoint filled up within this round: back to its row,
+                                    // claimable once a slot frees (the
+                                    // next round leaves the endpoint out).
+                                    givenBack.add(work.giveBack(row));
+                                    continue;
+                                }
+                                start(row, endpoint);
+                            }
+                            Uni<Void> back =
+                                    givenBack.isEmpty()
+                                            ? Uni.createFrom().voidItem()
+                                            : Uni.join()
+                                                    .all(givenBack)
+                                                    .andCollectFailures()
+                                                    .replaceWithVoid();
+                            // All it asked for: more may be due. Only priority work asked for: the
+                            // rest waits for a slot anyway.
+                            return back.map(
+                                    x ->
+                                            claimed.size() == round.limit()
+                                                    && !round.priorityOnly()
+                                                    && bulkhead.free() > 0);
+                        });
     }
 
     private void start(T row, String endpoint) {
@@ -133,12 +153,17 @@ public final class ClaimLoop<T> {
         } catch (RuntimeException e) {
             running = Uni.createFrom().failure(e);
         }
-        running.onTermination().invoke(() -> {
-            boolean opened = bulkhead.give(endpoint, 1);
-            if (opened || wake == Wake.AFTER_EVERY_END) {
-                job.runNow();
-            }
-        }).subscribe().with(done -> {
-        }, failure -> LOG.warnf("%s: %s failed: %s", name, row, failure.toString()));
+        running.onTermination()
+                .invoke(
+                        () -> {
+                            boolean opened = bulkhead.give(endpoint, 1);
+                            if (opened || wake == Wake.AFTER_EVERY_END) {
+                                job.runNow();
+                            }
+                        })
+                .subscribe()
+                .with(
+                        done -> {},
+                        failure -> LOG.warnf("%s: %s failed: %s", name, row, failure.toString()));
     }
 }

@@ -25,7 +25,12 @@ public final class PeriodicJob {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile long timerId = -1;
 
-    public PeriodicJob(String name, Vertx vertx, Duration interval, Duration timeout, Supplier<Uni<Boolean>> work) {
+    public PeriodicJob(
+            String name,
+            Vertx vertx,
+            Duration interval,
+            Duration timeout,
+            Supplier<Uni<Boolean>> work) {
         this.name = name;
         this.vertx = vertx;
         this.interval = interval;
@@ -65,12 +70,19 @@ public final class PeriodicJob {
             LOG.warnf("%s failed, will retry: %s", name, e.toString());
             return;
         }
-        run.ifNoItem().after(timeout).fail()
-                .onTermination().invoke(() -> busy.set(false))
-                .subscribe().with(more -> {
-                    if (Boolean.TRUE.equals(more)) {
-                        tick();
-                    }
-                }, failure -> LOG.warnf("%s failed, will retry: %s", name, failure.toString()));
+        run.ifNoItem()
+                .after(timeout)
+                .fail()
+                .onTermination()
+                .invoke(() -> busy.set(false))
+                .subscribe()
+                .with(
+                        more -> {
+                            if (Boolean.TRUE.equals(more)) {
+                                tick();
+                            }
+                        },
+                        failure ->
+                                LOG.warnf("%s failed, will retry: %s", name, failure.toString()));
     }
 }

@@ -8,14 +8,13 @@ import java.time.Duration;
  */
 public final class Settings {
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /** A duration that must be more than zero. */
     public static Duration positive(String key, Duration value) {
         if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(key + " must be a duration above zero (such as 5s or 200ms), got "
-                    + value);
+            throw new IllegalArgumentException(
+                    key + " must be a duration above zero (such as 5s or 200ms), got " + value);
         }
         return value;
     }
@@ -23,7 +22,8 @@ public final class Settings {
     /** A whole number from {@code min} to {@code max}. */
     public static int between(String key, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be from " + min + " to " + max + ", got " + value);
+            throw new IllegalArgumentException(
+                    key + " must be from " + min + " to " + max + ", got " + value);
         }
         return value;
     }

@@ -11,16 +11,20 @@ public final class Caller {
 
     private static final int MAX_NAME = 200;
 
-    private Caller() {
-    }
+    private Caller() {}
 
     /** The caller's name from the token; 403 if the token names no one usable (blank, too long, control characters). */
     public static String name(SecurityIdentity identity) {
         String name = identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
-        if (name == null || name.isBlank() || name.length() > MAX_NAME
+        if (name == null
+                || name.isBlank()
+                || name.length() > MAX_NAME
                 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new ProblemException(Problem.of(403, "Forbidden",
-                    "the token's caller name (upn, preferred_username or sub) is missing or unusable"));
+            throw new ProblemException(
+                    Problem.of(
+                            403,
+                            "Forbidden",
+                            "the token's caller name (upn, preferred_username or sub) is missing or unusable"));
         }
         return name.strip();
     }
@@ -30,6 +34,8 @@ public final class Caller {
      * any kind, in lower case; so " Alice", "alice" and "ALICE" are one person.
      */
     public static String comparable(String name) {
-        return name == null ? "" : Normalizer.normalize(name, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
+        return name == null
+                ? ""
+                : Normalizer.normalize(name, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
     }
 }

@@ -19,14 +19,15 @@ public class ServiceInfoResource {
     private final SecurityIdentity identity;
     private final String service;
 
-    public ServiceInfoResource(SecurityIdentity identity, @ConfigProperty(name = "stride.service.name") String service) {
+    public ServiceInfoResource(
+            SecurityIdentity identity,
+            @ConfigProperty(name = "stride.service.name") String service) {
         this.identity = identity;
         this.service = service;
     }
 
     /** The service, and the caller's identity and roles as its token says. */
-    public record ServiceInfo(String service, String caller, Set<String> roles) {
-    }
+    public record ServiceInfo(String service, String caller, Set<String> roles) {}
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.REQUESTER, Roles.APPROVER, Roles.OPERATOR, Roles.ADMIN})

@@ -19,8 +19,7 @@ import java.util.List;
  */
 public final class TokenTool {
 
-    private TokenTool() {
-    }
+    private TokenTool() {}
 
     public static void main(String[] args) {
         if (args.length >= 2 && args[0].equals("keys")) {
@@ -34,8 +33,15 @@ public final class TokenTool {
             long hours = Long.parseLong(args[3]);
             List<String> roles = Arrays.asList(args).subList(4, args.length);
             Instant now = Instant.ofEpochSecond(Instant.now().getEpochSecond());
-            System.out.println(Tokens.sign(args[2], Tokens.ISSUER, Tokens.AUDIENCE, now, now.plusSeconds(hours * 3600),
-                    Tokens.readPrivateKey(directory.resolve("private.pem")), roles));
+            System.out.println(
+                    Tokens.sign(
+                            args[2],
+                            Tokens.ISSUER,
+                            Tokens.AUDIENCE,
+                            now,
+                            now.plusSeconds(hours * 3600),
+                            Tokens.readPrivateKey(directory.resolve("private.pem")),
+                            roles));
             return;
         }
         System.err.println("usage: TokenTool keys DIR | token DIR USER HOURS ROLE...");

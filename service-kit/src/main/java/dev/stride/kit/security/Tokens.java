@@ -32,18 +32,24 @@ public final class Tokens {
 
     /** The issuer the services trust by default ({@code mp.jwt.verify.issuer}). */
     public static final String ISSUER = "https://stride.local";
+
     /** The audience the services expect ({@code mp.jwt.verify.audiences}). */
     public static final String AUDIENCE = "stride";
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /**
      * A signed token for {@code caller} with {@code roles}, valid from {@code issuedAt} to {@code expiresAt} (both
      * may lie in the past, for tokens that have expired).
      */
-    public static String sign(String caller, String issuer, String audience, Instant issuedAt, Instant expiresAt,
-            PrivateKey key, Collection<String> roles) {
+    public static String sign(
+            String caller,
+            String issuer,
+            String audience,
+            Instant issuedAt,
+            Instant expiresAt,
+            PrivateKey key,
+            Collection<String> roles) {
         return Jwt.claims()
                 .issuer(issuer)
                 .audience(audience)
@@ -62,9 +68,10 @@ public final class Tokens {
     /** Reads an RSA private key from a PKCS#8 PEM file ({@code -----BEGIN PRIVATE KEY-----}). */
     public static PrivateKey readPrivateKey(Path pem) {
         try {
-            String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                    Base64.getDecoder().decode(body)));
+            String body =
+                    Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -78,8 +85,9 @@ public final class Tokens {
             throw new IllegalArgumentException("not an RSA private key with its public exponent");
         }
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(
-                    new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+            return KeyFactory.getInstance("RSA")
+                    .generatePublic(
+                            new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -114,8 +122,10 @@ public final class Tokens {
                 Path temp = directory.resolve("private.pem.tmp");
                 Files.deleteIfExists(temp);
                 try {
-                    Files.createFile(temp, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
+                    Files.createFile(
+                            temp,
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rw-------")));
                 } catch (UnsupportedOperationException e) {
                     Files.createFile(temp);
                 }
@@ -136,7 +146,12 @@ public final class Tokens {
 
     /** PEM text of a DER-encoded key, in lines of 64 characters. */
     public static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN "
+                + type
+                + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END "
+                + type
+                + "-----\n";
     }
 }

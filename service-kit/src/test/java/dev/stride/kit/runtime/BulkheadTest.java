@@ -133,7 +133,9 @@ class BulkheadTest {
     void limitsThatLetNothingThroughAreRefused() {
         assertThatThrownBy(() -> new Bulkhead(0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Bulkhead(1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Bulkhead(2, 1, 2)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Bulkhead(2, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Bulkhead(2, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Bulkhead(2, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -22,19 +22,30 @@ class ClaimLoopTest {
 
     /** Rows waiting in "the table", by name; a row's endpoint is the part before the dash. */
     private final List<String> due = new ArrayList<>();
+
     private final List<Bulkhead.Round> rounds = new ArrayList<>();
     private final Map<String, CompletableFuture<Void>> running = new LinkedHashMap<>();
     private final List<String> givenBack = new ArrayList<>();
     private final Set<String> stillOurs = new HashSet<>();
 
     private ClaimLoop<String> loop(Bulkhead bulkhead, int batch, ClaimLoop.Wake wake) {
-        return new ClaimLoop<>("Testing", null, Duration.ofSeconds(1), Duration.ofSeconds(5), bulkhead, batch, wake,
+        return new ClaimLoop<>(
+                "Testing",
+                null,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                bulkhead,
+                batch,
+                wake,
                 new ClaimLoop.Work<>() {
                     @Override
                     public Uni<List<String>> claim(Bulkhead.Round round) {
                         rounds.add(round);
-                        List<String> claimed = due.stream().filter(row -> !round.full().contains(endpoint(row)))
-                                .limit(round.limit()).toList();
+                        List<String> claimed =
+                                due.stream()
+                                        .filter(row -> !round.full().contains(endpoint(row)))
+                                        .limit(round.limit())
+                                        .toList();
                         due.removeAll(claimed);
                         return Uni.createFrom().item(claimed);
                     }
@@ -86,7 +97,9 @@ class ClaimLoopTest {
         due.addAll(List.of("a-1", "a-2", "a-3"));
 
         assertThat(loop.round().await().atMost(Duration.ofSeconds(5))).isTrue();
-        assertThat(loop.round().await().atMost(Duration.ofSeconds(5))).as("one left for two asked").isFalse();
+        assertThat(loop.round().await().atMost(Duration.ofSeconds(5)))
+                .as("one left for two asked")
+                .isFalse();
         assertThat(running).containsOnlyKeys("a-1", "a-2", "a-3");
     }
 
@@ -187,23 +200,31 @@ class ClaimLoopTest {
     @Test
     void aWorkThatThrowsStillGivesItsSlotBack() {
         Bulkhead bulkhead = new Bulkhead(8, 8);
-        ClaimLoop<String> loop = new ClaimLoop<>("Testing", null, Duration.ofSeconds(1), Duration.ofSeconds(5),
-                bulkhead, 64, ClaimLoop.Wake.WHEN_A_LIMIT_OPENS, new ClaimLoop.Work<>() {
-                    @Override
-                    public Uni<List<String>> claim(Bulkhead.Round round) {
-                        return Uni.createFrom().item(List.of("a-1"));
-                    }
+        ClaimLoop<String> loop =
+                new ClaimLoop<>(
+                        "Testing",
+                        null,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
+                        bulkhead,
+                        64,
+                        ClaimLoop.Wake.WHEN_A_LIMIT_OPENS,
+                        new ClaimLoop.Work<>() {
+                            @Override
+                            public Uni<List<String>> claim(Bulkhead.Round round) {
+                                return Uni.createFrom().item(List.of("a-1"));
+                            }
 
-                    @Override
-                    public String endpoint(String row) {
-                        return "a";
-                    }
+                            @Override
+                            public String endpoint(String row) {
+                                return "a";
+                            }
 
-                    @Override
-                    public Uni<Void> run(String row) {
-                        throw new IllegalStateException("bug");
-                    }
-                });
+                            @Override
+                            public Uni<Void> run(String row) {
+                                throw new IllegalStateException("bug");
+                            }
+                        });
 
         loop.round().await().atMost(Duration.ofSeconds(5));
 

@@ -26,31 +26,53 @@ import java.util.OptionalDouble;
  */
 public final class AnalysisJudge {
 
-    private AnalysisJudge() {
-    }
+    private AnalysisJudge() {}
 
     /** Assesses measurement {@code seq} of {@code spec}'s analysis, given every sample up to it. */
     public static Assessment assess(AnalysisSpec spec, List<Sample> samples, int seq) {
-        List<Sample> sofar = samples.stream().filter(s -> s.seq() <= seq)
-                .sorted(Comparator.comparingInt(Sample::seq)).toList();
+        List<Sample> sofar =
+                samples.stream()
+                        .filter(s -> s.seq() <= seq)
+                        .sorted(Comparator.comparingInt(Sample::seq))
+                        .toList();
         List<Finding> findings = new ArrayList<>();
         String rollback = null;
         for (RollbackTrigger trigger : spec.triggers()) {
             List<Sample> series = series(sofar, trigger.metric());
             int needed = trigger.measurementsToFire(spec.interval());
-            if (series.isEmpty() || series.get(series.size() - 1).seq() != seq
+            if (series.isEmpty()
+                    || series.get(series.size() - 1).seq() != seq
                     || trailingRun(series, trigger) != needed) {
                 continue;
             }
             Sample last = series.get(series.size() - 1);
             String window = text(trigger.duration() == null ? spec.interval() : trigger.duration());
-            findings.add(new Finding(ThresholdBreached.Kind.TRIGGER, trigger.metric(), last.value(),
-                    trigger.threshold(), window, trigger.action()));
-            if (trigger.action() == ThresholdBreached.Action.AUTOMATIC_ROLLBACK && rollback == null) {
-                rollback = "rollback trigger " + (trigger.name() == null ? trigger.metric() : trigger.name()) + ": "
-                        + trigger.metric() + " " + format(trigger.metric(), last.value()) + " over "
-                        + trigger.threshold() + " for " + window + " (" + needed + " measurement"
-                        + (needed == 1 ? "" : "s") + " in a row)";
+            findings.add(
+                    new Finding(
+                            ThresholdBreached.Kind.TRIGGER,
+                            trigger.metric(),
+                            last.value(),
+                            trigger.threshold(),
+                            window,
+                            trigger.action()));
+            if (trigger.action() == ThresholdBreached.Action.AUTOMATIC_ROLLBACK
+                    && rollback == null) {
+                rollback =
+                        "rollback trigger "
+                                + (trigger.name() == null ? trigger.metric() : trigger.name())
+                                + ": "
+                                + trigger.metric()
+                                + " "
+                                + format(trigger.metric(), last.value())
+                                + " over "
+                                + trigger.threshold()
+                                + " for "
+                                + window
+                                + " ("
+                                + needed
+                                + " measurement"
+                                + (needed == 1 ? "" : "s")
+                                + " in a row)";
             }
         }
         for (String metric : spec.metrics()) {
@@ -60,14 +82,25 @@ public final class AnalysisJudge {
             }
             int noData = trailing(series, Sample.Kind.NO_DATA);
             if (noData == spec.noDataLimit()) {
-                findings.add(new Finding(ThresholdBreached.Kind.NO_DATA, metric, null, thresholdOf(spec, metric),
-                        text(spec.interval().multipliedBy(noData)), blindAction(spec, metric)));
+                findings.add(
+                        new Finding(
+                                ThresholdBreached.Kind.NO_DATA,
+                                metric,
+                                null,
+                                thresholdOf(spec, metric),
+                                text(spec.interval().multipliedBy(noData)),
+                                blindAction(spec, metric)));
             }
             int errors = trailing(series, Sample.Kind.ERROR);
             if (errors == spec.errorLimit() + 1) {
-                findings.add(new Finding(ThresholdBreached.Kind.PROVIDER_ERROR, metric, null,
-                        thresholdOf(spec, metric), text(spec.interval().multipliedBy(errors)),
-                        blindAction(spec, metric)));
+                findings.add(
+                        new Finding(
+                                ThresholdBreached.Kind.PROVIDER_ERROR,
+                                metric,
+                                null,
+                                thresholdOf(spec, metric),
+                                text(spec.interval().multipliedBy(errors)),
+                                blindAction(spec, metric)));
             }
         }
         if (rollback != null) {
@@ -82,42 +115,67 @@ public final class AnalysisJudge {
     /** The verdict of a phase with nothing to measure (at the end of its hold), or promoted by an operator. */
     public static Assessment nothingToMeasure(AnalysisSpec spec) {
         if (spec.promoted()) {
-            return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED,
+            return new Assessment(
+                    List.of(),
+                    PhaseCompleted.Outcome.PASSED,
                     "passed: promoted by an operator, not analysed");
         }
-        return new Assessment(List.of(), PhaseCompleted.Outcome.PASSED, "passed: "
-                + (spec.hold() == null ? "" : "held for " + text(spec.hold()) + ", ")
-                + "no success criteria or rollback triggers to analyse");
+        return new Assessment(
+                List.of(),
+                PhaseCompleted.Outcome.PASSED,
+                "passed: "
+                        + (spec.hold() == null ? "" : "held for " + text(spec.hold()) + ", ")
+                        + "no success criteria or rollback triggers to analyse");
     }
 
-    private static Assessment judgeCriteria(AnalysisSpec spec, List<Sample> sofar, int seq, List<Finding> findings) {
+    private static Assessment judgeCriteria(
+            AnalysisSpec spec, List<Sample> sofar, int seq, List<Finding> findings) {
         List<String> passed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         String window = spec.hold() == null ? text(spec.interval()) : text(spec.hold());
         for (SuccessCriterion criterion : spec.criteria()) {
             OptionalDouble mean = mean(series(sofar, criterion.metric()));
             if (mean.isEmpty()) {
-                failed.add(criterion.metric() + ": no data over the phase, the criterion " + criterion.threshold()
-                        + " cannot be judged");
+                failed.add(
+                        criterion.metric()
+                                + ": no data over the phase, the criterion "
+                                + criterion.threshold()
+                                + " cannot be judged");
                 continue;
             }
-            String seen = criterion.metric() + " mean " + format(criterion.metric(), mean.getAsDouble()) + " ("
-                    + criterion.threshold() + ")";
+            String seen =
+                    criterion.metric()
+                            + " mean "
+                            + format(criterion.metric(), mean.getAsDouble())
+                            + " ("
+                            + criterion.threshold()
+                            + ")";
             if (criterion.metBy(mean.getAsDouble())) {
                 passed.add(seen);
             } else {
                 failed.add(seen + " not met");
-                findings.add(new Finding(ThresholdBreached.Kind.CRITERIA, criterion.metric(), mean.getAsDouble(),
-                        criterion.threshold(), window, ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+                findings.add(
+                        new Finding(
+                                ThresholdBreached.Kind.CRITERIA,
+                                criterion.metric(),
+                                mean.getAsDouble(),
+                                criterion.threshold(),
+                                window,
+                                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
             }
         }
         String measured = seq + " measurement" + (seq == 1 ? "" : "s");
         if (!failed.isEmpty()) {
-            return new Assessment(findings, PhaseCompleted.Outcome.FAILED,
+            return new Assessment(
+                    findings,
+                    PhaseCompleted.Outcome.FAILED,
                     "failed after " + measured + ": " + String.join("; ", failed));
         }
         String detail = passed.isEmpty() ? "no rollback trigger fired" : String.join(", ", passed);
-        return new Assessment(findings, PhaseCompleted.Outcome.PASSED, "passed after " + measured + ": " + detail);
+        return new Assessment(
+                findings,
+                PhaseCompleted.Outcome.PASSED,
+                "passed after " + measured + ": " + detail);
     }
 
     /** How many of the series' last samples in a row are values over the trigger's level. */
@@ -151,25 +209,38 @@ public final class AnalysisJudge {
     }
 
     private static String thresholdOf(AnalysisSpec spec, String metric) {
-        return spec.triggers().stream().filter(t -> t.metric().equals(metric)).map(RollbackTrigger::threshold)
+        return spec.triggers().stream()
+                .filter(t -> t.metric().equals(metric))
+                .map(RollbackTrigger::threshold)
                 .findFirst()
-                .orElseGet(() -> spec.criteria().stream().filter(c -> c.metric().equals(metric))
-                        .map(SuccessCriterion::threshold).findFirst().orElse(""));
+                .orElseGet(
+                        () ->
+                                spec.criteria().stream()
+                                        .filter(c -> c.metric().equals(metric))
+                                        .map(SuccessCriterion::threshold)
+                                        .findFirst()
+                                        .orElse(""));
     }
 
-    // Blind measurements say nothing about the release: the planner pauses for a person, unless the metric is only
+    // Blind measurements say nothing about the release: the planner pauses for a person, unless the
+    // metric is only
     // watched by triggers that merely alert.
     private static ThresholdBreached.Action blindAction(AnalysisSpec spec, String metric) {
         boolean criterion = spec.criteria().stream().anyMatch(c -> c.metric().equals(metric));
-        boolean onlyAlerts = spec.triggers().stream().filter(t -> t.metric().equals(metric))
-                .allMatch(t -> t.action() == ThresholdBreached.Action.ALERT);
-        return !criterion && onlyAlerts ? ThresholdBreached.Action.ALERT : ThresholdBreached.Action.PAUSE;
+        boolean onlyAlerts =
+                spec.triggers().stream()
+                        .filter(t -> t.metric().equals(metric))
+                        .allMatch(t -> t.action() == ThresholdBreached.Action.ALERT);
+        return !criterion && onlyAlerts
+                ? ThresholdBreached.Action.ALERT
+                : ThresholdBreached.Action.PAUSE;
     }
 
     /** A value with its metric's unit: {@code 2.5%}, {@code 420ms}. */
     public static String format(String metric, double value) {
         String number = String.format(Locale.ROOT, "%.3f", value).replaceAll("\\.?0+$", "");
-        return Metric.of(metric).map(m -> m.unit() == Threshold.Unit.PERCENT ? number + "%" : number + "ms")
+        return Metric.of(metric)
+                .map(m -> m.unit() == Threshold.Unit.PERCENT ? number + "%" : number + "ms")
                 .orElse(number);
     }
 

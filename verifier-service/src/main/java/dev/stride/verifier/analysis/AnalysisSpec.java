@@ -39,25 +39,85 @@ public record AnalysisSpec(
         String provider) {
 
     /** A spec for the default provider at {@code prometheus}. */
-    public AnalysisSpec(String application, String environment, String version, Duration hold, Duration interval,
-            String window, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria,
-            Map<String, String> queries, int noDataLimit, int errorLimit, boolean promoted, String prometheus) {
-        this(application, environment, version, hold, interval, window, triggers, criteria, queries, noDataLimit,
-                errorLimit, promoted, prometheus, null);
+    public AnalysisSpec(
+            String application,
+            String environment,
+            String version,
+            Duration hold,
+            Duration interval,
+            String window,
+            List<RollbackTrigger> triggers,
+            List<SuccessCriterion> criteria,
+            Map<String, String> queries,
+            int noDataLimit,
+            int errorLimit,
+            boolean promoted,
+            String prometheus) {
+        this(
+                application,
+                environment,
+                version,
+                hold,
+                interval,
+                window,
+                triggers,
+                criteria,
+                queries,
+                noDataLimit,
+                errorLimit,
+                promoted,
+                prometheus,
+                null);
     }
 
     /** A spec for the configured default Prometheus. */
-    public AnalysisSpec(String application, String environment, String version, Duration hold, Duration interval,
-            String window, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria,
-            Map<String, String> queries, int noDataLimit, int errorLimit, boolean promoted) {
-        this(application, environment, version, hold, interval, window, triggers, criteria, queries, noDataLimit,
-                errorLimit, promoted, null, null);
+    public AnalysisSpec(
+            String application,
+            String environment,
+            String version,
+            Duration hold,
+            Duration interval,
+            String window,
+            List<RollbackTrigger> triggers,
+            List<SuccessCriterion> criteria,
+            Map<String, String> queries,
+            int noDataLimit,
+            int errorLimit,
+            boolean promoted) {
+        this(
+                application,
+                environment,
+                version,
+                hold,
+                interval,
+                window,
+                triggers,
+                criteria,
+                queries,
+                noDataLimit,
+                errorLimit,
+                promoted,
+                null,
+                null);
     }
 
     /** This spec measured by the provider of {@code type}. */
     public AnalysisSpec withProvider(String type) {
-        return new AnalysisSpec(application, environment, version, hold, interval, window, triggers, criteria, queries,
-                noDataLimit, errorLimit, promoted, prometheus, type);
+        return new AnalysisSpec(
+                application,
+                environment,
+                version,
+                hold,
+                interval,
+                window,
+                triggers,
+                criteria,
+                queries,
+                noDataLimit,
+                errorLimit,
+                promoted,
+                prometheus,
+                type);
     }
 
     /** Every metric a trigger or a criterion names, each once, in that order. */

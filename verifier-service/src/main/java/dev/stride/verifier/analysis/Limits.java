@@ -4,8 +4,7 @@ import dev.stride.events.spec.Threshold;
 
 final class Limits {
 
-    private Limits() {
-    }
+    private Limits() {}
 
     static boolean compare(double value, Threshold.Comparison comparison, double level) {
         return switch (comparison) {

@@ -10,7 +10,11 @@ import java.time.Duration;
  * for a metric where higher is worse and "under" for one where lower is worse ({@code health_check_success_rate});
  * a level written with a comparison ({@code ">5%"}) says itself when the trigger is over. Equal is never over.
  */
-public record RollbackTrigger(String name, String metric, String threshold, Duration duration,
+public record RollbackTrigger(
+        String name,
+        String metric,
+        String threshold,
+        Duration duration,
         ThresholdBreached.Action action) {
 
     /** Whether one measured value is over the trigger's level. NaN never is (it is "no data", judged apart). */
@@ -21,7 +25,10 @@ public record RollbackTrigger(String name, String metric, String threshold, Dura
         Threshold level = Threshold.parse(threshold);
         Threshold.Comparison over = level.comparison();
         if (over == null) {
-            over = higherIsWorse(metric) ? Threshold.Comparison.GREATER_THAN : Threshold.Comparison.LESS_THAN;
+            over =
+                    higherIsWorse(metric)
+                            ? Threshold.Comparison.GREATER_THAN
+                            : Threshold.Comparison.LESS_THAN;
         }
         return Limits.compare(value, over, level.value());
     }

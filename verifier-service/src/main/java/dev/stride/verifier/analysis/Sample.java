@@ -8,10 +8,15 @@ import java.time.Instant;
  */
 public record Sample(int seq, String metric, Instant at, Kind kind, double value, String message) {
 
-    public enum Kind { VALUE, NO_DATA, ERROR }
+    public enum Kind {
+        VALUE,
+        NO_DATA,
+        ERROR
+    }
 
     public static Sample value(int seq, String metric, Instant at, double value) {
-        return Double.isNaN(value) ? noData(seq, metric, at, "the result is NaN")
+        return Double.isNaN(value)
+                ? noData(seq, metric, at, "the result is NaN")
                 : new Sample(seq, metric, at, Kind.VALUE, value, null);
     }
 

@@ -16,7 +16,10 @@ public record SuccessCriterion(String metric, String threshold) {
         Threshold level = Threshold.parse(threshold);
         Threshold.Comparison met = level.comparison();
         if (met == null) {
-            met = RollbackTrigger.higherIsWorse(metric) ? Threshold.Comparison.AT_MOST : Threshold.Comparison.AT_LEAST;
+            met =
+                    RollbackTrigger.higherIsWorse(metric)
+                            ? Threshold.Comparison.AT_MOST
+                            : Threshold.Comparison.AT_LEAST;
         }
         return Limits.compare(value, met, level.value());
     }

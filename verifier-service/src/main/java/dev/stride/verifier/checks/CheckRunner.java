@@ -2,9 +2,9 @@ package dev.stride.verifier.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.analysis.AnalysisJudge;
 import dev.stride.verifier.analysis.SuccessCriterion;
-import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricProvider;
 import dev.stride.verifier.metrics.MetricProviders;
@@ -39,7 +39,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class CheckRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    // PostgreSQL's SSLRequest: length 8, code 80877103. Any server answers one byte, 'S' or 'N', before any login.
+    // PostgreSQL's SSLRequest: length 8, code 80877103. Any server answers one byte, 'S' or 'N',
+    // before any login.
     private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 4, (byte) 0xd2, 0x16, 0x2f};
 
     private final Vertx vertx;
@@ -48,14 +49,22 @@ public class CheckRunner {
     private final Duration timeout;
     private final HttpClient http;
 
-    public CheckRunner(Vertx vertx, MetricProviders metrics, MetricTemplates templates,
-            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s") Duration timeout) {
+    public CheckRunner(
+            Vertx vertx,
+            MetricProviders metrics,
+            MetricTemplates templates,
+            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s")
+                    Duration timeout) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.templates = templates;
         this.timeout = ConfigCheck.positive("stride.verifier.checks.timeout", timeout);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(timeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
     }
 
     /** Runs every check the phase's parameters name; an empty list when they name none. */
@@ -64,12 +73,19 @@ public class CheckRunner {
         if (parameters.get("health") instanceof Map<?, ?> health) {
             Object expected = health.get("expectedStatus");
             int status = expected instanceof Number n ? n.intValue() : 200;
-            checks.add(http("health", String.valueOf(health.get("url")), code -> code == status,
-                    "expected " + status));
+            checks.add(
+                    http(
+                            "health",
+                            String.valueOf(health.get("url")),
+                            code -> code == status,
+                            "expected " + status));
         }
         if (parameters.get("database") instanceof Map<?, ?> database) {
             Object port = database.get("port");
-            checks.add(postgres(String.valueOf(database.get("host")), port instanceof Number n ? n.intValue() : 5432));
+            checks.add(
+                    postgres(
+                            String.valueOf(database.get("host")),
+                            port instanceof Number n ? n.intValue() : 5432));
         }
         for (String url : strings(parameters.get("dependencies"))) {
             checks.add(http("dependency", url, code -> code >= 200 && code < 300, "expected 2xx"));
@@ -87,11 +103,22 @@ public class CheckRunner {
         String environment = text(parameters.get("environment"));
         String version = text(parameters.get("version"));
         if (parameters.get("errorRate") != null) {
-            checks.add(metric("error_rate", text(parameters.get("errorRate")), application, environment, version));
+            checks.add(
+                    metric(
+                            "error_rate",
+                            text(parameters.get("errorRate")),
+                            application,
+                            environment,
+                            version));
         }
         if (parameters.get("responseTimeP95") != null) {
-            checks.add(metric("response_time_p95", text(parameters.get("responseTimeP95")), application, environment,
-                    version));
+            checks.add(
+                    metric(
+                            "response_time_p95",
+                            text(parameters.get("responseTimeP95")),
+                            application,
+                            environment,
+                            version));
         }
         if (checks.isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -111,7 +138,8 @@ public class CheckRunner {
         }
         if (parameters.get("database") instanceof Map<?, ?> database) {
             Object port = database.get("port");
-            return Endpoints.tcp(text(database.get("host")), port instanceof Number n ? n.intValue() : 5432);
+            return Endpoints.tcp(
+                    text(database.get("host")), port instanceof Number n ? n.intValue() : 5432);
         }
         for (String list : List.of("dependencies", "endpoints")) {
             List<String> urls = strings(parameters.get(list));
@@ -123,9 +151,13 @@ public class CheckRunner {
             return Endpoints.of(String.valueOf(flags.get("url")));
         }
         try {
-            MetricTemplates.Settings settings = templates.settings(text(parameters.get("application")),
-                    text(parameters.get("environment")));
-            return metrics.forType(settings.provider()).map(p -> p.endpoint(settings.prometheus())).orElse("");
+            MetricTemplates.Settings settings =
+                    templates.settings(
+                            text(parameters.get("application")),
+                            text(parameters.get("environment")));
+            return metrics.forType(settings.provider())
+                    .map(p -> p.endpoint(settings.prometheus()))
+                    .orElse("");
         } catch (IllegalArgumentException e) {
             return "";
         }
@@ -133,38 +165,69 @@ public class CheckRunner {
 
     /** What the checks came to, for people. */
     public static String summary(String stage, List<CheckResult> results) {
-        String name = "pre".equals(stage) ? "pre-deployment checks" : "post".equals(stage)
-                ? "post-deployment checks" : "checks";
+        String name =
+                "pre".equals(stage)
+                        ? "pre-deployment checks"
+                        : "post".equals(stage) ? "post-deployment checks" : "checks";
         if (results.isEmpty()) {
             return name + " passed: none configured";
         }
-        List<String> failed = results.stream().filter(r -> !r.passed())
-                .map(r -> r.name() + " " + r.target() + ": " + r.message()).toList();
-        return failed.isEmpty() ? name + " passed: " + results.size() + " of " + results.size()
+        List<String> failed =
+                results.stream()
+                        .filter(r -> !r.passed())
+                        .map(r -> r.name() + " " + r.target() + ": " + r.message())
+                        .toList();
+        return failed.isEmpty()
+                ? name + " passed: " + results.size() + " of " + results.size()
                 : name + " failed: " + String.join("; ", failed);
     }
 
-    private Uni<CheckResult> http(String name, String url, java.util.function.IntPredicate ok, String expectation) {
+    private Uni<CheckResult> http(
+            String name, String url, java.util.function.IntPredicate ok, String expectation) {
         String shown = Redaction.url(url);
         long began = System.nanoTime();
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(new CheckResult(name, shown, false, null, null, "not a usable URL"));
+            return Uni.createFrom()
+                    .item(new CheckResult(name, shown, false, null, null, "not a usable URL"));
         }
-        // The client's request timeout stops at the answer's headers; the deadline covers the whole call.
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
-                .ifNoItem().after(timeout).fail()
-                .map(response -> {
-                    long latency = millisSince(began);
-                    boolean passed = ok.test(response.statusCode());
-                    return new CheckResult(name, shown, passed, response.statusCode(), latency,
-                            "answered " + response.statusCode() + " in " + latency + "ms"
-                                    + (passed ? "" : ", " + expectation));
-                })
-                .onFailure().recoverWithItem(failure -> new CheckResult(name, shown, false, null, millisSince(began),
-                        unreachable(failure)));
+        // The client's request timeout stops at the answer's headers; the deadline covers the whole
+        // call.
+        return Uni.createFrom()
+                .completionStage(
+                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .map(
+                        response -> {
+                            long latency = millisSince(began);
+                            boolean passed = ok.test(response.statusCode());
+                            return new CheckResult(
+                                    name,
+                                    shown,
+                                    passed,
+                                    response.statusCode(),
+                                    latency,
+                                    "answered "
+                                            + response.statusCode()
+                                            + " in "
+                                            + latency
+                                            + "ms"
+                                            + (passed ? "" : ", " + expectation));
+                        })
+                .onFailure()
+                .recoverWithItem(
+                        failure ->
+                                new CheckResult(
+                                        name,
+                                        shown,
+                                        false,
+                                        null,
+                                        millisSince(began),
+                                        unreachable(failure)));
     }
 
     private Uni<CheckResult> featureFlag(String template, String flag) {
@@ -175,61 +238,136 @@ public class CheckRunner {
         try {
             request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(new CheckResult("feature-flag " + flag, shown, false, null, null,
-                    "not a usable URL"));
+            return Uni.createFrom()
+                    .item(
+                            new CheckResult(
+                                    "feature-flag " + flag,
+                                    shown,
+                                    false,
+                                    null,
+                                    null,
+                                    "not a usable URL"));
         }
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .ifNoItem().after(timeout).fail()
-                .map(response -> {
-                    long latency = millisSince(began);
-                    if (response.statusCode() != 200) {
-                        return new CheckResult("feature-flag " + flag, shown, false, response.statusCode(), latency,
-                                "answered " + response.statusCode() + ", expected 200 with {\"enabled\": true}");
-                    }
-                    JsonNode enabled;
-                    try {
-                        enabled = JSON.readTree(response.body()).path("enabled");
-                    } catch (java.io.IOException e) {
-                        enabled = null;
-                    }
-                    boolean on = enabled != null && enabled.isBoolean() && enabled.asBoolean();
-                    return new CheckResult("feature-flag " + flag, shown, on, 200, latency,
-                            on ? "enabled" : "not enabled (expected {\"enabled\": true})");
-                })
-                .onFailure().recoverWithItem(failure -> new CheckResult("feature-flag " + flag, shown, false, null,
-                        millisSince(began), unreachable(failure)));
+        return Uni.createFrom()
+                .completionStage(
+                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .map(
+                        response -> {
+                            long latency = millisSince(began);
+                            if (response.statusCode() != 200) {
+                                return new CheckResult(
+                                        "feature-flag " + flag,
+                                        shown,
+                                        false,
+                                        response.statusCode(),
+                                        latency,
+                                        "answered "
+                                                + response.statusCode()
+                                                + ", expected 200 with {\"enabled\": true}");
+                            }
+                            JsonNode enabled;
+                            try {
+                                enabled = JSON.readTree(response.body()).path("enabled");
+                            } catch (java.io.IOException e) {
+                                enabled = null;
+                            }
+                            boolean on =
+                                    enabled != null && enabled.isBoolean() && enabled.asBoolean();
+                            return new CheckResult(
+                                    "feature-flag " + flag,
+                                    shown,
+                                    on,
+                                    200,
+                                    latency,
+                                    on ? "enabled" : "not enabled (expected {\"enabled\": true})");
+                        })
+                .onFailure()
+                .recoverWithItem(
+                        failure ->
+                                new CheckResult(
+                                        "feature-flag " + flag,
+                                        shown,
+                                        false,
+                                        null,
+                                        millisSince(began),
+                                        unreachable(failure)));
     }
 
     /** A real connection attempt: PostgreSQL answers an SSLRequest before any login, as pg_isready relies on. */
     private Uni<CheckResult> postgres(String host, int port) {
         String shown = host + ":" + port;
         long began = System.nanoTime();
-        var client = vertx.getDelegate().createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-        Uni<CheckResult> attempt = Uni.createFrom().<Byte>emitter(emitter -> client.connect(port, host)
-                        .onFailure(emitter::fail)
-                        .onSuccess(socket -> {
-                            socket.handler(buffer -> {
-                                emitter.complete(buffer.getByte(0));
-                                socket.close();
-                            });
-                            socket.closeHandler(v -> emitter.fail(new IllegalStateException("closed without answering")));
-                            socket.write(Buffer.buffer(SSL_REQUEST));
-                        }))
-                .ifNoItem().after(timeout).fail()
-                .map(answer -> {
-                    long latency = millisSince(began);
-                    boolean postgres = answer == 'S' || answer == 'N';
-                    return new CheckResult("database", shown, postgres, null, latency, postgres
-                            ? "PostgreSQL accepting connections (answered in " + latency + "ms)"
-                            : "something answered, but not PostgreSQL");
-                })
-                .onFailure().recoverWithItem(failure -> new CheckResult("database", shown, false, null,
-                        millisSince(began), unreachable(failure)));
+        var client =
+                vertx.getDelegate()
+                        .createNetClient(
+                                new NetClientOptions()
+                                        .setConnectTimeout(
+                                                (int)
+                                                        Math.min(
+                                                                Integer.MAX_VALUE,
+                                                                timeout.toMillis())));
+        Uni<CheckResult> attempt =
+                Uni.createFrom()
+                        .<Byte>emitter(
+                                emitter ->
+                                        client.connect(port, host)
+                                                .onFailure(emitter::fail)
+                                                .onSuccess(
+                                                        socket -> {
+                                                            socket.handler(
+                                                                    buffer -> {
+                                                                        emitter.complete(
+                                                                                buffer.getByte(0));
+                                                                        socket.close();
+                                                                    });
+                                                            socket.closeHandler(
+                                                                    v ->
+                                                                            emitter.fail(
+                                                                                    new IllegalStateException(
+                                                                                            "closed without answering")));
+                                                            socket.write(
+                                                                    Buffer.buffer(SSL_REQUEST));
+                                                        }))
+                        .ifNoItem()
+                        .after(timeout)
+                        .fail()
+                        .map(
+                                answer -> {
+                                    long latency = millisSince(began);
+                                    boolean postgres = answer == 'S' || answer == 'N';
+                                    return new CheckResult(
+                                            "database",
+                                            shown,
+                                            postgres,
+                                            null,
+                                            latency,
+                                            postgres
+                                                    ? "PostgreSQL accepting connections (answered in "
+                                                            + latency
+                                                            + "ms)"
+                                                    : "something answered, but not PostgreSQL");
+                                })
+                        .onFailure()
+                        .recoverWithItem(
+                                failure ->
+                                        new CheckResult(
+                                                "database",
+                                                shown,
+                                                false,
+                                                null,
+                                                millisSince(began),
+                                                unreachable(failure)));
         return attempt.eventually(() -> client.close());
     }
 
-    private Uni<CheckResult> metric(String metric, String threshold, String application, String environment,
+    private Uni<CheckResult> metric(
+            String metric,
+            String threshold,
+            String application,
+            String environment,
             String version) {
         SuccessCriterion criterion;
         String query;
@@ -240,45 +378,82 @@ public class CheckRunner {
             criterion.metBy(0); // parses the threshold
             MetricTemplates.Settings settings = templates.settings(application, environment);
             prometheus = settings.prometheus();
-            provider = metrics.forType(settings.provider()).orElseThrow(() -> new IllegalArgumentException(
-                    "no metric provider " + settings.provider()));
-            String template = templates.template(application, environment, metric).orElseThrow(
-                    () -> new IllegalArgumentException("no query for " + metric));
-            query = MetricTemplates.render(template, settings.selector(),
-                    settings.variables(application, environment, version, Map.of()));
+            provider =
+                    metrics.forType(settings.provider())
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "no metric provider " + settings.provider()));
+            String template =
+                    templates
+                            .template(application, environment, metric)
+                            .orElseThrow(
+                                    () -> new IllegalArgumentException("no query for " + metric));
+            query =
+                    MetricTemplates.render(
+                            template,
+                            settings.selector(),
+                            settings.variables(application, environment, version, Map.of()));
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
+            return Uni.createFrom()
+                    .item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
         }
         long began = System.nanoTime();
-        return provider.measure(prometheus, query, Instant.now()).map(reading -> {
-            long latency = millisSince(began);
-            return switch (reading.kind()) {
-                case VALUE -> {
-                    boolean met = criterion.metBy(reading.value());
-                    yield new CheckResult(metric, threshold, met, null, latency,
-                            AnalysisJudge.format(metric, reading.value()) + (met ? " within " : " not within ")
-                                    + threshold);
-                }
-                case NO_DATA -> new CheckResult(metric, threshold, false, null, latency, "no data: "
-                        + reading.message());
-                case ERROR -> new CheckResult(metric, threshold, false, null, latency, "provider error: "
-                        + reading.message());
-            };
-        });
+        return provider.measure(prometheus, query, Instant.now())
+                .map(
+                        reading -> {
+                            long latency = millisSince(began);
+                            return switch (reading.kind()) {
+                                case VALUE -> {
+                                    boolean met = criterion.metBy(reading.value());
+                                    yield new CheckResult(
+                                            metric,
+                                            threshold,
+                                            met,
+                                            null,
+                                            latency,
+                                            AnalysisJudge.format(metric, reading.value())
+                                                    + (met ? " within " : " not within ")
+                                                    + threshold);
+                                }
+                                case NO_DATA ->
+                                        new CheckResult(
+                                                metric,
+                                                threshold,
+                                                false,
+                                                null,
+                                                latency,
+                                                "no data: " + reading.message());
+                                case ERROR ->
+                                        new CheckResult(
+                                                metric,
+                                                threshold,
+                                                false,
+                                                null,
+                                                latency,
+                                                "provider error: " + reading.message());
+                            };
+                        });
     }
 
     private static String unreachable(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof io.smallrye.mutiny.TimeoutException) {
+        Throwable cause =
+                failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+        if (cause instanceof java.net.http.HttpTimeoutException
+                || cause instanceof io.smallrye.mutiny.TimeoutException) {
             return "no answer in time";
         }
         if (cause instanceof java.net.ConnectException) {
             return "connection refused";
         }
         String message = cause.getMessage();
-        return "unreachable (" + cause.getClass().getSimpleName()
-                + (message == null || message.contains("://") ? "" : ": " + message) + ")";
+        return "unreachable ("
+                + cause.getClass().getSimpleName()
+                + (message == null || message.contains("://") ? "" : ": " + message)
+                + ")";
     }
 
     private static long millisSince(long began) {
@@ -295,5 +470,4 @@ public class CheckRunner {
     private static String text(Object value) {
         return value == null ? null : String.valueOf(value);
     }
-
 }

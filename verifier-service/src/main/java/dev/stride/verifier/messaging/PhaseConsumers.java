@@ -30,27 +30,50 @@ public class PhaseConsumers {
 
     @Incoming("phase-requested")
     public Uni<Void> onPhaseRequested(Message<String> message) {
-        return inbound.<PhaseRequested>consume(message, EventType.PHASE_REQUESTED, "verifier.phase-requested",
-                (tx, event) -> analyses.requested(tx, event.data())).invoke(analyses::wake);
+        return inbound.<PhaseRequested>consume(
+                        message,
+                        EventType.PHASE_REQUESTED,
+                        "verifier.phase-requested",
+                        (tx, event) -> analyses.requested(tx, event.data()))
+                .invoke(analyses::wake);
     }
 
     @Incoming("phase-started")
     public Uni<Void> onPhaseStarted(Message<String> message) {
-        return inbound.<PhaseStarted>consume(message, EventType.PHASE_STARTED, "verifier.phase-started",
-                (tx, event) -> analyses.started(tx, event.data())).invoke(analyses::wake);
+        return inbound.<PhaseStarted>consume(
+                        message,
+                        EventType.PHASE_STARTED,
+                        "verifier.phase-started",
+                        (tx, event) -> analyses.started(tx, event.data()))
+                .invoke(analyses::wake);
     }
 
     @Incoming("rollback-requested")
     public Uni<Void> onRollbackRequested(Message<String> message) {
-        return inbound.<RollbackRequested>consume(message, EventType.ROLLBACK_REQUESTED, "verifier.rollback-requested",
-                (tx, event) -> analyses.stop(tx, event.data().deploymentId(), event.data().attempt(),
-                        "stopped: rollback requested"));
+        return inbound.<RollbackRequested>consume(
+                message,
+                EventType.ROLLBACK_REQUESTED,
+                "verifier.rollback-requested",
+                (tx, event) ->
+                        analyses.stop(
+                                tx,
+                                event.data().deploymentId(),
+                                event.data().attempt(),
+                                "stopped: rollback requested"));
     }
 
     @Incoming("deployment-finished")
     public Uni<Void> onDeploymentFinished(Message<String> message) {
-        return inbound.<DeploymentFinished>consume(message, EventType.DEPLOYMENT_FINISHED,
-                "verifier.deployment-finished", (tx, event) -> analyses.stop(tx, event.data().deploymentId(),
-                        Integer.MAX_VALUE, "stopped: deployment " + event.data().outcome().name().toLowerCase()));
+        return inbound.<DeploymentFinished>consume(
+                message,
+                EventType.DEPLOYMENT_FINISHED,
+                "verifier.deployment-finished",
+                (tx, event) ->
+                        analyses.stop(
+                                tx,
+                                event.data().deploymentId(),
+                                Integer.MAX_VALUE,
+                                "stopped: deployment "
+                                        + event.data().outcome().name().toLowerCase()));
     }
 }

@@ -10,8 +10,7 @@ import java.util.Locale;
  */
 public final class Endpoints {
 
-    private Endpoints() {
-    }
+    private Endpoints() {}
 
     /** The endpoint of {@code url}; '' when it is not a URL with a host. */
     public static String of(String url) {
@@ -33,6 +32,8 @@ public final class Endpoints {
 
     /** A TCP endpoint (a database's host and port). */
     public static String tcp(String host, int port) {
-        return host == null || host.isBlank() ? "" : "tcp://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+        return host == null || host.isBlank()
+                ? ""
+                : "tcp://" + host.toLowerCase(Locale.ROOT) + ":" + port;
     }
 }

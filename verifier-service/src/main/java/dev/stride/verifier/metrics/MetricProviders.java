@@ -31,8 +31,13 @@ public class MetricProviders {
         for (MetricProvider provider : providers) {
             MetricProvider before = byType.put(provider.type(), provider);
             if (before != null) {
-                throw new IllegalStateException("two metric providers of type " + provider.type() + ": "
-                        + before.getClass().getName() + " and " + provider.getClass().getName());
+                throw new IllegalStateException(
+                        "two metric providers of type "
+                                + provider.type()
+                                + ": "
+                                + before.getClass().getName()
+                                + " and "
+                                + provider.getClass().getName());
             }
         }
     }

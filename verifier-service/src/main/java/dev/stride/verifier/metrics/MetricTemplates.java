@@ -30,7 +30,8 @@ public class MetricTemplates {
 
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z]+)}");
-    private static final Pattern PROMQL_DURATION = Pattern.compile("\\d+(ms|s|m|h)(\\d+(ms|s|m|h))*");
+    private static final Pattern PROMQL_DURATION =
+            Pattern.compile("\\d+(ms|s|m|h)(\\d+(ms|s|m|h))*");
 
     private final Config config;
 
@@ -40,22 +41,32 @@ public class MetricTemplates {
 
     /** The settings that hold for {@code application} in {@code environment}. */
     public Settings settings(String application, String environment) {
-        Duration interval = Durations.parse(lookup(application, environment, "interval").orElse("10s"));
+        Duration interval =
+                Durations.parse(lookup(application, environment, "interval").orElse("10s"));
         if (interval.compareTo(MIN_INTERVAL) < 0) {
-            throw new IllegalArgumentException("stride.verifier interval must be at least 1s, is " + interval);
+            throw new IllegalArgumentException(
+                    "stride.verifier interval must be at least 1s, is " + interval);
         }
         String window = lookup(application, environment, "window").orElse("30s");
         if (!PROMQL_DURATION.matcher(window).matches()) {
-            throw new IllegalArgumentException("stride.verifier window must be a PromQL duration such as 30s");
+            throw new IllegalArgumentException(
+                    "stride.verifier window must be a PromQL duration such as 30s");
         }
-        String provider = lookup(application, environment, "provider").orElse(MetricProviders.DEFAULT);
-        return new Settings(interval, window,
+        String provider =
+                lookup(application, environment, "provider").orElse(MetricProviders.DEFAULT);
+        return new Settings(
+                interval,
+                window,
                 lookup(application, environment, "selector").orElse(""),
                 lookup(application, environment, "track").orElse("canary"),
                 Integer.parseInt(lookup(application, environment, "no-data-limit").orElse("3")),
-                Integer.parseInt(lookup(application, environment, "consecutive-error-limit").orElse("4")),
+                Integer.parseInt(
+                        lookup(application, environment, "consecutive-error-limit").orElse("4")),
                 lookup(application, environment, provider + ".url")
-                        .orElse(MetricProviders.DEFAULT.equals(provider) ? "http://localhost:9090" : null),
+                        .orElse(
+                                MetricProviders.DEFAULT.equals(provider)
+                                        ? "http://localhost:9090"
+                                        : null),
                 provider);
     }
 
@@ -78,7 +89,10 @@ public class MetricTemplates {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : escape(m.group(1), value)));
+            m.appendReplacement(
+                    out,
+                    Matcher.quoteReplacement(
+                            value == null ? m.group() : escape(m.group(1), value)));
         }
         m.appendTail(out);
         return out.toString();
@@ -86,15 +100,23 @@ public class MetricTemplates {
 
     // A window goes in brackets, the rest inside double quotes.
     private static String escape(String variable, String value) {
-        return "window".equals(variable) ? value : value.replace("\\", "\\\\").replace("\"", "\\\"");
+        return "window".equals(variable)
+                ? value
+                : value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private Optional<String> lookup(String application, String environment, String key) {
-        List<String> candidates = List.of(
-                "stride.verifier.application." + application + ".environment." + environment + "." + key,
-                "stride.verifier.application." + application + "." + key,
-                "stride.verifier.environment." + environment + "." + key,
-                "stride.verifier." + key);
+        List<String> candidates =
+                List.of(
+                        "stride.verifier.application."
+                                + application
+                                + ".environment."
+                                + environment
+                                + "."
+                                + key,
+                        "stride.verifier.application." + application + "." + key,
+                        "stride.verifier.environment." + environment + "." + key,
+                        "stride.verifier." + key);
         for (String candidate : candidates) {
             Optional<String> value = config.getOptionalValue(candidate, String.class);
             if (value.isPresent() && !value.get().isBlank()) {
@@ -111,11 +133,21 @@ public class MetricTemplates {
      *        {@code <provider>.url})
      * @param provider the metric provider's type ({@code provider}, default {@code prometheus})
      */
-    public record Settings(Duration interval, String window, String selector, String track, int noDataLimit,
-            int errorLimit, String prometheus, String provider) {
+    public record Settings(
+            Duration interval,
+            String window,
+            String selector,
+            String track,
+            int noDataLimit,
+            int errorLimit,
+            String prometheus,
+            String provider) {
 
         /** The variables a template of this release may use. */
-        public Map<String, String> variables(String application, String environment, String version,
+        public Map<String, String> variables(
+                String application,
+                String environment,
+                String version,
                 Map<String, String> target) {
             Map<String, String> values = new LinkedHashMap<>(target);
             values.put("application", application);

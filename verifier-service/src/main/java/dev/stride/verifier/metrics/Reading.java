@@ -6,7 +6,9 @@ import dev.stride.verifier.analysis.Sample;
 public record Reading(Sample.Kind kind, double value, String message) {
 
     public static Reading value(double value) {
-        return Double.isNaN(value) ? noData("the result is NaN") : new Reading(Sample.Kind.VALUE, value, null);
+        return Double.isNaN(value)
+                ? noData("the result is NaN")
+                : new Reading(Sample.Kind.VALUE, value, null);
     }
 
     public static Reading noData(String why) {

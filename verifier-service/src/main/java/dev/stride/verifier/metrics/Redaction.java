@@ -8,8 +8,7 @@ public final class Redaction {
 
     private static final Pattern QUERY_VALUE = Pattern.compile("=([^&]*)");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** {@code https://user:secret@host/path?token=abc} becomes {@code https://***@host/path?token=***}. */
     public static String url(String url) {
@@ -31,7 +30,8 @@ public final class Redaction {
             }
             masked.append(uri.getRawPath() == null ? "" : uri.getRawPath());
             if (uri.getRawQuery() != null) {
-                masked.append('?').append(QUERY_VALUE.matcher(uri.getRawQuery()).replaceAll("=***"));
+                masked.append('?')
+                        .append(QUERY_VALUE.matcher(uri.getRawQuery()).replaceAll("=***"));
             }
             return masked.toString();
         } catch (IllegalArgumentException e) {
@@ -41,7 +41,9 @@ public final class Redaction {
 
     private static String maskQuery(String url) {
         int question = url.indexOf('?');
-        return question < 0 ? url : url.substring(0, question + 1)
-                + QUERY_VALUE.matcher(url.substring(question + 1)).replaceAll("=***");
+        return question < 0
+                ? url
+                : url.substring(0, question + 1)
+                        + QUERY_VALUE.matcher(url.substring(question + 1)).replaceAll("=***");
     }
 }

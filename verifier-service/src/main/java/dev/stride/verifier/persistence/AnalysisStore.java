@@ -29,61 +29,83 @@ public class AnalysisStore {
     }
 
     /** PhaseRequested arrived: records what to judge, once (a repeat changes nothing). */
-    public Uni<Void> requested(SqlClient tx, AnalysisKey key, PhaseType type, JsonObject spec, String problem,
+    public Uni<Void> requested(
+            SqlClient tx,
+            AnalysisKey key,
+            PhaseType type,
+            JsonObject spec,
+            String problem,
             String endpoint) {
-        return tx.preparedQuery("INSERT INTO analysis (deployment_id, attempt, phase, phase_type, spec, problem, "
-                        + "status, requested_at, endpoint) VALUES ($1, $2, $3, $4, $5, $6, 'WAITING', now(), $7) "
-                        + "ON CONFLICT (deployment_id, attempt, phase) DO UPDATE SET phase_type = EXCLUDED.phase_type, "
-                        + "spec = EXCLUDED.spec, problem = EXCLUDED.problem, requested_at = EXCLUDED.requested_at, "
-                        + "endpoint = EXCLUDED.endpoint WHERE analysis.requested_at IS NULL")
-                .execute(keyed(key).addString(type.name()).addValue(spec).addString(problem)
-                        .addString(endpoint == null ? "" : endpoint))
+        return tx.preparedQuery(
+                        "INSERT INTO analysis (deployment_id, attempt, phase, phase_type, spec, problem, "
+                                + "status, requested_at, endpoint) VALUES ($1, $2, $3, $4, $5, $6, 'WAITING', now(), $7) "
+                                + "ON CONFLICT (deployment_id, attempt, phase) DO UPDATE SET phase_type = EXCLUDED.phase_type, "
+                                + "spec = EXCLUDED.spec, problem = EXCLUDED.problem, requested_at = EXCLUDED.requested_at, "
+                                + "endpoint = EXCLUDED.endpoint WHERE analysis.requested_at IS NULL")
+                .execute(
+                        keyed(key)
+                                .addString(type.name())
+                                .addValue(spec)
+                                .addString(problem)
+                                .addString(endpoint == null ? "" : endpoint))
                 .replaceWithVoid();
     }
 
     /** PhaseStarted arrived: records when the phase's window opened, once. */
     public Uni<Void> started(SqlClient tx, AnalysisKey key, Instant at) {
-        return tx.preparedQuery("INSERT INTO analysis (deployment_id, attempt, phase, status, started_at) "
-                        + "VALUES ($1, $2, $3, 'WAITING', $4) ON CONFLICT (deployment_id, attempt, phase) "
-                        + "DO UPDATE SET started_at = EXCLUDED.started_at WHERE analysis.started_at IS NULL")
+        return tx.preparedQuery(
+                        "INSERT INTO analysis (deployment_id, attempt, phase, status, started_at) "
+                                + "VALUES ($1, $2, $3, 'WAITING', $4) ON CONFLICT (deployment_id, attempt, phase) "
+                                + "DO UPDATE SET started_at = EXCLUDED.started_at WHERE analysis.started_at IS NULL")
                 .execute(keyed(key).addOffsetDateTime(offset(at)))
                 .replaceWithVoid();
     }
 
     /** The analysis's row as it is, locked for the transaction. */
     public Uni<Optional<DueAnalysis>> lockWaiting(SqlClient tx, AnalysisKey key) {
-        return tx.preparedQuery("SELECT deployment_id, attempt, phase, phase_type, spec, problem, started_at, measured, "
-                        + "next_due_at, endpoint FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
-                        + "AND status = 'WAITING' AND requested_at IS NOT NULL AND started_at IS NOT NULL FOR UPDATE")
+        return tx.preparedQuery(
+                        "SELECT deployment_id, attempt, phase, phase_type, spec, problem, started_at, measured, "
+                                + "next_due_at, endpoint FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
+                                + "AND status = 'WAITING' AND requested_at IS NOT NULL AND started_at IS NOT NULL FOR UPDATE")
                 .execute(keyed(key))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(due(rows.iterator().next())));
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(due(rows.iterator().next())));
     }
 
     /** Sets a waiting analysis running, its first measurement due at {@code dueAt}. */
     public Uni<Void> run(SqlClient tx, AnalysisKey key, Instant dueAt) {
-        return tx.preparedQuery("UPDATE analysis SET status = 'RUNNING', next_due_at = $4 WHERE deployment_id = $1 "
-                        + "AND attempt = $2 AND phase = $3 AND status = 'WAITING'")
+        return tx.preparedQuery(
+                        "UPDATE analysis SET status = 'RUNNING', next_due_at = $4 WHERE deployment_id = $1 "
+                                + "AND attempt = $2 AND phase = $3 AND status = 'WAITING'")
                 .execute(keyed(key).addOffsetDateTime(offset(dueAt)))
                 .replaceWithVoid();
     }
 
     /** Whether analyses of this attempt were stopped (rolled back, or the deployment is over). */
     public Uni<Boolean> isStopped(SqlClient tx, UUID deploymentId, int attempt) {
-        return tx.preparedQuery("SELECT 1 FROM analysis_stop WHERE deployment_id = $1 AND up_to_attempt >= $2")
+        return tx.preparedQuery(
+                        "SELECT 1 FROM analysis_stop WHERE deployment_id = $1 AND up_to_attempt >= $2")
                 .execute(Tuple.of(deploymentId, attempt))
                 .map(rows -> rows.rowCount() > 0);
     }
 
     /** Stops every waiting or running analysis of attempts up to {@code upToAttempt}, and any that comes late. */
     public Uni<Integer> stop(SqlClient tx, UUID deploymentId, int upToAttempt, String reason) {
-        return tx.preparedQuery("INSERT INTO analysis_stop (deployment_id, up_to_attempt, reason) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT (deployment_id) DO UPDATE SET up_to_attempt = "
-                        + "GREATEST(analysis_stop.up_to_attempt, EXCLUDED.up_to_attempt), reason = EXCLUDED.reason")
+        return tx.preparedQuery(
+                        "INSERT INTO analysis_stop (deployment_id, up_to_attempt, reason) VALUES ($1, $2, $3) "
+                                + "ON CONFLICT (deployment_id) DO UPDATE SET up_to_attempt = "
+                                + "GREATEST(analysis_stop.up_to_attempt, EXCLUDED.up_to_attempt), reason = EXCLUDED.reason")
                 .execute(Tuple.of(deploymentId, upToAttempt, reason))
-                .flatMap(x -> tx.preparedQuery("UPDATE analysis SET status = 'STOPPED', next_due_at = NULL, "
-                                + "summary = $3, finished_at = now() WHERE deployment_id = $1 AND attempt <= $2 "
-                                + "AND status IN ('WAITING', 'RUNNING')")
-                        .execute(Tuple.of(deploymentId, upToAttempt, reason)))
+                .flatMap(
+                        x ->
+                                tx.preparedQuery(
+                                                "UPDATE analysis SET status = 'STOPPED', next_due_at = NULL, "
+                                                        + "summary = $3, finished_at = now() WHERE deployment_id = $1 AND attempt <= $2 "
+                                                        + "AND status IN ('WAITING', 'RUNNING')")
+                                        .execute(Tuple.of(deploymentId, upToAttempt, reason)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -94,72 +116,100 @@ public class AnalysisStore {
      * {@code share} of any other. Full endpoints are left out before the limit, so analyses due on a dead endpoint,
      * however many and however overdue, never crowd out the others.
      */
-    public Uni<List<DueAnalysis>> claimDue(int limit, Duration lease, List<String> full, List<String> busy,
-            List<Integer> busyFree, int share) {
-        return pool.withTransaction(tx -> tx.preparedQuery(
-                        "WITH candidate AS (SELECT deployment_id, attempt, phase, endpoint, next_due_at FROM analysis "
-                                + "WHERE status = 'RUNNING' AND next_due_at <= now() "
-                                + "AND (claimed_until IS NULL OR claimed_until < now()) "
-                                + "AND NOT (endpoint = ANY($3::text[])) "
-                                + "ORDER BY next_due_at LIMIT $6 FOR UPDATE SKIP LOCKED), "
-                                + "chosen AS (SELECT c.deployment_id, c.attempt, c.phase FROM (SELECT candidate.*, "
-                                + "row_number() OVER (PARTITION BY endpoint ORDER BY next_due_at) AS n "
-                                + "FROM candidate) c LEFT JOIN unnest($4::text[], $5::int[]) AS b(endpoint, free) "
-                                + "ON b.endpoint = c.endpoint WHERE c.n <= COALESCE(b.free, $7) "
-                                + "ORDER BY c.next_due_at LIMIT $1) "
-                                + "UPDATE analysis a SET claimed_until = now() + make_interval(secs => $2) FROM chosen "
-                                + "WHERE a.deployment_id = chosen.deployment_id AND a.attempt = chosen.attempt "
-                                + "AND a.phase = chosen.phase RETURNING a.deployment_id, a.attempt, a.phase, "
-                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at, a.endpoint")
-                .execute(Tuple.tuple().addInteger(limit).addDouble(lease.toMillis() / 1000.0)
-                        .addArrayOfString(full.toArray(String[]::new))
-                        .addArrayOfString(busy.toArray(String[]::new))
-                        .addArrayOfInteger(busyFree.toArray(Integer[]::new))
-                        // Enough candidates that a few busy endpoints do not leave the round short.
-                        .addInteger(limit * 4).addInteger(share))
-                .map(rows -> {
-                    List<DueAnalysis> claimed = new ArrayList<>();
-                    for (Row row : rows) {
-                        claimed.add(due(row));
-                    }
-                    return claimed;
-                }));
+    public Uni<List<DueAnalysis>> claimDue(
+            int limit,
+            Duration lease,
+            List<String> full,
+            List<String> busy,
+            List<Integer> busyFree,
+            int share) {
+        return pool.withTransaction(
+                tx ->
+                        tx.preparedQuery(
+                                        "WITH candidate AS (SELECT deployment_id, attempt, phase, endpoint, next_due_at FROM analysis "
+                                                + "WHERE status = 'RUNNING' AND next_due_at <= now() "
+                                                + "AND (claimed_until IS NULL OR claimed_until < now()) "
+                                                + "AND NOT (endpoint = ANY($3::text[])) "
+                                                + "ORDER BY next_due_at LIMIT $6 FOR UPDATE SKIP LOCKED), "
+                                                + "chosen AS (SELECT c.deployment_id, c.attempt, c.phase FROM (SELECT candidate.*, "
+                                                + "row_number() OVER (PARTITION BY endpoint ORDER BY next_due_at) AS n "
+                                                + "FROM candidate) c LEFT JOIN unnest($4::text[], $5::int[]) AS b(endpoint, free) "
+                                                + "ON b.endpoint = c.endpoint WHERE c.n <= COALESCE(b.free, $7) "
+                                                + "ORDER BY c.next_due_at LIMIT $1) "
+                                                + "UPDATE analysis a SET claimed_until = now() + make_interval(secs => $2) FROM chosen "
+                                                + "WHERE a.deployment_id = chosen.deployment_id AND a.attempt = chosen.attempt "
+                                                + "AND a.phase = chosen.phase RETURNING a.deployment_id, a.attempt, a.phase, "
+                                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at, a.endpoint")
+                                .execute(
+                                        Tuple.tuple()
+                                                .addInteger(limit)
+                                                .addDouble(lease.toMillis() / 1000.0)
+                                                .addArrayOfString(full.toArray(String[]::new))
+                                                .addArrayOfString(busy.toArray(String[]::new))
+                                                .addArrayOfInteger(busyFree.toArray(Integer[]::new))
+                                                // Enough candidates that a few busy endpoints do
+                                                // not leave the round short.
+                                                .addInteger(limit * 4)
+                                                .addInteger(share))
+                                .map(
+                                        rows -> {
+                                            List<DueAnalysis> claimed = new ArrayList<>();
+                                            for (Row row : rows) {
+                                                claimed.add(due(row));
+                                            }
+                                            return claimed;
+                                        }));
     }
 
     /** Every sample of one analysis so far. */
     public Uni<List<Sample>> samples(SqlClient tx, AnalysisKey key) {
-        return tx.preparedQuery("SELECT seq, metric, kind, value, message, measured_at FROM measurement "
-                        + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 ORDER BY seq, id")
+        return tx.preparedQuery(
+                        "SELECT seq, metric, kind, value, message, measured_at FROM measurement "
+                                + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 ORDER BY seq, id")
                 .execute(keyed(key))
-                .map(rows -> {
-                    List<Sample> samples = new ArrayList<>();
-                    for (Row row : rows) {
-                        Double value = row.getDouble("value");
-                        samples.add(new Sample(row.getInteger("seq"), row.getString("metric"),
-                                row.getOffsetDateTime("measured_at").toInstant(),
-                                Sample.Kind.valueOf(row.getString("kind")), value == null ? Double.NaN : value,
-                                row.getString("message")));
-                    }
-                    return samples;
-                });
+                .map(
+                        rows -> {
+                            List<Sample> samples = new ArrayList<>();
+                            for (Row row : rows) {
+                                Double value = row.getDouble("value");
+                                samples.add(
+                                        new Sample(
+                                                row.getInteger("seq"),
+                                                row.getString("metric"),
+                                                row.getOffsetDateTime("measured_at").toInstant(),
+                                                Sample.Kind.valueOf(row.getString("kind")),
+                                                value == null ? Double.NaN : value,
+                                                row.getString("message")));
+                            }
+                            return samples;
+                        });
     }
 
     /** Records one measurement's samples with their outcomes. */
-    public Uni<Void> record(SqlClient tx, AnalysisKey key, List<Sample> samples, List<String> outcomes) {
+    public Uni<Void> record(
+            SqlClient tx, AnalysisKey key, List<Sample> samples, List<String> outcomes) {
         List<Tuple> batch = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            batch.add(keyed(key).addInteger(s.seq()).addString(s.metric()).addString(s.kind().name())
-                    .addString(outcomes.get(i)).addValue(s.hasValue() ? s.value() : null)
-                    .addString(s.message()).addOffsetDateTime(offset(s.at())));
+            batch.add(
+                    keyed(key)
+                            .addInteger(s.seq())
+                            .addString(s.metric())
+                            .addString(s.kind().name())
+                            .addString(outcomes.get(i))
+                            .addValue(s.hasValue() ? s.value() : null)
+                            .addString(s.message())
+                            .addOffsetDateTime(offset(s.at())));
         }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery("INSERT INTO measurement (deployment_id, attempt, phase, seq, metric, kind, outcome, "
-                        + "value, message, measured_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                        + "ON CONFLICT DO NOTHING")
-                .executeBatch(batch).replaceWithVoid();
+        return tx.preparedQuery(
+                        "INSERT INTO measurement (deployment_id, attempt, phase, seq, metric, kind, outcome, "
+                                + "value, message, measured_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                                + "ON CONFLICT DO NOTHING")
+                .executeBatch(batch)
+                .replaceWithVoid();
     }
 
     /**
@@ -167,9 +217,10 @@ public class AnalysisStore {
      * measurement got there first (then the caller's transaction must not commit).
      */
     public Uni<Boolean> advance(SqlClient tx, AnalysisKey key, int seq, Instant nextDue) {
-        return tx.preparedQuery("UPDATE analysis SET measured = $4, next_due_at = $5, claimed_until = NULL "
-                        + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'RUNNING' "
-                        + "AND measured = $4 - 1")
+        return tx.preparedQuery(
+                        "UPDATE analysis SET measured = $4, next_due_at = $5, claimed_until = NULL "
+                                + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'RUNNING' "
+                                + "AND measured = $4 - 1")
                 .execute(keyed(key).addInteger(seq).addOffsetDateTime(offset(nextDue)))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -179,12 +230,23 @@ public class AnalysisStore {
      * another measurement got there first (a replica whose claim ran out while this one measured): then the
      * caller's transaction must not commit, so the verdict and its events are written once.
      */
-    public Uni<Boolean> finish(SqlClient tx, AnalysisKey key, int before, int measured, String status,
+    public Uni<Boolean> finish(
+            SqlClient tx,
+            AnalysisKey key,
+            int before,
+            int measured,
+            String status,
             String summary) {
-        return tx.preparedQuery("UPDATE analysis SET measured = $4, status = $5, summary = $6, next_due_at = NULL, "
-                        + "claimed_until = NULL, finished_at = now() WHERE deployment_id = $1 AND attempt = $2 "
-                        + "AND phase = $3 AND status = 'RUNNING' AND measured = $7")
-                .execute(keyed(key).addInteger(measured).addString(status).addString(summary).addInteger(before))
+        return tx.preparedQuery(
+                        "UPDATE analysis SET measured = $4, status = $5, summary = $6, next_due_at = NULL, "
+                                + "claimed_until = NULL, finished_at = now() WHERE deployment_id = $1 AND attempt = $2 "
+                                + "AND phase = $3 AND status = 'RUNNING' AND measured = $7")
+                .execute(
+                        keyed(key)
+                                .addInteger(measured)
+                                .addString(status)
+                                .addString(summary)
+                                .addInteger(before))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -192,33 +254,51 @@ public class AnalysisStore {
         if (results.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> batch = results.stream().map(r -> keyed(key).addString(r.name()).addString(r.target())
-                .addBoolean(r.passed()).addInteger(r.statusCode()).addLong(r.latencyMs()).addString(r.message()))
-                .toList();
-        return tx.preparedQuery("INSERT INTO check_result (deployment_id, attempt, phase, name, target, passed, "
-                        + "status_code, latency_ms, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .executeBatch(batch).replaceWithVoid();
+        List<Tuple> batch =
+                results.stream()
+                        .map(
+                                r ->
+                                        keyed(key)
+                                                .addString(r.name())
+                                                .addString(r.target())
+                                                .addBoolean(r.passed())
+                                                .addInteger(r.statusCode())
+                                                .addLong(r.latencyMs())
+                                                .addString(r.message()))
+                        .toList();
+        return tx.preparedQuery(
+                        "INSERT INTO check_result (deployment_id, attempt, phase, name, target, passed, "
+                                + "status_code, latency_ms, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .executeBatch(batch)
+                .replaceWithVoid();
     }
 
-    // ---- reading, for the API ----------------------------------------------------------------------------------
+    // ---- reading, for the API
+    // ----------------------------------------------------------------------------------
 
     public Uni<List<Row>> analysesOf(UUID deploymentId) {
-        return pool.preparedQuery("SELECT deployment_id, attempt, phase, phase_type, spec, problem, status, started_at, "
-                        + "measured, next_due_at, summary, finished_at FROM analysis WHERE deployment_id = $1 "
-                        + "ORDER BY attempt, phase")
-                .execute(Tuple.of(deploymentId)).map(AnalysisStore::list);
+        return pool.preparedQuery(
+                        "SELECT deployment_id, attempt, phase, phase_type, spec, problem, status, started_at, "
+                                + "measured, next_due_at, summary, finished_at FROM analysis WHERE deployment_id = $1 "
+                                + "ORDER BY attempt, phase")
+                .execute(Tuple.of(deploymentId))
+                .map(AnalysisStore::list);
     }
 
     public Uni<List<Row>> measurementsOf(UUID deploymentId) {
-        return pool.preparedQuery("SELECT attempt, phase, seq, metric, kind, outcome, value, message, measured_at "
-                        + "FROM measurement WHERE deployment_id = $1 ORDER BY attempt, phase, seq, id")
-                .execute(Tuple.of(deploymentId)).map(AnalysisStore::list);
+        return pool.preparedQuery(
+                        "SELECT attempt, phase, seq, metric, kind, outcome, value, message, measured_at "
+                                + "FROM measurement WHERE deployment_id = $1 ORDER BY attempt, phase, seq, id")
+                .execute(Tuple.of(deploymentId))
+                .map(AnalysisStore::list);
     }
 
     public Uni<List<Row>> checksOf(UUID deploymentId) {
-        return pool.preparedQuery("SELECT attempt, phase, name, target, passed, status_code, latency_ms, message, "
-                        + "checked_at FROM check_result WHERE deployment_id = $1 ORDER BY attempt, phase, id")
-                .execute(Tuple.of(deploymentId)).map(AnalysisStore::list);
+        return pool.preparedQuery(
+                        "SELECT attempt, phase, name, target, passed, status_code, latency_ms, message, "
+                                + "checked_at FROM check_result WHERE deployment_id = $1 ORDER BY attempt, phase, id")
+                .execute(Tuple.of(deploymentId))
+                .map(AnalysisStore::list);
     }
 
     private static List<Row> list(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
@@ -231,14 +311,25 @@ public class AnalysisStore {
         String type = row.getString("phase_type");
         OffsetDateTime started = row.getOffsetDateTime("started_at");
         OffsetDateTime due = row.getOffsetDateTime("next_due_at");
-        return new DueAnalysis(new AnalysisKey(row.getUUID("deployment_id"), row.getInteger("attempt"),
-                row.getInteger("phase")), type == null ? null : PhaseType.valueOf(type), row.getJsonObject("spec"),
-                row.getString("problem"), started == null ? null : started.toInstant(), row.getInteger("measured"),
-                due == null ? null : due.toInstant(), row.getString("endpoint"));
+        return new DueAnalysis(
+                new AnalysisKey(
+                        row.getUUID("deployment_id"),
+                        row.getInteger("attempt"),
+                        row.getInteger("phase")),
+                type == null ? null : PhaseType.valueOf(type),
+                row.getJsonObject("spec"),
+                row.getString("problem"),
+                started == null ? null : started.toInstant(),
+                row.getInteger("measured"),
+                due == null ? null : due.toInstant(),
+                row.getString("endpoint"));
     }
 
     private static Tuple keyed(AnalysisKey key) {
-        return Tuple.tuple().addUUID(key.deploymentId()).addInteger(key.attempt()).addInteger(key.phase());
+        return Tuple.tuple()
+                .addUUID(key.deploymentId())
+                .addInteger(key.attempt())
+                .addInteger(key.phase());
     }
 
     private static OffsetDateTime offset(Instant at) {

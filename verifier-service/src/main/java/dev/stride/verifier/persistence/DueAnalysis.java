@@ -9,6 +9,12 @@ import java.time.Instant;
  *
  * @param endpoint where its measurement goes, scheme://host:port ('' when not recorded): its bulkhead
  */
-public record DueAnalysis(AnalysisKey key, PhaseType type, JsonObject spec, String problem, Instant startedAt,
-        int measured, Instant dueAt, String endpoint) {
-}
+public record DueAnalysis(
+        AnalysisKey key,
+        PhaseType type,
+        JsonObject spec,
+        String problem,
+        Instant startedAt,
+        int measured,
+        Instant dueAt,
+        String endpoint) {}

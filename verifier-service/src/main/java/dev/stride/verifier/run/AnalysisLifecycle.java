@@ -44,8 +44,12 @@ public class AnalysisLifecycle {
     private final AnalysisScheduler scheduler;
     private final CheckRunner checks;
 
-    public AnalysisLifecycle(AnalysisStore store, MetricTemplates templates, MetricProviders providers,
-            AnalysisScheduler scheduler, CheckRunner checks) {
+    public AnalysisLifecycle(
+            AnalysisStore store,
+            MetricTemplates templates,
+            MetricProviders providers,
+            AnalysisScheduler scheduler,
+            CheckRunner checks) {
         this.store = store;
         this.templates = templates;
         this.providers = providers;
@@ -62,7 +66,8 @@ public class AnalysisLifecycle {
         String problem = null;
         String endpoint = "";
         if (phase.phaseType() == PhaseType.CHECKS) {
-            Map<String, Object> parameters = phase.parameters() == null ? Map.of() : phase.parameters();
+            Map<String, Object> parameters =
+                    phase.parameters() == null ? Map.of() : phase.parameters();
             spec = json(parameters);
             endpoint = checks.endpoint(parameters);
         } else {
@@ -70,29 +75,59 @@ public class AnalysisLifecycle {
             MetricProvider provider = null;
             try {
                 analysis = PhaseAnalyses.spec(phase, templates);
-                String type = templates.settings(analysis.application(), analysis.environment()).provider();
-                provider = providers.forType(type).orElseThrow(() -> new IllegalArgumentException(
-                        "no metric provider " + type + " (stride.verifier.provider; there are " + new TreeSet<>(
-                                providers.types()) + ")"));
+                String type =
+                        templates
+                                .settings(analysis.application(), analysis.environment())
+                                .provider();
+                provider =
+                        providers
+                                .forType(type)
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalArgumentException(
+                                                        "no metric provider "
+                                                                + type
+                                                                + " (stride.verifier.provider; there are "
+                                                                + new TreeSet<>(providers.types())
+                                                                + ")"));
                 analysis = analysis.withProvider(type);
             } catch (IllegalArgumentException e) {
                 analysis = null;
                 problem = e.getMessage();
-                LOG.warnf("Phase %d of %s attempt %d cannot be analysed: %s", phase.phase(), phase.deploymentId(),
-                        phase.attempt(), problem);
+                LOG.warnf(
+                        "Phase %d of %s attempt %d cannot be analysed: %s",
+                        phase.phase(), phase.deploymentId(), phase.attempt(), problem);
             }
             spec = analysis == null ? null : json(analysis);
             endpoint = analysis == null ? "" : provider.endpoint(analysis.prometheus());
         }
         String why = problem;
         String where = endpoint;
-        return store.isStopped(tx, phase.deploymentId(), phase.attempt()).flatMap(stopped -> stopped
-                ? Uni.createFrom().voidItem()
-                : store.requested(tx, key, phase.phaseType(), spec, why, where)
-                        // Checks start when asked for; the executor sends no PhaseStarted for them.
-                        .flatMap(x -> phase.phaseType() == PhaseType.CHECKS ? store.started(tx, key, Instant.now())
-                                : Uni.createFrom().voidItem())
-                        .flatMap(x -> activate(tx, key)));
+        return store.isStopped(tx, phase.deploymentId(), phase.attempt())
+                .flatMap(
+                        stopped ->
+                                stopped
+                                        ? Uni.createFrom().voidItem()
+                                        : store.requested(
+                                                        tx,
+                                                        key,
+                                                        phase.phaseType(),
+                                                        spec,
+                                                        why,
+                                                        where)
+                                                // Checks start when asked for; the executor sends
+                                                // no PhaseStarted for them.
+                                                .flatMap(
+                                                        x ->
+                                                                phase.phaseType()
+                                                                                == PhaseType.CHECKS
+                                                                        ? store.started(
+                                                                                tx,
+                                                                                key,
+                                                                                Instant.now())
+                                                                        : Uni.createFrom()
+                                                                                .voidItem())
+                                                .flatMap(x -> activate(tx, key)));
     }
 
     public Uni<Void> started(SqlClient tx, PhaseStarted phase) {
@@ -101,9 +136,13 @@ public class AnalysisLifecycle {
         }
         AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
         Instant at = phase.observedAt() == null ? Instant.now() : phase.observedAt();
-        return store.isStopped(tx, phase.deploymentId(), phase.attempt()).flatMap(stopped -> stopped
-                ? Uni.createFrom().voidItem()
-                : store.started(tx, key, at).flatMap(x -> activate(tx, key)));
+        return store.isStopped(tx, phase.deploymentId(), phase.attempt())
+                .flatMap(
+                        stopped ->
+                                stopped
+                                        ? Uni.createFrom().voidItem()
+                                        : store.started(tx, key, at)
+                                                .flatMap(x -> activate(tx, key)));
     }
 
     public Uni<Void> stop(SqlClient tx, UUID deploymentId, int upToAttempt, String reason) {
@@ -114,21 +153,30 @@ public class AnalysisLifecycle {
         scheduler.wake();
     }
 
-    // Both halves in: the first measurement is due one interval after the start; checks and a phase that cannot be
-    // analysed are due at once; a phase with nothing to measure when its hold ends (at once if it has none).
+    // Both halves in: the first measurement is due one interval after the start; checks and a phase
+    // that cannot be
+    // analysed are due at once; a phase with nothing to measure when its hold ends (at once if it
+    // has none).
     private Uni<Void> activate(SqlClient tx, AnalysisKey key) {
-        return store.lockWaiting(tx, key).flatMap(waiting -> {
-            if (waiting.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            var due = waiting.get();
-            Instant first = Instant.now();
-            if (due.type() != PhaseType.CHECKS && due.problem() == null && due.spec() != null) {
-                AnalysisSpec spec = AnalysisScheduler.spec(due);
-                first = spec.isEmpty() ? spec.unmeasuredEnd(due.startedAt()) : spec.dueAt(due.startedAt(), 1);
-            }
-            return store.run(tx, key, first);
-        });
+        return store.lockWaiting(tx, key)
+                .flatMap(
+                        waiting -> {
+                            if (waiting.isEmpty()) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            var due = waiting.get();
+                            Instant first = Instant.now();
+                            if (due.type() != PhaseType.CHECKS
+                                    && due.problem() == null
+                                    && due.spec() != null) {
+                                AnalysisSpec spec = AnalysisScheduler.spec(due);
+                                first =
+                                        spec.isEmpty()
+                                                ? spec.unmeasuredEnd(due.startedAt())
+                                                : spec.dueAt(due.startedAt(), 1);
+                            }
+                            return store.run(tx, key, first);
+                        });
     }
 
     private static JsonObject json(Object value) {

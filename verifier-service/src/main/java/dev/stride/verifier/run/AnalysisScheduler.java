@@ -59,8 +59,7 @@ import org.jboss.logging.Logger;
 public class AnalysisScheduler {
 
     private static final Logger LOG = Logger.getLogger(AnalysisScheduler.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final Pool pool;
     private final AnalysisStore store;
@@ -71,15 +70,25 @@ public class AnalysisScheduler {
     private final Duration lease;
     private final ClaimLoop<DueAnalysis> loop;
 
-    public AnalysisScheduler(Pool pool, AnalysisStore store, MetricProviders providers, CheckRunner checks,
-            Outbox outbox, OutboxPublisher publisher, Vertx vertx,
+    public AnalysisScheduler(
+            Pool pool,
+            AnalysisStore store,
+            MetricProviders providers,
+            CheckRunner checks,
+            Outbox outbox,
+            OutboxPublisher publisher,
+            Vertx vertx,
             @ConfigProperty(name = "stride.verifier.tick", defaultValue = "100ms") Duration tick,
             @ConfigProperty(name = "stride.verifier.batch-size", defaultValue = "64") int batch,
             @ConfigProperty(name = "stride.verifier.lease", defaultValue = "30s") Duration lease,
-            @ConfigProperty(name = "stride.verifier.max-in-flight", defaultValue = "256") int maxInFlight,
-            @ConfigProperty(name = "stride.verifier.endpoint-share", defaultValue = "32") int endpointShare,
-            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s") Duration queryTimeout,
-            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s") Duration checksTimeout) {
+            @ConfigProperty(name = "stride.verifier.max-in-flight", defaultValue = "256")
+                    int maxInFlight,
+            @ConfigProperty(name = "stride.verifier.endpoint-share", defaultValue = "32")
+                    int endpointShare,
+            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s")
+                    Duration queryTimeout,
+            @ConfigProperty(name = "stride.verifier.checks.timeout", defaultValue = "10s")
+                    Duration checksTimeout) {
         ConfigCheck.positive("stride.verifier.tick", tick);
         ConfigCheck.atLeastOne("stride.verifier.batch-size", batch);
         ConfigCheck.positive("stride.verifier.lease", lease);
@@ -87,11 +96,18 @@ public class AnalysisScheduler {
         ConfigCheck.atLeastOne("stride.verifier.endpoint-share", endpointShare);
         ConfigCheck.positive("stride.verifier.prometheus.timeout", queryTimeout);
         ConfigCheck.positive("stride.verifier.checks.timeout", checksTimeout);
-        // A claim must outlast the measurement it covers, or another replica takes the analysis while it is measured.
+        // A claim must outlast the measurement it covers, or another replica takes the analysis
+        // while it is measured.
         if (lease.compareTo(queryTimeout) <= 0 || lease.compareTo(checksTimeout) <= 0) {
-            throw new IllegalStateException("stride.verifier.lease (" + lease + ") must be longer than "
-                    + "stride.verifier.prometheus.timeout (" + queryTimeout + ") and stride.verifier.checks.timeout ("
-                    + checksTimeout + ")");
+            throw new IllegalStateException(
+                    "stride.verifier.lease ("
+                            + lease
+                            + ") must be longer than "
+                            + "stride.verifier.prometheus.timeout ("
+                            + queryTimeout
+                            + ") and stride.verifier.checks.timeout ("
+                            + checksTimeout
+                            + ")");
         }
         this.pool = pool;
         this.store = store;
@@ -100,26 +116,35 @@ public class AnalysisScheduler {
         this.outbox = outbox;
         this.publisher = publisher;
         this.lease = lease;
-        // A round claims and dispatches, and is done: it never waits for a measurement. A round that filled what it
-        // asked for runs again at once (more may be due); an end claims again at once only if it opened a limit.
-        this.loop = new ClaimLoop<>("Measuring analyses", vertx, tick, lease,
-                new Bulkhead(maxInFlight, Math.min(endpointShare, maxInFlight)), batch,
-                ClaimLoop.Wake.WHEN_A_LIMIT_OPENS, new ClaimLoop.Work<>() {
-                    @Override
-                    public Uni<List<DueAnalysis>> claim(Bulkhead.Round round) {
-                        return AnalysisScheduler.this.claim(round);
-                    }
+        // A round claims and dispatches, and is done: it never waits for a measurement. A round
+        // that filled what it
+        // asked for runs again at once (more may be due); an end claims again at once only if it
+        // opened a limit.
+        this.loop =
+                new ClaimLoop<>(
+                        "Measuring analyses",
+                        vertx,
+                        tick,
+                        lease,
+                        new Bulkhead(maxInFlight, Math.min(endpointShare, maxInFlight)),
+                        batch,
+                        ClaimLoop.Wake.WHEN_A_LIMIT_OPENS,
+                        new ClaimLoop.Work<>() {
+                            @Override
+                            public Uni<List<DueAnalysis>> claim(Bulkhead.Round round) {
+                                return AnalysisScheduler.this.claim(round);
+                            }
 
-                    @Override
-                    public String endpoint(DueAnalysis due) {
-                        return due.endpoint() == null ? "" : due.endpoint();
-                    }
+                            @Override
+                            public String endpoint(DueAnalysis due) {
+                                return due.endpoint() == null ? "" : due.endpoint();
+                            }
 
-                    @Override
-                    public Uni<Void> run(DueAnalysis due) {
-                        return AnalysisScheduler.this.run(due);
-                    }
-                });
+                            @Override
+                            public Uni<Void> run(DueAnalysis due) {
+                                return AnalysisScheduler.this.run(due);
+                            }
+                        });
     }
 
     void start(@Observes StartupEvent event) {
@@ -140,124 +165,286 @@ public class AnalysisScheduler {
         return loop.inFlight();
     }
 
-    // The bulkhead's room as the claim query takes it: full endpoints left out, the others at most their room.
+    // The bulkhead's room as the claim query takes it: full endpoints left out, the others at most
+    // their room.
     private Uni<List<DueAnalysis>> claim(Bulkhead.Round round) {
         List<String> busy = new ArrayList<>(round.partly().keySet());
         List<Integer> free = busy.stream().map(round.partly()::get).toList();
         return store.claimDue(round.limit(), lease, round.full(), busy, free, round.perEndpoint());
     }
 
-    // Each measurement runs on its own; its slot is freed when it ends, however it ends. The deadline is the lease:
-    // past it the claim is gone anyway (and the conditional writes keep a late measurement from counting twice).
+    // Each measurement runs on its own; its slot is freed when it ends, however it ends. The
+    // deadline is the lease:
+    // past it the claim is gone anyway (and the conditional writes keep a late measurement from
+    // counting twice).
     private Uni<Void> run(DueAnalysis due) {
-        return work(due).ifNoItem().after(lease).fail()
-                .onFailure().invoke(failure -> LOG.warnf("Analysis %s not measured in time (%s), will be taken up "
-                        + "again", due.key(), failure.toString()))
-                .onFailure().recoverWithNull();
+        return work(due)
+                .ifNoItem()
+                .after(lease)
+                .fail()
+                .onFailure()
+                .invoke(
+                        failure ->
+                                LOG.warnf(
+                                        "Analysis %s not measured in time (%s), will be taken up "
+                                                + "again",
+                                        due.key(), failure.toString()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     private Uni<Void> work(DueAnalysis due) {
-        Uni<Boolean> run = Uni.createFrom().deferred(() -> {
-            if (due.type() == PhaseType.CHECKS) {
-                return runChecks(due);
-            }
-            if (due.problem() != null) {
-                return end(due, PhaseCompleted.Outcome.FAILED, "cannot be analysed: " + due.problem());
-            }
-            AnalysisSpec spec = spec(due);
-            return spec.isEmpty() ? end(due, PhaseCompleted.Outcome.PASSED, AnalysisJudge.nothingToMeasure(spec).summary())
-                    : measure(due, spec);
-        });
-        // A failure (database down) leaves the claim to run out: the measurement is taken again then.
-        return run.onFailure(StaleMeasurement.class).recoverWithItem(false).invoke(wrote -> {
-            if (wrote) {
-                publisher.publishSoon();
-            }
-        }).onFailure().invoke(failure -> LOG.warnf("Analysis %s interrupted, will be taken up again: %s",
-                due.key(), failure.toString())).onFailure().recoverWithNull().replaceWithVoid();
+        Uni<Boolean> run =
+                Uni.createFrom()
+                        .deferred(
+                                () -> {
+                                    if (due.type() == PhaseType.CHECKS) {
+                                        return runChecks(due);
+                                    }
+                                    if (due.problem() != null) {
+                                        return end(
+                                                due,
+                                                PhaseCompleted.Outcome.FAILED,
+                                                "cannot be analysed: " + due.problem());
+                                    }
+                                    AnalysisSpec spec = spec(due);
+                                    return spec.isEmpty()
+                                            ? end(
+                                                    due,
+                                                    PhaseCompleted.Outcome.PASSED,
+                                                    AnalysisJudge.nothingToMeasure(spec).summary())
+                                            : measure(due, spec);
+                                });
+        // A failure (database down) leaves the claim to run out: the measurement is taken again
+        // then.
+        return run.onFailure(StaleMeasurement.class)
+                .recoverWithItem(false)
+                .invoke(
+                        wrote -> {
+                            if (wrote) {
+                                publisher.publishSoon();
+                            }
+                        })
+                .onFailure()
+                .invoke(
+                        failure ->
+                                LOG.warnf(
+                                        "Analysis %s interrupted, will be taken up again: %s",
+                                        due.key(), failure.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     private Uni<Boolean> measure(DueAnalysis due, AnalysisSpec spec) {
         int seq = due.measured() + 1;
         Instant at = due.dueAt();
-        // The provider named in the spec when the phase was requested; one no longer installed reads as an error.
+        // The provider named in the spec when the phase was requested; one no longer installed
+        // reads as an error.
         MetricProvider provider = providers.forType(spec.provider()).orElse(null);
-        List<Uni<Sample>> readings = spec.metrics().stream().map(metric -> (provider == null
-                ? Uni.createFrom().item(Reading.error("no metric provider " + spec.provider()))
-                : provider.measure(spec.prometheus(), spec.queries().get(metric), at))
-                .map(reading -> new Sample(seq, metric, at, reading.kind(), reading.value(), reading.message())))
-                .toList();
-        return Uni.join().all(readings).andFailFast().flatMap(samples -> pool.withTransaction(tx ->
-                store.record(tx, due.key(), samples, outcomes(spec, samples))
-                        .flatMap(x -> store.samples(tx, due.key()))
-                        .flatMap(all -> {
-                            Assessment assessment = AnalysisJudge.assess(spec, all, seq);
-                            List<StrideEvent> events = breaches(due, spec, assessment.findings());
-                            if (assessment.ends()) {
-                                return finish(tx, due, seq, assessment.outcome(), assessment.summary(), events);
-                            }
-                            return store.advance(tx, due.key(), seq, spec.dueAt(due.startedAt(), seq + 1))
-                                    .flatMap(moved -> emitIf(tx, moved, events));
-                        })));
+        List<Uni<Sample>> readings =
+                spec.metrics().stream()
+                        .map(
+                                metric ->
+                                        (provider == null
+                                                        ? Uni.createFrom()
+                                                                .item(
+                                                                        Reading.error(
+                                                                                "no metric provider "
+                                                                                        + spec
+                                                                                                .provider()))
+                                                        : provider.measure(
+                                                                spec.prometheus(),
+                                                                spec.queries().get(metric),
+                                                                at))
+                                                .map(
+                                                        reading ->
+                                                                new Sample(
+                                                                        seq,
+                                                                        metric,
+                                                                        at,
+                                                                        reading.kind(),
+                                                                        reading.value(),
+                                                                        reading.message())))
+                        .toList();
+        return Uni.join()
+                .all(readings)
+                .andFailFast()
+                .flatMap(
+                        samples ->
+                                pool.withTransaction(
+                                        tx ->
+                                                store.record(
+                                                                tx,
+                                                                due.key(),
+                                                                samples,
+                                                                outcomes(spec, samples))
+                                                        .flatMap(x -> store.samples(tx, due.key()))
+                                                        .flatMap(
+                                                                all -> {
+                                                                    Assessment assessment =
+                                                                            AnalysisJudge.assess(
+                                                                                    spec, all, seq);
+                                                                    List<StrideEvent> events =
+                                                                            breaches(
+                                                                                    due,
+                                                                                    spec,
+                                                                                    assessment
+                                                                                            .findings());
+                                                                    if (assessment.ends()) {
+                                                                        return finish(
+                                                                                tx,
+                                                                                due,
+                                                                                seq,
+                                                                                assessment
+                                                                                        .outcome(),
+                                                                                assessment
+                                                                                        .summary(),
+                                                                                events);
+                                                                    }
+                                                                    return store.advance(
+                                                                                    tx,
+                                                                                    due.key(),
+                                                                                    seq,
+                                                                                    spec.dueAt(
+                                                                                            due
+                                                                                                    .startedAt(),
+                                                                                            seq
+                                                                                                    + 1))
+                                                                            .flatMap(
+                                                                                    moved ->
+                                                                                            emitIf(
+                                                                                                    tx,
+                                                                                                    moved,
+                                                                                                    events));
+                                                                })));
     }
 
     private Uni<Boolean> runChecks(DueAnalysis due) {
         Map<String, Object> parameters = map(due);
-        String stage = parameters.get("stage") == null ? null : String.valueOf(parameters.get("stage"));
-        return checks.run(parameters).flatMap(results -> {
-            boolean passed = results.stream().allMatch(CheckResult::passed);
-            String summary = CheckRunner.summary(stage, results);
-            return pool.withTransaction(tx -> store.checkResults(tx, due.key(), results)
-                    .flatMap(x -> finish(tx, due, 0, passed ? PhaseCompleted.Outcome.PASSED
-                            : PhaseCompleted.Outcome.FAILED, summary, List.of())));
-        });
+        String stage =
+                parameters.get("stage") == null ? null : String.valueOf(parameters.get("stage"));
+        return checks.run(parameters)
+                .flatMap(
+                        results -> {
+                            boolean passed = results.stream().allMatch(CheckResult::passed);
+                            String summary = CheckRunner.summary(stage, results);
+                            return pool.withTransaction(
+                                    tx ->
+                                            store.checkResults(tx, due.key(), results)
+                                                    .flatMap(
+                                                            x ->
+                                                                    finish(
+                                                                            tx,
+                                                                            due,
+                                                                            0,
+                                                                            passed
+                                                                                    ? PhaseCompleted
+                                                                                            .Outcome
+                                                                                            .PASSED
+                                                                                    : PhaseCompleted
+                                                                                            .Outcome
+                                                                                            .FAILED,
+                                                                            summary,
+                                                                            List.of())));
+                        });
     }
 
     private Uni<Boolean> end(DueAnalysis due, PhaseCompleted.Outcome outcome, String summary) {
         return pool.withTransaction(tx -> finish(tx, due, 0, outcome, summary, List.of()));
     }
 
-    private Uni<Boolean> finish(SqlConnection tx, DueAnalysis due, int measured, PhaseCompleted.Outcome outcome,
-            String summary, List<StrideEvent> breaches) {
+    private Uni<Boolean> finish(
+            SqlConnection tx,
+            DueAnalysis due,
+            int measured,
+            PhaseCompleted.Outcome outcome,
+            String summary,
+            List<StrideEvent> breaches) {
         List<StrideEvent> events = new ArrayList<>(breaches);
-        events.add(new PhaseCompleted(due.key().deploymentId(), due.key().attempt(), due.key().phase(), due.type(),
-                outcome, summary));
+        events.add(
+                new PhaseCompleted(
+                        due.key().deploymentId(),
+                        due.key().attempt(),
+                        due.key().phase(),
+                        due.type(),
+                        outcome,
+                        summary));
         return store.finish(tx, due.key(), due.measured(), measured, outcome.name(), summary)
                 .flatMap(ended -> emitIf(tx, ended, events));
     }
 
-    // Stopped (rollback, deployment over) or measured elsewhere meanwhile: write nothing, say nothing.
+    // Stopped (rollback, deployment over) or measured elsewhere meanwhile: write nothing, say
+    // nothing.
     private Uni<Boolean> emitIf(SqlConnection tx, boolean moved, List<StrideEvent> events) {
         if (!moved) {
             return Uni.createFrom().failure(new StaleMeasurement());
         }
-        return Multi.createFrom().iterable(events)
-                .onItem().transformToUniAndConcatenate(event -> outbox.append(tx, event))
-                .collect().asList()
+        return Multi.createFrom()
+                .iterable(events)
+                .onItem()
+                .transformToUniAndConcatenate(event -> outbox.append(tx, event))
+                .collect()
+                .asList()
                 .map(appended -> !appended.isEmpty());
     }
 
-    private static List<StrideEvent> breaches(DueAnalysis due, AnalysisSpec spec, List<Finding> findings) {
+    private static List<StrideEvent> breaches(
+            DueAnalysis due, AnalysisSpec spec, List<Finding> findings) {
         Environment environment = environment(spec.environment());
-        return findings.stream().<StrideEvent>map(f -> new ThresholdBreached(due.key().deploymentId(),
-                due.key().attempt(), due.key().phase(), f.metric(),
-                f.observedValue() == null || !Double.isFinite(f.observedValue()) ? null : f.observedValue(),
-                f.threshold(), f.window(), f.kind(), f.action(), spec.application(), environment)).toList();
+        return findings.stream()
+                .<StrideEvent>map(
+                        f ->
+                                new ThresholdBreached(
+                                        due.key().deploymentId(),
+                                        due.key().attempt(),
+                                        due.key().phase(),
+                                        f.metric(),
+                                        f.observedValue() == null
+                                                        || !Double.isFinite(f.observedValue())
+                                                ? null
+                                                : f.observedValue(),
+                                        f.threshold(),
+                                        f.window(),
+                                        f.kind(),
+                                        f.action(),
+                                        spec.application(),
+                                        environment))
+                .toList();
     }
 
     /** A sample's outcome: FAILURE when its value is over a trigger's level or outside a criterion on its metric. */
     static List<String> outcomes(AnalysisSpec spec, List<Sample> samples) {
-        return samples.stream().map(sample -> switch (sample.kind()) {
-            case NO_DATA -> "INCONCLUSIVE";
-            case ERROR -> "ERROR";
-            case VALUE -> {
-                boolean over = spec.triggers().stream().filter(t -> t.metric().equals(sample.metric()))
-                        .anyMatch(t -> t.breachedBy(sample.value()));
-                boolean outside = spec.criteria().stream().filter(c -> c.metric().equals(sample.metric()))
-                        .anyMatch(c -> !c.metBy(sample.value()));
-                yield over || outside ? "FAILURE" : "SUCCESS";
-            }
-        }).toList();
+        return samples.stream()
+                .map(
+                        sample ->
+                                switch (sample.kind()) {
+                                    case NO_DATA -> "INCONCLUSIVE";
+                                    case ERROR -> "ERROR";
+                                    case VALUE -> {
+                                        boolean over =
+                                                spec.triggers().stream()
+                                                        .filter(
+                                                                t ->
+                                                                        t.metric()
+                                                                                .equals(
+                                                                                        sample
+                                                                                                .metric()))
+                                                        .anyMatch(
+                                                                t -> t.breachedBy(sample.value()));
+                                        boolean outside =
+                                                spec.criteria().stream()
+                                                        .filter(
+                                                                c ->
+                                                                        c.metric()
+                                                                                .equals(
+                                                                                        sample
+                                                                                                .metric()))
+                                                        .anyMatch(c -> !c.metBy(sample.value()));
+                                        yield over || outside ? "FAILURE" : "SUCCESS";
+                                    }
+                                })
+                .toList();
     }
 
     private static Environment environment(String wire) {
@@ -278,7 +465,9 @@ public class AnalysisScheduler {
 
     private static Map<String, Object> map(DueAnalysis due) {
         try {
-            return due.spec() == null ? Map.of() : EventCodec.mapper().readValue(due.spec().encode(), MAP);
+            return due.spec() == null
+                    ? Map.of()
+                    : EventCodec.mapper().readValue(due.spec().encode(), MAP);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -290,5 +479,4 @@ public class AnalysisScheduler {
             super("the analysis was stopped or measured meanwhile", null, false, false);
         }
     }
-
 }

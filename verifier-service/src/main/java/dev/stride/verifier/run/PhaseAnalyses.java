@@ -23,8 +23,7 @@ import java.util.Map;
  */
 final class PhaseAnalyses {
 
-    private PhaseAnalyses() {
-    }
+    private PhaseAnalyses() {}
 
     static AnalysisSpec spec(PhaseRequested phase, MetricTemplates templates) {
         Map<String, Object> parameters = phase.parameters() == null ? Map.of() : phase.parameters();
@@ -35,9 +34,13 @@ final class PhaseAnalyses {
         Duration hold = hold(parameters);
         List<SuccessCriterion> criteria = new ArrayList<>();
         if (parameters.get("successCriteria") instanceof Map<?, ?> map) {
-            map.forEach((metric, threshold) -> criteria.add(
-                    checked(new SuccessCriterion(String.valueOf(metric), text(threshold)),
-                            "successCriteria." + metric)));
+            map.forEach(
+                    (metric, threshold) ->
+                            criteria.add(
+                                    checked(
+                                            new SuccessCriterion(
+                                                    String.valueOf(metric), text(threshold)),
+                                            "successCriteria." + metric)));
         }
         List<RollbackTrigger> triggers = new ArrayList<>();
         if (parameters.get("rollbackTriggers") instanceof List<?> list) {
@@ -47,28 +50,73 @@ final class PhaseAnalyses {
                 }
             }
         }
-        Map<String, String> variables = settings.variables(application, environment, version,
-                targetVariables(phase));
-        Map<String, String> own = parameters.get("queries") instanceof Map<?, ?> queries
-                ? stringMap(queries) : Map.of();
+        Map<String, String> variables =
+                settings.variables(application, environment, version, targetVariables(phase));
+        Map<String, String> own =
+                parameters.get("queries") instanceof Map<?, ?> queries
+                        ? stringMap(queries)
+                        : Map.of();
         Map<String, String> rendered = new LinkedHashMap<>();
         boolean promoted = Boolean.TRUE.equals(parameters.get("promoted"));
         if (promoted) {
-            return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
-                    List.of(), List.of(), Map.of(), settings.noDataLimit(), settings.errorLimit(), true,
+            return new AnalysisSpec(
+                    application,
+                    environment,
+                    version,
+                    hold,
+                    settings.interval(),
+                    settings.window(),
+                    List.of(),
+                    List.of(),
+                    Map.of(),
+                    settings.noDataLimit(),
+                    settings.errorLimit(),
+                    true,
                     settings.prometheus());
         }
-        AnalysisSpec unrendered = new AnalysisSpec(application, environment, version, hold, settings.interval(),
-                settings.window(), triggers, criteria, Map.of(), settings.noDataLimit(), settings.errorLimit(), false);
+        AnalysisSpec unrendered =
+                new AnalysisSpec(
+                        application,
+                        environment,
+                        version,
+                        hold,
+                        settings.interval(),
+                        settings.window(),
+                        triggers,
+                        criteria,
+                        Map.of(),
+                        settings.noDataLimit(),
+                        settings.errorLimit(),
+                        false);
         for (String metric : unrendered.metrics()) {
-            String template = own.containsKey(metric) ? own.get(metric)
-                    : templates.template(application, environment, metric).orElseThrow(() ->
-                            new IllegalArgumentException("no query for metric " + metric
-                                    + " (configure stride.verifier.query." + metric + ")"));
+            String template =
+                    own.containsKey(metric)
+                            ? own.get(metric)
+                            : templates
+                                    .template(application, environment, metric)
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "no query for metric "
+                                                                    + metric
+                                                                    + " (configure stride.verifier.query."
+                                                                    + metric
+                                                                    + ")"));
             rendered.put(metric, MetricTemplates.render(template, settings.selector(), variables));
         }
-        return new AnalysisSpec(application, environment, version, hold, settings.interval(), settings.window(),
-                triggers, criteria, rendered, settings.noDataLimit(), settings.errorLimit(), false,
+        return new AnalysisSpec(
+                application,
+                environment,
+                version,
+                hold,
+                settings.interval(),
+                settings.window(),
+                triggers,
+                criteria,
+                rendered,
+                settings.noDataLimit(),
+                settings.errorLimit(),
+                false,
                 settings.prometheus());
     }
 
@@ -105,11 +153,17 @@ final class PhaseAnalyses {
             try {
                 parsed = ThresholdBreached.Action.valueOf(action.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(at + ".action must be automatic_rollback, pause or alert", e);
+                throw new IllegalArgumentException(
+                        at + ".action must be automatic_rollback, pause or alert", e);
             }
         }
-        RollbackTrigger parsedTrigger = new RollbackTrigger(text(trigger.get("name")), metric,
-                text(trigger.get("threshold")), duration, parsed);
+        RollbackTrigger parsedTrigger =
+                new RollbackTrigger(
+                        text(trigger.get("name")),
+                        metric,
+                        text(trigger.get("threshold")),
+                        duration,
+                        parsed);
         try {
             Threshold.parse(parsedTrigger.threshold());
         } catch (IllegalArgumentException e) {
@@ -127,7 +181,8 @@ final class PhaseAnalyses {
         return criterion;
     }
 
-    // The target names its own variables (namespace, backend, cluster, ...): no platform is known here.
+    // The target names its own variables (namespace, backend, cluster, ...): no platform is known
+    // here.
     private static Map<String, String> targetVariables(PhaseRequested phase) {
         return phase.target() == null ? Map.of() : phase.target().templateVariables();
     }

@@ -18,12 +18,27 @@ class AnalysisJudgeTest {
     private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
 
     // The runbook's rollback-config.yaml.
-    private static final RollbackTrigger HIGH_ERROR_RATE = new RollbackTrigger("high_error_rate", "error_rate", "5%",
-            Duration.ofMinutes(5), Action.AUTOMATIC_ROLLBACK);
-    private static final RollbackTrigger RESPONSE_TIME = new RollbackTrigger("response_time_degradation",
-            "response_time_p95", "1000ms", Duration.ofMinutes(3), Action.AUTOMATIC_ROLLBACK);
-    private static final RollbackTrigger HEALTH = new RollbackTrigger("health_check_failure",
-            "health_check_success_rate", "90%", Duration.ofMinutes(2), Action.AUTOMATIC_ROLLBACK);
+    private static final RollbackTrigger HIGH_ERROR_RATE =
+            new RollbackTrigger(
+                    "high_error_rate",
+                    "error_rate",
+                    "5%",
+                    Duration.ofMinutes(5),
+                    Action.AUTOMATIC_ROLLBACK);
+    private static final RollbackTrigger RESPONSE_TIME =
+            new RollbackTrigger(
+                    "response_time_degradation",
+                    "response_time_p95",
+                    "1000ms",
+                    Duration.ofMinutes(3),
+                    Action.AUTOMATIC_ROLLBACK);
+    private static final RollbackTrigger HEALTH =
+            new RollbackTrigger(
+                    "health_check_failure",
+                    "health_check_success_rate",
+                    "90%",
+                    Duration.ofMinutes(2),
+                    Action.AUTOMATIC_ROLLBACK);
 
     @Test
     void aBareTriggerLevelIsOverWhereItsMetricIsWorseAndEqualIsNeverOver() {
@@ -43,7 +58,8 @@ class AnalysisJudgeTest {
         assertThat(HIGH_ERROR_RATE.breachedBy(Double.NaN)).isFalse();
         assertThat(HEALTH.breachedBy(Double.NaN)).isFalse();
         assertThat(new SuccessCriterion("error_rate", "<1%").metBy(Double.NaN)).isFalse();
-        assertThat(Sample.value(1, "error_rate", T0, Double.NaN).kind()).isEqualTo(Sample.Kind.NO_DATA);
+        assertThat(Sample.value(1, "error_rate", T0, Double.NaN).kind())
+                .isEqualTo(Sample.Kind.NO_DATA);
     }
 
     @Test
@@ -65,8 +81,10 @@ class AnalysisJudgeTest {
         assertThat(HIGH_ERROR_RATE.measurementsToFire(TEN_SECONDS)).isEqualTo(30);
         assertThat(RESPONSE_TIME.measurementsToFire(TEN_SECONDS)).isEqualTo(18);
         assertThat(HEALTH.measurementsToFire(Duration.ofSeconds(1))).isEqualTo(120);
-        assertThat(trigger("5%", Duration.ofSeconds(25)).measurementsToFire(TEN_SECONDS)).isEqualTo(3);
-        assertThat(trigger("5%", Duration.ofSeconds(5)).measurementsToFire(TEN_SECONDS)).isEqualTo(1);
+        assertThat(trigger("5%", Duration.ofSeconds(25)).measurementsToFire(TEN_SECONDS))
+                .isEqualTo(3);
+        assertThat(trigger("5%", Duration.ofSeconds(5)).measurementsToFire(TEN_SECONDS))
+                .isEqualTo(1);
         assertThat(trigger("5%", null).measurementsToFire(TEN_SECONDS)).isEqualTo(1);
     }
 
@@ -76,24 +94,48 @@ class AnalysisJudgeTest {
         List<Sample> samples = new ArrayList<>();
         for (int seq = 1; seq <= 29; seq++) {
             samples.add(value(seq, "error_rate", 9.0));
-            assertThat(AnalysisJudge.assess(spec, samples, seq).findings()).as("measurement %d", seq).isEmpty();
+            assertThat(AnalysisJudge.assess(spec, samples, seq).findings())
+                    .as("measurement %d", seq)
+                    .isEmpty();
         }
         samples.add(value(30, "error_rate", 9.0));
         Assessment fired = AnalysisJudge.assess(spec, samples, 30);
-        assertThat(fired.findings()).containsExactly(new Finding(Kind.TRIGGER, "error_rate", 9.0, "5%", "5m",
-                Action.AUTOMATIC_ROLLBACK));
+        assertThat(fired.findings())
+                .containsExactly(
+                        new Finding(
+                                Kind.TRIGGER,
+                                "error_rate",
+                                9.0,
+                                "5%",
+                                "5m",
+                                Action.AUTOMATIC_ROLLBACK));
         assertThat(fired.outcome()).isEqualTo(PhaseCompleted.Outcome.FAILED);
-        assertThat(fired.summary()).contains("high_error_rate", "9%", "over 5% for 5m", "30 measurements in a row");
+        assertThat(fired.summary())
+                .contains("high_error_rate", "9%", "over 5% for 5m", "30 measurements in a row");
     }
 
     @Test
     void aMeasurementAtTheLevelWithoutDataOrWithAnErrorEndsTheRun() {
-        AnalysisSpec spec = spec(Duration.ofMinutes(1), List.of(trigger("5%", Duration.ofSeconds(30))), List.of());
-        for (Sample breaker : List.of(value(2, "error_rate", 5.0), Sample.noData(2, "error_rate", T0, "empty"),
-                Sample.error(2, "error_rate", T0, "timeout"))) {
-            List<Sample> samples = new ArrayList<>(List.of(value(1, "error_rate", 7), breaker,
-                    value(3, "error_rate", 7), value(4, "error_rate", 7)));
-            assertThat(AnalysisJudge.assess(spec, samples, 4).findings()).as("after %s", breaker.kind()).isEmpty();
+        AnalysisSpec spec =
+                spec(
+                        Duration.ofMinutes(1),
+                        List.of(trigger("5%", Duration.ofSeconds(30))),
+                        List.of());
+        for (Sample breaker :
+                List.of(
+                        value(2, "error_rate", 5.0),
+                        Sample.noData(2, "error_rate", T0, "empty"),
+                        Sample.error(2, "error_rate", T0, "timeout"))) {
+            List<Sample> samples =
+                    new ArrayList<>(
+                            List.of(
+                                    value(1, "error_rate", 7),
+                                    breaker,
+                                    value(3, "error_rate", 7),
+                                    value(4, "error_rate", 7)));
+            assertThat(AnalysisJudge.assess(spec, samples, 4).findings())
+                    .as("after %s", breaker.kind())
+                    .isEmpty();
             samples.add(value(5, "error_rate", 7));
             assertThat(AnalysisJudge.assess(spec, samples, 5).findings()).hasSize(1);
         }
@@ -123,14 +165,20 @@ class AnalysisJudgeTest {
             samples.add(value(seq, "health_check_success_rate", 85));
         }
         assertThat(AnalysisJudge.assess(spec, samples.subList(0, 11), 11).findings()).isEmpty();
-        assertThat(AnalysisJudge.assess(spec, samples, 12).findings()).extracting(Finding::kind)
+        assertThat(AnalysisJudge.assess(spec, samples, 12).findings())
+                .extracting(Finding::kind)
                 .containsExactly(Kind.TRIGGER);
     }
 
     @Test
     void theRunbooksInitialCanaryPhasePassesOnTheMeanOfItsMeasurements() {
-        AnalysisSpec spec = spec(Duration.ofMinutes(10), List.of(HIGH_ERROR_RATE),
-                List.of(new SuccessCriterion("error_rate", "<1%"), new SuccessCriterion("response_time", "<500ms")));
+        AnalysisSpec spec =
+                spec(
+                        Duration.ofMinutes(10),
+                        List.of(HIGH_ERROR_RATE),
+                        List.of(
+                                new SuccessCriterion("error_rate", "<1%"),
+                                new SuccessCriterion("response_time", "<500ms")));
         assertThat(spec.measurementCount()).isEqualTo(60);
         List<Sample> samples = new ArrayList<>();
         for (int seq = 1; seq <= 60; seq++) {
@@ -142,27 +190,47 @@ class AnalysisJudgeTest {
         Assessment end = AnalysisJudge.assess(spec, samples, 60);
         assertThat(end.outcome()).isEqualTo(PhaseCompleted.Outcome.PASSED);
         assertThat(end.findings()).isEmpty();
-        assertThat(end.summary()).isEqualTo(
-                "passed after 60 measurements: error_rate mean 0.542% (<1%), response_time mean 120ms (<500ms)");
+        assertThat(end.summary())
+                .isEqualTo(
+                        "passed after 60 measurements: error_rate mean 0.542% (<1%), response_time mean 120ms (<500ms)");
     }
 
     @Test
     void criteriaNotMetFailThePhaseWithACriteriaBreach() {
-        AnalysisSpec spec = spec(Duration.ofSeconds(30), List.of(),
-                List.of(new SuccessCriterion("error_rate", "<0.5%")));
-        List<Sample> samples = List.of(value(1, "error_rate", 0.4), value(2, "error_rate", 0.6),
-                value(3, "error_rate", 0.5));
+        AnalysisSpec spec =
+                spec(
+                        Duration.ofSeconds(30),
+                        List.of(),
+                        List.of(new SuccessCriterion("error_rate", "<0.5%")));
+        List<Sample> samples =
+                List.of(
+                        value(1, "error_rate", 0.4),
+                        value(2, "error_rate", 0.6),
+                        value(3, "error_rate", 0.5));
         Assessment end = AnalysisJudge.assess(spec, samples, 3);
         assertThat(end.outcome()).isEqualTo(PhaseCompleted.Outcome.FAILED);
-        assertThat(end.findings()).containsExactly(new Finding(Kind.CRITERIA, "error_rate", 0.5, "<0.5%", "30s",
-                Action.AUTOMATIC_ROLLBACK));
+        assertThat(end.findings())
+                .containsExactly(
+                        new Finding(
+                                Kind.CRITERIA,
+                                "error_rate",
+                                0.5,
+                                "<0.5%",
+                                "30s",
+                                Action.AUTOMATIC_ROLLBACK));
     }
 
     @Test
     void aCriterionWithNoValueOverThePhaseCannotBeJudgedAndFails() {
-        AnalysisSpec spec = spec(Duration.ofSeconds(20), List.of(), List.of(new SuccessCriterion("error_rate", "<1%")));
-        List<Sample> samples = List.of(Sample.noData(1, "error_rate", T0, "empty vector"),
-                Sample.error(2, "error_rate", T0, "HTTP 503"));
+        AnalysisSpec spec =
+                spec(
+                        Duration.ofSeconds(20),
+                        List.of(),
+                        List.of(new SuccessCriterion("error_rate", "<1%")));
+        List<Sample> samples =
+                List.of(
+                        Sample.noData(1, "error_rate", T0, "empty vector"),
+                        Sample.error(2, "error_rate", T0, "HTTP 503"));
         Assessment end = AnalysisJudge.assess(spec, samples, 2);
         assertThat(end.outcome()).isEqualTo(PhaseCompleted.Outcome.FAILED);
         assertThat(end.summary()).contains("error_rate: no data over the phase");
@@ -181,13 +249,15 @@ class AnalysisJudgeTest {
             }
         }
         assertThat(reported).containsExactly(3);
-        assertThat(AnalysisJudge.assess(spec, samples, 3).findings()).containsExactly(
-                new Finding(Kind.NO_DATA, "error_rate", null, "5%", "30s", Action.PAUSE));
+        assertThat(AnalysisJudge.assess(spec, samples, 3).findings())
+                .containsExactly(
+                        new Finding(Kind.NO_DATA, "error_rate", null, "5%", "30s", Action.PAUSE));
     }
 
     @Test
     void providerErrorsBeyondTheLimitAreReportedOnce() {
-        RollbackTrigger alertOnly = new RollbackTrigger("warn", "error_rate", "5%", null, Action.ALERT);
+        RollbackTrigger alertOnly =
+                new RollbackTrigger("warn", "error_rate", "5%", null, Action.ALERT);
         AnalysisSpec spec = spec(Duration.ofMinutes(1), List.of(alertOnly), List.of());
         List<Sample> samples = new ArrayList<>();
         List<Integer> reported = new ArrayList<>();
@@ -197,7 +267,9 @@ class AnalysisJudgeTest {
             if (!findings.isEmpty()) {
                 reported.add(seq);
                 assertThat(findings.get(0).kind()).isEqualTo(Kind.PROVIDER_ERROR);
-                assertThat(findings.get(0).action()).as("only alerting triggers watch it").isEqualTo(Action.ALERT);
+                assertThat(findings.get(0).action())
+                        .as("only alerting triggers watch it")
+                        .isEqualTo(Action.ALERT);
             }
         }
         assertThat(reported).as("limit 4: the fifth in a row").containsExactly(5);
@@ -212,15 +284,18 @@ class AnalysisJudgeTest {
         AnalysisSpec noHold = spec(null, List.of(HIGH_ERROR_RATE), List.of());
         assertThat(noHold.measurementCount()).isEqualTo(1);
         assertThat(noHold.dueAt(T0, 1)).isEqualTo(T0.plusSeconds(10));
-        assertThat(spec(Duration.ofSeconds(3), List.of(), List.of()).measurementCount()).isEqualTo(1);
+        assertThat(spec(Duration.ofSeconds(3), List.of(), List.of()).measurementCount())
+                .isEqualTo(1);
     }
 
     @Test
     void aPhaseWithoutHoldIsJudgedOnItsOneMeasurement() {
-        AnalysisSpec spec = spec(null, List.of(), List.of(new SuccessCriterion("error_rate", "<0.1%")));
+        AnalysisSpec spec =
+                spec(null, List.of(), List.of(new SuccessCriterion("error_rate", "<0.1%")));
         Assessment end = AnalysisJudge.assess(spec, List.of(value(1, "error_rate", 0.0)), 1);
         assertThat(end.outcome()).isEqualTo(PhaseCompleted.Outcome.PASSED);
-        assertThat(end.summary()).isEqualTo("passed after 1 measurement: error_rate mean 0% (<0.1%)");
+        assertThat(end.summary())
+                .isEqualTo("passed after 1 measurement: error_rate mean 0% (<0.1%)");
     }
 
     @Test
@@ -232,15 +307,28 @@ class AnalysisJudgeTest {
     }
 
     private static RollbackTrigger trigger(String threshold, Duration duration) {
-        return new RollbackTrigger("t", "error_rate", threshold, duration, Action.AUTOMATIC_ROLLBACK);
+        return new RollbackTrigger(
+                "t", "error_rate", threshold, duration, Action.AUTOMATIC_ROLLBACK);
     }
 
     private static Sample value(int seq, String metric, double value) {
         return Sample.value(seq, metric, T0.plusSeconds(10L * seq), value);
     }
 
-    private static AnalysisSpec spec(Duration hold, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria) {
-        return new AnalysisSpec("checkout", "staging", "2.4.0", hold, TEN_SECONDS, "30s", triggers, criteria,
-                Map.of(), 3, 4, false);
+    private static AnalysisSpec spec(
+            Duration hold, List<RollbackTrigger> triggers, List<SuccessCriterion> criteria) {
+        return new AnalysisSpec(
+                "checkout",
+                "staging",
+                "2.4.0",
+                hold,
+                TEN_SECONDS,
+                "30s",
+                triggers,
+                criteria,
+                Map.of(),
+                3,
+                4,
+                false);
     }
 }

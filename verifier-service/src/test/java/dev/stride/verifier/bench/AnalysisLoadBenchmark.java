@@ -71,11 +71,17 @@ class AnalysisLoadBenchmark {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("stride.verifier.application.bench.interval", "10s",
-                    "stride.verifier.application.bench.window", "30s",
-                    "stride.verifier.application.benchhole.interval", "10s",
-                    "stride.verifier.application.benchhole.window", "30s",
-                    "stride.verifier.application.benchhole.prometheus.url", HOLES.silent());
+            return Map.of(
+                    "stride.verifier.application.bench.interval",
+                    "10s",
+                    "stride.verifier.application.bench.window",
+                    "30s",
+                    "stride.verifier.application.benchhole.interval",
+                    "10s",
+                    "stride.verifier.application.benchhole.window",
+                    "30s",
+                    "stride.verifier.application.benchhole.prometheus.url",
+                    HOLES.silent());
         }
     }
 
@@ -90,58 +96,128 @@ class AnalysisLoadBenchmark {
         String hole = Endpoints.of(TenSeconds.HOLES.silent());
         String hold = System.getProperty("stride.bench.hold", "60s");
         long prometheusPid = (Long) lab.apply("prometheus-pid");
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var os =
+                (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
         long jvmCpuBefore = os.getProcessCpuTime();
         double prometheusCpuBefore = cpuMillis(prometheusPid);
         Instant began = Instant.now();
 
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                5),
+                        new StringSerializer(),
+                        new StringSerializer())) {
             for (int i = 0; i < blackHoled; i++) {
                 UUID id = UUID.randomUUID();
-                send(producer, new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC,
-                        new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"),
-                        parameters("benchhole", hold)));
-                send(producer, new PhaseStarted(id, 1, 1, PhaseType.TRAFFIC, Map.of("canary", 10, "stable", 90),
-                        Instant.now()));
+                send(
+                        producer,
+                        new PhaseRequested(
+                                id,
+                                1,
+                                1,
+                                PhaseType.TRAFFIC,
+                                new HaproxyTarget(
+                                        null, "127.0.0.1:9999", "app", "stable", "canary"),
+                                parameters("benchhole", hold)));
+                send(
+                        producer,
+                        new PhaseStarted(
+                                id,
+                                1,
+                                1,
+                                PhaseType.TRAFFIC,
+                                Map.of("canary", 10, "stable", 90),
+                                Instant.now()));
             }
             for (int i = 0; i < analyses; i++) {
                 UUID id = UUID.randomUUID();
-                send(producer, new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC,
-                        new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"),
-                        parameters("bench", hold)));
-                send(producer, new PhaseStarted(id, 1, 1, PhaseType.TRAFFIC, Map.of("canary", 10, "stable", 90),
-                        Instant.now()));
+                send(
+                        producer,
+                        new PhaseRequested(
+                                id,
+                                1,
+                                1,
+                                PhaseType.TRAFFIC,
+                                new HaproxyTarget(
+                                        null, "127.0.0.1:9999", "app", "stable", "canary"),
+                                parameters("bench", hold)));
+                send(
+                        producer,
+                        new PhaseStarted(
+                                id,
+                                1,
+                                1,
+                                PhaseType.TRAFFIC,
+                                Map.of("canary", 10, "stable", 90),
+                                Instant.now()));
             }
             producer.flush();
         }
-        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> count("SELECT count(*) FROM analysis WHERE status IN ('PASSED', 'FAILED') "
-                        + "AND endpoint <> '" + hole + "'") == analyses);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () ->
+                                count(
+                                                "SELECT count(*) FROM analysis WHERE status IN ('PASSED', 'FAILED') "
+                                                        + "AND endpoint <> '"
+                                                        + hole
+                                                        + "'")
+                                        == analyses);
         Duration took = Duration.between(began, Instant.now());
         double jvmCpu = (os.getProcessCpuTime() - jvmCpuBefore) / 1e6;
         double prometheusCpu = cpuMillis(prometheusPid) - prometheusCpuBefore;
 
-        assertThat(count("SELECT count(*) FROM analysis WHERE status = 'PASSED' AND endpoint <> '" + hole + "'"))
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM analysis WHERE status = 'PASSED' AND endpoint <> '"
+                                        + hole
+                                        + "'"))
                 .isEqualTo(analyses);
         List<Double> lags = new ArrayList<>();
-        for (Row row : pool().query("SELECT extract(epoch from (m.recorded_at - m.measured_at)) * 1000 "
-                        + "FROM measurement m JOIN analysis a USING (deployment_id, attempt, phase) "
-                        + "WHERE a.endpoint <> '" + hole + "'")
-                .execute().await().atMost(Duration.ofSeconds(30))) {
+        for (Row row :
+                pool().query(
+                                "SELECT extract(epoch from (m.recorded_at - m.measured_at)) * 1000 "
+                                        + "FROM measurement m JOIN analysis a USING (deployment_id, attempt, phase) "
+                                        + "WHERE a.endpoint <> '"
+                                        + hole
+                                        + "'")
+                        .execute()
+                        .await()
+                        .atMost(Duration.ofSeconds(30))) {
             lags.add(row.getDouble(0));
         }
         lags.sort(Double::compare);
-        String report = String.format(java.util.Locale.ROOT, """
+        String report =
+                String.format(
+                        java.util.Locale.ROOT,
+                        """
                 %d analyses, hold %s, interval 10s, 2 metrics each, beside %d on a black-holed Prometheus: \
                 %d samples in %.1f s
                 measurement lag (due -> written) p50 %.1f ms, p99 %.1f ms, max %.1f ms
                 CPU over the run: this JVM (verifier + test Kafka broker) %.1f s = %.0f%% of one core; \
                 Prometheus %.1f s = %.0f%% of one core (%d cores)
-                """, analyses, hold, blackHoled, lags.size(), took.toMillis() / 1000.0, percentile(lags, 50),
-                percentile(lags, 99), lags.get(lags.size() - 1), jvmCpu / 1000, 100 * jvmCpu / took.toMillis(),
-                prometheusCpu / 1000, 100 * prometheusCpu / took.toMillis(), os.getAvailableProcessors());
+                """,
+                        analyses,
+                        hold,
+                        blackHoled,
+                        lags.size(),
+                        took.toMillis() / 1000.0,
+                        percentile(lags, 50),
+                        percentile(lags, 99),
+                        lags.get(lags.size() - 1),
+                        jvmCpu / 1000,
+                        100 * jvmCpu / took.toMillis(),
+                        prometheusCpu / 1000,
+                        100 * prometheusCpu / took.toMillis(),
+                        os.getAvailableProcessors());
         System.out.println(report);
         Files.writeString(Path.of("target", "analysis-benchmark.txt"), report);
     }
@@ -151,8 +227,20 @@ class AnalysisLoadBenchmark {
         parameters.put("weight", 10);
         parameters.put("duration", hold);
         parameters.put("successCriteria", Map.of("error_rate", "<1%", "response_time", "<500ms"));
-        parameters.put("rollbackTriggers", List.of(Map.of("name", "high_error_rate", "metric", "error_rate",
-                "threshold", "5%", "duration", "30s", "action", "automatic_rollback")));
+        parameters.put(
+                "rollbackTriggers",
+                List.of(
+                        Map.of(
+                                "name",
+                                "high_error_rate",
+                                "metric",
+                                "error_rate",
+                                "threshold",
+                                "5%",
+                                "duration",
+                                "30s",
+                                "action",
+                                "automatic_rollback")));
         parameters.put("application", application);
         parameters.put("environment", "staging");
         parameters.put("version", AppMetrics.CANARY_VERSION);
@@ -160,8 +248,12 @@ class AnalysisLoadBenchmark {
     }
 
     private void send(KafkaProducer<String, String> producer, StrideEvent event) throws Exception {
-        producer.send(new ProducerRecord<>(EventType.of(event).topic(), event.deploymentId().toString(),
-                codec.encode(codec.wrap(event, "/stride/bench")))).get(30, TimeUnit.SECONDS);
+        producer.send(
+                        new ProducerRecord<>(
+                                EventType.of(event).topic(),
+                                event.deploymentId().toString(),
+                                codec.encode(codec.wrap(event, "/stride/bench"))))
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static double percentile(List<Double> sorted, int p) {
@@ -176,7 +268,13 @@ class AnalysisLoadBenchmark {
     }
 
     private static long count(String sql) {
-        return pool().query(sql).execute().await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+        return pool().query(sql)
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private static Pool pool() {

@@ -59,13 +59,16 @@ class CheckPhaseTest {
 
     @BeforeEach
     void serve() throws IOException {
-        endpoints = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoints =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         endpoints.createContext("/health", exchange -> answer(exchange, 200, "ok"));
         endpoints.createContext("/broken", exchange -> answer(exchange, 503, "down"));
-        endpoints.createContext("/flags/", exchange -> {
-            String flag = exchange.getRequestURI().getPath().substring("/flags/".length());
-            answer(exchange, 200, "{\"enabled\": " + !flag.startsWith("off") + "}");
-        });
+        endpoints.createContext(
+                "/flags/",
+                exchange -> {
+                    String flag = exchange.getRequestURI().getPath().substring("/flags/".length());
+                    answer(exchange, 200, "{\"enabled\": " + !flag.startsWith("off") + "}");
+                });
         endpoints.start();
         base = "http://127.0.0.1:" + endpoints.getAddress().getPort();
         Callers.actAs("viewer", Roles.VIEWER);
@@ -79,7 +82,10 @@ class CheckPhaseTest {
     @Test
     void preDeploymentChecksPassWithTheirEvidenceRecorded() {
         UUID id = UUID.randomUUID();
-        URI database = URI.create(ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class));
+        URI database =
+                URI.create(
+                        ConfigProvider.getConfig()
+                                .getValue("quarkus.datasource.reactive.url", String.class));
         Map<String, Object> parameters = release();
         parameters.put("stage", "pre");
         parameters.put("health", Map.of("url", base + "/health", "expectedStatus", 200));
@@ -88,14 +94,21 @@ class CheckPhaseTest {
         publish(new PhaseRequested(id, 1, 0, PhaseType.CHECKS, target(), parameters));
 
         JsonNode completed = awaitCompleted(id);
-        assertThat(completed.path("outcome").asText()).as(completed.path("summary").asText()).isEqualTo("PASSED");
+        assertThat(completed.path("outcome").asText())
+                .as(completed.path("summary").asText())
+                .isEqualTo("PASSED");
         assertThat(completed.path("phaseType").asText()).isEqualTo("CHECKS");
-        assertThat(completed.path("summary").asText()).isEqualTo("pre-deployment checks passed: 3 of 3");
-        given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
+        assertThat(completed.path("summary").asText())
+                .isEqualTo("pre-deployment checks passed: 3 of 3");
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
                 .body("analyses[0].status", equalTo("PASSED"))
                 .body("analyses[0].checks", hasSize(3))
                 .body("analyses[0].checks.find { it.name == 'health' }.statusCode", equalTo(200))
-                .body("analyses[0].checks.find { it.name == 'database' }.message",
+                .body(
+                        "analyses[0].checks.find { it.name == 'database' }.message",
                         org.hamcrest.Matchers.startsWith("PostgreSQL accepting connections"));
     }
 
@@ -106,18 +119,26 @@ class CheckPhaseTest {
         parameters.put("stage", "pre");
         parameters.put("health", Map.of("url", base + "/broken", "expectedStatus", 200));
         parameters.put("database", Map.of("host", "127.0.0.1", "port", closedPort()));
-        parameters.put("dependencies", List.of("http://ci:hunter2@127.0.0.1:" + closedPort() + "/ping?token=s3cr3t"));
+        parameters.put(
+                "dependencies",
+                List.of("http://ci:hunter2@127.0.0.1:" + closedPort() + "/ping?token=s3cr3t"));
         publish(new PhaseRequested(id, 1, 0, PhaseType.CHECKS, target(), parameters));
 
         JsonNode completed = awaitCompleted(id);
         String summary = completed.path("summary").asText();
         assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
-        assertThat(summary).startsWith("pre-deployment checks failed: ")
+        assertThat(summary)
+                .startsWith("pre-deployment checks failed: ")
                 .contains("health " + base + "/broken: answered 503", "expected 200")
                 .contains("database 127.0.0.1:", "connection refused")
                 .contains("dependency http://***@127.0.0.1:", "/ping?token=***");
-        String api = given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then()
-                .statusCode(200).extract().asString();
+        String api =
+                given().queryParam("deploymentId", id.toString())
+                        .get("/api/v1/analyses")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
         assertThat(summary + api).doesNotContain("s3cr3t").doesNotContain("hunter2");
     }
 
@@ -125,27 +146,55 @@ class CheckPhaseTest {
     void postDeploymentValidationChecksEndpointsFeatureFlagsAndTheErrorRate() {
         UUID id = UUID.randomUUID();
         // The canary's traffic is in Prometheus (a fresh Prometheus has no rate yet).
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> CODEC
-                .parseTree((String) lab.apply("query:sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}["
-                        + PrometheusLab.WINDOW + "]))")).path("data").path("result").size() == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                CODEC.parseTree(
+                                                        (String)
+                                                                lab.apply(
+                                                                        "query:sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}["
+                                                                                + PrometheusLab
+                                                                                        .WINDOW
+                                                                                + "]))"))
+                                                .path("data")
+                                                .path("result")
+                                                .size()
+                                        == 1);
         Map<String, Object> parameters = release();
         parameters.put("stage", "post");
         parameters.put("endpoints", List.of(base + "/health"));
         parameters.put("errorRate", "<1%");
-        parameters.put("featureFlags", Map.of("url", base + "/flags/{flag}",
-                "required", List.of("payment_processing", "off_order_management")));
+        parameters.put(
+                "featureFlags",
+                Map.of(
+                        "url",
+                        base + "/flags/{flag}",
+                        "required",
+                        List.of("payment_processing", "off_order_management")));
         publish(new PhaseRequested(id, 1, 4, PhaseType.CHECKS, target(), parameters));
 
         JsonNode completed = awaitCompleted(id);
         assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
-        assertThat(completed.path("summary").asText()).isEqualTo("post-deployment checks failed: feature-flag "
-                + "off_order_management " + base + "/flags/off_order_management: not enabled (expected "
-                + "{\"enabled\": true})");
-        given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
+        assertThat(completed.path("summary").asText())
+                .isEqualTo(
+                        "post-deployment checks failed: feature-flag "
+                                + "off_order_management "
+                                + base
+                                + "/flags/off_order_management: not enabled (expected "
+                                + "{\"enabled\": true})");
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
                 .body("analyses[0].checks", hasSize(4))
                 .body("analyses[0].checks.find { it.name == 'error_rate' }.passed", equalTo(true))
-                .body("analyses[0].checks.find { it.name == 'error_rate' }.message", equalTo("0% within <1%"))
-                .body("analyses[0].checks.find { it.name == 'feature-flag payment_processing' }.passed",
+                .body(
+                        "analyses[0].checks.find { it.name == 'error_rate' }.message",
+                        equalTo("0% within <1%"))
+                .body(
+                        "analyses[0].checks.find { it.name == 'feature-flag payment_processing' }.passed",
                         equalTo(true));
     }
 
@@ -155,7 +204,8 @@ class CheckPhaseTest {
         Map<String, Object> parameters = release();
         parameters.put("stage", "post");
         publish(new PhaseRequested(id, 1, 4, PhaseType.CHECKS, target(), parameters));
-        assertThat(awaitCompleted(id).path("summary").asText()).isEqualTo("post-deployment checks passed: none configured");
+        assertThat(awaitCompleted(id).path("summary").asText())
+                .isEqualTo("post-deployment checks passed: none configured");
     }
 
     private static Map<String, Object> release() {
@@ -171,17 +221,33 @@ class CheckPhaseTest {
     }
 
     private static void publish(PhaseRequested phase) {
-        TopicReader.publish(bootstrap(), EventType.PHASE_REQUESTED.topic(), phase.deploymentId().toString(),
+        TopicReader.publish(
+                bootstrap(),
+                EventType.PHASE_REQUESTED.topic(),
+                phase.deploymentId().toString(),
                 CODEC.encode(CODEC.wrap(phase, "/stride/planner")));
     }
 
     private static JsonNode awaitCompleted(UUID id) {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> !TopicReader.events(bootstrap(), EventType.PHASE_COMPLETED, id.toString()).isEmpty());
-        List<JsonNode> completed = TopicReader.readAll(bootstrap(), EventType.PHASE_COMPLETED.topic()).stream()
-                .filter(r -> id.toString().equals(r.key())).map(r -> CODEC.parseTree(r.value())).toList();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () ->
+                                !TopicReader.events(
+                                                bootstrap(),
+                                                EventType.PHASE_COMPLETED,
+                                                id.toString())
+                                        .isEmpty());
+        List<JsonNode> completed =
+                TopicReader.readAll(bootstrap(), EventType.PHASE_COMPLETED.topic()).stream()
+                        .filter(r -> id.toString().equals(r.key()))
+                        .map(r -> CODEC.parseTree(r.value()))
+                        .toList();
         assertThat(completed).hasSize(1);
-        assertThat(dev.stride.events.EventSchemas.shared().validate(EventType.PHASE_COMPLETED, completed.get(0)))
+        assertThat(
+                        dev.stride.events.EventSchemas.shared()
+                                .validate(EventType.PHASE_COMPLETED, completed.get(0)))
                 .isEmpty();
         return completed.get(0).path("data");
     }
@@ -192,7 +258,8 @@ class CheckPhaseTest {
         }
     }
 
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
+    private static void answer(
+            com.sun.net.httpserver.HttpExchange exchange, int status, String body)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);

@@ -45,21 +45,32 @@ public final class AppMetrics {
         if (server != null) {
             return;
         }
-        // The port is the one the first start got; a restart may have to wait for the old socket to be let go.
+        // The port is the one the first start got; a restart may have to wait for the old socket to
+        // be let go.
         int wanted = port;
-        server = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .pollInterval(java.time.Duration.ofMillis(100))
-                .ignoreExceptionsInstanceOf(java.net.BindException.class)
-                .until(() -> HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 0),
-                        java.util.Objects::nonNull);
+        server =
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(10))
+                        .pollInterval(java.time.Duration.ofMillis(100))
+                        .ignoreExceptionsInstanceOf(java.net.BindException.class)
+                        .until(
+                                () ->
+                                        HttpServer.create(
+                                                new InetSocketAddress(
+                                                        InetAddress.getLoopbackAddress(), wanted),
+                                                0),
+                                java.util.Objects::nonNull);
         port = server.getAddress().getPort();
-        server.createContext("/metrics", exchange -> {
-            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        server.createContext(
+                "/metrics",
+                exchange -> {
+                    byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders()
+                            .add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
         server.start();
     }
 
@@ -94,9 +105,11 @@ public final class AppMetrics {
         } else {
             canaryOk += 100;
         }
-        StringBuilder text = new StringBuilder()
-                .append("# HELP http_server_requests_seconds Duration of HTTP server request handling\n")
-                .append("# TYPE http_server_requests_seconds histogram\n");
+        StringBuilder text =
+                new StringBuilder()
+                        .append(
+                                "# HELP http_server_requests_seconds Duration of HTTP server request handling\n")
+                        .append("# TYPE http_server_requests_seconds histogram\n");
         series(text, STABLE_VERSION, "stable", "200", stableOk, 0.02);
         series(text, CANARY_VERSION, "canary", "200", canaryOk, 0.03);
         series(text, CANARY_VERSION, "canary", "500", canaryErrors, 0.01);
@@ -104,17 +117,42 @@ public final class AppMetrics {
     }
 
     // Every request of a series takes `seconds`: all fall in the buckets from 0.05 up.
-    private static void series(StringBuilder text, String version, String track, String status, long count,
+    private static void series(
+            StringBuilder text,
+            String version,
+            String track,
+            String status,
+            long count,
             double seconds) {
-        String labels = "method=\"GET\",outcome=\"" + (status.startsWith("5") ? "SERVER_ERROR" : "SUCCESS")
-                + "\",status=\"" + status + "\",uri=\"/\",version=\"" + version + "\",track=\"" + track + "\"";
+        String labels =
+                "method=\"GET\",outcome=\""
+                        + (status.startsWith("5") ? "SERVER_ERROR" : "SUCCESS")
+                        + "\",status=\""
+                        + status
+                        + "\",uri=\"/\",version=\""
+                        + version
+                        + "\",track=\""
+                        + track
+                        + "\"";
         for (String le : new String[] {"0.01", "0.05", "0.1", "0.5", "+Inf"}) {
             long inBucket = "+Inf".equals(le) || Double.parseDouble(le) >= seconds ? count : 0;
-            text.append("http_server_requests_seconds_bucket{").append(labels).append(",le=\"").append(le)
-                    .append("\"} ").append(inBucket).append('\n');
+            text.append("http_server_requests_seconds_bucket{")
+                    .append(labels)
+                    .append(",le=\"")
+                    .append(le)
+                    .append("\"} ")
+                    .append(inBucket)
+                    .append('\n');
         }
-        text.append("http_server_requests_seconds_count{").append(labels).append("} ").append(count).append('\n');
-        text.append("http_server_requests_seconds_sum{").append(labels).append("} ")
-                .append(String.format(Locale.ROOT, "%.3f", count * seconds)).append('\n');
+        text.append("http_server_requests_seconds_count{")
+                .append(labels)
+                .append("} ")
+                .append(count)
+                .append('\n');
+        text.append("http_server_requests_seconds_sum{")
+                .append(labels)
+                .append("} ")
+                .append(String.format(Locale.ROOT, "%.3f", count * seconds))
+                .append('\n');
     }
 }

@@ -46,7 +46,9 @@ public final class BlackHoles implements AutoCloseable {
     /** Whether a new connection to the unreachable one still hangs (its backlog is still full). */
     public boolean unreachableHangs() {
         try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), unreachable.port()), 300);
+            probe.connect(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), unreachable.port()),
+                    300);
             return false;
         } catch (SocketTimeoutException e) {
             return true;

@@ -27,23 +27,34 @@ public final class FakePrometheus implements AutoCloseable {
     private FakePrometheus() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(threads);
-        server.createContext("/api/v1/query", exchange -> {
-            Map<String, String> params = new ConcurrentHashMap<>();
-            for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-            String query = params.getOrDefault("query", "");
-            asked.computeIfAbsent(query + " @" + params.get("time"), k -> new AtomicInteger()).incrementAndGet();
-            String value = query.contains("version=\"bad") ? "50" : "1";
-            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
-                    + "\"value\":[" + params.get("time") + ",\"" + value + "\"]}]}}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        server.createContext(
+                "/api/v1/query",
+                exchange -> {
+                    Map<String, String> params = new ConcurrentHashMap<>();
+                    for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+                        int eq = pair.indexOf('=');
+                        params.put(
+                                URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                    String query = params.getOrDefault("query", "");
+                    asked.computeIfAbsent(
+                                    query + " @" + params.get("time"), k -> new AtomicInteger())
+                            .incrementAndGet();
+                    String value = query.contains("version=\"bad") ? "50" : "1";
+                    byte[] body =
+                            ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
+                                            + "\"value\":["
+                                            + params.get("time")
+                                            + ",\""
+                                            + value
+                                            + "\"]}]}}")
+                                    .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
         server.start();
     }
 

@@ -26,7 +26,8 @@ public class IsolationLab implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         prometheus = FakePrometheus.start();
         holes = BlackHoles.open();
-        // Only keys of its own: the tests' global resources (PrometheusLab) set the default Prometheus, its 2 s
+        // Only keys of its own: the tests' global resources (PrometheusLab) set the default
+        // Prometheus, its 2 s
         // timeout, the 1 s interval and the 5 s window for every test, this one included.
         return Map.ofEntries(
                 Map.entry("stride.verifier.max-in-flight", String.valueOf(MAX_IN_FLIGHT)),
@@ -35,19 +36,23 @@ public class IsolationLab implements QuarkusTestResourceLifecycleManager {
                 Map.entry("stride.verifier.application.twins.prometheus.url", prometheus.url()),
                 Map.entry("stride.verifier.application.stalled.prometheus.url", holes.silent()),
                 Map.entry("stride.verifier.application.stalled.consecutive-error-limit", "1"),
-                Map.entry("stride.verifier.application.unreachable.prometheus.url", holes.unreachable()),
+                Map.entry(
+                        "stride.verifier.application.unreachable.prometheus.url",
+                        holes.unreachable()),
                 Map.entry("stride.verifier.application.unreachable.consecutive-error-limit", "1"));
     }
 
     @Override
     public void inject(TestInjector injector) {
-        Function<String, Object> lab = command -> switch (command) {
-            case "asked" -> prometheus.asked();
-            case "unreachable-hangs" -> holes.unreachableHangs();
-            case "silent-endpoint" -> holes.silent();
-            case "unreachable-endpoint" -> holes.unreachable();
-            default -> throw new IllegalArgumentException(command);
-        };
+        Function<String, Object> lab =
+                command ->
+                        switch (command) {
+                            case "asked" -> prometheus.asked();
+                            case "unreachable-hangs" -> holes.unreachableHangs();
+                            case "silent-endpoint" -> holes.silent();
+                            case "unreachable-endpoint" -> holes.unreachable();
+                            default -> throw new IllegalArgumentException(command);
+                        };
         injector.injectIntoFields(lab, field -> field.getName().equals("isolation"));
     }
 

@@ -40,40 +40,42 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
                 // The test-only second provider (metrics/example), for one application only.
                 "stride.verifier.application.example-app.provider", "example",
                 "stride.verifier.application.example-app.example.url", "example://answers.test",
-                "stride.verifier.application.example-app.query.error_rate", "errors of {application} at {version}");
+                "stride.verifier.application.example-app.query.error_rate",
+                        "errors of {application} at {version}");
     }
 
     @Override
     public void inject(TestInjector injector) {
-        Function<String, Object> lab = command -> {
-            switch (command) {
-                case "healthy" -> app.failing(false);
-                case "failing" -> app.failing(true);
-                case "app-down" -> app.down();
-                case "app-up" -> {
-                    try {
-                        app.up();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+        Function<String, Object> lab =
+                command -> {
+                    switch (command) {
+                        case "healthy" -> app.failing(false);
+                        case "failing" -> app.failing(true);
+                        case "app-down" -> app.down();
+                        case "app-up" -> {
+                            try {
+                                app.up();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                        case "prometheus-down" -> prometheus.stop();
+                        case "prometheus-up" -> prometheus.start();
+                        case "prometheus-pid" -> {
+                            return prometheus.pid();
+                        }
+                        case "first-failing-scrape" -> {
+                            return app.firstFailingScrape();
+                        }
+                        default -> {
+                            if (command.startsWith("query:")) {
+                                return prometheus.query(command.substring("query:".length()));
+                            }
+                            throw new IllegalArgumentException(command);
+                        }
                     }
-                }
-                case "prometheus-down" -> prometheus.stop();
-                case "prometheus-up" -> prometheus.start();
-                case "prometheus-pid" -> {
-                    return prometheus.pid();
-                }
-                case "first-failing-scrape" -> {
-                    return app.firstFailingScrape();
-                }
-                default -> {
-                    if (command.startsWith("query:")) {
-                        return prometheus.query(command.substring("query:".length()));
-                    }
-                    throw new IllegalArgumentException(command);
-                }
-            }
-            return null;
-        };
+                    return null;
+                };
         injector.injectIntoFields(lab, field -> field.getName().equals("lab"));
     }
 

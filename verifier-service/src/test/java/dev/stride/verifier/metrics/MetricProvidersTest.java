@@ -26,15 +26,18 @@ class MetricProvidersTest {
 
     @Test
     void twoProvidersOfOneTypeAreRefused() {
-        assertThatThrownBy(() -> new MetricProviders(List.of(provider("prometheus"), provider("prometheus"))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("two metric providers of type "
-                        + "prometheus");
+        assertThatThrownBy(
+                        () ->
+                                new MetricProviders(
+                                        List.of(provider("prometheus"), provider("prometheus"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("two metric providers of type " + "prometheus");
     }
 
     @Test
     void aProviderCountsAgainstItsUrlsHostAndPortByDefault() {
-        assertThat(provider("x").endpoint("https://user:secret@prom.example/p?token=a")).isEqualTo(
-                "https://prom.example:443");
+        assertThat(provider("x").endpoint("https://user:secret@prom.example/p?token=a"))
+                .isEqualTo("https://prom.example:443");
     }
 
     private static MetricProvider provider(String type) {

@@ -7,44 +7,65 @@ import org.junit.jupiter.api.Test;
 
 class MetricTemplatesTest {
 
-    private static final String ERROR_RATE = "100 * (sum(rate(http_server_requests_seconds_count{{selector},"
-            + "status=~\"5..\"}[{window}])) or vector(0)) / sum(rate(http_server_requests_seconds_count{{selector}}"
-            + "[{window}]))";
+    private static final String ERROR_RATE =
+            "100 * (sum(rate(http_server_requests_seconds_count{{selector},"
+                    + "status=~\"5..\"}[{window}])) or vector(0)) / sum(rate(http_server_requests_seconds_count{{selector}}"
+                    + "[{window}]))";
 
     @Test
     void theSelectorIsExpandedFirstThenTheVariables() {
-        String query = MetricTemplates.render(ERROR_RATE, "version=\"{version}\"",
-                Map.of("version", "2.4.0", "window", "30s"));
-        assertThat(query).isEqualTo("100 * (sum(rate(http_server_requests_seconds_count{version=\"2.4.0\","
-                + "status=~\"5..\"}[30s])) or vector(0)) / sum(rate(http_server_requests_seconds_count"
-                + "{version=\"2.4.0\"}[30s]))");
+        String query =
+                MetricTemplates.render(
+                        ERROR_RATE,
+                        "version=\"{version}\"",
+                        Map.of("version", "2.4.0", "window", "30s"));
+        assertThat(query)
+                .isEqualTo(
+                        "100 * (sum(rate(http_server_requests_seconds_count{version=\"2.4.0\","
+                                + "status=~\"5..\"}[30s])) or vector(0)) / sum(rate(http_server_requests_seconds_count"
+                                + "{version=\"2.4.0\"}[30s]))");
     }
 
     @Test
     void aCanaryTrackSelectorAndTheHaproxyExporterCanBeExpressed() {
-        String track = MetricTemplates.render("sum(rate(http_server_requests_seconds_count{{selector}}[{window}]))",
-                "track=\"{track}\",application=\"{application}\"",
-                Map.of("track", "canary", "application", "shop", "window", "1s"));
-        assertThat(track).isEqualTo(
-                "sum(rate(http_server_requests_seconds_count{track=\"canary\",application=\"shop\"}[1s]))");
-        String haproxy = MetricTemplates.render("100 * (sum(rate(haproxy_server_http_responses_total{proxy="
-                        + "\"{backend}\",server=\"{canaryServer}\",code=\"5xx\"}[{window}])) or vector(0))", "",
-                Map.of("backend", "app", "canaryServer", "canary", "window", "5s"));
-        assertThat(haproxy).isEqualTo("100 * (sum(rate(haproxy_server_http_responses_total{proxy=\"app\","
-                + "server=\"canary\",code=\"5xx\"}[5s])) or vector(0))");
+        String track =
+                MetricTemplates.render(
+                        "sum(rate(http_server_requests_seconds_count{{selector}}[{window}]))",
+                        "track=\"{track}\",application=\"{application}\"",
+                        Map.of("track", "canary", "application", "shop", "window", "1s"));
+        assertThat(track)
+                .isEqualTo(
+                        "sum(rate(http_server_requests_seconds_count{track=\"canary\",application=\"shop\"}[1s]))");
+        String haproxy =
+                MetricTemplates.render(
+                        "100 * (sum(rate(haproxy_server_http_responses_total{proxy="
+                                + "\"{backend}\",server=\"{canaryServer}\",code=\"5xx\"}[{window}])) or vector(0))",
+                        "",
+                        Map.of("backend", "app", "canaryServer", "canary", "window", "5s"));
+        assertThat(haproxy)
+                .isEqualTo(
+                        "100 * (sum(rate(haproxy_server_http_responses_total{proxy=\"app\","
+                                + "server=\"canary\",code=\"5xx\"}[5s])) or vector(0))");
     }
 
     @Test
     void valuesAreEscapedForPromqlStringsAndUnknownVariablesLeftAlone() {
-        String query = MetricTemplates.render("x{version=\"{version}\",y=\"{nope}\"}", "",
-                Map.of("version", "1\"} or vector(1) or x{a=\"\\"));
-        assertThat(query).isEqualTo("x{version=\"1\\\"} or vector(1) or x{a=\\\"\\\\\",y=\"{nope}\"}");
+        String query =
+                MetricTemplates.render(
+                        "x{version=\"{version}\",y=\"{nope}\"}",
+                        "",
+                        Map.of("version", "1\"} or vector(1) or x{a=\"\\"));
+        assertThat(query)
+                .isEqualTo("x{version=\"1\\\"} or vector(1) or x{a=\\\"\\\\\",y=\"{nope}\"}");
     }
 
     @Test
     void urlsAreMaskedOfUserInfoAndQueryValues() {
-        assertThat(Redaction.url("https://ci:hunter2@flags.example.com:8443/api/flags/x?token=abc&v=1"))
+        assertThat(
+                        Redaction.url(
+                                "https://ci:hunter2@flags.example.com:8443/api/flags/x?token=abc&v=1"))
                 .isEqualTo("https://***@flags.example.com:8443/api/flags/x?token=***&v=***");
-        assertThat(Redaction.url("https://api.example.com/health")).isEqualTo("https://api.example.com/health");
+        assertThat(Redaction.url("https://api.example.com/health"))
+                .isEqualTo("https://api.example.com/health");
     }
 }

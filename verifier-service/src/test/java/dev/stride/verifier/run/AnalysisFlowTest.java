@@ -38,8 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Analyses end to end: events over a real Kafka, a real Prometheus scraping an endpoint the test turns from healthy
@@ -65,9 +65,16 @@ class AnalysisFlowTest {
         lab.apply("app-up");
         lab.apply("prometheus-up");
         Callers.actAs("viewer", Roles.VIEWER);
-        // Whatever an earlier test did, Prometheus has the canary's traffic in its query window again.
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-                value("sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}[5s]))") > 0);
+        // Whatever an earlier test did, Prometheus has the canary's traffic in its query window
+        // again.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                value(
+                                                "sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}[5s]))")
+                                        > 0);
     }
 
     /**
@@ -76,17 +83,33 @@ class AnalysisFlowTest {
      * that disturb run last, so this rarely waits.
      */
     private void awaitClean(int seconds) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> value(
-                "sum(rate(http_server_requests_seconds_count{version=\"2.0.0\",status=\"500\"}[" + seconds + "s]))"
-                        + " or vector(0)") == 0
-                && value("count_over_time(up{job=\"app\"}[" + seconds + "s])") >= seconds - 1
-                && value("min_over_time(up{job=\"app\"}[" + seconds + "s])") == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                value(
+                                                        "sum(rate(http_server_requests_seconds_count{version=\"2.0.0\",status=\"500\"}["
+                                                                + seconds
+                                                                + "s]))"
+                                                                + " or vector(0)")
+                                                == 0
+                                        && value(
+                                                        "count_over_time(up{job=\"app\"}["
+                                                                + seconds
+                                                                + "s])")
+                                                >= seconds - 1
+                                        && value("min_over_time(up{job=\"app\"}[" + seconds + "s])")
+                                                == 1);
     }
 
     private double value(String promql) {
-        JsonNode answer = new dev.stride.events.EventCodec().parseTree((String) lab.apply("query:" + promql));
+        JsonNode answer =
+                new dev.stride.events.EventCodec().parseTree((String) lab.apply("query:" + promql));
         JsonNode result = answer.path("data").path("result");
-        return result.isEmpty() ? -1 : Double.parseDouble(result.get(0).path("value").path(1).asText());
+        return result.isEmpty()
+                ? -1
+                : Double.parseDouble(result.get(0).path("value").path(1).asText());
     }
 
     @AfterEach
@@ -101,8 +124,14 @@ class AnalysisFlowTest {
     void aHealthyCanaryPhasePassesAtTheEndOfItsHoldWithASummaryOfItsMeasurements() {
         awaitClean(5);
         UUID id = UUID.randomUUID();
-        publish(phase(id, 1, "3s", criteria("error_rate", "<1%", "response_time", "<500ms"),
-                trigger("high_error_rate", "5%", null, "automatic_rollback")), PLANNER);
+        publish(
+                phase(
+                        id,
+                        1,
+                        "3s",
+                        criteria("error_rate", "<1%", "response_time", "<500ms"),
+                        trigger("high_error_rate", "5%", null, "automatic_rollback")),
+                PLANNER);
         Instant started = Instant.now();
         publish(started(id, 1, started), EXECUTOR);
 
@@ -110,13 +139,19 @@ class AnalysisFlowTest {
         JsonNode data = completed.path("data");
         assertThat(data.path("outcome").asText()).isEqualTo("PASSED");
         assertThat(data.path("phaseType").asText()).isEqualTo("TRAFFIC");
-        assertThat(data.path("summary").asText()).startsWith("passed after 3 measurements: error_rate mean 0% (<1%), "
-                + "response_time mean 30ms (<500ms)");
-        assertThat(Instant.parse(completed.path("time").asText())).as("not before the hold ends")
+        assertThat(data.path("summary").asText())
+                .startsWith(
+                        "passed after 3 measurements: error_rate mean 0% (<1%), "
+                                + "response_time mean 30ms (<500ms)");
+        assertThat(Instant.parse(completed.path("time").asText()))
+                .as("not before the hold ends")
                 .isAfterOrEqualTo(started.plusSeconds(3));
         assertThat(events(EventType.THRESHOLD_BREACHED, id)).isEmpty();
 
-        given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
                 .body("analyses", hasSize(1))
                 .body("analyses[0].status", equalTo("PASSED"))
                 .body("analyses[0].measurements", equalTo(3))
@@ -129,8 +164,14 @@ class AnalysisFlowTest {
     void aBreachedTriggerIsReportedDuringThePhaseWithinTwoIntervalsOfTheFirstScrapeThatShowsIt() {
         awaitClean(5);
         UUID id = UUID.randomUUID();
-        publish(phase(id, 2, "60s", Map.of("error_rate", "<1%"),
-                trigger("high_error_rate", "5%", null, "automatic_rollback")), PLANNER);
+        publish(
+                phase(
+                        id,
+                        2,
+                        "60s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("high_error_rate", "5%", null, "automatic_rollback")),
+                PLANNER);
         Instant started = Instant.now();
         publish(started(id, 2, started), EXECUTOR);
         // Healthy first: measurements go by without a breach.
@@ -141,9 +182,12 @@ class AnalysisFlowTest {
         JsonNode breach = awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(15));
         Instant firstFailingScrape = (Instant) lab.apply("first-failing-scrape");
         Instant reported = Instant.parse(breach.path("time").asText());
-        assertThat(Duration.between(firstFailingScrape, reported)).as("from the first failing scrape to the breach")
+        assertThat(Duration.between(firstFailingScrape, reported))
+                .as("from the first failing scrape to the breach")
                 .isLessThanOrEqualTo(INTERVAL.multipliedBy(2));
-        assertThat(reported).as("during the phase, not at its end").isBefore(started.plusSeconds(60));
+        assertThat(reported)
+                .as("during the phase, not at its end")
+                .isBefore(started.plusSeconds(60));
 
         JsonNode data = breach.path("data");
         assertThat(data.path("kind").asText()).isEqualTo("trigger");
@@ -155,7 +199,8 @@ class AnalysisFlowTest {
         assertThat(data.path("environment").asText()).isEqualTo("staging");
         assertThat(data.path("phase").asInt()).isEqualTo(2);
 
-        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
         assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(completed.path("summary").asText()).contains("rollback trigger high_error_rate");
         assertThat(events(EventType.THRESHOLD_BREACHED, id)).hasSize(1);
@@ -166,14 +211,23 @@ class AnalysisFlowTest {
     void anAlertOnlyTriggerKeepsThePhaseGoingAndFailingCriteriaFailItAtTheEnd() {
         UUID id = UUID.randomUUID();
         lab.apply("failing");
-        publish(phase(id, 1, "3s", Map.of("error_rate", "<1%"), trigger("warn", "5%", "2s", "alert")), PLANNER);
+        publish(
+                phase(
+                        id,
+                        1,
+                        "3s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("warn", "5%", "2s", "alert")),
+                PLANNER);
         publish(started(id, 1, Instant.now()), EXECUTOR);
 
-        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
         assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(completed.path("summary").asText()).contains("error_rate mean", "(<1%) not met");
         List<JsonNode> breaches = events(EventType.THRESHOLD_BREACHED, id);
-        assertThat(breaches).extracting(b -> b.path("kind").asText() + "/" + b.path("action").asText())
+        assertThat(breaches)
+                .extracting(b -> b.path("kind").asText() + "/" + b.path("action").asText())
                 .containsExactly("trigger/alert", "criteria/automatic_rollback");
         assertThat(breaches.get(0).path("window").asText()).isEqualTo("2s");
     }
@@ -181,15 +235,23 @@ class AnalysisFlowTest {
     @Test
     @Order(10)
     void anEndpointThatStopsBeingScrapedIsNoDataNotAFailure() {
-        // A level no canary reaches, even one still failing from the test before: only blindness can show.
+        // A level no canary reaches, even one still failing from the test before: only blindness
+        // can show.
         UUID id = UUID.randomUUID();
-        publish(phase(id, 1, "60s", Map.of(), trigger("high_error_rate", "90%", null, "automatic_rollback")),
+        publish(
+                phase(
+                        id,
+                        1,
+                        "60s",
+                        Map.of(),
+                        trigger("high_error_rate", "90%", null, "automatic_rollback")),
                 PLANNER);
         publish(started(id, 1, Instant.now()), EXECUTOR);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
 
         lab.apply("app-down");
-        JsonNode breach = awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
+        JsonNode breach =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
         assertThat(breach.path("kind").asText()).isEqualTo("no_data");
         assertThat(breach.path("action").asText()).as("the planner pauses").isEqualTo("pause");
         assertThat(breach.has("observedValue")).isFalse();
@@ -200,22 +262,37 @@ class AnalysisFlowTest {
     @Test
     @Order(11)
     void aPrometheusThatGoesAwayIsAProviderErrorAfterTheConsecutiveErrorLimit() {
-        // A level no canary reaches, even one still failing from the test before: only blindness can show.
+        // A level no canary reaches, even one still failing from the test before: only blindness
+        // can show.
         UUID id = UUID.randomUUID();
-        publish(phase(id, 1, "60s", Map.of(), trigger("high_error_rate", "90%", null, "automatic_rollback")),
+        publish(
+                phase(
+                        id,
+                        1,
+                        "60s",
+                        Map.of(),
+                        trigger("high_error_rate", "90%", null, "automatic_rollback")),
                 PLANNER);
         publish(started(id, 1, Instant.now()), EXECUTOR);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
 
         lab.apply("prometheus-down");
-        JsonNode breach = awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
+        JsonNode breach =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
         assertThat(breach.path("kind").asText()).isEqualTo("provider_error");
         assertThat(breach.path("action").asText()).isEqualTo("pause");
-        assertThat(breach.path("window").asText()).as("five errors in a row, a second apart").isEqualTo("5s");
-        given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
-                .body("analyses[0].samples.findAll { it.outcome == 'ERROR' }.size()",
+        assertThat(breach.path("window").asText())
+                .as("five errors in a row, a second apart")
+                .isEqualTo("5s");
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
+                .body(
+                        "analyses[0].samples.findAll { it.outcome == 'ERROR' }.size()",
                         org.hamcrest.Matchers.greaterThanOrEqualTo(5))
-                .body("analyses[0].samples.find { it.outcome == 'ERROR' }.message",
+                .body(
+                        "analyses[0].samples.find { it.outcome == 'ERROR' }.message",
                         equalTo("Prometheus refused the connection"));
         stop(id);
     }
@@ -224,20 +301,37 @@ class AnalysisFlowTest {
     @Order(7)
     void aRollbackStopsTheAttemptsAnalysesAndALatePhaseStartDoesNotRestartThem() {
         UUID id = UUID.randomUUID();
-        publish(phase(id, 1, "60s", Map.of("error_rate", "<1%"), trigger("t", "5%", null, "automatic_rollback")),
+        publish(
+                phase(
+                        id,
+                        1,
+                        "60s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("t", "5%", null, "automatic_rollback")),
                 PLANNER);
         publish(started(id, 1, Instant.now()), EXECUTOR);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
 
         publish(new RollbackRequested(id, 1, "manual", "alice"), PLANNER);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "STOPPED".equals(status(id)));
-        publish(phase(id, 2, "60s", Map.of("error_rate", "<1%"), trigger("t", "5%", null, "automatic_rollback")),
+        publish(
+                phase(
+                        id,
+                        2,
+                        "60s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("t", "5%", null, "automatic_rollback")),
                 PLANNER);
         publish(started(id, 2, Instant.now()), EXECUTOR);
         int measuredAtStop = measured(id);
-        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        Awaitility.await()
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> measured(id) == measuredAtStop);
-        given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
                 .body("analyses", hasSize(1))
                 .body("analyses[0].summary", equalTo("stopped: rollback requested"));
         assertThat(events(EventType.PHASE_COMPLETED, id)).isEmpty();
@@ -253,10 +347,16 @@ class AnalysisFlowTest {
         VerifierEvents.redeliver(start, envelope);
         publish(phase(id, 1, "2s", Map.of("error_rate", "<1%"), List.of()), PLANNER);
 
-        assertThat(awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data").path("outcome")
-                .asText()).isEqualTo("PASSED");
+        assertThat(
+                        awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20))
+                                .path("data")
+                                .path("outcome")
+                                .asText())
+                .isEqualTo("PASSED");
         VerifierEvents.redeliver(start, envelope);
-        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        Awaitility.await()
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> events(EventType.PHASE_COMPLETED, id).size() == 1);
     }
 
@@ -267,17 +367,35 @@ class AnalysisFlowTest {
         // It is measured in the past: that past must be clean too (the window reaches 11 s back).
         awaitClean(12);
         publish(phase(id, 1, "4s", Map.of("error_rate", "<1%"), List.of()), PLANNER);
-        // Its window opened six seconds ago: every measurement is overdue and is taken now, as of its own due time.
-        Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(6);
+        // Its window opened six seconds ago: every measurement is overdue and is taken now, as of
+        // its own due time.
+        Instant started =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(6);
         publish(started(id, 1, started), EXECUTOR);
 
-        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
-        assertThat(completed.path("outcome").asText()).as(completed.path("summary").asText()).isEqualTo("PASSED");
-        List<Instant> measuredAt = given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then()
-                .statusCode(200).extract().jsonPath().getList("analyses[0].samples.measuredAt", String.class).stream()
-                .map(Instant::parse).toList();
-        assertThat(measuredAt).containsExactly(started.plusSeconds(1), started.plusSeconds(2), started.plusSeconds(3),
-                started.plusSeconds(4));
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
+        assertThat(completed.path("outcome").asText())
+                .as(completed.path("summary").asText())
+                .isEqualTo("PASSED");
+        List<Instant> measuredAt =
+                given()
+                        .queryParam("deploymentId", id.toString())
+                        .get("/api/v1/analyses")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("analyses[0].samples.measuredAt", String.class)
+                        .stream()
+                        .map(Instant::parse)
+                        .toList();
+        assertThat(measuredAt)
+                .containsExactly(
+                        started.plusSeconds(1),
+                        started.plusSeconds(2),
+                        started.plusSeconds(3),
+                        started.plusSeconds(4));
     }
 
     @Test
@@ -289,78 +407,140 @@ class AnalysisFlowTest {
         Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         publish(started(id, 1, started), EXECUTOR);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
-        // As a verifier that claimed the next measurement and died would leave it: held for another 3 s.
-        io.vertx.mutiny.sqlclient.Pool pool = io.quarkus.arc.Arc.container()
-                .instance(io.vertx.mutiny.sqlclient.Pool.class).get();
-        pool.preparedQuery("UPDATE analysis SET claimed_until = clock_timestamp() + interval '3 seconds' "
-                        + "WHERE deployment_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
-                .await().atMost(Duration.ofSeconds(5));
+        // As a verifier that claimed the next measurement and died would leave it: held for another
+        // 3 s.
+        io.vertx.mutiny.sqlclient.Pool pool =
+                io.quarkus.arc.Arc.container().instance(io.vertx.mutiny.sqlclient.Pool.class).get();
+        pool.preparedQuery(
+                        "UPDATE analysis SET claimed_until = clock_timestamp() + interval '3 seconds' "
+                                + "WHERE deployment_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
+                .await()
+                .atMost(Duration.ofSeconds(5));
 
-        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
-        assertThat(completed.path("outcome").asText()).as(completed.path("summary").asText()).isEqualTo("PASSED");
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
+        assertThat(completed.path("outcome").asText())
+                .as(completed.path("summary").asText())
+                .isEqualTo("PASSED");
         assertThat(completed.path("summary").asText()).startsWith("passed after 5 measurements");
-        var samples = given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then()
-                .statusCode(200).extract().jsonPath();
-        assertThat(samples.getList("analyses[0].samples.seq", Integer.class)).containsExactly(1, 2, 3, 4, 5);
-        assertThat(samples.getList("analyses[0].samples.measuredAt", String.class).stream().map(Instant::parse))
-                .as("each as of its own due time").containsExactly(started.plusSeconds(1), started.plusSeconds(2),
-                        started.plusSeconds(3), started.plusSeconds(4), started.plusSeconds(5));
+        var samples =
+                given().queryParam("deploymentId", id.toString())
+                        .get("/api/v1/analyses")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        assertThat(samples.getList("analyses[0].samples.seq", Integer.class))
+                .containsExactly(1, 2, 3, 4, 5);
+        assertThat(
+                        samples.getList("analyses[0].samples.measuredAt", String.class).stream()
+                                .map(Instant::parse))
+                .as("each as of its own due time")
+                .containsExactly(
+                        started.plusSeconds(1),
+                        started.plusSeconds(2),
+                        started.plusSeconds(3),
+                        started.plusSeconds(4),
+                        started.plusSeconds(5));
         assertThat(events(EventType.PHASE_COMPLETED, id)).hasSize(1);
     }
 
     @Test
     @Order(5)
-    void aPhaseWithNothingToMeasurePassesAtItsHoldsEndAPromotedOneAtOnceAndOneThatCannotBeAnalysedFails() {
+    void
+            aPhaseWithNothingToMeasurePassesAtItsHoldsEndAPromotedOneAtOnceAndOneThatCannotBeAnalysedFails() {
         UUID nothing = UUID.randomUUID();
         publish(phase(nothing, 1, "2s", Map.of(), List.of()), PLANNER);
         Instant nothingStarted = Instant.now();
         publish(started(nothing, 1, nothingStarted), EXECUTOR);
         UUID broken = UUID.randomUUID();
-        publish(phase(broken, 1, "60s", Map.of("error_rate", "about one percent"), List.of()), PLANNER);
+        publish(
+                phase(broken, 1, "60s", Map.of("error_rate", "about one percent"), List.of()),
+                PLANNER);
         publish(started(broken, 1, Instant.now()), EXECUTOR);
 
         UUID promoted = UUID.randomUUID();
-        PhaseRequested promotedPhase = phase(promoted, 3, "60s", Map.of("error_rate", "<1%"),
-                trigger("t", "5%", null, "automatic_rollback"));
+        PhaseRequested promotedPhase =
+                phase(
+                        promoted,
+                        3,
+                        "60s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("t", "5%", null, "automatic_rollback"));
         promotedPhase.parameters().put("promoted", true);
         publish(promotedPhase, PLANNER);
         publish(started(promoted, 3, Instant.now()), EXECUTOR);
 
-        JsonNode passedEnvelope = awaitOne(EventType.PHASE_COMPLETED, nothing, Duration.ofSeconds(10));
+        JsonNode passedEnvelope =
+                awaitOne(EventType.PHASE_COMPLETED, nothing, Duration.ofSeconds(10));
         JsonNode passed = passedEnvelope.path("data");
         assertThat(passed.path("outcome").asText()).isEqualTo("PASSED");
         assertThat(passed.path("summary").asText())
-                .isEqualTo("passed: held for 2s, no success criteria or rollback triggers to analyse");
-        assertThat(Instant.parse(passedEnvelope.path("time").asText())).as("the traffic is held for the phase")
+                .isEqualTo(
+                        "passed: held for 2s, no success criteria or rollback triggers to analyse");
+        assertThat(Instant.parse(passedEnvelope.path("time").asText()))
+                .as("the traffic is held for the phase")
                 .isAfterOrEqualTo(nothingStarted.plusSeconds(2));
-        assertThat(awaitOne(EventType.PHASE_COMPLETED, promoted, Duration.ofSeconds(10)).path("data")
-                .path("summary").asText()).isEqualTo("passed: promoted by an operator, not analysed");
-        JsonNode failed = awaitOne(EventType.PHASE_COMPLETED, broken, Duration.ofSeconds(10)).path("data");
+        assertThat(
+                        awaitOne(EventType.PHASE_COMPLETED, promoted, Duration.ofSeconds(10))
+                                .path("data")
+                                .path("summary")
+                                .asText())
+                .isEqualTo("passed: promoted by an operator, not analysed");
+        JsonNode failed =
+                awaitOne(EventType.PHASE_COMPLETED, broken, Duration.ofSeconds(10)).path("data");
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
-        assertThat(failed.path("summary").asText()).startsWith("cannot be analysed: successCriteria.error_rate must be");
+        assertThat(failed.path("summary").asText())
+                .startsWith("cannot be analysed: successCriteria.error_rate must be");
     }
 
     @Test
     @Order(6)
     void theAnalysesOfADeploymentAreReadWithAViewerTokenAndABadIdIsAProblem() {
-        given().get("/api/v1/analyses").then().statusCode(400).contentType("application/problem+json")
+        given().get("/api/v1/analyses")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("deploymentId"));
-        given().queryParam("deploymentId", "nope").get("/api/v1/analyses").then().statusCode(400)
+        given().queryParam("deploymentId", "nope")
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(400)
                 .body("errors[0].message", equalTo("must be a UUID"));
-        given().queryParam("deploymentId", UUID.randomUUID().toString()).get("/api/v1/analyses").then()
-                .statusCode(200).body("analyses", hasSize(0));
+        given().queryParam("deploymentId", UUID.randomUUID().toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
+                .body("analyses", hasSize(0));
         Callers.anonymous();
-        given().queryParam("deploymentId", UUID.randomUUID().toString()).get("/api/v1/analyses").then()
+        given().queryParam("deploymentId", UUID.randomUUID().toString())
+                .get("/api/v1/analyses")
+                .then()
                 .statusCode(401);
     }
 
     private void stop(UUID id) {
-        publish(new DeploymentFinished(id, "shop", Environment.STAGING, AppMetrics.CANARY_VERSION,
-                DeploymentFinished.Outcome.ABORTED, "test over", null, Instant.now(), Instant.now()), PLANNER);
+        publish(
+                new DeploymentFinished(
+                        id,
+                        "shop",
+                        Environment.STAGING,
+                        AppMetrics.CANARY_VERSION,
+                        DeploymentFinished.Outcome.ABORTED,
+                        "test over",
+                        null,
+                        Instant.now(),
+                        Instant.now()),
+                PLANNER);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "STOPPED".equals(status(id)));
     }
 
-    private static PhaseRequested phase(UUID id, int index, String duration, Map<String, String> criteria,
+    private static PhaseRequested phase(
+            UUID id,
+            int index,
+            String duration,
+            Map<String, String> criteria,
             List<Map<String, Object>> triggers) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("weight", 10);
@@ -374,8 +554,13 @@ class AnalysisFlowTest {
         parameters.put("application", "shop");
         parameters.put("environment", "staging");
         parameters.put("version", AppMetrics.CANARY_VERSION);
-        return new PhaseRequested(id, 1, index, PhaseType.TRAFFIC,
-                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"), parameters);
+        return new PhaseRequested(
+                id,
+                1,
+                index,
+                PhaseType.TRAFFIC,
+                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"),
+                parameters);
     }
 
     private static Map<String, String> criteria(String... metricsAndThresholds) {
@@ -386,7 +571,8 @@ class AnalysisFlowTest {
         return criteria;
     }
 
-    private static List<Map<String, Object>> trigger(String name, String threshold, String duration, String action) {
+    private static List<Map<String, Object>> trigger(
+            String name, String threshold, String duration, String action) {
         Map<String, Object> trigger = new LinkedHashMap<>();
         trigger.put("name", name);
         trigger.put("metric", "error_rate");
@@ -399,17 +585,31 @@ class AnalysisFlowTest {
     }
 
     private static PhaseStarted started(UUID id, int index, Instant at) {
-        return new PhaseStarted(id, 1, index, PhaseType.TRAFFIC, Map.of("stable", 90, "canary", 10), at);
+        return new PhaseStarted(
+                id, 1, index, PhaseType.TRAFFIC, Map.of("stable", 90, "canary", 10), at);
     }
 
     private static int measured(UUID id) {
-        return given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
-                .extract().jsonPath().getList("analyses.measurements", Integer.class).stream()
-                .mapToInt(Integer::intValue).sum();
+        return given()
+                .queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("analyses.measurements", Integer.class)
+                .stream()
+                .mapToInt(Integer::intValue)
+                .sum();
     }
 
     private static String status(UUID id) {
-        return given().queryParam("deploymentId", id.toString()).get("/api/v1/analyses").then().statusCode(200)
-                .extract().jsonPath().getString("analyses[0].status");
+        return given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("analyses[0].status");
     }
 }

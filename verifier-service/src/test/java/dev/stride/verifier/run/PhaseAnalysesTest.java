@@ -25,40 +25,93 @@ import org.junit.jupiter.api.Test;
 /** From the planner's PhaseRequested parameters to what an analysis watches, with per-environment settings. */
 class PhaseAnalysesTest {
 
-    private final MetricTemplates templates = new MetricTemplates(new SmallRyeConfigBuilder().withDefaultValues(Map.of(
-            "stride.verifier.interval", "10s",
-            "stride.verifier.window", "30s",
-            "stride.verifier.selector", "version=\"{version}\"",
-            "stride.verifier.query.error_rate", "err{{selector}}[{window}]",
-            "stride.verifier.environment.development.interval", "1s",
-            "stride.verifier.environment.development.selector", "track=\"{track}\"",
-            "stride.verifier.application.shop.environment.development.query.error_rate",
-            "haproxy{proxy=\"{backend}\",server=\"{canaryServer}\"}[{window}]")).build());
+    private final MetricTemplates templates =
+            new MetricTemplates(
+                    new SmallRyeConfigBuilder()
+                            .withDefaultValues(
+                                    Map.of(
+                                            "stride.verifier.interval",
+                                            "10s",
+                                            "stride.verifier.window",
+                                            "30s",
+                                            "stride.verifier.selector",
+                                            "version=\"{version}\"",
+                                            "stride.verifier.query.error_rate",
+                                            "err{{selector}}[{window}]",
+                                            "stride.verifier.environment.development.interval",
+                                            "1s",
+                                            "stride.verifier.environment.development.selector",
+                                            "track=\"{track}\"",
+                                            "stride.verifier.application.shop.environment.development.query.error_rate",
+                                            "haproxy{proxy=\"{backend}\",server=\"{canaryServer}\"}[{window}]"))
+                            .build());
 
     @Test
     void aCanaryPhaseCarriesItsHoldCriteriaTriggersAndRenderedQueries() {
-        AnalysisSpec spec = PhaseAnalyses.spec(phase("checkout", "staging", Map.of("duration", "10m",
-                "successCriteria", Map.of("error_rate", "<1%"),
-                "rollbackTriggers", List.of(Map.of("name", "high_error_rate", "metric", "error_rate",
-                        "threshold", "5%", "duration", "5m", "action", "automatic_rollback")))), templates);
+        AnalysisSpec spec =
+                PhaseAnalyses.spec(
+                        phase(
+                                "checkout",
+                                "staging",
+                                Map.of(
+                                        "duration",
+                                        "10m",
+                                        "successCriteria",
+                                        Map.of("error_rate", "<1%"),
+                                        "rollbackTriggers",
+                                        List.of(
+                                                Map.of(
+                                                        "name",
+                                                        "high_error_rate",
+                                                        "metric",
+                                                        "error_rate",
+                                                        "threshold",
+                                                        "5%",
+                                                        "duration",
+                                                        "5m",
+                                                        "action",
+                                                        "automatic_rollback")))),
+                        templates);
         assertThat(spec.hold()).isEqualTo(Duration.ofMinutes(10));
         assertThat(spec.interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.measurementCount()).isEqualTo(60);
-        assertThat(spec.triggers()).containsExactly(new RollbackTrigger("high_error_rate", "error_rate", "5%",
-                Duration.ofMinutes(5), ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
-        assertThat(spec.queries()).containsExactly(Map.entry("error_rate", "err{version=\"2.4.0\"}[30s]"));
+        assertThat(spec.triggers())
+                .containsExactly(
+                        new RollbackTrigger(
+                                "high_error_rate",
+                                "error_rate",
+                                "5%",
+                                Duration.ofMinutes(5),
+                                ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        assertThat(spec.queries())
+                .containsExactly(Map.entry("error_rate", "err{version=\"2.4.0\"}[30s]"));
         assertThat(spec.application()).isEqualTo("checkout");
     }
 
     @Test
     void aBlueGreenStepHoldsForItsIntervalAndSettingsComeFromTheMostSpecificKey() {
-        AnalysisSpec spec = PhaseAnalyses.spec(phase("shop", "development", Map.of("interval", "5m",
-                "successCriteria", Map.of("error_rate", "<1%"))), templates);
+        AnalysisSpec spec =
+                PhaseAnalyses.spec(
+                        phase(
+                                "shop",
+                                "development",
+                                Map.of(
+                                        "interval",
+                                        "5m",
+                                        "successCriteria",
+                                        Map.of("error_rate", "<1%"))),
+                        templates);
         assertThat(spec.hold()).isEqualTo(Duration.ofMinutes(5));
         assertThat(spec.interval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(spec.queries().get("error_rate")).isEqualTo("haproxy{proxy=\"app\",server=\"canary\"}[30s]");
-        AnalysisSpec other = PhaseAnalyses.spec(phase("cart", "development", Map.of(
-                "successCriteria", Map.of("error_rate", "<1%"))), templates);
+        assertThat(spec.queries().get("error_rate"))
+                .isEqualTo("haproxy{proxy=\"app\",server=\"canary\"}[30s]");
+        AnalysisSpec other =
+                PhaseAnalyses.spec(
+                        phase(
+                                "cart",
+                                "development",
+                                Map.of("successCriteria", Map.of("error_rate", "<1%"))),
+                        templates);
         assertThat(other.queries().get("error_rate")).isEqualTo("err{track=\"canary\"}[30s]");
         assertThat(other.hold()).isNull();
         assertThat(other.measurementCount()).isOne();
@@ -66,52 +119,106 @@ class PhaseAnalysesTest {
 
     @Test
     void aPhasesOwnPromqlWinsAndAMetricWithoutAnyQueryCannotBeAnalysed() {
-        AnalysisSpec own = PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
-                "successCriteria", Map.of("error_rate", "<1%"),
-                "queries", Map.of("error_rate", "mine{app=\"{application}\"}"))), templates);
+        AnalysisSpec own =
+                PhaseAnalyses.spec(
+                        phase(
+                                "checkout",
+                                "staging",
+                                Map.of(
+                                        "successCriteria", Map.of("error_rate", "<1%"),
+                                        "queries",
+                                                Map.of(
+                                                        "error_rate",
+                                                        "mine{app=\"{application}\"}"))),
+                        templates);
         assertThat(own.queries().get("error_rate")).isEqualTo("mine{app=\"checkout\"}");
-        assertThatThrownBy(() -> PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
-                "successCriteria", Map.of("response_time", "<500ms"))), templates))
-                .hasMessage("no query for metric response_time (configure stride.verifier.query.response_time)");
-        assertThatThrownBy(() -> PhaseAnalyses.spec(phase("checkout", "staging", Map.of(
-                "rollbackTriggers", List.of(Map.of("metric", "error_rate", "threshold", "5%", "action", "panic")))),
-                templates)).hasMessage("rollbackTriggers[0].action must be automatic_rollback, pause or alert");
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase(
+                                                "checkout",
+                                                "staging",
+                                                Map.of(
+                                                        "successCriteria",
+                                                        Map.of("response_time", "<500ms"))),
+                                        templates))
+                .hasMessage(
+                        "no query for metric response_time (configure stride.verifier.query.response_time)");
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase(
+                                                "checkout",
+                                                "staging",
+                                                Map.of(
+                                                        "rollbackTriggers",
+                                                        List.of(
+                                                                Map.of(
+                                                                        "metric",
+                                                                        "error_rate",
+                                                                        "threshold",
+                                                                        "5%",
+                                                                        "action",
+                                                                        "panic")))),
+                                        templates))
+                .hasMessage(
+                        "rollbackTriggers[0].action must be automatic_rollback, pause or alert");
     }
 
     @Test
     void eachPlatformsTargetGivesItsNamesToTheTemplates() {
-        String template = "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\","
-                + "region=\"{region}\",listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
-                + "service=\"{service}\",container=\"{container}\"}";
-        Map<String, Object> own = Map.of("successCriteria", Map.of("error_rate", "<1%"),
-                "queries", Map.of("error_rate", template));
+        String template =
+                "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\","
+                        + "region=\"{region}\",listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
+                        + "service=\"{service}\",container=\"{container}\"}";
+        Map<String, Object> own =
+                Map.of(
+                        "successCriteria",
+                        Map.of("error_rate", "<1%"),
+                        "queries",
+                        Map.of("error_rate", template));
 
-        assertThat(rendered(own, new KubernetesTarget("shop", "checkout", "checkout-svc", null))).isEqualTo(
-                "q{ns=\"shop\",deployment=\"checkout\",backend=\"{backend}\",region=\"{region}\","
-                        + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
-                        + "service=\"{service}\",container=\"{container}\"}");
-        assertThat(rendered(own, new AwsAlbTarget("eu-west-1", "arn:aws:elasticloadbalancing:eu-west-1:1:listener/a",
-                null, "arn:aws:iam::1:role/deployer"))).isEqualTo(
-                "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"eu-west-1\","
-                        + "listener=\"arn:aws:elasticloadbalancing:eu-west-1:1:listener/a\",rule=\"{ruleArn}\","
-                        + "cluster=\"{cluster}\",service=\"{service}\",container=\"{container}\"}");
-        assertThat(rendered(own, new AwsEcsTarget("us-east-1", "prod", "checkout", "web", null))).isEqualTo(
-                "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"us-east-1\","
-                        + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"prod\",service=\"checkout\","
-                        + "container=\"web\"}");
+        assertThat(rendered(own, new KubernetesTarget("shop", "checkout", "checkout-svc", null)))
+                .isEqualTo(
+                        "q{ns=\"shop\",deployment=\"checkout\",backend=\"{backend}\",region=\"{region}\","
+                                + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"{cluster}\","
+                                + "service=\"{service}\",container=\"{container}\"}");
+        assertThat(
+                        rendered(
+                                own,
+                                new AwsAlbTarget(
+                                        "eu-west-1",
+                                        "arn:aws:elasticloadbalancing:eu-west-1:1:listener/a",
+                                        null,
+                                        "arn:aws:iam::1:role/deployer")))
+                .isEqualTo(
+                        "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"eu-west-1\","
+                                + "listener=\"arn:aws:elasticloadbalancing:eu-west-1:1:listener/a\",rule=\"{ruleArn}\","
+                                + "cluster=\"{cluster}\",service=\"{service}\",container=\"{container}\"}");
+        assertThat(rendered(own, new AwsEcsTarget("us-east-1", "prod", "checkout", "web", null)))
+                .isEqualTo(
+                        "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"us-east-1\","
+                                + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"prod\",service=\"checkout\","
+                                + "container=\"web\"}");
     }
 
     private String rendered(Map<String, Object> own, Target target) {
-        return PhaseAnalyses.spec(phase("checkout", "staging", own, target), templates).queries().get("error_rate");
+        return PhaseAnalyses.spec(phase("checkout", "staging", own, target), templates)
+                .queries()
+                .get("error_rate");
     }
 
-    private static PhaseRequested phase(String application, String environment, Map<String, Object> own) {
-        return phase(application, environment, own, new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable",
-                "canary"));
+    private static PhaseRequested phase(
+            String application, String environment, Map<String, Object> own) {
+        return phase(
+                application,
+                environment,
+                own,
+                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"));
     }
 
-    private static PhaseRequested phase(String application, String environment, Map<String, Object> own,
-            Target target) {
+    private static PhaseRequested phase(
+            String application, String environment, Map<String, Object> own, Target target) {
         Map<String, Object> parameters = new LinkedHashMap<>(own);
         parameters.put("weight", 5);
         parameters.put("application", application);

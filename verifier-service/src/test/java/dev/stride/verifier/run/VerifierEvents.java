@@ -19,17 +19,18 @@ public final class VerifierEvents {
 
     private static final EventCodec CODEC = new EventCodec();
 
-    private VerifierEvents() {
-    }
+    private VerifierEvents() {}
 
     public static String publish(StrideEvent data, String source) {
         String value = CODEC.encode(CODEC.wrap(data, source));
-        TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
+        TopicReader.publish(
+                bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
         return value;
     }
 
     public static void redeliver(StrideEvent data, String value) {
-        TopicReader.publish(bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
+        TopicReader.publish(
+                bootstrap(), EventType.of(data).topic(), data.deploymentId().toString(), value);
     }
 
     /**
@@ -37,12 +38,14 @@ public final class VerifierEvents {
      * schema, as its consumers will check.
      */
     public static List<JsonNode> envelopes(EventType type, UUID id) {
-        List<JsonNode> envelopes = TopicReader.readAll(bootstrap(), type.topic()).stream()
-                .filter(r -> id.toString().equals(r.key()))
-                .map(r -> CODEC.parseTree(r.value()))
-                .filter(e -> type.type().equals(e.path("type").asText()))
-                .toList();
-        envelopes.forEach(e -> assertThat(EventSchemas.shared().validate(type, e)).as("%s", e).isEmpty());
+        List<JsonNode> envelopes =
+                TopicReader.readAll(bootstrap(), type.topic()).stream()
+                        .filter(r -> id.toString().equals(r.key()))
+                        .map(r -> CODEC.parseTree(r.value()))
+                        .filter(e -> type.type().equals(e.path("type").asText()))
+                        .toList();
+        envelopes.forEach(
+                e -> assertThat(EventSchemas.shared().validate(type, e)).as("%s", e).isEmpty());
         return envelopes;
     }
 
@@ -51,7 +54,9 @@ public final class VerifierEvents {
     }
 
     public static JsonNode awaitOne(EventType type, UUID id, Duration within) {
-        Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> !envelopes(type, id).isEmpty());
         return envelopes(type, id).get(0);
     }

@@ -53,7 +53,8 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public AlbBlueGreenDriver(AwsClients clients, Duration scaleDownDelay, Later later, Clock clock) {
+    public AlbBlueGreenDriver(
+            AwsClients clients, Duration scaleDownDelay, Later later, Clock clock) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.scaleDownDelay = Objects.requireNonNull(scaleDownDelay, "scaleDownDelay");
         this.later = Objects.requireNonNull(later, "later");
@@ -73,58 +74,72 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
     @Override
     public void apply(AwsAlbTarget alb, TrafficAction action) throws PlatformException {
         synchronized (lock(alb)) {
-            action.dispatch(new TrafficAction.Handler() {
-                @Override
-                public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
-                    shift(alb, set.release(), set.weight(), false);
-                }
+            action.dispatch(
+                    new TrafficAction.Handler() {
+                        @Override
+                        public void setWeight(TrafficAction.SetWeight set)
+                                throws PlatformException {
+                            shift(alb, set.release(), set.weight(), false);
+                        }
 
-                @Override
-                public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
-                    activateLocked(alb, activate);
-                }
+                        @Override
+                        public void activateColour(TrafficAction.ActivateColour activate)
+                                throws PlatformException {
+                            activateLocked(alb, activate);
+                        }
 
-                @Override
-                public void restore(TrafficAction.Restore restore) throws PlatformException {
-                    restoreLocked(alb);
-                }
+                        @Override
+                        public void restore(TrafficAction.Restore restore)
+                                throws PlatformException {
+                            restoreLocked(alb);
+                        }
 
-                @Override
-                public void promote(TrafficAction.Promote promote) throws PlatformException {
-                    throw notFinalizing("promote-canary");
-                }
+                        @Override
+                        public void promote(TrafficAction.Promote promote)
+                                throws PlatformException {
+                            throw notFinalizing("promote-canary");
+                        }
 
-                @Override
-                public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
-                    throw notFinalizing("complete-rollout");
-                }
+                        @Override
+                        public void completeRollout(TrafficAction.CompleteRollout complete)
+                                throws PlatformException {
+                            throw notFinalizing("complete-rollout");
+                        }
 
-                @Override
-                public void roll(TrafficAction.Roll roll) throws PlatformException {
-                    throw new PlatformException("aws-alb runs blue-green releases (TRAFFIC and FINALIZE phases), not"
-                            + " ROLLOUT; a rolling update of an ECS service needs an aws-ecs target", false);
-                }
-            });
+                        @Override
+                        public void roll(TrafficAction.Roll roll) throws PlatformException {
+                            throw new PlatformException(
+                                    "aws-alb runs blue-green releases (TRAFFIC and FINALIZE phases), not"
+                                            + " ROLLOUT; a rolling update of an ECS service needs an aws-ecs target",
+                                    false);
+                        }
+                    });
         }
     }
 
     private static PlatformException notFinalizing(String action) {
-        return new PlatformException("aws-alb finalizes blue-green releases (activate-new-colour), not " + action,
+        return new PlatformException(
+                "aws-alb finalizes blue-green releases (activate-new-colour), not " + action,
                 false);
     }
 
-    // FINALIZE activate-new-colour: all traffic to the new colour, then the old one scaled down (maybe later).
-    private void activateLocked(AwsAlbTarget alb, TrafficAction.ActivateColour activate) throws PlatformException {
+    // FINALIZE activate-new-colour: all traffic to the new colour, then the old one scaled down
+    // (maybe later).
+    private void activateLocked(AwsAlbTarget alb, TrafficAction.ActivateColour activate)
+            throws PlatformException {
         AlbReleaseTags release = shift(alb, activate.release(), 100, true);
-        boolean scaleDown = activate.scaleDownOldColour().orElse(false)
-                && release.stable().autoScalingGroup() != null;
+        boolean scaleDown =
+                activate.scaleDownOldColour().orElse(false)
+                        && release.stable().autoScalingGroup() != null;
         boolean delayed = scaleDown && !scaleDownDelay.isZero() && !scaleDownDelay.isNegative();
         Map<String, String> marks = new LinkedHashMap<>();
         if (!release.finalized()) {
             marks.put(AlbReleaseTags.FINALIZED, "true");
         }
         if (delayed && release.scaleDownAfter() == null) {
-            marks.put(AlbReleaseTags.SCALE_DOWN_AFTER, Instant.now(clock).plus(scaleDownDelay).toString());
+            marks.put(
+                    AlbReleaseTags.SCALE_DOWN_AFTER,
+                    Instant.now(clock).plus(scaleDownDelay).toString());
         }
         if (!marks.isEmpty()) {
             route(alb).addTags(marks);
@@ -148,11 +163,13 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
             canary = percent(weights.getOrDefault(release.next().targetGroupArn(), 0), total);
             versions = Map.of(LiveState.CANARY, release.release());
         } else {
-            // No release in flight: the most weighted group is the live one, everything else counts as canary.
+            // No release in flight: the most weighted group is the live one, everything else counts
+            // as canary.
             int most = weights.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             canary = total == 0 ? 0 : 100 - percent(most, total);
         }
-        return new LiveState(Map.of(LiveState.STABLE, total == 0 ? 0 : 100 - canary, LiveState.CANARY, canary),
+        return new LiveState(
+                Map.of(LiveState.STABLE, total == 0 ? 0 : 100 - canary, LiveState.CANARY, canary),
                 versions);
     }
 
@@ -166,7 +183,8 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         Colour stable = release.stable();
         Map<String, Integer> live = route.weights();
         boolean resized = false;
-        if (stable.autoScalingGroup() != null && !stable.capacity().equals(groups.capacity(stable.autoScalingGroup()))) {
+        if (stable.autoScalingGroup() != null
+                && !stable.capacity().equals(groups.capacity(stable.autoScalingGroup()))) {
             groups.resize(stable.autoScalingGroup(), stable.capacity());
             resized = true;
         }
@@ -182,7 +200,8 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
     }
 
     /** Moves {@code weight} percent to the new colour once it is ready; returns the release. */
-    private AlbReleaseTags shift(AwsAlbTarget alb, Release parameters, int weight, boolean finalizing)
+    private AlbReleaseTags shift(
+            AwsAlbTarget alb, Release parameters, int weight, boolean finalizing)
             throws PlatformException {
         AlbRoute route = route(alb);
         ColourGroups groups = groups(alb);
@@ -190,13 +209,16 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         if (weight > 0) {
             Map<String, Integer> live = route.weights();
             if (!live.containsKey(release.next().targetGroupArn())) {
-                // Listed at weight 0 first, so the load balancer starts health-checking the new colour's targets.
+                // Listed at weight 0 first, so the load balancer starts health-checking the new
+                // colour's targets.
                 route.setWeights(weights(release, 0));
             }
             Colour next = release.next();
             if (next.autoScalingGroup() != null) {
-                Capacity size = release.stable().capacity() != null ? release.stable().capacity()
-                        : groups.capacity(next.autoScalingGroup());
+                Capacity size =
+                        release.stable().capacity() != null
+                                ? release.stable().capacity()
+                                : groups.capacity(next.autoScalingGroup());
                 groups.resize(next.autoScalingGroup(), size);
             }
             groups.requireReady(next.name(), next.targetGroupArn(), next.autoScalingGroup());
@@ -211,12 +233,15 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
      * An earlier release's tags go first, before anything that can fail: a rollback of a release that failed to
      * begin must not undo the one before it.
      */
-    private AlbReleaseTags begin(AlbRoute route, ColourGroups groups, Release parameters,
-            boolean finalizing) throws PlatformException {
+    private AlbReleaseTags begin(
+            AlbRoute route, ColourGroups groups, Release parameters, boolean finalizing)
+            throws PlatformException {
         String name = releaseName(parameters);
         Map<String, String> tags = route.tags(AlbReleaseTags.PREFIX);
         AlbReleaseTags tagged = AlbReleaseTags.fromTags(tags);
-        if (tagged != null && tagged.release().equals(name) && (!tagged.finalized() || finalizing)) {
+        if (tagged != null
+                && tagged.release().equals(name)
+                && (!tagged.finalized() || finalizing)) {
             return tagged;
         }
         if (!tags.isEmpty()) {
@@ -228,8 +253,8 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         paths.put(blue.get("targetGroup"), blue.get("healthCheckPath"));
         paths.put(green.get("targetGroup"), green.get("healthCheckPath"));
         if (paths.size() < 2) {
-            throw new PlatformException("blue and green name the same target group " + blue.get("targetGroup"),
-                    false);
+            throw new PlatformException(
+                    "blue and green name the same target group " + blue.get("targetGroup"), false);
         }
         Map<String, TargetGroup> found = groups.targetGroups(paths);
         String blueArn = found.get(blue.get("targetGroup")).targetGroupArn();
@@ -238,34 +263,51 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         int blueWeight = live.getOrDefault(blueArn, 0);
         int greenWeight = live.getOrDefault(greenArn, 0);
         if (blueWeight == greenWeight) {
-            throw new PlatformException(route.describe() + (blueWeight == 0
-                    ? " forwards to neither the blue nor the green target group"
-                    : " weights blue and green equally: cannot tell which colour is live"), false);
+            throw new PlatformException(
+                    route.describe()
+                            + (blueWeight == 0
+                                    ? " forwards to neither the blue nor the green target group"
+                                    : " weights blue and green equally: cannot tell which colour is live"),
+                    false);
         }
         boolean blueLive = blueWeight > greenWeight;
-        Colour stable = colour(groups, blueLive ? "blue" : "green", blueLive ? blueArn : greenArn,
-                (blueLive ? blue : green).get("autoScalingGroup"));
-        Colour next = colour(groups, blueLive ? "green" : "blue", blueLive ? greenArn : blueArn,
-                (blueLive ? green : blue).get("autoScalingGroup"));
+        Colour stable =
+                colour(
+                        groups,
+                        blueLive ? "blue" : "green",
+                        blueLive ? blueArn : greenArn,
+                        (blueLive ? blue : green).get("autoScalingGroup"));
+        Colour next =
+                colour(
+                        groups,
+                        blueLive ? "green" : "blue",
+                        blueLive ? greenArn : blueArn,
+                        (blueLive ? green : blue).get("autoScalingGroup"));
         AlbReleaseTags release = new AlbReleaseTags(name, stable, next, null, false);
         route.addTags(release.tags());
-        LOG.infof("Blue-green %s on %s: %s is live, releasing on %s", name, route.describe(), stable.describe(),
-                next.describe());
+        LOG.infof(
+                "Blue-green %s on %s: %s is live, releasing on %s",
+                name, route.describe(), stable.describe(), next.describe());
         return release;
     }
 
     private void scaleDownLater(AwsAlbTarget alb, AlbReleaseTags release) {
         Colour old = release.stable();
-        later.after(scaleDownDelay, () -> {
-            try {
-                scaleDown(alb, release.release());
-            } catch (PlatformException e) {
-                LOG.warnf("Scaling down the old colour %s of %s failed (it keeps running): %s",
-                        old.autoScalingGroup(), release.release(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warnf("Scaling down the old colour of %s failed: %s", release.release(), e.toString());
-            }
-        });
+        later.after(
+                scaleDownDelay,
+                () -> {
+                    try {
+                        scaleDown(alb, release.release());
+                    } catch (PlatformException e) {
+                        LOG.warnf(
+                                "Scaling down the old colour %s of %s failed (it keeps running): %s",
+                                old.autoScalingGroup(), release.release(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.warnf(
+                                "Scaling down the old colour of %s failed: %s",
+                                release.release(), e.toString());
+                    }
+                });
     }
 
     /**
@@ -281,7 +323,8 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
     private void scaleDownLocked(AwsAlbTarget alb, String releaseName) throws PlatformException {
         AlbRoute route = route(alb);
         AlbReleaseTags release = AlbReleaseTags.fromTags(route.tags(AlbReleaseTags.PREFIX));
-        if (release == null || !release.release().equals(releaseName)
+        if (release == null
+                || !release.release().equals(releaseName)
                 || release.stable().autoScalingGroup() == null
                 || route.weights().getOrDefault(release.stable().targetGroupArn(), 0) != 0) {
             return;
@@ -289,10 +332,13 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         Colour old = release.stable();
         groups(alb).resize(old.autoScalingGroup(), new Capacity(0, 0, old.capacity().max()));
         route.removeTags(List.of(AlbReleaseTags.SCALE_DOWN_AFTER));
-        LOG.infof("Scaled down %s (%s) after releasing %s", old.describe(), old.autoScalingGroup(), releaseName);
+        LOG.infof(
+                "Scaled down %s (%s) after releasing %s",
+                old.describe(), old.autoScalingGroup(), releaseName);
     }
 
-    private Colour colour(ColourGroups groups, String name, String targetGroupArn, String autoScalingGroup)
+    private Colour colour(
+            ColourGroups groups, String name, String targetGroupArn, String autoScalingGroup)
             throws PlatformException {
         Capacity capacity = autoScalingGroup == null ? null : groups.capacity(autoScalingGroup);
         return new Colour(name, targetGroupArn, autoScalingGroup, capacity);
@@ -310,15 +356,28 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
     }
 
     private static String releaseName(Release release) throws PlatformException {
-        String name = release.artifactIfNamed().or(release::version).orElseThrow(
-                () -> new PlatformException("the phase names no artifact or version for the release", false));
+        String name =
+                release.artifactIfNamed()
+                        .or(release::version)
+                        .orElseThrow(
+                                () ->
+                                        new PlatformException(
+                                                "the phase names no artifact or version for the release",
+                                                false));
         return name.length() > 256 ? name.substring(name.length() - 256) : name;
     }
 
-    private static Map<String, String> colour(Release release, String name) throws PlatformException {
-        TrafficAction.Colour colour = release.colour(name).orElseThrow(() -> new PlatformException(
-                "a blue-green phase on aws-alb needs colours." + name
-                        + ".targetGroup (and optionally autoScalingGroup)", false));
+    private static Map<String, String> colour(Release release, String name)
+            throws PlatformException {
+        TrafficAction.Colour colour =
+                release.colour(name)
+                        .orElseThrow(
+                                () ->
+                                        new PlatformException(
+                                                "a blue-green phase on aws-alb needs colours."
+                                                        + name
+                                                        + ".targetGroup (and optionally autoScalingGroup)",
+                                                false));
         Map<String, String> values = new LinkedHashMap<>();
         values.put("targetGroup", colour.targetGroup());
         colour.autoScalingGroup().ifPresent(asg -> values.put("autoScalingGroup", asg));
@@ -326,11 +385,15 @@ public final class AlbBlueGreenDriver implements TrafficDriver<AwsAlbTarget> {
         return values;
     }
 
-    // A delayed scale-down runs on its own thread: it and the worker's calls on one route take turns, so a rollback
-    // cannot interleave with it. (Across executor replicas the re-check of tags and weights is what protects.)
+    // A delayed scale-down runs on its own thread: it and the worker's calls on one route take
+    // turns, so a rollback
+    // cannot interleave with it. (Across executor replicas the re-check of tags and weights is what
+    // protects.)
     private Object lock(AwsAlbTarget alb) {
-        String key = alb.ruleArn() != null && !alb.ruleArn().isBlank() ? alb.ruleArn() : String.valueOf(
-                alb.listenerArn());
+        String key =
+                alb.ruleArn() != null && !alb.ruleArn().isBlank()
+                        ? alb.ruleArn()
+                        : String.valueOf(alb.listenerArn());
         return locks.computeIfAbsent(key, k -> new Object());
     }
 

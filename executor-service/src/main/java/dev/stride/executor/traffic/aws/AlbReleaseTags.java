@@ -9,11 +9,13 @@ import java.util.Map;
  * that every later phase, a rollback and a restarted executor agree on which colour is live: the release, the
  * stable (old) and the new colour with their target groups, scaling groups and sizes before the release began.
  */
-record AlbReleaseTags(String release, Colour stable, Colour next, String scaleDownAfter, boolean finalized) {
+record AlbReleaseTags(
+        String release, Colour stable, Colour next, String scaleDownAfter, boolean finalized) {
 
     static final String PREFIX = "stride:";
     static final String RELEASE = PREFIX + "release";
     static final String SCALE_DOWN_AFTER = PREFIX + "scale-down-after";
+
     /** Set when FINALIZE activated the new colour: a later phase naming the same release is a new deployment. */
     static final String FINALIZED = PREFIX + "finalized";
 
@@ -25,9 +27,19 @@ record AlbReleaseTags(String release, Colour stable, Colour next, String scaleDo
         }
     }
 
-    static final List<String> KEYS = List.of(RELEASE, SCALE_DOWN_AFTER, FINALIZED,
-            PREFIX + "stable-colour", PREFIX + "stable-target-group", PREFIX + "stable-asg", PREFIX + "stable-capacity",
-            PREFIX + "new-colour", PREFIX + "new-target-group", PREFIX + "new-asg", PREFIX + "new-capacity");
+    static final List<String> KEYS =
+            List.of(
+                    RELEASE,
+                    SCALE_DOWN_AFTER,
+                    FINALIZED,
+                    PREFIX + "stable-colour",
+                    PREFIX + "stable-target-group",
+                    PREFIX + "stable-asg",
+                    PREFIX + "stable-capacity",
+                    PREFIX + "new-colour",
+                    PREFIX + "new-target-group",
+                    PREFIX + "new-asg",
+                    PREFIX + "new-capacity");
 
     Map<String, String> tags() {
         Map<String, String> tags = new LinkedHashMap<>();
@@ -45,7 +57,8 @@ record AlbReleaseTags(String release, Colour stable, Colour next, String scaleDo
         if (release == null || stable == null || next == null) {
             return null;
         }
-        return new AlbReleaseTags(release, stable, next, tags.get(SCALE_DOWN_AFTER), tags.containsKey(FINALIZED));
+        return new AlbReleaseTags(
+                release, stable, next, tags.get(SCALE_DOWN_AFTER), tags.containsKey(FINALIZED));
     }
 
     private static void put(Map<String, String> tags, String role, Colour colour) {

@@ -34,7 +34,8 @@ final class AlbRoute {
         this.rule = target.ruleArn() != null && !target.ruleArn().isBlank();
         this.arn = rule ? target.ruleArn().strip() : target.listenerArn();
         if (arn == null || !arn.startsWith("arn:")) {
-            throw new PlatformException("an aws-alb target needs a listenerArn or a ruleArn", false);
+            throw new PlatformException(
+                    "an aws-alb target needs a listenerArn or a ruleArn", false);
         }
     }
 
@@ -43,7 +44,9 @@ final class AlbRoute {
     }
 
     String describe() {
-        return rule ? "listener rule " + AwsNames.shortArn(arn) : "listener " + AwsNames.shortArn(arn);
+        return rule
+                ? "listener rule " + AwsNames.shortArn(arn)
+                : "listener " + AwsNames.shortArn(arn);
     }
 
     /** The target group weights the forward action holds now, by target group ARN, in the action's order. */
@@ -62,29 +65,42 @@ final class AlbRoute {
             return;
         }
         List<TargetGroupTuple> groups = new ArrayList<>();
-        weights.forEach((group, weight) -> groups.add(TargetGroupTuple.builder().targetGroupArn(group)
-                .weight(weight).build()));
+        weights.forEach(
+                (group, weight) ->
+                        groups.add(
+                                TargetGroupTuple.builder()
+                                        .targetGroupArn(group)
+                                        .weight(weight)
+                                        .build()));
         ForwardActionConfig.Builder config = ForwardActionConfig.builder().targetGroups(groups);
-        if (forward.forwardConfig() != null && forward.forwardConfig().targetGroupStickinessConfig() != null) {
-            config.targetGroupStickinessConfig(forward.forwardConfig().targetGroupStickinessConfig());
+        if (forward.forwardConfig() != null
+                && forward.forwardConfig().targetGroupStickinessConfig() != null) {
+            config.targetGroupStickinessConfig(
+                    forward.forwardConfig().targetGroupStickinessConfig());
         }
-        Action updated = forward.toBuilder().targetGroupArn(null).forwardConfig(config.build()).build();
+        Action updated =
+                forward.toBuilder().targetGroupArn(null).forwardConfig(config.build()).build();
         List<Action> written = new ArrayList<>();
         for (Action action : actions) {
             written.add(action == forward ? updated : action);
         }
         if (rule) {
-            call("ELB ModifyRule on " + describe(), () -> elb.modifyRule(r -> r.ruleArn(arn).actions(written)));
+            call(
+                    "ELB ModifyRule on " + describe(),
+                    () -> elb.modifyRule(r -> r.ruleArn(arn).actions(written)));
         } else {
-            call("ELB ModifyListener on " + describe(),
+            call(
+                    "ELB ModifyListener on " + describe(),
                     () -> elb.modifyListener(r -> r.listenerArn(arn).defaultActions(written)));
         }
     }
 
     /** The route's tags whose key starts with {@code prefix}. */
     Map<String, String> tags(String prefix) throws PlatformException {
-        List<TagDescription> descriptions = call("ELB DescribeTags on " + describe(),
-                () -> elb.describeTags(r -> r.resourceArns(arn)).tagDescriptions());
+        List<TagDescription> descriptions =
+                call(
+                        "ELB DescribeTags on " + describe(),
+                        () -> elb.describeTags(r -> r.resourceArns(arn)).tagDescriptions());
         Map<String, String> tags = new LinkedHashMap<>();
         for (TagDescription description : descriptions) {
             for (Tag tag : description.tags()) {
@@ -97,28 +113,38 @@ final class AlbRoute {
     }
 
     void addTags(Map<String, String> tags) throws PlatformException {
-        List<Tag> written = tags.entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        call("ELB AddTags on " + describe(), () -> elb.addTags(r -> r.resourceArns(arn).tags(written)));
+        List<Tag> written =
+                tags.entrySet().stream()
+                        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                        .toList();
+        call(
+                "ELB AddTags on " + describe(),
+                () -> elb.addTags(r -> r.resourceArns(arn).tags(written)));
     }
 
     void removeTags(List<String> keys) throws PlatformException {
         if (!keys.isEmpty()) {
-            call("ELB RemoveTags on " + describe(), () -> elb.removeTags(r -> r.resourceArns(arn).tagKeys(keys)));
+            call(
+                    "ELB RemoveTags on " + describe(),
+                    () -> elb.removeTags(r -> r.resourceArns(arn).tagKeys(keys)));
         }
     }
 
     private List<Action> actions() throws PlatformException {
         if (rule) {
-            List<Rule> rules = call("ELB DescribeRules on " + describe(),
-                    () -> elb.describeRules(r -> r.ruleArns(arn)).rules());
+            List<Rule> rules =
+                    call(
+                            "ELB DescribeRules on " + describe(),
+                            () -> elb.describeRules(r -> r.ruleArns(arn)).rules());
             if (rules.isEmpty()) {
                 throw new PlatformException(describe() + " not found", false);
             }
             return rules.get(0).actions();
         }
-        List<Listener> listeners = call("ELB DescribeListeners on " + describe(),
-                () -> elb.describeListeners(r -> r.listenerArns(arn)).listeners());
+        List<Listener> listeners =
+                call(
+                        "ELB DescribeListeners on " + describe(),
+                        () -> elb.describeListeners(r -> r.listenerArns(arn)).listeners());
         if (listeners.isEmpty()) {
             throw new PlatformException(describe() + " not found", false);
         }
@@ -126,8 +152,13 @@ final class AlbRoute {
     }
 
     private Action forward(List<Action> actions) throws PlatformException {
-        return actions.stream().filter(a -> a.type() == ActionTypeEnum.FORWARD).findFirst()
-                .orElseThrow(() -> new PlatformException(describe() + " has no forward action to weight", false));
+        return actions.stream()
+                .filter(a -> a.type() == ActionTypeEnum.FORWARD)
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new PlatformException(
+                                        describe() + " has no forward action to weight", false));
     }
 
     private static Map<String, Integer> weights(Action forward) {

@@ -30,16 +30,18 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public final class AwsClients implements AutoCloseable {
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
-    private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern ROLE =
+            Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     static final String SESSION_NAME = "stride-executor";
 
     /** One region's and role's clients. */
-    public record Clients(ElasticLoadBalancingV2Client elb, AutoScalingClient autoScaling, EcsClient ecs,
-            EcrClient ecr) {
-    }
+    public record Clients(
+            ElasticLoadBalancingV2Client elb,
+            AutoScalingClient autoScaling,
+            EcsClient ecs,
+            EcrClient ecr) {}
 
-    private record Key(String region, String roleArn) {
-    }
+    private record Key(String region, String roleArn) {}
 
     private final AwsCredentialsProvider baseCredentials;
     private final Optional<URI> endpointOverride;
@@ -55,9 +57,18 @@ public final class AwsClients implements AutoCloseable {
      * is the SDK's own attempts per call (throttling and 5xx are retried with its backoff before the executor sees
      * the failure).
      */
-    public AwsClients(AwsCredentialsProvider baseCredentials, Optional<URI> endpointOverride, int maxAttempts,
+    public AwsClients(
+            AwsCredentialsProvider baseCredentials,
+            Optional<URI> endpointOverride,
+            int maxAttempts,
             Duration apiCallTimeout) {
-        this(baseCredentials, endpointOverride, maxAttempts, Duration.ofSeconds(2), apiCallTimeout, apiCallTimeout);
+        this(
+                baseCredentials,
+                endpointOverride,
+                maxAttempts,
+                Duration.ofSeconds(2),
+                apiCallTimeout,
+                apiCallTimeout);
     }
 
     /**
@@ -65,17 +76,23 @@ public final class AwsClients implements AutoCloseable {
      * attempt (request sent, answer read), {@code apiCallTimeout} for the whole call with the SDK's retries. An AWS
      * endpoint that does not answer costs at most that, never the SDK's or the HTTP client's defaults.
      */
-    public AwsClients(AwsCredentialsProvider baseCredentials, Optional<URI> endpointOverride, int maxAttempts,
-            Duration connectTimeout, Duration apiCallAttemptTimeout, Duration apiCallTimeout) {
+    public AwsClients(
+            AwsCredentialsProvider baseCredentials,
+            Optional<URI> endpointOverride,
+            int maxAttempts,
+            Duration connectTimeout,
+            Duration apiCallAttemptTimeout,
+            Duration apiCallTimeout) {
         this.baseCredentials = Objects.requireNonNull(baseCredentials, "baseCredentials");
         this.endpointOverride = endpointOverride;
         this.maxAttempts = Math.max(1, maxAttempts);
         this.apiCallTimeout = apiCallTimeout;
         this.apiCallAttemptTimeout = apiCallAttemptTimeout;
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(connectTimeout)
-                .socketTimeout(apiCallAttemptTimeout)
-                .build();
+        this.http =
+                UrlConnectionHttpClient.builder()
+                        .connectionTimeout(connectTimeout)
+                        .socketTimeout(apiCallAttemptTimeout)
+                        .build();
     }
 
     /**
@@ -83,20 +100,30 @@ public final class AwsClients implements AutoCloseable {
      * the default credentials' account. The role's account is no secret; the role name is left out anyway.
      */
     public static String endpoint(String region, String roleArn) {
-        String account = roleArn == null ? null : roleArn.replaceFirst("^arn:aws[a-z-]*:iam::(\\d{12}):.*$", "$1");
-        return "aws " + region + " " + (account == null || account.equals(roleArn) ? "(default credentials)"
-                : "account " + account);
+        String account =
+                roleArn == null
+                        ? null
+                        : roleArn.replaceFirst("^arn:aws[a-z-]*:iam::(\\d{12}):.*$", "$1");
+        return "aws "
+                + region
+                + " "
+                + (account == null || account.equals(roleArn)
+                        ? "(default credentials)"
+                        : "account " + account);
     }
 
     /** The clients for {@code region}, signing as {@code roleArn} when one is given. */
     public Clients forTarget(String region, String roleArn) throws PlatformException {
         if (region == null || !REGION.matcher(region).matches()) {
-            throw new PlatformException("the target needs an AWS region such as eu-west-1, got " + region, false);
+            throw new PlatformException(
+                    "the target needs an AWS region such as eu-west-1, got " + region, false);
         }
         String role = roleArn == null || roleArn.isBlank() ? null : roleArn.strip();
         if (role != null && !ROLE.matcher(role).matches()) {
-            throw new PlatformException("the target's roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/"
-                    + "<name>)", false);
+            throw new PlatformException(
+                    "the target's roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/"
+                            + "<name>)",
+                    false);
         }
         return clients.computeIfAbsent(new Key(region, role), this::build);
     }
@@ -106,41 +133,57 @@ public final class AwsClients implements AutoCloseable {
         AwsCredentialsProvider credentials = baseCredentials;
         if (key.roleArn() != null) {
             StsClient sts = configure(StsClient.builder(), region, baseCredentials).build();
-            StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder()
-                    .stsClient(sts)
-                    .refreshRequest(r -> r.roleArn(key.roleArn()).roleSessionName(SESSION_NAME))
-                    .build();
-            closeables.put(new Key(key.region() + "/sts", key.roleArn()), () -> {
-                assumed.close();
-                sts.close();
-            });
+            StsAssumeRoleCredentialsProvider assumed =
+                    StsAssumeRoleCredentialsProvider.builder()
+                            .stsClient(sts)
+                            .refreshRequest(
+                                    r -> r.roleArn(key.roleArn()).roleSessionName(SESSION_NAME))
+                            .build();
+            closeables.put(
+                    new Key(key.region() + "/sts", key.roleArn()),
+                    () -> {
+                        assumed.close();
+                        sts.close();
+                    });
             credentials = assumed;
         }
-        Clients built = new Clients(
-                configure(ElasticLoadBalancingV2Client.builder(), region, credentials).build(),
-                configure(AutoScalingClient.builder(), region, credentials).build(),
-                configure(EcsClient.builder(), region, credentials).build(),
-                configure(EcrClient.builder(), region, credentials).build());
-        closeables.put(key, () -> {
-            built.elb().close();
-            built.autoScaling().close();
-            built.ecs().close();
-            built.ecr().close();
-        });
+        Clients built =
+                new Clients(
+                        configure(ElasticLoadBalancingV2Client.builder(), region, credentials)
+                                .build(),
+                        configure(AutoScalingClient.builder(), region, credentials).build(),
+                        configure(EcsClient.builder(), region, credentials).build(),
+                        configure(EcrClient.builder(), region, credentials).build());
+        closeables.put(
+                key,
+                () -> {
+                    built.elb().close();
+                    built.autoScaling().close();
+                    built.ecs().close();
+                    built.ecr().close();
+                });
         return built;
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+    private <
+                    B extends
+                            AwsClientBuilder<B, ?>
+                                    & software.amazon.awssdk.awscore.client.builder
+                                                    .AwsSyncClientBuilder<
+                                            B, ?>>
             B configure(B builder, Region region, AwsCredentialsProvider credentials) {
         builder.region(region)
                 .credentialsProvider(credentials)
                 .httpClient(http)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(apiCallTimeout)
-                        .apiCallAttemptTimeout(apiCallAttemptTimeout)
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(maxAttempts).build())
-                        .build());
+                .overrideConfiguration(
+                        ClientOverrideConfiguration.builder()
+                                .apiCallTimeout(apiCallTimeout)
+                                .apiCallAttemptTimeout(apiCallAttemptTimeout)
+                                .retryStrategy(
+                                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                                .maxAttempts(maxAttempts)
+                                                .build())
+                                .build());
         endpointOverride.ifPresent(builder::endpointOverride);
         return builder;
     }

@@ -3,6 +3,7 @@ package dev.stride.executor.traffic.aws;
 import dev.stride.events.spec.AwsAlbTarget;
 import dev.stride.events.spec.AwsEcsTarget;
 import dev.stride.executor.traffic.TrafficDriver;
+import dev.stride.kit.runtime.Settings;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
-import dev.stride.kit.runtime.Settings;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -29,17 +29,25 @@ public class AwsDriverProducers {
     @Produces
     @Singleton
     AwsClients awsClients(
-            @ConfigProperty(name = "stride.executor.aws.endpoint-override") Optional<URI> endpointOverride,
-            @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3") int maxAttempts,
-            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s") Duration connectTimeout,
-            @ConfigProperty(name = "stride.executor.aws.api-call-attempt-timeout", defaultValue = "5s")
-            Duration apiCallAttemptTimeout,
+            @ConfigProperty(name = "stride.executor.aws.endpoint-override")
+                    Optional<URI> endpointOverride,
+            @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3")
+                    int maxAttempts,
+            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s")
+                    Duration connectTimeout,
+            @ConfigProperty(
+                            name = "stride.executor.aws.api-call-attempt-timeout",
+                            defaultValue = "5s")
+                    Duration apiCallAttemptTimeout,
             @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "20s")
-            Duration apiCallTimeout) {
-        return new AwsClients(DefaultCredentialsProvider.builder().build(), endpointOverride,
+                    Duration apiCallTimeout) {
+        return new AwsClients(
+                DefaultCredentialsProvider.builder().build(),
+                endpointOverride,
                 Settings.between("stride.executor.aws.max-attempts", maxAttempts, 1, 10),
                 Settings.positive("stride.executor.aws.connect-timeout", connectTimeout),
-                Settings.positive("stride.executor.aws.api-call-attempt-timeout", apiCallAttemptTimeout),
+                Settings.positive(
+                        "stride.executor.aws.api-call-attempt-timeout", apiCallAttemptTimeout),
                 Settings.positive("stride.executor.aws.api-call-timeout", apiCallTimeout));
     }
 
@@ -49,22 +57,32 @@ public class AwsDriverProducers {
 
     @Produces
     @ApplicationScoped
-    TrafficDriver<AwsAlbTarget> awsAlb(AwsClients clients, Vertx vertx,
+    TrafficDriver<AwsAlbTarget> awsAlb(
+            AwsClients clients,
+            Vertx vertx,
             @ConfigProperty(name = "stride.executor.aws.scale-down-delay", defaultValue = "30s")
-            Duration scaleDownDelay) {
-        // One-shot Vert.x timers; the blocking AWS calls run on the worker pool, not the event loop.
-        AlbBlueGreenDriver.Later later = (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()),
-                id -> Infrastructure.getDefaultWorkerPool().execute(task));
+                    Duration scaleDownDelay) {
+        // One-shot Vert.x timers; the blocking AWS calls run on the worker pool, not the event
+        // loop.
+        AlbBlueGreenDriver.Later later =
+                (delay, task) ->
+                        vertx.setTimer(
+                                Math.max(1, delay.toMillis()),
+                                id -> Infrastructure.getDefaultWorkerPool().execute(task));
         return new AlbBlueGreenDriver(clients, scaleDownDelay, later, Clock.systemUTC());
     }
 
     @Produces
     @ApplicationScoped
-    TrafficDriver<AwsEcsTarget> awsEcs(AwsClients clients,
+    TrafficDriver<AwsEcsTarget> awsEcs(
+            AwsClients clients,
             @ConfigProperty(name = "stride.executor.aws.progress-deadline", defaultValue = "10m")
-            Duration progressDeadline,
-            @ConfigProperty(name = "stride.executor.aws.poll-interval", defaultValue = "5s") Duration pollInterval) {
-        return new EcsServiceDriver(clients, Settings.positive("stride.executor.aws.progress-deadline",
-                progressDeadline), Settings.positive("stride.executor.aws.poll-interval", pollInterval));
+                    Duration progressDeadline,
+            @ConfigProperty(name = "stride.executor.aws.poll-interval", defaultValue = "5s")
+                    Duration pollInterval) {
+        return new EcsServiceDriver(
+                clients,
+                Settings.positive("stride.executor.aws.progress-deadline", progressDeadline),
+                Settings.positive("stride.executor.aws.poll-interval", pollInterval));
     }
 }

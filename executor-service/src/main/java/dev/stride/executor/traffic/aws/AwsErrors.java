@@ -19,20 +19,35 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class AwsErrors {
 
-    private static final Set<String> TRANSIENT_CODES = Set.of("Throttling", "ThrottlingException",
-            "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled", "RequestThrottledException",
-            "ProvisionedThroughputExceededException", "ServiceUnavailable", "ServiceUnavailableException",
-            "InternalFailure", "InternalError", "ServerException", "RequestTimeout", "RequestTimeoutException",
-            "PriorRequestNotComplete", "EC2ThrottledException");
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of(
+                    "Throttling",
+                    "ThrottlingException",
+                    "RequestLimitExceeded",
+                    "TooManyRequestsException",
+                    "RequestThrottled",
+                    "RequestThrottledException",
+                    "ProvisionedThroughputExceededException",
+                    "ServiceUnavailable",
+                    "ServiceUnavailableException",
+                    "InternalFailure",
+                    "InternalError",
+                    "ServerException",
+                    "RequestTimeout",
+                    "RequestTimeoutException",
+                    "PriorRequestNotComplete",
+                    "EC2ThrottledException");
 
-    private static final Pattern ACCESS_KEY = Pattern.compile("\\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\\b");
-    private static final Pattern URL_QUERY = Pattern.compile("(https?://[^\\s?\"'<>]*)\\?[^\\s\"'<>]*");
-    private static final Pattern SIGNED_PART = Pattern.compile(
-            "(?i)(x-amz-(security-token|signature|credential)|signature|credential|security-?token|"
-                    + "secret-?access-?key|session-?token)\\s*[=:]\\s*[^\\s,&\"']+");
+    private static final Pattern ACCESS_KEY =
+            Pattern.compile("\\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\\b");
+    private static final Pattern URL_QUERY =
+            Pattern.compile("(https?://[^\\s?\"'<>]*)\\?[^\\s\"'<>]*");
+    private static final Pattern SIGNED_PART =
+            Pattern.compile(
+                    "(?i)(x-amz-(security-token|signature|credential)|signature|credential|security-?token|"
+                            + "secret-?access-?key|session-?token)\\s*[=:]\\s*[^\\s,&\"']+");
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
     /** One AWS call; {@code what} names it for the message, e.g. {@code "ELB ModifyRule on <rule>"}. */
     static <T> T call(String what, AwsCall<T> call) throws PlatformException {
@@ -47,13 +62,25 @@ final class AwsErrors {
 
     static PlatformException map(String what, SdkException e) {
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            String message = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorMessage();
-            boolean retry = service.isThrottlingException() || service.statusCode() >= 500
-                    || (code != null && TRANSIENT_CODES.contains(code));
-            String reason = what + " failed: " + (code == null ? "HTTP " + service.statusCode() : code)
-                    + (message == null || message.isBlank() ? "" : ": " + scrub(message));
-            // The cause is dropped on purpose: its message and request details may carry what the scrub removed.
+            String code =
+                    service.awsErrorDetails() == null
+                            ? null
+                            : service.awsErrorDetails().errorCode();
+            String message =
+                    service.awsErrorDetails() == null
+                            ? null
+                            : service.awsErrorDetails().errorMessage();
+            boolean retry =
+                    service.isThrottlingException()
+                            || service.statusCode() >= 500
+                            || (code != null && TRANSIENT_CODES.contains(code));
+            String reason =
+                    what
+                            + " failed: "
+                            + (code == null ? "HTTP " + service.statusCode() : code)
+                            + (message == null || message.isBlank() ? "" : ": " + scrub(message));
+            // The cause is dropped on purpose: its message and request details may carry what the
+            // scrub removed.
             return new PlatformException(reason, retry, null);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {

@@ -3,8 +3,7 @@ package dev.stride.executor.traffic.aws;
 /** Short, readable names for AWS resources in messages. */
 final class AwsNames {
 
-    private AwsNames() {
-    }
+    private AwsNames() {}
 
     /**
      * The resource part of an ARN ({@code targetgroup/app-blue-tg/73e2d6bc24d8a067} from

@@ -12,7 +12,10 @@ record Capacity(int min, int desired, int max) {
             return null;
         }
         try {
-            return new Capacity(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+            return new Capacity(
+                    Integer.parseInt(parts[0]),
+                    Integer.parseInt(parts[1]),
+                    Integer.parseInt(parts[2]));
         } catch (NumberFormatException e) {
             return null;
         }

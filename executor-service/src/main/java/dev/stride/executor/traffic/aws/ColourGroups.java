@@ -35,7 +35,8 @@ final class ColourGroups {
      * when one does not exist or when the plan names a {@code healthCheckPath} the target group does not check:
      * the health gate would then not be the one the runbook describes.
      */
-    Map<String, TargetGroup> targetGroups(Map<String, String> healthCheckPaths) throws PlatformException {
+    Map<String, TargetGroup> targetGroups(Map<String, String> healthCheckPaths)
+            throws PlatformException {
         List<String> names = new ArrayList<>();
         List<String> arns = new ArrayList<>();
         for (String value : healthCheckPaths.keySet()) {
@@ -43,23 +44,38 @@ final class ColourGroups {
         }
         Map<String, TargetGroup> found = new LinkedHashMap<>();
         if (!names.isEmpty()) {
-            call("ELB DescribeTargetGroups " + names, () -> elb.describeTargetGroups(r -> r.names(names))
-                    .targetGroups()).forEach(g -> found.put(g.targetGroupName(), g));
+            call(
+                            "ELB DescribeTargetGroups " + names,
+                            () -> elb.describeTargetGroups(r -> r.names(names)).targetGroups())
+                    .forEach(g -> found.put(g.targetGroupName(), g));
         }
         if (!arns.isEmpty()) {
-            call("ELB DescribeTargetGroups " + arns.stream().map(AwsNames::targetGroupName).toList(),
-                    () -> elb.describeTargetGroups(r -> r.targetGroupArns(arns)).targetGroups())
+            call(
+                            "ELB DescribeTargetGroups "
+                                    + arns.stream().map(AwsNames::targetGroupName).toList(),
+                            () ->
+                                    elb.describeTargetGroups(r -> r.targetGroupArns(arns))
+                                            .targetGroups())
                     .forEach(g -> found.put(g.targetGroupArn(), g));
         }
         for (Map.Entry<String, String> wanted : healthCheckPaths.entrySet()) {
             TargetGroup group = found.get(wanted.getKey());
             if (group == null) {
-                throw new PlatformException("target group " + wanted.getKey() + " not found", false);
+                throw new PlatformException(
+                        "target group " + wanted.getKey() + " not found", false);
             }
             String path = wanted.getValue();
-            if (path != null && group.healthCheckPath() != null && !path.equals(group.healthCheckPath())) {
-                throw new PlatformException("target group " + group.targetGroupName() + " health-checks "
-                        + group.healthCheckPath() + ", the plan says " + path, false);
+            if (path != null
+                    && group.healthCheckPath() != null
+                    && !path.equals(group.healthCheckPath())) {
+                throw new PlatformException(
+                        "target group "
+                                + group.targetGroupName()
+                                + " health-checks "
+                                + group.healthCheckPath()
+                                + ", the plan says "
+                                + path,
+                        false);
             }
         }
         return found;
@@ -75,9 +91,15 @@ final class ColourGroups {
         if (capacity.equals(capacity(group))) {
             return;
         }
-        call("AutoScaling UpdateAutoScalingGroup " + group, () -> autoScaling.updateAutoScalingGroup(r -> r
-                .autoScalingGroupName(group).minSize(capacity.min()).desiredCapacity(capacity.desired())
-                .maxSize(capacity.max())));
+        call(
+                "AutoScaling UpdateAutoScalingGroup " + group,
+                () ->
+                        autoScaling.updateAutoScalingGroup(
+                                r ->
+                                        r.autoScalingGroupName(group)
+                                                .minSize(capacity.min())
+                                                .desiredCapacity(capacity.desired())
+                                                .maxSize(capacity.max())));
     }
 
     /**
@@ -92,33 +114,65 @@ final class ColourGroups {
             needed = Math.max(1, asg.desiredCapacity());
             long inService = asg.instances().stream().filter(ColourGroups::inService).count();
             if (inService < asg.desiredCapacity()) {
-                throw new PlatformException(colour + " (" + group + ") has " + inService + " of "
-                        + asg.desiredCapacity() + " instances InService and Healthy", true);
+                throw new PlatformException(
+                        colour
+                                + " ("
+                                + group
+                                + ") has "
+                                + inService
+                                + " of "
+                                + asg.desiredCapacity()
+                                + " instances InService and Healthy",
+                        true);
             }
         }
         String name = AwsNames.targetGroupName(targetGroupArn);
-        List<TargetHealthDescription> targets = call("ELB DescribeTargetHealth " + name,
-                () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)).targetHealthDescriptions());
+        List<TargetHealthDescription> targets =
+                call(
+                        "ELB DescribeTargetHealth " + name,
+                        () ->
+                                elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn))
+                                        .targetHealthDescriptions());
         List<String> notHealthy = new ArrayList<>();
         int healthy = 0;
         for (TargetHealthDescription target : targets) {
-            TargetHealthStateEnum state = target.targetHealth() == null ? null : target.targetHealth().state();
+            TargetHealthStateEnum state =
+                    target.targetHealth() == null ? null : target.targetHealth().state();
             if (state == TargetHealthStateEnum.HEALTHY) {
                 healthy++;
             } else if (state != TargetHealthStateEnum.DRAINING) {
-                notHealthy.add(target.target().id() + ": " + (target.targetHealth() == null ? "unknown"
-                        : target.targetHealth().stateAsString()));
+                notHealthy.add(
+                        target.target().id()
+                                + ": "
+                                + (target.targetHealth() == null
+                                        ? "unknown"
+                                        : target.targetHealth().stateAsString()));
             }
         }
         if (healthy < needed || !notHealthy.isEmpty()) {
-            throw new PlatformException(colour + " target group " + name + " has " + healthy + " healthy of "
-                    + needed + " needed" + (notHealthy.isEmpty() ? "" : " " + notHealthy), true);
+            throw new PlatformException(
+                    colour
+                            + " target group "
+                            + name
+                            + " has "
+                            + healthy
+                            + " healthy of "
+                            + needed
+                            + " needed"
+                            + (notHealthy.isEmpty() ? "" : " " + notHealthy),
+                    true);
         }
     }
 
     private AutoScalingGroup group(String name) throws PlatformException {
-        List<AutoScalingGroup> groups = call("AutoScaling DescribeAutoScalingGroups " + name,
-                () -> autoScaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames(name)).autoScalingGroups());
+        List<AutoScalingGroup> groups =
+                call(
+                        "AutoScaling DescribeAutoScalingGroups " + name,
+                        () ->
+                                autoScaling
+                                        .describeAutoScalingGroups(
+                                                r -> r.autoScalingGroupNames(name))
+                                        .autoScalingGroups());
         if (groups.isEmpty()) {
             throw new PlatformException("auto scaling group " + name + " not found", false);
         }
@@ -126,6 +180,7 @@ final class ColourGroups {
     }
 
     private static boolean inService(Instance instance) {
-        return instance.lifecycleState() == LifecycleState.IN_SERVICE && "Healthy".equals(instance.healthStatus());
+        return instance.lifecycleState() == LifecycleState.IN_SERVICE
+                && "Healthy".equals(instance.healthStatus());
     }
 }

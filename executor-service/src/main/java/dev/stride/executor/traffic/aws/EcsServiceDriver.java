@@ -46,6 +46,7 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
     static final String RELEASE = "stride:release";
     static final String STABLE_TASK_DEFINITION = "stride:stable-task-definition";
     static final String FINALIZED = "stride:finalized";
+
     /** The task definition this release runs: a repeat of the ROLLOUT only checks its progress. */
     static final String RELEASE_TASK_DEFINITION = "stride:release-task-definition";
 
@@ -72,57 +73,73 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
     @Override
     public void apply(AwsEcsTarget target, TrafficAction action) throws PlatformException {
         AwsEcsTarget ecs = ecs(target);
-        action.dispatch(new TrafficAction.Handler() {
-            @Override
-            public void roll(TrafficAction.Roll roll) throws PlatformException {
-                deploy(ecs, roll.release().artifact());
-            }
+        action.dispatch(
+                new TrafficAction.Handler() {
+                    @Override
+                    public void roll(TrafficAction.Roll roll) throws PlatformException {
+                        deploy(ecs, roll.release().artifact());
+                    }
 
-            @Override
-            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
-                finish(ecs, complete.release().artifact());
-            }
+                    @Override
+                    public void completeRollout(TrafficAction.CompleteRollout complete)
+                            throws PlatformException {
+                        finish(ecs, complete.release().artifact());
+                    }
 
-            @Override
-            public void restore(TrafficAction.Restore restore) throws PlatformException {
-                restoreStable(ecs);
-            }
+                    @Override
+                    public void restore(TrafficAction.Restore restore) throws PlatformException {
+                        restoreStable(ecs);
+                    }
 
-            @Override
-            public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
-                throw new PlatformException("aws-ecs deploys with a rolling update (one ROLLOUT phase), not TRAFFIC"
-                        + " phases; weighted traffic needs an aws-alb target", false);
-            }
+                    @Override
+                    public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                        throw new PlatformException(
+                                "aws-ecs deploys with a rolling update (one ROLLOUT phase), not TRAFFIC"
+                                        + " phases; weighted traffic needs an aws-alb target",
+                                false);
+                    }
 
-            @Override
-            public void promote(TrafficAction.Promote promote) throws PlatformException {
-                throw notFinalizing("promote-canary");
-            }
+                    @Override
+                    public void promote(TrafficAction.Promote promote) throws PlatformException {
+                        throw notFinalizing("promote-canary");
+                    }
 
-            @Override
-            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
-                throw notFinalizing("activate-new-colour");
-            }
-        });
+                    @Override
+                    public void activateColour(TrafficAction.ActivateColour activate)
+                            throws PlatformException {
+                        throw notFinalizing("activate-new-colour");
+                    }
+                });
     }
 
     private static PlatformException notFinalizing(String action) {
-        return new PlatformException("aws-ecs finalizes rolling updates (complete-rollout), not " + action, false);
+        return new PlatformException(
+                "aws-ecs finalizes rolling updates (complete-rollout), not " + action, false);
     }
 
-    // FINALIZE: the rollout finished in its ROLLOUT phase; finalize only checks the service still runs it.
+    // FINALIZE: the rollout finished in its ROLLOUT phase; finalize only checks the service still
+    // runs it.
     private void finish(AwsEcsTarget ecs, String artifact) throws PlatformException {
         Service service = service(ecs);
         String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
         if (!artifact.equals(image)) {
-            throw new PlatformException(describe(ecs) + " runs " + image + ", not the release " + artifact,
-                    false);
+            throw new PlatformException(
+                    describe(ecs) + " runs " + image + ", not the release " + artifact, false);
         }
         Map<String, String> tags = tags(service);
         if (artifact.equals(tags.get(RELEASE)) && !tags.containsKey(FINALIZED)) {
             EcsClient client = clients(ecs).ecs();
-            call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
-                    .resourceArn(service.serviceArn()).tags(Tag.builder().key(FINALIZED).value("true").build())));
+            call(
+                    "ECS TagResource " + describe(ecs),
+                    () ->
+                            client.tagResource(
+                                    r ->
+                                            r.resourceArn(service.serviceArn())
+                                                    .tags(
+                                                            Tag.builder()
+                                                                    .key(FINALIZED)
+                                                                    .value("true")
+                                                                    .build())));
         }
     }
 
@@ -133,7 +150,8 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
         String image = image(ecs, taskDefinition(ecs, service.taskDefinition()));
         String stable = tags(service).get(STABLE_TASK_DEFINITION);
         boolean released = stable != null && !stable.equals(service.taskDefinition());
-        return new LiveState(Map.of(LiveState.STABLE, released ? 0 : 100, LiveState.CANARY, released ? 100 : 0),
+        return new LiveState(
+                Map.of(LiveState.STABLE, released ? 0 : 100, LiveState.CANARY, released ? 100 : 0),
                 Map.of(released ? LiveState.CANARY : LiveState.STABLE, image));
     }
 
@@ -153,27 +171,43 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
 
     private void untag(AwsEcsTarget ecs, Service service) throws PlatformException {
         EcsClient client = clients(ecs).ecs();
-        call("ECS UntagResource " + describe(ecs), () -> client.untagResource(r -> r
-                .resourceArn(service.serviceArn()).tagKeys(RELEASE, STABLE_TASK_DEFINITION, FINALIZED,
-                        RELEASE_TASK_DEFINITION)));
+        call(
+                "ECS UntagResource " + describe(ecs),
+                () ->
+                        client.untagResource(
+                                r ->
+                                        r.resourceArn(service.serviceArn())
+                                                .tagKeys(
+                                                        RELEASE,
+                                                        STABLE_TASK_DEFINITION,
+                                                        FINALIZED,
+                                                        RELEASE_TASK_DEFINITION)));
     }
 
     private void deploy(AwsEcsTarget ecs, String artifact) throws PlatformException {
         Service service = service(ecs);
         Map<String, String> tags = tags(service);
-        if (tags.containsKey(RELEASE) && (!artifact.equals(tags.get(RELEASE)) || tags.containsKey(FINALIZED))) {
-            // An earlier release's tags go first (the service itself is untouched): a rollback of this release,
+        if (tags.containsKey(RELEASE)
+                && (!artifact.equals(tags.get(RELEASE)) || tags.containsKey(FINALIZED))) {
+            // An earlier release's tags go first (the service itself is untouched): a rollback of
+            // this release,
             // should it fail before its own tags are written, must not undo the one before it.
             untag(ecs, service);
             tags = Map.of();
         }
-        String releaseTaskDefinition = artifact.equals(tags.get(RELEASE)) ? tags.get(RELEASE_TASK_DEFINITION) : null;
+        String releaseTaskDefinition =
+                artifact.equals(tags.get(RELEASE)) ? tags.get(RELEASE_TASK_DEFINITION) : null;
         if (releaseTaskDefinition != null) {
-            // A repeat (the executor checking the rollout again, or taking the phase up after a restart): this
-            // release's own task definition is only checked, never registered or deployed again, unless it never
+            // A repeat (the executor checking the rollout again, or taking the phase up after a
+            // restart): this
+            // release's own task definition is only checked, never registered or deployed again,
+            // unless it never
             // reached the service (a crash between tagging and updating).
-            boolean reached = releaseTaskDefinition.equals(service.taskDefinition()) || service.deployments().stream()
-                    .anyMatch(d -> releaseTaskDefinition.equals(d.taskDefinition()));
+            boolean reached =
+                    releaseTaskDefinition.equals(service.taskDefinition())
+                            || service.deployments().stream()
+                                    .anyMatch(
+                                            d -> releaseTaskDefinition.equals(d.taskDefinition()));
             if (!reached) {
                 update(ecs, releaseTaskDefinition);
                 service = service(ecs);
@@ -181,11 +215,15 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
             awaitRollout(ecs, service, releaseTaskDefinition);
             return;
         }
-        String stable = artifact.equals(tags.get(RELEASE)) && tags.containsKey(STABLE_TASK_DEFINITION)
-                ? tags.get(STABLE_TASK_DEFINITION) : service.taskDefinition();
+        String stable =
+                artifact.equals(tags.get(RELEASE)) && tags.containsKey(STABLE_TASK_DEFINITION)
+                        ? tags.get(STABLE_TASK_DEFINITION)
+                        : service.taskDefinition();
         var ecrImage = EcrImages.parse(artifact);
         if (ecrImage.isPresent()) {
-            EcrImages.requireExists(clients.forTarget(ecrImage.get().region(), ecs.roleArn()).ecr(), ecrImage.get());
+            EcrImages.requireExists(
+                    clients.forTarget(ecrImage.get().region(), ecs.roleArn()).ecr(),
+                    ecrImage.get());
         }
         DescribeTaskDefinitionResponse current = taskDefinition(ecs, service.taskDefinition());
         String release = service.taskDefinition();
@@ -196,11 +234,25 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
         String releaseArn = release;
         String serviceArn = service.serviceArn();
         EcsClient client = clients(ecs).ecs();
-        call("ECS TagResource " + describe(ecs), () -> client.tagResource(r -> r
-                .resourceArn(serviceArn)
-                .tags(Tag.builder().key(RELEASE).value(artifact).build(),
-                        Tag.builder().key(STABLE_TASK_DEFINITION).value(stableArn).build(),
-                        Tag.builder().key(RELEASE_TASK_DEFINITION).value(releaseArn).build())));
+        call(
+                "ECS TagResource " + describe(ecs),
+                () ->
+                        client.tagResource(
+                                r ->
+                                        r.resourceArn(serviceArn)
+                                                .tags(
+                                                        Tag.builder()
+                                                                .key(RELEASE)
+                                                                .value(artifact)
+                                                                .build(),
+                                                        Tag.builder()
+                                                                .key(STABLE_TASK_DEFINITION)
+                                                                .value(stableArn)
+                                                                .build(),
+                                                        Tag.builder()
+                                                                .key(RELEASE_TASK_DEFINITION)
+                                                                .value(releaseArn)
+                                                                .build())));
         if (!release.equals(service.taskDefinition())) {
             update(ecs, release);
         }
@@ -208,30 +260,35 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
     }
 
     /** Registers a copy of {@code current} with only the target container's image replaced; returns its ARN. */
-    @SuppressWarnings("deprecation") // inferenceAccelerators: deprecated by AWS, still copied so nothing else changes
+    @SuppressWarnings(
+            "deprecation") // inferenceAccelerators: deprecated by AWS, still copied so nothing else
+    // changes
     private String register(AwsEcsTarget ecs, DescribeTaskDefinitionResponse current, String image)
             throws PlatformException {
         TaskDefinition td = current.taskDefinition();
         String container = container(ecs, td).name();
         List<ContainerDefinition> containers = new ArrayList<>();
         for (ContainerDefinition definition : td.containerDefinitions()) {
-            containers.add(definition.name().equals(container) ? definition.toBuilder().image(image).build()
-                    : definition);
+            containers.add(
+                    definition.name().equals(container)
+                            ? definition.toBuilder().image(image).build()
+                            : definition);
         }
-        RegisterTaskDefinitionRequest.Builder copy = RegisterTaskDefinitionRequest.builder()
-                .family(td.family())
-                .taskRoleArn(td.taskRoleArn())
-                .executionRoleArn(td.executionRoleArn())
-                .networkMode(td.networkModeAsString())
-                .containerDefinitions(containers)
-                .cpu(td.cpu())
-                .memory(td.memory())
-                .pidMode(td.pidModeAsString())
-                .ipcMode(td.ipcModeAsString())
-                .proxyConfiguration(td.proxyConfiguration())
-                .ephemeralStorage(td.ephemeralStorage())
-                .runtimePlatform(td.runtimePlatform())
-                .enableFaultInjection(td.enableFaultInjection());
+        RegisterTaskDefinitionRequest.Builder copy =
+                RegisterTaskDefinitionRequest.builder()
+                        .family(td.family())
+                        .taskRoleArn(td.taskRoleArn())
+                        .executionRoleArn(td.executionRoleArn())
+                        .networkMode(td.networkModeAsString())
+                        .containerDefinitions(containers)
+                        .cpu(td.cpu())
+                        .memory(td.memory())
+                        .pidMode(td.pidModeAsString())
+                        .ipcMode(td.ipcModeAsString())
+                        .proxyConfiguration(td.proxyConfiguration())
+                        .ephemeralStorage(td.ephemeralStorage())
+                        .runtimePlatform(td.runtimePlatform())
+                        .enableFaultInjection(td.enableFaultInjection());
         if (td.hasVolumes()) {
             copy.volumes(td.volumes());
         }
@@ -249,16 +306,29 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
         }
         RegisterTaskDefinitionRequest request = copy.build();
         EcsClient client = clients(ecs).ecs();
-        String arn = call("ECS RegisterTaskDefinition " + td.family(),
-                () -> client.registerTaskDefinition(request).taskDefinition().taskDefinitionArn());
-        LOG.infof("Registered %s for %s: %s with %s", AwsNames.shortArn(arn), describe(ecs), container, image);
+        String arn =
+                call(
+                        "ECS RegisterTaskDefinition " + td.family(),
+                        () ->
+                                client.registerTaskDefinition(request)
+                                        .taskDefinition()
+                                        .taskDefinitionArn());
+        LOG.infof(
+                "Registered %s for %s: %s with %s",
+                AwsNames.shortArn(arn), describe(ecs), container, image);
         return arn;
     }
 
     private void update(AwsEcsTarget ecs, String taskDefinition) throws PlatformException {
         EcsClient client = clients(ecs).ecs();
-        call("ECS UpdateService " + describe(ecs), () -> client.updateService(r -> r
-                .cluster(ecs.cluster()).service(ecs.service()).taskDefinition(taskDefinition)));
+        call(
+                "ECS UpdateService " + describe(ecs),
+                () ->
+                        client.updateService(
+                                r ->
+                                        r.cluster(ecs.cluster())
+                                                .service(ecs.service())
+                                                .taskDefinition(taskDefinition)));
     }
 
     /**
@@ -266,68 +336,125 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
      * FAILED (the circuit breaker's reason in the message); otherwise the rollout is in progress and the executor
      * checks again after the poll interval (a durable re-check, no thread waits), until the progress deadline.
      */
-    private void awaitRollout(AwsEcsTarget ecs, Service service, String taskDefinition) throws PlatformException {
-        var primary = service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
-        // The circuit breaker with rollback on starts a new PRIMARY deployment of the previous revision and leaves
+    private void awaitRollout(AwsEcsTarget ecs, Service service, String taskDefinition)
+            throws PlatformException {
+        var primary =
+                service.deployments().stream()
+                        .filter(d -> "PRIMARY".equals(d.status()))
+                        .findFirst();
+        // The circuit breaker with rollback on starts a new PRIMARY deployment of the previous
+        // revision and leaves
         // ours FAILED: report ours.
-        var failed = service.deployments().stream().filter(d -> taskDefinition.equals(d.taskDefinition())
-                && "FAILED".equals(d.rolloutStateAsString())).findFirst();
+        var failed =
+                service.deployments().stream()
+                        .filter(
+                                d ->
+                                        taskDefinition.equals(d.taskDefinition())
+                                                && "FAILED".equals(d.rolloutStateAsString()))
+                        .findFirst();
         if (failed.isPresent()) {
-            throw new PlatformException("ECS deployment " + failed.get().id() + " of " + describe(ecs)
-                    + " FAILED: " + AwsErrors.scrub(failed.get().rolloutStateReason()), false);
+            throw new PlatformException(
+                    "ECS deployment "
+                            + failed.get().id()
+                            + " of "
+                            + describe(ecs)
+                            + " FAILED: "
+                            + AwsErrors.scrub(failed.get().rolloutStateReason()),
+                    false);
         }
         if (primary.isEmpty() || !taskDefinition.equals(primary.get().taskDefinition())) {
-            throw new PlatformException(describe(ecs) + " is now deploying "
-                    + primary.map(d -> AwsNames.shortArn(d.taskDefinition())).orElse("nothing")
-                    + ", not " + AwsNames.shortArn(taskDefinition) + ": someone else changed it", false);
+            throw new PlatformException(
+                    describe(ecs)
+                            + " is now deploying "
+                            + primary.map(d -> AwsNames.shortArn(d.taskDefinition()))
+                                    .orElse("nothing")
+                            + ", not "
+                            + AwsNames.shortArn(taskDefinition)
+                            + ": someone else changed it",
+                    false);
         }
         var deployment = primary.get();
         String state = deployment.rolloutStateAsString();
         if ("COMPLETED".equals(state)
-                || (state == null && service.deployments().size() == 1
-                && Objects.equals(deployment.runningCount(), deployment.desiredCount()))) {
+                || (state == null
+                        && service.deployments().size() == 1
+                        && Objects.equals(deployment.runningCount(), deployment.desiredCount()))) {
             return;
         }
-        throw new RolloutInProgress("ECS deployment " + deployment.id() + " of " + describe(ecs) + " is rolling out ("
-                + deployment.runningCount() + " of " + deployment.desiredCount() + " tasks running)", pollInterval,
+        throw new RolloutInProgress(
+                "ECS deployment "
+                        + deployment.id()
+                        + " of "
+                        + describe(ecs)
+                        + " is rolling out ("
+                        + deployment.runningCount()
+                        + " of "
+                        + deployment.desiredCount()
+                        + " tasks running)",
+                pollInterval,
                 progressDeadline);
     }
 
     private Service service(AwsEcsTarget ecs) throws PlatformException {
         EcsClient client = clients(ecs).ecs();
-        DescribeServicesResponse response = call("ECS DescribeServices " + describe(ecs),
-                () -> client.describeServices(r -> r.cluster(ecs.cluster()).services(ecs.service())
-                        .include(ServiceField.TAGS)));
+        DescribeServicesResponse response =
+                call(
+                        "ECS DescribeServices " + describe(ecs),
+                        () ->
+                                client.describeServices(
+                                        r ->
+                                                r.cluster(ecs.cluster())
+                                                        .services(ecs.service())
+                                                        .include(ServiceField.TAGS)));
         if (!response.services().isEmpty()) {
             return response.services().get(0);
         }
-        String reason = response.failures().isEmpty() ? "not found" : response.failures().get(0).reason();
-        throw new PlatformException(describe(ecs) + ": " + ("MISSING".equals(reason) ? "no such service" : reason),
+        String reason =
+                response.failures().isEmpty() ? "not found" : response.failures().get(0).reason();
+        throw new PlatformException(
+                describe(ecs) + ": " + ("MISSING".equals(reason) ? "no such service" : reason),
                 false);
     }
 
-    private DescribeTaskDefinitionResponse taskDefinition(AwsEcsTarget ecs, String arn) throws PlatformException {
+    private DescribeTaskDefinitionResponse taskDefinition(AwsEcsTarget ecs, String arn)
+            throws PlatformException {
         EcsClient client = clients(ecs).ecs();
-        return call("ECS DescribeTaskDefinition " + AwsNames.shortArn(arn), () -> client
-                .describeTaskDefinition(r -> r.taskDefinition(arn).include(TaskDefinitionField.TAGS)));
+        return call(
+                "ECS DescribeTaskDefinition " + AwsNames.shortArn(arn),
+                () ->
+                        client.describeTaskDefinition(
+                                r -> r.taskDefinition(arn).include(TaskDefinitionField.TAGS)));
     }
 
-    private String image(AwsEcsTarget ecs, DescribeTaskDefinitionResponse td) throws PlatformException {
+    private String image(AwsEcsTarget ecs, DescribeTaskDefinitionResponse td)
+            throws PlatformException {
         return container(ecs, td.taskDefinition()).image();
     }
 
-    private static ContainerDefinition container(AwsEcsTarget ecs, TaskDefinition td) throws PlatformException {
+    private static ContainerDefinition container(AwsEcsTarget ecs, TaskDefinition td)
+            throws PlatformException {
         List<ContainerDefinition> containers = td.containerDefinitions();
         if (ecs.container() == null || ecs.container().isBlank()) {
             if (containers.size() == 1) {
                 return containers.get(0);
             }
-            throw new PlatformException(AwsNames.shortArn(td.taskDefinitionArn()) + " has " + containers.size()
-                    + " containers: the target must name the one to release", false);
+            throw new PlatformException(
+                    AwsNames.shortArn(td.taskDefinitionArn())
+                            + " has "
+                            + containers.size()
+                            + " containers: the target must name the one to release",
+                    false);
         }
-        return containers.stream().filter(c -> ecs.container().equals(c.name())).findFirst()
-                .orElseThrow(() -> new PlatformException(AwsNames.shortArn(td.taskDefinitionArn())
-                        + " has no container " + ecs.container(), false));
+        return containers.stream()
+                .filter(c -> ecs.container().equals(c.name()))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new PlatformException(
+                                        AwsNames.shortArn(td.taskDefinitionArn())
+                                                + " has no container "
+                                                + ecs.container(),
+                                        false));
     }
 
     private static Map<String, String> tags(Service service) {

@@ -14,9 +14,12 @@ public class HaproxyDriverProducers {
     @Produces
     @ApplicationScoped
     TrafficDriver<HaproxyTarget> haproxy(
-            @ConfigProperty(name = "stride.haproxy.connect-timeout", defaultValue = "2s") Duration connectTimeout,
-            @ConfigProperty(name = "stride.haproxy.read-timeout", defaultValue = "5s") Duration readTimeout) {
-        return new HaproxyTrafficDriver(Settings.positive("stride.haproxy.connect-timeout", connectTimeout),
+            @ConfigProperty(name = "stride.haproxy.connect-timeout", defaultValue = "2s")
+                    Duration connectTimeout,
+            @ConfigProperty(name = "stride.haproxy.read-timeout", defaultValue = "5s")
+                    Duration readTimeout) {
+        return new HaproxyTrafficDriver(
+                Settings.positive("stride.haproxy.connect-timeout", connectTimeout),
                 Settings.positive("stride.haproxy.read-timeout", readTimeout));
     }
 }

@@ -37,10 +37,12 @@ public final class HaproxyRuntimeApi {
     /** Server states {@code set server ... state} accepts. */
     public static final Set<String> STATES = Set.of("ready", "drain", "maint");
 
-    // A reply longer than this is not an answer to any command we send; stop reading rather than buffer it.
+    // A reply longer than this is not an answer to any command we send; stop reading rather than
+    // buffer it.
     private static final int MAX_REPLY_BYTES = 1 << 20;
     private static final Pattern WEIGHT_REPLY = Pattern.compile("(\\d+) \\(initial \\d+\\)");
-    // HAProxy's own rule for proxy and server names. Anything else could smuggle a second command (';' or a
+    // HAProxy's own rule for proxy and server names. Anything else could smuggle a second command
+    // (';' or a
     // newline) into the line we send.
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
@@ -48,26 +50,31 @@ public final class HaproxyRuntimeApi {
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
-    private HaproxyRuntimeApi(SocketAddress endpoint, Duration connectTimeout, Duration readTimeout) {
+    private HaproxyRuntimeApi(
+            SocketAddress endpoint, Duration connectTimeout, Duration readTimeout) {
         this.endpoint = endpoint;
         this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
         this.readTimeout = requirePositive(readTimeout, "readTimeout");
     }
 
     /** The runtime API on the UNIX socket at {@code socket} (an absolute path). */
-    public static HaproxyRuntimeApi unixSocket(Path socket, Duration connectTimeout, Duration readTimeout) {
+    public static HaproxyRuntimeApi unixSocket(
+            Path socket, Duration connectTimeout, Duration readTimeout) {
         Objects.requireNonNull(socket, "socket");
         if (!socket.isAbsolute()) {
-            throw new IllegalArgumentException("the HAProxy runtime API socket must be an absolute path");
+            throw new IllegalArgumentException(
+                    "the HAProxy runtime API socket must be an absolute path");
         }
-        return new HaproxyRuntimeApi(UnixDomainSocketAddress.of(socket), connectTimeout, readTimeout);
+        return new HaproxyRuntimeApi(
+                UnixDomainSocketAddress.of(socket), connectTimeout, readTimeout);
     }
 
     /**
      * The runtime API on TCP {@code address}: {@code host:port}, {@code [v6]:port} for IPv6. The host is resolved
      * on every command, so a changed DNS record is picked up.
      */
-    public static HaproxyRuntimeApi tcp(String address, Duration connectTimeout, Duration readTimeout) {
+    public static HaproxyRuntimeApi tcp(
+            String address, Duration connectTimeout, Duration readTimeout) {
         Objects.requireNonNull(address, "address");
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
@@ -81,12 +88,14 @@ public final class HaproxyRuntimeApi {
         try {
             port = Integer.parseInt(address.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the HAProxy runtime API address must end in a port number");
+            throw new IllegalArgumentException(
+                    "the HAProxy runtime API address must end in a port number");
         }
         if (port < 1 || port > 65535 || host.isEmpty()) {
             throw new IllegalArgumentException("the HAProxy runtime API address must be host:port");
         }
-        return new HaproxyRuntimeApi(InetSocketAddress.createUnresolved(host, port), connectTimeout, readTimeout);
+        return new HaproxyRuntimeApi(
+                InetSocketAddress.createUnresolved(host, port), connectTimeout, readTimeout);
     }
 
     /**
@@ -103,7 +112,8 @@ public final class HaproxyRuntimeApi {
         String name = commandName(command);
         SocketAddress target = target(name);
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        try (SocketChannel channel = open(); Selector selector = Selector.open()) {
+        try (SocketChannel channel = open();
+                Selector selector = Selector.open()) {
             channel.configureBlocking(false);
             if (!channel.connect(target)) {
                 channel.register(selector, SelectionKey.OP_CONNECT);
@@ -134,8 +144,13 @@ public final class HaproxyRuntimeApi {
                 reply.write(in.array(), 0, in.position());
                 in.clear();
                 if (reply.size() > MAX_REPLY_BYTES) {
-                    throw new PlatformException("HAProxy '" + name + "': reply longer than " + MAX_REPLY_BYTES
-                            + " bytes", false);
+                    throw new PlatformException(
+                            "HAProxy '"
+                                    + name
+                                    + "': reply longer than "
+                                    + MAX_REPLY_BYTES
+                                    + " bytes",
+                            false);
                 }
             }
         } catch (ConnectException e) {
@@ -166,7 +181,8 @@ public final class HaproxyRuntimeApi {
     /** {@code set server backend/server state ready|drain|maint}. */
     public void setState(String backend, String server, String state) throws PlatformException {
         if (!STATES.contains(state)) {
-            throw new IllegalArgumentException("an HAProxy server state is ready, drain or maint, not " + state);
+            throw new IllegalArgumentException(
+                    "an HAProxy server state is ready, drain or maint, not " + state);
         }
         set("set server " + server(backend, server) + " state " + state);
     }
@@ -177,13 +193,16 @@ public final class HaproxyRuntimeApi {
                 : SocketChannel.open();
     }
 
-    // Resolved per command (a changed DNS record is picked up); an unknown host may be a DNS hiccup: transient.
+    // Resolved per command (a changed DNS record is picked up); an unknown host may be a DNS
+    // hiccup: transient.
     private SocketAddress target(String name) throws PlatformException {
         if (endpoint instanceof InetSocketAddress inet && inet.isUnresolved()) {
-            InetSocketAddress resolved = new InetSocketAddress(inet.getHostString(), inet.getPort());
+            InetSocketAddress resolved =
+                    new InetSocketAddress(inet.getHostString(), inet.getPort());
             if (resolved.isUnresolved()) {
                 throw new PlatformException(
-                        "HAProxy runtime API not reachable for '" + name + "': host not resolved", true);
+                        "HAProxy runtime API not reachable for '" + name + "': host not resolved",
+                        true);
             }
             return resolved;
         }
@@ -199,14 +218,16 @@ public final class HaproxyRuntimeApi {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new PlatformException(
-                    "HAProxy runtime API not reachable for '" + name + "': timed out " + doing, true);
+                    "HAProxy runtime API not reachable for '" + name + "': timed out " + doing,
+                    true);
         }
         // select(ms) treats 0 as "forever": wait at least one millisecond.
         selector.select(Math.max(1, Duration.ofNanos(left).toMillis()));
         selector.selectedKeys().clear();
     }
 
-    // HAProxy answers a set command that worked with an empty line; anything else is its reason for refusing.
+    // HAProxy answers a set command that worked with an empty line; anything else is its reason for
+    // refusing.
     private void set(String command) throws PlatformException {
         PlatformException failure = setFailure(command, command(command));
         if (failure != null) {
@@ -222,13 +243,16 @@ public final class HaproxyRuntimeApi {
     private static PlatformException refused(String name, String reply) {
         String text = reply.strip();
         int eol = text.indexOf('\n');
-        // Only HAProxy's first line: "Unknown command" replies go on to list every command there is.
+        // Only HAProxy's first line: "Unknown command" replies go on to list every command there
+        // is.
         text = eol < 0 ? text : text.substring(0, eol).strip();
-        return new PlatformException("HAProxy '" + name + "': " + (text.isEmpty() ? "empty reply" : text), false);
+        return new PlatformException(
+                "HAProxy '" + name + "': " + (text.isEmpty() ? "empty reply" : text), false);
     }
 
     private static PlatformException unreachable(String name, String why, IOException cause) {
-        return new PlatformException("HAProxy runtime API not reachable for '" + name + "': " + why, true, cause);
+        return new PlatformException(
+                "HAProxy runtime API not reachable for '" + name + "': " + why, true, cause);
     }
 
     private static String server(String backend, String server) {
@@ -242,7 +266,8 @@ public final class HaproxyRuntimeApi {
 
     private static String name(String name, String what) {
         if (!isName(name)) {
-            throw new IllegalArgumentException("the HAProxy " + what + " name must match " + NAME.pattern());
+            throw new IllegalArgumentException(
+                    "the HAProxy " + what + " name must match " + NAME.pattern());
         }
         return name;
     }
@@ -250,7 +275,10 @@ public final class HaproxyRuntimeApi {
     // "set weight app/canary 30" -> "set weight": the verb and its object, without arguments.
     static String commandName(String command) {
         String[] words = command.strip().split("\\s+", 3);
-        return words.length >= 2 && (words[0].equals("set") || words[0].equals("get") || words[0].equals("show"))
+        return words.length >= 2
+                        && (words[0].equals("set")
+                                || words[0].equals("get")
+                                || words[0].equals("show"))
                 ? words[0] + " " + words[1]
                 : words[0];
     }

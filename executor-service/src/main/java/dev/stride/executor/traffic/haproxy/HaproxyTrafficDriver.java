@@ -38,39 +38,44 @@ public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> 
 
     @Override
     public void apply(HaproxyTarget target, TrafficAction action) throws PlatformException {
-        action.dispatch(new TrafficAction.Handler() {
-            @Override
-            public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
-                split(target, set.weight());
-            }
+        action.dispatch(
+                new TrafficAction.Handler() {
+                    @Override
+                    public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                        split(target, set.weight());
+                    }
 
-            @Override
-            public void promote(TrafficAction.Promote promote) throws PlatformException {
-                split(target, 100);
-            }
+                    @Override
+                    public void promote(TrafficAction.Promote promote) throws PlatformException {
+                        split(target, 100);
+                    }
 
-            @Override
-            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
-                split(target, 100);
-            }
+                    @Override
+                    public void activateColour(TrafficAction.ActivateColour activate)
+                            throws PlatformException {
+                        split(target, 100);
+                    }
 
-            @Override
-            public void restore(TrafficAction.Restore restore) throws PlatformException {
-                split(target, 0);
-            }
+                    @Override
+                    public void restore(TrafficAction.Restore restore) throws PlatformException {
+                        split(target, 0);
+                    }
 
-            @Override
-            public void roll(TrafficAction.Roll roll) throws PlatformException {
-                throw new PlatformException(
-                        "haproxy has no rollout: it only splits traffic between a stable and a canary server", false);
-            }
+                    @Override
+                    public void roll(TrafficAction.Roll roll) throws PlatformException {
+                        throw new PlatformException(
+                                "haproxy has no rollout: it only splits traffic between a stable and a canary server",
+                                false);
+                    }
 
-            @Override
-            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
-                throw new PlatformException(
-                        "haproxy cannot complete a rollout: it has no rollout, only a traffic split", false);
-            }
-        });
+                    @Override
+                    public void completeRollout(TrafficAction.CompleteRollout complete)
+                            throws PlatformException {
+                        throw new PlatformException(
+                                "haproxy cannot complete a rollout: it has no rollout, only a traffic split",
+                                false);
+                    }
+                });
     }
 
     @Override
@@ -83,13 +88,16 @@ public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> 
         HaproxyRuntimeApi api = api(haproxy);
         int stable = api.getWeight(haproxy.backend(), haproxy.stableServer());
         int canary = api.getWeight(haproxy.backend(), haproxy.canaryServer());
-        // "get weight" does not say whether a server is drained or in maintenance. This driver drains a server only
+        // "get weight" does not say whether a server is drained or in maintenance. This driver
+        // drains a server only
         // at weight 0, so the two agree unless someone changed a server's state by hand.
         int total = stable + canary;
-        // Percentages of what the two servers share; stable takes the remainder so the two always add up to 100.
+        // Percentages of what the two servers share; stable takes the remainder so the two always
+        // add up to 100.
         int canaryPercent = total == 0 ? 0 : (int) Math.round(100.0 * canary / total);
         int stablePercent = total == 0 ? 0 : 100 - canaryPercent;
-        return new LiveState(Map.of(LiveState.STABLE, stablePercent, LiveState.CANARY, canaryPercent), Map.of());
+        return new LiveState(
+                Map.of(LiveState.STABLE, stablePercent, LiveState.CANARY, canaryPercent), Map.of());
     }
 
     /**
@@ -113,8 +121,10 @@ public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> 
         }
     }
 
-    // Weight and state together: a server at 0 is drained so its persistent sessions go too; above 0 it must be
-    // ready, or its weight carries nothing. Raised servers get their weight before "ready", so a server that was
+    // Weight and state together: a server at 0 is drained so its persistent sessions go too; above
+    // 0 it must be
+    // ready, or its weight carries nothing. Raised servers get their weight before "ready", so a
+    // server that was
     // drained at weight 0 does not take traffic at an old weight for a moment.
     private static void set(HaproxyRuntimeApi api, String backend, String server, int weight)
             throws PlatformException {
@@ -122,21 +132,24 @@ public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> 
         api.setState(backend, server, weight == 0 ? "drain" : "ready");
     }
 
-    // A target that names no endpoint or unusable names is a configuration error: not transient, never retried.
+    // A target that names no endpoint or unusable names is a configuration error: not transient,
+    // never retried.
     private HaproxyRuntimeApi api(HaproxyTarget target) throws PlatformException {
         try {
             requireName(target.backend(), "backend");
             requireName(target.stableServer(), "stableServer");
             requireName(target.canaryServer(), "canaryServer");
             if (present(target.socket())) {
-                return HaproxyRuntimeApi.unixSocket(Path.of(target.socket()), connectTimeout, readTimeout);
+                return HaproxyRuntimeApi.unixSocket(
+                        Path.of(target.socket()), connectTimeout, readTimeout);
             }
             if (present(target.address())) {
                 return HaproxyRuntimeApi.tcp(target.address(), connectTimeout, readTimeout);
             }
             throw new IllegalArgumentException("the haproxy target needs a socket or an address");
         } catch (InvalidPathException e) {
-            throw new PlatformException("the haproxy target's socket is not a valid path", false, e);
+            throw new PlatformException(
+                    "the haproxy target's socket is not a valid path", false, e);
         } catch (IllegalArgumentException e) {
             throw new PlatformException(e.getMessage(), false, e);
         }
@@ -145,7 +158,9 @@ public final class HaproxyTrafficDriver implements TrafficDriver<HaproxyTarget> 
     private static void requireName(String name, String field) {
         if (!present(name) || !HaproxyRuntimeApi.isName(name)) {
             throw new IllegalArgumentException(
-                    "the haproxy target's " + field + " must be an HAProxy name (letters, digits, _ . : -)");
+                    "the haproxy target's "
+                            + field
+                            + " must be an HAProxy name (letters, digits, _ . : -)");
         }
     }
 

@@ -49,7 +49,10 @@ final class BlueGreenDeployments {
     private final RolloutProgress rollouts;
     private final Function<KubernetesTarget, TrafficRouter> routers;
 
-    BlueGreenDeployments(Deployments deployments, SideServices services, RolloutProgress rollouts,
+    BlueGreenDeployments(
+            Deployments deployments,
+            SideServices services,
+            RolloutProgress rollouts,
             Function<KubernetesTarget, TrafficRouter> routers) {
         this.deployments = deployments;
         this.services = services;
@@ -61,7 +64,8 @@ final class BlueGreenDeployments {
     boolean isBlueGreen(KubernetesTarget target) throws PlatformException {
         String ns = target.namespace();
         return deployments.get(ns, target.deployment()) == null
-                && (deployments.get(ns, name(target, BLUE)) != null || deployments.get(ns, name(target, GREEN)) != null);
+                && (deployments.get(ns, name(target, BLUE)) != null
+                        || deployments.get(ns, name(target, GREEN)) != null);
     }
 
     /** TRAFFIC: the new colour up with {@code artifact}, then {@code weight} percent of the traffic on it. */
@@ -72,38 +76,55 @@ final class BlueGreenDeployments {
         Deployment serving = existing(target, stable);
         String container = trackedContainer(serving, artifact);
         serving = labelled(target, serving, stable);
-        // The main Service must see only the stable colour before the new one has pods. A Service that selects a
-        // colour already is left alone: it may select the new one, after a 100% step without a router.
+        // The main Service must see only the stable colour before the new one has pods. A Service
+        // that selects a
+        // colour already is left alone: it may select the new one, after a 100% step without a
+        // router.
         if (selected(services.main(target)) == null) {
             select(target, stable);
         }
 
         int size = size(serving);
-        PodTemplateSpec template = new PodTemplateSpecBuilder(serving.getSpec().getTemplate()).build();
+        PodTemplateSpec template =
+                new PodTemplateSpecBuilder(serving.getSpec().getTemplate()).build();
         Map<String, String> podLabels = copy(template.getMetadata().getLabels());
         podLabels.put(COLOUR, fresh);
         template.getMetadata().setLabels(podLabels);
         withImage(template, container, artifact);
         Deployment existing = deployments.get(ns, name(target, fresh));
         if (existing == null) {
-            Map<String, String> selector = new HashMap<>(serving.getSpec().getSelector().getMatchLabels());
+            Map<String, String> selector =
+                    new HashMap<>(serving.getSpec().getSelector().getMatchLabels());
             selector.put(COLOUR, fresh);
             Map<String, String> labels = copy(serving.getMetadata().getLabels());
             labels.put(COLOUR, fresh);
-            deployments.create(new DeploymentBuilder()
-                    .withNewMetadata().withName(name(target, fresh)).withNamespace(ns).withLabels(labels)
-                    .addToAnnotations(Images.CONTAINER, container).endMetadata()
-                    .withNewSpec().withReplicas(size).withNewSelector().withMatchLabels(selector).endSelector()
-                    .withTemplate(template).endSpec()
-                    .build());
+            deployments.create(
+                    new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName(name(target, fresh))
+                            .withNamespace(ns)
+                            .withLabels(labels)
+                            .addToAnnotations(Images.CONTAINER, container)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(size)
+                            .withNewSelector()
+                            .withMatchLabels(selector)
+                            .endSelector()
+                            .withTemplate(template)
+                            .endSpec()
+                            .build());
         } else {
-            deployments.edit(ns, name(target, fresh), d -> {
-                annotations(d).put(Images.CONTAINER, container);
-                annotations(d).remove(SCALED_FROM);
-                d.getSpec().setReplicas(size);
-                d.getSpec().setTemplate(template);
-                return d;
-            });
+            deployments.edit(
+                    ns,
+                    name(target, fresh),
+                    d -> {
+                        annotations(d).put(Images.CONTAINER, container);
+                        annotations(d).remove(SCALED_FROM);
+                        d.getSpec().setReplicas(size);
+                        d.getSpec().setTemplate(template);
+                        return d;
+                    });
         }
         // The new colour's pods must be up before they take traffic.
         rollouts.await(ns, name(target, fresh));
@@ -113,14 +134,19 @@ final class BlueGreenDeployments {
         } else if (weight == 100) {
             select(target, fresh);
         } else {
-            throw new PlatformException("a blue-green on kubernetes can send " + weight + "% to the new colour only "
-                    + "through a router: name the target's ingress or httpRoute", false);
+            throw new PlatformException(
+                    "a blue-green on kubernetes can send "
+                            + weight
+                            + "% to the new colour only "
+                            + "through a router: name the target's ingress or httpRoute",
+                    false);
         }
     }
 
     /** A blue-green release is finalized by activate-new-colour only. */
     static PlatformException unknownFinalize(String action) {
-        return new PlatformException("a blue-green on kubernetes does not know the finalize action '" + action + "'",
+        return new PlatformException(
+                "a blue-green on kubernetes does not know the finalize action '" + action + "'",
                 false);
     }
 
@@ -128,19 +154,32 @@ final class BlueGreenDeployments {
      * FINALIZE ({@code activate-new-colour}): the Service selects the new colour, the router sends everything to the
      * Service, and the old colour is scaled to 0 when {@code scaleDown}.
      */
-    void activate(KubernetesTarget target, boolean scaleDown, Optional<String> artifact) throws PlatformException {
+    void activate(KubernetesTarget target, boolean scaleDown, Optional<String> artifact)
+            throws PlatformException {
         String ns = target.namespace();
         String stable = recordedStable(target);
         if (stable == null) {
-            throw new PlatformException("service " + ns + "/" + target.service()
-                    + " shows no blue-green release to activate", false);
+            throw new PlatformException(
+                    "service "
+                            + ns
+                            + "/"
+                            + target.service()
+                            + " shows no blue-green release to activate",
+                    false);
         }
         String fresh = other(stable);
         Deployment next = existing(target, fresh);
         String image = image(next, trackedContainer(next, null));
         if (artifact.isPresent() && !artifact.get().equals(image)) {
-            throw new PlatformException("the " + fresh + " colour runs " + image + ", not " + artifact.get()
-                    + ": not activating it", false);
+            throw new PlatformException(
+                    "the "
+                            + fresh
+                            + " colour runs "
+                            + image
+                            + ", not "
+                            + artifact.get()
+                            + ": not activating it",
+                    false);
         }
         rollouts.await(ns, name(target, fresh));
         select(target, fresh);
@@ -148,14 +187,17 @@ final class BlueGreenDeployments {
             routers.apply(target).withdraw(target);
         }
         if (scaleDown) {
-            deployments.edit(ns, name(target, stable), d -> {
-                int size = replicas(d);
-                if (size > 0) {
-                    annotations(d).put(SCALED_FROM, Integer.toString(size));
-                }
-                d.getSpec().setReplicas(0);
-                return d;
-            });
+            deployments.edit(
+                    ns,
+                    name(target, stable),
+                    d -> {
+                        int size = replicas(d);
+                        if (size > 0) {
+                            annotations(d).put(SCALED_FROM, Integer.toString(size));
+                        }
+                        d.getSpec().setReplicas(0);
+                        return d;
+                    });
         }
     }
 
@@ -172,11 +214,14 @@ final class BlueGreenDeployments {
             Integer size = number(annotation(old, SCALED_FROM));
             Deployment next = deployments.get(ns, name(target, fresh));
             int wanted = size != null ? size : next == null ? 1 : Math.max(1, replicas(next));
-            deployments.edit(ns, name(target, stable), d -> {
-                annotations(d).remove(SCALED_FROM);
-                d.getSpec().setReplicas(wanted);
-                return d;
-            });
+            deployments.edit(
+                    ns,
+                    name(target, stable),
+                    d -> {
+                        annotations(d).remove(SCALED_FROM);
+                        d.getSpec().setReplicas(wanted);
+                        return d;
+                    });
         }
         rollouts.await(ns, name(target, stable));
         select(target, stable);
@@ -184,10 +229,13 @@ final class BlueGreenDeployments {
             routers.apply(target).withdraw(target);
         }
         if (deployments.get(ns, name(target, fresh)) != null) {
-            deployments.edit(ns, name(target, fresh), d -> {
-                d.getSpec().setReplicas(0);
-                return d;
-            });
+            deployments.edit(
+                    ns,
+                    name(target, fresh),
+                    d -> {
+                        d.getSpec().setReplicas(0);
+                        return d;
+                    });
         }
     }
 
@@ -198,8 +246,10 @@ final class BlueGreenDeployments {
         String serving = selected(main);
         String stable = annotation(main, STABLE_COLOUR);
         if (stable == null) {
-            String colour = serving != null ? serving
-                    : deployments.get(ns, name(target, BLUE)) != null ? BLUE : GREEN;
+            String colour =
+                    serving != null
+                            ? serving
+                            : deployments.get(ns, name(target, BLUE)) != null ? BLUE : GREEN;
             Deployment d = existing(target, colour);
             return state(0, Map.of(LiveState.STABLE, image(d, trackedContainer(d, null))));
         }
@@ -224,8 +274,10 @@ final class BlueGreenDeployments {
         return state(weight, versions);
     }
 
-    // The colour that served when this release began. A release is the same one while the other colour runs its
-    // artifact; otherwise a new release begins from the colour the Service selects now (or the only one there is).
+    // The colour that served when this release began. A release is the same one while the other
+    // colour runs its
+    // artifact; otherwise a new release begins from the colour the Service selects now (or the only
+    // one there is).
     private String stableColour(KubernetesTarget target, String artifact) throws PlatformException {
         String ns = target.namespace();
         Service main = services.main(target);
@@ -241,20 +293,32 @@ final class BlueGreenDeployments {
             boolean blue = deployments.get(ns, name(target, BLUE)) != null;
             boolean green = deployments.get(ns, name(target, GREEN)) != null;
             if (blue && green) {
-                throw new PlatformException("service " + ns + "/" + target.service() + " selects no colour and both "
-                        + name(target, BLUE) + " and " + name(target, GREEN) + " exist: add " + COLOUR
-                        + " to its selector to say which one serves", false);
+                throw new PlatformException(
+                        "service "
+                                + ns
+                                + "/"
+                                + target.service()
+                                + " selects no colour and both "
+                                + name(target, BLUE)
+                                + " and "
+                                + name(target, GREEN)
+                                + " exist: add "
+                                + COLOUR
+                                + " to its selector to say which one serves",
+                        false);
             }
             serving = blue ? BLUE : GREEN;
         }
         String stable = serving;
-        services.editMain(target, s -> {
-            if (s.getMetadata().getAnnotations() == null) {
-                s.getMetadata().setAnnotations(new HashMap<>());
-            }
-            s.getMetadata().getAnnotations().put(STABLE_COLOUR, stable);
-            return s;
-        });
+        services.editMain(
+                target,
+                s -> {
+                    if (s.getMetadata().getAnnotations() == null) {
+                        s.getMetadata().setAnnotations(new HashMap<>());
+                    }
+                    s.getMetadata().getAnnotations().put(STABLE_COLOUR, stable);
+                    return s;
+                });
         return stable;
     }
 
@@ -262,20 +326,26 @@ final class BlueGreenDeployments {
         return annotation(services.main(target), STABLE_COLOUR);
     }
 
-    // The serving colour's pods must carry the colour label before the Service selects on it. Adding it is a pod
+    // The serving colour's pods must carry the colour label before the Service selects on it.
+    // Adding it is a pod
     // template change, so the Deployment rolls once, the first time Stride releases it.
-    private Deployment labelled(KubernetesTarget target, Deployment serving, String colour) throws PlatformException {
+    private Deployment labelled(KubernetesTarget target, Deployment serving, String colour)
+            throws PlatformException {
         Map<String, String> labels = serving.getSpec().getTemplate().getMetadata().getLabels();
         if (labels != null && colour.equals(labels.get(COLOUR))) {
             return serving;
         }
         String ns = target.namespace();
-        deployments.edit(ns, name(target, colour), d -> {
-            Map<String, String> podLabels = copy(d.getSpec().getTemplate().getMetadata().getLabels());
-            podLabels.put(COLOUR, colour);
-            d.getSpec().getTemplate().getMetadata().setLabels(podLabels);
-            return d;
-        });
+        deployments.edit(
+                ns,
+                name(target, colour),
+                d -> {
+                    Map<String, String> podLabels =
+                            copy(d.getSpec().getTemplate().getMetadata().getLabels());
+                    podLabels.put(COLOUR, colour);
+                    d.getSpec().getTemplate().getMetadata().setLabels(podLabels);
+                    return d;
+                });
         return rollouts.await(ns, name(target, colour));
     }
 
@@ -283,15 +353,18 @@ final class BlueGreenDeployments {
         if (colour.equals(selected(services.main(target)))) {
             return;
         }
-        services.editMain(target, s -> {
-            Map<String, String> selector = copy(s.getSpec().getSelector());
-            selector.put(COLOUR, colour);
-            s.getSpec().setSelector(selector);
-            return s;
-        });
+        services.editMain(
+                target,
+                s -> {
+                    Map<String, String> selector = copy(s.getSpec().getSelector());
+                    selector.put(COLOUR, colour);
+                    s.getSpec().setSelector(selector);
+                    return s;
+                });
     }
 
-    private Map<String, String> colourSelector(KubernetesTarget target, String colour) throws PlatformException {
+    private Map<String, String> colourSelector(KubernetesTarget target, String colour)
+            throws PlatformException {
         Map<String, String> selector = copy(services.main(target).getSpec().getSelector());
         selector.put(COLOUR, colour);
         return selector;
@@ -300,8 +373,9 @@ final class BlueGreenDeployments {
     private Deployment existing(KubernetesTarget target, String colour) throws PlatformException {
         Deployment d = deployments.get(target.namespace(), name(target, colour));
         if (d == null) {
-            throw new PlatformException("deployment " + target.namespace() + "/" + name(target, colour)
-                    + " not found", false);
+            throw new PlatformException(
+                    "deployment " + target.namespace() + "/" + name(target, colour) + " not found",
+                    false);
         }
         return d;
     }
@@ -331,7 +405,8 @@ final class BlueGreenDeployments {
     }
 
     private static LiveState state(int canary, Map<String, String> versions) {
-        return new LiveState(Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), versions);
+        return new LiveState(
+                Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), versions);
     }
 
     private static Integer number(String text) {

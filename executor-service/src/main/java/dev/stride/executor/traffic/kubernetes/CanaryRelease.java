@@ -50,7 +50,10 @@ final class CanaryRelease {
     private final RolloutProgress rollouts;
     private final Function<KubernetesTarget, TrafficRouter> routers;
 
-    CanaryRelease(Deployments deployments, SideServices services, RolloutProgress rollouts,
+    CanaryRelease(
+            Deployments deployments,
+            SideServices services,
+            RolloutProgress rollouts,
             Function<KubernetesTarget, TrafficRouter> routers) {
         this.deployments = deployments;
         this.services = services;
@@ -59,13 +62,15 @@ final class CanaryRelease {
     }
 
     /** The canary's share: 100 once promoted, else the router's weight or the replica ratio. */
-    LiveState read(KubernetesTarget k8s, Deployment stable, String stableImage) throws PlatformException {
+    LiveState read(KubernetesTarget k8s, Deployment stable, String stableImage)
+            throws PlatformException {
         Deployment canary = canary(k8s);
         if (canary == null) {
             return KubernetesTrafficDriver.byVersion(0, Map.of(LiveState.STABLE, stableImage));
         }
         String canaryImage = image(canary, trackedContainer(canary, null));
-        Map<String, String> versions = Map.of(LiveState.STABLE, stableImage, LiveState.CANARY, canaryImage);
+        Map<String, String> versions =
+                Map.of(LiveState.STABLE, stableImage, LiveState.CANARY, canaryImage);
         if ("true".equals(annotation(canary, PROMOTED)) && stableImage.equals(canaryImage)) {
             return KubernetesTrafficDriver.byVersion(100, versions);
         }
@@ -88,22 +93,26 @@ final class CanaryRelease {
         String previous = annotation(stable, PREVIOUS_IMAGE);
         boolean promoted = "true".equals(annotation(canary, PROMOTED));
         int total = total(stable, canary);
-        deployments.editStable(k8s, d -> {
-            if (promoted && previous != null) {
-                withImage(d, container, previous);
-            }
-            if (!TrafficRouter.routed(k8s)) {
-                d.getSpec().setReplicas(total);
-            }
-            return d;
-        });
+        deployments.editStable(
+                k8s,
+                d -> {
+                    if (promoted && previous != null) {
+                        withImage(d, container, previous);
+                    }
+                    if (!TrafficRouter.routed(k8s)) {
+                        d.getSpec().setReplicas(total);
+                    }
+                    return d;
+                });
         rollouts.await(k8s.namespace(), k8s.deployment());
-        editCanary(k8s, d -> {
-            d.getSpec().setReplicas(0);
-            annotations(d).put(WEIGHT, "0");
-            annotations(d).remove(PROMOTED);
-            return d;
-        });
+        editCanary(
+                k8s,
+                d -> {
+                    d.getSpec().setReplicas(0);
+                    annotations(d).put(WEIGHT, "0");
+                    annotations(d).remove(PROMOTED);
+                    return d;
+                });
     }
 
     /** TRAFFIC: sizes the canary Deployment for {@code weight}, waits for it, then moves the traffic. */
@@ -116,41 +125,62 @@ final class CanaryRelease {
         int canaryReplicas = canaryReplicas(total, weight, routed);
         Set<String> hidden = routed ? services.mainSelectorKeys(target) : Set.of();
 
-        deployments.editStable(target, d -> {
-            annotations(d).put(STRATEGY, "canary");
-            annotations(d).put(CONTAINER, container);
-            return d;
-        });
+        deployments.editStable(
+                target,
+                d -> {
+                    annotations(d).put(STRATEGY, "canary");
+                    annotations(d).put(CONTAINER, container);
+                    return d;
+                });
         Map<String, String> selector = Map.of(TRACK, "canary", CANARY_OF, target.deployment());
-        PodTemplateSpec template = new PodTemplateSpecBuilder(stable.getSpec().getTemplate()).build();
+        PodTemplateSpec template =
+                new PodTemplateSpecBuilder(stable.getSpec().getTemplate()).build();
         Map<String, String> podLabels = copy(template.getMetadata().getLabels());
         podLabels.keySet().removeAll(hidden);
         podLabels.putAll(selector);
         template.getMetadata().setLabels(podLabels);
         withImage(template, container, artifact);
 
-        Map<String, String> annotations = Map.of(TOTAL_REPLICAS, Integer.toString(total),
-                WEIGHT, Integer.toString(weight), CONTAINER, container);
+        Map<String, String> annotations =
+                Map.of(
+                        TOTAL_REPLICAS,
+                        Integer.toString(total),
+                        WEIGHT,
+                        Integer.toString(weight),
+                        CONTAINER,
+                        container);
         String ns = target.namespace();
         String name = canaryName(target);
         if (existing == null) {
             Map<String, String> labels = copy(stable.getMetadata().getLabels());
             labels.putAll(selector);
-            Deployment canary = new DeploymentBuilder()
-                    .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
-                    .withAnnotations(annotations).endMetadata()
-                    .withNewSpec().withReplicas(canaryReplicas).withNewSelector().withMatchLabels(selector)
-                    .endSelector().withTemplate(template).endSpec()
-                    .build();
+            Deployment canary =
+                    new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(ns)
+                            .withLabels(labels)
+                            .withAnnotations(annotations)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(canaryReplicas)
+                            .withNewSelector()
+                            .withMatchLabels(selector)
+                            .endSelector()
+                            .withTemplate(template)
+                            .endSpec()
+                            .build();
             deployments.create(canary);
         } else {
-            editCanary(target, d -> {
-                annotations(d).putAll(annotations);
-                annotations(d).remove(PROMOTED);
-                d.getSpec().setReplicas(canaryReplicas);
-                d.getSpec().setTemplate(template);
-                return d;
-            });
+            editCanary(
+                    target,
+                    d -> {
+                        annotations(d).putAll(annotations);
+                        annotations(d).remove(PROMOTED);
+                        d.getSpec().setReplicas(canaryReplicas);
+                        d.getSpec().setTemplate(template);
+                        return d;
+                    });
         }
         // The canary's pods must be up before they take traffic.
         rollouts.await(ns, name);
@@ -158,10 +188,12 @@ final class CanaryRelease {
             services.ensure(target, canaryService(target), selector);
             routers.apply(target).route(target, canaryService(target), weight);
         } else {
-            deployments.editStable(target, d -> {
-                d.getSpec().setReplicas(total - canaryReplicas);
-                return d;
-            });
+            deployments.editStable(
+                    target,
+                    d -> {
+                        d.getSpec().setReplicas(total - canaryReplicas);
+                        return d;
+                    });
         }
     }
 
@@ -173,42 +205,56 @@ final class CanaryRelease {
         Deployment stable = deployments.stable(target);
         Deployment canary = canary(target);
         if (canary == null) {
-            throw new PlatformException("deployment " + target.namespace() + "/" + canaryName(target)
-                    + " not found: there is no canary to promote", false);
+            throw new PlatformException(
+                    "deployment "
+                            + target.namespace()
+                            + "/"
+                            + canaryName(target)
+                            + " not found: there is no canary to promote",
+                    false);
         }
         String container = trackedContainer(stable, null);
         String image = image(canary, container);
         if (artifact.isPresent() && !artifact.get().equals(image)) {
-            throw new PlatformException("the canary runs " + image + ", not " + artifact.get() + ": not promoting it",
+            throw new PlatformException(
+                    "the canary runs " + image + ", not " + artifact.get() + ": not promoting it",
                     false);
         }
         int total = total(stable, canary);
         String current = image(stable, container);
-        editCanary(target, d -> {
-            annotations(d).put(PROMOTED, "true");
-            return d;
-        });
-        deployments.editStable(target, d -> {
-            if (!image.equals(current)) {
-                annotations(d).put(PREVIOUS_IMAGE, current);
-                withImage(d, container, image);
-            }
-            d.getSpec().setReplicas(total);
-            return d;
-        });
+        editCanary(
+                target,
+                d -> {
+                    annotations(d).put(PROMOTED, "true");
+                    return d;
+                });
+        deployments.editStable(
+                target,
+                d -> {
+                    if (!image.equals(current)) {
+                        annotations(d).put(PREVIOUS_IMAGE, current);
+                        withImage(d, container, image);
+                    }
+                    d.getSpec().setReplicas(total);
+                    return d;
+                });
         rollouts.await(target.namespace(), target.deployment());
         if (TrafficRouter.routed(target)) {
             routers.apply(target).withdraw(target);
         }
-        editCanary(target, d -> {
-            d.getSpec().setReplicas(0);
-            annotations(d).put(WEIGHT, "0");
-            return d;
-        });
+        editCanary(
+                target,
+                d -> {
+                    d.getSpec().setReplicas(0);
+                    annotations(d).put(WEIGHT, "0");
+                    return d;
+                });
     }
 
-    // Replica ratio by spec.replicas (what was asked, not what is ready: a pod still starting counts). When the
-    // replicas are exactly those the recorded weight asks for, that weight is reported, since ceil() makes the ratio
+    // Replica ratio by spec.replicas (what was asked, not what is ready: a pod still starting
+    // counts). When the
+    // replicas are exactly those the recorded weight asks for, that weight is reported, since
+    // ceil() makes the ratio
     // only approximate the weight (5% of 10 replicas is 1 canary, i.e. 10%).
     private static int replicaShare(Deployment stable, Deployment canary) {
         int c = replicas(canary);
@@ -232,11 +278,13 @@ final class CanaryRelease {
             return 0;
         }
         int byWeight = (int) Math.ceil(total * weight / 100.0);
-        // Behind a router the canary needs a pod as soon as it takes any traffic, whatever the stable's size.
+        // Behind a router the canary needs a pod as soon as it takes any traffic, whatever the
+        // stable's size.
         return routed ? Math.max(1, byWeight) : byWeight;
     }
 
-    // The stable's size when the release began. A canary still at 0 replicas has taken nothing from the stable yet,
+    // The stable's size when the release began. A canary still at 0 replicas has taken nothing from
+    // the stable yet,
     // so the stable's current size wins (it may have been scaled between releases).
     private static int total(Deployment stable, Deployment canary) {
         Integer recorded = canary == null ? null : number(annotation(canary, TOTAL_REPLICAS));
@@ -250,7 +298,8 @@ final class CanaryRelease {
         return deployments.get(target.namespace(), canaryName(target));
     }
 
-    private void editCanary(KubernetesTarget target, UnaryOperator<Deployment> change) throws PlatformException {
+    private void editCanary(KubernetesTarget target, UnaryOperator<Deployment> change)
+            throws PlatformException {
         deployments.edit(target.namespace(), canaryName(target), change);
     }
 

@@ -22,7 +22,8 @@ final class Deployments {
 
     /** The Deployment, or null when there is none. */
     Deployment get(String ns, String name) throws PlatformException {
-        return call("reading deployment " + ns + "/" + name,
+        return call(
+                "reading deployment " + ns + "/" + name,
                 () -> client.apps().deployments().inNamespace(ns).withName(name).get());
     }
 
@@ -30,18 +31,22 @@ final class Deployments {
     Deployment stable(KubernetesTarget target) throws PlatformException {
         Deployment stable = get(target.namespace(), target.deployment());
         if (stable == null) {
-            throw new PlatformException("deployment " + target.namespace() + "/" + target.deployment()
-                    + " not found", false);
+            throw new PlatformException(
+                    "deployment " + target.namespace() + "/" + target.deployment() + " not found",
+                    false);
         }
         return stable;
     }
 
-    void editStable(KubernetesTarget target, UnaryOperator<Deployment> change) throws PlatformException {
+    void editStable(KubernetesTarget target, UnaryOperator<Deployment> change)
+            throws PlatformException {
         edit(target.namespace(), target.deployment(), change);
     }
 
-    // edit() hands the change a copy of the object just read and sends the difference. The Deployment controller
-    // writes status all the time, so a 409 (the object changed in between) is tried again on a fresh read a few
+    // edit() hands the change a copy of the object just read and sends the difference. The
+    // Deployment controller
+    // writes status all the time, so a 409 (the object changed in between) is tried again on a
+    // fresh read a few
     // times; one that persists is reported as transient.
     void edit(String ns, String name, UnaryOperator<Deployment> change) throws PlatformException {
         for (int attempt = 1; ; attempt++) {
@@ -58,7 +63,8 @@ final class Deployments {
 
     void create(Deployment deployment) throws PlatformException {
         String ns = deployment.getMetadata().getNamespace();
-        KubernetesCalls.run("creating deployment " + ns + "/" + deployment.getMetadata().getName(),
+        KubernetesCalls.run(
+                "creating deployment " + ns + "/" + deployment.getMetadata().getName(),
                 () -> client.apps().deployments().inNamespace(ns).resource(deployment).create());
     }
 }

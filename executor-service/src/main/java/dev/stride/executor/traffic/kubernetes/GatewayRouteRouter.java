@@ -30,11 +30,15 @@ final class GatewayRouteRouter implements TrafficRouter {
 
     /** The side Services Stride may add to a route: the canary's and the two colours' previews. */
     static Set<String> sideServices(KubernetesTarget target) {
-        return Set.of(target.service() + "-canary", target.service() + "-blue", target.service() + "-green");
+        return Set.of(
+                target.service() + "-canary",
+                target.service() + "-blue",
+                target.service() + "-green");
     }
 
     @Override
-    public void route(KubernetesTarget target, String towards, int weight) throws PlatformException {
+    public void route(KubernetesTarget target, String towards, int weight)
+            throws PlatformException {
         write(target, towards, weight);
     }
 
@@ -51,33 +55,52 @@ final class GatewayRouteRouter implements TrafficRouter {
         return weight(read(target), target);
     }
 
-    private void write(KubernetesTarget target, String towards, int weight) throws PlatformException {
+    private void write(KubernetesTarget target, String towards, int weight)
+            throws PlatformException {
         HTTPRoute route = read(target);
         List<HTTPRouteRule> rules = rules(route);
         if (rules.stream().noneMatch(rule -> mainRef(rule, target) != null)) {
-            throw new PlatformException(describe(target) + " has no backendRef to service " + target.service(), false);
+            throw new PlatformException(
+                    describe(target) + " has no backendRef to service " + target.service(), false);
         }
         String ns = target.namespace();
-        run("updating " + describe(target), () -> client.resources(HTTPRoute.class).inNamespace(ns)
-                .withName(target.httpRoute()).edit(r -> {
-                    for (HTTPRouteRule rule : rules(r)) {
-                        HTTPBackendRef main = mainRef(rule, target);
-                        if (main != null) {
-                            rule.setBackendRefs(split(rule, main, target, towards, weight));
-                        }
-                    }
-                    return r;
-                }));
+        run(
+                "updating " + describe(target),
+                () ->
+                        client.resources(HTTPRoute.class)
+                                .inNamespace(ns)
+                                .withName(target.httpRoute())
+                                .edit(
+                                        r -> {
+                                            for (HTTPRouteRule rule : rules(r)) {
+                                                HTTPBackendRef main = mainRef(rule, target);
+                                                if (main != null) {
+                                                    rule.setBackendRefs(
+                                                            split(
+                                                                    rule, main, target, towards,
+                                                                    weight));
+                                                }
+                                            }
+                                            return r;
+                                        }));
     }
 
-    private static List<HTTPBackendRef> split(HTTPRouteRule rule, HTTPBackendRef main, KubernetesTarget target,
-            String towards, int weight) {
+    private static List<HTTPBackendRef> split(
+            HTTPRouteRule rule,
+            HTTPBackendRef main,
+            KubernetesTarget target,
+            String towards,
+            int weight) {
         Set<String> sides = sideServices(target);
         String side = towards;
         if (side == null) {
             // Withdrawing: keep whichever side ref is there, at 0.
-            side = rule.getBackendRefs().stream().map(HTTPBackendRef::getName).filter(sides::contains)
-                    .findFirst().orElse(null);
+            side =
+                    rule.getBackendRefs().stream()
+                            .map(HTTPBackendRef::getName)
+                            .filter(sides::contains)
+                            .findFirst()
+                            .orElse(null);
         }
         List<HTTPBackendRef> refs = new ArrayList<>();
         refs.add(new HTTPBackendRefBuilder(main).withWeight(100 - weight).build());
@@ -90,7 +113,8 @@ final class GatewayRouteRouter implements TrafficRouter {
         return refs;
     }
 
-    // The side's share in the first rule that routes to the main Service: side weight over the two weights' sum.
+    // The side's share in the first rule that routes to the main Service: side weight over the two
+    // weights' sum.
     private static int weight(HTTPRoute route, KubernetesTarget target) {
         Set<String> sides = sideServices(target);
         for (HTTPRouteRule rule : rules(route)) {
@@ -99,8 +123,11 @@ final class GatewayRouteRouter implements TrafficRouter {
                 continue;
             }
             int mainWeight = weightOf(main);
-            int sideWeight = rule.getBackendRefs().stream().filter(ref -> sides.contains(ref.getName()))
-                    .mapToInt(GatewayRouteRouter::weightOf).sum();
+            int sideWeight =
+                    rule.getBackendRefs().stream()
+                            .filter(ref -> sides.contains(ref.getName()))
+                            .mapToInt(GatewayRouteRouter::weightOf)
+                            .sum();
             int total = mainWeight + sideWeight;
             return total == 0 ? 0 : (int) Math.round(100.0 * sideWeight / total);
         }
@@ -119,17 +146,26 @@ final class GatewayRouteRouter implements TrafficRouter {
         return rule.getBackendRefs().stream()
                 .filter(ref -> target.service().equals(ref.getName()))
                 .filter(ref -> ref.getKind() == null || "Service".equals(ref.getKind()))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private static List<HTTPRouteRule> rules(HTTPRoute route) {
-        return route.getSpec() == null || route.getSpec().getRules() == null ? List.of() : route.getSpec().getRules();
+        return route.getSpec() == null || route.getSpec().getRules() == null
+                ? List.of()
+                : route.getSpec().getRules();
     }
 
     private HTTPRoute read(KubernetesTarget target) throws PlatformException {
         String ns = target.namespace();
-        HTTPRoute route = call("reading " + describe(target),
-                () -> client.resources(HTTPRoute.class).inNamespace(ns).withName(target.httpRoute()).get());
+        HTTPRoute route =
+                call(
+                        "reading " + describe(target),
+                        () ->
+                                client.resources(HTTPRoute.class)
+                                        .inNamespace(ns)
+                                        .withName(target.httpRoute())
+                                        .get());
         if (route == null) {
             throw new PlatformException(describe(target) + " not found", false);
         }

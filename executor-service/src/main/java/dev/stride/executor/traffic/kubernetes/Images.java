@@ -18,13 +18,14 @@ final class Images {
 
     /** How the Deployment is being released: {@code canary} or {@code rolling}. */
     static final String STRATEGY = "stride.dev/strategy";
+
     /** The container whose image is released, once chosen. */
     static final String CONTAINER = "stride.dev/container";
+
     /** The image the Deployment ran before the release, for a rollback. */
     static final String PREVIOUS_IMAGE = "stride.dev/previous-image";
 
-    private Images() {
-    }
+    private Images() {}
 
     static Map<String, String> annotations(Deployment d) {
         if (d.getMetadata().getAnnotations() == null) {
@@ -61,7 +62,8 @@ final class Images {
     }
 
     static String image(Deployment d, String container) {
-        return containerNamed(d.getSpec().getTemplate().getSpec().getContainers(), container).getImage();
+        return containerNamed(d.getSpec().getTemplate().getSpec().getContainers(), container)
+                .getImage();
     }
 
     static Deployment withImage(Deployment d, String container, String image) {
@@ -74,6 +76,9 @@ final class Images {
     }
 
     private static Container containerNamed(List<Container> containers, String name) {
-        return containers.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(containers.get(0));
+        return containers.stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElse(containers.get(0));
     }
 }

@@ -10,8 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 final class KubernetesCalls {
 
-    private KubernetesCalls() {
-    }
+    private KubernetesCalls() {}
 
     @FunctionalInterface
     interface Call<T> {
@@ -32,24 +31,35 @@ final class KubernetesCalls {
     }
 
     static void run(String what, Action action) throws PlatformException {
-        call(what, () -> {
-            action.run();
-            return null;
-        });
+        call(
+                what,
+                () -> {
+                    action.run();
+                    return null;
+                });
     }
 
     static PlatformException failure(String what, KubernetesClientException e) {
         int code = e.getCode();
         if (code <= 0) {
-            // No HTTP answer at all: connection refused, TLS or DNS failure, timeout. Worth retrying.
-            return new PlatformException(what + ": the Kubernetes API server did not answer ("
-                    + rootCause(e) + ")", true, e);
+            // No HTTP answer at all: connection refused, TLS or DNS failure, timeout. Worth
+            // retrying.
+            return new PlatformException(
+                    what + ": the Kubernetes API server did not answer (" + rootCause(e) + ")",
+                    true,
+                    e);
         }
-        String reason = e.getStatus() != null && e.getStatus().getMessage() != null
-                && !e.getStatus().getMessage().isBlank() ? e.getStatus().getMessage() : "no reason given";
-        // 409: another writer changed the object between our read and write; 429/5xx: the server is busy or broken.
+        String reason =
+                e.getStatus() != null
+                                && e.getStatus().getMessage() != null
+                                && !e.getStatus().getMessage().isBlank()
+                        ? e.getStatus().getMessage()
+                        : "no reason given";
+        // 409: another writer changed the object between our read and write; 429/5xx: the server is
+        // busy or broken.
         boolean transientFailure = code >= 500 || code == 409 || code == 429 || code == 408;
-        return new PlatformException(what + ": " + reason + " (HTTP " + code + ")", transientFailure, e);
+        return new PlatformException(
+                what + ": " + reason + " (HTTP " + code + ")", transientFailure, e);
     }
 
     private static String rootCause(Throwable e) {
@@ -57,7 +67,9 @@ final class KubernetesCalls {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause == e ? "no connection" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return cause == e
+                ? "no connection"
+                : cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 }

@@ -20,10 +20,14 @@ public class KubernetesDeadlines implements KubernetesConfigCustomizer {
     private final Duration requestTimeout;
 
     public KubernetesDeadlines(
-            @ConfigProperty(name = "stride.kubernetes.connect-timeout", defaultValue = "3s") Duration connectTimeout,
-            @ConfigProperty(name = "stride.kubernetes.request-timeout", defaultValue = "5s") Duration requestTimeout) {
-        this.connectTimeout = Settings.positive("stride.kubernetes.connect-timeout", connectTimeout);
-        this.requestTimeout = Settings.positive("stride.kubernetes.request-timeout", requestTimeout);
+            @ConfigProperty(name = "stride.kubernetes.connect-timeout", defaultValue = "3s")
+                    Duration connectTimeout,
+            @ConfigProperty(name = "stride.kubernetes.request-timeout", defaultValue = "5s")
+                    Duration requestTimeout) {
+        this.connectTimeout =
+                Settings.positive("stride.kubernetes.connect-timeout", connectTimeout);
+        this.requestTimeout =
+                Settings.positive("stride.kubernetes.request-timeout", requestTimeout);
     }
 
     @Override

@@ -49,7 +49,8 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
      * A Deployment's rollout is checked again every {@code recheckInterval} (a durable re-check by the executor, not
      * a wait) until {@code progressDeadline} after the phase was asked for.
      */
-    public KubernetesTrafficDriver(KubernetesClient client, Duration progressDeadline, Duration recheckInterval) {
+    public KubernetesTrafficDriver(
+            KubernetesClient client, Duration progressDeadline, Duration recheckInterval) {
         this.client = Objects.requireNonNull(client, "client");
         RolloutProgress rollouts = new RolloutProgress(client, progressDeadline, recheckInterval);
         SideServices services = new SideServices(client);
@@ -78,61 +79,73 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
         if (url == null) {
             return "(no API server configured)";
         }
-        return url.getProtocol() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        return url.getProtocol()
+                + "://"
+                + url.getHost()
+                + (url.getPort() < 0 ? "" : ":" + url.getPort());
     }
 
     @Override
     public void apply(KubernetesTarget target, TrafficAction action) throws PlatformException {
         KubernetesTarget k8s = kubernetes(target);
-        action.dispatch(new TrafficAction.Handler() {
-            @Override
-            public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
-                maintenance.set(k8s, true);
-                String artifact = set.release().artifact();
-                if (set.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
-                    blueGreen.shift(k8s, set.weight(), artifact);
-                } else {
-                    canary.shift(k8s, set.weight(), artifact);
-                }
-            }
+        action.dispatch(
+                new TrafficAction.Handler() {
+                    @Override
+                    public void setWeight(TrafficAction.SetWeight set) throws PlatformException {
+                        maintenance.set(k8s, true);
+                        String artifact = set.release().artifact();
+                        if (set.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
+                            blueGreen.shift(k8s, set.weight(), artifact);
+                        } else {
+                            canary.shift(k8s, set.weight(), artifact);
+                        }
+                    }
 
-            @Override
-            public void roll(TrafficAction.Roll roll) throws PlatformException {
-                maintenance.set(k8s, true);
-                rolling.roll(k8s, roll.release().artifact(), roll.batchSize(), roll.maxUnavailable());
-            }
+                    @Override
+                    public void roll(TrafficAction.Roll roll) throws PlatformException {
+                        maintenance.set(k8s, true);
+                        rolling.roll(
+                                k8s,
+                                roll.release().artifact(),
+                                roll.batchSize(),
+                                roll.maxUnavailable());
+                    }
 
-            @Override
-            public void promote(TrafficAction.Promote promote) throws PlatformException {
-                if (promote.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
-                    throw BlueGreenDeployments.unknownFinalize("promote-canary");
-                }
-                canary.promote(k8s, promote.release().artifactIfNamed());
-                maintenance.set(k8s, false);
-            }
+                    @Override
+                    public void promote(TrafficAction.Promote promote) throws PlatformException {
+                        if (promote.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
+                            throw BlueGreenDeployments.unknownFinalize("promote-canary");
+                        }
+                        canary.promote(k8s, promote.release().artifactIfNamed());
+                        maintenance.set(k8s, false);
+                    }
 
-            @Override
-            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
-                blueGreen.activate(k8s, activate.scaleDownOldColour().orElse(true),
-                        activate.release().artifactIfNamed());
-                maintenance.set(k8s, false);
-            }
+                    @Override
+                    public void activateColour(TrafficAction.ActivateColour activate)
+                            throws PlatformException {
+                        blueGreen.activate(
+                                k8s,
+                                activate.scaleDownOldColour().orElse(true),
+                                activate.release().artifactIfNamed());
+                        maintenance.set(k8s, false);
+                    }
 
-            @Override
-            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
-                if (complete.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
-                    throw BlueGreenDeployments.unknownFinalize("complete-rollout");
-                }
-                rolling.complete(k8s);
-                maintenance.set(k8s, false);
-            }
+                    @Override
+                    public void completeRollout(TrafficAction.CompleteRollout complete)
+                            throws PlatformException {
+                        if (complete.release().blueGreen() || blueGreen.isBlueGreen(k8s)) {
+                            throw BlueGreenDeployments.unknownFinalize("complete-rollout");
+                        }
+                        rolling.complete(k8s);
+                        maintenance.set(k8s, false);
+                    }
 
-            @Override
-            public void restore(TrafficAction.Restore restore) throws PlatformException {
-                restoreStable(k8s);
-                maintenance.set(k8s, false);
-            }
-        });
+                    @Override
+                    public void restore(TrafficAction.Restore restore) throws PlatformException {
+                        restoreStable(k8s);
+                        maintenance.set(k8s, false);
+                    }
+                });
     }
 
     @Override
@@ -164,7 +177,8 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
 
     /** The weights by version: {@code canary} percent on the new version, the rest on the stable one. */
     static LiveState byVersion(int canary, Map<String, String> versions) {
-        return new LiveState(Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), versions);
+        return new LiveState(
+                Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), versions);
     }
 
     private TrafficRouter router(KubernetesTarget target) {
@@ -173,15 +187,17 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
 
     private static KubernetesTarget kubernetes(KubernetesTarget k8s) throws PlatformException {
         if (blank(k8s.namespace()) || blank(k8s.deployment())) {
-            throw new PlatformException("the kubernetes target needs a namespace and a deployment", false);
+            throw new PlatformException(
+                    "the kubernetes target needs a namespace and a deployment", false);
         }
         if (TrafficRouter.routed(k8s) && blank(k8s.service())) {
-            throw new PlatformException("a kubernetes target with an ingress or httpRoute needs its service too",
+            throw new PlatformException(
+                    "a kubernetes target with an ingress or httpRoute needs its service too",
                     false);
         }
         if (!blank(k8s.ingress()) && !blank(k8s.httpRoute())) {
-            throw new PlatformException("a kubernetes target names either an ingress or an httpRoute, not both",
-                    false);
+            throw new PlatformException(
+                    "a kubernetes target names either an ingress or an httpRoute, not both", false);
         }
         return k8s;
     }

@@ -31,17 +31,29 @@ final class MaintenanceMode {
         }
         String ns = target.namespace();
         String value = Boolean.toString(on);
-        run("writing ingress " + ns + "/" + target.ingress(), () -> {
-            var resource = client.network().v1().ingresses().inNamespace(ns).withName(target.ingress());
-            Ingress ingress = resource.get();
-            if (ingress == null) {
-                throw new KubernetesClientException("ingress " + ns + "/" + target.ingress() + " not found", 404,
-                        null);
-            }
-            if (!value.equals(annotation(ingress, MAINTENANCE))) {
-                resource.edit(i -> new IngressBuilder(i).editMetadata().addToAnnotations(MAINTENANCE, value)
-                        .endMetadata().build());
-            }
-        });
+        run(
+                "writing ingress " + ns + "/" + target.ingress(),
+                () -> {
+                    var resource =
+                            client.network()
+                                    .v1()
+                                    .ingresses()
+                                    .inNamespace(ns)
+                                    .withName(target.ingress());
+                    Ingress ingress = resource.get();
+                    if (ingress == null) {
+                        throw new KubernetesClientException(
+                                "ingress " + ns + "/" + target.ingress() + " not found", 404, null);
+                    }
+                    if (!value.equals(annotation(ingress, MAINTENANCE))) {
+                        resource.edit(
+                                i ->
+                                        new IngressBuilder(i)
+                                                .editMetadata()
+                                                .addToAnnotations(MAINTENANCE, value)
+                                                .endMetadata()
+                                                .build());
+                    }
+                });
     }
 }

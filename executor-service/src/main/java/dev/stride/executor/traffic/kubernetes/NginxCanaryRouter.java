@@ -38,55 +38,115 @@ final class NginxCanaryRouter implements TrafficRouter {
     }
 
     @Override
-    public void route(KubernetesTarget target, String towards, int weight) throws PlatformException {
+    public void route(KubernetesTarget target, String towards, int weight)
+            throws PlatformException {
         String ns = target.namespace();
-        Ingress mainIngress = call("reading ingress " + ns + "/" + target.ingress(),
-                () -> client.network().v1().ingresses().inNamespace(ns).withName(target.ingress()).get());
+        Ingress mainIngress =
+                call(
+                        "reading ingress " + ns + "/" + target.ingress(),
+                        () ->
+                                client.network()
+                                        .v1()
+                                        .ingresses()
+                                        .inNamespace(ns)
+                                        .withName(target.ingress())
+                                        .get());
         if (mainIngress == null) {
-            throw new PlatformException("ingress " + ns + "/" + target.ingress() + " not found", false);
+            throw new PlatformException(
+                    "ingress " + ns + "/" + target.ingress() + " not found", false);
         }
         List<IngressRule> rules = rulesTowards(mainIngress, target, towards);
         String weightText = Integer.toString(weight);
-        run("writing ingress " + ns + "/" + canaryIngress(target), () -> {
-            var resource = client.network().v1().ingresses().inNamespace(ns).withName(canaryIngress(target));
-            if (resource.get() == null) {
-                client.network().v1().ingresses().inNamespace(ns).resource(new IngressBuilder()
-                        .withNewMetadata().withName(canaryIngress(target)).withNamespace(ns)
-                        .withLabels(mainIngress.getMetadata().getLabels())
-                        .withAnnotations(Map.of(CANARY, "true", CANARY_WEIGHT, weightText)).endMetadata()
-                        .withNewSpec().withIngressClassName(mainIngress.getSpec().getIngressClassName())
-                        .withRules(rules).endSpec()
-                        .build()).create();
-            } else {
-                resource.edit(i -> new IngressBuilder(i)
-                        .editMetadata().addToAnnotations(CANARY, "true").addToAnnotations(CANARY_WEIGHT, weightText)
-                        .endMetadata()
-                        .editSpec().withRules(rules).endSpec()
-                        .build());
-            }
-        });
+        run(
+                "writing ingress " + ns + "/" + canaryIngress(target),
+                () -> {
+                    var resource =
+                            client.network()
+                                    .v1()
+                                    .ingresses()
+                                    .inNamespace(ns)
+                                    .withName(canaryIngress(target));
+                    if (resource.get() == null) {
+                        client.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(ns)
+                                .resource(
+                                        new IngressBuilder()
+                                                .withNewMetadata()
+                                                .withName(canaryIngress(target))
+                                                .withNamespace(ns)
+                                                .withLabels(mainIngress.getMetadata().getLabels())
+                                                .withAnnotations(
+                                                        Map.of(
+                                                                CANARY,
+                                                                "true",
+                                                                CANARY_WEIGHT,
+                                                                weightText))
+                                                .endMetadata()
+                                                .withNewSpec()
+                                                .withIngressClassName(
+                                                        mainIngress.getSpec().getIngressClassName())
+                                                .withRules(rules)
+                                                .endSpec()
+                                                .build())
+                                .create();
+                    } else {
+                        resource.edit(
+                                i ->
+                                        new IngressBuilder(i)
+                                                .editMetadata()
+                                                .addToAnnotations(CANARY, "true")
+                                                .addToAnnotations(CANARY_WEIGHT, weightText)
+                                                .endMetadata()
+                                                .editSpec()
+                                                .withRules(rules)
+                                                .endSpec()
+                                                .build());
+                    }
+                });
     }
 
     /** Takes all traffic off the canary; keeps the canary Ingress (at weight 0) so the next release reuses it. */
     @Override
     public void withdraw(KubernetesTarget target) throws PlatformException {
         String ns = target.namespace();
-        run("writing ingress " + ns + "/" + canaryIngress(target), () -> {
-            var resource = client.network().v1().ingresses().inNamespace(ns).withName(canaryIngress(target));
-            Ingress canary = resource.get();
-            if (canary != null && !"0".equals(annotation(canary, CANARY_WEIGHT))) {
-                resource.edit(i -> new IngressBuilder(i).editMetadata().addToAnnotations(CANARY_WEIGHT, "0")
-                        .endMetadata().build());
-            }
-        });
+        run(
+                "writing ingress " + ns + "/" + canaryIngress(target),
+                () -> {
+                    var resource =
+                            client.network()
+                                    .v1()
+                                    .ingresses()
+                                    .inNamespace(ns)
+                                    .withName(canaryIngress(target));
+                    Ingress canary = resource.get();
+                    if (canary != null && !"0".equals(annotation(canary, CANARY_WEIGHT))) {
+                        resource.edit(
+                                i ->
+                                        new IngressBuilder(i)
+                                                .editMetadata()
+                                                .addToAnnotations(CANARY_WEIGHT, "0")
+                                                .endMetadata()
+                                                .build());
+                    }
+                });
     }
 
     /** The canary's share as the ingress controller is told it: 0 without a canary Ingress or when it is off. */
     @Override
     public int weight(KubernetesTarget target) throws PlatformException {
         String ns = target.namespace();
-        Ingress canary = call("reading ingress " + ns + "/" + canaryIngress(target),
-                () -> client.network().v1().ingresses().inNamespace(ns).withName(canaryIngress(target)).get());
+        Ingress canary =
+                call(
+                        "reading ingress " + ns + "/" + canaryIngress(target),
+                        () ->
+                                client.network()
+                                        .v1()
+                                        .ingresses()
+                                        .inNamespace(ns)
+                                        .withName(canaryIngress(target))
+                                        .get());
         if (canary == null || !"true".equals(annotation(canary, CANARY))) {
             return 0;
         }
@@ -94,38 +154,73 @@ final class NginxCanaryRouter implements TrafficRouter {
         try {
             return weight == null ? 0 : Integer.parseInt(weight.strip());
         } catch (NumberFormatException e) {
-            throw new PlatformException("ingress " + ns + "/" + canaryIngress(target) + " has canary-weight '"
-                    + weight + "', not a number", false);
+            throw new PlatformException(
+                    "ingress "
+                            + ns
+                            + "/"
+                            + canaryIngress(target)
+                            + " has canary-weight '"
+                            + weight
+                            + "', not a number",
+                    false);
         }
     }
 
-    // The main Ingress's rules with every backend on the main Service turned to the side Service; paths to other
+    // The main Ingress's rules with every backend on the main Service turned to the side Service;
+    // paths to other
     // Services are left out, so the canary Ingress only splits this application's traffic.
-    private static List<IngressRule> rulesTowards(Ingress main, KubernetesTarget target, String towards)
-            throws PlatformException {
-        List<IngressRule> rules = main.getSpec() == null || main.getSpec().getRules() == null
-                ? List.of() : main.getSpec().getRules();
-        List<IngressRule> towardsCanary = rules.stream()
-                .filter(r -> r.getHttp() != null)
-                .map(r -> new IngressRuleBuilder(r).editHttp().withPaths(r.getHttp().getPaths().stream()
-                        .filter(p -> isMainService(p, target))
-                        .map(p -> {
-                            HTTPIngressPath copy = new HTTPIngressPathBuilder(p).build();
-                            copy.getBackend().getService().setName(towards);
-                            return copy;
-                        })
-                        .toList()).endHttp().build())
-                .filter(r -> !r.getHttp().getPaths().isEmpty())
-                .toList();
+    private static List<IngressRule> rulesTowards(
+            Ingress main, KubernetesTarget target, String towards) throws PlatformException {
+        List<IngressRule> rules =
+                main.getSpec() == null || main.getSpec().getRules() == null
+                        ? List.of()
+                        : main.getSpec().getRules();
+        List<IngressRule> towardsCanary =
+                rules.stream()
+                        .filter(r -> r.getHttp() != null)
+                        .map(
+                                r ->
+                                        new IngressRuleBuilder(r)
+                                                .editHttp()
+                                                .withPaths(
+                                                        r.getHttp().getPaths().stream()
+                                                                .filter(
+                                                                        p ->
+                                                                                isMainService(
+                                                                                        p, target))
+                                                                .map(
+                                                                        p -> {
+                                                                            HTTPIngressPath copy =
+                                                                                    new HTTPIngressPathBuilder(
+                                                                                                    p)
+                                                                                            .build();
+                                                                            copy.getBackend()
+                                                                                    .getService()
+                                                                                    .setName(
+                                                                                            towards);
+                                                                            return copy;
+                                                                        })
+                                                                .toList())
+                                                .endHttp()
+                                                .build())
+                        .filter(r -> !r.getHttp().getPaths().isEmpty())
+                        .toList();
         if (towardsCanary.isEmpty()) {
-            throw new PlatformException("ingress " + target.namespace() + "/" + target.ingress()
-                    + " has no path to service " + target.service(), false);
+            throw new PlatformException(
+                    "ingress "
+                            + target.namespace()
+                            + "/"
+                            + target.ingress()
+                            + " has no path to service "
+                            + target.service(),
+                    false);
         }
         return towardsCanary;
     }
 
     private static boolean isMainService(HTTPIngressPath path, KubernetesTarget target) {
-        return path.getBackend() != null && path.getBackend().getService() != null
+        return path.getBackend() != null
+                && path.getBackend().getService() != null
                 && target.service().equals(path.getBackend().getService().getName());
     }
 

@@ -39,24 +39,33 @@ final class RollingRelease {
     }
 
     /** ROLLOUT: the new image on the Deployment itself, replaced {@code batchSize} pods at a time. */
-    void roll(KubernetesTarget target, String artifact, int batchSize, int maxUnavailable) throws PlatformException {
+    void roll(KubernetesTarget target, String artifact, int batchSize, int maxUnavailable)
+            throws PlatformException {
         Deployment stable = deployments.stable(target);
         String container = trackedContainer(stable, artifact);
         String current = image(stable, container);
-        deployments.editStable(target, d -> {
-            annotations(d).put(STRATEGY, "rolling");
-            annotations(d).put(CONTAINER, container);
-            if (!artifact.equals(current)) {
-                // Only the first apply remembers: a repeated one finds the new image already set.
-                annotations(d).put(PREVIOUS_IMAGE, current);
-                withImage(d, container, artifact);
-            }
-            d.getSpec().setStrategy(new DeploymentStrategyBuilder()
-                    .withType("RollingUpdate").withNewRollingUpdate()
-                    .withMaxSurge(new IntOrString(batchSize)).withMaxUnavailable(new IntOrString(maxUnavailable))
-                    .endRollingUpdate().build());
-            return d;
-        });
+        deployments.editStable(
+                target,
+                d -> {
+                    annotations(d).put(STRATEGY, "rolling");
+                    annotations(d).put(CONTAINER, container);
+                    if (!artifact.equals(current)) {
+                        // Only the first apply remembers: a repeated one finds the new image
+                        // already set.
+                        annotations(d).put(PREVIOUS_IMAGE, current);
+                        withImage(d, container, artifact);
+                    }
+                    d.getSpec()
+                            .setStrategy(
+                                    new DeploymentStrategyBuilder()
+                                            .withType("RollingUpdate")
+                                            .withNewRollingUpdate()
+                                            .withMaxSurge(new IntOrString(batchSize))
+                                            .withMaxUnavailable(new IntOrString(maxUnavailable))
+                                            .endRollingUpdate()
+                                            .build());
+                    return d;
+                });
         rollouts.await(target.namespace(), target.deployment());
     }
 
@@ -67,7 +76,8 @@ final class RollingRelease {
 
     /** The new version's share as the Deployment shows it. */
     LiveState read(Deployment stable, String stableImage) {
-        return KubernetesTrafficDriver.byVersion(rolledShare(stable), Map.of(LiveState.STABLE, stableImage));
+        return KubernetesTrafficDriver.byVersion(
+                rolledShare(stable), Map.of(LiveState.STABLE, stableImage));
     }
 
     /** Puts the remembered previous image back and checks the rollout. */
@@ -80,7 +90,8 @@ final class RollingRelease {
         rollouts.await(k8s.namespace(), k8s.deployment());
     }
 
-    // Rolling: the new version's share is the updated replicas' share once the controller has seen the new spec;
+    // Rolling: the new version's share is the updated replicas' share once the controller has seen
+    // the new spec;
     // 0 while the Deployment runs its remembered previous image (never rolled, or rolled back).
     private static int rolledShare(Deployment d) {
         String previous = annotation(d, PREVIOUS_IMAGE);
@@ -94,7 +105,10 @@ final class RollingRelease {
         Integer updated = d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas();
         Long observed = d.getStatus() == null ? null : d.getStatus().getObservedGeneration();
         Long generation = d.getMetadata().getGeneration();
-        if (wanted == 0 || updated == null || observed == null || (generation != null && observed < generation)) {
+        if (wanted == 0
+                || updated == null
+                || observed == null
+                || (generation != null && observed < generation)) {
             return 0;
         }
         return Math.min(100, (int) Math.round(100.0 * updated / wanted));

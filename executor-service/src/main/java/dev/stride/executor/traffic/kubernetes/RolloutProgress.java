@@ -34,8 +34,15 @@ final class RolloutProgress {
     /** Returns the Deployment once it is rolled out; fails when it stalled or is gone; else in progress. */
     Deployment await(String namespace, String name) throws PlatformException {
         String what = "deployment " + namespace + "/" + name;
-        Deployment now = call("reading " + what, () -> client.apps().deployments().inNamespace(namespace)
-                .withName(name).get());
+        Deployment now =
+                call(
+                        "reading " + what,
+                        () ->
+                                client.apps()
+                                        .deployments()
+                                        .inNamespace(namespace)
+                                        .withName(name)
+                                        .get());
         if (now == null) {
             throw new PlatformException(what + " was deleted during its rollout", false);
         }
@@ -46,7 +53,8 @@ final class RolloutProgress {
         if (stalled.isPresent()) {
             throw new PlatformException(what + " stalled: " + stalled.get(), false);
         }
-        throw new RolloutInProgress(what + " is rolling out: " + describe(now), recheckAfter, deadline);
+        throw new RolloutInProgress(
+                what + " is rolling out: " + describe(now), recheckAfter, deadline);
     }
 
     static boolean isComplete(Deployment d) {
@@ -54,8 +62,10 @@ final class RolloutProgress {
         if (status == null) {
             return false;
         }
-        long generation = d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
-        long observed = status.getObservedGeneration() == null ? -1 : status.getObservedGeneration();
+        long generation =
+                d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
+        long observed =
+                status.getObservedGeneration() == null ? -1 : status.getObservedGeneration();
         int wanted = replicas(d);
         return observed >= generation
                 && count(status.getUpdatedReplicas()) == wanted
@@ -64,7 +74,8 @@ final class RolloutProgress {
     }
 
     static int replicas(Deployment d) {
-        // The API server defaults spec.replicas to 1; an object read back without it means the same.
+        // The API server defaults spec.replicas to 1; an object read back without it means the
+        // same.
         return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     }
 
@@ -73,8 +84,11 @@ final class RolloutProgress {
             return Optional.empty();
         }
         return d.getStatus().getConditions().stream()
-                .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
-                        && "ProgressDeadlineExceeded".equals(c.getReason()))
+                .filter(
+                        c ->
+                                "Progressing".equals(c.getType())
+                                        && "False".equals(c.getStatus())
+                                        && "ProgressDeadlineExceeded".equals(c.getReason()))
                 .map(DeploymentCondition::getMessage)
                 .map(m -> m == null ? "ProgressDeadlineExceeded" : m)
                 .findFirst();
@@ -85,8 +99,14 @@ final class RolloutProgress {
             return "it no longer exists";
         }
         DeploymentStatus s = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-        return count(s.getUpdatedReplicas()) + " of " + replicas(d) + " replicas updated, "
-                + count(s.getAvailableReplicas()) + " available, " + count(s.getReplicas()) + " running";
+        return count(s.getUpdatedReplicas())
+                + " of "
+                + replicas(d)
+                + " replicas updated, "
+                + count(s.getAvailableReplicas())
+                + " available, "
+                + count(s.getReplicas())
+                + " running";
     }
 
     private static int count(Integer value) {

@@ -29,10 +29,13 @@ final class SideServices {
         if (target.service() == null || target.service().isBlank()) {
             throw new PlatformException("the kubernetes target names no service", false);
         }
-        Service main = call("reading service " + ns + "/" + target.service(),
-                () -> client.services().inNamespace(ns).withName(target.service()).get());
+        Service main =
+                call(
+                        "reading service " + ns + "/" + target.service(),
+                        () -> client.services().inNamespace(ns).withName(target.service()).get());
         if (main == null) {
-            throw new PlatformException("service " + ns + "/" + target.service() + " not found", false);
+            throw new PlatformException(
+                    "service " + ns + "/" + target.service() + " not found", false);
         }
         return main;
     }
@@ -44,31 +47,49 @@ final class SideServices {
     }
 
     /** Creates or updates the side Service {@code name}: the main Service's ports, {@code selector}'s pods. */
-    void ensure(KubernetesTarget target, String name, Map<String, String> selector) throws PlatformException {
+    void ensure(KubernetesTarget target, String name, Map<String, String> selector)
+            throws PlatformException {
         String ns = target.namespace();
         Service main = main(target);
-        Service side = new ServiceBuilder()
-                .withNewMetadata().withName(name).withNamespace(ns)
-                .withLabels(main.getMetadata().getLabels()).endMetadata()
-                // Ports only: the cluster IP, node ports and load balancer belong to the main Service.
-                .withNewSpec().withType("ClusterIP").withPorts(main.getSpec().getPorts())
-                .withSelector(selector).endSpec()
-                .build();
-        run("writing service " + ns + "/" + name, () -> {
-            var resource = client.services().inNamespace(ns).withName(name);
-            if (resource.get() == null) {
-                client.services().inNamespace(ns).resource(side).create();
-            } else {
-                resource.edit(s -> new ServiceBuilder(s).editSpec().withPorts(main.getSpec().getPorts())
-                        .withSelector(selector).endSpec().build());
-            }
-        });
+        Service side =
+                new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .withLabels(main.getMetadata().getLabels())
+                        .endMetadata()
+                        // Ports only: the cluster IP, node ports and load balancer belong to the
+                        // main Service.
+                        .withNewSpec()
+                        .withType("ClusterIP")
+                        .withPorts(main.getSpec().getPorts())
+                        .withSelector(selector)
+                        .endSpec()
+                        .build();
+        run(
+                "writing service " + ns + "/" + name,
+                () -> {
+                    var resource = client.services().inNamespace(ns).withName(name);
+                    if (resource.get() == null) {
+                        client.services().inNamespace(ns).resource(side).create();
+                    } else {
+                        resource.edit(
+                                s ->
+                                        new ServiceBuilder(s)
+                                                .editSpec()
+                                                .withPorts(main.getSpec().getPorts())
+                                                .withSelector(selector)
+                                                .endSpec()
+                                                .build());
+                    }
+                });
     }
 
     /** Edits the main Service (blue-green's selector switch). */
     void editMain(KubernetesTarget target, UnaryOperator<Service> change) throws PlatformException {
         String ns = target.namespace();
-        run("updating service " + ns + "/" + target.service(),
+        run(
+                "updating service " + ns + "/" + target.service(),
                 () -> client.services().inNamespace(ns).withName(target.service()).edit(change));
     }
 }

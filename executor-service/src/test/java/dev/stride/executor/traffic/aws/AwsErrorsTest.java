@@ -33,7 +33,8 @@ class AwsErrorsTest {
     private AlbBlueGreenDriver alb;
     private EcsServiceDriver ecs;
     private final AwsAlbTarget albTarget = new AwsAlbTarget("eu-west-1", null, RULE, null);
-    private final AwsEcsTarget ecsTarget = new AwsEcsTarget("eu-west-1", "prod", "shop", "app", null);
+    private final AwsEcsTarget ecsTarget =
+            new AwsEcsTarget("eu-west-1", "prod", "shop", "app", null);
 
     @BeforeAll
     static void start() {
@@ -54,9 +55,13 @@ class AwsErrorsTest {
         aws.autoScalingGroup("app-green-asg", "app-green-tg", 0, 0, 6);
         aws.ecsService("prod", "shop", "app", EcsServiceDriverTest.OLD);
         aws.images.add("shop:1.4.2");
-        clients = new AwsClients(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET)), Optional.of(aws.endpoint()), 1,
-                Duration.ofSeconds(5));
+        clients =
+                new AwsClients(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET)),
+                        Optional.of(aws.endpoint()),
+                        1,
+                        Duration.ofSeconds(5));
         alb = new AlbBlueGreenDriver(clients, Duration.ZERO, (d, t) -> t.run(), Clock.systemUTC());
         ecs = new EcsServiceDriver(clients, Duration.ofSeconds(5), Duration.ofMillis(20));
     }
@@ -69,19 +74,42 @@ class AwsErrorsTest {
     @Test
     void throttlingAndServerErrorsAreTransient() {
         aws.failNext("DescribeRules", 400, "Throttling", "Rate exceeded");
-        assertThat(failure(() -> alb.read(albTarget))).satisfies(e -> {
-            assertThat(e.isTransient()).isTrue();
-            assertThat(e.getMessage()).startsWith("ELB DescribeRules on listener rule listener-rule/app/shop/")
-                    .endsWith("failed: Throttling: Rate exceeded");
-        });
+        assertThat(failure(() -> alb.read(albTarget)))
+                .satisfies(
+                        e -> {
+                            assertThat(e.isTransient()).isTrue();
+                            assertThat(e.getMessage())
+                                    .startsWith(
+                                            "ELB DescribeRules on listener rule listener-rule/app/shop/")
+                                    .endsWith("failed: Throttling: Rate exceeded");
+                        });
         aws.failNext("UpdateAutoScalingGroup", 503, "ServiceUnavailable", "Service is unavailable");
-        assertThat(failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC, AlbBlueGreenDriverTest.phase(10))))
-                .isTransient()).isTrue();
+        assertThat(
+                        failure(
+                                        () ->
+                                                alb.apply(
+                                                        albTarget,
+                                                        PhaseActions.parse(
+                                                                albTarget.platform(),
+                                                                PhaseType.TRAFFIC,
+                                                                AlbBlueGreenDriverTest.phase(10))))
+                                .isTransient())
+                .isTrue();
         aws.failNext("DescribeServices", 400, "ThrottlingException", "Rate exceeded");
         assertThat(failure(() -> ecs.read(ecsTarget)).isTransient()).isTrue();
         aws.failNext("UpdateService", 500, "ServerException", "Internal error");
-        assertThat(failure(() -> ecs.apply(ecsTarget, PhaseActions.parse(ecsTarget.platform(), PhaseType.ROLLOUT,
-                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW)))).isTransient()).isTrue();
+        assertThat(
+                        failure(
+                                        () ->
+                                                ecs.apply(
+                                                        ecsTarget,
+                                                        PhaseActions.parse(
+                                                                ecsTarget.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                EcsServiceDriverTest.rollout(
+                                                                        EcsServiceDriverTest.NEW))))
+                                .isTransient())
+                .isTrue();
     }
 
     @Test
@@ -89,53 +117,109 @@ class AwsErrorsTest {
         aws.failNext("DescribeRules", 400, "RuleNotFound", "One or more rules not found");
         PlatformException notFound = failure(() -> alb.read(albTarget));
         assertThat(notFound.isTransient()).isFalse();
-        assertThat(notFound.getMessage()).endsWith("failed: RuleNotFound: One or more rules not found");
+        assertThat(notFound.getMessage())
+                .endsWith("failed: RuleNotFound: One or more rules not found");
 
-        aws.failNext("ModifyRule", 403, "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/deployer/x "
-                + "is not authorized to perform: elasticloadbalancing:ModifyRule (key AKIAIOSFODNN7EXAMPLE, see "
-                + "https://example.s3.amazonaws.com/policy.json?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&"
-                + "X-Amz-Signature=0123abcd&X-Amz-Security-Token=FwoGZXIvYXdzEJr)");
-        PlatformException denied = failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC,
-                AlbBlueGreenDriverTest.phase(10))));
+        aws.failNext(
+                "ModifyRule",
+                403,
+                "AccessDenied",
+                "User: arn:aws:sts::123456789012:assumed-role/deployer/x "
+                        + "is not authorized to perform: elasticloadbalancing:ModifyRule (key AKIAIOSFODNN7EXAMPLE, see "
+                        + "https://example.s3.amazonaws.com/policy.json?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&"
+                        + "X-Amz-Signature=0123abcd&X-Amz-Security-Token=FwoGZXIvYXdzEJr)");
+        PlatformException denied =
+                failure(
+                        () ->
+                                alb.apply(
+                                        albTarget,
+                                        PhaseActions.parse(
+                                                albTarget.platform(),
+                                                PhaseType.TRAFFIC,
+                                                AlbBlueGreenDriverTest.phase(10))));
         assertThat(denied.isTransient()).isFalse();
-        assertThat(denied.getMessage()).contains("AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
-                + "deployer/x is not authorized to perform: elasticloadbalancing:ModifyRule")
+        assertThat(denied.getMessage())
+                .contains(
+                        "AccessDenied: User: arn:aws:sts::123456789012:assumed-role/"
+                                + "deployer/x is not authorized to perform: elasticloadbalancing:ModifyRule")
                 .contains("https://example.s3.amazonaws.com/policy.json?<redacted>")
-                .doesNotContain("AKIAIOSFODNN7EXAMPLE", "X-Amz-Signature", "0123abcd", "FwoGZXIvYXdzEJr", SECRET);
+                .doesNotContain(
+                        "AKIAIOSFODNN7EXAMPLE",
+                        "X-Amz-Signature",
+                        "0123abcd",
+                        "FwoGZXIvYXdzEJr",
+                        SECRET);
         assertThat(denied.getCause()).isNull();
 
-        aws.failNext("UpdateAutoScalingGroup", 400, "ValidationError",
+        aws.failNext(
+                "UpdateAutoScalingGroup",
+                400,
+                "ValidationError",
                 "Desired capacity:3 must be between the specified min size:0 and max size:2");
-        PlatformException invalid = failure(() -> alb.apply(albTarget, PhaseActions.parse(albTarget.platform(), PhaseType.TRAFFIC,
-                AlbBlueGreenDriverTest.phase(10))));
+        PlatformException invalid =
+                failure(
+                        () ->
+                                alb.apply(
+                                        albTarget,
+                                        PhaseActions.parse(
+                                                albTarget.platform(),
+                                                PhaseType.TRAFFIC,
+                                                AlbBlueGreenDriverTest.phase(10))));
         assertThat(invalid.isTransient()).isFalse();
-        assertThat(invalid.getMessage()).isEqualTo("AutoScaling UpdateAutoScalingGroup app-green-asg failed: "
-                + "ValidationError: Desired capacity:3 must be between the specified min size:0 and max size:2");
+        assertThat(invalid.getMessage())
+                .isEqualTo(
+                        "AutoScaling UpdateAutoScalingGroup app-green-asg failed: "
+                                + "ValidationError: Desired capacity:3 must be between the specified min size:0 and max size:2");
 
         aws.failNext("DescribeServices", 400, "ClusterNotFoundException", "Cluster not found.");
         PlatformException noCluster = failure(() -> ecs.read(ecsTarget));
         assertThat(noCluster.isTransient()).isFalse();
-        assertThat(noCluster.getMessage()).isEqualTo("ECS DescribeServices ECS service shop in cluster prod failed: "
-                + "ClusterNotFoundException: Cluster not found.");
+        assertThat(noCluster.getMessage())
+                .isEqualTo(
+                        "ECS DescribeServices ECS service shop in cluster prod failed: "
+                                + "ClusterNotFoundException: Cluster not found.");
 
-        aws.failNext("RegisterTaskDefinition", 400, "AccessDeniedException",
+        aws.failNext(
+                "RegisterTaskDefinition",
+                400,
+                "AccessDeniedException",
                 "User is not authorized to perform: ecs:RegisterTaskDefinition");
-        PlatformException ecsDenied = failure(() -> ecs.apply(ecsTarget, PhaseActions.parse(ecsTarget.platform(), PhaseType.ROLLOUT,
-                EcsServiceDriverTest.rollout(EcsServiceDriverTest.NEW))));
+        PlatformException ecsDenied =
+                failure(
+                        () ->
+                                ecs.apply(
+                                        ecsTarget,
+                                        PhaseActions.parse(
+                                                ecsTarget.platform(),
+                                                PhaseType.ROLLOUT,
+                                                EcsServiceDriverTest.rollout(
+                                                        EcsServiceDriverTest.NEW))));
         assertThat(ecsDenied.isTransient()).isFalse();
-        assertThat(ecsDenied.getMessage()).endsWith("AccessDeniedException: User is not authorized to perform: "
-                + "ecs:RegisterTaskDefinition");
+        assertThat(ecsDenied.getMessage())
+                .endsWith(
+                        "AccessDeniedException: User is not authorized to perform: "
+                                + "ecs:RegisterTaskDefinition");
         assertThat(aws.ecs("prod", "shop").taskDefinition).endsWith("task-definition/shop:1");
     }
 
     @Test
     void anUnreachableEndpointIsTransientAndNamesNoAddressSecrets() {
-        AwsClients nowhere = new AwsClients(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET)),
-                Optional.of(URI.create("http://127.0.0.1:1")), 1, Duration.ofSeconds(2));
+        AwsClients nowhere =
+                new AwsClients(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", SECRET)),
+                        Optional.of(URI.create("http://127.0.0.1:1")),
+                        1,
+                        Duration.ofSeconds(2));
         try {
-            PlatformException e = failure(() -> new EcsServiceDriver(nowhere, Duration.ofSeconds(1),
-                    Duration.ofMillis(10)).read(ecsTarget));
+            PlatformException e =
+                    failure(
+                            () ->
+                                    new EcsServiceDriver(
+                                                    nowhere,
+                                                    Duration.ofSeconds(1),
+                                                    Duration.ofMillis(10))
+                                            .read(ecsTarget));
             assertThat(e.isTransient()).isTrue();
             assertThat(e.getMessage()).doesNotContain("AKIAIOSFODNN7EXAMPLE", SECRET);
         } finally {
@@ -145,21 +229,39 @@ class AwsErrorsTest {
 
     @Test
     void aTargetsRoleIsAssumedThroughStsAndItsCallsAreSignedWithTheRolesKeys() throws Exception {
-        AwsAlbTarget withRole = new AwsAlbTarget("eu-west-1", null, RULE,
-                "arn:aws:iam::123456789012:role/deployer");
+        AwsAlbTarget withRole =
+                new AwsAlbTarget(
+                        "eu-west-1", null, RULE, "arn:aws:iam::123456789012:role/deployer");
 
         alb.read(withRole);
 
-        assertThat(aws.calls()).extracting(Call::toString).containsExactly("sts AssumeRole",
-                "elasticloadbalancing DescribeRules", "elasticloadbalancing DescribeTags");
+        assertThat(aws.calls())
+                .extracting(Call::toString)
+                .containsExactly(
+                        "sts AssumeRole",
+                        "elasticloadbalancing DescribeRules",
+                        "elasticloadbalancing DescribeTags");
         Call assume = aws.calls().get(0);
-        assertThat(assume.params()).containsEntry("RoleArn", "arn:aws:iam::123456789012:role/deployer")
+        assertThat(assume.params())
+                .containsEntry("RoleArn", "arn:aws:iam::123456789012:role/deployer")
                 .containsEntry("RoleSessionName", "stride-executor");
         assertThat(assume.accessKeyId()).isEqualTo("AKIAIOSFODNN7EXAMPLE");
-        assertThat(aws.calls().subList(1, 3)).extracting(Call::accessKeyId).containsOnly("ASIAFAKEASSUMEDROLE1");
+        assertThat(aws.calls().subList(1, 3))
+                .extracting(Call::accessKeyId)
+                .containsOnly("ASIAFAKEASSUMEDROLE1");
 
-        assertThat(failure(() -> alb.read(new AwsAlbTarget("eu-west-1", null, RULE, "deployer"))).getMessage())
-                .isEqualTo("the target's roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+        assertThat(
+                        failure(
+                                        () ->
+                                                alb.read(
+                                                        new AwsAlbTarget(
+                                                                "eu-west-1",
+                                                                null,
+                                                                RULE,
+                                                                "deployer")))
+                                .getMessage())
+                .isEqualTo(
+                        "the target's roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
         assertThat(failure(() -> alb.read(new AwsAlbTarget(null, null, RULE, null))).getMessage())
                 .isEqualTo("the target needs an AWS region such as eu-west-1, got null");
     }
@@ -170,11 +272,12 @@ class AwsErrorsTest {
         assertThat(AwsErrors.scrub("token=abc SessionToken: xyz Signature=123"))
                 .isEqualTo("token=abc SessionToken=<redacted> Signature=<redacted>");
         assertThat(AwsErrors.scrub(null)).isEqualTo("no reason given");
-        assertThat(Map.of("k", AwsErrors.scrub("ASIAFAKEASSUMEDROLE1 expired"))).containsEntry("k",
-                "<access key> expired");
+        assertThat(Map.of("k", AwsErrors.scrub("ASIAFAKEASSUMEDROLE1 expired")))
+                .containsEntry("k", "<access key> expired");
     }
 
-    private static PlatformException failure(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    private static PlatformException failure(
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         return catchThrowableOfType(PlatformException.class, call);
     }
 }

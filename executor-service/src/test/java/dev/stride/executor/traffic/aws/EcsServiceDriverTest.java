@@ -59,8 +59,13 @@ class EcsServiceDriverTest {
         aws.images.add("shop:1.4.1");
         aws.images.add("shop:1.4.2");
         aws.rolloutPolls = 1;
-        clients = new AwsClients(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTESTKEY", "test")),
-                Optional.of(aws.endpoint()), 1, Duration.ofSeconds(5));
+        clients =
+                new AwsClients(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDTESTKEY", "test")),
+                        Optional.of(aws.endpoint()),
+                        1,
+                        Duration.ofSeconds(5));
         driver = new EcsServiceDriver(clients, Duration.ofSeconds(5), Duration.ofMillis(20));
     }
 
@@ -70,22 +75,31 @@ class EcsServiceDriverTest {
     }
 
     @Test
-    void aRolloutRegistersACopyWithOnlyTheImageReplacedUpdatesTheServiceAndWaitsForCompleted() throws Exception {
-        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
-                Map.of("stable", OLD)));
+    void aRolloutRegistersACopyWithOnlyTheImageReplacedUpdatesTheServiceAndWaitsForCompleted()
+            throws Exception {
+        assertThat(driver.read(target))
+                .isEqualTo(
+                        new LiveState(Map.of("stable", 100, "canary", 0), Map.of("stable", OLD)));
         aws.clearCalls();
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
 
-        assertThat(aws.calls()).extracting(Call::toString).containsExactly(
-                "ecs DescribeServices",
-                "ecr DescribeImages",
-                "ecs DescribeTaskDefinition",
-                "ecs RegisterTaskDefinition",
-                "ecs TagResource",
-                "ecs UpdateService",
-                "ecs DescribeServices",
-                "ecs DescribeServices");
+        assertThat(aws.calls())
+                .extracting(Call::toString)
+                .containsExactly(
+                        "ecs DescribeServices",
+                        "ecr DescribeImages",
+                        "ecs DescribeTaskDefinition",
+                        "ecs RegisterTaskDefinition",
+                        "ecs TagResource",
+                        "ecs UpdateService",
+                        "ecs DescribeServices",
+                        "ecs DescribeServices");
         assertThat(body("DescribeServices", 0).path("include").get(0).asText()).isEqualTo("TAGS");
         JsonNode images = body("DescribeImages", 0);
         assertThat(images.path("registryId").asText()).isEqualTo("123456789012");
@@ -95,90 +109,155 @@ class EcsServiceDriverTest {
         JsonNode registered = body("RegisterTaskDefinition", 0);
         JsonNode before = aws.taskDefinition(TD1);
         assertThat(registered.path("family").asText()).isEqualTo("shop");
-        assertThat(registered.path("taskRoleArn").asText()).isEqualTo(before.path("taskRoleArn").asText());
-        assertThat(registered.path("executionRoleArn").asText()).isEqualTo(before.path("executionRoleArn").asText());
+        assertThat(registered.path("taskRoleArn").asText())
+                .isEqualTo(before.path("taskRoleArn").asText());
+        assertThat(registered.path("executionRoleArn").asText())
+                .isEqualTo(before.path("executionRoleArn").asText());
         assertThat(registered.path("networkMode").asText()).isEqualTo("awsvpc");
         assertThat(registered.path("cpu").asText()).isEqualTo("512");
         assertThat(registered.path("memory").asText()).isEqualTo("1024");
         assertThat(registered.path("requiresCompatibilities").get(0).asText()).isEqualTo("FARGATE");
-        assertThat((Object) registered.path("containerDefinitions").get(0)).as("the sidecar is untouched")
+        assertThat((Object) registered.path("containerDefinitions").get(0))
+                .as("the sidecar is untouched")
                 .isEqualTo(before.path("containerDefinitions").get(0));
         JsonNode app = registered.path("containerDefinitions").get(1);
         assertThat(app.path("image").asText()).isEqualTo(NEW);
         JsonNode appBefore = before.path("containerDefinitions").get(1);
         JsonNode appWithoutImage = ((ObjectNode) app.deepCopy()).without("image");
         JsonNode beforeWithoutImage = ((ObjectNode) appBefore.deepCopy()).without("image");
-        assertThat((Object) appWithoutImage).as("only the image differs").isEqualTo(beforeWithoutImage);
+        assertThat((Object) appWithoutImage)
+                .as("only the image differs")
+                .isEqualTo(beforeWithoutImage);
 
         JsonNode tags = body("TagResource", 0);
         assertThat(tags.path("resourceArn").asText()).isEqualTo(SERVICE);
-        assertThat(tags.path("tags").toString()).isEqualTo("[{\"key\":\"stride:release\",\"value\":\"" + NEW
-                + "\"},{\"key\":\"stride:stable-task-definition\",\"value\":\"" + TD1
-                + "\"},{\"key\":\"stride:release-task-definition\",\"value\":\"" + TD2 + "\"}]");
+        assertThat(tags.path("tags").toString())
+                .isEqualTo(
+                        "[{\"key\":\"stride:release\",\"value\":\""
+                                + NEW
+                                + "\"},{\"key\":\"stride:stable-task-definition\",\"value\":\""
+                                + TD1
+                                + "\"},{\"key\":\"stride:release-task-definition\",\"value\":\""
+                                + TD2
+                                + "\"}]");
         JsonNode update = body("UpdateService", 0);
         assertThat(update.path("cluster").asText()).isEqualTo("prod");
         assertThat(update.path("service").asText()).isEqualTo("shop");
         assertThat(update.path("taskDefinition").asText()).isEqualTo(TD2);
         assertThat(update.size()).as("nothing but the task definition changes").isEqualTo(3);
-        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 0, "canary", 100),
-                Map.of("canary", NEW)));
+        assertThat(driver.read(target))
+                .isEqualTo(
+                        new LiveState(Map.of("stable", 0, "canary", 100), Map.of("canary", NEW)));
 
         aws.clearCalls();
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
         assertThat(writes()).as("repeating the phase registers and updates nothing").isEmpty();
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         assertThat(writes()).containsExactly("TagResource");
         assertThat(body("TagResource", 0).path("tags").toString())
                 .isEqualTo("[{\"key\":\"stride:finalized\",\"value\":\"true\"}]");
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         assertThat(writes()).as("finalizing twice marks once").containsExactly("TagResource");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
     }
 
     @Test
-    void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne() throws Exception {
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, finalize(NEW))));
+    void theNextReleaseFailingBeforeItsFirstWriteIsRolledBackWithoutUndoingThePreviousOne()
+            throws Exception {
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.FINALIZE, finalize(NEW))));
         aws.clearCalls();
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "shop:1.5.0")))))
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(REGISTRY + "shop:1.5.0")))))
                 .hasMessageStartingWith("image shop:1.5.0 is not in ECR");
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
-        assertThat(writes()).as("only the finished release's tags are retired").containsExactly("UntagResource");
+        assertThat(writes())
+                .as("only the finished release's tags are retired")
+                .containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
-        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
-                Map.of("stable", NEW)));
+        assertThat(driver.read(target))
+                .isEqualTo(
+                        new LiveState(Map.of("stable", 100, "canary", 0), Map.of("stable", NEW)));
 
         aws.clearCalls();
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
-        assertThat(writes()).as("releasing the running image again, and rolling that back, changes nothing")
+        assertThat(writes())
+                .as("releasing the running image again, and rolling that back, changes nothing")
                 .containsExactly("TagResource", "UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD2);
     }
 
     @Test
     void aRollbackPutsThePreviousTaskDefinitionBackWaitsAndForgetsTheRelease() throws Exception {
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, rollout(NEW))));
         aws.clearCalls();
 
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
-        assertThat(aws.calls()).extracting(Call::toString).containsExactly(
-                "ecs DescribeServices",
-                "ecs UpdateService",
-                "ecs DescribeServices",
-                "ecs DescribeServices",
-                "ecs UntagResource");
+        assertThat(aws.calls())
+                .extracting(Call::toString)
+                .containsExactly(
+                        "ecs DescribeServices",
+                        "ecs UpdateService",
+                        "ecs DescribeServices",
+                        "ecs DescribeServices",
+                        "ecs UntagResource");
         assertThat(body("UpdateService", 0).path("taskDefinition").asText()).isEqualTo(TD1);
         assertThat(body("UntagResource", 0).path("tagKeys").toString())
-                .isEqualTo("[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\","
-                        + "\"stride:release-task-definition\"]");
+                .isEqualTo(
+                        "[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\","
+                                + "\"stride:release-task-definition\"]");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
-        assertThat(driver.read(target)).isEqualTo(new LiveState(Map.of("stable", 100, "canary", 0),
-                Map.of("stable", OLD)));
+        assertThat(driver.read(target))
+                .isEqualTo(
+                        new LiveState(Map.of("stable", 100, "canary", 0), Map.of("stable", OLD)));
 
         aws.clearCalls();
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
@@ -186,15 +265,29 @@ class EcsServiceDriverTest {
     }
 
     @Test
-    void aDeploymentTheCircuitBreakerFailsFailsThePhaseAndTheRollbackRestoresStable() throws Exception {
+    void aDeploymentTheCircuitBreakerFailsFailsThePhaseAndTheRollbackRestoresStable()
+            throws Exception {
         aws.failingImages.add(NEW);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
-                .isInstanceOfSatisfying(PlatformException.class, e -> {
-                    assertThat(e.isTransient()).isFalse();
-                    assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
-                            + "prod FAILED: ECS deployment circuit breaker: tasks failed to start.");
-                });
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(NEW)))))
+                .isInstanceOfSatisfying(
+                        PlatformException.class,
+                        e -> {
+                            assertThat(e.isTransient()).isFalse();
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "ECS deployment ecs-svc/2 of ECS service shop in cluster "
+                                                    + "prod FAILED: ECS deployment circuit breaker: tasks failed to start.");
+                        });
 
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
@@ -206,26 +299,61 @@ class EcsServiceDriverTest {
         aws.failingImages.add(NEW);
         aws.circuitBreakerRollback = true;
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
-                .hasMessage("ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
-                        + "circuit breaker: tasks failed to start.");
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(NEW)))))
+                .hasMessage(
+                        "ECS deployment ecs-svc/2 of ECS service shop in cluster prod FAILED: ECS deployment "
+                                + "circuit breaker: tasks failed to start.");
         aws.clearCalls();
 
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
-        assertThat(writes()).as("ECS already went back to the stable revision").containsExactly("UntagResource");
+        assertThat(writes())
+                .as("ECS already went back to the stable revision")
+                .containsExactly("UntagResource");
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
     }
 
     @Test
     void anImageMissingFromEcrFailsThePhaseBeforeAnythingChanges() {
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "shop:9.9.9")))))
-                .isInstanceOfSatisfying(PlatformException.class, e -> {
-                    assertThat(e.isTransient()).isFalse();
-                    assertThat(e.getMessage()).isEqualTo("image shop:9.9.9 is not in ECR (registry 123456789012, "
-                            + "eu-west-1): push it before deploying");
-                });
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(REGISTRY + "nope:1")))))
-                .hasMessage("ECR repository nope does not exist (registry 123456789012, eu-west-1)");
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(REGISTRY + "shop:9.9.9")))))
+                .isInstanceOfSatisfying(
+                        PlatformException.class,
+                        e -> {
+                            assertThat(e.isTransient()).isFalse();
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "image shop:9.9.9 is not in ECR (registry 123456789012, "
+                                                    + "eu-west-1): push it before deploying");
+                        });
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(REGISTRY + "nope:1")))))
+                .hasMessage(
+                        "ECR repository nope does not exist (registry 123456789012, eu-west-1)");
         assertThat(writes()).isEmpty();
         assertThat(aws.ecs("prod", "shop").taskDefinition).isEqualTo(TD1);
     }
@@ -233,26 +361,60 @@ class EcsServiceDriverTest {
     @Test
     void aRolloutStillUnderWayIsReportedInProgressWithTheTaskCountsAndWaitsForNothing() {
         aws.rolloutPolls = 1000;
-        EcsServiceDriver impatient = new EcsServiceDriver(clients, Duration.ofMillis(100), Duration.ofMillis(20));
+        EcsServiceDriver impatient =
+                new EcsServiceDriver(clients, Duration.ofMillis(100), Duration.ofMillis(20));
 
-        assertThatThrownBy(() -> impatient.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout(NEW))))
-                .isInstanceOfSatisfying(RolloutInProgress.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo("ECS deployment ecs-svc/2 of ECS service shop in cluster "
-                            + "prod is rolling out (1 of 2 tasks running)");
-                    assertThat(e.deadline()).isEqualTo(Duration.ofMillis(100));
-                    assertThat(e.recheckAfter()).isEqualTo(Duration.ofMillis(20));
-                });
+        assertThatThrownBy(
+                        () ->
+                                impatient.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(),
+                                                PhaseType.ROLLOUT,
+                                                rollout(NEW))))
+                .isInstanceOfSatisfying(
+                        RolloutInProgress.class,
+                        e -> {
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "ECS deployment ecs-svc/2 of ECS service shop in cluster "
+                                                    + "prod is rolling out (1 of 2 tasks running)");
+                            assertThat(e.deadline()).isEqualTo(Duration.ofMillis(100));
+                            assertThat(e.recheckAfter()).isEqualTo(Duration.ofMillis(20));
+                        });
     }
 
     @Test
     void phasesEcsCannotTakeAndMissingThingsFailClearly() {
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 10, "artifact", NEW)))))
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.TRAFFIC,
+                                                                Map.of(
+                                                                        "weight",
+                                                                        10,
+                                                                        "artifact",
+                                                                        NEW)))))
                 .hasMessageContaining("aws-ecs deploys with a rolling update");
         AwsEcsTarget noSuchService = new AwsEcsTarget("eu-west-1", "prod", "basket", "app", null);
         assertThatThrownBy(() -> driver.read(noSuchService))
                 .hasMessage("ECS service basket in cluster prod: no such service");
         AwsEcsTarget noSuchContainer = new AwsEcsTarget("eu-west-1", "prod", "shop", "web", null);
-        assertThatThrownBy(() -> settle(() -> driver.apply(noSuchContainer, PhaseActions.parse(noSuchContainer.platform(), PhaseType.ROLLOUT, rollout(NEW)))))
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        noSuchContainer,
+                                                        PhaseActions.parse(
+                                                                noSuchContainer.platform(),
+                                                                PhaseType.ROLLOUT,
+                                                                rollout(NEW)))))
                 .hasMessage("task-definition/shop:1 has no container web");
         assertThat(writes()).isEmpty();
     }
@@ -277,11 +439,18 @@ class EcsServiceDriverTest {
     }
 
     private JsonNode body(String action, int index) {
-        return aws.calls().stream().filter(c -> c.action().equals(action)).skip(index).findFirst().orElseThrow()
+        return aws.calls().stream()
+                .filter(c -> c.action().equals(action))
+                .skip(index)
+                .findFirst()
+                .orElseThrow()
                 .body();
     }
 
     private List<String> writes() {
-        return aws.calls().stream().map(Call::action).filter(a -> !a.startsWith("Describe")).toList();
+        return aws.calls().stream()
+                .map(Call::action)
+                .filter(a -> !a.startsWith("Describe"))
+                .toList();
     }
 }

@@ -45,10 +45,16 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
     public static final String ACCOUNT = "123456789012";
     public static final String REGION = "eu-west-1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SCOPE = Pattern.compile("Credential=([A-Z0-9]+)/\\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/");
+    private static final Pattern SCOPE =
+            Pattern.compile("Credential=([A-Z0-9]+)/\\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/");
 
     /** One call as AWS received it: service, action, its parameters (Query form fields or the JSON body). */
-    public record Call(String service, String action, Map<String, String> params, JsonNode body, String accessKeyId) {
+    public record Call(
+            String service,
+            String action,
+            Map<String, String> params,
+            JsonNode body,
+            String accessKeyId) {
 
         public String param(String name) {
             return params.get(name);
@@ -60,8 +66,7 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         }
     }
 
-    private record Failure(int status, String code, String message) {
-    }
+    private record Failure(int status, String code, String message) {}
 
     /** A listener rule's or listener's forward action: a plain TargetGroupArn, or ForwardConfig weights. */
     static final class Route {
@@ -119,8 +124,10 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
 
     /** DescribeTargetHealth calls a new instance's target stays {@code initial} for. */
     volatile int warmupChecks;
+
     /** Whether the deployment circuit breaker also rolls back (ECS's {@code rollback: true}). */
     volatile boolean circuitBreakerRollback;
+
     /** DescribeServices calls a new ECS deployment stays IN_PROGRESS for. */
     volatile int rolloutPolls = 1;
 
@@ -179,14 +186,25 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
 
     /** The next call of {@code action} fails with this status and AWS error code. */
     public void failNext(String action, int status, String code, String message) {
-        failures.computeIfAbsent(action, a -> new ArrayDeque<>()).add(new Failure(status, code, message));
+        failures.computeIfAbsent(action, a -> new ArrayDeque<>())
+                .add(new Failure(status, code, message));
     }
 
-    // ----- set-up helpers -------------------------------------------------------------------------------------
+    // ----- set-up helpers
+    // -------------------------------------------------------------------------------------
 
     public String targetGroup(String name) {
-        return targetGroups.computeIfAbsent(name, n -> "arn:aws:elasticloadbalancing:" + REGION + ":" + ACCOUNT
-                + ":targetgroup/" + n + "/" + Integer.toHexString(n.hashCode()));
+        return targetGroups.computeIfAbsent(
+                name,
+                n ->
+                        "arn:aws:elasticloadbalancing:"
+                                + REGION
+                                + ":"
+                                + ACCOUNT
+                                + ":targetgroup/"
+                                + n
+                                + "/"
+                                + Integer.toHexString(n.hashCode()));
     }
 
     /** A listener rule (or listener) forwarding plainly to {@code group}. */
@@ -196,7 +214,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         routes.put(arn, route);
     }
 
-    public synchronized void autoScalingGroup(String name, String targetGroupName, int min, int desired, int max) {
+    public synchronized void autoScalingGroup(
+            String name, String targetGroupName, int min, int desired, int max) {
         Group group = new Group();
         group.min = min;
         group.max = max;
@@ -221,7 +240,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         return new TreeMap<>(tags.getOrDefault(arn, Map.of()));
     }
 
-    public synchronized void ecsService(String cluster, String service, String container, String image) {
+    public synchronized void ecsService(
+            String cluster, String service, String container, String image) {
         ObjectNode td = JSON.createObjectNode();
         td.put("family", service);
         td.put("taskRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/" + service + "-task");
@@ -259,7 +279,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         return taskDefinitions.get(arn);
     }
 
-    // ----- the wire -------------------------------------------------------------------------------------------
+    // ----- the wire
+    // -------------------------------------------------------------------------------------------
 
     @Override
     public synchronized ResponseDefinition transform(ServeEvent event) {
@@ -276,19 +297,30 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                 calls.add(new Call(service, action, Map.of(), body, key));
                 Failure failure = nextFailure(action);
                 if (failure != null) {
-                    return json(failure.status(), JSON.createObjectNode().put("__type", failure.code())
-                            .put("message", failure.message()));
+                    return json(
+                            failure.status(),
+                            JSON.createObjectNode()
+                                    .put("__type", failure.code())
+                                    .put("message", failure.message()));
                 }
                 try {
                     if ("ecs".equals(service)) {
                         return json(200, ecs(action, body));
                     }
                 } catch (ClientError e) {
-                    return json(400, JSON.createObjectNode().put("__type", e.code).put("message", e.getMessage()));
+                    return json(
+                            400,
+                            JSON.createObjectNode()
+                                    .put("__type", e.code)
+                                    .put("message", e.getMessage()));
                 }
                 return switch (service) {
                     case "ecr" -> ecr(action, body);
-                    default -> json(400, JSON.createObjectNode().put("__type", "UnknownOperationException"));
+                    default ->
+                            json(
+                                    400,
+                                    JSON.createObjectNode()
+                                            .put("__type", "UnknownOperationException"));
                 };
             }
             Map<String, String> form = form(request.getBodyAsString());
@@ -297,21 +329,39 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
             calls.add(new Call(service, action, form, null, key));
             Failure failure = nextFailure(action);
             if (failure != null) {
-                return xml(failure.status(), "<ErrorResponse><Error><Type>Sender</Type><Code>" + failure.code()
-                        + "</Code><Message>" + escape(failure.message()) + "</Message></Error>"
-                        + "<RequestId>fake</RequestId></ErrorResponse>");
+                return xml(
+                        failure.status(),
+                        "<ErrorResponse><Error><Type>Sender</Type><Code>"
+                                + failure.code()
+                                + "</Code><Message>"
+                                + escape(failure.message())
+                                + "</Message></Error>"
+                                + "<RequestId>fake</RequestId></ErrorResponse>");
             }
-            String result = switch (service) {
-                case "elasticloadbalancing" -> elb(action, form);
-                case "autoscaling" -> autoScaling(action, form);
-                case "sts" -> sts(action, form);
-                default -> throw new IllegalArgumentException("no such service " + service);
-            };
+            String result =
+                    switch (service) {
+                        case "elasticloadbalancing" -> elb(action, form);
+                        case "autoscaling" -> autoScaling(action, form);
+                        case "sts" -> sts(action, form);
+                        default -> throw new IllegalArgumentException("no such service " + service);
+                    };
             if (result.startsWith("<ErrorResponse>")) {
                 return xml(400, result);
             }
-            return xml(200, "<" + action + "Response><" + action + "Result>" + result + "</" + action + "Result>"
-                    + "<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></" + action + "Response>");
+            return xml(
+                    200,
+                    "<"
+                            + action
+                            + "Response><"
+                            + action
+                            + "Result>"
+                            + result
+                            + "</"
+                            + action
+                            + "Result>"
+                            + "<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></"
+                            + action
+                            + "Response>");
         } catch (Exception e) {
             return new ResponseDefinitionBuilder().withStatus(500).withBody("fake: " + e).build();
         }
@@ -322,119 +372,168 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         return queue == null ? null : queue.poll();
     }
 
-    // ----- ELBv2 --------------------------------------------------------------------------------------------
+    // ----- ELBv2
+    // --------------------------------------------------------------------------------------------
 
     private String elb(String action, Map<String, String> form) {
         switch (action) {
-            case "DescribeRules": {
-                StringBuilder xml = new StringBuilder("<Rules>");
-                for (String arn : members(form, "RuleArns")) {
-                    Route route = routes.get(arn);
-                    if (route == null) {
-                        return error("RuleNotFound", "One or more rules not found");
-                    }
-                    xml.append("<member><RuleArn>").append(arn).append("</RuleArn><Priority>10</Priority>")
-                            .append("<IsDefault>false</IsDefault><Actions>").append(actions(route))
-                            .append("</Actions><Conditions/></member>");
-                }
-                return xml.append("</Rules>").toString();
-            }
-            case "DescribeListeners": {
-                StringBuilder xml = new StringBuilder("<Listeners>");
-                for (String arn : members(form, "ListenerArns")) {
-                    Route route = routes.get(arn);
-                    if (route == null) {
-                        return error("ListenerNotFound", "One or more listeners not found");
-                    }
-                    xml.append("<member><ListenerArn>").append(arn).append("</ListenerArn><Port>443</Port>")
-                            .append("<Protocol>HTTPS</Protocol><DefaultActions>").append(actions(route))
-                            .append("</DefaultActions></member>");
-                }
-                return xml.append("</Listeners>").toString();
-            }
-            case "ModifyRule", "ModifyListener": {
-                String arn = form.getOrDefault("RuleArn", form.get("ListenerArn"));
-                String prefix = action.equals("ModifyRule") ? "Actions.member.1." : "DefaultActions.member.1.";
-                Route route = new Route();
-                if (form.containsKey(prefix + "TargetGroupArn")) {
-                    route.plainTargetGroup = form.get(prefix + "TargetGroupArn");
-                }
-                for (int i = 1; form.containsKey(prefix + "ForwardConfig.TargetGroups.member." + i
-                        + ".TargetGroupArn"); i++) {
-                    String p = prefix + "ForwardConfig.TargetGroups.member." + i + ".";
-                    route.weights.put(form.get(p + "TargetGroupArn"), Integer.parseInt(form.get(p + "Weight")));
-                }
-                routes.put(arn, route);
-                return "";
-            }
-            case "DescribeTags": {
-                StringBuilder xml = new StringBuilder("<TagDescriptions>");
-                for (String arn : members(form, "ResourceArns")) {
-                    xml.append("<member><ResourceArn>").append(arn).append("</ResourceArn><Tags>");
-                    tags.getOrDefault(arn, Map.of()).forEach((k, v) -> xml.append("<member><Key>").append(escape(k))
-                            .append("</Key><Value>").append(escape(v)).append("</Value></member>"));
-                    xml.append("</Tags></member>");
-                }
-                return xml.append("</TagDescriptions>").toString();
-            }
-            case "AddTags": {
-                for (String arn : members(form, "ResourceArns")) {
-                    Map<String, String> t = tags.computeIfAbsent(arn, a -> new LinkedHashMap<>());
-                    for (int i = 1; form.containsKey("Tags.member." + i + ".Key"); i++) {
-                        t.put(form.get("Tags.member." + i + ".Key"), form.get("Tags.member." + i + ".Value"));
-                    }
-                }
-                return "";
-            }
-            case "RemoveTags": {
-                for (String arn : members(form, "ResourceArns")) {
-                    members(form, "TagKeys").forEach(k -> tags.getOrDefault(arn, new HashMap<>()).remove(k));
-                }
-                return "";
-            }
-            case "DescribeTargetGroups": {
-                StringBuilder xml = new StringBuilder("<TargetGroups>");
-                List<String> names = new ArrayList<>(members(form, "Names"));
-                for (String arn : members(form, "TargetGroupArns")) {
-                    names.add(targetGroups.entrySet().stream().filter(e -> e.getValue().equals(arn))
-                            .map(Map.Entry::getKey).findFirst().orElse("unknown-" + arn));
-                }
-                for (String name : names) {
-                    String arn = targetGroups.get(name);
-                    if (arn == null) {
-                        return error("TargetGroupNotFound", "One or more target groups not found");
-                    }
-                    xml.append("<member><TargetGroupArn>").append(arn).append("</TargetGroupArn><TargetGroupName>")
-                            .append(name).append("</TargetGroupName><Protocol>HTTP</Protocol><Port>8080</Port>")
-                            .append("<HealthCheckPath>/health</HealthCheckPath></member>");
-                }
-                return xml.append("</TargetGroups>").toString();
-            }
-            case "DescribeTargetHealth": {
-                String arn = form.get("TargetGroupArn");
-                boolean used = routes.values().stream().anyMatch(r -> r.references(arn));
-                StringBuilder xml = new StringBuilder("<TargetHealthDescriptions>");
-                for (Group group : groups.values()) {
-                    if (!arn.equals(group.targetGroup)) {
-                        continue;
-                    }
-                    for (Instance instance : group.instances) {
-                        String state;
-                        if (!used) {
-                            state = "unused";
-                        } else if (instance.checksUntilHealthy > 0) {
-                            instance.checksUntilHealthy--;
-                            state = "initial";
-                        } else {
-                            state = instance.healthy ? "healthy" : "unhealthy";
+            case "DescribeRules":
+                {
+                    StringBuilder xml = new StringBuilder("<Rules>");
+                    for (String arn : members(form, "RuleArns")) {
+                        Route route = routes.get(arn);
+                        if (route == null) {
+                            return error("RuleNotFound", "One or more rules not found");
                         }
-                        xml.append("<member><Target><Id>").append(instance.id).append("</Id><Port>8080</Port>")
-                                .append("</Target><TargetHealth><State>").append(state)
-                                .append("</State></TargetHealth></member>");
+                        xml.append("<member><RuleArn>")
+                                .append(arn)
+                                .append("</RuleArn><Priority>10</Priority>")
+                                .append("<IsDefault>false</IsDefault><Actions>")
+                                .append(actions(route))
+                                .append("</Actions><Conditions/></member>");
                     }
+                    return xml.append("</Rules>").toString();
                 }
-                return xml.append("</TargetHealthDescriptions>").toString();
-            }
+            case "DescribeListeners":
+                {
+                    StringBuilder xml = new StringBuilder("<Listeners>");
+                    for (String arn : members(form, "ListenerArns")) {
+                        Route route = routes.get(arn);
+                        if (route == null) {
+                            return error("ListenerNotFound", "One or more listeners not found");
+                        }
+                        xml.append("<member><ListenerArn>")
+                                .append(arn)
+                                .append("</ListenerArn><Port>443</Port>")
+                                .append("<Protocol>HTTPS</Protocol><DefaultActions>")
+                                .append(actions(route))
+                                .append("</DefaultActions></member>");
+                    }
+                    return xml.append("</Listeners>").toString();
+                }
+            case "ModifyRule", "ModifyListener":
+                {
+                    String arn = form.getOrDefault("RuleArn", form.get("ListenerArn"));
+                    String prefix =
+                            action.equals("ModifyRule")
+                                    ? "Actions.member.1."
+                                    : "DefaultActions.member.1.";
+                    Route route = new Route();
+                    if (form.containsKey(prefix + "TargetGroupArn")) {
+                        route.plainTargetGroup = form.get(prefix + "TargetGroupArn");
+                    }
+                    for (int i = 1;
+                            form.containsKey(
+                                    prefix
+                                            + "ForwardConfig.TargetGroups.member."
+                                            + i
+                                            + ".TargetGroupArn");
+                            i++) {
+                        String p = prefix + "ForwardConfig.TargetGroups.member." + i + ".";
+                        route.weights.put(
+                                form.get(p + "TargetGroupArn"),
+                                Integer.parseInt(form.get(p + "Weight")));
+                    }
+                    routes.put(arn, route);
+                    return "";
+                }
+            case "DescribeTags":
+                {
+                    StringBuilder xml = new StringBuilder("<TagDescriptions>");
+                    for (String arn : members(form, "ResourceArns")) {
+                        xml.append("<member><ResourceArn>")
+                                .append(arn)
+                                .append("</ResourceArn><Tags>");
+                        tags.getOrDefault(arn, Map.of())
+                                .forEach(
+                                        (k, v) ->
+                                                xml.append("<member><Key>")
+                                                        .append(escape(k))
+                                                        .append("</Key><Value>")
+                                                        .append(escape(v))
+                                                        .append("</Value></member>"));
+                        xml.append("</Tags></member>");
+                    }
+                    return xml.append("</TagDescriptions>").toString();
+                }
+            case "AddTags":
+                {
+                    for (String arn : members(form, "ResourceArns")) {
+                        Map<String, String> t =
+                                tags.computeIfAbsent(arn, a -> new LinkedHashMap<>());
+                        for (int i = 1; form.containsKey("Tags.member." + i + ".Key"); i++) {
+                            t.put(
+                                    form.get("Tags.member." + i + ".Key"),
+                                    form.get("Tags.member." + i + ".Value"));
+                        }
+                    }
+                    return "";
+                }
+            case "RemoveTags":
+                {
+                    for (String arn : members(form, "ResourceArns")) {
+                        members(form, "TagKeys")
+                                .forEach(k -> tags.getOrDefault(arn, new HashMap<>()).remove(k));
+                    }
+                    return "";
+                }
+            case "DescribeTargetGroups":
+                {
+                    StringBuilder xml = new StringBuilder("<TargetGroups>");
+                    List<String> names = new ArrayList<>(members(form, "Names"));
+                    for (String arn : members(form, "TargetGroupArns")) {
+                        names.add(
+                                targetGroups.entrySet().stream()
+                                        .filter(e -> e.getValue().equals(arn))
+                                        .map(Map.Entry::getKey)
+                                        .findFirst()
+                                        .orElse("unknown-" + arn));
+                    }
+                    for (String name : names) {
+                        String arn = targetGroups.get(name);
+                        if (arn == null) {
+                            return error(
+                                    "TargetGroupNotFound", "One or more target groups not found");
+                        }
+                        xml.append("<member><TargetGroupArn>")
+                                .append(arn)
+                                .append("</TargetGroupArn><TargetGroupName>")
+                                .append(name)
+                                .append(
+                                        "</TargetGroupName><Protocol>HTTP</Protocol><Port>8080</Port>")
+                                .append("<HealthCheckPath>/health</HealthCheckPath></member>");
+                    }
+                    return xml.append("</TargetGroups>").toString();
+                }
+            case "DescribeTargetHealth":
+                {
+                    String arn = form.get("TargetGroupArn");
+                    boolean used = routes.values().stream().anyMatch(r -> r.references(arn));
+                    StringBuilder xml = new StringBuilder("<TargetHealthDescriptions>");
+                    for (Group group : groups.values()) {
+                        if (!arn.equals(group.targetGroup)) {
+                            continue;
+                        }
+                        for (Instance instance : group.instances) {
+                            String state;
+                            if (!used) {
+                                state = "unused";
+                            } else if (instance.checksUntilHealthy > 0) {
+                                instance.checksUntilHealthy--;
+                                state = "initial";
+                            } else {
+                                state = instance.healthy ? "healthy" : "unhealthy";
+                            }
+                            xml.append("<member><Target><Id>")
+                                    .append(instance.id)
+                                    .append("</Id><Port>8080</Port>")
+                                    .append("</Target><TargetHealth><State>")
+                                    .append(state)
+                                    .append("</State></TargetHealth></member>");
+                        }
+                    }
+                    return xml.append("</TargetHealthDescriptions>").toString();
+                }
             default:
                 return error("InvalidAction", "fake ELB does not know " + action);
         }
@@ -443,60 +542,80 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
     private static String actions(Route route) {
         StringBuilder xml = new StringBuilder("<member><Type>forward</Type><Order>1</Order>");
         if (route.plainTargetGroup != null) {
-            xml.append("<TargetGroupArn>").append(route.plainTargetGroup).append("</TargetGroupArn>");
+            xml.append("<TargetGroupArn>")
+                    .append(route.plainTargetGroup)
+                    .append("</TargetGroupArn>");
         } else {
             xml.append("<ForwardConfig><TargetGroups>");
-            route.weights.forEach((group, weight) -> xml.append("<member><TargetGroupArn>").append(group)
-                    .append("</TargetGroupArn><Weight>").append(weight).append("</Weight></member>"));
+            route.weights.forEach(
+                    (group, weight) ->
+                            xml.append("<member><TargetGroupArn>")
+                                    .append(group)
+                                    .append("</TargetGroupArn><Weight>")
+                                    .append(weight)
+                                    .append("</Weight></member>"));
             xml.append("</TargetGroups><TargetGroupStickinessConfig><Enabled>false</Enabled>")
                     .append("</TargetGroupStickinessConfig></ForwardConfig>");
         }
         return xml.append("</member>").toString();
     }
 
-    // ----- Auto Scaling -------------------------------------------------------------------------------------
+    // ----- Auto Scaling
+    // -------------------------------------------------------------------------------------
 
     private String autoScaling(String action, Map<String, String> form) {
         switch (action) {
-            case "DescribeAutoScalingGroups": {
-                StringBuilder xml = new StringBuilder("<AutoScalingGroups>");
-                for (String name : members(form, "AutoScalingGroupNames")) {
-                    Group group = groups.get(name);
+            case "DescribeAutoScalingGroups":
+                {
+                    StringBuilder xml = new StringBuilder("<AutoScalingGroups>");
+                    for (String name : members(form, "AutoScalingGroupNames")) {
+                        Group group = groups.get(name);
+                        if (group == null) {
+                            continue; // AWS answers an empty list for unknown names
+                        }
+                        xml.append("<member><AutoScalingGroupName>")
+                                .append(name)
+                                .append("</AutoScalingGroupName>")
+                                .append("<MinSize>")
+                                .append(group.min)
+                                .append("</MinSize><MaxSize>")
+                                .append(group.max)
+                                .append("</MaxSize><DesiredCapacity>")
+                                .append(group.desired)
+                                .append("</DesiredCapacity><TargetGroupARNs><member>")
+                                .append(group.targetGroup)
+                                .append("</member></TargetGroupARNs><Instances>");
+                        for (Instance instance : group.instances) {
+                            xml.append("<member><InstanceId>")
+                                    .append(instance.id)
+                                    .append("</InstanceId>")
+                                    .append("<AvailabilityZone>eu-west-1a</AvailabilityZone>")
+                                    .append(
+                                            "<LifecycleState>InService</LifecycleState><HealthStatus>")
+                                    .append(instance.healthy ? "Healthy" : "Unhealthy")
+                                    .append("</HealthStatus></member>");
+                        }
+                        xml.append("</Instances></member>");
+                    }
+                    return xml.append("</AutoScalingGroups>").toString();
+                }
+            case "UpdateAutoScalingGroup":
+                {
+                    Group group = groups.get(form.get("AutoScalingGroupName"));
                     if (group == null) {
-                        continue; // AWS answers an empty list for unknown names
+                        return error("ValidationError", "AutoScalingGroup name not found");
                     }
-                    xml.append("<member><AutoScalingGroupName>").append(name).append("</AutoScalingGroupName>")
-                            .append("<MinSize>").append(group.min).append("</MinSize><MaxSize>").append(group.max)
-                            .append("</MaxSize><DesiredCapacity>").append(group.desired)
-                            .append("</DesiredCapacity><TargetGroupARNs><member>").append(group.targetGroup)
-                            .append("</member></TargetGroupARNs><Instances>");
-                    for (Instance instance : group.instances) {
-                        xml.append("<member><InstanceId>").append(instance.id).append("</InstanceId>")
-                                .append("<AvailabilityZone>eu-west-1a</AvailabilityZone>")
-                                .append("<LifecycleState>InService</LifecycleState><HealthStatus>")
-                                .append(instance.healthy ? "Healthy" : "Unhealthy")
-                                .append("</HealthStatus></member>");
+                    if (form.containsKey("MinSize")) {
+                        group.min = Integer.parseInt(form.get("MinSize"));
                     }
-                    xml.append("</Instances></member>");
+                    if (form.containsKey("MaxSize")) {
+                        group.max = Integer.parseInt(form.get("MaxSize"));
+                    }
+                    if (form.containsKey("DesiredCapacity")) {
+                        resize(group, Integer.parseInt(form.get("DesiredCapacity")), warmupChecks);
+                    }
+                    return "";
                 }
-                return xml.append("</AutoScalingGroups>").toString();
-            }
-            case "UpdateAutoScalingGroup": {
-                Group group = groups.get(form.get("AutoScalingGroupName"));
-                if (group == null) {
-                    return error("ValidationError", "AutoScalingGroup name not found");
-                }
-                if (form.containsKey("MinSize")) {
-                    group.min = Integer.parseInt(form.get("MinSize"));
-                }
-                if (form.containsKey("MaxSize")) {
-                    group.max = Integer.parseInt(form.get("MaxSize"));
-                }
-                if (form.containsKey("DesiredCapacity")) {
-                    resize(group, Integer.parseInt(form.get("DesiredCapacity")), warmupChecks);
-                }
-                return "";
-            }
             default:
                 return error("InvalidAction", "fake Auto Scaling does not know " + action);
         }
@@ -512,7 +631,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         }
     }
 
-    // ----- STS ------------------------------------------------------------------------------------------------
+    // ----- STS
+    // ------------------------------------------------------------------------------------------------
 
     private String sts(String action, Map<String, String> form) {
         if (!"AssumeRole".equals(action)) {
@@ -520,14 +640,21 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         }
         return "<Credentials><AccessKeyId>ASIAFAKEASSUMEDROLE1</AccessKeyId>"
                 + "<SecretAccessKey>assumed-secret</SecretAccessKey><SessionToken>assumed-session-token</SessionToken>"
-                + "<Expiration>" + Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
-                + "</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::" + ACCOUNT
-                + ":assumed-role/deployer/" + form.get("RoleSessionName") + "</Arn>"
-                + "<AssumedRoleId>AROAFAKEROLEID:" + form.get("RoleSessionName") + "</AssumedRoleId>"
+                + "<Expiration>"
+                + Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS)
+                + "</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::"
+                + ACCOUNT
+                + ":assumed-role/deployer/"
+                + form.get("RoleSessionName")
+                + "</Arn>"
+                + "<AssumedRoleId>AROAFAKEROLEID:"
+                + form.get("RoleSessionName")
+                + "</AssumedRoleId>"
                 + "</AssumedRoleUser>";
     }
 
-    // ----- ECS ------------------------------------------------------------------------------------------------
+    // ----- ECS
+    // ------------------------------------------------------------------------------------------------
 
     private JsonNode ecs(String action, JsonNode body) throws Exception {
         ObjectNode out = JSON.createObjectNode();
@@ -539,8 +666,18 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                 for (JsonNode name : body.path("services")) {
                     EcsService s = services.get(cluster + "/" + name.asText());
                     if (s == null) {
-                        missing.addObject().put("arn", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":service/"
-                                + cluster + "/" + name.asText()).put("reason", "MISSING");
+                        missing.addObject()
+                                .put(
+                                        "arn",
+                                        "arn:aws:ecs:"
+                                                + REGION
+                                                + ":"
+                                                + ACCOUNT
+                                                + ":service/"
+                                                + cluster
+                                                + "/"
+                                                + name.asText())
+                                .put("reason", "MISSING");
                         continue;
                     }
                     progress(s);
@@ -553,7 +690,9 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                     throw new ClientError("ClientException", "Unable to describe task definition.");
                 }
                 out.set("taskDefinition", td.deepCopy().without("tags"));
-                out.set("tags", td.path("tags").isMissingNode() ? JSON.createArrayNode() : td.get("tags"));
+                out.set(
+                        "tags",
+                        td.path("tags").isMissingNode() ? JSON.createArrayNode() : td.get("tags"));
             }
             case "RegisterTaskDefinition" -> {
                 ObjectNode td = ((ObjectNode) body).deepCopy();
@@ -561,7 +700,11 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                 out.set("taskDefinition", taskDefinitions.get(arn).deepCopy().without("tags"));
             }
             case "UpdateService" -> {
-                EcsService s = services.get(body.path("cluster").asText() + "/" + body.path("service").asText());
+                EcsService s =
+                        services.get(
+                                body.path("cluster").asText()
+                                        + "/"
+                                        + body.path("service").asText());
                 if (s == null) {
                     throw new ClientError("ServiceNotFoundException", "Service not found.");
                 }
@@ -579,7 +722,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
             }
             case "TagResource" -> {
                 EcsService s = byArn(body.path("resourceArn").asText());
-                body.path("tags").forEach(t -> s.tags.put(t.path("key").asText(), t.path("value").asText()));
+                body.path("tags")
+                        .forEach(t -> s.tags.put(t.path("key").asText(), t.path("value").asText()));
             }
             case "UntagResource" -> {
                 EcsService s = byArn(body.path("resourceArn").asText());
@@ -602,7 +746,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         String image = imageOf(primary.path("taskDefinition").asText());
         if (failingImages.contains(image)) {
             primary.put("rolloutState", "FAILED");
-            primary.put("rolloutStateReason", "ECS deployment circuit breaker: tasks failed to start.");
+            primary.put(
+                    "rolloutStateReason", "ECS deployment circuit breaker: tasks failed to start.");
             primary.put("runningCount", 0);
             primary.put("failedTasks", 2);
             if (circuitBreakerRollback && s.deployments.size() > 1) {
@@ -610,8 +755,12 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                 ObjectNode previous = s.deployments.get(1);
                 primary.put("status", "ACTIVE");
                 s.deployments.remove(previous);
-                ObjectNode back = deployment(previous.path("taskDefinition").asText(), "PRIMARY", "IN_PROGRESS",
-                        s.desiredCount);
+                ObjectNode back =
+                        deployment(
+                                previous.path("taskDefinition").asText(),
+                                "PRIMARY",
+                                "IN_PROGRESS",
+                                s.desiredCount);
                 s.deployments.add(0, back);
                 s.taskDefinition = previous.path("taskDefinition").asText();
                 s.pollsLeft = rolloutPolls;
@@ -619,7 +768,9 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
             return;
         }
         primary.put("rolloutState", "COMPLETED");
-        primary.put("rolloutStateReason", "ECS deployment " + primary.path("id").asText() + " completed.");
+        primary.put(
+                "rolloutStateReason",
+                "ECS deployment " + primary.path("id").asText() + " completed.");
         primary.put("runningCount", s.desiredCount);
         s.deployments.removeIf(d -> !"PRIMARY".equals(d.path("status").asText()));
     }
@@ -647,7 +798,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         return node;
     }
 
-    private ObjectNode deployment(String taskDefinition, String status, String rollout, int desired) {
+    private ObjectNode deployment(
+            String taskDefinition, String status, String rollout, int desired) {
         ObjectNode d = JSON.createObjectNode();
         d.put("id", "ecs-svc/" + nextDeployment++);
         d.put("status", status);
@@ -659,14 +811,28 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
     }
 
     private EcsService byArn(String arn) {
-        return services.values().stream().filter(s -> s.arn.equals(arn)).findFirst()
-                .orElseThrow(() -> new ClientError("InvalidParameterException", "The specified resource is invalid"));
+        return services.values().stream()
+                .filter(s -> s.arn.equals(arn))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new ClientError(
+                                        "InvalidParameterException",
+                                        "The specified resource is invalid"));
     }
 
     private String registerTaskDefinition(ObjectNode td) {
         String family = td.path("family").asText();
         int revision = revisions.merge(family, 1, Integer::sum);
-        String arn = "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task-definition/" + family + ":" + revision;
+        String arn =
+                "arn:aws:ecs:"
+                        + REGION
+                        + ":"
+                        + ACCOUNT
+                        + ":task-definition/"
+                        + family
+                        + ":"
+                        + revision;
         td.put("taskDefinitionArn", arn);
         td.put("revision", revision);
         td.put("status", "ACTIVE");
@@ -674,7 +840,8 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         return arn;
     }
 
-    // ----- ECR ------------------------------------------------------------------------------------------------
+    // ----- ECR
+    // ------------------------------------------------------------------------------------------------
 
     private ResponseDefinition ecr(String action, JsonNode body) {
         if (!"DescribeImages".equals(action)) {
@@ -683,22 +850,45 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         String repository = body.path("repositoryName").asText();
         String tag = body.path("imageIds").path(0).path("imageTag").asText();
         if (images.stream().noneMatch(i -> i.startsWith(repository + ":"))) {
-            return json(400, JSON.createObjectNode().put("__type", "RepositoryNotFoundException").put("message",
-                    "The repository with name '" + repository + "' does not exist in the registry with id '"
-                            + body.path("registryId").asText() + "'"));
+            return json(
+                    400,
+                    JSON.createObjectNode()
+                            .put("__type", "RepositoryNotFoundException")
+                            .put(
+                                    "message",
+                                    "The repository with name '"
+                                            + repository
+                                            + "' does not exist in the registry with id '"
+                                            + body.path("registryId").asText()
+                                            + "'"));
         }
         if (!images.contains(repository + ":" + tag)) {
-            return json(400, JSON.createObjectNode().put("__type", "ImageNotFoundException").put("message",
-                    "The image with imageId {imageDigest:'null', imageTag:'" + tag + "'} does not exist within the "
-                            + "repository with name '" + repository + "'"));
+            return json(
+                    400,
+                    JSON.createObjectNode()
+                            .put("__type", "ImageNotFoundException")
+                            .put(
+                                    "message",
+                                    "The image with imageId {imageDigest:'null', imageTag:'"
+                                            + tag
+                                            + "'} does not exist within the "
+                                            + "repository with name '"
+                                            + repository
+                                            + "'"));
         }
         ObjectNode out = JSON.createObjectNode();
-        out.putArray("imageDetails").addObject().put("registryId", ACCOUNT).put("repositoryName", repository)
-                .put("imageDigest", "sha256:" + "0".repeat(64)).putArray("imageTags").add(tag);
+        out.putArray("imageDetails")
+                .addObject()
+                .put("registryId", ACCOUNT)
+                .put("repositoryName", repository)
+                .put("imageDigest", "sha256:" + "0".repeat(64))
+                .putArray("imageTags")
+                .add(tag);
         return json(200, out);
     }
 
-    // ----- encoding -----------------------------------------------------------------------------------------
+    // ----- encoding
+    // -----------------------------------------------------------------------------------------
 
     private static final class ClientError extends RuntimeException {
         final String code;
@@ -710,19 +900,27 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
     }
 
     private ResponseDefinition json(int status, JsonNode body) {
-        return new ResponseDefinitionBuilder().withStatus(status)
+        return new ResponseDefinitionBuilder()
+                .withStatus(status)
                 .withHeader("Content-Type", "application/x-amz-json-1.1")
                 .withHeader("x-amzn-RequestId", "fake")
-                .withBody(body.toString()).build();
+                .withBody(body.toString())
+                .build();
     }
 
     private static ResponseDefinition xml(int status, String body) {
-        return new ResponseDefinitionBuilder().withStatus(status).withHeader("Content-Type", "text/xml")
-                .withBody(body).build();
+        return new ResponseDefinitionBuilder()
+                .withStatus(status)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(body)
+                .build();
     }
 
     private static String error(String code, String message) {
-        return "<ErrorResponse><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + escape(message)
+        return "<ErrorResponse><Error><Type>Sender</Type><Code>"
+                + code
+                + "</Code><Message>"
+                + escape(message)
                 + "</Message></Error><RequestId>fake</RequestId></ErrorResponse>";
     }
 
@@ -741,8 +939,11 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key =
+                    URLDecoder.decode(
+                            eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value =
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             form.put(key, value);
         }
         return form;

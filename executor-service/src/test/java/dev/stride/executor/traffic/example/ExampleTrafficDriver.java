@@ -26,43 +26,49 @@ final class ExampleTrafficDriver implements TrafficDriver<ExampleTarget> {
 
     @Override
     public void apply(ExampleTarget target, TrafficAction action) throws PlatformException {
-        action.dispatch(new TrafficAction.Handler() {
-            @Override
-            public void setWeight(TrafficAction.SetWeight set) {
-                canaryByPool.put(target.pool(), set.weight());
-            }
+        action.dispatch(
+                new TrafficAction.Handler() {
+                    @Override
+                    public void setWeight(TrafficAction.SetWeight set) {
+                        canaryByPool.put(target.pool(), set.weight());
+                    }
 
-            @Override
-            public void promote(TrafficAction.Promote promote) {
-                canaryByPool.put(target.pool(), 100);
-            }
+                    @Override
+                    public void promote(TrafficAction.Promote promote) {
+                        canaryByPool.put(target.pool(), 100);
+                    }
 
-            @Override
-            public void activateColour(TrafficAction.ActivateColour activate) throws PlatformException {
-                throw new PlatformException("example has no colours", false);
-            }
+                    @Override
+                    public void activateColour(TrafficAction.ActivateColour activate)
+                            throws PlatformException {
+                        throw new PlatformException("example has no colours", false);
+                    }
 
-            @Override
-            public void roll(TrafficAction.Roll roll) throws PlatformException {
-                throw new PlatformException("example has no rollout, only a traffic split", false);
-            }
+                    @Override
+                    public void roll(TrafficAction.Roll roll) throws PlatformException {
+                        throw new PlatformException(
+                                "example has no rollout, only a traffic split", false);
+                    }
 
-            @Override
-            public void completeRollout(TrafficAction.CompleteRollout complete) throws PlatformException {
-                throw new PlatformException("example has no rollout, only a traffic split", false);
-            }
+                    @Override
+                    public void completeRollout(TrafficAction.CompleteRollout complete)
+                            throws PlatformException {
+                        throw new PlatformException(
+                                "example has no rollout, only a traffic split", false);
+                    }
 
-            @Override
-            public void restore(TrafficAction.Restore restore) {
-                canaryByPool.put(target.pool(), 0);
-            }
-        });
+                    @Override
+                    public void restore(TrafficAction.Restore restore) {
+                        canaryByPool.put(target.pool(), 0);
+                    }
+                });
     }
 
     @Override
     public LiveState read(ExampleTarget target) {
         int canary = canaryByPool.getOrDefault(target.pool(), 0);
-        return new LiveState(Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), Map.of());
+        return new LiveState(
+                Map.of(LiveState.STABLE, 100 - canary, LiveState.CANARY, canary), Map.of());
     }
 
     @Override

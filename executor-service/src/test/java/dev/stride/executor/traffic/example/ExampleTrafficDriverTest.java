@@ -34,7 +34,8 @@ class ExampleTrafficDriverTest {
 
     @Test
     void aRegisteredDriverIsFoundForItsTargetAndTakesTheTypedActions() throws PlatformException {
-        assertThat(drivers.targetTypes()).containsExactlyInAnyOrder("ExampleTarget", "HaproxyTarget");
+        assertThat(drivers.targetTypes())
+                .containsExactlyInAnyOrder("ExampleTarget", "HaproxyTarget");
         assertThat(drivers.endpoint(target)).isEqualTo("example shop");
 
         run(PhaseType.TRAFFIC, Map.of("weight", "30"));
@@ -50,10 +51,12 @@ class ExampleTrafficDriverTest {
     @Test
     void whatThePlatformCannotDoAndMalformedPhasesAreRefusedNotRetried() {
         assertThatThrownBy(() -> run(PhaseType.ROLLOUT, Map.of("artifact", "registry/shop:2")))
-                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.isTransient()).isFalse())
+                .isInstanceOfSatisfying(
+                        PlatformException.class, e -> assertThat(e.isTransient()).isFalse())
                 .hasMessage("example has no rollout, only a traffic split");
         assertThatThrownBy(() -> run(PhaseType.TRAFFIC, Map.of("weight", 101)))
-                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.isTransient()).isFalse())
+                .isInstanceOfSatisfying(
+                        PlatformException.class, e -> assertThat(e.isTransient()).isFalse())
                 .hasMessageContaining("weight of 0..100");
         assertThatThrownBy(() -> run(PhaseType.FINALIZE, Map.of("action", "celebrate")))
                 .hasMessage("example-lb does not know the finalize action 'celebrate'");

@@ -73,7 +73,8 @@ class HaproxyRuntimeApiTest {
 
     @Test
     void theRawCommandReturnsHaproxysReply() throws PlatformException {
-        assertThat(api.command("get weight " + BACKEND + "/" + STABLE)).isEqualTo("100 (initial 100)\n\n");
+        assertThat(api.command("get weight " + BACKEND + "/" + STABLE))
+                .isEqualTo("100 (initial 100)\n\n");
     }
 
     @Test
@@ -103,15 +104,17 @@ class HaproxyRuntimeApiTest {
         String unknown = api.command("frobnicate");
 
         assertThat(HaproxyRuntimeApi.setFailure("set weight app/canary 257", outOfRange))
-                .hasMessage("HAProxy 'set weight': Absolute weight can only be between 0 and 256 inclusive.")
+                .hasMessage(
+                        "HAProxy 'set weight': Absolute weight can only be between 0 and 256 inclusive.")
                 .satisfies(e -> assertThat(e.isTransient()).isFalse());
         assertThat(HaproxyRuntimeApi.setFailure("set weight app 10", noSlash))
                 .hasMessage("HAProxy 'set weight': Require 'backend/server'.");
         // An unknown command lists every command HAProxy has; the first line says it all.
         assertThat(unknown.lines().count()).isGreaterThan(2);
         assertThat(HaproxyRuntimeApi.setFailure("frobnicate", unknown))
-                .hasMessage("HAProxy 'frobnicate': Unknown command, but maybe one of the following ones is a"
-                        + " better match:");
+                .hasMessage(
+                        "HAProxy 'frobnicate': Unknown command, but maybe one of the following ones is a"
+                                + " better match:");
         assertThat(HaproxyRuntimeApi.setFailure("set weight app/canary 10", "\n")).isNull();
         assertThat(api.getWeight(BACKEND, CANARY)).isZero();
     }
@@ -119,16 +122,23 @@ class HaproxyRuntimeApiTest {
     @Test
     void aGetWeightReplyThatIsNoWeightIsAnError() throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread peer = new Thread(() -> {
-                try (var socket = fake.accept()) {
-                    new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
-                    socket.getOutputStream().write("Permission denied\n\n".getBytes());
-                } catch (IOException ignored) {
-                    // the assertion below reports what the client saw
-                }
-            });
+            Thread peer =
+                    new Thread(
+                            () -> {
+                                try (var socket = fake.accept()) {
+                                    new java.io.BufferedReader(
+                                                    new java.io.InputStreamReader(
+                                                            socket.getInputStream()))
+                                            .readLine();
+                                    socket.getOutputStream()
+                                            .write("Permission denied\n\n".getBytes());
+                                } catch (IOException ignored) {
+                                    // the assertion below reports what the client saw
+                                }
+                            });
             peer.start();
-            HaproxyRuntimeApi api = HaproxyRuntimeApi.tcp("127.0.0.1:" + fake.getLocalPort(), CONNECT, READ);
+            HaproxyRuntimeApi api =
+                    HaproxyRuntimeApi.tcp("127.0.0.1:" + fake.getLocalPort(), CONNECT, READ);
 
             assertThatThrownBy(() -> api.getWeight(BACKEND, CANARY))
                     .isInstanceOf(PlatformException.class)
@@ -158,7 +168,8 @@ class HaproxyRuntimeApiTest {
 
     @Test
     void aMissingSocketIsTransient(@TempDir Path dir) {
-        HaproxyRuntimeApi missing = HaproxyRuntimeApi.unixSocket(dir.resolve("gone.sock"), CONNECT, READ);
+        HaproxyRuntimeApi missing =
+                HaproxyRuntimeApi.unixSocket(dir.resolve("gone.sock"), CONNECT, READ);
 
         assertThatThrownBy(() -> missing.getWeight(BACKEND, CANARY))
                 .isInstanceOf(PlatformException.class)
@@ -170,7 +181,8 @@ class HaproxyRuntimeApiTest {
     void aSocketNobodyListensOnIsTransient(@TempDir Path dir) throws IOException {
         // What HAProxy leaves behind when it is killed: the file, and no listener.
         Path stale = dir.resolve("stale.sock");
-        try (var channel = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        try (var channel =
+                java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             channel.bind(java.net.UnixDomainSocketAddress.of(stale));
         }
         assertThat(Files.exists(stale)).isTrue();
@@ -178,7 +190,8 @@ class HaproxyRuntimeApiTest {
 
         assertThatThrownBy(() -> api.setWeight(BACKEND, CANARY, 10))
                 .isInstanceOf(PlatformException.class)
-                .hasMessage("HAProxy runtime API not reachable for 'set weight': connection refused")
+                .hasMessage(
+                        "HAProxy runtime API not reachable for 'set weight': connection refused")
                 .satisfies(e -> assertThat(((PlatformException) e).isTransient()).isTrue());
     }
 
@@ -192,7 +205,8 @@ class HaproxyRuntimeApiTest {
 
         assertThatThrownBy(() -> api.getWeight(BACKEND, CANARY))
                 .isInstanceOf(PlatformException.class)
-                .hasMessage("HAProxy runtime API not reachable for 'get weight': connection refused")
+                .hasMessage(
+                        "HAProxy runtime API not reachable for 'get weight': connection refused")
                 .satisfies(e -> assertThat(((PlatformException) e).isTransient()).isTrue());
     }
 
@@ -200,12 +214,14 @@ class HaproxyRuntimeApiTest {
     void aSilentPeerTimesOutAsTransient() throws IOException {
         // The kernel accepts the connection into the backlog; nobody ever answers.
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            HaproxyRuntimeApi api = HaproxyRuntimeApi.tcp("127.0.0.1:" + silent.getLocalPort(), CONNECT,
-                    Duration.ofMillis(300));
+            HaproxyRuntimeApi api =
+                    HaproxyRuntimeApi.tcp(
+                            "127.0.0.1:" + silent.getLocalPort(), CONNECT, Duration.ofMillis(300));
 
             assertThatThrownBy(() -> api.getWeight(BACKEND, CANARY))
                     .isInstanceOf(PlatformException.class)
-                    .hasMessage("HAProxy runtime API not reachable for 'get weight': timed out waiting for the reply")
+                    .hasMessage(
+                            "HAProxy runtime API not reachable for 'get weight': timed out waiting for the reply")
                     .satisfies(e -> assertThat(((PlatformException) e).isTransient()).isTrue());
         }
     }
@@ -216,7 +232,8 @@ class HaproxyRuntimeApiTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HaproxyRuntimeApi.tcp("localhost:http", CONNECT, READ))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HaproxyRuntimeApi.unixSocket(Path.of("relative.sock"), CONNECT, READ))
+        assertThatThrownBy(
+                        () -> HaproxyRuntimeApi.unixSocket(Path.of("relative.sock"), CONNECT, READ))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(HaproxyRuntimeApi.tcp("[::1]:9999", CONNECT, READ)).isNotNull();
     }

@@ -10,7 +10,6 @@ import dev.stride.events.PhaseType;
 import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.executor.run.PhaseActions;
-import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.TrafficAction;
 import dev.stride.executor.traffic.TrafficDrivers;
@@ -57,19 +56,31 @@ class HaproxyTrafficDriverTest {
     void aCanaryGoesFivePercentThenTwentyFiveThenAllThenIsPromoted() throws PlatformException {
         assertThat(haproxy.send(REQUESTS)).containsEntry(CANARY, 0).containsEntry(STABLE, REQUESTS);
 
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 5, "duration", "10m")));
+        driver.apply(
+                target,
+                PhaseActions.parse(
+                        target.platform(),
+                        PhaseType.TRAFFIC,
+                        Map.of("weight", 5, "duration", "10m")));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
         assertThat(haproxy.send(REQUESTS).get(CANARY)).isBetween(3, 20);
 
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 75, "canary", 25));
         assertThat(haproxy.send(REQUESTS).get(CANARY)).isBetween(35, 65);
 
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 100)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 100)));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
         assertThat(haproxy.send(REQUESTS)).containsEntry(CANARY, REQUESTS).containsEntry(STABLE, 0);
 
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary")));
+        driver.apply(
+                target,
+                PhaseActions.parse(
+                        target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary")));
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
         assertThat(haproxy.send(REQUESTS)).containsEntry(CANARY, REQUESTS);
         assertThat(absoluteWeights()).containsExactly(0, 100);
@@ -79,7 +90,9 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void restoringStableTakesAllTrafficBackFromTheCanary() throws PlatformException {
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
         assertThat(haproxy.send(REQUESTS).get(CANARY)).isBetween(35, 65);
 
         driver.apply(target, TrafficAction.RESTORE);
@@ -93,7 +106,12 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void restoringStableAfterFinalizeGoesBackToo() throws PlatformException {
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "activate-new-colour")));
+        driver.apply(
+                target,
+                PhaseActions.parse(
+                        target.platform(),
+                        PhaseType.FINALIZE,
+                        Map.of("action", "activate-new-colour")));
         assertThat(haproxy.send(REQUESTS)).containsEntry(CANARY, REQUESTS);
 
         driver.apply(target, TrafficAction.RESTORE);
@@ -103,8 +121,12 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void repeatingACallLeavesTheSameState() throws PlatformException {
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 30)));
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 30)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 30)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 30)));
         assertThat(absoluteWeights()).containsExactly(70, 30);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 70, "canary", 30));
         assertThat(haproxy.send(REQUESTS).get(CANARY)).isBetween(45, 75);
@@ -117,11 +139,17 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void aWeightFromJsonMayArriveAsALongADoubleOrAString() throws PlatformException {
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 10L)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 10L)));
         assertThat(driver.read(target).canaryWeight()).isEqualTo(10);
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 20.0)));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 20.0)));
         assertThat(driver.read(target).canaryWeight()).isEqualTo(20);
-        driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", "40")));
+        driver.apply(
+                target,
+                PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", "40")));
         assertThat(driver.read(target).canaryWeight()).isEqualTo(40);
     }
 
@@ -141,7 +169,9 @@ class HaproxyTrafficDriverTest {
     void theTcpRuntimeApiDrivesTheSameBackend() throws PlatformException {
         HaproxyTarget overTcp = new HaproxyTarget(null, haproxy.address(), BACKEND, STABLE, CANARY);
 
-        driver.apply(overTcp, PhaseActions.parse(overTcp.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
+        driver.apply(
+                overTcp,
+                PhaseActions.parse(overTcp.platform(), PhaseType.TRAFFIC, Map.of("weight", 25)));
 
         assertThat(driver.read(overTcp).weights()).isEqualTo(Map.of("stable", 75, "canary", 25));
         assertThat(driver.read(target)).isEqualTo(driver.read(overTcp));
@@ -150,9 +180,17 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void anUnknownServerIsAPlatformError() throws PlatformException {
-        HaproxyTarget typo = new HaproxyTarget(haproxy.socket(), null, BACKEND, STABLE, "canary-typo");
+        HaproxyTarget typo =
+                new HaproxyTarget(haproxy.socket(), null, BACKEND, STABLE, "canary-typo");
 
-        assertThatThrownBy(() -> driver.apply(typo, PhaseActions.parse(typo.platform(), PhaseType.TRAFFIC, Map.of("weight", 25))))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        typo,
+                                        PhaseActions.parse(
+                                                typo.platform(),
+                                                PhaseType.TRAFFIC,
+                                                Map.of("weight", 25))))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("No such server")
                 .satisfies(e -> assertThat(((PlatformException) e).isTransient()).isFalse());
@@ -162,7 +200,9 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void aMissingSocketIsATransientPlatformError(@TempDir Path dir) {
-        HaproxyTarget gone = new HaproxyTarget(dir.resolve("admin.sock").toString(), null, BACKEND, STABLE, CANARY);
+        HaproxyTarget gone =
+                new HaproxyTarget(
+                        dir.resolve("admin.sock").toString(), null, BACKEND, STABLE, CANARY);
 
         assertThatThrownBy(() -> driver.apply(gone, TrafficAction.RESTORE))
                 .isInstanceOf(PlatformException.class)
@@ -173,11 +213,25 @@ class HaproxyTrafficDriverTest {
 
     @Test
     void haproxyHasNoRolloutAndNoRolloutToComplete() {
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, Map.of("batchSize", 2))))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(),
+                                                PhaseType.ROLLOUT,
+                                                Map.of("batchSize", 2))))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("haproxy has no rollout")
                 .satisfies(e -> assertThat(((PlatformException) e).isTransient()).isFalse());
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "complete-rollout"))))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(),
+                                                PhaseType.FINALIZE,
+                                                Map.of("action", "complete-rollout"))))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("cannot complete a rollout");
     }
@@ -187,22 +241,52 @@ class HaproxyTrafficDriverTest {
         for (Object weight : new Object[] {null, -1, 101, 12.5, "ten", "1e2"}) {
             Map<String, Object> parameters = new HashMap<>();
             parameters.put("weight", weight);
-            assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, parameters)))
+            assertThatThrownBy(
+                            () ->
+                                    driver.apply(
+                                            target,
+                                            PhaseActions.parse(
+                                                    target.platform(),
+                                                    PhaseType.TRAFFIC,
+                                                    parameters)))
                     .as("weight %s", weight)
                     .isInstanceOf(PlatformException.class)
                     .hasMessageContaining("weight of 0..100");
         }
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "celebrate"))))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(),
+                                                PhaseType.FINALIZE,
+                                                Map.of("action", "celebrate"))))
                 .isInstanceOf(PlatformException.class);
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.CHECKS, Map.of())))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(), PhaseType.CHECKS, Map.of())))
                 .isInstanceOf(PlatformException.class);
-        assertThatThrownBy(() -> driver.read(new HaproxyTarget(null, null, BACKEND, STABLE, CANARY)))
+        assertThatThrownBy(
+                        () -> driver.read(new HaproxyTarget(null, null, BACKEND, STABLE, CANARY)))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("socket or an address");
-        assertThatThrownBy(() -> driver.apply(new HaproxyTarget(haproxy.socket(), null, BACKEND, STABLE, "canary;shutdown frontend web"), TrafficAction.RESTORE))
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        new HaproxyTarget(
+                                                haproxy.socket(),
+                                                null,
+                                                BACKEND,
+                                                STABLE,
+                                                "canary;shutdown frontend web"),
+                                        TrafficAction.RESTORE))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("canaryServer");
-        // A kubernetes target never reaches this driver: drivers are typed and found by their target's type.
+        // A kubernetes target never reaches this driver: drivers are typed and found by their
+        // target's type.
         TrafficDrivers drivers = new TrafficDrivers(List.of(driver));
         assertThat(drivers.forTarget(new KubernetesTarget("default", "app", null, null))).isEmpty();
         assertThat(drivers.forTarget(target)).isPresent();

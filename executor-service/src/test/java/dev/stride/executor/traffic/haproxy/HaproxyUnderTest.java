@@ -39,8 +39,10 @@ public final class HaproxyUnderTest implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/sbin/haproxy");
 
     static {
-        // The JDK's HttpServer flushes the headers and the body as two segments; with Nagle on, the body waits for
-        // HAProxy's delayed ACK, 40 ms a request. Read once, when the first HttpServer in this JVM starts.
+        // The JDK's HttpServer flushes the headers and the body as two segments; with Nagle on, the
+        // body waits for
+        // HAProxy's delayed ACK, 40 ms a request. Read once, when the first HttpServer in this JVM
+        // starts.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
@@ -50,13 +52,19 @@ public final class HaproxyUnderTest implements AutoCloseable {
     private final int frontendPort;
     private final int apiPort;
     private final Process process;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
 
-    private HaproxyUnderTest(Path dir, HttpServer stableServer, HttpServer canaryServer, int frontendPort,
-            int apiPort, Process process) {
+    private HaproxyUnderTest(
+            Path dir,
+            HttpServer stableServer,
+            HttpServer canaryServer,
+            int frontendPort,
+            int apiPort,
+            Process process) {
         this.dir = dir;
         this.stableServer = stableServer;
         this.canaryServer = canaryServer;
@@ -82,7 +90,9 @@ public final class HaproxyUnderTest implements AutoCloseable {
         int frontendPort = freePort();
         int apiPort = freePort();
         Path config = dir.resolve("haproxy.cfg");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 global
                     stats socket %1$s mode 600 level admin
                     stats socket ipv4@127.0.0.1:%2$d level admin
@@ -101,14 +111,27 @@ public final class HaproxyUnderTest implements AutoCloseable {
                     balance roundrobin
                     server %5$s 127.0.0.1:%6$d weight 100
                     server %7$s 127.0.0.1:%8$d weight 0
-                """.formatted(dir.resolve("admin.sock"), apiPort, frontendPort, BACKEND,
-                STABLE, stable.getAddress().getPort(), CANARY, canary.getAddress().getPort())
-                + moreBackends(more, stable.getAddress().getPort(), canary.getAddress().getPort()));
-        Process process = new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile())
-                .start();
-        HaproxyUnderTest haproxy = new HaproxyUnderTest(dir, stable, canary, frontendPort, apiPort, process);
+                """
+                                .formatted(
+                                        dir.resolve("admin.sock"),
+                                        apiPort,
+                                        frontendPort,
+                                        BACKEND,
+                                        STABLE,
+                                        stable.getAddress().getPort(),
+                                        CANARY,
+                                        canary.getAddress().getPort())
+                        + moreBackends(
+                                more,
+                                stable.getAddress().getPort(),
+                                canary.getAddress().getPort()));
+        Process process =
+                new ProcessBuilder(binary.toString(), "-f", config.toString(), "-db")
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("haproxy.log").toFile())
+                        .start();
+        HaproxyUnderTest haproxy =
+                new HaproxyUnderTest(dir, stable, canary, frontendPort, apiPort, process);
         try {
             haproxy.awaitRuntimeApi();
         } catch (RuntimeException | Error e) {
@@ -121,13 +144,15 @@ public final class HaproxyUnderTest implements AutoCloseable {
     private static String moreBackends(int more, int stablePort, int canaryPort) {
         StringBuilder config = new StringBuilder();
         for (int i = 1; i <= more; i++) {
-            config.append("""
+            config.append(
+                    """
 
                     backend %1$s-%2$d
                         balance roundrobin
                         server %3$s 127.0.0.1:%4$d weight 100
                         server %5$s 127.0.0.1:%6$d weight 0
-                    """.formatted(BACKEND, i, STABLE, stablePort, CANARY, canaryPort));
+                    """
+                            .formatted(BACKEND, i, STABLE, stablePort, CANARY, canaryPort));
         }
         return config.toString();
     }
@@ -143,7 +168,8 @@ public final class HaproxyUnderTest implements AutoCloseable {
     }
 
     public HaproxyRuntimeApi api() {
-        return HaproxyRuntimeApi.unixSocket(Path.of(socket()), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return HaproxyRuntimeApi.unixSocket(
+                Path.of(socket()), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     /** Sends {@code requests} HTTP requests through the frontend; returns how many each server answered. */
@@ -152,11 +178,16 @@ public final class HaproxyUnderTest implements AutoCloseable {
         URI uri = URI.create("http://127.0.0.1:" + frontendPort + "/");
         for (int i = 0; i < requests; i++) {
             try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                answeredBy.merge(response.statusCode() == 200 ? response.body() : "status " + response.statusCode(),
-                        1, Integer::sum);
+                HttpResponse<String> response =
+                        http.send(
+                                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                answeredBy.merge(
+                        response.statusCode() == 200
+                                ? response.body()
+                                : "status " + response.statusCode(),
+                        1,
+                        Integer::sum);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -174,13 +205,16 @@ public final class HaproxyUnderTest implements AutoCloseable {
      * drain bit (0x08, SRV_ADMF_FDRAIN in HAProxy's server-t.h).
      */
     boolean draining(String server) throws PlatformException {
-        List<String> lines = api().command("show servers state " + BACKEND).lines()
-                .filter(line -> !line.isBlank())
-                .toList();
+        List<String> lines =
+                api().command("show servers state " + BACKEND)
+                        .lines()
+                        .filter(line -> !line.isBlank())
+                        .toList();
         List<String> header = List.of(lines.get(1).substring(2).split(" "));
         int name = header.indexOf("srv_name");
         int admin = header.indexOf("srv_admin_state");
-        return lines.stream().skip(2)
+        return lines.stream()
+                .skip(2)
                 .map(line -> line.split(" "))
                 .filter(columns -> columns[name].equals(server))
                 .map(columns -> (Integer.parseInt(columns[admin]) & 0x08) != 0)
@@ -209,17 +243,20 @@ public final class HaproxyUnderTest implements AutoCloseable {
 
     private void awaitRuntimeApi() {
         HaproxyRuntimeApi api = api();
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            if (!process.isAlive()) {
-                fail("haproxy exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                api.getWeight(BACKEND, STABLE);
-                return true;
-            } catch (PlatformException e) {
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            if (!process.isAlive()) {
+                                fail("haproxy exited with " + process.exitValue() + ":\n" + log());
+                            }
+                            try {
+                                api.getWeight(BACKEND, STABLE);
+                                return true;
+                            } catch (PlatformException e) {
+                                return false;
+                            }
+                        });
     }
 
     private String log() {
@@ -231,14 +268,17 @@ public final class HaproxyUnderTest implements AutoCloseable {
     }
 
     private static HttpServer answering(String body) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
+        server.createContext(
+                "/",
+                exchange -> {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                    exchange.close();
+                });
         server.start();
         return server;
     }

@@ -30,7 +30,8 @@ public final class KubernetesCluster implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Set<String> heldBack = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService controller =
+            Executors.newSingleThreadScheduledExecutor();
 
     public KubernetesCluster(KubernetesClient client) {
         this.client = client;
@@ -48,34 +49,106 @@ public final class KubernetesCluster implements AutoCloseable {
     }
 
     public void seed(String namespace) {
-        client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(APP).withNamespace(namespace).addToLabels("app", APP).endMetadata()
-                .withNewSpec().withReplicas(REPLICAS)
-                .withNewSelector().addToMatchLabels("app", APP).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", APP).addToLabels("tier", "front")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer().withName(APP).withImage(STABLE_IMAGE).addNewPort().withContainerPort(8080)
-                .endPort().endContainer()
-                .addNewContainer().withName("log-shipper").withImage("registry.example/ops/shipper:3")
-                .endContainer()
-                .endSpec().endTemplate().endSpec()
-                .build()).create();
-        client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                .withNewMetadata().withName(APP).withNamespace(namespace).endMetadata()
-                .withNewSpec().withType("LoadBalancer").addToSelector("app", APP)
-                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
-                .endSpec().build()).create();
-        client.network().v1().ingresses().inNamespace(namespace).resource(new IngressBuilder()
-                .withNewMetadata().withName(APP).withNamespace(namespace).endMetadata()
-                .withNewSpec().withIngressClassName("nginx")
-                .addNewRule().withHost("shop.example").withNewHttp()
-                .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName(APP)
-                .withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-                .addNewPath().withPath("/admin").withPathType("Prefix").withNewBackend().withNewService()
-                .withName("admin").withNewPort().withNumber(80).endPort().endService().endBackend().endPath()
-                .endHttp().endRule()
-                .endSpec().build()).create();
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .resource(
+                        new DeploymentBuilder()
+                                .withNewMetadata()
+                                .withName(APP)
+                                .withNamespace(namespace)
+                                .addToLabels("app", APP)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withReplicas(REPLICAS)
+                                .withNewSelector()
+                                .addToMatchLabels("app", APP)
+                                .endSelector()
+                                .withNewTemplate()
+                                .withNewMetadata()
+                                .addToLabels("app", APP)
+                                .addToLabels("tier", "front")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName(APP)
+                                .withImage(STABLE_IMAGE)
+                                .addNewPort()
+                                .withContainerPort(8080)
+                                .endPort()
+                                .endContainer()
+                                .addNewContainer()
+                                .withName("log-shipper")
+                                .withImage("registry.example/ops/shipper:3")
+                                .endContainer()
+                                .endSpec()
+                                .endTemplate()
+                                .endSpec()
+                                .build())
+                .create();
+        client.services()
+                .inNamespace(namespace)
+                .resource(
+                        new ServiceBuilder()
+                                .withNewMetadata()
+                                .withName(APP)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withType("LoadBalancer")
+                                .addToSelector("app", APP)
+                                .addNewPort()
+                                .withName("http")
+                                .withPort(80)
+                                .withTargetPort(new IntOrString(8080))
+                                .endPort()
+                                .endSpec()
+                                .build())
+                .create();
+        client.network()
+                .v1()
+                .ingresses()
+                .inNamespace(namespace)
+                .resource(
+                        new IngressBuilder()
+                                .withNewMetadata()
+                                .withName(APP)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withIngressClassName("nginx")
+                                .addNewRule()
+                                .withHost("shop.example")
+                                .withNewHttp()
+                                .addNewPath()
+                                .withPath("/")
+                                .withPathType("Prefix")
+                                .withNewBackend()
+                                .withNewService()
+                                .withName(APP)
+                                .withNewPort()
+                                .withNumber(80)
+                                .endPort()
+                                .endService()
+                                .endBackend()
+                                .endPath()
+                                .addNewPath()
+                                .withPath("/admin")
+                                .withPathType("Prefix")
+                                .withNewBackend()
+                                .withNewService()
+                                .withName("admin")
+                                .withNewPort()
+                                .withNumber(80)
+                                .endPort()
+                                .endService()
+                                .endBackend()
+                                .endPath()
+                                .endHttp()
+                                .endRule()
+                                .endSpec()
+                                .build())
+                .create();
     }
 
     /**
@@ -86,31 +159,84 @@ public final class KubernetesCluster implements AutoCloseable {
     void seedBlueGreen(String namespace) {
         seed(namespace);
         client.apps().deployments().inNamespace(namespace).withName(APP).delete();
-        client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(APP + "-blue").withNamespace(namespace).addToLabels("app", APP)
-                .endMetadata()
-                .withNewSpec().withReplicas(REPLICAS)
-                .withNewSelector().addToMatchLabels("app", APP).addToMatchLabels(COLOUR, "blue").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", APP).addToLabels(COLOUR, "blue")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer().withName(APP).withImage(STABLE_IMAGE).addNewPort().withContainerPort(8080)
-                .endPort().endContainer()
-                .endSpec().endTemplate().endSpec()
-                .build()).create();
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .resource(
+                        new DeploymentBuilder()
+                                .withNewMetadata()
+                                .withName(APP + "-blue")
+                                .withNamespace(namespace)
+                                .addToLabels("app", APP)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withReplicas(REPLICAS)
+                                .withNewSelector()
+                                .addToMatchLabels("app", APP)
+                                .addToMatchLabels(COLOUR, "blue")
+                                .endSelector()
+                                .withNewTemplate()
+                                .withNewMetadata()
+                                .addToLabels("app", APP)
+                                .addToLabels(COLOUR, "blue")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName(APP)
+                                .withImage(STABLE_IMAGE)
+                                .addNewPort()
+                                .withContainerPort(8080)
+                                .endPort()
+                                .endContainer()
+                                .endSpec()
+                                .endTemplate()
+                                .endSpec()
+                                .build())
+                .create();
     }
 
     /** An HTTPRoute {@code web} sending / to Service web and /admin to Service admin. */
     void seedRoute(String namespace) {
-        client.resources(HTTPRoute.class).inNamespace(namespace).resource(new HTTPRouteBuilder()
-                .withNewMetadata().withName(APP).withNamespace(namespace).endMetadata()
-                .withNewSpec().addNewParentRef().withName("shop-gateway").endParentRef()
-                .addNewRule().addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
-                .addNewBackendRef().withName(APP).withPort(80).endBackendRef().endRule()
-                .addNewRule().addNewMatch().withNewPath().withType("PathPrefix").withValue("/admin").endPath()
-                .endMatch()
-                .addNewBackendRef().withName("admin").withPort(80).withWeight(1).endBackendRef().endRule()
-                .endSpec().build()).create();
+        client.resources(HTTPRoute.class)
+                .inNamespace(namespace)
+                .resource(
+                        new HTTPRouteBuilder()
+                                .withNewMetadata()
+                                .withName(APP)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewParentRef()
+                                .withName("shop-gateway")
+                                .endParentRef()
+                                .addNewRule()
+                                .addNewMatch()
+                                .withNewPath()
+                                .withType("PathPrefix")
+                                .withValue("/")
+                                .endPath()
+                                .endMatch()
+                                .addNewBackendRef()
+                                .withName(APP)
+                                .withPort(80)
+                                .endBackendRef()
+                                .endRule()
+                                .addNewRule()
+                                .addNewMatch()
+                                .withNewPath()
+                                .withType("PathPrefix")
+                                .withValue("/admin")
+                                .endPath()
+                                .endMatch()
+                                .addNewBackendRef()
+                                .withName("admin")
+                                .withPort(80)
+                                .withWeight(1)
+                                .endBackendRef()
+                                .endRule()
+                                .endSpec()
+                                .build())
+                .create();
     }
 
     HTTPRoute route(String namespace) {
@@ -127,16 +253,24 @@ public final class KubernetesCluster implements AutoCloseable {
                 String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
                 if (!heldBack.contains(key) && !RolloutProgress.isComplete(d)) {
                     int replicas = RolloutProgress.replicas(d);
-                    d.setStatus(new DeploymentStatusBuilder()
-                            .withObservedGeneration(d.getMetadata().getGeneration())
-                            .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-                            .withAvailableReplicas(replicas).build());
-                    client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d)
+                    d.setStatus(
+                            new DeploymentStatusBuilder()
+                                    .withObservedGeneration(d.getMetadata().getGeneration())
+                                    .withReplicas(replicas)
+                                    .withUpdatedReplicas(replicas)
+                                    .withReadyReplicas(replicas)
+                                    .withAvailableReplicas(replicas)
+                                    .build());
+                    client.apps()
+                            .deployments()
+                            .inNamespace(d.getMetadata().getNamespace())
+                            .resource(d)
                             .updateStatus();
                 }
             }
         } catch (RuntimeException e) {
-            // A conflict with the driver's own write: the next tick tries again, as a real controller would.
+            // A conflict with the driver's own write: the next tick tries again, as a real
+            // controller would.
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.stride.executor.traffic.kubernetes;
 
+import static dev.stride.executor.traffic.Rollouts.settle;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.APP;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.NEW_IMAGE;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.REPLICAS;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.STABLE_IMAGE;
 import static dev.stride.executor.traffic.kubernetes.KubernetesCluster.canarySelector;
-import static dev.stride.executor.traffic.Rollouts.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,54 +59,97 @@ class KubernetesTrafficDriverTest {
     }
 
     @Test
-    void aCanaryBehindNginxGoesFiveTwentyFiveAllThenIsPromotedAndRolledBack() throws PlatformException {
+    void aCanaryBehindNginxGoesFiveTwentyFiveAllThenIsPromotedAndRolledBack()
+            throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(5))));
         Deployment canary = deployment("web-canary");
         assertThat(image(canary, APP)).isEqualTo(NEW_IMAGE);
         assertThat(image(canary, "log-shipper")).isEqualTo("registry.example/ops/shipper:3");
         assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
         assertThat(canary.getSpec().getSelector().getMatchLabels()).isEqualTo(canarySelector());
-        // The main Service selects on "app": the canary's pods must not carry it, or they would share its traffic.
+        // The main Service selects on "app": the canary's pods must not carry it, or they would
+        // share its traffic.
         assertThat(canary.getSpec().getTemplate().getMetadata().getLabels())
-                .containsAllEntriesOf(canarySelector()).containsEntry("tier", "front").doesNotContainKey("app");
-        assertThat(canary.getMetadata().getAnnotations()).containsEntry("stride.dev/total-replicas", "20");
+                .containsAllEntriesOf(canarySelector())
+                .containsEntry("tier", "front")
+                .doesNotContainKey("app");
+        assertThat(canary.getMetadata().getAnnotations())
+                .containsEntry("stride.dev/total-replicas", "20");
         Service canaryService = client.services().inNamespace(ns).withName("web-canary").get();
         assertThat(canaryService.getSpec().getSelector()).isEqualTo(canarySelector());
         assertThat(canaryService.getSpec().getType()).isEqualTo("ClusterIP");
-        assertThat(canaryService.getSpec().getPorts()).singleElement()
+        assertThat(canaryService.getSpec().getPorts())
+                .singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
         assertThat(ingressWeight()).isEqualTo("5");
         Ingress canaryIngress = ingress("web-canary");
         assertThat(canaryIngress.getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/canary", "true");
         assertThat(canaryIngress.getSpec().getIngressClassName()).isEqualTo("nginx");
-        assertThat(canaryIngress.getSpec().getRules()).singleElement().satisfies(rule -> {
-            assertThat(rule.getHost()).isEqualTo("shop.example");
-            assertThat(rule.getHttp().getPaths()).extracting(HTTPIngressPath::getPath).containsExactly("/");
-            assertThat(rule.getHttp().getPaths().get(0).getBackend().getService().getName())
-                    .isEqualTo("web-canary");
-        });
+        assertThat(canaryIngress.getSpec().getRules())
+                .singleElement()
+                .satisfies(
+                        rule -> {
+                            assertThat(rule.getHost()).isEqualTo("shop.example");
+                            assertThat(rule.getHttp().getPaths())
+                                    .extracting(HTTPIngressPath::getPath)
+                                    .containsExactly("/");
+                            assertThat(
+                                            rule.getHttp()
+                                                    .getPaths()
+                                                    .get(0)
+                                                    .getBackend()
+                                                    .getService()
+                                                    .getName())
+                                    .isEqualTo("web-canary");
+                        });
         assertStable(STABLE_IMAGE, REPLICAS);
         assertThat(ingress(APP).getMetadata().getAnnotations()).isNullOrEmpty();
         LiveState live = driver.read(target);
         assertThat(live.weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
         assertThat(live.versions()).isEqualTo(Map.of("stable", STABLE_IMAGE, "canary", NEW_IMAGE));
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(25))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
         assertThat(ingressWeight()).isEqualTo("25");
         assertStable(STABLE_IMAGE, REPLICAS);
         assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(100))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(ingressWeight()).isEqualTo("100");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary", "artifact", NEW_IMAGE))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(),
+                                        PhaseType.FINALIZE,
+                                        Map.of(
+                                                "action",
+                                                "promote-canary",
+                                                "artifact",
+                                                NEW_IMAGE))));
         assertStable(NEW_IMAGE, REPLICAS);
         assertThat(deployment(APP).getMetadata().getAnnotations())
                 .containsEntry("stride.dev/previous-image", STABLE_IMAGE);
@@ -125,14 +168,20 @@ class KubernetesTrafficDriverTest {
     @Test
     void rollingBackACanaryBehindNginxTakesItsTrafficAndPods() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(25))));
 
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
         assertThat(ingressWeight()).isEqualTo("0");
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertStable(STABLE_IMAGE, REPLICAS);
-        assertThat(deployment(APP).getMetadata().getAnnotations()).doesNotContainKey("stride.dev/previous-image");
+        assertThat(deployment(APP).getMetadata().getAnnotations())
+                .doesNotContainKey("stride.dev/previous-image");
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
     }
 
@@ -140,25 +189,41 @@ class KubernetesTrafficDriverTest {
     void withoutARouterTheReplicaRatioSplitsTheTraffic() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, null);
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(5))));
         Deployment canary = deployment("web-canary");
         assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
         // Every stable label stays, so the main Service selects the canary's pods too.
         assertThat(canary.getSpec().getTemplate().getMetadata().getLabels())
-                .containsEntry("app", APP).containsAllEntriesOf(canarySelector());
+                .containsEntry("app", APP)
+                .containsAllEntriesOf(canarySelector());
         assertThat(image(canary, APP)).isEqualTo(NEW_IMAGE);
         assertStable(STABLE_IMAGE, 19);
         assertThat(ingress("web-canary")).isNull();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 95, "canary", 5));
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(25))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(25))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(5);
         assertStable(STABLE_IMAGE, 15);
         assertThat(deployment("web-canary").getMetadata().getAnnotations())
                 .containsEntry("stride.dev/total-replicas", "20");
         assertThat(driver.read(target).canaryWeight()).isEqualTo(25);
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(100))));
         assertThat(deployment("web-canary").getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertStable(STABLE_IMAGE, 0);
         assertThat(driver.read(target).canaryWeight()).isEqualTo(100);
@@ -170,12 +235,32 @@ class KubernetesTrafficDriverTest {
     }
 
     @Test
-    void promotingAReplicaRatioCanaryHandsTheStableAllReplicasOnTheNewImage() throws PlatformException {
+    void promotingAReplicaRatioCanaryHandsTheStableAllReplicasOnTheNewImage()
+            throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(100))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(100))));
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary"))));
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary"))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(),
+                                        PhaseType.FINALIZE,
+                                        Map.of("action", "promote-canary"))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(),
+                                        PhaseType.FINALIZE,
+                                        Map.of("action", "promote-canary"))));
 
         assertStable(NEW_IMAGE, REPLICAS);
         assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
@@ -187,24 +272,56 @@ class KubernetesTrafficDriverTest {
     @Test
     void aRollingUpdateSetsTheImageAndRollsBackToThePreviousOne() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
-        Map<String, Object> rollout = Map.of("batchSize", 2, "maxUnavailable", 1, "artifact", NEW_IMAGE,
-                "version", "2.0");
+        Map<String, Object> rollout =
+                Map.of(
+                        "batchSize",
+                        2,
+                        "maxUnavailable",
+                        1,
+                        "artifact",
+                        NEW_IMAGE,
+                        "version",
+                        "2.0");
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
 
         Deployment rolled = deployment(APP);
         assertThat(image(rolled, APP)).isEqualTo(NEW_IMAGE);
         assertThat(image(rolled, "log-shipper")).isEqualTo("registry.example/ops/shipper:3");
         assertThat(rolled.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-        assertThat(rolled.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(2);
-        assertThat(rolled.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
-        // The repeated apply found the new image in place and kept the image from before the release.
-        assertThat(rolled.getMetadata().getAnnotations()).containsEntry("stride.dev/previous-image", STABLE_IMAGE);
+        assertThat(rolled.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal())
+                .isEqualTo(2);
+        assertThat(
+                        rolled.getSpec()
+                                .getStrategy()
+                                .getRollingUpdate()
+                                .getMaxUnavailable()
+                                .getIntVal())
+                .isEqualTo(1);
+        // The repeated apply found the new image in place and kept the image from before the
+        // release.
+        assertThat(rolled.getMetadata().getAnnotations())
+                .containsEntry("stride.dev/previous-image", STABLE_IMAGE);
         assertThat(RolloutProgress.isComplete(rolled)).isTrue();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "complete-rollout"))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(),
+                                        PhaseType.FINALIZE,
+                                        Map.of("action", "complete-rollout"))));
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
         settle(() -> driver.apply(target, TrafficAction.RESTORE));
 
@@ -213,30 +330,49 @@ class KubernetesTrafficDriverTest {
         assertThat(restored.getSpec().getReplicas()).isEqualTo(REPLICAS);
         assertThat(RolloutProgress.isComplete(restored)).isTrue();
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 100, "canary", 0));
-        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get()).isNull();
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get())
+                .isNull();
     }
 
     @Test
-    void aRolloutStillUnderWayIsReportedInProgressWithoutWaitingAndTheRepeatFindsItDone() throws PlatformException {
+    void aRolloutStillUnderWayIsReportedInProgressWithoutWaitingAndTheRepeatFindsItDone()
+            throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
         cluster.holdBack(ns, APP);
-        Map<String, Object> rollout = Map.of("batchSize", 1, "maxUnavailable", 0, "artifact", NEW_IMAGE);
+        Map<String, Object> rollout =
+                Map.of("batchSize", 1, "maxUnavailable", 0, "artifact", NEW_IMAGE);
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)))
-                .isInstanceOfSatisfying(RolloutInProgress.class, e -> {
-                    // The counts are the controller's last status, written before the new spec was seen.
-                    assertThat(e.getMessage()).startsWith("deployment " + ns + "/web is rolling out: ")
-                            .contains(" of 20 replicas updated");
-                    assertThat(e.deadline()).isEqualTo(Duration.ofSeconds(2));
-                    assertThat(e.recheckAfter()).isEqualTo(KubernetesTrafficDriver.DEFAULT_RECHECK_INTERVAL);
-                });
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(), PhaseType.ROLLOUT, rollout)))
+                .isInstanceOfSatisfying(
+                        RolloutInProgress.class,
+                        e -> {
+                            // The counts are the controller's last status, written before the new
+                            // spec was seen.
+                            assertThat(e.getMessage())
+                                    .startsWith("deployment " + ns + "/web is rolling out: ")
+                                    .contains(" of 20 replicas updated");
+                            assertThat(e.deadline()).isEqualTo(Duration.ofSeconds(2));
+                            assertThat(e.recheckAfter())
+                                    .isEqualTo(KubernetesTrafficDriver.DEFAULT_RECHECK_INTERVAL);
+                        });
         assertThat(image(deployment(APP), APP)).isEqualTo(NEW_IMAGE);
-        assertThat(annotation(deployment(APP), "stride.dev/previous-image")).isEqualTo(STABLE_IMAGE);
+        assertThat(annotation(deployment(APP), "stride.dev/previous-image"))
+                .isEqualTo(STABLE_IMAGE);
 
         cluster.release(ns, APP);
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
         assertThat(annotation(deployment(APP), "stride.dev/previous-image"))
-                .as("the repeat keeps what the first call remembered").isEqualTo(STABLE_IMAGE);
+                .as("the repeat keeps what the first call remembered")
+                .isEqualTo(STABLE_IMAGE);
         assertThat(driver.read(target).weights()).isEqualTo(Map.of("stable", 0, "canary", 100));
     }
 
@@ -245,26 +381,45 @@ class KubernetesTrafficDriverTest {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
         cluster.holdBack(ns, "web-canary");
 
-        assertThatThrownBy(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5))))
-                .isInstanceOf(RolloutInProgress.class).hasMessageContaining("web-canary is rolling out");
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(), PhaseType.TRAFFIC, traffic(5))))
+                .isInstanceOf(RolloutInProgress.class)
+                .hasMessageContaining("web-canary is rolling out");
         assertThat(ingress("web-canary")).isNull();
     }
 
     private static String annotation(Deployment d, String key) {
-        return d.getMetadata().getAnnotations() == null ? null : d.getMetadata().getAnnotations().get(key);
+        return d.getMetadata().getAnnotations() == null
+                ? null
+                : d.getMetadata().getAnnotations().get(key);
     }
 
     @Test
     void repeatingACallLeavesTheSameState() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP);
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(30))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(30))));
         Deployment first = deployment("web-canary");
 
-        settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(30))));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.TRAFFIC, traffic(30))));
 
         Deployment second = deployment("web-canary");
         assertThat(second.getSpec()).isEqualTo(first.getSpec());
-        assertThat(second.getMetadata().getAnnotations()).isEqualTo(first.getMetadata().getAnnotations());
+        assertThat(second.getMetadata().getAnnotations())
+                .isEqualTo(first.getMetadata().getAnnotations());
         assertThat(ingressWeight()).isEqualTo("30");
         assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).hasSize(2);
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(2);
@@ -281,42 +436,101 @@ class KubernetesTrafficDriverTest {
     void aMissingDeploymentIsAPermanentFailure() {
         KubernetesTarget target = new KubernetesTarget(ns, "nope", null, null);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, traffic(5)))))
-                .isInstanceOfSatisfying(PlatformException.class, e -> {
-                    assertThat(e.isTransient()).isFalse();
-                    assertThat(e.getMessage()).isEqualTo("deployment " + ns + "/nope not found");
-                });
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.TRAFFIC,
+                                                                traffic(5)))))
+                .isInstanceOfSatisfying(
+                        PlatformException.class,
+                        e -> {
+                            assertThat(e.isTransient()).isFalse();
+                            assertThat(e.getMessage())
+                                    .isEqualTo("deployment " + ns + "/nope not found");
+                        });
         assertThatThrownBy(() -> driver.read(target)).isInstanceOf(PlatformException.class);
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, TrafficAction.RESTORE))).isInstanceOf(PlatformException.class);
+        assertThatThrownBy(() -> settle(() -> driver.apply(target, TrafficAction.RESTORE)))
+                .isInstanceOf(PlatformException.class);
     }
 
     @Test
     void phasesWithoutAnArtifactOrWithABadWeightAreRefused() {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
 
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 5)))))
-                .isInstanceOf(PlatformException.class).hasMessageContaining("no artifact");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.TRAFFIC, Map.of("weight", 150, "artifact", "x")))))
-                .isInstanceOf(PlatformException.class).hasMessageContaining("0..100");
-        assertThatThrownBy(() -> settle(() -> driver.apply(target, PhaseActions.parse(target.platform(), PhaseType.FINALIZE, Map.of("action", "promote-canary")))))
-                .isInstanceOf(PlatformException.class).hasMessageContaining("no canary to promote");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get()).isNull();
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.TRAFFIC,
+                                                                Map.of("weight", 5)))))
+                .isInstanceOf(PlatformException.class)
+                .hasMessageContaining("no artifact");
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.TRAFFIC,
+                                                                Map.of(
+                                                                        "weight",
+                                                                        150,
+                                                                        "artifact",
+                                                                        "x")))))
+                .isInstanceOf(PlatformException.class)
+                .hasMessageContaining("0..100");
+        assertThatThrownBy(
+                        () ->
+                                settle(
+                                        () ->
+                                                driver.apply(
+                                                        target,
+                                                        PhaseActions.parse(
+                                                                target.platform(),
+                                                                PhaseType.FINALIZE,
+                                                                Map.of(
+                                                                        "action",
+                                                                        "promote-canary")))))
+                .isInstanceOf(PlatformException.class)
+                .hasMessageContaining("no canary to promote");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web-canary").get())
+                .isNull();
     }
 
     @Test
     void anUnreachableApiServerIsTransientAndTheMessageHoldsNoToken() {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
-                .withOauthToken("s3cr3t-token").withRequestRetryBackoffLimit(0).withConnectionTimeout(500)
-                .build();
-        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(config).build()) {
-            KubernetesTrafficDriver offline = new KubernetesTrafficDriver(unreachable, Duration.ofSeconds(1));
+        Config config =
+                new ConfigBuilder(Config.empty())
+                        .withMasterUrl("https://127.0.0.1:1")
+                        .withOauthToken("s3cr3t-token")
+                        .withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout(500)
+                        .build();
+        try (KubernetesClient unreachable =
+                new KubernetesClientBuilder().withConfig(config).build()) {
+            KubernetesTrafficDriver offline =
+                    new KubernetesTrafficDriver(unreachable, Duration.ofSeconds(1));
 
             assertThatThrownBy(() -> offline.read(new KubernetesTarget(ns, APP, null, null)))
-                    .isInstanceOfSatisfying(PlatformException.class, e -> {
-                        assertThat(e.isTransient()).isTrue();
-                        assertThat(e.getMessage()).startsWith("reading deployment " + ns + "/web: ")
-                                .doesNotContain("s3cr3t-token");
-                    });
+                    .isInstanceOfSatisfying(
+                            PlatformException.class,
+                            e -> {
+                                assertThat(e.isTransient()).isTrue();
+                                assertThat(e.getMessage())
+                                        .startsWith("reading deployment " + ns + "/web: ")
+                                        .doesNotContain("s3cr3t-token");
+                            });
         }
     }
 
@@ -332,7 +546,10 @@ class KubernetesTrafficDriverTest {
     }
 
     private String ingressWeight() {
-        return ingress("web-canary").getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/canary-weight");
+        return ingress("web-canary")
+                .getMetadata()
+                .getAnnotations()
+                .get("nginx.ingress.kubernetes.io/canary-weight");
     }
 
     private Deployment deployment(String name) {
@@ -345,6 +562,9 @@ class KubernetesTrafficDriverTest {
 
     private static String image(Deployment d, String container) {
         return d.getSpec().getTemplate().getSpec().getContainers().stream()
-                .filter(c -> container.equals(c.getName())).map(Container::getImage).findFirst().orElseThrow();
+                .filter(c -> container.equals(c.getName()))
+                .map(Container::getImage)
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -43,11 +43,16 @@ public class PagerDutyPager implements Pager {
     private final HttpClient http;
 
     public PagerDutyPager(
-            @ConfigProperty(name = "stride.incident.pagerduty.url", defaultValue = "https://events.pagerduty.com") String url,
-            @ConfigProperty(name = "stride.incident.pagerduty.routing-key") Optional<String> routingKey,
-            @ConfigProperty(name = "stride.incident.pagerduty.timeout", defaultValue = "5s") Duration timeout,
+            @ConfigProperty(
+                            name = "stride.incident.pagerduty.url",
+                            defaultValue = "https://events.pagerduty.com")
+                    String url,
+            @ConfigProperty(name = "stride.incident.pagerduty.routing-key")
+                    Optional<String> routingKey,
+            @ConfigProperty(name = "stride.incident.pagerduty.timeout", defaultValue = "5s")
+                    Duration timeout,
             @ConfigProperty(name = "stride.incident.pagerduty.connect-timeout", defaultValue = "2s")
-            Duration connectTimeout) {
+                    Duration connectTimeout) {
         positive("stride.incident.pagerduty.timeout", timeout);
         positive("stride.incident.pagerduty.connect-timeout", connectTimeout);
         this.enqueue = enqueueUri(url);
@@ -68,7 +73,8 @@ public class PagerDutyPager implements Pager {
     private static URI enqueueUri(String url) {
         try {
             URI uri = URI.create(url.replaceAll("/+$", "") + "/v2/enqueue");
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            if (uri.getHost() == null
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw new IllegalArgumentException();
             }
             return uri;
@@ -79,7 +85,10 @@ public class PagerDutyPager implements Pager {
 
     /** {@code host:port} of the Events API, for errors and logs. */
     static String endpoint(URI uri) {
-        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        int port =
+                uri.getPort() >= 0
+                        ? uri.getPort()
+                        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         return uri.getHost() + ":" + port;
     }
 
@@ -90,55 +99,108 @@ public class PagerDutyPager implements Pager {
 
     @Override
     public Uni<Void> send(Page page) {
-        String key = routingKey.orElseThrow(() -> new PagerException("no PagerDuty routing key configured", false));
-        HttpRequest request = HttpRequest.newBuilder(enqueue).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(page, key))).build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .onFailure().transform(e -> new PagerException(unanswered(
-                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, key), true))
-                .map(response -> {
-                    int status = response.statusCode();
-                    if (status >= 200 && status < 300) {
-                        return null;
-                    }
-                    String detail = "PagerDuty answered HTTP " + status + ": " + mask(response.body(), key);
-                    throw new PagerException(detail.length() > MAX_ERROR ? detail.substring(0, MAX_ERROR) : detail,
-                            status == 429 || status >= 500);
-                });
+        String key =
+                routingKey.orElseThrow(
+                        () -> new PagerException("no PagerDuty routing key configured", false));
+        HttpRequest request =
+                HttpRequest.newBuilder(enqueue)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(page, key)))
+                        .build();
+        return Uni.createFrom()
+                .completionStage(
+                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .onFailure()
+                .transform(
+                        e ->
+                                new PagerException(
+                                        unanswered(
+                                                e instanceof CompletionException
+                                                                && e.getCause() != null
+                                                        ? e.getCause()
+                                                        : e,
+                                                key),
+                                        true))
+                .map(
+                        response -> {
+                            int status = response.statusCode();
+                            if (status >= 200 && status < 300) {
+                                return null;
+                            }
+                            String detail =
+                                    "PagerDuty answered HTTP "
+                                            + status
+                                            + ": "
+                                            + mask(response.body(), key);
+                            throw new PagerException(
+                                    detail.length() > MAX_ERROR
+                                            ? detail.substring(0, MAX_ERROR)
+                                            : detail,
+                                    status == 429 || status >= 500);
+                        });
     }
 
     /** Why PagerDuty gave no answer, naming its endpoint and the deadline it missed. */
     private String unanswered(Throwable cause, String key) {
         if (cause instanceof HttpConnectTimeoutException) {
-            return "could not connect to PagerDuty (" + endpoint + ") within " + connectTimeout.toMillis() + " ms";
+            return "could not connect to PagerDuty ("
+                    + endpoint
+                    + ") within "
+                    + connectTimeout.toMillis()
+                    + " ms";
         }
         if (cause instanceof HttpTimeoutException) {
-            return "PagerDuty (" + endpoint + ") did not answer within " + timeout.toMillis() + " ms";
+            return "PagerDuty ("
+                    + endpoint
+                    + ") did not answer within "
+                    + timeout.toMillis()
+                    + " ms";
         }
         if (cause instanceof ConnectException) {
             return "PagerDuty (" + endpoint + ") refused the connection";
         }
-        return "PagerDuty (" + endpoint + ") unreachable: " + cause.getClass().getSimpleName()
+        return "PagerDuty ("
+                + endpoint
+                + ") unreachable: "
+                + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " " + mask(cause.getMessage(), key));
     }
 
     /** The Events API v2 document; {@code payload} only with a trigger, as the API asks. */
     static String body(Page page, String routingKey) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("routing_key", routingKey)
-                .put("event_action", page.action().wireName())
-                .put("dedup_key", page.dedupKey());
+        ObjectNode body =
+                JSON.createObjectNode()
+                        .put("routing_key", routingKey)
+                        .put("event_action", page.action().wireName())
+                        .put("dedup_key", page.dedupKey());
         if (page.action() == Page.Action.TRIGGER) {
-            String summary = "[" + page.severity() + "] " + page.title() + ": " + page.application() + " in "
-                    + page.environment() + " (deployment " + page.deploymentId() + ")";
-            ObjectNode payload = body.putObject("payload")
-                    .put("summary", summary.length() > MAX_SUMMARY ? summary.substring(0, MAX_SUMMARY) : summary)
-                    .put("source", "stride/" + page.application() + "/" + page.environment())
-                    .put("severity", severity(page.severity()))
-                    .put("component", page.application())
-                    .put("group", page.environment())
-                    .put("class", page.cause());
+            String summary =
+                    "["
+                            + page.severity()
+                            + "] "
+                            + page.title()
+                            + ": "
+                            + page.application()
+                            + " in "
+                            + page.environment()
+                            + " (deployment "
+                            + page.deploymentId()
+                            + ")";
+            ObjectNode payload =
+                    body.putObject("payload")
+                            .put(
+                                    "summary",
+                                    summary.length() > MAX_SUMMARY
+                                            ? summary.substring(0, MAX_SUMMARY)
+                                            : summary)
+                            .put(
+                                    "source",
+                                    "stride/" + page.application() + "/" + page.environment())
+                            .put("severity", severity(page.severity()))
+                            .put("component", page.application())
+                            .put("group", page.environment())
+                            .put("class", page.cause());
             payload.putObject("custom_details")
                     .put("incident_id", page.incidentId().toString())
                     .put("deployment_id", page.deploymentId().toString())

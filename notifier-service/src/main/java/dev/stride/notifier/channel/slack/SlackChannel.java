@@ -52,10 +52,13 @@ public final class SlackChannel implements NotificationChannel {
             return Uni.createFrom().item(Sent.skipped("no message for " + delivery.eventType()));
         }
         String body = SlackMessage.of(delivery.notice()).toString();
-        HttpRequest request = http.request().uri(webhook)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, "Slack channel " + name).map(response -> Sent.sent("posted to Slack"));
+        HttpRequest request =
+                http.request()
+                        .uri(webhook)
+                        .header("Content-Type", "application/json; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+        return http.send(request, "Slack channel " + name)
+                .map(response -> Sent.sent("posted to Slack"));
     }
 }

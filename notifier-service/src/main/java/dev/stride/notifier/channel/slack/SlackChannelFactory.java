@@ -19,7 +19,10 @@ public class SlackChannelFactory implements ChannelFactory {
 
     @Override
     public NotificationChannel create(ChannelSettings settings) {
-        return new SlackChannel(settings.name(), settings.url("url", settings.config().url()), settings.http(),
+        return new SlackChannel(
+                settings.name(),
+                settings.url("url", settings.config().url()),
+                settings.http(),
                 settings.delivery().slackMinInterval());
     }
 }

@@ -17,13 +17,14 @@ public final class SlackMessage {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int HEADER_MAX = 150;
 
-    private SlackMessage() {
-    }
+    private SlackMessage() {}
 
     public static ObjectNode of(Notice notice) {
         ArrayNode blocks = JSON.createArrayNode();
         ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text").put("type", "plain_text").put("text", truncate(notice.title(), HEADER_MAX))
+        header.putObject("text")
+                .put("type", "plain_text")
+                .put("text", truncate(notice.title(), HEADER_MAX))
                 .put("emoji", true);
         ObjectNode section = blocks.addObject().put("type", "section");
         section.putObject("text").put("type", "mrkdwn").put("text", escape(notice.text()));
@@ -37,7 +38,11 @@ public final class SlackMessage {
         add(facts, "Severity", notice.severity() == null ? null : notice.severity().name());
         if (!facts.isEmpty()) {
             ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
-            facts.forEach(f -> fields.addObject().put("type", "mrkdwn").put("text", "*" + f[0] + "*\n" + escape(f[1])));
+            facts.forEach(
+                    f ->
+                            fields.addObject()
+                                    .put("type", "mrkdwn")
+                                    .put("text", "*" + f[0] + "*\n" + escape(f[1])));
         }
         List<String> links = new ArrayList<>();
         if (notice.deploymentUrl() != null) {
@@ -47,11 +52,16 @@ public final class SlackMessage {
             links.add("<" + notice.incidentUrl() + "|Incident>");
         }
         if (!links.isEmpty()) {
-            blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
+            blocks.addObject()
+                    .put("type", "context")
+                    .putArray("elements")
+                    .addObject()
+                    .put("type", "mrkdwn")
                     .put("text", String.join(" · ", links));
         }
         ObjectNode message = JSON.createObjectNode().put("text", escape(notice.text()));
-        ObjectNode attachment = message.putArray("attachments").addObject().put("color", notice.tone().colour());
+        ObjectNode attachment =
+                message.putArray("attachments").addObject().put("color", notice.tone().colour());
         attachment.set("blocks", blocks);
         return message;
     }
@@ -64,7 +74,9 @@ public final class SlackMessage {
 
     /** Slack's mrkdwn control characters, as its documentation asks. */
     static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String truncate(String text, int max) {

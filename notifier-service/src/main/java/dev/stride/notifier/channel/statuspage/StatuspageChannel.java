@@ -33,6 +33,7 @@ import java.util.Optional;
 public final class StatuspageChannel implements NotificationChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** How much earlier than our note of a create call Statuspage's clock may date the incident. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -44,8 +45,14 @@ public final class StatuspageChannel implements NotificationChannel {
     private final StatuspageIncidents incidents;
     private final HttpCalls http;
 
-    public StatuspageChannel(String name, String apiBase, String pageId, String apiKey, List<String> components,
-            StatuspageIncidents incidents, HttpCalls http) {
+    public StatuspageChannel(
+            String name,
+            String apiBase,
+            String pageId,
+            String apiKey,
+            List<String> components,
+            StatuspageIncidents incidents,
+            HttpCalls http) {
         this.name = name;
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.pageId = pageId;
@@ -76,14 +83,37 @@ public final class StatuspageChannel implements NotificationChannel {
         if (notice == null || notice.status() == null) {
             return Uni.createFrom().item(Sent.skipped("nothing for the status page"));
         }
-        return incidents.find(name, delivery.deploymentId())
-                .flatMap(existing -> existing.isPresent() && existing.get().creating()
-                        ? lookUp(delivery, existing.get()).flatMap(found -> found.isPresent()
-                                && notice.status().step() == StatusUpdate.Step.OPEN && notice.incidentId() == null
-                                ? Uni.createFrom().item(Sent.sent("status-page incident "
-                                        + found.get().pageIncidentId() + " created (by an earlier attempt)"))
-                                : apply(delivery, notice, found))
-                        : apply(delivery, notice, existing.filter(i -> !i.resolved())));
+        return incidents
+                .find(name, delivery.deploymentId())
+                .flatMap(
+                        existing ->
+                                existing.isPresent() && existing.get().creating()
+                                        ? lookUp(delivery, existing.get())
+                                                .flatMap(
+                                                        found ->
+                                                                found.isPresent()
+                                                                                && notice.status()
+                                                                                                .step()
+                                                                                        == StatusUpdate
+                                                                                                .Step
+                                                                                                .OPEN
+                                                                                && notice
+                                                                                                .incidentId()
+                                                                                        == null
+                                                                        ? Uni.createFrom()
+                                                                                .item(
+                                                                                        Sent.sent(
+                                                                                                "status-page incident "
+                                                                                                        + found.get()
+                                                                                                                .pageIncidentId()
+                                                                                                        + " created (by an earlier attempt)"))
+                                                                        : apply(
+                                                                                delivery, notice,
+                                                                                found))
+                                        : apply(
+                                                delivery,
+                                                notice,
+                                                existing.filter(i -> !i.resolved())));
     }
 
     /**
@@ -92,21 +122,43 @@ public final class StatuspageChannel implements NotificationChannel {
      * adopted if found. Not found: there is no open incident, and an OPEN creates one.
      */
     private Uni<Optional<PageIncident>> lookUp(Delivery delivery, PageIncident creating) {
-        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents/unresolved"))
-                .GET().build();
-        return http.send(request, "Statuspage channel " + name).flatMap(response -> {
-            Optional<JsonNode> found = createdEarlier(response.body(), creating);
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(Optional.<PageIncident>empty());
-            }
-            String id = found.get().path("id").asText();
-            String status = found.get().path("status").asText("investigating");
-            return incidents.created(name, delivery.deploymentId(), id, creating.strideIncidentId())
-                    .flatMap(x -> incidents.moved(name, delivery.deploymentId(), status, creating.strideIncidentId(),
-                            creating.strideIncidentOpen()))
-                    .replaceWith(Optional.of(new PageIncident(id, status, creating.strideIncidentId(),
-                            creating.strideIncidentOpen(), creating.createdAt(), null)));
-        });
+        HttpRequest request =
+                authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents/unresolved"))
+                        .GET()
+                        .build();
+        return http.send(request, "Statuspage channel " + name)
+                .flatMap(
+                        response -> {
+                            Optional<JsonNode> found = createdEarlier(response.body(), creating);
+                            if (found.isEmpty()) {
+                                return Uni.createFrom().item(Optional.<PageIncident>empty());
+                            }
+                            String id = found.get().path("id").asText();
+                            String status = found.get().path("status").asText("investigating");
+                            return incidents
+                                    .created(
+                                            name,
+                                            delivery.deploymentId(),
+                                            id,
+                                            creating.strideIncidentId())
+                                    .flatMap(
+                                            x ->
+                                                    incidents.moved(
+                                                            name,
+                                                            delivery.deploymentId(),
+                                                            status,
+                                                            creating.strideIncidentId(),
+                                                            creating.strideIncidentOpen()))
+                                    .replaceWith(
+                                            Optional.of(
+                                                    new PageIncident(
+                                                            id,
+                                                            status,
+                                                            creating.strideIncidentId(),
+                                                            creating.strideIncidentOpen(),
+                                                            creating.createdAt(),
+                                                            null)));
+                        });
     }
 
     /** The newest unresolved incident named as {@code creating} was, created at most a few minutes before it. */
@@ -116,12 +168,14 @@ public final class StatuspageChannel implements NotificationChannel {
         try {
             list = JSON.readTree(body);
         } catch (Exception e) {
-            throw DeliveryFailure.transientFailure("Statuspage's list of unresolved incidents does not parse");
+            throw DeliveryFailure.transientFailure(
+                    "Statuspage's list of unresolved incidents does not parse");
         }
         JsonNode best = null;
         Instant bestAt = null;
         for (JsonNode incident : list) {
-            if (!incident.path("id").isTextual() || !incident.path("name").asText().equals(creating.creatingName())) {
+            if (!incident.path("id").isTextual()
+                    || !incident.path("name").asText().equals(creating.creatingName())) {
                 continue;
             }
             Instant at;
@@ -145,68 +199,150 @@ public final class StatuspageChannel implements NotificationChannel {
                 return create(delivery, notice);
             }
             if (notice.incidentId() != null) {
-                // A Stride incident on a deployment already on the page: the cause is known, the impact may grow.
-                return patch(delivery, open.get(), "identified", notice, componentStatus(update.impact()))
-                        .flatMap(sent -> incidents.moved(name, delivery.deploymentId(), "identified",
-                                notice.incidentId(), true).replaceWith(sent));
+                // A Stride incident on a deployment already on the page: the cause is known, the
+                // impact may grow.
+                return patch(
+                                delivery,
+                                open.get(),
+                                "identified",
+                                notice,
+                                componentStatus(update.impact()))
+                        .flatMap(
+                                sent ->
+                                        incidents
+                                                .moved(
+                                                        name,
+                                                        delivery.deploymentId(),
+                                                        "identified",
+                                                        notice.incidentId(),
+                                                        true)
+                                                .replaceWith(sent));
             }
-            return Uni.createFrom().item(Sent.skipped("status-page incident " + open.get().pageIncidentId()
-                    + " is already open"));
+            return Uni.createFrom()
+                    .item(
+                            Sent.skipped(
+                                    "status-page incident "
+                                            + open.get().pageIncidentId()
+                                            + " is already open"));
         }
         if (open.isEmpty()) {
-            return Uni.createFrom().item(Sent.skipped("no open status-page incident for this deployment"));
+            return Uni.createFrom()
+                    .item(Sent.skipped("no open status-page incident for this deployment"));
         }
         PageIncident incident = open.get();
         return switch (update.step()) {
-            case IDENTIFIED -> move(delivery, incident, "identified", notice, null, incident.strideIncidentOpen());
-            case MONITORING -> move(delivery, incident, "monitoring", notice, null, incident.strideIncidentOpen());
-            case RESOLVED -> incident.strideIncidentOpen()
-                    ? Uni.createFrom().item(Sent.skipped("a Stride incident is still open for this deployment"))
-                    : move(delivery, incident, "resolved", notice, "operational", false);
-            case INCIDENT_RESOLVED -> move(delivery, incident, "resolved", notice, "operational", false);
+            case IDENTIFIED ->
+                    move(
+                            delivery,
+                            incident,
+                            "identified",
+                            notice,
+                            null,
+                            incident.strideIncidentOpen());
+            case MONITORING ->
+                    move(
+                            delivery,
+                            incident,
+                            "monitoring",
+                            notice,
+                            null,
+                            incident.strideIncidentOpen());
+            case RESOLVED ->
+                    incident.strideIncidentOpen()
+                            ? Uni.createFrom()
+                                    .item(
+                                            Sent.skipped(
+                                                    "a Stride incident is still open for this deployment"))
+                            : move(delivery, incident, "resolved", notice, "operational", false);
+            case INCIDENT_RESOLVED ->
+                    move(delivery, incident, "resolved", notice, "operational", false);
             case OPEN -> throw new IllegalStateException("handled above");
         };
     }
 
-    private Uni<Sent> move(Delivery delivery, PageIncident incident, String status, Notice notice,
-            String componentStatus, boolean strideIncidentOpen) {
+    private Uni<Sent> move(
+            Delivery delivery,
+            PageIncident incident,
+            String status,
+            Notice notice,
+            String componentStatus,
+            boolean strideIncidentOpen) {
         return patch(delivery, incident, status, notice, componentStatus)
-                .flatMap(sent -> incidents.moved(name, delivery.deploymentId(), status, notice.incidentId(),
-                        strideIncidentOpen).replaceWith(sent));
+                .flatMap(
+                        sent ->
+                                incidents
+                                        .moved(
+                                                name,
+                                                delivery.deploymentId(),
+                                                status,
+                                                notice.incidentId(),
+                                                strideIncidentOpen)
+                                        .replaceWith(sent));
     }
 
     private Uni<Sent> create(Delivery delivery, Notice notice) {
         ObjectNode incident = JSON.createObjectNode();
-        ObjectNode body = incident.putObject("incident")
-                .put("name", notice.status().name())
-                .put("status", "investigating")
-                .put("impact_override", notice.status().impact())
-                .put("body", notice.text())
-                .put("deliver_notifications", true);
+        ObjectNode body =
+                incident.putObject("incident")
+                        .put("name", notice.status().name())
+                        .put("status", "investigating")
+                        .put("impact_override", notice.status().impact())
+                        .put("body", notice.text())
+                        .put("deliver_notifications", true);
         withComponents(body, componentStatus(notice.status().impact()));
-        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents"))
-                .POST(HttpRequest.BodyPublishers.ofString(incident.toString())).build();
-        // Noted first: should the answer not be stored, the retry looks the incident up rather than create another.
-        return incidents.creating(name, delivery.deploymentId(), notice.status().name(), notice.incidentId())
-                .flatMap(x -> http.send(request, "Statuspage channel " + name)).flatMap(response -> {
-            String id = id(response.body());
-            return incidents.created(name, delivery.deploymentId(), id, notice.incidentId())
-                    .replaceWith(Sent.sent("status-page incident " + id + " created (investigating)"));
-        });
+        HttpRequest request =
+                authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents"))
+                        .POST(HttpRequest.BodyPublishers.ofString(incident.toString()))
+                        .build();
+        // Noted first: should the answer not be stored, the retry looks the incident up rather than
+        // create another.
+        return incidents
+                .creating(
+                        name, delivery.deploymentId(), notice.status().name(), notice.incidentId())
+                .flatMap(x -> http.send(request, "Statuspage channel " + name))
+                .flatMap(
+                        response -> {
+                            String id = id(response.body());
+                            return incidents
+                                    .created(name, delivery.deploymentId(), id, notice.incidentId())
+                                    .replaceWith(
+                                            Sent.sent(
+                                                    "status-page incident "
+                                                            + id
+                                                            + " created (investigating)"));
+                        });
     }
 
-    private Uni<Sent> patch(Delivery delivery, PageIncident incident, String status, Notice notice,
+    private Uni<Sent> patch(
+            Delivery delivery,
+            PageIncident incident,
+            String status,
+            Notice notice,
             String componentStatus) {
         ObjectNode patch = JSON.createObjectNode();
-        ObjectNode body = patch.putObject("incident").put("status", status).put("body", notice.text());
+        ObjectNode body =
+                patch.putObject("incident").put("status", status).put("body", notice.text());
         if (componentStatus != null) {
             withComponents(body, componentStatus);
         }
-        HttpRequest request = authorized(URI.create(apiBase + "/v1/pages/" + pageId + "/incidents/"
-                + incident.pageIncidentId()))
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString())).build();
+        HttpRequest request =
+                authorized(
+                                URI.create(
+                                        apiBase
+                                                + "/v1/pages/"
+                                                + pageId
+                                                + "/incidents/"
+                                                + incident.pageIncidentId()))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString()))
+                        .build();
         return http.send(request, "Statuspage channel " + name)
-                .map(response -> Sent.sent("status-page incident " + incident.pageIncidentId() + " " + status));
+                .map(
+                        response ->
+                                Sent.sent(
+                                        "status-page incident "
+                                                + incident.pageIncidentId()
+                                                + " "
+                                                + status));
     }
 
     private void withComponents(ObjectNode body, String status) {
@@ -219,7 +355,8 @@ public final class StatuspageChannel implements NotificationChannel {
     }
 
     private HttpRequest.Builder authorized(URI uri) {
-        return http.request().uri(uri)
+        return http.request()
+                .uri(uri)
                 .header("Authorization", "OAuth " + apiKey)
                 .header("Content-Type", "application/json");
     }
@@ -244,7 +381,10 @@ public final class StatuspageChannel implements NotificationChannel {
         } catch (Exception e) {
             // Reported below.
         }
-        throw DeliveryFailure.permanent("Statuspage channel " + name + " created an incident but its answer names "
-                + "no incident id");
+        throw DeliveryFailure.permanent(
+                "Statuspage channel "
+                        + name
+                        + " created an incident but its answer names "
+                        + "no incident id");
     }
 }

@@ -30,9 +30,13 @@ public class StatuspageChannelFactory implements ChannelFactory {
     @Override
     public NotificationChannel create(ChannelSettings settings) {
         URI apiBase = settings.url("api-base", Optional.of(settings.config().apiBase()));
-        return new StatuspageChannel(settings.name(), apiBase.toString(),
+        return new StatuspageChannel(
+                settings.name(),
+                apiBase.toString(),
                 settings.required("page-id", settings.config().pageId()),
                 settings.required("api-key", settings.config().apiKey()),
-                settings.config().components().orElse(List.of()), incidents, settings.http());
+                settings.config().components().orElse(List.of()),
+                incidents,
+                settings.http());
     }
 }

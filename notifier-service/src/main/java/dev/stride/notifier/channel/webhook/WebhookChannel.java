@@ -23,7 +23,8 @@ public final class WebhookChannel implements NotificationChannel {
     private final HttpCalls http;
     private final Clock clock;
 
-    public WebhookChannel(String name, URI url, WebhookSignature signature, HttpCalls http, Clock clock) {
+    public WebhookChannel(
+            String name, URI url, WebhookSignature signature, HttpCalls http, Clock clock) {
         this.name = name;
         this.url = url;
         this.signature = signature;
@@ -45,14 +46,18 @@ public final class WebhookChannel implements NotificationChannel {
     public Uni<Sent> send(Delivery delivery) {
         String id = delivery.eventId().toString();
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = http.request().uri(url)
-                .header("Content-Type", "application/cloudevents+json; charset=UTF-8")
-                .header("webhook-id", id)
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", signature.sign(id, timestamp, delivery.event()))
-                .POST(HttpRequest.BodyPublishers.ofString(delivery.event()))
-                .build();
-        return http.send(request, "webhook " + name).map(response -> Sent.sent("delivered, HTTP "
-                + response.statusCode()));
+        HttpRequest request =
+                http.request()
+                        .uri(url)
+                        .header("Content-Type", "application/cloudevents+json; charset=UTF-8")
+                        .header("webhook-id", id)
+                        .header("webhook-timestamp", Long.toString(timestamp))
+                        .header(
+                                "webhook-signature",
+                                signature.sign(id, timestamp, delivery.event()))
+                        .POST(HttpRequest.BodyPublishers.ofString(delivery.event()))
+                        .build();
+        return http.send(request, "webhook " + name)
+                .map(response -> Sent.sent("delivered, HTTP " + response.statusCode()));
     }
 }

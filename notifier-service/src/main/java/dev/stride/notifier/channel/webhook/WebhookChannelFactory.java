@@ -19,7 +19,8 @@ public class WebhookChannelFactory implements ChannelFactory {
     @Override
     public NotificationChannel create(ChannelSettings settings) {
         URI url = settings.url("url", settings.config().url());
-        return new WebhookChannel(settings.name(), url, signature(settings), settings.http(), Clock.systemUTC());
+        return new WebhookChannel(
+                settings.name(), url, signature(settings), settings.http(), Clock.systemUTC());
     }
 
     private static WebhookSignature signature(ChannelSettings settings) {

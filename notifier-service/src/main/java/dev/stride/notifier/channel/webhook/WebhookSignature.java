@@ -19,7 +19,8 @@ public final class WebhookSignature {
     /** Throws {@link IllegalArgumentException} (without the secret in its message) if it is not {@code whsec_<base64>}. */
     public WebhookSignature(String secret) {
         if (secret == null || !secret.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("the signing secret must be whsec_ followed by base64");
+            throw new IllegalArgumentException(
+                    "the signing secret must be whsec_ followed by base64");
         }
         byte[] bytes;
         try {
@@ -38,7 +39,9 @@ public final class WebhookSignature {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    mac.doFinal(
+                            (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -17,12 +17,15 @@ public class ExampleChannelConfig implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         // Upper case on purpose: a type is matched as the enum it replaced was, whatever its case.
-        return Map.of("stride.notifier.channels." + CHANNEL + ".type", "EXAMPLE",
-                "stride.notifier.routes." + ROUTE + ".application", APPLICATION,
-                "stride.notifier.routes." + ROUTE + ".channels", CHANNEL);
+        return Map.of(
+                "stride.notifier.channels." + CHANNEL + ".type",
+                "EXAMPLE",
+                "stride.notifier.routes." + ROUTE + ".application",
+                APPLICATION,
+                "stride.notifier.routes." + ROUTE + ".channels",
+                CHANNEL);
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

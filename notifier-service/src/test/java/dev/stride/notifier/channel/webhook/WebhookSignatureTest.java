@@ -12,16 +12,22 @@ class WebhookSignatureTest {
         // The example of the Standard Webhooks specification and its reference libraries.
         WebhookSignature signature = new WebhookSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
-        assertThat(signature.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, "{\"test\": 2432232314}"))
+        assertThat(
+                        signature.sign(
+                                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                                1614265330,
+                                "{\"test\": 2432232314}"))
                 .isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     @Test
     void refusesASecretThatIsNotWhsecBase64WithoutRepeatingIt() {
         assertThatThrownBy(() -> new WebhookSignature("hunter2-plain-secret"))
-                .hasMessageNotContaining("hunter2").hasMessageContaining("whsec_");
+                .hasMessageNotContaining("hunter2")
+                .hasMessageContaining("whsec_");
         assertThatThrownBy(() -> new WebhookSignature("whsec_not*base64!"))
                 .hasMessageNotContaining("not*base64");
-        assertThatThrownBy(() -> new WebhookSignature("whsec_c2hvcnQ=")).hasMessageContaining("16 bytes");
+        assertThatThrownBy(() -> new WebhookSignature("whsec_c2hvcnQ="))
+                .hasMessageContaining("16 bytes");
     }
 }

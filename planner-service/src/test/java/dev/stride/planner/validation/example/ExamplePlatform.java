@@ -16,7 +16,8 @@ import java.util.Set;
  */
 public final class ExamplePlatform implements Platform {
 
-    private static final Set<String> FIELDS = Set.of("platform", "pool", "stableMember", "canaryMember");
+    private static final Set<String> FIELDS =
+            Set.of("platform", "pool", "stableMember", "canaryMember");
 
     @Override
     public String name() {
@@ -34,15 +35,19 @@ public final class ExamplePlatform implements Platform {
         for (String name : List.of("pool", "stableMember", "canaryMember")) {
             checks.matching(target, name, at, true, Formats.NAME, Formats.NAME_RULE);
         }
-        if (target.hasNonNull("stableMember") && target.path("stableMember").equals(target.path("canaryMember"))) {
+        if (target.hasNonNull("stableMember")
+                && target.path("stableMember").equals(target.path("canaryMember"))) {
             checks.add(path(at, "canaryMember"), "must differ from stableMember");
         }
     }
 
     @Override
-    public void checkWithDeployment(FieldChecks checks, JsonNode target, JsonNode deployment, String at) {
+    public void checkWithDeployment(
+            FieldChecks checks, JsonNode target, JsonNode deployment, String at) {
         if (RollingStrategy.NAME.equals(deployment.path("strategy").asText(null))) {
-            checks.add("deployment.strategy", "example-lb moves weights only: use canary or blue-green");
+            checks.add(
+                    "deployment.strategy",
+                    "example-lb moves weights only: use canary or blue-green");
         }
     }
 }

@@ -38,26 +38,33 @@ class ExamplePlatformTest {
         target(request).remove("pool");
         target(request).put("canaryMember", "m1").put("weight", 5);
 
-        assertThat(validator.validate(request)).containsExactly(
-                new Violation("target.weight", "unknown field"),
-                new Violation("target.pool", "is required"),
-                new Violation("target.canaryMember", "must differ from stableMember"));
-        assertThat(validator.validate(request, true)).containsExactly(
-                new Violation("target.pool", "is required"),
-                new Violation("target.canaryMember", "must differ from stableMember"));
+        assertThat(validator.validate(request))
+                .containsExactly(
+                        new Violation("target.weight", "unknown field"),
+                        new Violation("target.pool", "is required"),
+                        new Violation("target.canaryMember", "must differ from stableMember"));
+        assertThat(validator.validate(request, true))
+                .containsExactly(
+                        new Violation("target.pool", "is required"),
+                        new Violation("target.canaryMember", "must differ from stableMember"));
     }
 
     @Test
     void itsRuleWithTheDeploymentBlockApplies() {
-        assertThat(validator.validate(request("rolling"))).containsExactly(
-                new Violation("deployment.strategy", "example-lb moves weights only: use canary or blue-green"));
+        assertThat(validator.validate(request("rolling")))
+                .containsExactly(
+                        new Violation(
+                                "deployment.strategy",
+                                "example-lb moves weights only: use canary or blue-green"));
     }
 
     @Test
     void withoutRegistrationThePlatformIsUnknown() {
-        assertThat(new DeploymentRequestValidator().validate(request("canary"))).containsExactly(
-                new Violation("target.platform",
-                        "must be one of aws-alb, aws-ecs, haproxy, kubernetes, not 'example-lb'"));
+        assertThat(new DeploymentRequestValidator().validate(request("canary")))
+                .containsExactly(
+                        new Violation(
+                                "target.platform",
+                                "must be one of aws-alb, aws-ecs, haproxy, kubernetes, not 'example-lb'"));
     }
 
     @Test
@@ -73,13 +80,17 @@ class ExamplePlatformTest {
         assertThat(event.target()).isEqualTo(new ExampleTarget("checkout", "m1", "m2"));
         assertThat(event.target().templateVariables())
                 .isEqualTo(Map.of("pool", "checkout", "stableMember", "m1", "canaryMember", "m2"));
-        assertThat(mapper.valueToTree(event.target()).path("platform").asText()).isEqualTo("example-lb");
+        assertThat(mapper.valueToTree(event.target()).path("platform").asText())
+                .isEqualTo("example-lb");
     }
 
     private static ObjectNode request(String name) {
         ObjectNode request = Requests.json(name);
-        request.putObject("target").put("platform", ExampleTarget.PLATFORM).put("pool", "checkout")
-                .put("stableMember", "m1").put("canaryMember", "m2");
+        request.putObject("target")
+                .put("platform", ExampleTarget.PLATFORM)
+                .put("pool", "checkout")
+                .put("stableMember", "m1")
+                .put("canaryMember", "m2");
         return request;
     }
 

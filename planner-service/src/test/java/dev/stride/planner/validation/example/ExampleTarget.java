@@ -9,7 +9,8 @@ import java.util.Map;
  * A made-up load balancer that splits a pool between a stable and a canary member: the record a new platform adds,
  * as CONTRIBUTING's checklist says, here only in the tests.
  */
-public record ExampleTarget(String pool, String stableMember, String canaryMember) implements Target {
+public record ExampleTarget(String pool, String stableMember, String canaryMember)
+        implements Target {
     public static final String PLATFORM = "example-lb";
 
     @Override

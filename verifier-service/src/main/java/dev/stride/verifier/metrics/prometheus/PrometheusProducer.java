@@ -13,9 +13,14 @@ public class PrometheusProducer {
     @Produces
     @ApplicationScoped
     MetricProvider prometheus(
-            @ConfigProperty(name = "stride.verifier.prometheus.url", defaultValue = "http://localhost:9090") String url,
-            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s") Duration timeout,
-            @ConfigProperty(name = "stride.verifier.prometheus.bearer-token-file") Optional<String> tokenFile,
+            @ConfigProperty(
+                            name = "stride.verifier.prometheus.url",
+                            defaultValue = "http://localhost:9090")
+                    String url,
+            @ConfigProperty(name = "stride.verifier.prometheus.timeout", defaultValue = "5s")
+                    Duration timeout,
+            @ConfigProperty(name = "stride.verifier.prometheus.bearer-token-file")
+                    Optional<String> tokenFile,
             @ConfigProperty(name = "stride.verifier.prometheus.ca-file") Optional<String> caFile) {
         return new PrometheusProvider(url, timeout, tokenFile, caFile);
     }

@@ -50,15 +50,19 @@ public class PrometheusProvider implements MetricProvider {
     /** The provider's name, as deployments and configuration name it ({@code stride.verifier.provider}). */
     public static final String TYPE = "prometheus";
 
-    public PrometheusProvider(String url, Duration timeout, Optional<String> tokenFile, Optional<String> caFile) {
+    public PrometheusProvider(
+            String url, Duration timeout, Optional<String> tokenFile, Optional<String> caFile) {
         this.base = base(url);
         this.timeout = ConfigCheck.positive("stride.verifier.prometheus.timeout", timeout);
         this.tokenFile = tokenFile.filter(f -> !f.isBlank()).map(Path::of);
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                // Connecting gets half the timeout, so a Prometheus whose port does not accept (a full backlog, a
-                // dropped SYN) reads as "connecting timed out", apart from one that accepts and never answers.
-                .connectTimeout(timeout.dividedBy(2));
+        HttpClient.Builder builder =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        // Connecting gets half the timeout, so a Prometheus whose port does not
+                        // accept (a full backlog, a
+                        // dropped SYN) reads as "connecting timed out", apart from one that accepts
+                        // and never answers.
+                        .connectTimeout(timeout.dividedBy(2));
         caFile.filter(f -> !f.isBlank()).ifPresent(f -> builder.sslContext(trusting(Path.of(f))));
         this.http = builder.build();
     }
@@ -74,24 +78,39 @@ public class PrometheusProvider implements MetricProvider {
         try {
             URI on = endpoint == null || endpoint.isBlank() ? base : base(endpoint);
             String time = String.format(Locale.ROOT, "%.3f", at.toEpochMilli() / 1000.0);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(on.resolve("api/v1/query?query="
-                            + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time=" + time))
-                    .timeout(timeout)
-                    .header("Accept", "application/json")
-                    .GET();
+            HttpRequest.Builder builder =
+                    HttpRequest.newBuilder(
+                                    on.resolve(
+                                            "api/v1/query?query="
+                                                    + URLEncoder.encode(
+                                                            query, StandardCharsets.UTF_8)
+                                                    + "&time="
+                                                    + time))
+                            .timeout(timeout)
+                            .header("Accept", "application/json")
+                            .GET();
             bearerToken().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
             request = builder.build();
         } catch (IOException | RuntimeException e) {
-            return Uni.createFrom().item(Reading.error("cannot build the request: " + e.getMessage()));
+            return Uni.createFrom()
+                    .item(Reading.error("cannot build the request: " + e.getMessage()));
         }
-        // The client's own timeouts cover connecting and the wait for the answer's headers, not its body: a
-        // Prometheus that sends headers and then stalls would hold the measurement for ever. The deadline on the
-        // whole call bounds it (DNS, connect, TLS, request, every byte of the answer); its cancellation ends the
+        // The client's own timeouts cover connecting and the wait for the answer's headers, not its
+        // body: a
+        // Prometheus that sends headers and then stalls would hold the measurement for ever. The
+        // deadline on the
+        // whole call bounds it (DNS, connect, TLS, request, every byte of the answer); its
+        // cancellation ends the
         // exchange.
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .ifNoItem().after(timeout).failWith(() -> new HttpTimeoutException("deadline"))
+        return Uni.createFrom()
+                .completionStage(
+                        () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new HttpTimeoutException("deadline"))
                 .map(PrometheusProvider::read)
-                .onFailure().recoverWithItem(PrometheusProvider::failed);
+                .onFailure()
+                .recoverWithItem(PrometheusProvider::failed);
     }
 
     private static URI base(String url) {
@@ -105,11 +124,13 @@ public class PrometheusProvider implements MetricProvider {
         try {
             body = JSON.readTree(response.body());
         } catch (IOException e) {
-            return Reading.error("Prometheus answered HTTP " + status + " with a body that is not JSON");
+            return Reading.error(
+                    "Prometheus answered HTTP " + status + " with a body that is not JSON");
         }
         if (status != 200 || !"success".equals(body.path("status").asText())) {
             String error = body.path("error").asText("");
-            return Reading.error("Prometheus answered HTTP " + status + (error.isEmpty() ? "" : ": " + error));
+            return Reading.error(
+                    "Prometheus answered HTTP " + status + (error.isEmpty() ? "" : ": " + error));
         }
         JsonNode data = body.path("data");
         JsonNode result = data.path("result");
@@ -120,13 +141,18 @@ public class PrometheusProvider implements MetricProvider {
                     yield Reading.noData("the query returned an empty vector");
                 }
                 if (result.size() > 1) {
-                    yield Reading.error("the query returned " + result.size()
-                            + " series; a metric query must return one (aggregate it, e.g. with sum)");
+                    yield Reading.error(
+                            "the query returned "
+                                    + result.size()
+                                    + " series; a metric query must return one (aggregate it, e.g. with sum)");
                 }
                 yield number(result.get(0).path("value").path(1).asText());
             }
-            default -> Reading.error("the query returned a " + data.path("resultType").asText()
-                    + "; a metric query must return one sample (an instant vector or a scalar)");
+            default ->
+                    Reading.error(
+                            "the query returned a "
+                                    + data.path("resultType").asText()
+                                    + "; a metric query must return one sample (an instant vector or a scalar)");
         };
     }
 
@@ -145,10 +171,11 @@ public class PrometheusProvider implements MetricProvider {
         };
     }
 
-
     private static Reading failed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
         if (cause instanceof HttpConnectTimeoutException) {
             return Reading.error("connecting to Prometheus timed out");
         }
@@ -173,10 +200,12 @@ public class PrometheusProvider implements MetricProvider {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 store.setCertificateEntry("ca-" + i++, certificate);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
@@ -184,7 +213,8 @@ public class PrometheusProvider implements MetricProvider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read stride.verifier.prometheus.ca-file", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("stride.verifier.prometheus.ca-file holds no usable certificate", e);
+            throw new IllegalStateException(
+                    "stride.verifier.prometheus.ca-file holds no usable certificate", e);
         }
     }
 }

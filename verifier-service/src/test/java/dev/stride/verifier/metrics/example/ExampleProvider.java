@@ -36,7 +36,11 @@ public final class ExampleProvider implements MetricProvider {
     public Uni<Reading> measure(String endpoint, String query, Instant at) {
         asked.add(new Asked(endpoint, query, at));
         Double value = answers.get(query);
-        return Uni.createFrom().item(value == null ? Reading.noData("no answer for " + query) : Reading.value(value));
+        return Uni.createFrom()
+                .item(
+                        value == null
+                                ? Reading.noData("no answer for " + query)
+                                : Reading.value(value));
     }
 
     @Override
@@ -45,6 +49,5 @@ public final class ExampleProvider implements MetricProvider {
     }
 
     /** One query as the provider received it. */
-    public record Asked(String endpoint, String query, Instant at) {
-    }
+    public record Asked(String endpoint, String query, Instant at) {}
 }

@@ -38,14 +38,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PrometheusLab.class)
 class ExampleProviderTest {
 
-    @Inject
-    MetricProviders providers;
+    @Inject MetricProviders providers;
 
     @Test
     void theRegistryFindsBothProvidersByType() {
         assertThat(providers.types()).contains("prometheus", ExampleProvider.TYPE);
         // The bean is application-scoped: a client proxy of the producer's instance, the same type.
-        assertThat(providers.forType(ExampleProvider.TYPE).orElseThrow().type()).isEqualTo(ExampleProvider.TYPE);
+        assertThat(providers.forType(ExampleProvider.TYPE).orElseThrow().type())
+                .isEqualTo(ExampleProvider.TYPE);
         assertThat(providers.forType(null).orElseThrow().type()).isEqualTo("prometheus");
     }
 
@@ -56,15 +56,26 @@ class ExampleProviderTest {
         UUID id = UUID.randomUUID();
 
         publish(phase(id, version), "/stride/planner");
-        publish(new PhaseStarted(id, 1, 1, PhaseType.TRAFFIC, Map.of("stable", 90, "canary", 10), Instant.now()),
+        publish(
+                new PhaseStarted(
+                        id,
+                        1,
+                        1,
+                        PhaseType.TRAFFIC,
+                        Map.of("stable", 90, "canary", 10),
+                        Instant.now()),
                 "/stride/executor");
 
-        JsonNode breach = awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
+        JsonNode breach =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20)).path("data");
         assertThat(breach.path("metric").asText()).isEqualTo("error_rate");
         assertThat(breach.path("kind").asText()).isEqualTo("trigger");
         assertThat(breach.path("observedValue").asDouble()).isEqualTo(12.5);
-        assertThat(ExampleProducer.PROVIDER.asked()).filteredOn(a -> a.query().endsWith(version)).isNotEmpty()
-                .allSatisfy(asked -> assertThat(asked.endpoint()).isEqualTo("example://answers.test"));
+        assertThat(ExampleProducer.PROVIDER.asked())
+                .filteredOn(a -> a.query().endsWith(version))
+                .isNotEmpty()
+                .allSatisfy(
+                        asked -> assertThat(asked.endpoint()).isEqualTo("example://answers.test"));
     }
 
     private static PhaseRequested phase(UUID id, String version) {
@@ -80,7 +91,12 @@ class ExampleProviderTest {
         parameters.put("application", "example-app");
         parameters.put("environment", "staging");
         parameters.put("version", version);
-        return new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC,
-                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"), parameters);
+        return new PhaseRequested(
+                id,
+                1,
+                1,
+                PhaseType.TRAFFIC,
+                new HaproxyTarget(null, "127.0.0.1:9999", "app", "stable", "canary"),
+                parameters);
     }
 }

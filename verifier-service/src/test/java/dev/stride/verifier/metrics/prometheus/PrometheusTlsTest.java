@@ -37,28 +37,58 @@ class PrometheusTlsTest {
         dir = Files.createTempDirectory("stride-tls-");
         char[] storeKey = UUID.randomUUID().toString().toCharArray();
         Path store = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "prometheus", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "san=ip:127.0.0.1", "-validity", "1", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(storeKey));
-        keytool("-exportcert", "-rfc", "-alias", "prometheus", "-keystore", store.toString(), "-storepass",
-                new String(storeKey), "-file", dir.resolve("ca.pem").toString());
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "prometheus",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(storeKey));
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "prometheus",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(storeKey),
+                "-file",
+                dir.resolve("ca.pem").toString());
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, storeKey);
         }
-        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory managers =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         managers.init(keys, storeKey);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(managers.getKeyManagers(), null, null);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
-        server.createContext("/api/v1/query", exchange -> {
-            byte[] body = "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"0.25\"]}}"
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        server.createContext(
+                "/api/v1/query",
+                exchange -> {
+                    byte[] body =
+                            "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"0.25\"]}}"
+                                    .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
         server.start();
     }
 
@@ -73,15 +103,21 @@ class PrometheusTlsTest {
     @Test
     void theConfiguredCaIsTrustedAndWithoutItTheCertificateIsAProviderError() {
         String url = "https://127.0.0.1:" + server.getAddress().getPort();
-        PrometheusProvider trusting = new PrometheusProvider(url, Duration.ofSeconds(5), Optional.empty(),
-                Optional.of(dir.resolve("ca.pem").toString()));
+        PrometheusProvider trusting =
+                new PrometheusProvider(
+                        url,
+                        Duration.ofSeconds(5),
+                        Optional.empty(),
+                        Optional.of(dir.resolve("ca.pem").toString()));
         assertThat(measure(trusting)).isEqualTo(Reading.value(0.25));
 
-        PrometheusProvider plain = new PrometheusProvider(url, Duration.ofSeconds(5), Optional.empty(),
-                Optional.empty());
+        PrometheusProvider plain =
+                new PrometheusProvider(
+                        url, Duration.ofSeconds(5), Optional.empty(), Optional.empty());
         Reading refused = measure(plain);
         assertThat(refused.kind()).isEqualTo(Sample.Kind.ERROR);
-        assertThat(refused.message()).isEqualTo("Prometheus could not be asked: SSLHandshakeException");
+        assertThat(refused.message())
+                .isEqualTo("Prometheus could not be asked: SSLHandshakeException");
     }
 
     private static Reading measure(PrometheusProvider provider) {
@@ -90,7 +126,9 @@ class PrometheusTlsTest {
 
     private static void keytool(String... args) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        String[] command = Stream.concat(Stream.of(keytool.toString()), Stream.of(args)).toArray(String[]::new);
+        String[] command =
+                Stream.concat(Stream.of(keytool.toString()), Stream.of(args))
+                        .toArray(String[]::new);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
