@@ -93,34 +93,31 @@ pg_up() {
   say "postgres: ready on $PG_HOST:$PG_PORT (role stride, databases ${DATABASES[*]})"
 }
 
-pg_ensure_role() {
-  local exists
-  exists="$(pg_super -c "SELECT 1 FROM pg_roles WHERE rolname = 'stride'")" \
+# pg_ensure_login_role NAME ATTRIBUTES NOTE: the role NAME exists with LOGIN, exactly ATTRIBUTES (e.g.
+# "CREATEDB NOCREATEROLE") and the password NAME; NOTE says what it is for when it is created.
+pg_ensure_login_role() {
+  local role="$1" attributes="$2" note="$3" exists
+  exists="$(pg_super -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" \
     || die "cannot connect to PostgreSQL as postgres on port $PG_PORT"
   if [[ "$exists" == "1" ]]; then
-    pg_super -c "ALTER ROLE stride WITH LOGIN CREATEDB NOCREATEROLE PASSWORD 'stride'" >/dev/null \
-      || die "ALTER ROLE stride failed"
+    pg_super -c "ALTER ROLE $role WITH LOGIN $attributes PASSWORD '$role'" >/dev/null \
+      || die "ALTER ROLE $role failed"
   else
-    say "postgres: creating role stride (LOGIN CREATEDB)"
-    pg_super -c "CREATE ROLE stride WITH LOGIN CREATEDB PASSWORD 'stride'" >/dev/null \
-      || die "CREATE ROLE stride failed"
+    say "postgres: creating role $role (LOGIN $attributes, $note)"
+    pg_super -c "CREATE ROLE $role WITH LOGIN $attributes PASSWORD '$role'" >/dev/null \
+      || die "CREATE ROLE $role failed"
   fi
+}
+
+# The services' role.
+pg_ensure_role() {
+  pg_ensure_login_role stride "CREATEDB NOCREATEROLE" "for the services"
 }
 
 # The tests' own role: it makes a database and an owner role with a random password per test run, so it
 # needs CREATEROLE, which the services' role must not have.
 pg_ensure_test_role() {
-  local exists
-  exists="$(pg_super -c "SELECT 1 FROM pg_roles WHERE rolname = 'stride_test'")" \
-    || die "cannot connect to PostgreSQL as postgres on port $PG_PORT"
-  if [[ "$exists" == "1" ]]; then
-    pg_super -c "ALTER ROLE stride_test WITH LOGIN CREATEDB CREATEROLE PASSWORD 'stride_test'" >/dev/null \
-      || die "ALTER ROLE stride_test failed"
-  else
-    say "postgres: creating role stride_test (LOGIN CREATEDB CREATEROLE, for tests)"
-    pg_super -c "CREATE ROLE stride_test WITH LOGIN CREATEDB CREATEROLE PASSWORD 'stride_test'" >/dev/null \
-      || die "CREATE ROLE stride_test failed"
-  fi
+  pg_ensure_login_role stride_test "CREATEDB CREATEROLE" "for tests"
 }
 
 pg_check_stride_login() {
