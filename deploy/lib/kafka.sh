@@ -9,16 +9,28 @@ KAFKA_MARKER="$KAFKA_DIR/server.properties"
 
 kafka_pid() { read_pid kafka "$KAFKA_MARKER"; }
 
+# The Kafka version the build pins (the root pom's kafka.version, the Quarkus BOM's kafka-clients): the local
+# broker runs the same Kafka as the clients and the test broker. deploy/kafka/pom.xml takes it as -Dkafka.version
+# and keeps no copy of its own.
+kafka_version() {
+  local version
+  version="$(sed -n 's:^ *<kafka.version>\([^<]*\)</kafka.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
+  [[ -n "$version" ]] || die "no <kafka.version> in $ROOT/pom.xml"
+  printf '%s\n' "$version"
+}
+
 kafka_fetch_libs() {
-  local stamp
-  stamp="$(sha256sum "$KAFKA_POM" | awk '{print $1}')"
+  local stamp version
+  version="$(kafka_version)"
+  stamp="$(sha256sum "$KAFKA_POM" | awk '{print $1}') $version"
   if [[ -f "$KAFKA_LIBS/.stamp" && "$(cat "$KAFKA_LIBS/.stamp")" == "$stamp" ]]; then
     return 0
   fi
-  say "kafka: fetching Kafka jars from Maven Central into $KAFKA_LIBS"
+  say "kafka: fetching the Kafka $version jars from Maven Central into $KAFKA_LIBS"
   rm -rf "$KAFKA_LIBS"
   mkdir -p "$KAFKA_LIBS"
-  if ! mvn -B -q -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$KAFKA_LIBS" >"$LOGS/kafka-fetch.log" 2>&1; then
+  if ! mvn -B -q -f "$KAFKA_POM" -Dkafka.version="$version" dependency:copy-dependencies \
+      -DoutputDirectory="$KAFKA_LIBS" >"$LOGS/kafka-fetch.log" 2>&1; then
     tail -n 20 "$LOGS/kafka-fetch.log" >&2
     die "could not fetch the Kafka jars (mvn dependency:copy-dependencies failed, log: $LOGS/kafka-fetch.log)"
   fi
