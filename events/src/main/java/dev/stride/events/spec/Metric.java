@@ -14,7 +14,9 @@ public enum Metric {
     RESPONSE_TIME("response_time", Threshold.Unit.MILLISECONDS, true),
     RESPONSE_TIME_P95("response_time_p95", Threshold.Unit.MILLISECONDS, true),
     RESPONSE_TIME_P99("response_time_p99", Threshold.Unit.MILLISECONDS, true),
-    HEALTH_CHECK_SUCCESS_RATE("health_check_success_rate", Threshold.Unit.PERCENT, false);
+    HEALTH_CHECK_SUCCESS_RATE("health_check_success_rate", Threshold.Unit.PERCENT, false),
+    /** Server errors per minute: what a blue-green {@code traffic_shifting.rollback_threshold} limits. */
+    ERRORS_PER_MINUTE("errors_per_minute", Threshold.Unit.PER_MINUTE, true);
 
     private final String wireName;
     private final Threshold.Unit unit;

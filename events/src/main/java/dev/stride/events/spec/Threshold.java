@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 /**
  * A limit on a metric as the runbook writes it: success criteria carry a comparison ({@code "<1%"},
  * {@code "<500ms"}); rollback triggers a bare level ({@code "5%"}, {@code "1000ms"}) whose direction the metric
- * gives. Latencies are held in milliseconds, ratios in percent.
+ * gives. Latencies are held in milliseconds, ratios in percent, counts per minute ({@code "10/min"}, the
+ * blue-green {@code rollback_threshold}'s errors per minute).
  */
 public record Threshold(Comparison comparison, double value, Unit unit) {
 
     private static final Pattern FORMAT =
-            Pattern.compile("(<=|>=|<|>)?(\\d{1,12}(?:\\.\\d{1,6})?)(%|ms|s)");
+            Pattern.compile("(<=|>=|<|>)?(\\d{1,12}(?:\\.\\d{1,6})?)(%|ms|s|/min)");
 
     public enum Comparison {
         LESS_THAN("<"),
@@ -37,8 +38,27 @@ public record Threshold(Comparison comparison, double value, Unit unit) {
     }
 
     public enum Unit {
-        PERCENT,
-        MILLISECONDS
+        PERCENT("%", "percent (e.g. \"5%\")"),
+        MILLISECONDS("ms", "time (e.g. \"500ms\")"),
+        PER_MINUTE("/min", "a count per minute (e.g. \"10/min\")");
+
+        private final String symbol;
+        private final String description;
+
+        Unit(String symbol, String description) {
+            this.symbol = symbol;
+            this.description = description;
+        }
+
+        /** How a value in this unit is written after its number: {@code %}, {@code ms}, {@code /min}. */
+        public String symbol() {
+            return symbol;
+        }
+
+        /** What a limit in this unit looks like, for an error message: {@code percent (e.g. "5%")}. */
+        public String description() {
+            return description;
+        }
     }
 
     /** Parses a threshold; throws {@link IllegalArgumentException} saying what is accepted. */
@@ -46,7 +66,7 @@ public record Threshold(Comparison comparison, double value, Unit unit) {
         Matcher m = text == null ? null : FORMAT.matcher(text);
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException(
-                    "must be a threshold such as \"<1%\", \"<500ms\", \"5%\" or \"1000ms\"");
+                    "must be a threshold such as \"<1%\", \"<500ms\", \"5%\", \"1000ms\" or \"10/min\"");
         }
         Comparison comparison = m.group(1) == null ? null : Comparison.of(m.group(1));
         double value = Double.parseDouble(m.group(2));
@@ -58,6 +78,7 @@ public record Threshold(Comparison comparison, double value, Unit unit) {
                 yield new Threshold(comparison, value, Unit.PERCENT);
             }
             case "s" -> new Threshold(comparison, value * 1000, Unit.MILLISECONDS);
+            case "/min" -> new Threshold(comparison, value, Unit.PER_MINUTE);
             default -> new Threshold(comparison, value, Unit.MILLISECONDS);
         };
     }

@@ -50,7 +50,9 @@ class RunbookFormatsTest {
         "'5%', , 5, PERCENT",
         "'1000ms', , 1000, MILLISECONDS",
         "'>=90%', AT_LEAST, 90, PERCENT",
-        "'<2s', LESS_THAN, 2000, MILLISECONDS"
+        "'<2s', LESS_THAN, 2000, MILLISECONDS",
+        "'5/min', , 5, PER_MINUTE",
+        "'<=12.5/min', AT_MOST, 12.5, PER_MINUTE"
     })
     void parsesTheRunbooksThresholds(
             String text, Threshold.Comparison comparison, double value, Threshold.Unit unit) {
@@ -58,7 +60,22 @@ class RunbookFormatsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "<", "1", "<1", "one%", "<1 percent", "101%", "=5%", "<<5%", "5%%"})
+    @ValueSource(
+            strings = {
+                "",
+                "<",
+                "1",
+                "<1",
+                "one%",
+                "<1 percent",
+                "101%",
+                "=5%",
+                "<<5%",
+                "5%%",
+                "5/m",
+                "5 /min",
+                "5/minute"
+            })
     void refusesOtherThresholds(String text) {
         assertThatThrownBy(() -> Threshold.parse(text))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -68,7 +85,8 @@ class RunbookFormatsTest {
     @CsvSource({
         "error_rate, PERCENT, true",
         "response_time_p95, MILLISECONDS, true",
-        "health_check_success_rate, PERCENT, false"
+        "health_check_success_rate, PERCENT, false",
+        "errors_per_minute, PER_MINUTE, true"
     })
     void metricsKnowTheirUnitAndWhichWayIsBad(
             String name, Threshold.Unit unit, boolean higherIsWorse) {

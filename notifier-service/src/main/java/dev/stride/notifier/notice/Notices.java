@@ -12,7 +12,6 @@ import dev.stride.events.Severity;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Metric;
-import dev.stride.events.spec.Threshold;
 import dev.stride.notifier.notice.StatusUpdate.Step;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -210,10 +209,7 @@ public final class Notices {
             return null;
         }
         String number = BigDecimal.valueOf(b.observedValue()).stripTrailingZeros().toPlainString();
-        return number
-                + Metric.of(b.metric())
-                        .map(m -> m.unit() == Threshold.Unit.PERCENT ? "%" : "ms")
-                        .orElse("");
+        return number + Metric.of(b.metric()).map(m -> m.unit().symbol()).orElse("");
     }
 
     /** A notice being put together. */

@@ -28,6 +28,12 @@ import java.util.Objects;
 public final class PhaseCompiler {
 
     /**
+     * The name of the rollback trigger a blue-green {@code traffic_shifting.rollback_threshold} becomes on every
+     * shift step; a request's own trigger may not take it.
+     */
+    public static final String ROLLBACK_THRESHOLD_TRIGGER = "traffic_shifting.rollback_threshold";
+
+    /**
      * Compiles {@code request}. {@code defaults} are the environment's default checks (may be null or have null
      * parts); the request's own checks win field by field.
      */
@@ -95,9 +101,30 @@ public final class PhaseCompiler {
             parameters.put("weight", weight);
             parameters.put("interval", shifting.interval());
             putIfPresent(parameters, "colours", colours);
-            putIfPresent(parameters, "rollbackThreshold", shifting.rollbackThreshold());
-            plan.analysed(PhaseType.TRAFFIC, "shift " + weight + "%", weight, interval, parameters);
+            plan.analysed(
+                    PhaseType.TRAFFIC,
+                    "shift " + weight + "%",
+                    weight,
+                    interval,
+                    parameters,
+                    rollbackThreshold(shifting.rollbackThreshold()));
         }
+    }
+
+    /**
+     * The runbook's "errors per minute that stop the shift" as a rollback trigger: {@code errors_per_minute} over
+     * the level at any one measurement (no duration) rolls back. None when the request sets no threshold.
+     */
+    private static List<Map<String, Object>> rollbackThreshold(Integer errorsPerMinute) {
+        if (errorsPerMinute == null) {
+            return List.of();
+        }
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("name", ROLLBACK_THRESHOLD_TRIGGER);
+        trigger.put("metric", "errors_per_minute");
+        trigger.put("threshold", errorsPerMinute + "/min");
+        trigger.put("action", "automatic_rollback");
+        return List.of(trigger);
     }
 
     private static void canary(Plan plan, CanaryStrategy strategy) {
@@ -216,9 +243,22 @@ public final class PhaseCompiler {
                 Integer trafficPercentage,
                 Duration hold,
                 Map<String, Object> parameters) {
+            analysed(type, name, trafficPercentage, hold, parameters, List.of());
+        }
+
+        /** An analysed phase with the deployment's rollback triggers and the phase's {@code own} after them. */
+        void analysed(
+                PhaseType type,
+                String name,
+                Integer trafficPercentage,
+                Duration hold,
+                Map<String, Object> parameters,
+                List<Map<String, Object>> own) {
             withRelease(parameters);
-            if (!rollbackTriggers.isEmpty()) {
-                parameters.put("rollbackTriggers", rollbackTriggers);
+            List<Map<String, Object>> triggers = new ArrayList<>(rollbackTriggers);
+            triggers.addAll(own);
+            if (!triggers.isEmpty()) {
+                parameters.put("rollbackTriggers", triggers);
             }
             add(type, name, trafficPercentage, hold, true, parameters);
         }

@@ -42,13 +42,7 @@ final class CriteriaRules {
 
     static void unitFits(FieldChecks checks, String field, Metric metric, Threshold threshold) {
         if (threshold.unit() != metric.unit()) {
-            checks.add(
-                    field,
-                    metric.wireName()
-                            + " is measured in "
-                            + (metric.unit() == Threshold.Unit.PERCENT
-                                    ? "percent (e.g. \"5%\")"
-                                    : "time (e.g. \"500ms\")"));
+            checks.add(field, metric.wireName() + " is measured in " + metric.unit().description());
         }
     }
 }

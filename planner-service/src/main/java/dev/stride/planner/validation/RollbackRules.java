@@ -8,6 +8,7 @@ import dev.stride.events.check.FieldChecks;
 import dev.stride.events.spec.Durations;
 import dev.stride.events.spec.Metric;
 import dev.stride.events.spec.Threshold;
+import dev.stride.planner.plan.PhaseCompiler;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +57,12 @@ final class RollbackRules {
                                 checks.string(trigger, "name", triggerAt, true)
                                         .ifPresent(
                                                 name -> {
-                                                    if (!names.add(name)) {
+                                                    if (PhaseCompiler.ROLLBACK_THRESHOLD_TRIGGER
+                                                            .equals(name)) {
+                                                        checks.add(
+                                                                path(triggerAt, "name"),
+                                                                "is the name of the trigger deployment.traffic_shifting.rollback_threshold becomes; choose another");
+                                                    } else if (!names.add(name)) {
                                                         checks.add(
                                                                 path(triggerAt, "name"),
                                                                 "repeats the name of an earlier trigger");

@@ -19,6 +19,7 @@ import dev.stride.events.spec.DeploymentChecks.HealthEndpoint;
 import dev.stride.events.spec.DeploymentChecks.Post;
 import dev.stride.events.spec.DeploymentChecks.Pre;
 import dev.stride.events.spec.DeploymentStrategy;
+import dev.stride.events.spec.RollbackPolicy;
 import dev.stride.planner.Requests;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -117,7 +118,20 @@ class PhaseCompilerTest {
                             assertThat(phase.parameters())
                                     .containsEntry("weight", phase.trafficPercentage())
                                     .containsEntry("interval", "5m")
-                                    .containsEntry("rollbackThreshold", 5)
+                                    .doesNotContainKey("rollbackThreshold")
+                                    .containsEntry(
+                                            "rollbackTriggers",
+                                            List.of(
+                                                    Map.of(
+                                                            "name",
+                                                            PhaseCompiler
+                                                                    .ROLLBACK_THRESHOLD_TRIGGER,
+                                                            "metric",
+                                                            "errors_per_minute",
+                                                            "threshold",
+                                                            "5/min",
+                                                            "action",
+                                                            "automatic_rollback")))
                                     .containsEntry(
                                             "colours",
                                             Map.of(
@@ -142,6 +156,53 @@ class PhaseCompilerTest {
                 .containsEntry("action", "activate-new-colour")
                 .containsEntry("scaleDownOldColour", true)
                 .containsKey("colours");
+    }
+
+    @Test
+    void aBlueGreenRollbackThresholdComesAfterTheDeploymentsOwnTriggersOnEveryShiftStep() {
+        DeploymentRequested request = request("blue-green");
+        RollbackPolicy rollback =
+                new RollbackPolicy(
+                        List.of(
+                                new RollbackPolicy.Trigger(
+                                        "high_error_rate",
+                                        "error_rate",
+                                        "5%",
+                                        "1m",
+                                        "automatic_rollback")),
+                        null);
+        PhasePlan plan =
+                compiler.compile(
+                        new DeploymentRequested(
+                                request.deploymentId(),
+                                request.application(),
+                                request.environment(),
+                                request.version(),
+                                request.artifact(),
+                                request.commitSha(),
+                                request.commitTime(),
+                                request.requestedBy(),
+                                request.target(),
+                                request.deployment(),
+                                rollback,
+                                request.checks()),
+                        null);
+        assertThat(plan.phases())
+                .filteredOn(phase -> phase.type() == PhaseType.TRAFFIC)
+                .hasSize(10)
+                .allSatisfy(
+                        phase ->
+                                assertThat((List<?>) phase.parameters().get("rollbackTriggers"))
+                                        .extracting(t -> (Object) ((Map<?, ?>) t).get("name"))
+                                        .containsExactly(
+                                                "high_error_rate",
+                                                PhaseCompiler.ROLLBACK_THRESHOLD_TRIGGER));
+        assertThat(plan.phases())
+                .filteredOn(phase -> phase.type() != PhaseType.TRAFFIC)
+                .allSatisfy(
+                        phase ->
+                                assertThat(phase.parameters())
+                                        .doesNotContainKey("rollbackTriggers"));
     }
 
     @Test
@@ -491,8 +552,19 @@ class PhaseCompilerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"blue-green", "rolling"})
-    void withoutARollbackBlockNoPhaseCarriesTriggers(String name) {
-        PhasePlan plan = compiler.compile(request(name), DEFAULTS);
+    void withoutARollbackBlockOrRollbackThresholdNoPhaseCarriesTriggers(String name) {
+        ObjectNode doc = Requests.json(name);
+        doc.put("deploymentId", ID.toString());
+        if (doc.path("deployment").path("traffic_shifting").isObject()) {
+            ((ObjectNode) doc.path("deployment").path("traffic_shifting"))
+                    .remove("rollback_threshold");
+        }
+        PhasePlan plan;
+        try {
+            plan = compiler.compile(JSON.treeToValue(doc, DeploymentRequested.class), DEFAULTS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
 
         assertThat(plan.phases())
                 .allSatisfy(

@@ -97,6 +97,30 @@ class DeploymentRequestValidatorTest {
     }
 
     @Test
+    void errorsPerMinuteAreCountedPerMinuteAndNoOtherUnitFitsThem() {
+        ObjectNode doc = Requests.json("canary");
+        Requests.trigger(doc, 0).put("metric", "errors_per_minute").put("threshold", "10/min");
+        Requests.trigger(doc, 1).put("metric", "errors_per_minute").put("threshold", "5%");
+
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field, Violation::message)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "rollback.triggers[1].threshold",
+                                "errors_per_minute is measured in a count per minute (e.g. \"10/min\")"));
+    }
+
+    @Test
+    void aTriggerMayNotTakeTheNameTheRollbackThresholdTriggerHas() {
+        ObjectNode doc = Requests.json("canary");
+        Requests.trigger(doc, 1).put("name", "traffic_shifting.rollback_threshold");
+
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field)
+                .containsExactly("rollback.triggers[1].name");
+    }
+
+    @Test
     void kafkaAdmissionIgnoresFieldsItDoesNotKnowButKeepsEveryRule() {
         ObjectNode doc = Requests.json("canary");
         doc.put("changeTicket", "CHG-1234");
@@ -310,7 +334,7 @@ class DeploymentRequestValidatorTest {
                         "error_rate in words",
                         d -> post(d).put("error_rate", "one percent"),
                         "checks.post.error_rate",
-                        "must be a threshold such as \"<1%\", \"<500ms\", \"5%\" or \"1000ms\""),
+                        "must be a threshold such as \"<1%\", \"<500ms\", \"5%\", \"1000ms\" or \"10/min\""),
                 broken(
                         "response_time_p95 in percent",
                         d -> post(d).put("response_time_p95", "<5%"),

@@ -3,7 +3,6 @@ package dev.stride.verifier.analysis;
 import dev.stride.events.PhaseCompleted;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Metric;
-import dev.stride.events.spec.Threshold;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -236,12 +235,10 @@ public final class AnalysisJudge {
                 : ThresholdBreached.Action.PAUSE;
     }
 
-    /** A value with its metric's unit: {@code 2.5%}, {@code 420ms}. */
+    /** A value with its metric's unit: {@code 2.5%}, {@code 420ms}, {@code 12/min}. */
     public static String format(String metric, double value) {
         String number = String.format(Locale.ROOT, "%.3f", value).replaceAll("\\.?0+$", "");
-        return Metric.of(metric)
-                .map(m -> m.unit() == Threshold.Unit.PERCENT ? number + "%" : number + "ms")
-                .orElse(number);
+        return Metric.of(metric).map(m -> number + m.unit().symbol()).orElse(number);
     }
 
     /** A duration as the runbook writes it: {@code 5m}, {@code 1m30s}, {@code 500ms}. */

@@ -208,6 +208,44 @@ class AnalysisFlowTest {
 
     @Test
     @Order(9)
+    void aBlueGreenRollbackThresholdInErrorsPerMinuteStopsTheShiftStepWithTheDefaultQuery() {
+        awaitClean(5);
+        UUID id = UUID.randomUUID();
+        // What the planner makes of traffic_shifting.rollback_threshold: 30: a trigger on every
+        // shift
+        // step, measured with the configured errors_per_minute template against the real
+        // Prometheus.
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("name", "traffic_shifting.rollback_threshold");
+        trigger.put("metric", "errors_per_minute");
+        trigger.put("threshold", "30/min");
+        trigger.put("action", "automatic_rollback");
+        PhaseRequested step = phase(id, 3, "60s", Map.of(), List.of(trigger));
+        step.parameters().remove("duration");
+        step.parameters().put("interval", "60s");
+        publish(step, PLANNER);
+        publish(started(id, 3, Instant.now()), EXECUTOR);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 2);
+        assertThat(events(EventType.THRESHOLD_BREACHED, id))
+                .as("no errors yet, no breach")
+                .isEmpty();
+
+        lab.apply("failing");
+        JsonNode data =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(15)).path("data");
+        assertThat(data.path("metric").asText()).isEqualTo("errors_per_minute");
+        assertThat(data.path("threshold").asText()).isEqualTo("30/min");
+        assertThat(data.path("observedValue").asDouble()).isGreaterThan(30.0);
+        assertThat(data.path("action").asText()).isEqualTo("automatic_rollback");
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
+        assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(completed.path("summary").asText())
+                .contains("rollback trigger traffic_shifting.rollback_threshold");
+    }
+
+    @Test
+    @Order(9)
     void anAlertOnlyTriggerKeepsThePhaseGoingAndFailingCriteriaFailItAtTheEnd() {
         UUID id = UUID.randomUUID();
         lab.apply("failing");
