@@ -4,6 +4,7 @@ import dev.stride.events.DeploymentFinished;
 import dev.stride.events.DeploymentRequested;
 import dev.stride.events.EventType;
 import dev.stride.events.RollbackCompleted;
+import dev.stride.events.RollbackRequested;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.incident.paging.PageDispatcher;
 import dev.stride.incident.record.DeploymentDirectory;
@@ -17,7 +18,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * What the incident service listens to: breaches (classified, may open incidents), rollbacks and finished
+ * What the incident service listens to: breaches (classified, may open incidents), rollback requests (a manual one
+ * may open an incident), rollbacks and finished
  * deployments (timelines, a failed rollback's incident, the delivery figures), and requested deployments (which
  * application and environment a deployment belongs to, since RollbackCompleted does not say). Each record's effect
  * commits with its processed-event mark; then the outbox and the pager are woken.
@@ -57,6 +59,19 @@ public class IncidentConsumers {
                         EventType.THRESHOLD_BREACHED,
                         "incident.threshold-breached",
                         (tx, e) -> responder.breach(tx, e.data(), when(e)))
+                .invoke(this::wake);
+    }
+
+    /** Rollbacks asked for by people, Stride's triggers or other systems: a manual one may open an incident. */
+    @Incoming("rollback-requested")
+    public Uni<Void> onRollbackRequested(Message<String> message) {
+        return inbound.<RollbackRequested>consume(
+                        message,
+                        EventType.ROLLBACK_REQUESTED,
+                        IncidentResponder.ROLLBACK_REQUESTED_CONSUMER,
+                        (tx, e) ->
+                                responder.rollbackRequested(
+                                        tx, e.data(), e.envelope().source(), when(e)))
                 .invoke(this::wake);
     }
 

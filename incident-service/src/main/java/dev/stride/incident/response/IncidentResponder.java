@@ -17,6 +17,7 @@ import dev.stride.incident.rules.ClassificationRule;
 import dev.stride.incident.rules.IncidentRules;
 import dev.stride.incident.rules.Signal;
 import dev.stride.kit.messaging.Outbox;
+import dev.stride.kit.messaging.ProcessedEvents;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -39,6 +40,13 @@ import org.jboss.logging.Logger;
 public class IncidentResponder {
 
     public static final String ACTOR = "incident-service";
+
+    /**
+     * The consumer of {@code stride.rollback-requested}. The service's own RollbackRequested is marked processed
+     * for it when written, so hearing it back changes nothing (as the planner does with its own).
+     */
+    public static final String ROLLBACK_REQUESTED_CONSUMER = "incident.rollback-requested";
+
     private static final Logger LOG = Logger.getLogger(IncidentResponder.class);
 
     private final IncidentRules rules;
@@ -46,18 +54,21 @@ public class IncidentResponder {
     private final DeploymentDirectory deployments;
     private final PageStore pages;
     private final Outbox outbox;
+    private final ProcessedEvents processed;
 
     public IncidentResponder(
             IncidentRules rules,
             IncidentStore incidents,
             DeploymentDirectory deployments,
             PageStore pages,
-            Outbox outbox) {
+            Outbox outbox,
+            ProcessedEvents processed) {
         this.rules = rules;
         this.incidents = incidents;
         this.deployments = deployments;
         this.pages = pages;
         this.outbox = outbox;
+        this.processed = processed;
     }
 
     /** What an arriving signal concerns: its deployment, attempt, and where that runs. */
@@ -88,6 +99,52 @@ public class IncidentResponder {
                         + ")";
         return context(tx, e.deploymentId(), e.attempt(), e.application(), e.environment(), at)
                 .flatMap(c -> respond(tx, c, Signal.of(e, c.environment()), "breach", what, true));
+    }
+
+    /**
+     * A rollback someone asked for ({@code source}: the event's envelope source). Who asked decides
+     * ({@link Signal.Requester}): by default a manual one in production opens a P2; an automatic one opens nothing
+     * here, its breach was classified already. While the deployment has an unresolved incident, a request only joins
+     * its timeline: the rollback is part of that incident, never a second one. The service's own requests are
+     * skipped (they are marked processed when written; this is the guard should one arrive anyway).
+     */
+    public Uni<Void> rollbackRequested(
+            SqlClient tx, RollbackRequested e, String source, Instant at) {
+        if (outbox.source().equals(source)) {
+            return Uni.createFrom().voidItem();
+        }
+        Signal.Requester requester = Signal.Requester.of(source, e.requestedBy());
+        String kind = requester.wireName() + "-rollback";
+        String what =
+                "rollback of attempt "
+                        + e.attempt()
+                        + " requested by "
+                        + e.requestedBy()
+                        + (e.reason() == null || e.reason().isBlank() ? "" : ": " + e.reason());
+        return context(tx, e.deploymentId(), e.attempt(), null, null, at)
+                .flatMap(
+                        c ->
+                                incidents
+                                        .unresolvedOf(tx, e.deploymentId())
+                                        .flatMap(
+                                                open ->
+                                                        open.isEmpty()
+                                                                ? respond(
+                                                                        tx,
+                                                                        c,
+                                                                        Signal.of(
+                                                                                requester,
+                                                                                c.environment()),
+                                                                        kind,
+                                                                        what,
+                                                                        false)
+                                                                : each(
+                                                                        open,
+                                                                        id ->
+                                                                                incidents.log(
+                                                                                        tx, id,
+                                                                                        kind, ACTOR,
+                                                                                        what))));
     }
 
     public Uni<Void> rollbackCompleted(SqlClient tx, RollbackCompleted e, Instant at) {
@@ -286,6 +343,13 @@ public class IncidentResponder {
                                                             c.attempt(),
                                                             reason,
                                                             ACTOR)))
+                            .flatMap(
+                                    envelope ->
+                                            processed.markProcessed(
+                                                    tx,
+                                                    ROLLBACK_REQUESTED_CONSUMER,
+                                                    envelope.id(),
+                                                    envelope.type()))
                             .flatMap(
                                     x ->
                                             incidents.log(

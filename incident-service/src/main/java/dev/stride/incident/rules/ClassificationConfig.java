@@ -16,7 +16,7 @@ public interface ClassificationConfig {
     interface Rule {
         String name();
 
-        /** threshold-breached, rollback-completed or deployment-finished. */
+        /** threshold-breached, rollback-requested, rollback-completed or deployment-finished. */
         String on();
 
         Optional<List<String>> environments();
@@ -31,6 +31,9 @@ public interface ClassificationConfig {
 
         /** RollbackCompleted or DeploymentFinished outcomes (SUCCEEDED, FAILED, ROLLED_BACK ...). */
         Optional<List<String>> outcomes();
+
+        /** Who asked for a rollback (rollback-requested): automatic (Stride's own trigger), manual (anyone else). */
+        Optional<List<String>> requesters();
 
         /** P0 to P3. */
         String severity();

@@ -18,9 +18,36 @@ public record ClassificationRule(
         Set<ThresholdBreached.Kind> kinds,
         Set<ThresholdBreached.Action> actions,
         Set<String> outcomes,
+        Set<Signal.Requester> requesters,
         Severity severity,
         String cause,
         String title) {
+
+    /** A rule that does not ask who requested a rollback. */
+    public ClassificationRule(
+            String name,
+            Signal.Source on,
+            Set<Environment> environments,
+            Set<String> metrics,
+            Set<ThresholdBreached.Kind> kinds,
+            Set<ThresholdBreached.Action> actions,
+            Set<String> outcomes,
+            Severity severity,
+            String cause,
+            String title) {
+        this(
+                name,
+                on,
+                environments,
+                metrics,
+                kinds,
+                actions,
+                outcomes,
+                Set.of(),
+                severity,
+                cause,
+                title);
+    }
 
     public ClassificationRule {
         environments = Set.copyOf(environments);
@@ -28,6 +55,7 @@ public record ClassificationRule(
         kinds = Set.copyOf(kinds);
         actions = Set.copyOf(actions);
         outcomes = Set.copyOf(outcomes);
+        requesters = Set.copyOf(requesters);
         cause = cause == null || cause.isBlank() ? name : cause;
         title = title == null || title.isBlank() ? name : title;
     }
@@ -39,6 +67,8 @@ public record ClassificationRule(
                 && (metrics.isEmpty() || (s.metric() != null && metrics.contains(s.metric())))
                 && (kinds.isEmpty() || (s.kind() != null && kinds.contains(s.kind())))
                 && (actions.isEmpty() || (s.action() != null && actions.contains(s.action())))
-                && (outcomes.isEmpty() || (s.outcome() != null && outcomes.contains(s.outcome())));
+                && (outcomes.isEmpty() || (s.outcome() != null && outcomes.contains(s.outcome())))
+                && (requesters.isEmpty()
+                        || (s.requester() != null && requesters.contains(s.requester())));
     }
 }

@@ -38,8 +38,8 @@ public final class IncidentRules {
     /**
      * The runbook's "Incident Classification": P0 complete outage or data-loss risk (a failed rollback in
      * production, health-check success collapsing in production), P1 major impact (a production automatic rollback
-     * on error rate or latency), P2 limited impact (a staging rollback, a paused production deployment), P3 no user
-     * impact (development). A breach whose action is only {@code alert} opens nothing: the notifier tells people.
+     * on error rate or latency), P2 limited impact (a staging rollback, a paused production deployment, a production
+     * deployment rolled back by hand), P3 no user impact (development). A breach whose action is only {@code alert} opens nothing: the notifier tells people.
      */
     public static IncidentRules runbookDefaults() {
         Set<String> none = Set.of();
@@ -108,6 +108,22 @@ public final class IncidentRules {
                                 Severity.P2,
                                 "paused",
                                 "Production deployment paused"),
+                        // The runbook's emergency rollback ends with "create incident ticket:
+                        // Production Rollback" and names no level. A person already acted, so
+                        // there is no one to page and nothing more to roll back: P2, the team is
+                        // told. Automatic rollbacks are classified by their breach instead.
+                        new ClassificationRule(
+                                "production-manual-rollback",
+                                Signal.Source.ROLLBACK_REQUESTED,
+                                Set.of(PRODUCTION),
+                                none,
+                                Set.of(),
+                                Set.of(),
+                                none,
+                                Set.of(Signal.Requester.MANUAL),
+                                Severity.P2,
+                                "manual-rollback",
+                                "Production deployment rolled back by hand"),
                         new ClassificationRule(
                                 "staging-rollback",
                                 Signal.Source.THRESHOLD_BREACHED,

@@ -86,6 +86,10 @@ public class RulesProducer {
                                     key + "outcomes",
                                     c.outcomes().orElse(List.of()),
                                     o -> outcome(on, upper(o))),
+                            set(
+                                    key + "requesters",
+                                    c.requesters().orElse(List.of()),
+                                    r -> Signal.Requester.valueOf(upper(r))),
                             parse(key + "severity", c.severity(), s -> Severity.valueOf(upper(s))),
                             c.cause().orElse(null),
                             c.title().orElse(null)));

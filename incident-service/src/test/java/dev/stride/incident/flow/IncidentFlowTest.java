@@ -17,6 +17,7 @@ import dev.stride.events.DeploymentRequested;
 import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
 import dev.stride.events.RollbackCompleted;
+import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
@@ -178,6 +179,146 @@ class IncidentFlowTest {
                 .isEqualTo("P2");
         assertThat(outboxed(EventType.ROLLBACK_REQUESTED, id)).isZero();
         assertThat(pageRows(incident.getString("id"))).isZero();
+    }
+
+    @Test
+    void aManualProductionRollbackOpensOneP2WithoutPagingOrAnotherRollback() throws Exception {
+        UUID id = UUID.randomUUID();
+        String app = "orders-" + id.toString().substring(0, 8);
+        awaitProcessed("incident.deployment-requested", publish(requested(id, app, "production")));
+        // An operator's POST .../rollback, as the planner publishes it; delivered twice.
+        String byHand =
+                publish(
+                        codec.wrap(
+                                new RollbackRequested(
+                                        id,
+                                        1,
+                                        "rollback requested by alice: checkout errors",
+                                        "alice"),
+                                "/stride/planner"));
+        redeliver(id, EventType.ROLLBACK_REQUESTED, byHand);
+        awaitProcessed("incident.rollback-requested", byHand);
+
+        JsonPath incident = awaitOnlyIncident(app);
+        assertThat(incident.getString("severity")).isEqualTo("P2");
+        assertThat(incident.getString("rule")).isEqualTo("production-manual-rollback");
+        assertThat(incident.getString("cause")).isEqualTo("manual-rollback");
+        assertThat(incident.getString("title"))
+                .isEqualTo("Production deployment rolled back by hand");
+        assertThat(incident.getString("environment")).isEqualTo("production");
+        assertThat(incident.getInt("attempt")).isEqualTo(1);
+        assertThat(incident.getBoolean("paged")).isFalse();
+        assertThat(timelineDetails(incident.getString("id")))
+                .anySatisfy(
+                        d ->
+                                assertThat(d)
+                                        .contains(
+                                                "requested by alice: rollback requested by alice: checkout errors"));
+        List<JsonNode> opened = awaitEvents(EventType.INCIDENT_OPENED, id, 1);
+        assertThat(opened.get(0).path("severity").asText()).isEqualTo("P2");
+
+        // On-call tooling asks again for the same deployment: it joins the open incident.
+        String again =
+                publish(
+                        codec.wrap(
+                                new RollbackRequested(id, 1, "still failing", "bob"),
+                                "/oncall/tooling"));
+        awaitProcessed("incident.rollback-requested", again);
+        assertThat(awaitOnlyIncident(app).getString("id")).isEqualTo(incident.getString("id"));
+        assertThat(timelineKinds(incident.getString("id"))).contains("manual-rollback");
+        assertThat(outboxed(EventType.INCIDENT_OPENED, id)).isEqualTo(1);
+        assertThat(outboxed(EventType.ROLLBACK_REQUESTED, id)).isZero();
+        assertThat(pageRows(incident.getString("id"))).isZero();
+    }
+
+    @Test
+    void aManualRollbackOutsideProductionAndAnAutomaticOneInProductionOpenNothing()
+            throws Exception {
+        UUID staging = UUID.randomUUID();
+        String stagingApp = "orders-" + staging.toString().substring(0, 8);
+        UUID production = UUID.randomUUID();
+        String productionApp = "orders-" + production.toString().substring(0, 8);
+        awaitProcessed(
+                "incident.deployment-requested",
+                publish(requested(staging, stagingApp, "staging")),
+                publish(requested(production, productionApp, "production")));
+
+        String byHand =
+                publish(
+                        codec.wrap(
+                                new RollbackRequested(
+                                        staging, 1, "rollback requested by alice", "alice"),
+                                "/stride/planner"));
+        // The planner rolling back on the verifier's breach: the breach is what gets classified.
+        String automatic =
+                publish(
+                        codec.wrap(
+                                new RollbackRequested(
+                                        production,
+                                        1,
+                                        "threshold breached: error_rate 9.0 against 5% over 5m (trigger)",
+                                        "verifier"),
+                                "/stride/planner"));
+        awaitProcessed("incident.rollback-requested", byHand, automatic);
+
+        for (String app : List.of(stagingApp, productionApp)) {
+            assertThat(
+                            given().queryParam("application", app)
+                                    .get("/api/v1/incidents")
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("items"))
+                    .as(app)
+                    .isEmpty();
+        }
+        assertThat(outboxed(EventType.INCIDENT_OPENED, staging)).isZero();
+        assertThat(outboxed(EventType.INCIDENT_OPENED, production)).isZero();
+    }
+
+    @Test
+    void itsOwnRollbackRequestAndAManualOneDuringAnIncidentOpenNoSecondIncident() {
+        UUID id = UUID.randomUUID();
+        String app = "billing-" + id.toString().substring(0, 8);
+        publish(
+                breach(
+                        id,
+                        app,
+                        Environment.PRODUCTION,
+                        "error_rate",
+                        9.0,
+                        ThresholdBreached.Action.AUTOMATIC_ROLLBACK));
+        String incidentId = awaitOnlyIncident(app).getString("id");
+        // The P1's own RollbackRequested is on the topic, and this service reads that topic.
+        awaitEvents(EventType.ROLLBACK_REQUESTED, id, 1);
+        assertThat(
+                        sql(
+                                "SELECT count(*) FROM processed_event p JOIN outbox o ON o.event_id::text = p.event_id "
+                                        + "WHERE p.consumer = 'incident.rollback-requested' AND o.record_key = $1",
+                                id.toString()))
+                .as("its own request is marked processed when written")
+                .isEqualTo(1);
+
+        // Someone rolls back by hand while the P1 is open (same key, so read after the own one).
+        String byHand =
+                publish(
+                        codec.wrap(
+                                new RollbackRequested(id, 1, "belt and braces", "carol"),
+                                "/oncall/tooling"));
+        awaitProcessed("incident.rollback-requested", byHand);
+
+        JsonPath only = awaitOnlyIncident(app);
+        assertThat(only.getString("id")).isEqualTo(incidentId);
+        assertThat(only.getString("severity")).isEqualTo("P1");
+        assertThat(timelineKinds(incidentId))
+                .contains("manual-rollback")
+                .doesNotContain("automatic-rollback");
+        assertThat(timelineDetails(incidentId))
+                .filteredOn(d -> d != null && d.contains("requested by incident-service"))
+                .isEmpty();
+        assertThat(outboxed(EventType.INCIDENT_OPENED, id)).isEqualTo(1);
+        assertThat(outboxed(EventType.ROLLBACK_REQUESTED, id)).isEqualTo(1);
     }
 
     @Test

@@ -89,6 +89,39 @@ class IncidentRulesTest {
     }
 
     @Test
+    void aProductionDeploymentRolledBackByHandIsP2AndOnlyThere() {
+        assertThat(classify(Signal.of(Signal.Requester.MANUAL, PRODUCTION)))
+                .hasValue("production-manual-rollback:P2");
+        assertThat(rules.classify(Signal.of(Signal.Requester.MANUAL, PRODUCTION)))
+                .get()
+                .extracting(ClassificationRule::cause, ClassificationRule::title)
+                .containsExactly("manual-rollback", "Production deployment rolled back by hand");
+        assertThat(classify(Signal.of(Signal.Requester.MANUAL, STAGING))).isEmpty();
+        assertThat(classify(Signal.of(Signal.Requester.MANUAL, DEVELOPMENT))).isEmpty();
+        assertThat(classify(Signal.of(Signal.Requester.MANUAL, null))).isEmpty();
+        // An automatic rollback is classified by the breach that caused it, not by its request.
+        assertThat(classify(Signal.of(Signal.Requester.AUTOMATIC, PRODUCTION))).isEmpty();
+    }
+
+    @Test
+    void whoAskedForARollbackIsReadFromItsSourceAndRequester() {
+        // The planner rolling back on its own names the service whose event decided it, or itself.
+        for (String trigger : new String[] {"verifier", "executor", "planner"}) {
+            assertThat(Signal.Requester.of("/stride/planner", trigger))
+                    .as(trigger)
+                    .isEqualTo(Signal.Requester.AUTOMATIC);
+        }
+        // Its REST rollback and abort name the caller.
+        assertThat(Signal.Requester.of("/stride/planner", "alice"))
+                .isEqualTo(Signal.Requester.MANUAL);
+        // Another system is outside Stride's triggers, whatever name it gives.
+        assertThat(Signal.Requester.of("/oncall/pagerduty", "verifier"))
+                .isEqualTo(Signal.Requester.MANUAL);
+        assertThat(Signal.Requester.of("/ci/jenkins", "release-bot"))
+                .isEqualTo(Signal.Requester.MANUAL);
+    }
+
+    @Test
     void developmentIsP3() {
         assertThat(breach(DEVELOPMENT, "error_rate", TRIGGER, AUTOMATIC_ROLLBACK))
                 .hasValue("development-breach:P3");

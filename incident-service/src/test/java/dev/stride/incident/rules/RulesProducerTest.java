@@ -67,6 +67,54 @@ class RulesProducerTest {
     }
 
     @Test
+    void aConfiguredRuleCanAskWhoRequestedARollback() {
+        IncidentRules rules =
+                RulesProducer.parse(
+                        List.of(
+                                rule(
+                                        "any-automatic-rollback",
+                                        "rollback-requested",
+                                        List.of("staging", "production"),
+                                        List.of(),
+                                        List.of(),
+                                        List.of("automatic"),
+                                        "P3"),
+                                rule(
+                                        "staging-manual-rollback",
+                                        "rollback-requested",
+                                        List.of("staging"),
+                                        List.of(),
+                                        List.of(),
+                                        List.of("MANUAL"),
+                                        "P2")));
+
+        assertThat(rules.classify(Signal.of(Signal.Requester.AUTOMATIC, Environment.PRODUCTION)))
+                .get()
+                .extracting(ClassificationRule::name)
+                .isEqualTo("any-automatic-rollback");
+        assertThat(rules.classify(Signal.of(Signal.Requester.MANUAL, Environment.STAGING)))
+                .get()
+                .extracting(ClassificationRule::severity)
+                .isEqualTo(Severity.P2);
+        assertThat(rules.classify(Signal.of(Signal.Requester.MANUAL, Environment.PRODUCTION)))
+                .isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                RulesProducer.parse(
+                                        List.of(
+                                                rule(
+                                                        "x",
+                                                        "rollback-requested",
+                                                        List.of(),
+                                                        List.of(),
+                                                        List.of(),
+                                                        List.of("operator"),
+                                                        "P2"))))
+                .hasMessageContaining("stride.incident.classification.rules[0].requesters")
+                .hasMessageContaining("operator");
+    }
+
+    @Test
     void aRuleThatDoesNotParseNamesItsKey() {
         assertThatThrownBy(
                         () ->
@@ -149,6 +197,17 @@ class RulesProducerTest {
             List<String> actions,
             List<String> outcomes,
             String severity) {
+        return rule(name, on, environments, actions, outcomes, List.of(), severity);
+    }
+
+    private static ClassificationConfig.Rule rule(
+            String name,
+            String on,
+            List<String> environments,
+            List<String> actions,
+            List<String> outcomes,
+            List<String> requesters,
+            String severity) {
         return new ClassificationConfig.Rule() {
             public String name() {
                 return name;
@@ -176,6 +235,10 @@ class RulesProducerTest {
 
             public Optional<List<String>> outcomes() {
                 return Optional.of(outcomes);
+            }
+
+            public Optional<List<String>> requesters() {
+                return requesters.isEmpty() ? Optional.empty() : Optional.of(requesters);
             }
 
             public String severity() {

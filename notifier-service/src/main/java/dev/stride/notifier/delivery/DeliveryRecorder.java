@@ -4,6 +4,7 @@ import dev.stride.events.DeploymentFinished;
 import dev.stride.events.DeploymentRequested;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
+import dev.stride.events.RollbackRequested;
 import dev.stride.events.Severity;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
@@ -24,7 +25,7 @@ import java.util.UUID;
 
 /**
  * Turns one event into its delivery-log rows, in the caller's transaction: learns what the event says of its
- * deployment, makes its notice, and writes one row per channel of its route that carries it (each channel says what
+ * deployment, makes its notice (a rollback's "initiated" once per attempt), and writes one row per channel of its route that carries it (each channel says what
  * it carries: Slack the events that make a message, Statuspage those that move the status page, webhooks every
  * event). {@link DeliverySender} sends them.
  */
@@ -64,8 +65,21 @@ public class DeliveryRecorder {
         return directory
                 .learn(tx, data.deploymentId(), factsIn(data))
                 .flatMap(
-                        facts -> {
-                            Optional<Notice> notice = notices.of(event.envelope(), data, facts);
+                        facts ->
+                                announces(tx, data, eventId)
+                                        .map(
+                                                announce ->
+                                                        announce
+                                                                ? notices.of(
+                                                                        event.envelope(),
+                                                                        data,
+                                                                        facts)
+                                                                : Optional.<Notice>empty())
+                                        .map(notice -> new Told(facts, notice)))
+                .flatMap(
+                        told -> {
+                            DeploymentFacts facts = told.facts();
+                            Optional<Notice> notice = told.notice();
                             return Multi.createFrom()
                                     .iterable(
                                             routes.channelsFor(
@@ -98,6 +112,21 @@ public class DeliveryRecorder {
                                     .last()
                                     .replaceWithVoid();
                         });
+    }
+
+    private record Told(DeploymentFacts facts, Optional<Notice> notice) {}
+
+    /**
+     * Whether the event makes its notice. A RollbackRequested does only if it is the first for its attempt: the
+     * planner and the incident service may both ask to roll back one attempt, and people are told once. (Channels
+     * that carry every event, webhooks, still get the later requests.)
+     */
+    private Uni<Boolean> announces(SqlConnection tx, StrideEvent data, UUID eventId) {
+        if (data instanceof RollbackRequested r) {
+            return directory.firstRollbackRequest(
+                    tx, r.deploymentId(), r.attempt(), eventId, r.requestedBy());
+        }
+        return Uni.createFrom().item(true);
     }
 
     private static DeploymentFacts factsIn(StrideEvent data) {

@@ -53,6 +53,11 @@ public class NoticeConsumers {
         return take(message, EventType.THRESHOLD_BREACHED, "notifier.threshold-breached");
     }
 
+    @Incoming("rollback-requested")
+    public Uni<Void> onRollbackRequested(Message<String> message) {
+        return take(message, EventType.ROLLBACK_REQUESTED, "notifier.rollback-requested");
+    }
+
     @Incoming("rollback-completed")
     public Uni<Void> onRollbackCompleted(Message<String> message) {
         return take(message, EventType.ROLLBACK_COMPLETED, "notifier.rollback-completed");

@@ -10,10 +10,24 @@ import java.util.UUID;
 /**
  * What the notifier has learned of each deployment: application, environment and version, from its
  * DeploymentRequested (and DeploymentFinished, IncidentOpened, ThresholdBreached, which name some of them), so the
- * events that carry only the deployment id can still be named and routed.
+ * events that carry only the deployment id can still be named and routed; and which attempts' rollbacks have been
+ * announced.
  */
 @ApplicationScoped
 public class DeploymentDirectory {
+
+    /**
+     * Whether {@code eventId} is the first RollbackRequested for this attempt of the deployment (and so the one to
+     * announce), recorded in the caller's transaction. Another request for the same attempt, by whoever, is not.
+     */
+    public Uni<Boolean> firstRollbackRequest(
+            SqlClient tx, UUID deploymentId, int attempt, UUID eventId, String requestedBy) {
+        return tx.preparedQuery(
+                        "INSERT INTO rollback_announced (deployment_id, attempt, event_id, requested_by) "
+                                + "VALUES ($1, $2, $3, $4) ON CONFLICT (deployment_id, attempt) DO NOTHING")
+                .execute(Tuple.of(deploymentId, attempt, eventId, requestedBy))
+                .map(rows -> rows.rowCount() == 1);
+    }
 
     /** Adds what {@code learned} knows (non-null parts win) and returns everything known now. */
     public Uni<DeploymentFacts> learn(SqlClient tx, UUID deploymentId, DeploymentFacts learned) {

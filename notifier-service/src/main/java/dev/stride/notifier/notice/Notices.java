@@ -8,6 +8,7 @@ import dev.stride.events.IncidentResolved;
 import dev.stride.events.PhaseCompleted;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.RollbackCompleted;
+import dev.stride.events.RollbackRequested;
 import dev.stride.events.Severity;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
@@ -25,7 +26,7 @@ import java.util.UUID;
 
 /**
  * Turns an event into what people are told: the runbook's messages (starting, in progress, completed, failed and
- * rolling back, rollback succeeded or failed, incident opened or resolved) and what the status page should do.
+ * rolling back, rollback initiated, rollback succeeded or failed, incident opened or resolved) and what the status page should do.
  * Pure: the facts about the deployment come in, the texts come from {@link NoticeTemplates}.
  */
 public final class Notices {
@@ -75,6 +76,12 @@ public final class Notices {
         }
         if (data instanceof ThresholdBreached b) {
             return breach(d, b);
+        }
+        if (data instanceof RollbackRequested r) {
+            return d.put("requestedBy", r.requestedBy())
+                    .put("reason", ownWords(r))
+                    .kind("rollback-initiated", "Rollback initiated", Tone.WARNING)
+                    .notice();
         }
         if (data instanceof RollbackCompleted r) {
             return r.outcome() == RollbackCompleted.Outcome.SUCCEEDED
@@ -189,6 +196,27 @@ public final class Notices {
             case ROLLED_BACK, ABORTED -> d.status(Step.RESOLVED, null).notice();
             default -> d.notice();
         };
+    }
+
+    /**
+     * The reason as the requester gave it. The planner's reason for a rollback asked for through its API is
+     * "rollback requested by <who>[: <their words>]"; the message names who already, so only their words remain
+     * (none: "none given"). Any other reason (a breach, a failed phase, an incident, another system's) is kept whole.
+     */
+    static String ownWords(RollbackRequested r) {
+        String reason = r.reason();
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        String prefix = "rollback requested by " + r.requestedBy();
+        if (reason.equals(prefix)) {
+            return null;
+        }
+        if (reason.startsWith(prefix + ": ")) {
+            String words = reason.substring(prefix.length() + 2).strip();
+            return words.isEmpty() ? null : words;
+        }
+        return reason;
     }
 
     private static boolean severe(Severity severity) {

@@ -9,6 +9,7 @@ import dev.stride.events.PhaseCompleted;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackCompleted;
+import dev.stride.events.RollbackRequested;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
 import dev.stride.testing.JwtTestResource;
@@ -220,6 +221,95 @@ class SlackStoryTest extends FlowSupport {
                                         "<https://stride.example/deployments/"
                                                 + id
                                                 + "|Deployment>")));
+    }
+
+    @Test
+    void aRollbackIsAnnouncedOncePerAttemptWhoeverAsked() {
+        UUID id = UUID.randomUUID();
+        String link = "<https://stride.example/deployments/" + id + "|Deployment>";
+        List<String> release =
+                List.of("Application", "cart", "Environment", "staging", "Version", "3.1.0");
+        publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "cart", "staging", "3.1.0"));
+
+        // An operator through the planner's POST .../rollback, the record delivered twice.
+        RollbackRequested byHand =
+                new RollbackRequested(
+                        id, 1, "rollback requested by alice: checkout errors on EU", "alice");
+        String value =
+                codec.encode(
+                        envelope(
+                                UUID.randomUUID(),
+                                EventType.ROLLBACK_REQUESTED,
+                                id,
+                                codec.wrap(byHand, "/stride/planner").data()));
+        deliver(EventType.ROLLBACK_REQUESTED, id, value);
+        publish(EventType.ROLLBACK_REQUESTED, id, value);
+        // The incident service asks to roll back the same attempt: the same rollback, told once.
+        publish(
+                new RollbackRequested(
+                        id,
+                        1,
+                        "incident 9b0c4e2a-0a51-4d8e-9d43-6f0f8d1c2e11 (P1, production-automatic-rollback)",
+                        "incident-service"));
+        // The next attempt, rolled back by the verifier's trigger: a rollback of its own.
+        publish(
+                new RollbackRequested(
+                        id,
+                        2,
+                        "threshold breached: error_rate 7.3 against 5% over 5m (trigger)",
+                        "verifier"));
+        // A request with no words of its own.
+        publish(new RollbackRequested(id, 3, "rollback requested by bob", "bob"));
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(4));
+        // Every request reached the webhook, the one delivered twice once.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(requests(WireMockReceivers.HOOK, id.toString()))
+                                        .hasSize(5));
+        List<JsonNode> messages = posted(WireMockReceivers.TEAM, id.toString());
+        assertThat(messages).hasSize(4);
+        assertThat(messages.get(1))
+                .isEqualTo(
+                        slack(
+                                WARNING,
+                                "Rollback initiated: cart 3.1.0",
+                                "⏪ Rollback initiated - "
+                                        + AT
+                                        + ": cart 3.1.0 in staging goes back to the stable version, requested by"
+                                        + " alice. Reason: checkout errors on EU",
+                                release,
+                                List.of(link)));
+        assertThat(messages.get(2).path("text").asText())
+                .isEqualTo(
+                        "⏪ Rollback initiated - "
+                                + AT
+                                + ": cart 3.1.0 in staging goes back to the stable version, requested by verifier."
+                                + " Reason: threshold breached: error_rate 7.3 against 5% over 5m (trigger)");
+        assertThat(messages.get(3).path("text").asText())
+                .isEqualTo(
+                        "⏪ Rollback initiated - "
+                                + AT
+                                + ": cart 3.1.0 in staging goes back to the stable version, requested by bob."
+                                + " Reason: none given");
+        assertThat(messages)
+                .filteredOn(m -> m.path("text").asText().contains("incident-service"))
+                .isEmpty();
+        assertThat(
+                        deliveries(id)
+                                .getList(
+                                        "items.findAll { it.channel == 'team' }.kind",
+                                        String.class))
+                .containsExactly(
+                        "deployment-starting",
+                        "rollback-initiated",
+                        "rollback-initiated",
+                        "rollback-initiated");
     }
 
     @Test

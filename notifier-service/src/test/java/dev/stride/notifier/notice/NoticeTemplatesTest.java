@@ -73,6 +73,21 @@ class NoticeTemplatesTest {
     }
 
     @Test
+    void theRollbackInitiatedTextNamesWhoAskedAndWhy() {
+        NoticeTemplates templates = new NoticeTemplates(Optional.empty());
+        Map<String, Object> facts = new java.util.HashMap<>(FACTS);
+        facts.put("requestedBy", "alice");
+
+        assertThat(templates.render("rollback-initiated", facts))
+                .isEqualTo(
+                        "⏪ Rollback initiated - 2026-11-26 10:00:00 UTC: checkout 2.4.0 in production goes back "
+                                + "to the stable version, requested by alice. Reason: none given");
+        facts.put("reason", "checkout errors on EU");
+        assertThat(templates.render("rollback-initiated", facts))
+                .endsWith("requested by alice. Reason: checkout errors on EU");
+    }
+
+    @Test
     void aFileInTheTemplateDirectoryReplacesTheBuiltInText() throws IOException {
         Files.writeString(
                 dir.resolve("deployment-starting.txt"),
