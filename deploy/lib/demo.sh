@@ -272,7 +272,7 @@ cmd_demo() {
   exec 9>&-
   t0="$(now)"
   local run=("$JAVA" -jar "$DEMO_JAR" run --planner "$(replica_urls planner "$n")"
-    --incident "$(replica_urls incident "$n")" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
+    --incident "$(replica_urls incident "$n")" --notifier "$(replica_urls notifier "$n")" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
     --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
     --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}" --kafka "localhost:$KAFKA_PORT")
   # The end-to-end test (STRIDE_DEMO_KILL=1, at least 2 replicas) kills one replica of every service with SIGKILL

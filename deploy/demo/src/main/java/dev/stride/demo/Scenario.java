@@ -59,6 +59,7 @@ final class Scenario {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final Replicas planner;
     private final Replicas incident;
+    private final Replicas notifier;
     private final String kafka;
     private final String midwayPhase;
     private final String midwayCommand;
@@ -84,6 +85,7 @@ final class Scenario {
         planner = new Replicas("planner", options.text("planner", "http://127.0.0.1:8081"));
         incident =
                 new Replicas("incident service", options.text("incident", "http://127.0.0.1:8085"));
+        notifier = new Replicas("notifier", options.text("notifier", "http://127.0.0.1:8084"));
         kafka = options.text("kafka", null);
         midwayPhase = options.text("midway-phase", null);
         midwayCommand = options.text("midway-command", null);
@@ -413,6 +415,48 @@ final class Scenario {
     // second): wait for
     // the last Slack message it makes (DeploymentFinished's) and, for a failed canary, the
     // PagerDuty page.
+    private static final Set<String> SETTLED = Set.of("SENT", "SKIPPED", "FAILED");
+
+    /** Until the notifier's delivery log shows every delivery of deployment {@code id} settled, or {@code until}. */
+    private void awaitDeliveriesSettled(String id, Instant until) throws InterruptedException {
+        String unsettled = "no delivery log read";
+        while (Instant.now().isBefore(until)) {
+            try {
+                JsonNode log =
+                        call(
+                                notifier,
+                                "GET",
+                                "/api/v1/deliveries?deploymentId=" + id,
+                                null,
+                                null,
+                                200,
+                                null);
+                List<String> open = new ArrayList<>();
+                log.path("items")
+                        .forEach(
+                                d -> {
+                                    if (!SETTLED.contains(d.path("status").asText())) {
+                                        open.add(
+                                                d.path("channel").asText()
+                                                        + " "
+                                                        + d.path("status").asText());
+                                    }
+                                });
+                if (open.isEmpty() && !log.path("items").isEmpty()) {
+                    return;
+                }
+                unsettled = open.isEmpty() ? "no deliveries yet" : String.join(", ", open);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                unsettled = "the delivery log did not answer (" + e.getMessage() + ")";
+            }
+            Thread.sleep(250);
+        }
+        System.out.println(
+                "(the notifier's deliveries did not settle within 60 s: " + unsettled + ")");
+    }
+
     private void awaitNotifications(String id, int receivedBefore) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(until)) {
@@ -431,8 +475,10 @@ final class Scenario {
                                                                             "completed successfully")));
             boolean paged = !failing || news.stream().anyMatch(m -> isPage(m, id));
             if (ended && paged) {
-                // A second replica's copy of the same message would come right behind it.
-                Thread.sleep(2000);
+                // A second replica's copy of a message would be sent before its delivery row is
+                // settled: wait until the notifier's log has every delivery of the deployment
+                // settled, so checkOnce sees any such copy.
+                awaitDeliveriesSettled(id, until);
                 return;
             }
             Thread.sleep(500);
