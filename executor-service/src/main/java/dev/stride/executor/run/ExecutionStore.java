@@ -1,5 +1,7 @@
 package dev.stride.executor.run;
 
+import static dev.stride.kit.persistence.Columns.json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.stride.events.EventCodec;
@@ -221,14 +223,6 @@ public class ExecutionStore {
                     target,
                     parameters,
                     row.getInteger("tries"));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

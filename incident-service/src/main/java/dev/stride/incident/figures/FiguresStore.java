@@ -1,13 +1,13 @@
 package dev.stride.incident.figures;
 
+import static dev.stride.kit.persistence.Columns.instant;
+import static dev.stride.kit.persistence.Columns.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,14 +90,5 @@ public class FiguresStore {
                                     r -> pairs.add(new String[] {r.getString(0), r.getString(1)}));
                             return pairs;
                         });
-    }
-
-    private static OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime at = row.getOffsetDateTime(column);
-        return at == null ? null : at.toInstant();
     }
 }

@@ -1,5 +1,7 @@
 package dev.stride.incident.record;
 
+import static dev.stride.kit.persistence.Columns.instant;
+
 import dev.stride.events.Severity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -211,11 +213,6 @@ public class IncidentStore {
 
     static OffsetDateTime utc(Instant at) {
         return at == null ? null : at.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime at = row.getOffsetDateTime(column);
-        return at == null ? null : at.toInstant();
     }
 
     private static Incident map(Row row) {

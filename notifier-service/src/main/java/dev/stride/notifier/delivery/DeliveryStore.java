@@ -1,5 +1,7 @@
 package dev.stride.notifier.delivery;
 
+import static dev.stride.kit.persistence.Columns.json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.stride.events.EventCodec;
 import dev.stride.notifier.channel.Delivery;
@@ -197,14 +199,6 @@ public class DeliveryStore {
                     notice,
                     row.getString("event"),
                     row.getInteger("attempts"));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,6 @@
 package dev.stride.planner.persistence;
 
-import static dev.stride.planner.persistence.DeploymentRows.offset;
+import static dev.stride.kit.persistence.Columns.utc;
 
 import dev.stride.planner.machine.DeploymentState;
 import dev.stride.planner.machine.DeploymentStatus;
@@ -79,7 +79,7 @@ public class DeploymentQueue {
                         Tuple.tuple()
                                 .addString(d.request().application())
                                 .addString(d.request().environment().wireName())
-                                .addOffsetDateTime(offset(d.createdAt()))
+                                .addOffsetDateTime(utc(d.createdAt()))
                                 .addUUID(d.id()))
                 .map(rows -> Optional.of(rows.iterator().next().getLong(0).intValue() + 1));
     }

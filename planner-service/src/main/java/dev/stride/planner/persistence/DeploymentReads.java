@@ -1,6 +1,6 @@
 package dev.stride.planner.persistence;
 
-import static dev.stride.planner.persistence.DeploymentRows.instant;
+import static dev.stride.kit.persistence.Columns.instant;
 
 import dev.stride.planner.machine.DeploymentStatus;
 import dev.stride.planner.machine.TimelineEntry;

@@ -1,5 +1,8 @@
 package dev.stride.planner.persistence;
 
+import static dev.stride.kit.persistence.Columns.instant;
+import static dev.stride.kit.persistence.Columns.json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.stride.events.DeploymentRequested;
@@ -17,9 +20,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,22 +145,6 @@ final class DeploymentRows {
     private static Map<String, Object> map(JsonObject json) {
         try {
             return EventCodec.mapper().readValue(json.encode(), MAP);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
-    }
-
-    static OffsetDateTime offset(Instant time) {
-        return time == null ? null : time.atOffset(ZoneOffset.UTC);
-    }
-
-    static String json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

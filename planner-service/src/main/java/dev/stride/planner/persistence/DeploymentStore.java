@@ -1,7 +1,7 @@
 package dev.stride.planner.persistence;
 
-import static dev.stride.planner.persistence.DeploymentRows.json;
-import static dev.stride.planner.persistence.DeploymentRows.offset;
+import static dev.stride.kit.persistence.Columns.json;
+import static dev.stride.kit.persistence.Columns.utc;
 
 import dev.stride.events.DeploymentRequested;
 import dev.stride.planner.machine.DeploymentState;
@@ -65,7 +65,7 @@ public class DeploymentStore {
                         .addString(DeploymentStatus.REQUESTED.name())
                         .addString(request.requestedBy())
                         .addString(request.commitSha())
-                        .addOffsetDateTime(offset(request.commitTime()))
+                        .addOffsetDateTime(utc(request.commitTime()))
                         .addValue(new JsonObject(json(request)))
                         .addString(origin)
                         .addString(idempotencyKey)
@@ -156,10 +156,10 @@ public class DeploymentStore {
                                         .addString(after.status().name())
                                         .addInteger(after.currentPhase())
                                         .addString(after.reason())
-                                        .addOffsetDateTime(offset(after.finishedAt()))
-                                        .addOffsetDateTime(offset(now))
+                                        .addOffsetDateTime(utc(after.finishedAt()))
+                                        .addOffsetDateTime(utc(now))
                                         .addBoolean(after.aborting())
-                                        .addOffsetDateTime(offset(after.rollbackDeadline())))
+                                        .addOffsetDateTime(utc(after.rollbackDeadline())))
                         .replaceWithVoid();
         List<Tuple> changedPhases = new ArrayList<>();
         for (PhaseState phase : after.phases()) {
@@ -169,10 +169,10 @@ public class DeploymentStore {
                                 .addUUID(after.id())
                                 .addInteger(phase.index())
                                 .addString(phase.status().name())
-                                .addOffsetDateTime(offset(phase.startedAt()))
-                                .addOffsetDateTime(offset(phase.completedAt()))
+                                .addOffsetDateTime(utc(phase.startedAt()))
+                                .addOffsetDateTime(utc(phase.completedAt()))
                                 .addString(phase.verdict())
-                                .addOffsetDateTime(offset(phase.deadline())));
+                                .addOffsetDateTime(utc(phase.deadline())));
             }
         }
         Uni<Void> phases =
@@ -192,7 +192,7 @@ public class DeploymentStore {
                                                 .addUUID(after.id())
                                                 .addString(a)
                                                 .addString(approvalComment)
-                                                .addOffsetDateTime(offset(now)))
+                                                .addOffsetDateTime(utc(now)))
                         .toList();
         Uni<Void> approvals =
                 newApprovals.isEmpty()
@@ -217,7 +217,7 @@ public class DeploymentStore {
                                 e ->
                                         Tuple.tuple()
                                                 .addUUID(id)
-                                                .addOffsetDateTime(offset(e.at()))
+                                                .addOffsetDateTime(utc(e.at()))
                                                 .addString(e.actor())
                                                 .addString(e.action())
                                                 .addString(e.detail()))
@@ -246,7 +246,7 @@ public class DeploymentStore {
         return pool.preparedQuery(
                         "SELECT deployment_id, idx FROM deployment_phase WHERE deadline_at < $1 "
                                 + "AND status IN ('REQUESTED', 'RUNNING') ORDER BY deadline_at LIMIT $2")
-                .execute(Tuple.of(offset(now), limit))
+                .execute(Tuple.of(utc(now), limit))
                 .map(
                         rows -> {
                             List<PhaseDue> due = new ArrayList<>();
@@ -266,7 +266,7 @@ public class DeploymentStore {
         return pool.preparedQuery(
                         "SELECT id FROM deployment WHERE rollback_deadline < $1 AND status = 'ROLLING_BACK' "
                                 + "ORDER BY rollback_deadline LIMIT $2")
-                .execute(Tuple.of(offset(now), limit))
+                .execute(Tuple.of(utc(now), limit))
                 .map(
                         rows -> {
                             List<UUID> due = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.stride.verifier.api;
 
+import static dev.stride.kit.persistence.Columns.instant;
+
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Roles;
 import dev.stride.verifier.persistence.AnalysisStore;
@@ -12,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,10 +154,5 @@ public class AnalysisResource {
 
     private static String key(Row row) {
         return row.getInteger("attempt") + "/" + row.getInteger("phase");
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 }

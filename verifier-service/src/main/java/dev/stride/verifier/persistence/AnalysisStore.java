@@ -1,5 +1,7 @@
 package dev.stride.verifier.persistence;
 
+import static dev.stride.kit.persistence.Columns.utc;
+
 import dev.stride.events.PhaseType;
 import dev.stride.verifier.analysis.Sample;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public class AnalysisStore {
                         "INSERT INTO analysis (deployment_id, attempt, phase, status, started_at) "
                                 + "VALUES ($1, $2, $3, 'WAITING', $4) ON CONFLICT (deployment_id, attempt, phase) "
                                 + "DO UPDATE SET started_at = EXCLUDED.started_at WHERE analysis.started_at IS NULL")
-                .execute(keyed(key).addOffsetDateTime(offset(at)))
+                .execute(keyed(key).addOffsetDateTime(utc(at)))
                 .replaceWithVoid();
     }
 
@@ -80,7 +81,7 @@ public class AnalysisStore {
         return tx.preparedQuery(
                         "UPDATE analysis SET status = 'RUNNING', next_due_at = $4 WHERE deployment_id = $1 "
                                 + "AND attempt = $2 AND phase = $3 AND status = 'WAITING'")
-                .execute(keyed(key).addOffsetDateTime(offset(dueAt)))
+                .execute(keyed(key).addOffsetDateTime(utc(dueAt)))
                 .replaceWithVoid();
     }
 
@@ -199,7 +200,7 @@ public class AnalysisStore {
                             .addString(outcomes.get(i))
                             .addValue(s.hasValue() ? s.value() : null)
                             .addString(s.message())
-                            .addOffsetDateTime(offset(s.at())));
+                            .addOffsetDateTime(utc(s.at())));
         }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -221,7 +222,7 @@ public class AnalysisStore {
                         "UPDATE analysis SET measured = $4, next_due_at = $5, claimed_until = NULL "
                                 + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'RUNNING' "
                                 + "AND measured = $4 - 1")
-                .execute(keyed(key).addInteger(seq).addOffsetDateTime(offset(nextDue)))
+                .execute(keyed(key).addInteger(seq).addOffsetDateTime(utc(nextDue)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -330,9 +331,5 @@ public class AnalysisStore {
                 .addUUID(key.deploymentId())
                 .addInteger(key.attempt())
                 .addInteger(key.phase());
-    }
-
-    private static OffsetDateTime offset(Instant at) {
-        return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,7 +1,7 @@
 package dev.stride.verifier.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.stride.events.EventCodec;
+import static dev.stride.kit.persistence.Columns.jsonObject;
+
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
@@ -16,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +67,7 @@ public class AnalysisLifecycle {
         if (phase.phaseType() == PhaseType.CHECKS) {
             Map<String, Object> parameters =
                     phase.parameters() == null ? Map.of() : phase.parameters();
-            spec = json(parameters);
+            spec = jsonObject(parameters);
             endpoint = checks.endpoint(parameters);
         } else {
             AnalysisSpec analysis = null;
@@ -98,7 +97,7 @@ public class AnalysisLifecycle {
                         "Phase %d of %s attempt %d cannot be analysed: %s",
                         phase.phase(), phase.deploymentId(), phase.attempt(), problem);
             }
-            spec = analysis == null ? null : json(analysis);
+            spec = analysis == null ? null : jsonObject(analysis);
             endpoint = analysis == null ? "" : provider.endpoint(analysis.prometheus());
         }
         String why = problem;
@@ -177,13 +176,5 @@ public class AnalysisLifecycle {
                             }
                             return store.run(tx, key, first);
                         });
-    }
-
-    private static JsonObject json(Object value) {
-        try {
-            return new JsonObject(EventCodec.mapper().writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
