@@ -41,6 +41,7 @@ final class Scenario {
                     "version",
                     "planner",
                     "incident",
+                    "notifier",
                     "receiver",
                     "prometheus",
                     "haproxy-socket",
