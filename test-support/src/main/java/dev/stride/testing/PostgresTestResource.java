@@ -54,7 +54,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                             + user
                             + " ("
                             + e.getMessage().lines().findFirst().orElse("")
-                            + "); start it with `deploy/stride infra up`";
+                            + "); `deploy/stride test` starts it and creates this role (mvn arguments after `test`"
+                            + " run only those tests)";
             // Said once, plainly, before Quarkus wraps it in its start-up failure.
             System.err.println("stride: " + line);
             throw new IllegalStateException(line, e);
