@@ -2,6 +2,7 @@ package dev.stride.incident;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -58,4 +59,18 @@ class ArchitectureTest {
                     .onlyHaveDependentClassesThat()
                     .resideInAPackage("dev.stride.incident.paging..")
                     .because("a paging provider is used only through the paging package");
+
+    /** REST resources read through {@code query} and act through {@code response}; they never reach a store or the SQL client. */
+    @ArchTest
+    static final ArchRule rest_resources_do_not_reach_persistence =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.stride.incident.api..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("io.vertx.mutiny.sqlclient..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveSimpleNameEndingWith("Store")
+                    .because("REST resources do not reach persistence directly (issue 15)");
 }

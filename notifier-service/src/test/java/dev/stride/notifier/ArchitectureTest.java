@@ -2,6 +2,7 @@ package dev.stride.notifier;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -67,4 +68,18 @@ class ArchitectureTest {
                     .beDeclaredInClassesThat()
                     .resideInAPackage("dev.stride.notifier.messaging..")
                     .because("every @Incoming lives in messaging/ (issue 15, one vocabulary)");
+
+    /** REST resources read and queue through {@code DeliveryLog}; they never reach a store or the SQL client. */
+    @ArchTest
+    static final ArchRule rest_resources_do_not_reach_persistence =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.stride.notifier.api..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("io.vertx.mutiny.sqlclient..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveSimpleNameEndingWith("Store")
+                    .because("REST resources do not reach persistence directly (issue 15)");
 }

@@ -60,7 +60,8 @@ class ArchitectureTest {
                     .resideInAPackage("dev.stride.planner.api..")
                     .should()
                     .dependOnClassesThat()
-                    .resideInAPackage("dev.stride.planner.persistence..")
+                    .resideInAnyPackage(
+                            "dev.stride.planner.persistence..", "io.vertx.mutiny.sqlclient..")
                     .orShould()
                     .dependOnClassesThat()
                     .haveSimpleNameEndingWith("Store")

@@ -2,6 +2,7 @@ package dev.stride.verifier;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -60,4 +61,22 @@ class ArchitectureTest {
                     .resideInAPackage("dev.stride.verifier.metrics..")
                     .because(
                             "a metric source is used only through the MetricProvider registry (issue 15)");
+
+    /**
+     * REST resources read through {@code query}; they never reach the SQL of {@code persistence} or a store, nor
+     * the SQL client itself.
+     */
+    @ArchTest
+    static final ArchRule rest_resources_do_not_reach_persistence =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.stride.verifier.api..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.stride.verifier.persistence..", "io.vertx.mutiny.sqlclient..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveSimpleNameEndingWith("Store")
+                    .because("REST resources do not reach persistence directly (issue 15)");
 }

@@ -1,7 +1,7 @@
 package dev.stride.incident.api;
 
 import dev.stride.incident.figures.DeliveryFigures;
-import dev.stride.incident.figures.FiguresStore;
+import dev.stride.incident.figures.FiguresReads;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -33,9 +33,9 @@ public class DeliveryFiguresResource {
     static final Instant LATEST =
             LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
-    private final FiguresStore store;
+    private final FiguresReads store;
 
-    public DeliveryFiguresResource(FiguresStore store) {
+    public DeliveryFiguresResource(FiguresReads store) {
         this.store = store;
     }
 

@@ -2,10 +2,11 @@ package dev.stride.incident.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.Severity;
+import dev.stride.incident.query.IncidentReads;
 import dev.stride.incident.record.Incident;
 import dev.stride.incident.record.IncidentQuery;
 import dev.stride.incident.record.IncidentStatus;
-import dev.stride.incident.record.IncidentStore;
+import dev.stride.incident.response.IncidentActions;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
@@ -39,13 +40,13 @@ public class IncidentResource {
     static final int MAX_PAGE_SIZE = 100;
     static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
-    private final IncidentStore store;
+    private final IncidentReads reads;
     private final IncidentActions actions;
     private final SecurityIdentity identity;
 
     public IncidentResource(
-            IncidentStore store, IncidentActions actions, SecurityIdentity identity) {
-        this.store = store;
+            IncidentReads reads, IncidentActions actions, SecurityIdentity identity) {
+        this.reads = reads;
         this.actions = actions;
         this.identity = identity;
     }
@@ -85,7 +86,7 @@ public class IncidentResource {
                         environment(environment),
                         number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                         number("size", size, 20, 1, MAX_PAGE_SIZE));
-        return store.list(query)
+        return reads.list(query)
                 .map(
                         result ->
                                 new IncidentList(
@@ -104,7 +105,7 @@ public class IncidentResource {
     @Operation(summary = "Get one incident with its timeline")
     public Uni<Incident> get(@PathParam("id") String id) {
         UUID uuid = id(id);
-        return store.find(uuid)
+        return reads.find(uuid)
                 .map(
                         found ->
                                 found.orElseThrow(

@@ -58,14 +58,14 @@ public class DeliveryGauges {
                             "Share of finished deployments that succeeded",
                             DeliveryFigures::successRate));
 
-    private final FiguresStore store;
+    private final FiguresReads store;
     private final MeterRegistry registry;
     private final Duration window;
     private final PeriodicJob job;
     private final Map<String, DeliveryFigures> latest = new ConcurrentHashMap<>();
 
     public DeliveryGauges(
-            FiguresStore store,
+            FiguresReads store,
             MeterRegistry registry,
             Vertx vertx,
             @ConfigProperty(name = "stride.incident.figures.window", defaultValue = "30d")

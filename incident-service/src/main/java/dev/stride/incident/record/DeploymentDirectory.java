@@ -1,5 +1,7 @@
 package dev.stride.incident.record;
 
+import static dev.stride.kit.persistence.Columns.utc;
+
 import dev.stride.events.DeploymentFinished;
 import dev.stride.events.DeploymentRequested;
 import dev.stride.events.spec.Environment;
@@ -30,7 +32,7 @@ public class DeploymentDirectory {
                                 .addString(d.application())
                                 .addString(d.environment().wireName())
                                 .addString(d.version())
-                                .addOffsetDateTime(IncidentStore.utc(d.commitTime())))
+                                .addOffsetDateTime(utc(d.commitTime())))
                 .replaceWithVoid();
     }
 
@@ -49,11 +51,11 @@ public class DeploymentDirectory {
                                 .addString(d.application())
                                 .addString(d.environment().wireName())
                                 .addString(d.version())
-                                .addOffsetDateTime(IncidentStore.utc(d.commitTime()))
-                                .addOffsetDateTime(IncidentStore.utc(d.requestedAt()))
+                                .addOffsetDateTime(utc(d.commitTime()))
+                                .addOffsetDateTime(utc(d.requestedAt()))
                                 .addString(d.outcome().name())
                                 .addString(d.reason())
-                                .addOffsetDateTime(IncidentStore.utc(d.finishedAt())))
+                                .addOffsetDateTime(utc(d.finishedAt())))
                 .replaceWithVoid();
     }
 

@@ -1,6 +1,7 @@
 package dev.stride.incident.record;
 
 import static dev.stride.kit.persistence.Columns.instant;
+import static dev.stride.kit.persistence.Columns.utc;
 
 import dev.stride.events.Severity;
 import io.smallrye.mutiny.Uni;
@@ -11,18 +12,17 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for incidents and their timelines. */
+/** SQL for incidents and their timelines, for the responder and the actions; the API reads through {@code query}. */
 @ApplicationScoped
 public class IncidentStore {
 
-    private static final String COLUMNS =
+    /** The incident columns {@link #map} reads. */
+    public static final String COLUMNS =
             "id, deployment_id, attempt, application, environment, severity, status, "
                     + "title, cause, rule, dedup_key, opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, "
                     + "resolution, root_cause, action_items, paged";
@@ -130,92 +130,8 @@ public class IncidentStore {
                 .replaceWithVoid();
     }
 
-    /** One incident with its timeline. */
-    public Uni<Optional<Incident>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM incident WHERE id = $1")
-                .execute(Tuple.of(id))
-                .flatMap(
-                        rows -> {
-                            if (rows.rowCount() == 0) {
-                                return Uni.createFrom().item(Optional.<Incident>empty());
-                            }
-                            Incident incident = map(rows.iterator().next());
-                            return pool.preparedQuery(
-                                            "SELECT at, kind, actor, detail FROM incident_timeline "
-                                                    + "WHERE incident_id = $1 ORDER BY id")
-                                    .execute(Tuple.of(id))
-                                    .map(
-                                            entries -> {
-                                                List<TimelineEntry> timeline = new ArrayList<>();
-                                                entries.forEach(
-                                                        r ->
-                                                                timeline.add(
-                                                                        new TimelineEntry(
-                                                                                r.getOffsetDateTime(
-                                                                                                        "at")
-                                                                                                .toInstant(),
-                                                                                        r.getString(
-                                                                                                "kind"),
-                                                                                r.getString(
-                                                                                                "actor"),
-                                                                                        r.getString(
-                                                                                                "detail"))));
-                                                return Optional.of(incident.withTimeline(timeline));
-                                            });
-                        });
-    }
-
-    /** A page of incidents, newest first, and how many match in all. */
-    public Uni<Page> list(IncidentQuery q) {
-        List<String> where = new ArrayList<>();
-        Tuple args = Tuple.tuple();
-        q.status().ifPresent(s -> where.add(param(args, "status", s.name())));
-        q.severity().ifPresent(s -> where.add(param(args, "severity", s.name())));
-        q.application().ifPresent(a -> where.add(param(args, "application", a)));
-        q.environment().ifPresent(e -> where.add(param(args, "environment", e)));
-        String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-        int n = args.size();
-        Tuple pageArgs = Tuple.tuple();
-        for (int i = 0; i < n; i++) {
-            pageArgs.addValue(args.getValue(i));
-        }
-        pageArgs.addInteger(q.size()).addInteger(q.page() * q.size());
-        return pool.preparedQuery("SELECT count(*) FROM incident" + filter)
-                .execute(args)
-                .flatMap(
-                        count ->
-                                pool.preparedQuery(
-                                                "SELECT "
-                                                        + COLUMNS
-                                                        + " FROM incident"
-                                                        + filter
-                                                        + " ORDER BY opened_at DESC, id LIMIT $"
-                                                        + (n + 1)
-                                                        + " OFFSET $"
-                                                        + (n + 2))
-                                        .execute(pageArgs)
-                                        .map(
-                                                rows -> {
-                                                    List<Incident> items = new ArrayList<>();
-                                                    rows.forEach(row -> items.add(map(row)));
-                                                    return new Page(
-                                                            items,
-                                                            count.iterator().next().getLong(0));
-                                                }));
-    }
-
-    public record Page(List<Incident> items, long total) {}
-
-    private static String param(Tuple args, String column, String value) {
-        args.addString(value);
-        return column + " = $" + args.size();
-    }
-
-    static OffsetDateTime utc(Instant at) {
-        return at == null ? null : at.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Incident map(Row row) {
+    /** An incident row (selected with {@link #COLUMNS}) without its timeline. */
+    public static Incident map(Row row) {
         JsonArray items = (JsonArray) row.getValue("action_items");
         List<String> actionItems = new ArrayList<>();
         if (items != null) {

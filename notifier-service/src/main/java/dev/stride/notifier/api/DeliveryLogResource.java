@@ -2,8 +2,7 @@ package dev.stride.notifier.api;
 
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Roles;
-import dev.stride.notifier.channel.Channels;
-import dev.stride.notifier.delivery.DeliveryStore;
+import dev.stride.notifier.delivery.DeliveryLog;
 import dev.stride.notifier.delivery.DeliveryView;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,12 +24,10 @@ public class DeliveryLogResource {
             java.util.regex.Pattern.compile(
                     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final DeliveryStore store;
-    private final Channels channels;
+    private final DeliveryLog log;
 
-    public DeliveryLogResource(DeliveryStore store, Channels channels) {
-        this.store = store;
-        this.channels = channels;
+    public DeliveryLogResource(DeliveryLog log) {
+        this.log = log;
     }
 
     /** One deployment's deliveries, oldest first. */
@@ -45,34 +42,7 @@ public class DeliveryLogResource {
                             + "attempts, the last error and what was done. Channels appear by name; secrets are masked.")
     public Uni<DeliveryList> list(@QueryParam("deploymentId") String deploymentId) {
         UUID id = uuid(deploymentId);
-        // Stored texts are masked already; masking again guards against a secret configured since.
-        return store.forDeployment(id)
-                .map(
-                        items ->
-                                new DeliveryList(
-                                        id,
-                                        items.stream()
-                                                .map(
-                                                        v ->
-                                                                new DeliveryView(
-                                                                        v.id(),
-                                                                        v.eventId(),
-                                                                        v.eventType(),
-                                                                        v.channel(),
-                                                                        v.route(),
-                                                                        v.kind(),
-                                                                        v.status(),
-                                                                        v.attempts(),
-                                                                        channels.secrets()
-                                                                                .mask(
-                                                                                        v
-                                                                                                .lastError()),
-                                                                        channels.secrets()
-                                                                                .mask(v.detail()),
-                                                                        v.createdAt(),
-                                                                        v.nextAttemptAt(),
-                                                                        v.finishedAt()))
-                                                .toList()));
+        return log.of(id).map(items -> new DeliveryList(id, items));
     }
 
     private static UUID uuid(String value) {

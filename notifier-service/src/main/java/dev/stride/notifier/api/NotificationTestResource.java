@@ -7,15 +7,12 @@ import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
 import dev.stride.notifier.channel.Channels;
-import dev.stride.notifier.delivery.DeliverySender;
-import dev.stride.notifier.delivery.DeliveryStore;
+import dev.stride.notifier.delivery.DeliveryLog;
 import dev.stride.notifier.notice.Notice;
 import dev.stride.notifier.notice.Notices;
 import dev.stride.notifier.routing.Routes;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -49,25 +46,19 @@ public class NotificationTestResource {
     private final Routes routes;
     private final Channels channels;
     private final Notices notices;
-    private final DeliveryStore store;
-    private final DeliverySender sender;
-    private final Pool pool;
+    private final DeliveryLog log;
     private final SecurityIdentity identity;
 
     public NotificationTestResource(
             Routes routes,
             Channels channels,
             Notices notices,
-            DeliveryStore store,
-            DeliverySender sender,
-            Pool pool,
+            DeliveryLog log,
             SecurityIdentity identity) {
         this.routes = routes;
         this.channels = channels;
         this.notices = notices;
-        this.store = store;
-        this.sender = sender;
-        this.pool = pool;
+        this.log = log;
         this.identity = identity;
     }
 
@@ -160,25 +151,14 @@ public class NotificationTestResource {
                 toSend.add(name);
             }
         }
-        return pool.withTransaction(
-                        tx ->
-                                Multi.createFrom()
-                                        .iterable(toSend)
-                                        .onItem()
-                                        .transformToUniAndConcatenate(
-                                                name ->
-                                                        store.record(
-                                                                tx,
-                                                                UUID.fromString(event.id()),
-                                                                TEST_TYPE,
-                                                                testId,
-                                                                name,
-                                                                route,
-                                                                notice,
-                                                                payload))
-                                        .collect()
-                                        .last())
-                .invoke(() -> sender.wake(toSend))
+        return log.queueTest(
+                        UUID.fromString(event.id()),
+                        TEST_TYPE,
+                        testId,
+                        route,
+                        notice,
+                        payload,
+                        toSend)
                 .map(
                         x ->
                                 Response.accepted(new TestQueued(testId, route, queued))

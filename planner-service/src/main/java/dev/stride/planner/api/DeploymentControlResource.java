@@ -1,7 +1,6 @@
 package dev.stride.planner.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stride.kit.messaging.OutboxPublisher;
 import dev.stride.kit.problem.Problem;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Caller;
@@ -10,10 +9,10 @@ import dev.stride.planner.machine.Step;
 import dev.stride.planner.query.DeploymentView;
 import dev.stride.planner.query.DeploymentViews;
 import dev.stride.planner.run.DeploymentEngine;
+import dev.stride.planner.run.OperatorActions;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -41,23 +40,17 @@ public class DeploymentControlResource {
 
     private static final int MAX_TEXT = 1024;
 
-    private final Pool pool;
-    private final DeploymentEngine engine;
+    private final OperatorActions actions;
     private final DeploymentViews views;
     private final RequestDocuments documents;
     private final SecurityIdentity identity;
-    private final OutboxPublisher publisher;
 
     public DeploymentControlResource(
-            Pool pool,
-            DeploymentEngine engine,
+            OperatorActions actions,
             DeploymentViews views,
             RequestDocuments documents,
-            SecurityIdentity identity,
-            OutboxPublisher publisher) {
-        this.publisher = publisher;
-        this.pool = pool;
-        this.engine = engine;
+            SecurityIdentity identity) {
+        this.actions = actions;
         this.views = views;
         this.documents = documents;
         this.identity = identity;
@@ -188,10 +181,7 @@ public class DeploymentControlResource {
     private Uni<DeploymentView> control(
             String id, String approvalComment, DeploymentEngine.Input input) {
         UUID uuid = DeploymentViews.parseId(id);
-        return pool.withTransaction(tx -> engine.apply(tx, uuid, input, approvalComment))
-                // An operator's rollback or abort leaves at once, not at the outbox publisher's
-                // next poll.
-                .invoke(publisher::publishSoon)
+        return actions.apply(uuid, input, approvalComment)
                 .flatMap(
                         result -> {
                             Step step =

@@ -274,40 +274,6 @@ public class AnalysisStore {
                 .replaceWithVoid();
     }
 
-    // ---- reading, for the API
-    // ----------------------------------------------------------------------------------
-
-    public Uni<List<Row>> analysesOf(UUID deploymentId) {
-        return pool.preparedQuery(
-                        "SELECT deployment_id, attempt, phase, phase_type, spec, problem, status, started_at, "
-                                + "measured, next_due_at, summary, finished_at FROM analysis WHERE deployment_id = $1 "
-                                + "ORDER BY attempt, phase")
-                .execute(Tuple.of(deploymentId))
-                .map(AnalysisStore::list);
-    }
-
-    public Uni<List<Row>> measurementsOf(UUID deploymentId) {
-        return pool.preparedQuery(
-                        "SELECT attempt, phase, seq, metric, kind, outcome, value, message, measured_at "
-                                + "FROM measurement WHERE deployment_id = $1 ORDER BY attempt, phase, seq, id")
-                .execute(Tuple.of(deploymentId))
-                .map(AnalysisStore::list);
-    }
-
-    public Uni<List<Row>> checksOf(UUID deploymentId) {
-        return pool.preparedQuery(
-                        "SELECT attempt, phase, name, target, passed, status_code, latency_ms, message, "
-                                + "checked_at FROM check_result WHERE deployment_id = $1 ORDER BY attempt, phase, id")
-                .execute(Tuple.of(deploymentId))
-                .map(AnalysisStore::list);
-    }
-
-    private static List<Row> list(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        List<Row> list = new ArrayList<>();
-        rows.forEach(list::add);
-        return list;
-    }
-
     private static DueAnalysis due(Row row) {
         String type = row.getString("phase_type");
         OffsetDateTime started = row.getOffsetDateTime("started_at");

@@ -14,11 +14,11 @@ import java.util.Optional;
 
 /** Reads what the figures are computed from: finished deployments and incidents, per application, environment, range. */
 @ApplicationScoped
-public class FiguresStore {
+public class FiguresReads {
 
     private final Pool pool;
 
-    public FiguresStore(Pool pool) {
+    public FiguresReads(Pool pool) {
         this.pool = pool;
     }
 

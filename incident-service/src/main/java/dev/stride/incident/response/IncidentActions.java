@@ -1,9 +1,10 @@
-package dev.stride.incident.api;
+package dev.stride.incident.response;
 
 import dev.stride.events.IncidentResolved;
 import dev.stride.incident.paging.Page;
 import dev.stride.incident.paging.PageDispatcher;
 import dev.stride.incident.paging.PageStore;
+import dev.stride.incident.query.IncidentReads;
 import dev.stride.incident.record.Incident;
 import dev.stride.incident.record.IncidentStatus;
 import dev.stride.incident.record.IncidentStore;
@@ -28,6 +29,7 @@ public class IncidentActions {
 
     private final Pool pool;
     private final IncidentStore incidents;
+    private final IncidentReads reads;
     private final PageStore pages;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
@@ -36,12 +38,14 @@ public class IncidentActions {
     public IncidentActions(
             Pool pool,
             IncidentStore incidents,
+            IncidentReads reads,
             PageStore pages,
             Outbox outbox,
             OutboxPublisher publisher,
             PageDispatcher dispatcher) {
         this.pool = pool;
         this.incidents = incidents;
+        this.reads = reads;
         this.pages = pages;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -158,7 +162,7 @@ public class IncidentActions {
                             publisher.publishSoon();
                             dispatcher.wake();
                         })
-                .flatMap(x -> incidents.find(id))
+                .flatMap(x -> reads.find(id))
                 .map(found -> found.orElseThrow());
     }
 
