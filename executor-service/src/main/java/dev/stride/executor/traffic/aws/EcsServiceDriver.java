@@ -17,6 +17,7 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -77,7 +78,7 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
                 new TrafficAction.Handler() {
                     @Override
                     public void roll(TrafficAction.Roll roll) throws PlatformException {
-                        deploy(ecs, roll.release().artifact());
+                        deploy(ecs, roll);
                     }
 
                     @Override
@@ -162,7 +163,7 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
             return; // no release on this service
         }
         if (!stable.equals(service.taskDefinition())) {
-            update(ecs, stable);
+            update(ecs, stable, null);
             service = service(ecs);
         }
         awaitRollout(ecs, service, stable);
@@ -184,7 +185,8 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
                                                         RELEASE_TASK_DEFINITION)));
     }
 
-    private void deploy(AwsEcsTarget ecs, String artifact) throws PlatformException {
+    private void deploy(AwsEcsTarget ecs, TrafficAction.Roll roll) throws PlatformException {
+        String artifact = roll.release().artifact();
         Service service = service(ecs);
         Map<String, String> tags = tags(service);
         if (tags.containsKey(RELEASE)
@@ -209,7 +211,7 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
                                     .anyMatch(
                                             d -> releaseTaskDefinition.equals(d.taskDefinition()));
             if (!reached) {
-                update(ecs, releaseTaskDefinition);
+                update(ecs, releaseTaskDefinition, rolling(service, roll));
                 service = service(ecs);
             }
             awaitRollout(ecs, service, releaseTaskDefinition);
@@ -254,7 +256,7 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
                                                                 .value(releaseArn)
                                                                 .build())));
         if (!release.equals(service.taskDefinition())) {
-            update(ecs, release);
+            update(ecs, release, rolling(service, roll));
         }
         awaitRollout(ecs, service(ecs), release);
     }
@@ -319,16 +321,59 @@ public final class EcsServiceDriver implements TrafficDriver<AwsEcsTarget> {
         return arn;
     }
 
-    private void update(AwsEcsTarget ecs, String taskDefinition) throws PlatformException {
+    /**
+     * Points the service at {@code taskDefinition}; with {@code rolling} (a release) also sets how ECS rolls it, a
+     * rollback leaves the service's deployment configuration as it is.
+     */
+    private void update(AwsEcsTarget ecs, String taskDefinition, DeploymentConfiguration rolling)
+            throws PlatformException {
         EcsClient client = clients(ecs).ecs();
         call(
                 "ECS UpdateService " + describe(ecs),
                 () ->
                         client.updateService(
-                                r ->
-                                        r.cluster(ecs.cluster())
-                                                .service(ecs.service())
-                                                .taskDefinition(taskDefinition)));
+                                r -> {
+                                    r.cluster(ecs.cluster())
+                                            .service(ecs.service())
+                                            .taskDefinition(taskDefinition);
+                                    if (rolling != null) {
+                                        r.deploymentConfiguration(rolling);
+                                    }
+                                }));
+    }
+
+    /**
+     * The service's deployment configuration with the request's {@code batch_size} and {@code max_unavailable} as
+     * ECS takes them: percentages of the desired count, {@code maximumPercent} rounded down and {@code
+     * minimumHealthyPercent} rounded up by ECS. These are the percentages that give exactly {@code desired +
+     * batch_size} tasks at most and {@code desired - max_unavailable} healthy at least; above 100 tasks whole
+     * percentages cannot always say it exactly, and the surge and the tasks down may each be up to 1% of the
+     * desired count more. Everything else (circuit breaker, alarms) is kept. A service with no desired tasks keeps
+     * its configuration: there is nothing to roll.
+     */
+    static DeploymentConfiguration rolling(Service service, TrafficAction.Roll roll) {
+        int desired = service.desiredCount() == null ? 0 : service.desiredCount();
+        if (desired <= 0) {
+            return null;
+        }
+        int[] percents = rollingPercents(desired, roll.batchSize(), roll.maxUnavailable());
+        DeploymentConfiguration current = service.deploymentConfiguration();
+        DeploymentConfiguration.Builder builder =
+                current == null ? DeploymentConfiguration.builder() : current.toBuilder();
+        return builder.maximumPercent(percents[0]).minimumHealthyPercent(percents[1]).build();
+    }
+
+    /** {maximumPercent, minimumHealthyPercent} for {@code desired} tasks (at least 1); see {@link #rolling}. */
+    static int[] rollingPercents(int desired, int batchSize, int maxUnavailable) {
+        long surge = Math.max(1, batchSize);
+        long down = Math.min(Math.max(0, maxUnavailable), desired);
+        int maximum = (int) Math.min(Integer.MAX_VALUE, ceilDiv((desired + surge) * 100, desired));
+        int minimum = (int) (((desired - down) * 100) / desired);
+        return new int[] {maximum, minimum};
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return -Math.floorDiv(-x, y);
     }
 
     /**

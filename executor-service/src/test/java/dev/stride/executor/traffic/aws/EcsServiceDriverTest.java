@@ -144,7 +144,16 @@ class EcsServiceDriverTest {
         assertThat(update.path("cluster").asText()).isEqualTo("prod");
         assertThat(update.path("service").asText()).isEqualTo("shop");
         assertThat(update.path("taskDefinition").asText()).isEqualTo(TD2);
-        assertThat(update.size()).as("nothing but the task definition changes").isEqualTo(3);
+        assertThat(update.path("deploymentConfiguration").toString())
+                .as(
+                        "batch_size 1 of 2 tasks is 150% at most, max_unavailable 0 is 100% healthy;"
+                                + " the circuit breaker is kept")
+                .isEqualTo(
+                        "{\"deploymentCircuitBreaker\":{\"enable\":true,\"rollback\":false},"
+                                + "\"maximumPercent\":150,\"minimumHealthyPercent\":100}");
+        assertThat(update.size())
+                .as("nothing but the task definition and how it rolls changes")
+                .isEqualTo(4);
         assertThat(driver.read(target))
                 .isEqualTo(
                         new LiveState(Map.of("stable", 0, "canary", 100), Map.of("canary", NEW)));
@@ -230,6 +239,57 @@ class EcsServiceDriverTest {
     }
 
     @Test
+    void batchSizeAndMaxUnavailableBecomeTheServicesMaximumAndMinimumHealthyPercent()
+            throws Exception {
+        aws.ecs("prod", "shop").desiredCount = 4;
+        Map<String, Object> parameters = rollout(NEW);
+        parameters.put("batchSize", 2);
+        parameters.put("maxUnavailable", 1);
+
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(), PhaseType.ROLLOUT, parameters)));
+
+        JsonNode rolling = body("UpdateService", 0).path("deploymentConfiguration");
+        assertThat(rolling.path("maximumPercent").asInt())
+                .as("4 tasks + 2 at a time = 6 = 150% of 4")
+                .isEqualTo(150);
+        assertThat(rolling.path("minimumHealthyPercent").asInt())
+                .as("4 tasks - 1 unavailable = 3 = 75% of 4")
+                .isEqualTo(75);
+        assertThat(aws.ecs("prod", "shop").deploymentConfiguration.path("maximumPercent").asInt())
+                .isEqualTo(150);
+    }
+
+    @Test
+    void theRollingPercentsGiveExactlyTheRequestedCountsUnderEcsRounding() {
+        // ECS: at most floor(desired * maximumPercent / 100) tasks, at least
+        // ceil(desired * minimumHealthyPercent / 100) healthy.
+        for (int desired = 1; desired <= 100; desired++) {
+            for (int batch = 1; batch <= 12; batch++) {
+                for (int down = 0; down <= desired + 1; down++) {
+                    int[] percents = EcsServiceDriver.rollingPercents(desired, batch, down);
+                    long most = Math.floorDiv((long) desired * percents[0], 100);
+                    long healthy = -Math.floorDiv(-(long) desired * percents[1], 100);
+                    assertThat(most)
+                            .as("at most, %d tasks, batch %d", desired, batch)
+                            .isEqualTo(desired + batch);
+                    assertThat(healthy)
+                            .as("healthy, %d tasks, %d unavailable", desired, down)
+                            .isEqualTo(Math.max(0, desired - down));
+                }
+            }
+        }
+        assertThat(EcsServiceDriver.rollingPercents(3, 2, 1)).containsExactly(167, 66);
+        assertThat(EcsServiceDriver.rollingPercents(1000, 1, 0))
+                .as("above 100 tasks whole percentages round the surge up")
+                .containsExactly(101, 100);
+    }
+
+    @Test
     void aRollbackPutsThePreviousTaskDefinitionBackWaitsAndForgetsTheRelease() throws Exception {
         settle(
                 () ->
@@ -250,6 +310,10 @@ class EcsServiceDriverTest {
                         "ecs DescribeServices",
                         "ecs UntagResource");
         assertThat(body("UpdateService", 0).path("taskDefinition").asText()).isEqualTo(TD1);
+        assertThat(body("UpdateService", 0).has("deploymentConfiguration"))
+                .as(
+                        "a rollback rolls back as the release rolled, it does not change the configuration")
+                .isFalse();
         assertThat(body("UntagResource", 0).path("tagKeys").toString())
                 .isEqualTo(
                         "[\"stride:release\",\"stride:stable-task-definition\",\"stride:finalized\","

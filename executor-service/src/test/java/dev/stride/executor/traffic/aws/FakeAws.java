@@ -101,6 +101,16 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         String arn;
         String taskDefinition;
         int desiredCount = 2;
+
+        /** As a new service has it: ECS's defaults, with the circuit breaker on (kept across updates). */
+        ObjectNode deploymentConfiguration =
+                JSON.createObjectNode()
+                        .put("maximumPercent", 200)
+                        .put("minimumHealthyPercent", 100)
+                        .set(
+                                "deploymentCircuitBreaker",
+                                JSON.createObjectNode().put("enable", true).put("rollback", false));
+
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<ObjectNode> deployments = new ArrayList<>();
         int pollsLeft;
@@ -716,6 +726,10 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
                     d.put("status", "ACTIVE");
                 }
                 s.taskDefinition = td;
+                if (body.has("deploymentConfiguration")) {
+                    s.deploymentConfiguration =
+                            ((ObjectNode) body.get("deploymentConfiguration")).deepCopy();
+                }
                 s.deployments.add(0, deployment(td, "PRIMARY", "IN_PROGRESS", s.desiredCount));
                 s.pollsLeft = rolloutPolls;
                 out.set("service", service(s));
@@ -790,6 +804,7 @@ public final class FakeAws implements ResponseDefinitionTransformerV2, AutoClose
         node.put("serviceName", s.arn.substring(s.arn.lastIndexOf('/') + 1));
         node.put("taskDefinition", s.taskDefinition);
         node.put("desiredCount", s.desiredCount);
+        node.set("deploymentConfiguration", s.deploymentConfiguration.deepCopy());
         node.put("status", "ACTIVE");
         ArrayNode deployments = node.putArray("deployments");
         s.deployments.forEach(deployments::add);
