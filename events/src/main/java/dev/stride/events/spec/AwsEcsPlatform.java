@@ -38,4 +38,20 @@ final class AwsEcsPlatform implements Platform {
         }
         checks.matching(target, "roleArn", at, false, Formats.ARN, "must be an ARN (arn:aws:...)");
     }
+
+    /**
+     * An ECS service rolls its tasks; it has no traffic weights without CodeDeploy, so only a rolling update runs
+     * on it.
+     */
+    @Override
+    public void checkWithDeployment(
+            FieldChecks checks, JsonNode target, JsonNode deployment, String at) {
+        String strategy = deployment.path("strategy").asText(null);
+        if (CanaryStrategy.NAME.equals(strategy) || BlueGreenStrategy.NAME.equals(strategy)) {
+            checks.add(
+                    "deployment.strategy",
+                    "aws-ecs runs rolling updates only (an ECS service has no traffic weights without"
+                            + " CodeDeploy): use rolling, or an aws-alb target for blue-green");
+        }
+    }
 }

@@ -60,4 +60,16 @@ final class HaproxyPlatform implements Platform {
             checks.add(path(at, "canaryServer"), "must differ from stableServer");
         }
     }
+
+    /** HAProxy splits traffic between two servers; it cannot replace instances, so a rolling update is refused. */
+    @Override
+    public void checkWithDeployment(
+            FieldChecks checks, JsonNode target, JsonNode deployment, String at) {
+        if (RollingStrategy.NAME.equals(deployment.path("strategy").asText(null))) {
+            checks.add(
+                    "deployment.strategy",
+                    "haproxy only splits traffic between a stable and a canary server: use canary or"
+                            + " blue-green (a rolling update needs a kubernetes or aws-ecs target)");
+        }
+    }
 }

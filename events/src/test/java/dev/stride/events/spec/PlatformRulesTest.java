@@ -200,7 +200,7 @@ class PlatformRulesTest {
     }
 
     @Test
-    void onlyKubernetesHasRulesWithTheDeploymentBlock() {
+    void kubernetesBlueGreenNeedsItsServiceAndARouterForItsSteps() {
         JsonNode blueGreen =
                 EventCodec.mapper()
                         .createObjectNode()
@@ -223,9 +223,88 @@ class PlatformRulesTest {
                                 kubernetes,
                                 EventCodec.mapper().createObjectNode().put("strategy", "canary")))
                 .isEmpty();
-        for (ObjectNode other : List.of(haproxy(), alb(), ecs())) {
-            assertThat(withDeployment(other, blueGreen)).isEmpty();
+    }
+
+    static Stream<Arguments> platformsAndStrategies() {
+        String refused = "deployment.strategy";
+        return Stream.of(
+                Arguments.of("haproxy", "canary", null),
+                Arguments.of("haproxy", "blue-green", null),
+                Arguments.of("haproxy", "rolling", refused),
+                Arguments.of("aws-ecs", "rolling", null),
+                Arguments.of("aws-ecs", "canary", refused),
+                Arguments.of("aws-ecs", "blue-green", refused),
+                Arguments.of("aws-alb", "blue-green", null),
+                Arguments.of("aws-alb", "canary", refused),
+                Arguments.of("aws-alb", "rolling", refused),
+                Arguments.of("kubernetes", "rolling", null),
+                Arguments.of("kubernetes", "canary", null));
+    }
+
+    /** A platform refuses a strategy it cannot run at admission, not at its first phase in the executor. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("platformsAndStrategies")
+    void eachPlatformTakesOnlyTheStrategiesItCanRun(
+            String platform, String strategy, String refusedField) {
+        ObjectNode target =
+                switch (platform) {
+                    case "haproxy" -> haproxy();
+                    case "aws-ecs" -> ecs();
+                    case "aws-alb" -> alb();
+                    default ->
+                            EventCodec.mapper()
+                                    .createObjectNode()
+                                    .put("platform", "kubernetes")
+                                    .put("namespace", "shop")
+                                    .put("deployment", "checkout");
+                };
+        ObjectNode deployment = EventCodec.mapper().createObjectNode().put("strategy", strategy);
+        if (strategy.equals("blue-green")) {
+            deployment.set("environments", colours("blue-tg", "green-tg"));
         }
+
+        List<Violation> violations = withDeployment(target, deployment);
+
+        if (refusedField == null) {
+            assertThat(violations).isEmpty();
+        } else {
+            assertThat(violations).extracting(Violation::field).containsExactly(refusedField);
+            assertThat(violations.get(0).message()).startsWith(platform + " ").contains("use ");
+        }
+    }
+
+    @Test
+    void anAlbBlueGreenNamesTwoDifferentTargetGroups() {
+        ObjectNode deployment =
+                EventCodec.mapper().createObjectNode().put("strategy", "blue-green");
+
+        assertThat(withDeployment(alb(), deployment))
+                .extracting(Violation::field)
+                .containsExactly(
+                        "deployment.environments.blue.target_group",
+                        "deployment.environments.green.target_group");
+
+        deployment.set("environments", colours("shop-tg", "shop-tg"));
+        assertThat(withDeployment(alb(), deployment))
+                .containsExactly(
+                        new Violation(
+                                "deployment.environments.green.target_group",
+                                "must differ from blue's: each colour runs in its own target group"));
+
+        deployment.set("environments", colours("shop-blue", null));
+        assertThat(withDeployment(alb(), deployment))
+                .extracting(Violation::field)
+                .containsExactly("deployment.environments.green.target_group");
+    }
+
+    private static ObjectNode colours(String blue, String green) {
+        ObjectNode environments = EventCodec.mapper().createObjectNode();
+        environments.putObject("blue").put("target_group", blue);
+        ObjectNode g = environments.putObject("green");
+        if (green != null) {
+            g.put("target_group", green);
+        }
+        return environments;
     }
 
     private static Arguments broken(

@@ -39,9 +39,18 @@ class AcceptedRequestsMakeValidEventsTest {
                         "canary",
                         d -> ((ObjectNode) d.get("rollback")).remove("rollback_strategy")),
                 variant("canary", d -> Requests.phase(d, 0).remove("success_criteria")),
+                // Without environments on a platform that needs no target groups (HAProxy).
                 variant(
                         "blue-green",
-                        d -> ((ObjectNode) d.get("deployment")).remove("environments")),
+                        d -> {
+                            ((ObjectNode) d.get("deployment")).remove("environments");
+                            d.putObject("target")
+                                    .put("platform", "haproxy")
+                                    .put("address", "127.0.0.1:9999")
+                                    .put("backend", "be")
+                                    .put("stableServer", "s1")
+                                    .put("canaryServer", "s2");
+                        }),
                 variant(
                         "blue-green",
                         d ->
@@ -59,11 +68,9 @@ class AcceptedRequestsMakeValidEventsTest {
                         "rolling",
                         d ->
                                 d.putObject("target")
-                                        .put("platform", "haproxy")
-                                        .put("address", "127.0.0.1:9999")
-                                        .put("backend", "be")
-                                        .put("stableServer", "s1")
-                                        .put("canaryServer", "s2")),
+                                        .put("platform", "kubernetes")
+                                        .put("namespace", "shop")
+                                        .put("deployment", "inventory")),
                 variant(
                         "canary",
                         d -> {

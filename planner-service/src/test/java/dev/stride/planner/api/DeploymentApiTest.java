@@ -167,7 +167,9 @@ class DeploymentApiTest {
                 .body("deployment.health_check.path", equalTo("/health"))
                 .body("deployment.health_check.timeout", equalTo("30s"))
                 .body("deployment.health_check.unhealthy_threshold", equalTo(2))
-                .body("target.socket", equalTo("/run/haproxy/admin.sock"));
+                .body("target.platform", equalTo("aws-ecs"))
+                .body("target.cluster", equalTo("production"))
+                .body("target.service", equalTo("inventory"));
     }
 
     @Test

@@ -461,6 +461,34 @@ class DeploymentRequestValidatorTest {
     }
 
     @Test
+    void aStrategyTheTargetsPlatformCannotRunIsRefusedAtAdmission() {
+        ObjectNode rollingOnHaproxy = Requests.json("rolling");
+        rollingOnHaproxy
+                .putObject("target")
+                .put("platform", "haproxy")
+                .put("socket", "/run/haproxy/admin.sock")
+                .put("backend", "inventory")
+                .put("stableServer", "stable")
+                .put("canaryServer", "canary");
+        ObjectNode canaryOnEcs = Requests.json("canary");
+        canaryOnEcs.set("target", Requests.json("rolling").get("target"));
+        ObjectNode blueGreenWithoutTargetGroups = Requests.json("blue-green");
+        ((ObjectNode) blueGreenWithoutTargetGroups.get("deployment")).remove("environments");
+
+        assertThat(validator.validate(rollingOnHaproxy))
+                .extracting(Violation::field)
+                .containsExactly("deployment.strategy");
+        assertThat(validator.validate(canaryOnEcs))
+                .extracting(Violation::field)
+                .containsExactly("deployment.strategy");
+        assertThat(validator.validate(blueGreenWithoutTargetGroups))
+                .extracting(Violation::field)
+                .containsExactly(
+                        "deployment.environments.blue.target_group",
+                        "deployment.environments.green.target_group");
+    }
+
+    @Test
     void aKubernetesBlueGreenNeedsItsServiceAndARouterForItsSteps() {
         ObjectNode doc = Requests.json("blue-green");
         doc.set("target", Requests.json("canary").get("target"));
