@@ -1,5 +1,6 @@
 package dev.stride.events.check;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,22 @@ public final class Formats {
     /** An Amazon Resource Name. */
     public static final Pattern ARN =
             Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{0,12}:\\S+");
+
+    /** An ECS cluster's ARN: arn:aws:ecs:<region>:<account>:cluster/<name>. */
+    public static final Pattern ECS_CLUSTER_ARN =
+            Pattern.compile("arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9._-]{1,255}");
+
+    /**
+     * The region an ARN names (its fourth field), if it names one that looks like a region: IAM and other global
+     * ARNs name none. Empty for null or anything that is not an ARN.
+     */
+    public static Optional<String> regionOf(String arn) {
+        if (arn == null || !ARN.matcher(arn).matches()) {
+            return Optional.empty();
+        }
+        String region = arn.split(":", 5)[3];
+        return REGION.matcher(region).matches() ? Optional.of(region) : Optional.empty();
+    }
 
     /** An absolute path: a socket file, an HTTP path. */
     public static final Pattern ABSOLUTE_PATH = Pattern.compile("/\\S*");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.check.FieldChecks;
 import dev.stride.events.check.Formats;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,15 +30,19 @@ final class AwsAlbPlatform implements Platform {
     @Override
     public void checkTarget(FieldChecks checks, JsonNode target, String at) {
         checks.onlyKnownFields(target, at, FIELDS);
-        checks.matching(
-                target,
-                "region",
-                at,
-                true,
-                Formats.REGION,
-                "must be an AWS region such as us-east-1");
-        checks.matching(target, "listenerArn", at, true, Formats.ARN, ARN_RULE);
+        Optional<String> region =
+                checks.matching(
+                        target,
+                        "region",
+                        at,
+                        false,
+                        Formats.REGION,
+                        "must be an AWS region such as us-east-1");
+        Optional<String> listener =
+                checks.matching(target, "listenerArn", at, true, Formats.ARN, ARN_RULE);
         checks.matching(target, "ruleArn", at, false, Formats.ARN, ARN_RULE);
+        Platforms.regionAgreesWithArn(
+                checks, target, at, region, listener.flatMap(Formats::regionOf), "listenerArn");
         checks.matching(target, "roleArn", at, false, Formats.ARN, ARN_RULE);
     }
 

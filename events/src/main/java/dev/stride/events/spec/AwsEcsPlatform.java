@@ -4,10 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.check.FieldChecks;
 import dev.stride.events.check.Formats;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The rules of an {@link AwsEcsTarget}: a region, a cluster and a service, optionally a container and a role. */
+/**
+ * The rules of an {@link AwsEcsTarget}: a cluster (a name or an ARN) and a service, optionally a container and a
+ * role, and a region unless the cluster's ARN names one.
+ */
 final class AwsEcsPlatform implements Platform {
+
+    /** A cluster's short name or its ARN, as ECS takes either. */
+    private static final Pattern CLUSTER =
+            Pattern.compile(Formats.NAME.pattern() + "|" + Formats.ECS_CLUSTER_ARN.pattern());
 
     private static final Set<String> FIELDS =
             Set.of("platform", "region", "cluster", "service", "container", "roleArn");
@@ -25,17 +34,29 @@ final class AwsEcsPlatform implements Platform {
     @Override
     public void checkTarget(FieldChecks checks, JsonNode target, String at) {
         checks.onlyKnownFields(target, at, FIELDS);
-        checks.matching(
-                target,
-                "region",
-                at,
-                true,
-                Formats.REGION,
-                "must be an AWS region such as us-east-1");
-        for (String name : List.of("cluster", "service", "container")) {
+        Optional<String> region =
+                checks.matching(
+                        target,
+                        "region",
+                        at,
+                        false,
+                        Formats.REGION,
+                        "must be an AWS region such as us-east-1");
+        Optional<String> cluster =
+                checks.matching(
+                        target,
+                        "cluster",
+                        at,
+                        true,
+                        CLUSTER,
+                        "must be a cluster name (letters, digits, '.', '_' or '-') or a cluster ARN"
+                                + " (arn:aws:ecs:<region>:<account>:cluster/<name>)");
+        for (String name : List.of("service", "container")) {
             checks.matching(
                     target, name, at, !name.equals("container"), Formats.NAME, Formats.NAME_RULE);
         }
+        Platforms.regionAgreesWithArn(
+                checks, target, at, region, cluster.flatMap(Formats::regionOf), "cluster");
         checks.matching(target, "roleArn", at, false, Formats.ARN, "must be an ARN (arn:aws:...)");
     }
 

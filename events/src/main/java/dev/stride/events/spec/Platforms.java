@@ -1,6 +1,8 @@
 package dev.stride.events.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
+import dev.stride.events.check.FieldChecks;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,5 +66,34 @@ public final class Platforms {
         return byName.values().stream()
                 .map(p -> new NamedType(p.targetType(), p.name()))
                 .toArray(NamedType[]::new);
+    }
+
+    /**
+     * An AWS target's region: given ({@code region}), or taken from the ARN in field {@code arnField} ({@code
+     * fromArn}, the region that ARN names); when both are there they must agree.
+     */
+    static void regionAgreesWithArn(
+            FieldChecks checks,
+            JsonNode target,
+            String at,
+            Optional<String> region,
+            Optional<String> fromArn,
+            String arnField) {
+        if (target.hasNonNull("region")) {
+            if (region.isPresent() && fromArn.isPresent() && !region.equals(fromArn)) {
+                checks.add(
+                        FieldChecks.path(at, "region"),
+                        "is "
+                                + region.get()
+                                + " but "
+                                + FieldChecks.path(at, arnField)
+                                + " is in "
+                                + fromArn.get());
+            }
+        } else if (fromArn.isEmpty() && target.hasNonNull(arnField)) {
+            checks.add(
+                    FieldChecks.path(at, "region"),
+                    "is required: " + FieldChecks.path(at, arnField) + " names no region");
+        }
     }
 }

@@ -68,6 +68,11 @@ class PlatformRulesTest {
                                         "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/x")
                                 .put("roleArn", "arn:aws:iam::123456789012:role/deployer")),
                 Arguments.of("ecs service", ecs()),
+                Arguments.of("alb without region: its listener's", alb().putNull("region")),
+                Arguments.of(
+                        "ecs without region: its cluster ARN's",
+                        ecs().put("cluster", "arn:aws:ecs:us-east-1:123456789012:cluster/prod")
+                                .putNull("region")),
                 Arguments.of(
                         "ecs container and role",
                         ecs().put("container", "web")
@@ -167,11 +172,30 @@ class PlatformRulesTest {
                         "target.cluster",
                         "is required"),
                 broken(
-                        "ecs without region",
+                        "ecs without region, its cluster a name",
                         ecs(),
                         t -> t.remove("region"),
                         "target.region",
-                        "is required"),
+                        "is required: target.cluster names no region"),
+                broken(
+                        "ecs region other than its cluster ARN's",
+                        ecs(),
+                        t -> t.put("cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/prod"),
+                        "target.region",
+                        "is us-east-1 but target.cluster is in eu-west-1"),
+                broken(
+                        "ecs cluster ARN of another service",
+                        ecs(),
+                        t -> t.put("cluster", "arn:aws:ec2:us-east-1:123456789012:cluster/prod"),
+                        "target.cluster",
+                        "must be a cluster name (letters, digits, '.', '_' or '-') or a cluster ARN"
+                                + " (arn:aws:ecs:<region>:<account>:cluster/<name>)"),
+                broken(
+                        "alb region other than its listener's",
+                        alb(),
+                        t -> t.put("region", "eu-west-1"),
+                        "target.region",
+                        "is eu-west-1 but target.listenerArn is in us-east-1"),
                 broken(
                         "ecs container with a space",
                         ecs(),
@@ -331,5 +355,41 @@ class PlatformRulesTest {
 
     private static Platform platform(JsonNode target) {
         return Platforms.standard().find(target.path("platform").asText()).orElseThrow();
+    }
+
+    @Test
+    void anAwsTargetWithoutRegionTakesTheRegionItsArnNames() throws Exception {
+        AwsAlbTarget alb =
+                (AwsAlbTarget)
+                        EventCodec.mapper().treeToValue(alb().without("region"), Target.class);
+        AwsEcsTarget ecs =
+                (AwsEcsTarget)
+                        EventCodec.mapper()
+                                .treeToValue(
+                                        ecs().put(
+                                                        "cluster",
+                                                        "arn:aws:ecs:eu-central-1:123456789012:cluster/prod")
+                                                .without("region"),
+                                        Target.class);
+
+        assertThat(alb.region()).isEqualTo("us-east-1");
+        assertThat(alb.templateVariables()).containsEntry("region", "us-east-1");
+        assertThat(ecs.region()).isEqualTo("eu-central-1");
+        assertThat(
+                        new AwsEcsTarget(
+                                        "us-west-2",
+                                        "arn:aws:ecs:eu-central-1:1:cluster/x",
+                                        "s",
+                                        null,
+                                        null)
+                                .region())
+                .as("a region given is kept (admission refuses one that disagrees)")
+                .isEqualTo("us-west-2");
+        assertThat(new AwsEcsTarget(null, "prod", "s", null, null).region()).isNull();
+        assertThat(
+                        dev.stride.events.check.Formats.regionOf(
+                                "arn:aws:iam::123456789012:role/deployer"))
+                .as("IAM ARNs name no region")
+                .isEmpty();
     }
 }

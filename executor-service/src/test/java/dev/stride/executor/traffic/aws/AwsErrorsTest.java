@@ -262,7 +262,16 @@ class AwsErrorsTest {
                                 .getMessage())
                 .isEqualTo(
                         "the target's roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-        assertThat(failure(() -> alb.read(new AwsAlbTarget(null, null, RULE, null))).getMessage())
+        assertThat(
+                        failure(
+                                        () ->
+                                                alb.read(
+                                                        new AwsAlbTarget(
+                                                                null,
+                                                                null,
+                                                                "arn:aws:elasticloadbalancing::123456789012:listener-rule/app/x",
+                                                                null)))
+                                .getMessage())
                 .isEqualTo("the target needs an AWS region such as eu-west-1, got null");
     }
 
