@@ -49,6 +49,39 @@ class MalformedRequestsTest {
         }
     }
 
+    /**
+     * A client announcing a body far over the HTTP limit (20 MB) gets its 413 problem document while it is still
+     * uploading, and the connection then closes: it is not left writing into a connection nobody reads.
+     */
+    @Test
+    void aBodyOverTheHttpLimitGetsA413ProblemWhileTheClientIsStillUploading() throws Exception {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(
+                    ("POST /api/v1/deployments HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Authorization: "
+                                    + dev.stride.testing.TestTokens.bearer("ci", "stride-requester")
+                                    + "\r\nContent-Type: application/json\r\nContent-Length: 20971520\r\n\r\n"
+                                    + "{\"application\":\"")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[64 * 1024]);
+            out.flush();
+
+            String answer =
+                    new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT))
+                    .contains("content-type: application/problem+json")
+                    .contains("connection: close");
+            assertThat(answer)
+                    .contains("\"status\":413")
+                    .contains("the body is 20971520 bytes; at most 1048576 are accepted");
+        }
+    }
+
     static List<Case> corpus() {
         List<Case> cases = new ArrayList<>();
         // The deployment block.
