@@ -649,7 +649,6 @@ final class Scenario {
                   rollback_strategy:
                     method: previous_version
                     timeout: 1m
-                    verification_delay: 5s
                 checks:
                   pre:
                     health: {url: "%5$s", expected_status: 200}

@@ -39,13 +39,7 @@ final class CheckPhases {
                             : health.expectedStatus());
             parameters.put("health", endpoint);
         }
-        Database database = merged(own, fallback, Pre::database);
-        if (database != null) {
-            Map<String, Object> server = new LinkedHashMap<>();
-            server.put("host", required(database.host(), "checks.pre.database.host"));
-            server.put("port", database.port() == null ? DEFAULT_DATABASE_PORT : database.port());
-            parameters.put("database", server);
-        }
+        putDatabase(parameters, merged(own, fallback, Pre::database), "checks.pre.database.host");
         putList(parameters, "dependencies", merged(own, fallback, Pre::dependencies));
         return parameters;
     }
@@ -65,7 +59,19 @@ final class CheckPhases {
             putList(featureFlags, "required", flags.required());
             parameters.put("featureFlags", featureFlags);
         }
+        putDatabase(parameters, merged(own, fallback, Post::database), "checks.post.database.host");
         return parameters;
+    }
+
+    /** A database to reach, as the verifier's check takes it: host and port (5432 unless given). */
+    private static void putDatabase(
+            Map<String, Object> parameters, Database database, String hostAt) {
+        if (database != null) {
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("host", required(database.host(), hostAt));
+            server.put("port", database.port() == null ? DEFAULT_DATABASE_PORT : database.port());
+            parameters.put("database", server);
+        }
     }
 
     /** The request's value of a field if it gives one, else the default's. */

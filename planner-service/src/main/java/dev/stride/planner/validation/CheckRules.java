@@ -63,30 +63,7 @@ final class CheckRules {
                                                         100,
                                                         599);
                                             });
-                            checks.object(pre, "database", preAt, false)
-                                    .ifPresent(
-                                            database -> {
-                                                String databaseAt = path(preAt, "database");
-                                                checks.onlyKnownFields(
-                                                        database,
-                                                        databaseAt,
-                                                        Set.of("host", "port"));
-                                                checks.matching(
-                                                        database,
-                                                        "host",
-                                                        databaseAt,
-                                                        true,
-                                                        HOSTNAME,
-                                                        "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
-                                                                + "digit (at most 253 characters)");
-                                                checks.integer(
-                                                        database,
-                                                        "port",
-                                                        databaseAt,
-                                                        false,
-                                                        1,
-                                                        65_535);
-                                            });
+                            database(checks, pre, preAt);
                             urls(checks, pre, "dependencies", preAt);
                         });
         checks.object(block, "post", at, false)
@@ -100,8 +77,10 @@ final class CheckRules {
                                             "endpoints",
                                             "error_rate",
                                             "response_time_p95",
-                                            "feature_flags"));
+                                            "feature_flags",
+                                            "database"));
                             urls(checks, post, "endpoints", postAt);
+                            database(checks, post, postAt);
                             checks.parsed(post, "error_rate", postAt, false, Threshold::parse)
                                     .ifPresent(
                                             threshold ->
@@ -193,6 +172,26 @@ final class CheckRules {
                                 checks.matchingText(
                                         urls.get(i), urlsAt + "[" + i + "]", URL, URL_RULE);
                             }
+                        });
+    }
+
+    /** A {@code database} to reach (the runbook's pg_isready), before or after the deployment. */
+    private static void database(FieldChecks checks, JsonNode parent, String parentAt) {
+        checks.object(parent, "database", parentAt, false)
+                .ifPresent(
+                        database -> {
+                            String databaseAt = path(parentAt, "database");
+
+                            checks.onlyKnownFields(database, databaseAt, Set.of("host", "port"));
+                            checks.matching(
+                                    database,
+                                    "host",
+                                    databaseAt,
+                                    true,
+                                    HOSTNAME,
+                                    "must be a host name of letters, digits, '-' and '.', starting and ending with a letter or "
+                                            + "digit (at most 253 characters)");
+                            checks.integer(database, "port", databaseAt, false, 1, 65_535);
                         });
     }
 }

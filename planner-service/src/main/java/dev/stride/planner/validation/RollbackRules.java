@@ -16,6 +16,15 @@ import java.util.Set;
 /** The request's {@code rollback} block: its triggers (named, on a known metric, with an action) and its strategy. */
 final class RollbackRules {
 
+    /**
+     * Refused rather than ignored: nothing waits the delay after a rollback or verifies the stable version yet
+     * (issue 16 item 3). A safety setting that is silently ignored is worse than one that is refused.
+     */
+    static final String VERIFICATION_NOT_BUILT =
+            "is not supported yet: Stride does not yet wait and verify the stable version after a rollback,"
+                    + " so the setting would be ignored; leave it out (a rollback ends when the platform reports"
+                    + " stable restored)";
+
     static final Set<String> ACTIONS = Set.of("automatic_rollback", "pause", "alert");
 
     private static final int MAX_TRIGGERS = 20;
@@ -122,11 +131,16 @@ final class RollbackRules {
                                     Set.of("previous_version"));
                             checks.parsed(strategy, "timeout", strategyAt, false, Durations::parse);
                             checks.parsed(
-                                    strategy,
-                                    "verification_delay",
-                                    strategyAt,
-                                    false,
-                                    Durations::parse);
+                                            strategy,
+                                            "verification_delay",
+                                            strategyAt,
+                                            false,
+                                            Durations::parse)
+                                    .ifPresent(
+                                            delay ->
+                                                    checks.add(
+                                                            path(strategyAt, "verification_delay"),
+                                                            VERIFICATION_NOT_BUILT));
                         });
     }
 }

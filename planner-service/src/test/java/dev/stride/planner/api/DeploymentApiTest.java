@@ -135,7 +135,6 @@ class DeploymentApiTest {
                 .body("deployment.phases[1].duration", equalTo("15m"))
                 .body("deployment.phases[1].success_criteria.response_time", equalTo("<400ms"))
                 .body("rollback.triggers[2].metric", equalTo("health_check_success_rate"))
-                .body("rollback.rollback_strategy.verification_delay", equalTo("2m"))
                 .body("target.platform", equalTo("kubernetes"))
                 .body("commitTime", equalTo("2026-11-20T10:00:00Z"));
 

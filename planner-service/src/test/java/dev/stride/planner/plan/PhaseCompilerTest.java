@@ -345,7 +345,8 @@ class PhaseCompilerTest {
                             "<1%",
                             "<500ms",
                             new FeatureFlags(
-                                    "http://flags.staging/flags/{flag}", List.of("new-checkout"))));
+                                    "http://flags.staging/flags/{flag}", List.of("new-checkout")),
+                            new Database("db.staging", null)));
 
     @Test
     void withoutChecksAnywhereTheCheckPhasesOnlyNameTheirStage() {
@@ -383,22 +384,27 @@ class PhaseCompilerTest {
         assertThat(plan.phase(4).parameters())
                 .isEqualTo(
                         Map.of(
-                                "stage", "post",
+                                "stage",
+                                "post",
                                 "endpoints",
-                                        List.of(
-                                                "https://api.example.com/health",
-                                                "https://api.example.com/ready"),
-                                "errorRate", "<1%",
-                                "responseTimeP95", "<500ms",
+                                List.of(
+                                        "https://api.example.com/health",
+                                        "https://api.example.com/ready"),
+                                "errorRate",
+                                "<1%",
+                                "responseTimeP95",
+                                "<500ms",
                                 "featureFlags",
-                                        Map.of(
-                                                "url",
-                                                "http://feature-flags-service/api/flags/{flag}",
-                                                "required",
-                                                List.of(
-                                                        "user_registration",
-                                                        "payment_processing",
-                                                        "order_management"))));
+                                Map.of(
+                                        "url",
+                                        "http://feature-flags-service/api/flags/{flag}",
+                                        "required",
+                                        List.of(
+                                                "user_registration",
+                                                "payment_processing",
+                                                "order_management")),
+                                "database",
+                                Map.of("host", "db.shop.internal", "port", 5432)));
     }
 
     @Test
@@ -423,19 +429,25 @@ class PhaseCompilerTest {
         assertThat(plan.phase(4).parameters())
                 .isEqualTo(
                         Map.of(
-                                "stage", "post",
+                                "stage",
+                                "post",
                                 "endpoints",
-                                        List.of(
-                                                "http://checkout.staging/health",
-                                                "http://checkout.staging/api/cart"),
-                                "errorRate", "<1%",
-                                "responseTimeP95", "<500ms",
+                                List.of(
+                                        "http://checkout.staging/health",
+                                        "http://checkout.staging/api/cart"),
+                                "errorRate",
+                                "<1%",
+                                "responseTimeP95",
+                                "<500ms",
                                 "featureFlags",
-                                        Map.of(
-                                                "url",
-                                                "http://flags.staging/flags/{flag}",
-                                                "required",
-                                                List.of("new-checkout"))));
+                                Map.of(
+                                        "url",
+                                        "http://flags.staging/flags/{flag}",
+                                        "required",
+                                        List.of("new-checkout")),
+                                // The runbook's post-deployment database connectivity check.
+                                "database",
+                                Map.of("host", "db.staging", "port", 5432)));
     }
 
     @Test
@@ -446,7 +458,12 @@ class PhaseCompilerTest {
                                 new HealthEndpoint("http://checkout.internal/ready", null),
                                 null,
                                 null),
-                        new Post(List.of("http://checkout.internal/ready"), "<0.5%", null, null));
+                        new Post(
+                                List.of("http://checkout.internal/ready"),
+                                "<0.5%",
+                                null,
+                                null,
+                                null));
 
         PhasePlan plan = compiler.compile(withChecks(request("canary"), own), DEFAULTS);
 
@@ -470,23 +487,31 @@ class PhaseCompilerTest {
         assertThat(plan.phase(4).parameters())
                 .isEqualTo(
                         Map.of(
-                                "stage", "post",
-                                "endpoints", List.of("http://checkout.internal/ready"),
-                                "errorRate", "<0.5%",
-                                "responseTimeP95", "<500ms",
+                                "stage",
+                                "post",
+                                "endpoints",
+                                List.of("http://checkout.internal/ready"),
+                                "errorRate",
+                                "<0.5%",
+                                "responseTimeP95",
+                                "<500ms",
                                 "featureFlags",
-                                        Map.of(
-                                                "url",
-                                                "http://flags.staging/flags/{flag}",
-                                                "required",
-                                                List.of("new-checkout"))));
+                                Map.of(
+                                        "url",
+                                        "http://flags.staging/flags/{flag}",
+                                        "required",
+                                        List.of("new-checkout")),
+                                // The runbook's post-deployment database connectivity check.
+                                "database",
+                                Map.of("host", "db.staging", "port", 5432)));
     }
 
     @Test
     void defaultsWithMissingPartsLeaveThoseChecksOut() {
         DeploymentChecks defaults =
                 new DeploymentChecks(new Pre(null, new Database("db.dev", null), null), null);
-        DeploymentChecks own = new DeploymentChecks(null, new Post(null, null, "<800ms", null));
+        DeploymentChecks own =
+                new DeploymentChecks(null, new Post(null, null, "<800ms", null, null));
 
         PhasePlan plan = compiler.compile(withChecks(request("rolling"), own), defaults);
 
@@ -501,7 +526,8 @@ class PhaseCompilerTest {
     void anEmptyListInTheRequestSwitchesTheDefaultListOff() {
         DeploymentChecks own =
                 new DeploymentChecks(
-                        new Pre(null, null, List.of()), new Post(List.of(), null, null, null));
+                        new Pre(null, null, List.of()),
+                        new Post(List.of(), null, null, null, null));
 
         PhasePlan plan = compiler.compile(withChecks(request("canary"), own), DEFAULTS);
 

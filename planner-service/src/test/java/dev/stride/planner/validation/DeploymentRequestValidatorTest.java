@@ -291,6 +291,16 @@ class DeploymentRequestValidatorTest {
                         "checks.pre.database.port",
                         "must be from 1 to 65535, not 65536"),
                 broken(
+                        "post-deployment database without host",
+                        d -> post(d).putObject("database").put("port", 5432),
+                        "checks.post.database.host",
+                        "is required"),
+                broken(
+                        "post-deployment database port 0",
+                        d -> post(d).putObject("database").put("host", "db").put("port", 0),
+                        "checks.post.database.port",
+                        "must be from 1 to 65535, not 0"),
+                broken(
                         "21 dependencies",
                         d -> urls(pre(d).putArray("dependencies"), 21),
                         "checks.pre.dependencies",
@@ -458,6 +468,24 @@ class DeploymentRequestValidatorTest {
         change.accept(doc);
 
         assertThat(validator.validate(doc)).containsExactly(new Violation(field, message));
+    }
+
+    @Test
+    void aVerificationDelayIsRefusedWhileNothingVerifiesStableAfterARollback() {
+        ObjectNode doc = Requests.json("canary");
+        ((ObjectNode) doc.at("/rollback/rollback_strategy")).put("verification_delay", "2m");
+
+        assertThat(validator.validate(doc))
+                .containsExactly(
+                        new Violation(
+                                "rollback.rollback_strategy.verification_delay",
+                                RollbackRules.VERIFICATION_NOT_BUILT));
+        ((ObjectNode) doc.at("/rollback/rollback_strategy")).put("verification_delay", "soon");
+        assertThat(validator.validate(doc))
+                .extracting(Violation::field)
+                .containsExactly("rollback.rollback_strategy.verification_delay");
+        ((ObjectNode) doc.at("/rollback/rollback_strategy")).putNull("verification_delay");
+        assertThat(validator.validate(doc)).isEmpty();
     }
 
     @Test

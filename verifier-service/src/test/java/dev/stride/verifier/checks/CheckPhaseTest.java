@@ -165,6 +165,12 @@ class CheckPhaseTest {
         Map<String, Object> parameters = release();
         parameters.put("stage", "post");
         parameters.put("endpoints", List.of(base + "/health"));
+        // The runbook's post-deployment database connectivity validation.
+        URI database =
+                URI.create(
+                        ConfigProvider.getConfig()
+                                .getValue("quarkus.datasource.reactive.url", String.class));
+        parameters.put("database", Map.of("host", database.getHost(), "port", database.getPort()));
         parameters.put("errorRate", "<1%");
         parameters.put(
                 "featureFlags",
@@ -188,7 +194,8 @@ class CheckPhaseTest {
                 .get("/api/v1/analyses")
                 .then()
                 .statusCode(200)
-                .body("analyses[0].checks", hasSize(4))
+                .body("analyses[0].checks", hasSize(5))
+                .body("analyses[0].checks.find { it.name == 'database' }.passed", equalTo(true))
                 .body("analyses[0].checks.find { it.name == 'error_rate' }.passed", equalTo(true))
                 .body(
                         "analyses[0].checks.find { it.name == 'error_rate' }.message",
