@@ -39,7 +39,8 @@ public final class PhaseActions {
                     new Roll(
                             release,
                             count(given.get("batchSize"), "batchSize", 1),
-                            count(given.get("maxUnavailable"), "maxUnavailable", 0));
+                            count(given.get("maxUnavailable"), "maxUnavailable", 0),
+                            healthCheck(given.get("healthCheck")));
             case FINALIZE -> finalizeAction(platform, given.get("action"), release, given);
             default ->
                     throw new PlatformException(
@@ -61,6 +62,34 @@ public final class PhaseActions {
         }
         throw new PlatformException(
                 platform + " does not know the finalize action '" + action + "'", false);
+    }
+
+    /** The ROLLOUT phase's {@code healthCheck} (the request's rolling health_check), or null without one. */
+    static TrafficAction.HealthCheck healthCheck(Object value) throws PlatformException {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> check)) {
+            throw new PlatformException("a ROLLOUT phase's healthCheck must be an object", false);
+        }
+        String path = text(check.get("path")).orElse(null);
+        if (path == null || !path.startsWith("/")) {
+            throw new PlatformException(
+                    "a ROLLOUT phase's healthCheck needs an absolute path, got "
+                            + check.get("path"),
+                    false);
+        }
+        try {
+            return new TrafficAction.HealthCheck(
+                    path,
+                    dev.stride.events.spec.Durations.parse(String.valueOf(check.get("timeout"))),
+                    dev.stride.events.spec.Durations.parse(String.valueOf(check.get("interval"))),
+                    Math.max(1, count(check.get("healthyThreshold"), "healthyThreshold", 1)),
+                    Math.max(1, count(check.get("unhealthyThreshold"), "unhealthyThreshold", 1)));
+        } catch (IllegalArgumentException e) {
+            throw new PlatformException(
+                    "a ROLLOUT phase's healthCheck has a bad duration: " + e.getMessage(), false);
+        }
     }
 
     static int weight(Object value) throws PlatformException {

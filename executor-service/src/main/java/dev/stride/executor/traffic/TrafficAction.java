@@ -45,14 +45,34 @@ public sealed interface TrafficAction {
         }
     }
 
-    /** ROLLOUT: the new version in place of the old, {@code batchSize} more at a time, at most so many unavailable. */
-    record Roll(Release release, int batchSize, int maxUnavailable) implements TrafficAction {
+    /**
+     * ROLLOUT: the new version in place of the old, {@code batchSize} more at a time, at most so many unavailable,
+     * each new instance checked with {@code healthCheck} (when the request has one) before the next batch.
+     */
+    record Roll(Release release, int batchSize, int maxUnavailable, HealthCheck healthCheck)
+            implements TrafficAction {
+
+        public Roll(Release release, int batchSize, int maxUnavailable) {
+            this(release, batchSize, maxUnavailable, null);
+        }
 
         @Override
         public void dispatch(Handler handler) throws PlatformException {
             handler.roll(this);
         }
     }
+
+    /**
+     * The rolling block's health check of each new instance: an HTTP GET of {@code path} answering within {@code
+     * timeout}, every {@code interval}, healthy after {@code healthyThreshold} passes in a row and unhealthy after
+     * {@code unhealthyThreshold} failures.
+     */
+    record HealthCheck(
+            String path,
+            java.time.Duration timeout,
+            java.time.Duration interval,
+            int healthyThreshold,
+            int unhealthyThreshold) {}
 
     /** FINALIZE {@code promote-canary}: the canary's version becomes the stable one. */
     record Promote(Release release) implements TrafficAction {

@@ -25,6 +25,12 @@ final class Images {
     /** The image the Deployment ran before the release, for a rollback. */
     static final String PREVIOUS_IMAGE = "stride.dev/previous-image";
 
+    /**
+     * The tracked container's readiness probe before a rolling release set the request's health check (its JSON,
+     * or {@code none}), so restoring stable puts that back too.
+     */
+    static final String PREVIOUS_PROBE = "stride.dev/previous-readiness-probe";
+
     private Images() {}
 
     static Map<String, String> annotations(Deployment d) {
@@ -73,6 +79,11 @@ final class Images {
 
     static void withImage(PodTemplateSpec template, String container, String image) {
         containerNamed(template.getSpec().getContainers(), container).setImage(image);
+    }
+
+    /** The container named {@code name} (the first one when none is). */
+    static Container container(Deployment d, String name) {
+        return containerNamed(d.getSpec().getTemplate().getSpec().getContainers(), name);
     }
 
     private static Container containerNamed(List<Container> containers, String name) {

@@ -108,7 +108,8 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
                                 k8s,
                                 roll.release().artifact(),
                                 roll.batchSize(),
-                                roll.maxUnavailable());
+                                roll.maxUnavailable(),
+                                roll.healthCheck());
                     }
 
                     @Override

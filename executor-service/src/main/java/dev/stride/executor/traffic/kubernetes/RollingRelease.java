@@ -2,6 +2,7 @@ package dev.stride.executor.traffic.kubernetes;
 
 import static dev.stride.executor.traffic.kubernetes.Images.CONTAINER;
 import static dev.stride.executor.traffic.kubernetes.Images.PREVIOUS_IMAGE;
+import static dev.stride.executor.traffic.kubernetes.Images.PREVIOUS_PROBE;
 import static dev.stride.executor.traffic.kubernetes.Images.STRATEGY;
 import static dev.stride.executor.traffic.kubernetes.Images.annotations;
 import static dev.stride.executor.traffic.kubernetes.Images.image;
@@ -13,14 +14,21 @@ import static dev.stride.executor.traffic.kubernetes.RolloutProgress.replicas;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
+import dev.stride.executor.traffic.TrafficAction;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
 
 /**
  * A rolling update of the target's Deployment (ROLLOUT): the new image goes on the Deployment itself, with
- * {@code maxSurge = batchSize}, and the driver checks the rollout until it is done. The previous image is kept in an
+ * {@code maxSurge = batchSize}, the request's health check as the container's readiness probe (so each batch's
+ * new pods must pass it before the next batch), and the driver checks the rollout until it is done. The previous image is kept in an
  * annotation, so restoring stable puts it back, also after a restart.
  */
 final class RollingRelease {
@@ -39,11 +47,17 @@ final class RollingRelease {
     }
 
     /** ROLLOUT: the new image on the Deployment itself, replaced {@code batchSize} pods at a time. */
-    void roll(KubernetesTarget target, String artifact, int batchSize, int maxUnavailable)
+    void roll(
+            KubernetesTarget target,
+            String artifact,
+            int batchSize,
+            int maxUnavailable,
+            TrafficAction.HealthCheck healthCheck)
             throws PlatformException {
         Deployment stable = deployments.stable(target);
         String container = trackedContainer(stable, artifact);
         String current = image(stable, container);
+        Probe readiness = healthCheck == null ? null : readiness(stable, container, healthCheck);
         deployments.editStable(
                 target,
                 d -> {
@@ -54,6 +68,18 @@ final class RollingRelease {
                         // already set.
                         annotations(d).put(PREVIOUS_IMAGE, current);
                         withImage(d, container, artifact);
+                        if (readiness != null) {
+                            Probe before = Images.container(d, container).getReadinessProbe();
+                            annotations(d)
+                                    .put(
+                                            PREVIOUS_PROBE,
+                                            before == null ? "none" : Serialization.asJson(before));
+                        }
+                    }
+                    if (readiness != null) {
+                        // Each new pod must pass the request's health check before it counts as
+                        // available, so the controller replaces the next batch only after it.
+                        Images.container(d, container).setReadinessProbe(readiness);
                     }
                     d.getSpec()
                             .setStrategy(
@@ -67,6 +93,43 @@ final class RollingRelease {
                     return d;
                 });
         rollouts.await(target.namespace(), target.deployment());
+    }
+
+    /**
+     * The request's rolling health check as the container's readiness probe: an HTTP GET of its path on the
+     * container's first port, every interval, within the timeout, ready after the healthy threshold and unready
+     * after the unhealthy one. A container that declares no port cannot be probed: the phase fails and says so.
+     */
+    static Probe readiness(Deployment d, String container, TrafficAction.HealthCheck check)
+            throws PlatformException {
+        Container c = Images.container(d, container);
+        ContainerPort port =
+                c.getPorts() == null || c.getPorts().isEmpty() ? null : c.getPorts().get(0);
+        if (port == null || port.getContainerPort() == null) {
+            throw new PlatformException(
+                    "container "
+                            + c.getName()
+                            + " declares no port, so the rolling health_check ("
+                            + check.path()
+                            + ") cannot probe it: declare its containerPort",
+                    false);
+        }
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(check.path())
+                .withPort(new IntOrString(port.getContainerPort()))
+                .endHttpGet()
+                .withTimeoutSeconds(seconds(check.timeout()))
+                .withPeriodSeconds(seconds(check.interval()))
+                .withSuccessThreshold(check.healthyThreshold())
+                .withFailureThreshold(check.unhealthyThreshold())
+                .build();
+    }
+
+    /** Whole seconds, at least 1 (a probe's unit), rounded up. */
+    private static int seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
     }
 
     /** FINALIZE complete-rollout: the rollout has finished. */
@@ -84,8 +147,25 @@ final class RollingRelease {
     void restore(KubernetesTarget k8s, Deployment stable) throws PlatformException {
         String previous = annotation(stable, PREVIOUS_IMAGE);
         String container = trackedContainer(stable, null);
+        String previousProbe = annotation(stable, PREVIOUS_PROBE);
         if (previous != null && !previous.equals(image(stable, container))) {
-            deployments.editStable(k8s, d -> withImage(d, container, previous));
+            deployments.editStable(
+                    k8s,
+                    d -> {
+                        withImage(d, container, previous);
+                        if (previousProbe != null) {
+                            // The previous version is checked as it was, not with the release's
+                            // health check.
+                            Images.container(d, container)
+                                    .setReadinessProbe(
+                                            "none".equals(previousProbe)
+                                                    ? null
+                                                    : Serialization.unmarshal(
+                                                            previousProbe, Probe.class));
+                            annotations(d).remove(PREVIOUS_PROBE);
+                        }
+                        return d;
+                    });
         }
         rollouts.await(k8s.namespace(), k8s.deployment());
     }

@@ -335,6 +335,127 @@ class KubernetesTrafficDriverTest {
     }
 
     @Test
+    void aRollingHealthCheckBecomesTheReadinessProbeEachBatchMustPassAndRollbackRemovesIt()
+            throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        Map<String, Object> rollout = new java.util.LinkedHashMap<>();
+        rollout.put("batchSize", 2);
+        rollout.put("maxUnavailable", 1);
+        rollout.put("artifact", NEW_IMAGE);
+        rollout.put("version", "2.0");
+        // The runbook's rolling health_check as the planner puts it in the ROLLOUT phase.
+        rollout.put(
+                "healthCheck",
+                Map.of(
+                        "path",
+                        "/health",
+                        "timeout",
+                        "30s",
+                        "interval",
+                        "10s",
+                        "healthyThreshold",
+                        3,
+                        "unhealthyThreshold",
+                        2));
+
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(target.platform(), PhaseType.ROLLOUT, rollout)));
+
+        Deployment rolled = deployment(APP);
+        io.fabric8.kubernetes.api.model.Probe probe =
+                rolled.getSpec().getTemplate().getSpec().getContainers().stream()
+                        .filter(c -> c.getName().equals(APP))
+                        .findFirst()
+                        .orElseThrow()
+                        .getReadinessProbe();
+        assertThat(probe.getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(probe.getHttpGet().getPort().getIntVal())
+                .as("the container's port")
+                .isEqualTo(8080);
+        assertThat(probe.getTimeoutSeconds()).isEqualTo(30);
+        assertThat(probe.getPeriodSeconds()).isEqualTo(10);
+        assertThat(probe.getSuccessThreshold()).isEqualTo(3);
+        assertThat(probe.getFailureThreshold()).isEqualTo(2);
+        assertThat(
+                        rolled.getSpec().getTemplate().getSpec().getContainers().stream()
+                                .filter(c -> c.getName().equals("log-shipper"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getReadinessProbe())
+                .as("only the released container is probed")
+                .isNull();
+        assertThat(rolled.getMetadata().getAnnotations())
+                .as("the repeat did not overwrite what was there before the release")
+                .containsEntry("stride.dev/previous-readiness-probe", "none");
+
+        settle(() -> driver.apply(target, TrafficAction.RESTORE));
+
+        Deployment restored = deployment(APP);
+        assertThat(image(restored, APP)).isEqualTo(STABLE_IMAGE);
+        assertThat(
+                        restored.getSpec().getTemplate().getSpec().getContainers().stream()
+                                .filter(c -> c.getName().equals(APP))
+                                .findFirst()
+                                .orElseThrow()
+                                .getReadinessProbe())
+                .as("the previous version is checked as before the release: it had no probe")
+                .isNull();
+    }
+
+    @Test
+    void aRollingHealthCheckOnAContainerWithoutAPortFailsThePhaseAndChangesNothing() {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(APP)
+                .edit(
+                        d -> {
+                            d.getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .setPorts(null);
+                            return d;
+                        });
+        Map<String, Object> rollout = new java.util.LinkedHashMap<>();
+        rollout.put("artifact", NEW_IMAGE);
+        rollout.put(
+                "healthCheck",
+                Map.of(
+                        "path",
+                        "/health",
+                        "timeout",
+                        "2s",
+                        "interval",
+                        "5s",
+                        "healthyThreshold",
+                        1,
+                        "unhealthyThreshold",
+                        3));
+
+        assertThatThrownBy(
+                        () ->
+                                driver.apply(
+                                        target,
+                                        PhaseActions.parse(
+                                                target.platform(), PhaseType.ROLLOUT, rollout)))
+                .isInstanceOf(PlatformException.class)
+                .hasMessageContaining("declares no port")
+                .hasMessageContaining("/health");
+        assertThat(image(deployment(APP), APP)).isEqualTo(STABLE_IMAGE);
+    }
+
+    @Test
     void aRolloutStillUnderWayIsReportedInProgressWithoutWaitingAndTheRepeatFindsItDone()
             throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
