@@ -325,16 +325,6 @@ class DeploymentRequestedSchemaTest {
                         "target.roleArn"),
                 // rolling, kubernetes
                 reject(
-                        "rolling without health_check",
-                        ROLLING,
-                        d -> ((ObjectNode) d.get("deployment")).remove("health_check"),
-                        "deployment.health_check"),
-                reject(
-                        "rolling with a null health_check",
-                        ROLLING,
-                        d -> ((ObjectNode) d.get("deployment")).putNull("health_check"),
-                        "deployment.health_check"),
-                reject(
                         "health check path without '/'",
                         ROLLING,
                         d -> healthCheck(d).put("path", "health"),
@@ -573,6 +563,14 @@ class DeploymentRequestedSchemaTest {
 
     static Stream<Arguments> accepted() {
         return Stream.of(
+                accept(
+                        "rolling without health_check",
+                        ROLLING,
+                        d -> ((ObjectNode) d.get("deployment")).remove("health_check")),
+                accept(
+                        "rolling with a null health_check",
+                        ROLLING,
+                        d -> ((ObjectNode) d.get("deployment")).putNull("health_check")),
                 accept(
                         "commitTime with nanoseconds and an offset",
                         CANARY,

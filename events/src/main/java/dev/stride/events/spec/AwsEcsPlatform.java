@@ -74,5 +74,11 @@ final class AwsEcsPlatform implements Platform {
                     "aws-ecs runs rolling updates only (an ECS service has no traffic weights without"
                             + " CodeDeploy): use rolling, or an aws-alb target for blue-green");
         }
+        if (RollingStrategy.NAME.equals(strategy) && deployment.hasNonNull("health_check")) {
+            checks.add(
+                    "deployment.health_check",
+                    "aws-ecs does not run a rolling health_check: ECS checks new tasks with the"
+                            + " service's own target group or container health checks; leave it out");
+        }
     }
 }

@@ -298,6 +298,18 @@ class PlatformRulesTest {
     }
 
     @Test
+    void anEcsRollingUpdateRefusesAHealthCheckItCannotRun() {
+        ObjectNode rolling = EventCodec.mapper().createObjectNode().put("strategy", "rolling");
+        assertThat(withDeployment(ecs(), rolling)).isEmpty();
+        rolling.putNull("health_check");
+        assertThat(withDeployment(ecs(), rolling)).isEmpty();
+        rolling.putObject("health_check").put("path", "/health");
+        assertThat(withDeployment(ecs(), rolling))
+                .extracting(Violation::field)
+                .containsExactly("deployment.health_check");
+    }
+
+    @Test
     void anAlbBlueGreenNamesTwoDifferentTargetGroups() {
         ObjectNode deployment =
                 EventCodec.mapper().createObjectNode().put("strategy", "blue-green");

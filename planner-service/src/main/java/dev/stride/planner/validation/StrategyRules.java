@@ -209,7 +209,7 @@ final class StrategyRules {
                 Set.of("strategy", "batch_size", "max_unavailable", "health_check"));
         checks.integer(deployment, "batch_size", at, true, 1, 10_000);
         checks.integer(deployment, "max_unavailable", at, true, 0, 10_000);
-        checks.object(deployment, "health_check", at, true)
+        checks.object(deployment, "health_check", at, false)
                 .ifPresent(
                         health -> {
                             String healthAt = path(at, "health_check");

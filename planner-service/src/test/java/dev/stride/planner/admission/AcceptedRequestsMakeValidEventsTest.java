@@ -56,21 +56,18 @@ class AcceptedRequestsMakeValidEventsTest {
                         d ->
                                 ((ObjectNode) d.path("deployment").path("traffic_shifting"))
                                         .remove("rollback_threshold")),
+                // ECS rolls with its own health checks: no health_check block.
                 variant(
                         "rolling",
-                        d ->
-                                d.putObject("target")
-                                        .put("platform", "aws-ecs")
-                                        .put("region", "eu-west-1")
-                                        .put("cluster", "shop")
-                                        .put("service", "inventory")),
-                variant(
-                        "rolling",
-                        d ->
-                                d.putObject("target")
-                                        .put("platform", "kubernetes")
-                                        .put("namespace", "shop")
-                                        .put("deployment", "inventory")),
+                        d -> {
+                            ((ObjectNode) d.get("deployment")).remove("health_check");
+                            d.putObject("target")
+                                    .put("platform", "aws-ecs")
+                                    .put("region", "eu-west-1")
+                                    .put("cluster", "shop")
+                                    .put("service", "inventory");
+                        }),
+                variant("rolling", d -> ((ObjectNode) d.get("deployment")).putNull("health_check")),
                 variant(
                         "canary",
                         d -> {

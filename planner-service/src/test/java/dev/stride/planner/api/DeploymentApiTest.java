@@ -166,9 +166,9 @@ class DeploymentApiTest {
                 .body("deployment.health_check.path", equalTo("/health"))
                 .body("deployment.health_check.timeout", equalTo("30s"))
                 .body("deployment.health_check.unhealthy_threshold", equalTo(2))
-                .body("target.platform", equalTo("aws-ecs"))
-                .body("target.cluster", equalTo("production"))
-                .body("target.service", equalTo("inventory"));
+                .body("target.platform", equalTo("kubernetes"))
+                .body("target.namespace", equalTo("production"))
+                .body("target.deployment", equalTo("inventory"));
     }
 
     @Test

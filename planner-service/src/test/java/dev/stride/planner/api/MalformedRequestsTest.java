@@ -253,10 +253,15 @@ class MalformedRequestsTest {
                         "commitTime"));
         cases.add(
                 json(
-                        "rolling without health check",
+                        "rolling on aws-ecs with a health check ECS cannot run",
                         mutate(
                                 "rolling",
-                                d -> ((ObjectNode) d.get("deployment")).remove("health_check")),
+                                d ->
+                                        d.putObject("target")
+                                                .put("platform", "aws-ecs")
+                                                .put("region", "us-east-1")
+                                                .put("cluster", "production")
+                                                .put("service", "inventory")),
                         422,
                         "deployment.health_check"));
         cases.add(

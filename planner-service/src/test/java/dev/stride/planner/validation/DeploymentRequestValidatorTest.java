@@ -499,7 +499,14 @@ class DeploymentRequestValidatorTest {
                 .put("stableServer", "stable")
                 .put("canaryServer", "canary");
         ObjectNode canaryOnEcs = Requests.json("canary");
-        canaryOnEcs.set("target", Requests.json("rolling").get("target"));
+        canaryOnEcs
+                .putObject("target")
+                .put("platform", "aws-ecs")
+                .put("region", "us-east-1")
+                .put("cluster", "production")
+                .put("service", "checkout");
+        ObjectNode rollingOnEcsWithAHealthCheck = Requests.json("rolling");
+        rollingOnEcsWithAHealthCheck.set("target", canaryOnEcs.get("target"));
         ObjectNode blueGreenWithoutTargetGroups = Requests.json("blue-green");
         ((ObjectNode) blueGreenWithoutTargetGroups.get("deployment")).remove("environments");
 
@@ -509,6 +516,11 @@ class DeploymentRequestValidatorTest {
         assertThat(validator.validate(canaryOnEcs))
                 .extracting(Violation::field)
                 .containsExactly("deployment.strategy");
+        assertThat(validator.validate(rollingOnEcsWithAHealthCheck))
+                .extracting(Violation::field)
+                .containsExactly("deployment.health_check");
+        ((ObjectNode) rollingOnEcsWithAHealthCheck.get("deployment")).remove("health_check");
+        assertThat(validator.validate(rollingOnEcsWithAHealthCheck)).isEmpty();
         assertThat(validator.validate(blueGreenWithoutTargetGroups))
                 .extracting(Violation::field)
                 .containsExactly(
