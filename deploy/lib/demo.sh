@@ -212,6 +212,8 @@ CFG
 stride.verifier.prometheus.url=http://127.0.0.1:$DEMO_PROMETHEUS_PORT
 stride.verifier.application.demo.interval=1s
 stride.verifier.application.demo.window=10s
+# health_check_success_rate: the verifier probes the canary instance's own health endpoint (no query counts it).
+stride.verifier.application.demo.probe.url=http://127.0.0.1:$DEMO_CANARY_PORT/health
 CFG
   cat >"$DEMO_DIR/config/notifier.properties" <<CFG
 # Slack and Statuspage are the demo's receiver; URL, page and key are stand-ins, not secrets.

@@ -218,6 +218,12 @@ final class Scenario {
             expect(
                     weights[1] == 100 && weights[0] == 0,
                     "HAProxy at canary 100, got stable " + weights[0] + " canary " + weights[1]);
+            // All three of the runbook's triggers were measured (the health one by the verifier's
+            // own probe of the canary): none may have breached, and none may have lacked data.
+            expect(
+                    timeline(view, "breach").isEmpty(),
+                    "no breach for the healthy canary, the timeline has "
+                            + timeline(view, "breach"));
             return;
         }
         expect(
@@ -228,6 +234,13 @@ final class Scenario {
                 "HAProxy back at stable 100, got stable " + weights[0] + " canary " + weights[1]);
         List<JsonNode> rollbacks = timeline(view, "rolling-back");
         expect(rollbacks.size() == 1, "one rollback, the timeline has " + rollbacks.size());
+        List<JsonNode> breaches = timeline(view, "breach");
+        expect(
+                !breaches.isEmpty()
+                        && breaches.get(0).path("detail").asText().startsWith("error_rate "),
+                "the rollback comes from the error-rate trigger (the canary's health endpoint stays"
+                        + " up), the timeline's breaches are "
+                        + breaches);
         Instant breach = at(view, "breach");
         Instant requested =
                 rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
@@ -640,11 +653,22 @@ final class Scenario {
                       success_criteria:
                         error_rate: "<1%%"
                 rollback:
+                  # The runbook's three triggers, their durations scaled from minutes to seconds.
                   triggers:
                     - name: high_error_rate
                       metric: error_rate
                       threshold: "5%%"
                       duration: 5s
+                      action: automatic_rollback
+                    - name: response_time_degradation
+                      metric: response_time_p95
+                      threshold: "1000ms"
+                      duration: 3s
+                      action: automatic_rollback
+                    - name: health_check_failure
+                      metric: health_check_success_rate
+                      threshold: "90%%"
+                      duration: 2s
                       action: automatic_rollback
                   rollback_strategy:
                     method: previous_version

@@ -1,5 +1,6 @@
 package dev.stride.verifier.analysis;
 
+import dev.stride.events.spec.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ import java.util.Set;
  *        it was recorded: the configured {@code stride.verifier.prometheus.url}); the name stays for stored specs
  * @param provider the type of the metric provider that measures this phase (absent, as in a spec stored before it
  *        was recorded: {@code prometheus})
+ * @param probe set when {@code health_check_success_rate} has no query: the verifier probes the release's health
+ *        endpoint for it instead of asking the provider (absent: every metric goes to the provider)
  */
 public record AnalysisSpec(
         String application,
@@ -36,7 +39,42 @@ public record AnalysisSpec(
         int errorLimit,
         boolean promoted,
         String prometheus,
-        String provider) {
+        String provider,
+        HealthProbe probe) {
+
+    /** A spec measured only by its provider. */
+    public AnalysisSpec(
+            String application,
+            String environment,
+            String version,
+            Duration hold,
+            Duration interval,
+            String window,
+            List<RollbackTrigger> triggers,
+            List<SuccessCriterion> criteria,
+            Map<String, String> queries,
+            int noDataLimit,
+            int errorLimit,
+            boolean promoted,
+            String prometheus,
+            String provider) {
+        this(
+                application,
+                environment,
+                version,
+                hold,
+                interval,
+                window,
+                triggers,
+                criteria,
+                queries,
+                noDataLimit,
+                errorLimit,
+                promoted,
+                prometheus,
+                provider,
+                null);
+    }
 
     /** A spec for the default provider at {@code prometheus}. */
     public AnalysisSpec(
@@ -117,7 +155,13 @@ public record AnalysisSpec(
                 errorLimit,
                 promoted,
                 prometheus,
-                type);
+                type,
+                probe);
+    }
+
+    /** Whether {@code metric} is measured by probing the release rather than by the provider. */
+    public boolean probed(String metric) {
+        return probe != null && Metric.HEALTH_CHECK_SUCCESS_RATE.wireName().equals(metric);
     }
 
     /** Every metric a trigger or a criterion names, each once, in that order. */

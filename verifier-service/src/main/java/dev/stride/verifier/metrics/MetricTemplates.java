@@ -17,8 +17,10 @@ import org.eclipse.microprofile.config.Config;
  * {@code stride.verifier.application.<app>.<key>}, {@code stride.verifier.environment.<env>.<key>} and
  * {@code stride.verifier.<key>}. Keys: {@code interval}, {@code window}, {@code selector}, {@code track},
  * {@code no-data-limit}, {@code consecutive-error-limit}, {@code query.<metric>}, {@code provider} (the metric
- * provider's type, default {@code prometheus}) and {@code prometheus.url} (the Prometheus that application's
- * analyses ask: one that does not answer delays only them; another provider's URL is {@code <provider>.url}).
+ * provider's type, default {@code prometheus}), {@code prometheus.url} (the Prometheus that application's
+ * analyses ask: one that does not answer delays only them; another provider's URL is {@code <provider>.url}), and
+ * {@code probe.url}, {@code probe.count}, {@code probe.timeout} (the release's health endpoint, a template like the
+ * queries, that the verifier probes for {@code health_check_success_rate} when that metric has no query).
  *
  * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
  * {@code {application}}, {@code {environment}}, {@code {version}}, {@code {track}}, {@code {window}} and the
@@ -29,6 +31,7 @@ import org.eclipse.microprofile.config.Config;
 public class MetricTemplates {
 
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    static final int MAX_PROBES = 20;
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z]+)}");
     private static final Pattern PROMQL_DURATION =
             Pattern.compile("\\d+(ms|s|m|h)(\\d+(ms|s|m|h))*");
@@ -54,6 +57,27 @@ public class MetricTemplates {
         }
         String provider =
                 lookup(application, environment, "provider").orElse(MetricProviders.DEFAULT);
+        int probes = integer(application, environment, "probe.count", "5");
+        if (probes < 1 || probes > MAX_PROBES) {
+            throw new IllegalArgumentException(
+                    "stride.verifier probe.count must be 1 to " + MAX_PROBES + ", is " + probes);
+        }
+        Duration probeTimeout =
+                Durations.parse(lookup(application, environment, "probe.timeout").orElse("2s"));
+        Duration checksTimeout =
+                config.getOptionalValue("stride.verifier.checks.timeout", String.class)
+                        .map(MetricTemplates::duration)
+                        .orElse(Duration.ofSeconds(10));
+        if (probeTimeout.isZero()
+                || probeTimeout.isNegative()
+                || probeTimeout.compareTo(checksTimeout) > 0) {
+            throw new IllegalArgumentException(
+                    "stride.verifier probe.timeout must be longer than 0 and at most"
+                            + " stride.verifier.checks.timeout ("
+                            + checksTimeout
+                            + "), is "
+                            + probeTimeout);
+        }
         return new Settings(
                 interval,
                 window,
@@ -67,7 +91,28 @@ public class MetricTemplates {
                                 MetricProviders.DEFAULT.equals(provider)
                                         ? "http://localhost:9090"
                                         : null),
-                provider);
+                provider,
+                lookup(application, environment, "probe.url").orElse(null),
+                probes,
+                probeTimeout);
+    }
+
+    // As Quarkus reads a Duration key: ISO-8601 (PT10S) or a number with a unit (10s).
+    private static Duration duration(String value) {
+        String text = value.strip();
+        return text.startsWith("P") || text.startsWith("p")
+                ? Duration.parse(text)
+                : Durations.parse(text);
+    }
+
+    private int integer(String application, String environment, String key, String otherwise) {
+        String value = lookup(application, environment, key).orElse(otherwise);
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "stride.verifier " + key + " must be a whole number, is " + value, e);
+        }
     }
 
     /** The configured template for {@code metric}, if any. */
@@ -82,6 +127,27 @@ public class MetricTemplates {
     public static String render(String template, String selector, Map<String, String> values) {
         String expanded = template.replace("{selector}", substitute(selector, values));
         return substitute(expanded, values);
+    }
+
+    /**
+     * Renders a URL template ({@code probe.url}) with the variables in {@code values}, each percent-encoded, so a
+     * value cannot add a path, a query or a host. An unknown variable is left as written.
+     */
+    public static String renderUrl(String template, Map<String, String> values) {
+        Matcher m = VARIABLE.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            m.appendReplacement(
+                    out,
+                    Matcher.quoteReplacement(
+                            value == null
+                                    ? m.group()
+                                    : java.net.URLEncoder.encode(
+                                            value, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static String substitute(String text, Map<String, String> values) {
@@ -132,6 +198,9 @@ public class MetricTemplates {
      * @param prometheus the base URL of the provider's endpoint ({@code prometheus.url} for Prometheus, else
      *        {@code <provider>.url})
      * @param provider the metric provider's type ({@code provider}, default {@code prometheus})
+     * @param probeUrl the template of the release's health URL ({@code probe.url}), or null: none configured
+     * @param probeCount the probes per measurement ({@code probe.count}, default 5)
+     * @param probeTimeout each probe's deadline ({@code probe.timeout}, default 2s)
      */
     public record Settings(
             Duration interval,
@@ -141,7 +210,10 @@ public class MetricTemplates {
             int noDataLimit,
             int errorLimit,
             String prometheus,
-            String provider) {
+            String provider,
+            String probeUrl,
+            int probeCount,
+            Duration probeTimeout) {
 
         /** The variables a template of this release may use. */
         public Map<String, String> variables(

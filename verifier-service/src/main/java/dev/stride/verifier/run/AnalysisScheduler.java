@@ -22,6 +22,7 @@ import dev.stride.verifier.checks.CheckRunner;
 import dev.stride.verifier.metrics.MetricProvider;
 import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.Reading;
+import dev.stride.verifier.metrics.probe.HealthProber;
 import dev.stride.verifier.persistence.AnalysisStore;
 import dev.stride.verifier.persistence.CheckResult;
 import dev.stride.verifier.persistence.DueAnalysis;
@@ -64,6 +65,7 @@ public class AnalysisScheduler {
     private final Pool pool;
     private final AnalysisStore store;
     private final MetricProviders providers;
+    private final HealthProber prober;
     private final CheckRunner checks;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
@@ -74,6 +76,7 @@ public class AnalysisScheduler {
             Pool pool,
             AnalysisStore store,
             MetricProviders providers,
+            HealthProber prober,
             CheckRunner checks,
             Outbox outbox,
             OutboxPublisher publisher,
@@ -112,6 +115,7 @@ public class AnalysisScheduler {
         this.pool = pool;
         this.store = store;
         this.providers = providers;
+        this.prober = prober;
         this.checks = checks;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -246,17 +250,19 @@ public class AnalysisScheduler {
                 spec.metrics().stream()
                         .map(
                                 metric ->
-                                        (provider == null
-                                                        ? Uni.createFrom()
-                                                                .item(
-                                                                        Reading.error(
-                                                                                "no metric provider "
-                                                                                        + spec
-                                                                                                .provider()))
-                                                        : provider.measure(
-                                                                spec.prometheus(),
-                                                                spec.queries().get(metric),
-                                                                at))
+                                        (spec.probed(metric)
+                                                        ? prober.measure(spec.probe())
+                                                        : provider == null
+                                                                ? Uni.createFrom()
+                                                                        .item(
+                                                                                Reading.error(
+                                                                                        "no metric provider "
+                                                                                                + spec
+                                                                                                        .provider()))
+                                                                : provider.measure(
+                                                                        spec.prometheus(),
+                                                                        spec.queries().get(metric),
+                                                                        at))
                                                 .map(
                                                         reading ->
                                                                 new Sample(

@@ -3,11 +3,14 @@ package dev.stride.verifier.run;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Durations;
+import dev.stride.events.spec.Metric;
 import dev.stride.events.spec.Threshold;
 import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.analysis.HealthProbe;
 import dev.stride.verifier.analysis.RollbackTrigger;
 import dev.stride.verifier.analysis.SuccessCriterion;
 import dev.stride.verifier.metrics.MetricTemplates;
+import dev.stride.verifier.metrics.Redaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,9 +22,12 @@ import java.util.Map;
  * Turns an analysed phase's PhaseRequested into its {@link AnalysisSpec}: the phase's hold ({@code duration}, or a
  * blue-green step's {@code interval}), its success criteria, the deployment's rollback triggers, and each metric's
  * query (the phase's own {@code queries.<metric>} if it carries PromQL, else the configured template), rendered for
- * this release. What cannot be analysed throws {@link IllegalArgumentException} naming the parameter.
+ * this release. {@code health_check_success_rate} without a query is probed on the release's health endpoint when
+ * {@code probe.url} is configured. What cannot be analysed throws {@link IllegalArgumentException} naming the parameter.
  */
 final class PhaseAnalyses {
+
+    private static final String HEALTH = Metric.HEALTH_CHECK_SUCCESS_RATE.wireName();
 
     private PhaseAnalyses() {}
 
@@ -88,21 +94,30 @@ final class PhaseAnalyses {
                         settings.noDataLimit(),
                         settings.errorLimit(),
                         false);
+        HealthProbe probe = null;
         for (String metric : unrendered.metrics()) {
-            String template =
+            java.util.Optional<String> template =
                     own.containsKey(metric)
-                            ? own.get(metric)
-                            : templates
-                                    .template(application, environment, metric)
-                                    .orElseThrow(
-                                            () ->
-                                                    new IllegalArgumentException(
-                                                            "no query for metric "
-                                                                    + metric
-                                                                    + " (configure stride.verifier.query."
-                                                                    + metric
-                                                                    + ")"));
-            rendered.put(metric, MetricTemplates.render(template, settings.selector(), variables));
+                            ? java.util.Optional.of(own.get(metric))
+                            : templates.template(application, environment, metric);
+            if (template.isPresent()) {
+                rendered.put(
+                        metric,
+                        MetricTemplates.render(template.get(), settings.selector(), variables));
+            } else if (HEALTH.equals(metric) && settings.probeUrl() != null) {
+                probe = probe(settings, variables);
+            } else {
+                throw new IllegalArgumentException(
+                        "no query for metric "
+                                + metric
+                                + " (configure stride.verifier.query."
+                                + metric
+                                + (HEALTH.equals(metric)
+                                        ? ", or stride.verifier.probe.url for the verifier to probe"
+                                                + " the release's health endpoint"
+                                        : "")
+                                + ")");
+            }
         }
         return new AnalysisSpec(
                 application,
@@ -117,7 +132,32 @@ final class PhaseAnalyses {
                 settings.noDataLimit(),
                 settings.errorLimit(),
                 false,
-                settings.prometheus());
+                settings.prometheus(),
+                null,
+                probe);
+    }
+
+    // The health URL is a template of the release like a query, but a URL: values go in as they
+    // are, and it must come out an http(s) URL.
+    private static HealthProbe probe(
+            MetricTemplates.Settings settings, Map<String, String> variables) {
+        String url = MetricTemplates.renderUrl(settings.probeUrl(), variables);
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "stride.verifier probe.url is not a URL once rendered: " + Redaction.url(url),
+                    e);
+        }
+        if (uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme())
+                        || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new IllegalArgumentException(
+                    "stride.verifier probe.url must render to an http(s) URL with a host, is "
+                            + Redaction.url(url));
+        }
+        return new HealthProbe(url, settings.probeCount(), settings.probeTimeout());
     }
 
     private static Duration hold(Map<String, Object> parameters) {

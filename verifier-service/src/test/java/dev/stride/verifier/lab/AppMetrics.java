@@ -22,6 +22,7 @@ public final class AppMetrics {
     private int port;
     private HttpServer server;
     private volatile boolean failing;
+    private volatile boolean unhealthy;
     private volatile Instant firstFailingScrape;
     private long stableOk;
     private long canaryOk;
@@ -71,7 +72,29 @@ public final class AppMetrics {
                     exchange.getResponseBody().write(body);
                     exchange.close();
                 });
+        // The release's health endpoint, probed by the verifier: 200 for a version it runs, 503
+        // while
+        // unhealthy, 404 for a version it does not run (a probe URL rendered wrong).
+        server.createContext(
+                "/health",
+                exchange -> {
+                    String query = exchange.getRequestURI().getRawQuery();
+                    int status =
+                            unhealthy
+                                    ? 503
+                                    : ("version=" + CANARY_VERSION).equals(query)
+                                                    || ("version=" + STABLE_VERSION).equals(query)
+                                            ? 200
+                                            : 404;
+                    exchange.sendResponseHeaders(status, -1);
+                    exchange.close();
+                });
         server.start();
+    }
+
+    /** From now on /health answers 503 (or 200 again). */
+    public void unhealthy(boolean unhealthy) {
+        this.unhealthy = unhealthy;
     }
 
     public synchronized void down() {

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * A real Prometheus scraping {@link AppMetrics} every second, started before the application, which is pointed at
  * it with a 1 s measurement interval and a 5 s query window. Tests steer both through a field
  * {@code Function<String, Object> lab} (JDK types only, whatever class loader the test runs in): {@code healthy},
- * {@code failing}, {@code app-down}, {@code app-up}, {@code prometheus-down}, {@code prometheus-up},
+ * {@code failing}, {@code unhealthy} (/health answers 503), {@code app-down}, {@code app-up}, {@code prometheus-down}, {@code prometheus-up},
  * {@code first-failing-scrape} (an Instant or null), {@code query:<PromQL>} (Prometheus' JSON answer).
  */
 public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
@@ -34,6 +34,8 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "stride.verifier.prometheus.url", prometheus.url(),
+                // health_check_success_rate has no query here: the verifier probes the app.
+                "stride.verifier.probe.url", "http://" + app.target() + "/health?version={version}",
                 "stride.verifier.prometheus.timeout", "2s",
                 "stride.verifier.interval", "1s",
                 "stride.verifier.window", WINDOW,
@@ -49,7 +51,11 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
         Function<String, Object> lab =
                 command -> {
                     switch (command) {
-                        case "healthy" -> app.failing(false);
+                        case "healthy" -> {
+                            app.failing(false);
+                            app.unhealthy(false);
+                        }
+                        case "unhealthy" -> app.unhealthy(true);
                         case "failing" -> app.failing(true);
                         case "app-down" -> app.down();
                         case "app-up" -> {

@@ -6,6 +6,7 @@ import static dev.stride.verifier.run.VerifierEvents.publish;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -556,6 +557,87 @@ class AnalysisFlowTest {
                 .get("/api/v1/analyses")
                 .then()
                 .statusCode(401);
+    }
+
+    @Test
+    @Order(6)
+    void aHealthSuccessRateWithoutAQueryIsProbedOnTheReleaseAndAHealthyOnePasses() {
+        UUID id = UUID.randomUUID();
+        // The runbook's third trigger and a criterion on the same metric; no query is configured
+        // for it, so each measurement probes the release's /health (five GETs, 2xx counts).
+        publish(
+                phase(
+                        id,
+                        1,
+                        "3s",
+                        Map.of("health_check_success_rate", ">=99%"),
+                        List.of(healthTrigger("2s"))),
+                PLANNER);
+        publish(started(id, 1, Instant.now()), EXECUTOR);
+
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
+        assertThat(completed.path("outcome").asText()).isEqualTo("PASSED");
+        assertThat(completed.path("summary").asText())
+                .contains("health_check_success_rate mean 100% (>=99%)");
+        assertThat(events(EventType.THRESHOLD_BREACHED, id)).isEmpty();
+        given().queryParam("deploymentId", id.toString())
+                .get("/api/v1/analyses")
+                .then()
+                .statusCode(200)
+                .body("analyses[0].samples.metric", everyItem(equalTo("health_check_success_rate")))
+                .body("analyses[0].samples.kind", everyItem(equalTo("VALUE")))
+                .body("analyses[0].samples.value", everyItem(equalTo(100.0f)));
+    }
+
+    @Test
+    @Order(12)
+    void aReleaseWhoseHealthEndpointFailsReadsZeroAndTheHealthTriggerRollsBack() {
+        UUID id = UUID.randomUUID();
+        publish(phase(id, 1, "60s", Map.of(), List.of(healthTrigger("2s"))), PLANNER);
+        publish(started(id, 1, Instant.now()), EXECUTOR);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 2);
+        assertThat(events(EventType.THRESHOLD_BREACHED, id)).as("healthy so far").isEmpty();
+
+        lab.apply("unhealthy");
+        JsonNode breach =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(15)).path("data");
+        assertThat(breach.path("kind").asText()).isEqualTo("trigger");
+        assertThat(breach.path("metric").asText()).isEqualTo("health_check_success_rate");
+        assertThat(breach.path("observedValue").asDouble()).isEqualTo(0.0);
+        assertThat(breach.path("action").asText()).isEqualTo("automatic_rollback");
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
+        assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(completed.path("summary").asText())
+                .contains("rollback trigger health_check_failure");
+    }
+
+    @Test
+    @Order(12)
+    void aReleaseWhoseHealthEndpointIsGoneReadsZeroNotNoData() {
+        UUID id = UUID.randomUUID();
+        publish(phase(id, 1, "60s", Map.of(), List.of(healthTrigger("2s"))), PLANNER);
+        publish(started(id, 1, Instant.now()), EXECUTOR);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
+
+        lab.apply("app-down");
+        JsonNode breach =
+                awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(15)).path("data");
+        assertThat(breach.path("kind").asText())
+                .as("a refused probe is a failed health check, not blindness")
+                .isEqualTo("trigger");
+        assertThat(breach.path("observedValue").asDouble()).isEqualTo(0.0);
+    }
+
+    private static Map<String, Object> healthTrigger(String duration) {
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("name", "health_check_failure");
+        trigger.put("metric", "health_check_success_rate");
+        trigger.put("threshold", "90%");
+        trigger.put("duration", duration);
+        trigger.put("action", "automatic_rollback");
+        return trigger;
     }
 
     private void stop(UUID id) {

@@ -249,6 +249,7 @@ class IsolationTest {
                         bean(Pool.class),
                         bean(AnalysisStore.class),
                         new MetricProviders(List.of(counting)),
+                        bean(dev.stride.verifier.metrics.probe.HealthProber.class),
                         bean(CheckRunner.class),
                         bean(Outbox.class),
                         bean(OutboxPublisher.class),

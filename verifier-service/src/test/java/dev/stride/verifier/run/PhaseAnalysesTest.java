@@ -12,6 +12,7 @@ import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.events.spec.Target;
 import dev.stride.verifier.analysis.AnalysisSpec;
+import dev.stride.verifier.analysis.HealthProbe;
 import dev.stride.verifier.analysis.RollbackTrigger;
 import dev.stride.verifier.metrics.MetricTemplates;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -200,6 +201,148 @@ class PhaseAnalysesTest {
                         "q{ns=\"{namespace}\",deployment=\"{deployment}\",backend=\"{backend}\",region=\"us-east-1\","
                                 + "listener=\"{listenerArn}\",rule=\"{ruleArn}\",cluster=\"prod\",service=\"checkout\","
                                 + "container=\"web\"}");
+    }
+
+    @Test
+    void aHealthSuccessRateWithoutAQueryIsProbedOnTheReleasesRenderedHealthUrl() {
+        MetricTemplates probing =
+                templates(
+                        Map.of(
+                                "stride.verifier.application.checkout.probe.url",
+                                "http://{deployment}-{track}.{namespace}.svc:8080/health?v={version}",
+                                "stride.verifier.application.checkout.probe.count",
+                                "3",
+                                "stride.verifier.application.checkout.probe.timeout",
+                                "500ms"));
+        AnalysisSpec spec =
+                PhaseAnalyses.spec(
+                        phase(
+                                "checkout",
+                                "staging",
+                                Map.of(
+                                        "successCriteria",
+                                        Map.of(
+                                                "error_rate",
+                                                "<1%",
+                                                "health_check_success_rate",
+                                                ">=99%")),
+                                new KubernetesTarget("shop", "checkout", "checkout-svc", null)),
+                        probing);
+        assertThat(spec.probe())
+                .isEqualTo(
+                        new HealthProbe(
+                                "http://checkout-canary.shop.svc:8080/health?v=2.4.0",
+                                3,
+                                Duration.ofMillis(500)));
+        assertThat(spec.probed("health_check_success_rate")).isTrue();
+        assertThat(spec.probed("error_rate")).isFalse();
+        assertThat(spec.queries()).containsOnlyKeys("error_rate");
+
+        // A configured query wins over probing; without either the phase cannot be analysed.
+        AnalysisSpec queried =
+                PhaseAnalyses.spec(
+                        phase(
+                                "cart",
+                                "staging",
+                                Map.of(
+                                        "successCriteria",
+                                        Map.of("health_check_success_rate", ">=99%"))),
+                        templates(
+                                Map.of(
+                                        "stride.verifier.probe.url", "http://h/health",
+                                        "stride.verifier.query.health_check_success_rate",
+                                                "hc{{selector}}")));
+        assertThat(queried.probe()).isNull();
+        assertThat(queried.queries())
+                .containsExactly(Map.entry("health_check_success_rate", "hc{version=\"2.4.0\"}"));
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase(
+                                                "cart",
+                                                "staging",
+                                                Map.of(
+                                                        "successCriteria",
+                                                        Map.of(
+                                                                "health_check_success_rate",
+                                                                ">=99%"))),
+                                        templates))
+                .hasMessage(
+                        "no query for metric health_check_success_rate (configure"
+                                + " stride.verifier.query.health_check_success_rate, or"
+                                + " stride.verifier.probe.url for the verifier to probe the release's"
+                                + " health endpoint)");
+    }
+
+    @Test
+    void aProbeUrlThatCannotBeAskedOrProbeSettingsOutOfRangeAreNamed() {
+        Map<String, Object> health =
+                Map.of("successCriteria", Map.of("health_check_success_rate", ">=99%"));
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase("cart", "staging", health),
+                                        templates(
+                                                Map.of(
+                                                        "stride.verifier.probe.url",
+                                                        "file:///etc/passwd"))))
+                .hasMessage(
+                        "stride.verifier probe.url must render to an http(s) URL with a host, is file:///etc/passwd");
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase("cart", "staging", health),
+                                        templates(
+                                                Map.of(
+                                                        "stride.verifier.probe.url",
+                                                        "ftp://u:secret@h/health?token=abc"))))
+                .as("the message masks the URL's credentials")
+                .hasMessage(
+                        "stride.verifier probe.url must render to an http(s) URL with a host, is"
+                                + " ftp://***@h/health?token=***");
+        // A value goes in percent-encoded: it cannot add a path segment or a host.
+        HaproxyTarget slashed =
+                new HaproxyTarget(null, "127.0.0.1:9999", "a/b", "stable", "canary");
+        assertThat(
+                        PhaseAnalyses.spec(
+                                        phase("cart", "staging", health, slashed),
+                                        templates(
+                                                Map.of(
+                                                        "stride.verifier.probe.url",
+                                                        "http://h/{backend}/health")))
+                                .probe()
+                                .url())
+                .isEqualTo("http://h/a%2Fb/health");
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase("cart", "staging", health),
+                                        templates(
+                                                Map.of(
+                                                        "stride.verifier.probe.url",
+                                                                "http://h/health",
+                                                        "stride.verifier.probe.count", "0"))))
+                .hasMessage("stride.verifier probe.count must be 1 to 20, is 0");
+        assertThatThrownBy(
+                        () ->
+                                PhaseAnalyses.spec(
+                                        phase("cart", "staging", health),
+                                        templates(
+                                                Map.of(
+                                                        "stride.verifier.probe.url",
+                                                                "http://h/health",
+                                                        "stride.verifier.probe.timeout", "11s"))))
+                .hasMessage(
+                        "stride.verifier probe.timeout must be longer than 0 and at most"
+                                + " stride.verifier.checks.timeout (PT10S), is PT11S");
+    }
+
+    private static MetricTemplates templates(Map<String, String> extra) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("stride.verifier.selector", "version=\"{version}\"");
+        values.put("stride.verifier.query.error_rate", "err{{selector}}[{window}]");
+        values.putAll(extra);
+        return new MetricTemplates(new SmallRyeConfigBuilder().withDefaultValues(values).build());
     }
 
     private String rendered(Map<String, Object> own, Target target) {

@@ -116,6 +116,7 @@ class SchedulerSettingsTest {
                 null,
                 null,
                 null,
+                null,
                 tick,
                 batch,
                 lease,
