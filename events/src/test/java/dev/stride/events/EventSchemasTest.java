@@ -113,7 +113,8 @@ class EventSchemasTest {
                             List.of("observedValue", "application", "environment"),
                     EventType.ROLLBACK_REQUESTED, List.of("reason"),
                     EventType.ROLLBACK_COMPLETED, List.of("detail"),
-                    EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"));
+                    EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"),
+                    EventType.INCIDENT_OPENED, List.of("declaredBy"));
 
     static Stream<Arguments> requiredFields() {
         return Arrays.stream(EventType.values())

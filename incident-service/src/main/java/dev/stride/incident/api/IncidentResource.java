@@ -2,6 +2,7 @@ package dev.stride.incident.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.Severity;
+import dev.stride.events.spec.Environment;
 import dev.stride.incident.query.IncidentReads;
 import dev.stride.incident.record.Incident;
 import dev.stride.incident.record.IncidentQuery;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,14 +33,15 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Incidents for people: list and read them (any Stride role), acknowledge, resolve, add notes and the post-incident
- * review ({@code stride-operator}, {@code stride-admin}). The actor is the caller the verified token names.
+ * Incidents for people: list and read them (any Stride role); declare one, acknowledge, resolve, add notes and the
+ * post-incident review ({@code stride-operator}, {@code stride-admin}). The actor is the caller the verified token names.
  */
 @Path("/api/v1/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 
     static final int MAX_PAGE_SIZE = 100;
+    static final int MAX_SUMMARY = 200;
     static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
     private final IncidentReads reads;
@@ -112,6 +116,45 @@ public class IncidentResource {
                                         () ->
                                                 ProblemException.notFound(
                                                         "no incident has id " + uuid)));
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(
+            summary = "Declare an incident (on-call)",
+            description =
+                    "Body {\"severity\": \"P0\"-\"P3\", \"application\", \"environment\", \"summary\","
+                            + " \"description\" (optional)}. The incident concerns the deployment active in that"
+                            + " application and environment, else the latest one there. P0/P1: on-call is paged and"
+                            + " the planner stops an active deployment (rollback by default); P2/P3: the team is"
+                            + " told. 201 with the incident and its Location.")
+    public Uni<Response> declare(byte[] body) {
+        JsonNode document =
+                Bodies.object(
+                        body,
+                        Set.of("severity", "application", "environment", "summary", "description"));
+        String severity = Bodies.text(document, "severity", true);
+        String application = application(Bodies.text(document, "application", true)).orElseThrow();
+        String environment = environment(Bodies.text(document, "environment", true)).orElseThrow();
+        String summary = Bodies.text(document, "summary", true);
+        if (summary.length() > MAX_SUMMARY || summary.contains("\n")) {
+            throw ProblemException.badRequest(
+                    "summary", "must be one line of at most " + MAX_SUMMARY + " characters");
+        }
+        IncidentActions.Declaration declaration =
+                new IncidentActions.Declaration(
+                        severity(severity),
+                        application,
+                        Environment.fromWire(environment),
+                        summary,
+                        Bodies.text(document, "description", false));
+        return actions.declare(declaration, caller())
+                .map(
+                        incident ->
+                                Response.created(URI.create("/api/v1/incidents/" + incident.id()))
+                                        .entity(incident)
+                                        .build());
     }
 
     @POST

@@ -59,6 +59,23 @@ public class DeploymentDirectory {
                 .replaceWithVoid();
     }
 
+    /**
+     * The deployment a declared incident concerns: the one of {@code application} in {@code environment} that has
+     * not finished, newest first, else the one that finished last.
+     */
+    public Uni<Optional<UUID>> current(SqlClient tx, String application, Environment environment) {
+        return tx.preparedQuery(
+                        "SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "ORDER BY (outcome IS NULL) DESC, COALESCE(finished_at, seen_at) DESC, seen_at DESC "
+                                + "LIMIT 1")
+                .execute(Tuple.of(application, environment.wireName()))
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
     public Uni<Optional<Known>> find(SqlClient tx, UUID deploymentId) {
         return tx.preparedQuery("SELECT application, environment FROM deployment WHERE id = $1")
                 .execute(Tuple.of(deploymentId))

@@ -1,10 +1,14 @@
 package dev.stride.incident.response;
 
+import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
+import dev.stride.events.Severity;
+import dev.stride.events.spec.Environment;
 import dev.stride.incident.paging.Page;
 import dev.stride.incident.paging.PageDispatcher;
 import dev.stride.incident.paging.PageStore;
 import dev.stride.incident.query.IncidentReads;
+import dev.stride.incident.record.DeploymentDirectory;
 import dev.stride.incident.record.Incident;
 import dev.stride.incident.record.IncidentStatus;
 import dev.stride.incident.record.IncidentStore;
@@ -16,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -27,6 +32,9 @@ import java.util.function.BiFunction;
 @ApplicationScoped
 public class IncidentActions {
 
+    /** The rule and cause of a declared incident. */
+    public static final String DECLARED = "declared";
+
     private final Pool pool;
     private final IncidentStore incidents;
     private final IncidentReads reads;
@@ -34,6 +42,7 @@ public class IncidentActions {
     private final Outbox outbox;
     private final OutboxPublisher publisher;
     private final PageDispatcher dispatcher;
+    private final DeploymentDirectory deployments;
 
     public IncidentActions(
             Pool pool,
@@ -42,7 +51,9 @@ public class IncidentActions {
             PageStore pages,
             Outbox outbox,
             OutboxPublisher publisher,
-            PageDispatcher dispatcher) {
+            PageDispatcher dispatcher,
+            DeploymentDirectory deployments) {
+        this.deployments = deployments;
         this.pool = pool;
         this.incidents = incidents;
         this.reads = reads;
@@ -50,6 +61,132 @@ public class IncidentActions {
         this.outbox = outbox;
         this.publisher = publisher;
         this.dispatcher = dispatcher;
+    }
+
+    /** What on-call declares: {@code POST /api/v1/incidents}. */
+    public record Declaration(
+            Severity severity,
+            String application,
+            Environment environment,
+            String summary,
+            String description) {}
+
+    /**
+     * The runbook's incident-response script, started by a person. The incident concerns the deployment active in
+     * the application and environment (else the latest one there; none known is a 422 naming {@code application}).
+     * Every declaration is an incident of its own (rule and cause {@code declared}). It announces itself
+     * (IncidentOpened with {@code declaredBy}: the notifier tells the team, the planner stops an active deployment
+     * for a P0/P1) and a P0/P1 pages on-call. One transaction: the incident, its timeline, the event and the page.
+     */
+    public Uni<Incident> declare(Declaration d, String actor) {
+        UUID id = UUID.randomUUID();
+        return pool.withTransaction(
+                        tx ->
+                                deployments
+                                        .current(tx, d.application(), d.environment())
+                                        .flatMap(
+                                                found ->
+                                                        open(
+                                                                tx,
+                                                                id,
+                                                                d,
+                                                                actor,
+                                                                found.orElseThrow(
+                                                                        () ->
+                                                                                unknownDeployment(
+                                                                                        d)))))
+                .invoke(
+                        () -> {
+                            publisher.publishSoon();
+                            dispatcher.wake();
+                        })
+                .flatMap(x -> reads.find(id))
+                .map(found -> found.orElseThrow());
+    }
+
+    private Uni<Void> open(
+            SqlConnection tx, UUID id, Declaration d, String actor, UUID deploymentId) {
+        boolean urgent = d.severity() == Severity.P0 || d.severity() == Severity.P1;
+        Instant now = Instant.now();
+        Incident draft =
+                new Incident(
+                        id,
+                        deploymentId,
+                        null,
+                        d.application(),
+                        d.environment().wireName(),
+                        d.severity(),
+                        IncidentStatus.OPEN,
+                        d.summary(),
+                        DECLARED,
+                        DECLARED,
+                        DECLARED + "/" + id,
+                        now,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        false,
+                        null);
+        String detail =
+                d.severity()
+                        + " declared for deployment "
+                        + deploymentId
+                        + ": "
+                        + d.summary()
+                        + (d.description() == null ? "" : "\n" + d.description());
+        Uni<Void> chain =
+                incidents
+                        .open(tx, draft)
+                        .flatMap(x -> incidents.log(tx, id, "declared", actor, detail))
+                        .flatMap(
+                                x ->
+                                        outbox.append(
+                                                tx,
+                                                new IncidentOpened(
+                                                        id,
+                                                        deploymentId,
+                                                        d.application(),
+                                                        d.environment(),
+                                                        d.severity(),
+                                                        d.summary(),
+                                                        DECLARED,
+                                                        now,
+                                                        actor)))
+                        .replaceWithVoid();
+        if (urgent) {
+            chain =
+                    chain.flatMap(x -> pages.enqueue(tx, id, Page.Action.TRIGGER))
+                            .flatMap(x -> incidents.markPaged(tx, id))
+                            .flatMap(
+                                    x ->
+                                            incidents.log(
+                                                    tx,
+                                                    id,
+                                                    "page-queued",
+                                                    IncidentResponder.ACTOR,
+                                                    "on-call page queued"));
+        }
+        return chain;
+    }
+
+    private static ProblemException unknownDeployment(Declaration d) {
+        return new ProblemException(
+                Problem.invalid(
+                        422,
+                        "Unprocessable Content",
+                        List.of(
+                                new Problem.FieldError(
+                                        "application",
+                                        "Stride knows no deployment of "
+                                                + d.application()
+                                                + " in "
+                                                + d.environment().wireName()
+                                                + ": an incident is declared for an application"
+                                                + " and environment Stride deploys"))));
     }
 
     /** OPEN becomes ACKNOWLEDGED; acknowledging again changes nothing; a RESOLVED incident cannot be. */

@@ -80,7 +80,8 @@ public record Signal(
         MANUAL;
 
         static final String PLANNER_SOURCE = "/stride/planner";
-        static final Set<String> STRIDE_TRIGGERS = Set.of("planner", "verifier", "executor");
+        static final Set<String> STRIDE_TRIGGERS =
+                Set.of("planner", "verifier", "executor", "incident-service");
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

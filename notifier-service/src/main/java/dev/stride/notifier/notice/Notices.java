@@ -105,7 +105,12 @@ public final class Notices {
                                     o.environment() == null ? null : o.environment().wireName(),
                                     null))
                     .put("title", o.title())
-                    .put("cause", o.cause())
+                    // A declared incident's cause is the person who declared it.
+                    .put(
+                            "cause",
+                            o.declaredBy() == null
+                                    ? o.cause()
+                                    : "Declared by " + o.declaredBy() + ".")
                     .kind(
                             "incident-opened",
                             o.severity() + " incident opened",

@@ -53,6 +53,19 @@ public class DeploymentQueue {
                 .map(rows -> rows.rowCount() > 0);
     }
 
+    /** The deployment running in an application and environment (at most one is), if any. */
+    public Uni<Optional<UUID>> active(SqlClient client, String application, String environment) {
+        return client.preparedQuery(
+                        "SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
+                                + "AND status IN ('IN_PROGRESS', 'PAUSED', 'ROLLING_BACK') ORDER BY created_at DESC LIMIT 1")
+                .execute(Tuple.of(application, environment))
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.empty()
+                                        : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
     /** The oldest deployment waiting in the queue of an application and environment. */
     public Uni<Optional<UUID>> nextQueued(
             SqlClient client, String application, String environment) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.EventType;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackCompleted;
+import dev.stride.events.Severity;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.Topics;
 import dev.stride.planner.Requests;
@@ -310,6 +311,86 @@ class DeploymentLifecycleTest {
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void aDeclaredP1RollsBackTheDeploymentRunningThereAndADeclaredP3OrARulesIncidentDoNot() {
+        String app = Requests.uniqueApplication();
+        String id = post("canary", app, "staging", "5.0.0");
+        conductor.awaitPhaseRequested(id, 0);
+        conductor.passed(id, 0, PhaseType.CHECKS);
+        conductor.awaitPhaseRequested(id, 1);
+        conductor.started(id, 1, PhaseType.TRAFFIC, 5);
+
+        // A P3 on-call declared, and a P1 a rule opened (the incident service asks for that
+        // rollback itself): the planner leaves the deployment running.
+        String p3 = conductor.publish(incident(id, app, Severity.P3, "bob"), INCIDENTS);
+        String ruled = conductor.publish(incident(id, app, Severity.P1, null), INCIDENTS);
+        // Naming another deployment: the one running in the application and environment is the
+        // one stopped, whichever the incident service saw last.
+        String p1 =
+                conductor.publish(
+                        incident(UUID.randomUUID().toString(), app, Severity.P1, "alice"),
+                        INCIDENTS);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Sql.count(
+                                                "SELECT count(*) FROM processed_event WHERE consumer ="
+                                                        + " 'planner.incidents' AND event_id = ANY($1)",
+                                                (Object)
+                                                        new String[] {
+                                                            eventId(p3), eventId(ruled), eventId(p1)
+                                                        })
+                                        == 3);
+
+        JsonPath rollingBack = conductor.awaitStatus(id, "ROLLING_BACK");
+        assertThat(rollingBack.getString("phases[1].status")).isEqualTo("FAILED");
+        assertThat(rollingBack.getString("reason"))
+                .contains("incident-service", "(P1) declared by alice", "Checkout errors");
+        JsonNode rollback = single(EventType.ROLLBACK_REQUESTED, id);
+        assertThat(rollback.path("attempt").asInt()).isEqualTo(1);
+        assertThat(rollback.path("requestedBy").asText()).isEqualTo("incident-service");
+        assertThat(rollback.path("reason").asText()).contains("declared by alice");
+        assertThat(rollingBack.getList("timeline.action", String.class))
+                .as("one rollback: only the declared P1 acted")
+                .containsOnlyOnce("rolling-back");
+    }
+
+    @Test
+    void aDeclaredIncidentWhereNothingRunsChangesNothing() {
+        String app = Requests.uniqueApplication();
+        String id = post("canary", app, "staging", "5.1.0");
+        conductor.runToSuccess(id);
+        String p0 = conductor.publish(incident(id, app, Severity.P0, "alice"), INCIDENTS);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Sql.count(
+                                                "SELECT count(*) FROM processed_event WHERE consumer ="
+                                                        + " 'planner.incidents' AND event_id = $1",
+                                                eventId(p0))
+                                        == 1);
+        assertThat(conductor.deployment(id).getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(conductor.events(EventType.ROLLBACK_REQUESTED, id)).isEmpty();
+    }
+
+    private static final String INCIDENTS = "/stride/incident";
+
+    private static dev.stride.events.IncidentOpened incident(
+            String deploymentId, String app, Severity severity, String declaredBy) {
+        return new dev.stride.events.IncidentOpened(
+                UUID.randomUUID(),
+                UUID.fromString(deploymentId),
+                app,
+                dev.stride.events.spec.Environment.STAGING,
+                severity,
+                "Checkout errors since 14:02",
+                declaredBy == null ? "automatic-rollback" : "declared",
+                java.time.Instant.now(),
+                declaredBy);
     }
 
     private io.restassured.response.ValidatableResponse control(String path, int status) {
