@@ -1,20 +1,27 @@
 package dev.stride.verifier.messaging;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
+import dev.stride.events.IncidentOpened;
+import dev.stride.events.IncidentResolved;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.RollbackRequested;
+import dev.stride.events.StrideEvent;
 import dev.stride.kit.messaging.InboundEvents;
+import dev.stride.verifier.persistence.OpenIncidents;
 import dev.stride.verifier.run.AnalysisLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The verifier's consumers: PhaseRequested (CHECKS to run; TRAFFIC and ROLLOUT to remember for their analysis),
- * PhaseStarted (an analysed phase's window opens), RollbackRequested and DeploymentFinished (analyses stop). Each
+ * PhaseStarted (an analysed phase's window opens), RollbackRequested and DeploymentFinished (analyses stop),
+ * IncidentOpened and IncidentResolved (the incidents open per application and environment). Each
  * effect is written with the processed-event mark, so a redelivery changes nothing.
  */
 @ApplicationScoped
@@ -22,10 +29,13 @@ public class PhaseConsumers {
 
     private final InboundEvents inbound;
     private final AnalysisLifecycle analyses;
+    private final OpenIncidents incidents;
 
-    public PhaseConsumers(InboundEvents inbound, AnalysisLifecycle analyses) {
+    public PhaseConsumers(
+            InboundEvents inbound, AnalysisLifecycle analyses, OpenIncidents incidents) {
         this.inbound = inbound;
         this.analyses = analyses;
+        this.incidents = incidents;
     }
 
     @Incoming("phase-requested")
@@ -36,6 +46,36 @@ public class PhaseConsumers {
                         "verifier.phase-requested",
                         (tx, event) -> analyses.requested(tx, event.data()))
                 .invoke(analyses::wake);
+    }
+
+    /** Opened and resolved share the topic; the record's own type says which (anything else is dead-lettered). */
+    @Incoming("incidents")
+    public Uni<Void> onIncident(Message<String> message) {
+        EventType type = incidentType(message.getPayload()).orElse(EventType.INCIDENT_OPENED);
+        return inbound.<StrideEvent>consume(
+                message,
+                type,
+                "verifier.incidents",
+                (tx, event) ->
+                        event.data() instanceof IncidentOpened opened
+                                ? incidents.opened(tx, opened)
+                                : event.data() instanceof IncidentResolved resolved
+                                        ? incidents.resolved(tx, resolved.incidentId())
+                                        : Uni.createFrom().voidItem());
+    }
+
+    private static Optional<EventType> incidentType(String payload) {
+        try {
+            String type = EventCodec.mapper().readTree(payload).path("type").asText();
+            return EventType.ofType(type)
+                    .filter(
+                            t ->
+                                    t == EventType.INCIDENT_OPENED
+                                            || t == EventType.INCIDENT_RESOLVED);
+        } catch (Exception unreadable) {
+            // InboundEvents dead-letters it with the reason.
+            return Optional.empty();
+        }
     }
 
     @Incoming("phase-started")

@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.Config;
  * {@code no-data-limit}, {@code consecutive-error-limit}, {@code query.<metric>}, {@code provider} (the metric
  * provider's type, default {@code prometheus}), {@code prometheus.url} (the Prometheus that application's
  * analyses ask: one that does not answer delays only them; another provider's URL is {@code <provider>.url}), and
- * {@code probe.url}, {@code probe.count}, {@code probe.timeout} (the release's health endpoint, a template like the
+ * {@code incident-interval} (the interval while an incident is open there), {@code probe.url}, {@code probe.count},
+ * {@code probe.timeout} (the release's health endpoint, a template like the
  * queries, that the verifier probes for {@code health_check_success_rate} when that metric has no query).
  *
  * <p>A template names variables in braces: {@code {selector}} (itself a template, expanded first, not quoted),
@@ -49,6 +50,16 @@ public class MetricTemplates {
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             throw new IllegalArgumentException(
                     "stride.verifier interval must be at least 1s, is " + interval);
+        }
+        Duration halved = interval.dividedBy(2);
+        Duration incidentInterval =
+                lookup(application, environment, "incident-interval")
+                        .map(Durations::parse)
+                        .orElse(halved.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : halved);
+        if (incidentInterval.compareTo(MIN_INTERVAL) < 0) {
+            throw new IllegalArgumentException(
+                    "stride.verifier incident-interval must be at least 1s, is "
+                            + incidentInterval);
         }
         String window = lookup(application, environment, "window").orElse("30s");
         if (!PROMQL_DURATION.matcher(window).matches()) {
@@ -94,7 +105,8 @@ public class MetricTemplates {
                 provider,
                 lookup(application, environment, "probe.url").orElse(null),
                 probes,
-                probeTimeout);
+                probeTimeout,
+                incidentInterval);
     }
 
     // As Quarkus reads a Duration key: ISO-8601 (PT10S) or a number with a unit (10s).
@@ -201,6 +213,8 @@ public class MetricTemplates {
      * @param probeUrl the template of the release's health URL ({@code probe.url}), or null: none configured
      * @param probeCount the probes per measurement ({@code probe.count}, default 5)
      * @param probeTimeout each probe's deadline ({@code probe.timeout}, default 2s)
+     * @param incidentInterval the interval while an incident is open for the application and environment
+     *        ({@code incident-interval}, default half the interval, at least 1s; never longer than the interval)
      */
     public record Settings(
             Duration interval,
@@ -213,7 +227,25 @@ public class MetricTemplates {
             String provider,
             String probeUrl,
             int probeCount,
-            Duration probeTimeout) {
+            Duration probeTimeout,
+            Duration incidentInterval) {
+
+        /** These settings while an incident is open: measured every {@code incidentInterval}. */
+        public Settings watched() {
+            return new Settings(
+                    incidentInterval.compareTo(interval) < 0 ? incidentInterval : interval,
+                    window,
+                    selector,
+                    track,
+                    noDataLimit,
+                    errorLimit,
+                    prometheus,
+                    provider,
+                    probeUrl,
+                    probeCount,
+                    probeTimeout,
+                    incidentInterval);
+        }
 
         /** The variables a template of this release may use. */
         public Map<String, String> variables(

@@ -12,6 +12,7 @@ import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.persistence.AnalysisKey;
 import dev.stride.verifier.persistence.AnalysisStore;
+import dev.stride.verifier.persistence.OpenIncidents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -42,13 +43,16 @@ public class AnalysisLifecycle {
     private final MetricProviders providers;
     private final AnalysisScheduler scheduler;
     private final CheckRunner checks;
+    private final OpenIncidents incidents;
 
     public AnalysisLifecycle(
             AnalysisStore store,
             MetricTemplates templates,
             MetricProviders providers,
             AnalysisScheduler scheduler,
-            CheckRunner checks) {
+            CheckRunner checks,
+            OpenIncidents incidents) {
+        this.incidents = incidents;
         this.store = store;
         this.templates = templates;
         this.providers = providers;
@@ -60,6 +64,24 @@ public class AnalysisLifecycle {
         if (phase.phaseType() != PhaseType.CHECKS && !ANALYSED.contains(phase.phaseType())) {
             return Uni.createFrom().voidItem();
         }
+        if (phase.phaseType() == PhaseType.CHECKS) {
+            return record(tx, phase, false);
+        }
+        // An incident open where the release goes: its phases are measured more often.
+        Map<String, Object> parameters = phase.parameters() == null ? Map.of() : phase.parameters();
+        return incidents
+                .anyOpen(
+                        tx,
+                        text(parameters.get("application")),
+                        text(parameters.get("environment")))
+                .flatMap(watched -> record(tx, phase, watched));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private Uni<Void> record(SqlClient tx, PhaseRequested phase, boolean watched) {
         AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
         JsonObject spec;
         String problem = null;
@@ -73,7 +95,7 @@ public class AnalysisLifecycle {
             AnalysisSpec analysis = null;
             MetricProvider provider = null;
             try {
-                analysis = PhaseAnalyses.spec(phase, templates);
+                analysis = PhaseAnalyses.spec(phase, templates, watched);
                 String type =
                         templates
                                 .settings(analysis.application(), analysis.environment())

@@ -32,11 +32,22 @@ final class PhaseAnalyses {
     private PhaseAnalyses() {}
 
     static AnalysisSpec spec(PhaseRequested phase, MetricTemplates templates) {
+        return spec(phase, templates, false);
+    }
+
+    /**
+     * The spec of {@code phase}; {@code watched}: an incident is open for its application and environment, so it is
+     * measured at {@code incident-interval}.
+     */
+    static AnalysisSpec spec(PhaseRequested phase, MetricTemplates templates, boolean watched) {
         Map<String, Object> parameters = phase.parameters() == null ? Map.of() : phase.parameters();
         String application = text(parameters.get("application"));
         String environment = text(parameters.get("environment"));
         String version = text(parameters.get("version"));
         MetricTemplates.Settings settings = templates.settings(application, environment);
+        if (watched) {
+            settings = settings.watched();
+        }
         Duration hold = hold(parameters);
         List<SuccessCriterion> criteria = new ArrayList<>();
         if (parameters.get("successCriteria") instanceof Map<?, ?> map) {

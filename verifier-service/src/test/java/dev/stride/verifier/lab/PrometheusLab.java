@@ -38,6 +38,8 @@ public class PrometheusLab implements QuarkusTestResourceLifecycleManager {
                 "stride.verifier.probe.url", "http://" + app.target() + "/health?version={version}",
                 "stride.verifier.prometheus.timeout", "2s",
                 "stride.verifier.interval", "1s",
+                // Measured every 2 s, every 1 s while an incident is open for it.
+                "stride.verifier.application.watched.interval", "2s",
                 "stride.verifier.window", WINDOW,
                 // The test-only second provider (metrics/example), for one application only.
                 "stride.verifier.application.example-app.provider", "example",

@@ -12,10 +12,13 @@ import static org.hamcrest.Matchers.hasSize;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.DeploymentFinished;
 import dev.stride.events.EventType;
+import dev.stride.events.IncidentOpened;
+import dev.stride.events.IncidentResolved;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
+import dev.stride.events.Severity;
 import dev.stride.events.spec.Environment;
 import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.kit.security.Roles;
@@ -628,6 +631,64 @@ class AnalysisFlowTest {
                 .as("a refused probe is a failed health check, not blindness")
                 .isEqualTo("trigger");
         assertThat(breach.path("observedValue").asDouble()).isEqualTo(0.0);
+    }
+
+    @Test
+    @Order(6)
+    void whileAnIncidentIsOpenThePhasesOfItsApplicationAreMeasuredAtTheIncidentInterval() {
+        awaitClean(5);
+        UUID incident = UUID.randomUUID();
+        publish(
+                new IncidentOpened(
+                        incident,
+                        UUID.randomUUID(),
+                        "watched",
+                        Environment.STAGING,
+                        Severity.P2,
+                        "Slow reports",
+                        "declared",
+                        Instant.now(),
+                        "alice"),
+                "/stride/incident");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openIncidents(incident) == 1);
+        // "watched" is measured every 2 s; with its incident open, every 1 s.
+        assertThat(measurementsOfAWatchedPhase()).isEqualTo(4);
+
+        publish(
+                new IncidentResolved(
+                        incident,
+                        UUID.randomUUID(),
+                        Severity.P2,
+                        "reports fast again",
+                        Instant.now()),
+                "/stride/incident");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openIncidents(incident) == 0);
+        assertThat(measurementsOfAWatchedPhase()).isEqualTo(2);
+    }
+
+    private int measurementsOfAWatchedPhase() {
+        UUID id = UUID.randomUUID();
+        PhaseRequested phase = phase(id, 1, "4s", criteria("error_rate", "<1%"), List.of());
+        phase.parameters().put("application", "watched");
+        publish(phase, PLANNER);
+        publish(started(id, 1, Instant.now()), EXECUTOR);
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20)).path("data");
+        assertThat(completed.path("outcome").asText()).isEqualTo("PASSED");
+        return measured(id);
+    }
+
+    private static long openIncidents(UUID incident) {
+        return io.quarkus.arc.Arc.container()
+                .instance(io.vertx.mutiny.sqlclient.Pool.class)
+                .get()
+                .preparedQuery("SELECT count(*) FROM open_incident WHERE incident_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(incident))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private static Map<String, Object> healthTrigger(String duration) {
