@@ -413,20 +413,35 @@ class KubernetesTrafficDriverTest {
     @Test
     void aRollingHealthCheckOnAContainerWithoutAPortFailsThePhaseAndChangesNothing() {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
-        client.apps()
-                .deployments()
-                .inNamespace(ns)
-                .withName(APP)
-                .edit(
-                        d -> {
-                            d.getSpec()
-                                    .getTemplate()
-                                    .getSpec()
-                                    .getContainers()
-                                    .get(0)
-                                    .setPorts(null);
-                            return d;
-                        });
+        // The test's controller writes the Deployment's status meanwhile: an edit that meets one
+        // of its writes (409, the object was modified) is made again on the new version.
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(
+                        e ->
+                                e
+                                                instanceof
+                                                io.fabric8.kubernetes.client
+                                                                .KubernetesClientException
+                                                        k
+                                        && k.getCode() == 409)
+                .until(
+                        () ->
+                                client.apps()
+                                                .deployments()
+                                                .inNamespace(ns)
+                                                .withName(APP)
+                                                .edit(
+                                                        d -> {
+                                                            d.getSpec()
+                                                                    .getTemplate()
+                                                                    .getSpec()
+                                                                    .getContainers()
+                                                                    .get(0)
+                                                                    .setPorts(null);
+                                                            return d;
+                                                        })
+                                        != null);
         Map<String, Object> rollout = new java.util.LinkedHashMap<>();
         rollout.put("artifact", NEW_IMAGE);
         rollout.put(
