@@ -91,6 +91,20 @@ public enum EventType {
         return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
     }
 
+    /**
+     * The type a record on a topic that carries several (stride.incidents: opened and resolved) says it is, by its
+     * envelope's {@code type}, when that is a type of {@code fallback}'s topic; else {@code fallback}, so that a
+     * consumer reading it as that type dead-letters it with the reason.
+     */
+    public static EventType onTopicOf(String payload, EventType fallback) {
+        try {
+            String type = EventCodec.mapper().readTree(payload).path("type").asText();
+            return ofType(type).filter(t -> t.topic().equals(fallback.topic())).orElse(fallback);
+        } catch (Exception unreadable) {
+            return fallback;
+        }
+    }
+
     public static EventType of(StrideEvent event) {
         return of(event.getClass());
     }

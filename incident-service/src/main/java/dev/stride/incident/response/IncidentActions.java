@@ -43,6 +43,7 @@ public class IncidentActions {
     private final OutboxPublisher publisher;
     private final PageDispatcher dispatcher;
     private final DeploymentDirectory deployments;
+    private final IncidentResponder responder;
 
     public IncidentActions(
             Pool pool,
@@ -52,8 +53,10 @@ public class IncidentActions {
             Outbox outbox,
             OutboxPublisher publisher,
             PageDispatcher dispatcher,
-            DeploymentDirectory deployments) {
+            DeploymentDirectory deployments,
+            IncidentResponder responder) {
         this.deployments = deployments;
+        this.responder = responder;
         this.pool = pool;
         this.incidents = incidents;
         this.reads = reads;
@@ -158,17 +161,7 @@ public class IncidentActions {
                                                         actor)))
                         .replaceWithVoid();
         if (urgent) {
-            chain =
-                    chain.flatMap(x -> pages.enqueue(tx, id, Page.Action.TRIGGER))
-                            .flatMap(x -> incidents.markPaged(tx, id))
-                            .flatMap(
-                                    x ->
-                                            incidents.log(
-                                                    tx,
-                                                    id,
-                                                    "page-queued",
-                                                    IncidentResponder.ACTOR,
-                                                    "on-call page queued"));
+            chain = chain.flatMap(x -> responder.pageOnCall(tx, id));
         }
         return chain;
     }

@@ -362,19 +362,23 @@ public class IncidentResponder {
                                                             + " requested"));
         }
         if (urgent) {
-            chain =
-                    chain.flatMap(x -> pages.enqueue(tx, i.id(), Page.Action.TRIGGER))
-                            .flatMap(x -> incidents.markPaged(tx, i.id()))
-                            .flatMap(
-                                    x ->
-                                            incidents.log(
-                                                    tx,
-                                                    i.id(),
-                                                    "page-queued",
-                                                    ACTOR,
-                                                    "on-call page queued"));
+            chain = chain.flatMap(x -> pageOnCall(tx, i.id()));
         }
         return chain;
+    }
+
+    /** Queues the on-call page of a new P0/P1 incident, in the caller's transaction, and says so in its timeline. */
+    public Uni<Void> pageOnCall(SqlClient tx, UUID incidentId) {
+        return pages.enqueue(tx, incidentId, Page.Action.TRIGGER)
+                .flatMap(x -> incidents.markPaged(tx, incidentId))
+                .flatMap(
+                        x ->
+                                incidents.log(
+                                        tx,
+                                        incidentId,
+                                        "page-queued",
+                                        ACTOR,
+                                        "on-call page queued"));
     }
 
     private static Uni<Void> each(

@@ -1,6 +1,5 @@
 package dev.stride.notifier.messaging;
 
-import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
 import dev.stride.events.StrideEvent;
 import dev.stride.kit.messaging.InboundEvents;
@@ -8,7 +7,6 @@ import dev.stride.notifier.delivery.DeliveryRecorder;
 import dev.stride.notifier.delivery.DeliverySender;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -71,7 +69,7 @@ public class NoticeConsumers {
     /** Opened and resolved share the topic; the record's own type says which (anything else is dead-lettered). */
     @Incoming("incidents")
     public Uni<Void> onIncident(Message<String> message) {
-        EventType type = incidentType(message.getPayload()).orElse(EventType.INCIDENT_OPENED);
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.INCIDENT_OPENED);
         return take(message, type, "notifier.incidents");
     }
 
@@ -83,19 +81,5 @@ public class NoticeConsumers {
                         consumer,
                         (tx, event) -> recorder.record(tx, event, message.getPayload(), touched))
                 .invoke(() -> sender.wake(touched));
-    }
-
-    private static Optional<EventType> incidentType(String payload) {
-        try {
-            String type = EventCodec.mapper().readTree(payload).path("type").asText();
-            return EventType.ofType(type)
-                    .filter(
-                            t ->
-                                    t == EventType.INCIDENT_OPENED
-                                            || t == EventType.INCIDENT_RESOLVED);
-        } catch (Exception unreadable) {
-            // InboundEvents dead-letters it with the reason.
-            return Optional.empty();
-        }
     }
 }

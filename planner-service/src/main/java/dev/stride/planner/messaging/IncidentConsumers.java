@@ -1,6 +1,5 @@
 package dev.stride.planner.messaging;
 
-import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.StrideEvent;
@@ -8,7 +7,6 @@ import dev.stride.kit.messaging.InboundEvents;
 import dev.stride.planner.run.DeclaredIncidents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -33,7 +31,7 @@ public class IncidentConsumers {
 
     @Incoming("incidents")
     public Uni<Void> onIncident(Message<String> message) {
-        EventType type = incidentType(message.getPayload()).orElse(EventType.INCIDENT_OPENED);
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.INCIDENT_OPENED);
         return inbound.<StrideEvent>consume(
                 message,
                 type,
@@ -54,19 +52,5 @@ public class IncidentConsumers {
                                                                                                 .refusal())))
                                         .replaceWithVoid()
                                 : Uni.createFrom().voidItem());
-    }
-
-    private static Optional<EventType> incidentType(String payload) {
-        try {
-            String type = EventCodec.mapper().readTree(payload).path("type").asText();
-            return EventType.ofType(type)
-                    .filter(
-                            t ->
-                                    t == EventType.INCIDENT_OPENED
-                                            || t == EventType.INCIDENT_RESOLVED);
-        } catch (Exception unreadable) {
-            // InboundEvents dead-letters it with the reason.
-            return Optional.empty();
-        }
     }
 }

@@ -59,11 +59,7 @@ public class DeploymentQueue {
                         "SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
                                 + "AND status IN ('IN_PROGRESS', 'PAUSED', 'ROLLING_BACK') ORDER BY created_at DESC LIMIT 1")
                 .execute(Tuple.of(application, environment))
-                .map(
-                        rows ->
-                                rows.rowCount() == 0
-                                        ? Optional.empty()
-                                        : Optional.of(rows.iterator().next().getUUID(0)));
+                .map(DeploymentQueue::firstId);
     }
 
     /** The oldest deployment waiting in the queue of an application and environment. */
@@ -73,11 +69,7 @@ public class DeploymentQueue {
                         "SELECT id FROM deployment WHERE application = $1 AND environment = $2 "
                                 + "AND status = 'REQUESTED' ORDER BY created_at, id LIMIT 1")
                 .execute(Tuple.of(application, environment))
-                .map(
-                        rows ->
-                                rows.rowCount() == 0
-                                        ? Optional.empty()
-                                        : Optional.of(rows.iterator().next().getUUID(0)));
+                .map(DeploymentQueue::firstId);
     }
 
     /** 1 for the next to start; empty unless the deployment waits in the queue. */
@@ -95,5 +87,12 @@ public class DeploymentQueue {
                                 .addOffsetDateTime(utc(d.createdAt()))
                                 .addUUID(d.id()))
                 .map(rows -> Optional.of(rows.iterator().next().getLong(0).intValue() + 1));
+    }
+
+    private static Optional<UUID> firstId(
+            io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+        return rows.rowCount() == 0
+                ? Optional.empty()
+                : Optional.of(rows.iterator().next().getUUID(0));
     }
 }

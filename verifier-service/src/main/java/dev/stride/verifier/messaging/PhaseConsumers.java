@@ -1,7 +1,6 @@
 package dev.stride.verifier.messaging;
 
 import dev.stride.events.DeploymentFinished;
-import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
@@ -14,7 +13,6 @@ import dev.stride.verifier.persistence.OpenIncidents;
 import dev.stride.verifier.run.AnalysisLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -51,7 +49,7 @@ public class PhaseConsumers {
     /** Opened and resolved share the topic; the record's own type says which (anything else is dead-lettered). */
     @Incoming("incidents")
     public Uni<Void> onIncident(Message<String> message) {
-        EventType type = incidentType(message.getPayload()).orElse(EventType.INCIDENT_OPENED);
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.INCIDENT_OPENED);
         return inbound.<StrideEvent>consume(
                 message,
                 type,
@@ -62,20 +60,6 @@ public class PhaseConsumers {
                                 : event.data() instanceof IncidentResolved resolved
                                         ? incidents.resolved(tx, resolved.incidentId())
                                         : Uni.createFrom().voidItem());
-    }
-
-    private static Optional<EventType> incidentType(String payload) {
-        try {
-            String type = EventCodec.mapper().readTree(payload).path("type").asText();
-            return EventType.ofType(type)
-                    .filter(
-                            t ->
-                                    t == EventType.INCIDENT_OPENED
-                                            || t == EventType.INCIDENT_RESOLVED);
-        } catch (Exception unreadable) {
-            // InboundEvents dead-letters it with the reason.
-            return Optional.empty();
-        }
     }
 
     @Incoming("phase-started")
