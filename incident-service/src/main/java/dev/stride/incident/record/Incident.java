@@ -32,6 +32,43 @@ public record Incident(
         boolean paged,
         List<TimelineEntry> timeline) {
 
+    /** An incident as it opens: OPEN, not acknowledged, resolved, reviewed or paged, without a timeline yet. */
+    public static Incident opening(
+            UUID id,
+            UUID deploymentId,
+            Integer attempt,
+            String application,
+            String environment,
+            Severity severity,
+            String title,
+            String cause,
+            String rule,
+            String dedupKey,
+            Instant openedAt) {
+        return new Incident(
+                id,
+                deploymentId,
+                attempt,
+                application,
+                environment,
+                severity,
+                IncidentStatus.OPEN,
+                title,
+                cause,
+                rule,
+                dedupKey,
+                openedAt,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                false,
+                null);
+    }
+
     public Incident withTimeline(List<TimelineEntry> entries) {
         return new Incident(
                 id,

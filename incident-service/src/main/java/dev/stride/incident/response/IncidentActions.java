@@ -112,28 +112,18 @@ public class IncidentActions {
         boolean urgent = d.severity() == Severity.P0 || d.severity() == Severity.P1;
         Instant now = Instant.now();
         Incident draft =
-                new Incident(
+                Incident.opening(
                         id,
                         deploymentId,
                         null,
                         d.application(),
                         d.environment().wireName(),
                         d.severity(),
-                        IncidentStatus.OPEN,
                         d.summary(),
                         DECLARED,
                         DECLARED,
                         DECLARED + "/" + id,
-                        now,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        false,
-                        null);
+                        now);
         String detail =
                 d.severity()
                         + " declared for deployment "

@@ -11,7 +11,6 @@ import dev.stride.incident.paging.Page;
 import dev.stride.incident.paging.PageStore;
 import dev.stride.incident.record.DeploymentDirectory;
 import dev.stride.incident.record.Incident;
-import dev.stride.incident.record.IncidentStatus;
 import dev.stride.incident.record.IncidentStore;
 import dev.stride.incident.rules.ClassificationRule;
 import dev.stride.incident.rules.IncidentRules;
@@ -251,28 +250,18 @@ public class IncidentResponder {
         }
         String key = Incident.dedupKey(c.deploymentId(), rule.cause());
         Incident draft =
-                new Incident(
+                Incident.opening(
                         UUID.randomUUID(),
                         c.deploymentId(),
                         c.attempt(),
                         c.application(),
                         c.environment().wireName(),
                         rule.severity(),
-                        IncidentStatus.OPEN,
                         rule.title(),
                         rule.cause(),
                         rule.name(),
                         key,
-                        c.at(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        false,
-                        null);
+                        c.at());
         return incidents
                 .open(tx, draft)
                 .flatMap(

@@ -42,40 +42,6 @@ public record AnalysisSpec(
         String provider,
         HealthProbe probe) {
 
-    /** A spec measured only by its provider. */
-    public AnalysisSpec(
-            String application,
-            String environment,
-            String version,
-            Duration hold,
-            Duration interval,
-            String window,
-            List<RollbackTrigger> triggers,
-            List<SuccessCriterion> criteria,
-            Map<String, String> queries,
-            int noDataLimit,
-            int errorLimit,
-            boolean promoted,
-            String prometheus,
-            String provider) {
-        this(
-                application,
-                environment,
-                version,
-                hold,
-                interval,
-                window,
-                triggers,
-                criteria,
-                queries,
-                noDataLimit,
-                errorLimit,
-                promoted,
-                prometheus,
-                provider,
-                null);
-    }
-
     /** A spec for the default provider at {@code prometheus}. */
     public AnalysisSpec(
             String application,
@@ -105,6 +71,7 @@ public record AnalysisSpec(
                 errorLimit,
                 promoted,
                 prometheus,
+                null,
                 null);
     }
 
@@ -135,6 +102,7 @@ public record AnalysisSpec(
                 noDataLimit,
                 errorLimit,
                 promoted,
+                null,
                 null,
                 null);
     }
