@@ -214,6 +214,9 @@ stride.verifier.application.demo.interval=1s
 stride.verifier.application.demo.window=10s
 # health_check_success_rate: the verifier probes the canary instance's own health endpoint (no query counts it).
 stride.verifier.application.demo.probe.url=http://127.0.0.1:$DEMO_CANARY_PORT/health
+# After a rollback stable is verified on the stable server's series: the demo's servers keep their versions, so
+# the version that last SUCCEEDED (the healthy scenario's, on the canary server) is not what serves as stable.
+stride.verifier.application.demo.stable-selector=track="{track}"
 CFG
   cat >"$DEMO_DIR/config/notifier.properties" <<CFG
 # Slack and Statuspage are the demo's receiver; URL, page and key are stand-ins, not secrets.

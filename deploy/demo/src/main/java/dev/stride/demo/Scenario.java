@@ -244,6 +244,13 @@ final class Scenario {
                 "the rollback comes from the error-rate trigger (the canary's health endpoint stays"
                         + " up), the reason is "
                         + reason);
+        expect(
+                !timeline(view, "rollback-verified").isEmpty(),
+                "stable verified after the rollback, the timeline has "
+                        + timeline(view, "rollback-verification-waiting").size()
+                        + " waits and "
+                        + timeline(view, "rollback-verification-requested").size()
+                        + " verifications asked for");
         Instant breach = at(view, "breach");
         Instant requested =
                 rollbacks.isEmpty() ? null : Instant.parse(rollbacks.get(0).path("at").asText());
@@ -676,6 +683,8 @@ final class Scenario {
                   rollback_strategy:
                     method: previous_version
                     timeout: 1m
+                    # Stable is verified this long after it is restored (the runbook's 2m).
+                    verification_delay: 2s
                 checks:
                   pre:
                     health: {url: "%5$s", expected_status: 200}

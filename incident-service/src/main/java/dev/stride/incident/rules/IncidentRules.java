@@ -37,7 +37,8 @@ public final class IncidentRules {
 
     /**
      * The runbook's "Incident Classification": P0 complete outage or data-loss risk (a failed rollback in
-     * production, health-check success collapsing in production), P1 major impact (a production automatic rollback
+     * production: the executor could not restore stable, or the planner ended the deployment ROLLBACK_FAILED because
+     * no rollback was reported in time or stable failed its verification after the rollback, health-check success collapsing in production), P1 major impact (a production automatic rollback
      * on error rate or latency), P2 limited impact (a staging rollback, a paused production deployment, a production
      * deployment rolled back by hand), P3 no user impact (development). A breach whose action is only {@code alert} opens nothing: the notifier tells people.
      */
@@ -48,6 +49,17 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-rollback-failed",
                                 Signal.Source.ROLLBACK_COMPLETED,
+                                Set.of(PRODUCTION),
+                                none,
+                                Set.of(),
+                                Set.of(),
+                                Set.of("FAILED"),
+                                Severity.P0,
+                                "rollback-failed",
+                                "Rollback failed in production"),
+                        new ClassificationRule(
+                                "production-rollback-failed-finish",
+                                Signal.Source.DEPLOYMENT_FINISHED,
                                 Set.of(PRODUCTION),
                                 none,
                                 Set.of(),
@@ -147,6 +159,17 @@ public final class IncidentRules {
                                 "rollback-failed",
                                 "Rollback failed in staging"),
                         new ClassificationRule(
+                                "staging-rollback-failed-finish",
+                                Signal.Source.DEPLOYMENT_FINISHED,
+                                Set.of(STAGING),
+                                none,
+                                Set.of(),
+                                Set.of(),
+                                Set.of("FAILED"),
+                                Severity.P2,
+                                "rollback-failed",
+                                "Rollback failed in staging"),
+                        new ClassificationRule(
                                 "development-breach",
                                 Signal.Source.THRESHOLD_BREACHED,
                                 Set.of(DEVELOPMENT),
@@ -160,6 +183,17 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "development-rollback-failed",
                                 Signal.Source.ROLLBACK_COMPLETED,
+                                Set.of(DEVELOPMENT),
+                                none,
+                                Set.of(),
+                                Set.of(),
+                                Set.of("FAILED"),
+                                Severity.P3,
+                                "rollback-failed",
+                                "Rollback failed in development"),
+                        new ClassificationRule(
+                                "development-rollback-failed-finish",
+                                Signal.Source.DEPLOYMENT_FINISHED,
                                 Set.of(DEVELOPMENT),
                                 none,
                                 Set.of(),

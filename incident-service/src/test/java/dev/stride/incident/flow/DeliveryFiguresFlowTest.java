@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,12 +121,38 @@ class DeliveryFiguresFlowTest {
                                 "/stride/verifier"),
                         "2026-03-05T12:10:00Z");
         new IncidentFlowTest().publish(breach);
-        JsonPath incident = IncidentFlowTest.awaitOnlyIncident(app);
-        assertThat(incident.getString("openedAt")).isEqualTo("2026-03-05T12:10:00Z");
+        // The FAILED deployment (its rollback failed) opened a P0 when its end arrived (today,
+        // outside
+        // the range below), which stays open.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                given().queryParam("application", app)
+                                                .get("/api/v1/incidents")
+                                                .then()
+                                                .statusCode(200)
+                                                .extract()
+                                                .jsonPath()
+                                                .getList("items")
+                                                .size()
+                                        == 2);
+        JsonPath incidents =
+                given().queryParam("application", app)
+                        .get("/api/v1/incidents")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        assertThat(incidents.getList("items.severity", String.class))
+                .containsExactlyInAnyOrder("P0", "P2");
+        String pausedId = incidents.getString("items.find { it.severity == 'P2' }.id");
+        assertThat(incidents.getString("items.find { it.severity == 'P2' }.openedAt"))
+                .isEqualTo("2026-03-05T12:10:00Z");
         String resolvedAt =
                 given().contentType("application/json")
                         .body("{\"resolution\": \"threshold tuned\"}")
-                        .post("/api/v1/incidents/" + incident.getString("id") + "/resolve")
+                        .post("/api/v1/incidents/" + pausedId + "/resolve")
                         .then()
                         .statusCode(200)
                         .extract()

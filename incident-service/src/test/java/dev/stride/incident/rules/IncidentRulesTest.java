@@ -134,28 +134,71 @@ class IncidentRulesTest {
     }
 
     @Test
-    void alertsSuccessfulRollbacksAndFinishedDeploymentsOpenNothingByDefault() {
+    void alertsSuccessfulRollbacksAndDeploymentsThatDidNotFailOpenNothingByDefault() {
         assertThat(breach(PRODUCTION, "error_rate", TRIGGER, ALERT)).isEmpty();
         assertThat(breach(STAGING, "error_rate", TRIGGER, PAUSE)).isEmpty();
         assertThat(breach(STAGING, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK)).isEmpty();
         assertThat(rollback(PRODUCTION, RollbackCompleted.Outcome.SUCCEEDED)).isEmpty();
         for (DeploymentFinished.Outcome outcome : DeploymentFinished.Outcome.values()) {
-            assertThat(
-                            classify(
-                                    Signal.of(
-                                            new DeploymentFinished(
-                                                    UUID.randomUUID(),
-                                                    "shop",
-                                                    PRODUCTION,
-                                                    "1.0",
-                                                    outcome,
-                                                    null,
-                                                    null,
-                                                    null,
-                                                    Instant.now()))))
-                    .as(outcome.name())
-                    .isEmpty();
+            if (outcome != DeploymentFinished.Outcome.FAILED) {
+                assertThat(finished(PRODUCTION, outcome)).as(outcome.name()).isEmpty();
+            }
         }
+    }
+
+    @Test
+    void aDeploymentEndingRollbackFailedOpensTheFailedRollbacksIncident() {
+        // The planner ends a deployment FAILED (ROLLBACK_FAILED) when no rollback was reported in
+        // time or stable
+        // failed its verification: the same cause as the executor's failed rollback, so one
+        // incident, not two.
+        assertThat(finished(PRODUCTION, DeploymentFinished.Outcome.FAILED))
+                .hasValue("production-rollback-failed-finish:P0");
+        assertThat(finished(STAGING, DeploymentFinished.Outcome.FAILED))
+                .hasValue("staging-rollback-failed-finish:P2");
+        assertThat(finished(DEVELOPMENT, DeploymentFinished.Outcome.FAILED))
+                .hasValue("development-rollback-failed-finish:P3");
+        assertThat(
+                        rules.classify(
+                                        Signal.of(
+                                                new DeploymentFinished(
+                                                        UUID.randomUUID(),
+                                                        "shop",
+                                                        PRODUCTION,
+                                                        "1.0",
+                                                        DeploymentFinished.Outcome.FAILED,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        Instant.now())))
+                                .orElseThrow()
+                                .cause())
+                .isEqualTo(
+                        rules.classify(
+                                        Signal.of(
+                                                new RollbackCompleted(
+                                                        UUID.randomUUID(),
+                                                        1,
+                                                        RollbackCompleted.Outcome.FAILED,
+                                                        "x"),
+                                                PRODUCTION))
+                                .orElseThrow()
+                                .cause());
+    }
+
+    private Optional<String> finished(Environment env, DeploymentFinished.Outcome outcome) {
+        return classify(
+                Signal.of(
+                        new DeploymentFinished(
+                                UUID.randomUUID(),
+                                "shop",
+                                env,
+                                "1.0",
+                                outcome,
+                                null,
+                                null,
+                                null,
+                                Instant.now())));
     }
 
     @Test

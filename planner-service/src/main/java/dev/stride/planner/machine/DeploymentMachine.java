@@ -150,6 +150,9 @@ public final class DeploymentMachine {
     }
 
     public Step phaseCompleted(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
+        if (isVerification(s, e.attempt(), e.phase())) {
+            return verified(s, e, actor, now);
+        }
         if (!isCurrent(s, e.attempt(), e.phase())
                 || !s.status().isActive()
                 || s.status() == ROLLING_BACK) {
@@ -245,11 +248,24 @@ public final class DeploymentMachine {
 
     public Step rollbackCompleted(
             DeploymentState s, RollbackCompleted e, String actor, Instant now) {
-        if (e.attempt() != s.attempt() || s.status() != ROLLING_BACK) {
+        if (e.attempt() != s.attempt() || s.status() != ROLLING_BACK || s.verification() != null) {
             return Step.ignored(s);
         }
         Transition t = new Transition(s, now);
         t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
+        Duration delay = verificationDelay(s);
+        if (e.outcome() == RollbackCompleted.Outcome.SUCCEEDED && delay != null) {
+            // The runbook's verification_delay: stable is back on the platform; it is verified
+            // after the
+            // delay, and only then is the rollback complete. The rollback deadline is the wake-up.
+            t.state = t.state.verifying(RollbackVerification.WAITING, now.plus(delay));
+            t.log(
+                    PLANNER,
+                    "rollback-verification-waiting",
+                    "stable is restored; it is verified after the verification delay of "
+                            + s.request().rollback().rollbackStrategy().verificationDelay());
+            return t.step();
+        }
         if (e.outcome() == RollbackCompleted.Outcome.FAILED) {
             return t.finish(
                             ROLLBACK_FAILED,
@@ -264,12 +280,51 @@ public final class DeploymentMachine {
                         .step();
     }
 
-    /** No RollbackCompleted by the rollback's deadline: stable may not be back, and a person must look. */
-    public Step rollbackDeadlinePassed(DeploymentState s, Instant now) {
+    /**
+     * The rollback's deadline passed. While stable's verification waits out its delay, the verification is asked
+     * for now: a CHECKS phase numbered after the plan's last, with {@code verification} as its parameters (the
+     * health checks and the triggers' metrics on the stable version). Otherwise stable may not be back (no
+     * RollbackCompleted) or was not verified in time (no verdict), and a person must look.
+     */
+    public Step rollbackDeadlinePassed(
+            DeploymentState s, Map<String, Object> verification, Instant now) {
         if (s.status() != ROLLING_BACK
                 || s.rollbackDeadline() == null
                 || s.rollbackDeadline().isAfter(now)) {
             return Step.ignored(s);
+        }
+        if (s.verification() == RollbackVerification.WAITING) {
+            Transition t = new Transition(s, now);
+            t.state = s.verifying(RollbackVerification.RUNNING, now.plus(deadlineMargin));
+            t.emit(
+                    new PhaseRequested(
+                            s.id(),
+                            s.attempt(),
+                            s.phases().size(),
+                            dev.stride.events.PhaseType.CHECKS,
+                            s.request().target(),
+                            verification));
+            t.log(
+                    PLANNER,
+                    "rollback-verification-requested",
+                    "checking stable"
+                            + (verification.get("version") == null
+                                    ? ""
+                                    : " (version " + verification.get("version") + ")")
+                            + ", phase "
+                            + s.phases().size());
+            return t.step();
+        }
+        if (s.verification() == RollbackVerification.RUNNING) {
+            String why =
+                    "stable's verification after the rollback did not report by "
+                            + s.rollbackDeadline()
+                            + "; "
+                            + s.reason();
+            Transition t = new Transition(s, now);
+            t.log(PLANNER, "rollback-verification-deadline-passed", why);
+            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, PLANNER, why)
+                    .step();
         }
         String why =
                 "no RollbackCompleted by "
@@ -437,6 +492,44 @@ public final class DeploymentMachine {
 
     private static boolean isPreDeploymentCheck(PhaseState phase) {
         return phase.index() == 0 && phase.plan().type() == dev.stride.events.PhaseType.CHECKS;
+    }
+
+    /** The verdict on stable after a rollback: the rollback is complete, or it failed. */
+    private Step verified(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
+        Transition t = new Transition(s, now);
+        if (e.outcome() == PhaseCompleted.Outcome.FAILED) {
+            String why =
+                    "stable failed its verification after the rollback"
+                            + suffix(e.summary())
+                            + "; "
+                            + s.reason();
+            t.log(actor, "rollback-verification-failed", e.summary());
+            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor, why).step();
+        }
+        t.log(actor, "rollback-verified", e.summary());
+        return s.aborting()
+                ? t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, s.reason()).step()
+                : t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason())
+                        .step();
+    }
+
+    /** Whether a phase event is about the current attempt's verification of stable, which is running. */
+    private static boolean isVerification(DeploymentState s, int attempt, int phase) {
+        return s.status() == ROLLING_BACK
+                && s.verification() == RollbackVerification.RUNNING
+                && attempt == s.attempt()
+                && phase == s.phases().size();
+    }
+
+    /** The request's {@code rollback_strategy.verification_delay}, or null when it verifies nothing. */
+    static Duration verificationDelay(DeploymentState s) {
+        var policy = s.request().rollback();
+        if (policy == null
+                || policy.rollbackStrategy() == null
+                || policy.rollbackStrategy().verificationDelay() == null) {
+            return null;
+        }
+        return Durations.parse(policy.rollbackStrategy().verificationDelay());
     }
 
     private static boolean isCurrent(DeploymentState s, int attempt, int phase) {

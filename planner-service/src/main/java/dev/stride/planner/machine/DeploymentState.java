@@ -24,7 +24,8 @@ public record DeploymentState(
         Instant createdAt,
         Instant finishedAt,
         boolean aborting,
-        Instant rollbackDeadline) {
+        Instant rollbackDeadline,
+        RollbackVerification verification) {
 
     public Optional<PhaseState> current() {
         return currentPhase >= 0 && currentPhase < phases.size()
@@ -46,7 +47,8 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 aborting,
-                rollbackDeadline);
+                rollbackDeadline,
+                verification);
     }
 
     /** Rolling back (to end ROLLED_BACK, or ABORTED when {@code abort}), reported done by {@code deadline}. */
@@ -64,7 +66,30 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 abort,
-                deadline);
+                deadline,
+                null);
+    }
+
+    /**
+     * Stable is restored and its verification is {@code stage}: waiting out the delay until {@code deadline}, or
+     * running, to be reported by {@code deadline}.
+     */
+    DeploymentState verifying(RollbackVerification stage, Instant deadline) {
+        return new DeploymentState(
+                id,
+                request,
+                status,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                reason,
+                createdAt,
+                finishedAt,
+                aborting,
+                deadline,
+                stage);
     }
 
     /** Back to IN_PROGRESS, without the pause's reason. */
@@ -82,7 +107,8 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 aborting,
-                rollbackDeadline);
+                rollbackDeadline,
+                verification);
     }
 
     DeploymentState finished(DeploymentStatus finalStatus, String why, Instant at) {
@@ -99,6 +125,7 @@ public record DeploymentState(
                 createdAt,
                 at,
                 aborting,
+                null,
                 null);
     }
 
@@ -118,7 +145,8 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 aborting,
-                rollbackDeadline);
+                rollbackDeadline,
+                verification);
     }
 
     DeploymentState atPhase(int index) {
@@ -135,7 +163,8 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 aborting,
-                rollbackDeadline);
+                rollbackDeadline,
+                verification);
     }
 
     DeploymentState withApproval(String approver) {
@@ -154,6 +183,7 @@ public record DeploymentState(
                 createdAt,
                 finishedAt,
                 aborting,
-                rollbackDeadline);
+                rollbackDeadline,
+                verification);
     }
 }

@@ -12,6 +12,7 @@ import dev.stride.planner.machine.DeploymentState;
 import dev.stride.planner.machine.DeploymentStatus;
 import dev.stride.planner.machine.PhaseState;
 import dev.stride.planner.machine.PhaseStatus;
+import dev.stride.planner.machine.RollbackVerification;
 import dev.stride.planner.plan.PlannedPhase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,7 @@ final class DeploymentRows {
 
     private static final String COLUMNS =
             "id, spec, status, attempt, current_phase, required_approvals, reason, "
-                    + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline";
+                    + "origin, request_fingerprint, created_at, updated_at, finished_at, aborting, rollback_deadline, rollback_verification";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private DeploymentRows() {}
@@ -134,7 +135,11 @@ final class DeploymentRows {
                         instant(row.getOffsetDateTime("created_at")),
                         instant(row.getOffsetDateTime("finished_at")),
                         row.getBoolean("aborting"),
-                        instant(row.getOffsetDateTime("rollback_deadline")));
+                        instant(row.getOffsetDateTime("rollback_deadline")),
+                        row.getString("rollback_verification") == null
+                                ? null
+                                : RollbackVerification.valueOf(
+                                        row.getString("rollback_verification")));
         return new StoredDeployment(
                 state,
                 row.getString("origin"),

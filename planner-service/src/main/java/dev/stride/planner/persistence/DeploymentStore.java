@@ -149,7 +149,8 @@ public class DeploymentStore {
         Uni<Void> row =
                 tx.preparedQuery(
                                 "UPDATE deployment SET status = $2, current_phase = $3, reason = $4, "
-                                        + "finished_at = $5, updated_at = $6, aborting = $7, rollback_deadline = $8 WHERE id = $1")
+                                        + "finished_at = $5, updated_at = $6, aborting = $7, rollback_deadline = $8, "
+                                        + "rollback_verification = $9 WHERE id = $1")
                         .execute(
                                 Tuple.tuple()
                                         .addUUID(after.id())
@@ -159,7 +160,11 @@ public class DeploymentStore {
                                         .addOffsetDateTime(utc(after.finishedAt()))
                                         .addOffsetDateTime(utc(now))
                                         .addBoolean(after.aborting())
-                                        .addOffsetDateTime(utc(after.rollbackDeadline())))
+                                        .addOffsetDateTime(utc(after.rollbackDeadline()))
+                                        .addString(
+                                                after.verification() == null
+                                                        ? null
+                                                        : after.verification().name()))
                         .replaceWithVoid();
         List<Tuple> changedPhases = new ArrayList<>();
         for (PhaseState phase : after.phases()) {
@@ -261,19 +266,33 @@ public class DeploymentStore {
 
     public record PhaseDue(UUID deploymentId, int phase) {}
 
-    /** Deployments still rolling back past their rollback deadline. */
-    public Uni<List<UUID>> dueRollbacks(Instant now, int limit) {
+    /**
+     * Deployments rolling back past their rollback deadline: a rollback nobody reported done, or a verification
+     * delay that has run out or a verification that did not report. Each comes with the version that last
+     * SUCCEEDED in its application and environment before it (the stable version its verification measures), or
+     * null when none did.
+     */
+    public Uni<List<RollbackDue>> dueRollbacks(Instant now, int limit) {
         return pool.preparedQuery(
-                        "SELECT id FROM deployment WHERE rollback_deadline < $1 AND status = 'ROLLING_BACK' "
-                                + "ORDER BY rollback_deadline LIMIT $2")
+                        "SELECT d.id, (SELECT s.version FROM deployment s WHERE s.application = d.application "
+                                + "AND s.environment = d.environment AND s.status = 'SUCCEEDED' "
+                                + "AND s.created_at < d.created_at ORDER BY s.finished_at DESC LIMIT 1) "
+                                + "FROM deployment d WHERE d.rollback_deadline < $1 AND d.status = 'ROLLING_BACK' "
+                                + "ORDER BY d.rollback_deadline LIMIT $2")
                 .execute(Tuple.of(utc(now), limit))
                 .map(
                         rows -> {
-                            List<UUID> due = new ArrayList<>();
-                            rows.forEach(row -> due.add(row.getUUID(0)));
+                            List<RollbackDue> due = new ArrayList<>();
+                            rows.forEach(
+                                    row ->
+                                            due.add(
+                                                    new RollbackDue(
+                                                            row.getUUID(0), row.getString(1))));
                             return due;
                         });
     }
+
+    public record RollbackDue(UUID deploymentId, String stableVersion) {}
 
     /** Whether an idempotency key is taken, inside the caller's transaction (no second connection). */
     public Uni<Boolean> idempotencyKeyTaken(SqlClient tx, String key) {

@@ -65,6 +65,38 @@ public final class PhaseCompiler {
     }
 
     /**
+     * The parameters of the CHECKS phase that verifies stable after a rollback (the runbook's
+     * {@code rollback_strategy.verification_delay}): the health checks (the pre-deployment health endpoint and the
+     * post-deployment endpoints, the request's over the environment's defaults) and every rollback trigger, which
+     * the verifier measures on the stable version. {@code stableVersion} is the version that last SUCCEEDED in the
+     * application and environment, or null when Stride knows none (the verifier then selects stable's series by
+     * its stable selector alone).
+     */
+    public Map<String, Object> rollbackVerification(
+            DeploymentRequested request, DeploymentChecks defaults, String stableVersion) {
+        Map<String, Object> pre = CheckPhases.pre(request.checks(), defaults);
+        Map<String, Object> post = CheckPhases.post(request.checks(), defaults);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("stage", "rollback");
+        putIfPresent(parameters, "health", pre.get("health"));
+        putIfPresent(parameters, "endpoints", post.get("endpoints"));
+        List<Map<String, Object>> triggers = new ArrayList<>(rollbackTriggers(request.rollback()));
+        if (request.deployment() instanceof BlueGreenStrategy blueGreen
+                && blueGreen.trafficShifting() != null) {
+            triggers.addAll(rollbackThreshold(blueGreen.trafficShifting().rollbackThreshold()));
+        }
+        if (!triggers.isEmpty()) {
+            parameters.put("rollbackTriggers", triggers);
+        }
+        parameters.put("application", request.application());
+        parameters.put("environment", request.environment().wireName());
+        putIfPresent(parameters, "version", stableVersion);
+        parameters.put("rolledBackVersion", request.version());
+        parameters.put("strategy", request.deployment().strategy());
+        return parameters;
+    }
+
+    /**
      * The weights a blue-green shift sets on the new colour: {@code initialWeight} if above zero, then one
      * {@code increment} more each step, the last step cut to exactly 100.
      */

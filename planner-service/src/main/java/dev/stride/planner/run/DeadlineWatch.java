@@ -1,7 +1,11 @@
 package dev.stride.planner.run;
 
 import dev.stride.kit.runtime.PeriodicJob;
+import dev.stride.planner.machine.DeploymentState;
+import dev.stride.planner.machine.RollbackVerification;
 import dev.stride.planner.persistence.DeploymentStore;
+import dev.stride.planner.plan.PhaseCompiler;
+import dev.stride.planner.rules.PlannerRules;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -14,13 +18,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Fails phases that missed their deadline, and rollbacks nobody reported done by theirs. Deadlines are columns of the phase rows, so they survive restarts; any
+ * Fails phases that missed their deadline, and rollbacks nobody reported done by theirs; asks for stable's
+ * verification when a rollback's verification delay has run out. Deadlines are columns of the phase rows, so they survive restarts; any
  * replica may check them, and the state machine ignores a deadline another replica already acted on.
  */
 @ApplicationScoped
@@ -34,17 +40,21 @@ public class DeadlineWatch {
     private final DeploymentEngine engine;
     private final Clock clock = Clock.systemUTC();
     private final PeriodicJob job;
+    private final PlannerRules rules;
+    private final PhaseCompiler compiler = new PhaseCompiler();
 
     public DeadlineWatch(
             Pool pool,
             DeploymentStore store,
             DeploymentEngine engine,
+            PlannerRules rules,
             Vertx vertx,
             @ConfigProperty(name = "stride.deadline.check-interval", defaultValue = "1s")
                     Duration interval) {
         this.pool = pool;
         this.store = store;
         this.engine = engine;
+        this.rules = rules;
         this.job =
                 new PeriodicJob(
                         "Checking deadlines",
@@ -80,11 +90,23 @@ public class DeadlineWatch {
                         due ->
                                 each(
                                         due,
-                                        id ->
+                                        d ->
                                                 (machine, state, situation) ->
                                                         machine.rollbackDeadlinePassed(
-                                                                state, situation.now()),
-                                        id -> id));
+                                                                state,
+                                                                verification(
+                                                                        state, d.stableVersion()),
+                                                                situation.now()),
+                                        DeploymentStore.RollbackDue::deploymentId));
+    }
+
+    // What a verification of stable checks; built only when one is due.
+    private Map<String, Object> verification(DeploymentState state, String stableVersion) {
+        if (state.verification() != RollbackVerification.WAITING) {
+            return Map.of();
+        }
+        return compiler.rollbackVerification(
+                state.request(), rules.checkDefaults(state.request().environment()), stableVersion);
     }
 
     // One transaction per deployment; one that fails is logged and does not hold up the others.

@@ -9,6 +9,7 @@ import dev.stride.events.spec.Durations;
 import dev.stride.events.spec.Metric;
 import dev.stride.events.spec.Threshold;
 import dev.stride.planner.plan.PhaseCompiler;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -16,14 +17,8 @@ import java.util.Set;
 /** The request's {@code rollback} block: its triggers (named, on a known metric, with an action) and its strategy. */
 final class RollbackRules {
 
-    /**
-     * Refused rather than ignored: nothing waits the delay after a rollback or verifies the stable version yet
-     * (issue 16 item 3). A safety setting that is silently ignored is worse than one that is refused.
-     */
-    static final String VERIFICATION_NOT_BUILT =
-            "is not supported yet: Stride does not yet wait and verify the stable version after a rollback,"
-                    + " so the setting would be ignored; leave it out (a rollback ends when the platform reports"
-                    + " stable restored)";
+    /** The longest verification delay: stable is verified within the hour, or the rollback is not done. */
+    static final Duration MAX_VERIFICATION_DELAY = Duration.ofHours(1);
 
     static final Set<String> ACTIONS = Set.of("automatic_rollback", "pause", "alert");
 
@@ -129,7 +124,13 @@ final class RollbackRules {
                                     strategyAt,
                                     true,
                                     Set.of("previous_version"));
-                            checks.parsed(strategy, "timeout", strategyAt, false, Durations::parse);
+                            Optional<Duration> timeout =
+                                    checks.parsed(
+                                            strategy,
+                                            "timeout",
+                                            strategyAt,
+                                            false,
+                                            Durations::parse);
                             checks.parsed(
                                             strategy,
                                             "verification_delay",
@@ -138,9 +139,27 @@ final class RollbackRules {
                                             Durations::parse)
                                     .ifPresent(
                                             delay ->
-                                                    checks.add(
+                                                    verificationDelay(
+                                                            checks,
                                                             path(strategyAt, "verification_delay"),
-                                                            VERIFICATION_NOT_BUILT));
+                                                            delay,
+                                                            timeout));
                         });
+    }
+
+    // The delay is waited after the platform reports stable restored, then stable is checked; a
+    // delay
+    // longer than the restore is allowed to take is a unit mistake more often than a wish.
+    private static void verificationDelay(
+            FieldChecks checks, String at, Duration delay, Optional<Duration> timeout) {
+        if (delay.compareTo(MAX_VERIFICATION_DELAY) > 0) {
+            checks.add(at, "must be at most 1h (stable is verified within the hour)");
+        } else if (timeout.isPresent() && delay.compareTo(timeout.get()) > 0) {
+            checks.add(
+                    at,
+                    "must not be longer than rollback.rollback_strategy.timeout ("
+                            + timeout.get().toSeconds()
+                            + "s)");
+        }
     }
 }

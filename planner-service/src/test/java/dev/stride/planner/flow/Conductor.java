@@ -95,6 +95,18 @@ public final class Conductor {
                 "/stride/verifier");
     }
 
+    public void failed(String deploymentId, int phase, PhaseType type, String summary) {
+        publish(
+                new PhaseCompleted(
+                        UUID.fromString(deploymentId),
+                        1,
+                        phase,
+                        type,
+                        PhaseCompleted.Outcome.FAILED,
+                        summary),
+                "/stride/verifier");
+    }
+
     public String breach(String deploymentId, int phase, ThresholdBreached.Action action) {
         return publish(
                 new ThresholdBreached(

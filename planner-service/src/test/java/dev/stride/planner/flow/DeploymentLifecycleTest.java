@@ -1,6 +1,7 @@
 package dev.stride.planner.flow;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -116,6 +117,62 @@ class DeploymentLifecycleTest {
         assertThat(single(EventType.DEPLOYMENT_FINISHED, id).path("outcome").asText())
                 .isEqualTo("ROLLED_BACK");
         assertThat(conductor.events(EventType.ROLLBACK_REQUESTED, id)).hasSize(1);
+    }
+
+    @Test
+    void aRollbackWithAVerificationDelayChecksTheStableVersionAndFailsWhenStableFails() {
+        String application = Requests.uniqueApplication();
+        String stable = post("canary", application, "staging", "2.4.0");
+        conductor.runToSuccess(stable);
+        conductor.awaitStatus(stable, "SUCCEEDED");
+        String yaml =
+                new String(body("canary", application, "staging", "2.5.0"), UTF_8)
+                        .replaceFirst(
+                                "(?m)^(    timeout: \"10m\")$",
+                                "$1\n    verification_delay: \"1s\"");
+        assertThat(yaml).contains("verification_delay");
+        String id =
+                given().contentType("application/yaml")
+                        .body(yaml.getBytes(UTF_8))
+                        .post("/api/v1/deployments")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
+        conductor.awaitPhaseRequested(id, 0);
+        conductor.passed(id, 0, PhaseType.CHECKS);
+        conductor.awaitPhaseRequested(id, 1);
+        conductor.started(id, 1, PhaseType.TRAFFIC, 5);
+        conductor.failed(id, 1, PhaseType.TRAFFIC, "error_rate 7% over 5%");
+        conductor.awaitStatus(id, "ROLLING_BACK");
+        conductor.rolledBack(id, RollbackCompleted.Outcome.SUCCEEDED);
+
+        // After the delay the planner asks the verifier to check stable: a CHECKS phase after the
+        // plan's last.
+        JsonNode verification = conductor.awaitPhaseRequested(id, 6);
+        assertThat(verification.path("phaseType").asText()).isEqualTo("CHECKS");
+        JsonNode parameters = verification.path("parameters");
+        assertThat(parameters.path("stage").asText()).isEqualTo("rollback");
+        assertThat(parameters.path("version").asText()).as("stable").isEqualTo("2.4.0");
+        assertThat(parameters.path("rolledBackVersion").asText()).isEqualTo("2.5.0");
+        assertThat(parameters.path("health").path("url").asText()).endsWith("/health");
+        assertThat(parameters.path("rollbackTriggers").findValuesAsText("metric"))
+                .containsExactly("error_rate", "response_time_p95", "health_check_success_rate");
+        JsonPath waiting = conductor.awaitStatus(id, "ROLLING_BACK");
+        assertThat(waiting.getList("timeline.action", String.class))
+                .contains(
+                        "rollback-succeeded",
+                        "rollback-verification-waiting",
+                        "rollback-verification-requested");
+        assertThat(conductor.events(EventType.DEPLOYMENT_FINISHED, id)).isEmpty();
+
+        conductor.failed(id, 6, PhaseType.CHECKS, "stable error_rate 9% over the trigger's 5%");
+        JsonPath failed = conductor.awaitStatus(id, "ROLLBACK_FAILED");
+        assertThat(failed.getString("reason"))
+                .contains("stable failed its verification after the rollback")
+                .contains("9%");
+        JsonNode finished = single(EventType.DEPLOYMENT_FINISHED, id);
+        assertThat(finished.path("outcome").asText()).isEqualTo("FAILED");
     }
 
     @Test

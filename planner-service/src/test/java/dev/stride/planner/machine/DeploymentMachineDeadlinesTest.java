@@ -11,6 +11,7 @@ import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -206,11 +207,11 @@ class DeploymentMachineDeadlinesTest {
             assertThat(deadline).isEqualTo(h.now.plus(Duration.ofMinutes(10)));
 
             h.tick(Duration.ofMinutes(9));
-            h.apply(s -> h.machine.rollbackDeadlinePassed(s, h.now));
+            h.apply(s -> h.machine.rollbackDeadlinePassed(s, Map.of(), h.now));
             h.assertIgnored();
 
             h.tick(Duration.ofMinutes(1));
-            Step step = h.apply(s -> h.machine.rollbackDeadlinePassed(s, h.now));
+            Step step = h.apply(s -> h.machine.rollbackDeadlinePassed(s, Map.of(), h.now));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLBACK_FAILED);
             h.assertFinished(step, DeploymentFinished.Outcome.FAILED, "no RollbackCompleted");

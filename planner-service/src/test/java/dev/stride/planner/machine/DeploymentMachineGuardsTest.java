@@ -128,6 +128,7 @@ class DeploymentMachineGuardsTest {
                         h.now,
                         null,
                         false,
+                        null,
                         null);
 
         h.admit(false);

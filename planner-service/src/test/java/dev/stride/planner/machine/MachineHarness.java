@@ -56,7 +56,11 @@ final class MachineHarness {
     final List<TimelineEntry> timeline = new ArrayList<>();
 
     private MachineHarness(String requestName, int requiredApprovals) {
-        this.request = request(requestName);
+        this(request(requestName), requiredApprovals);
+    }
+
+    private MachineHarness(DeploymentRequested request, int requiredApprovals) {
+        this.request = request;
         this.plan = new PhaseCompiler().compile(request, null).phases();
         this.state =
                 new DeploymentState(
@@ -72,6 +76,7 @@ final class MachineHarness {
                         T0,
                         null,
                         false,
+                        null,
                         null);
     }
 
@@ -102,6 +107,19 @@ final class MachineHarness {
         h.on(h.failed(2, "error rate 3%"));
         assertThat(h.state.status()).isEqualTo(DeploymentStatus.ROLLING_BACK);
         return h;
+    }
+
+    /** A canary whose rollback verifies stable {@code delay} after the platform is restored. */
+    static MachineHarness canaryVerifyingAfter(String delay) {
+        ObjectNode doc = Requests.json("canary");
+        doc.put("deploymentId", ID.toString());
+        ((ObjectNode) doc.at("/rollback/rollback_strategy")).put("verification_delay", delay);
+        try {
+            return new MachineHarness(
+                    EventCodec.mapper().treeToValue(doc, DeploymentRequested.class), 0);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static MachineHarness of(String requestName, int requiredApprovals) {

@@ -408,6 +408,51 @@ class PhaseCompilerTest {
     }
 
     @Test
+    void stablesVerificationChecksHealthAndEveryTriggerOnTheStableVersion() {
+        Map<String, Object> canary =
+                compiler.rollbackVerification(
+                        withChecks(request("canary"), null), DEFAULTS, "2.3.9");
+        assertThat(canary)
+                .containsEntry("stage", "rollback")
+                .containsEntry(
+                        "health",
+                        Map.of("url", "http://checkout.staging/health", "expectedStatus", 204))
+                .containsEntry(
+                        "endpoints",
+                        List.of(
+                                "http://checkout.staging/health",
+                                "http://checkout.staging/api/cart"))
+                .containsEntry("version", "2.3.9")
+                .containsEntry("rolledBackVersion", request("canary").version())
+                .containsEntry("application", request("canary").application())
+                .containsEntry("strategy", "canary")
+                .doesNotContainKeys("errorRate", "responseTimeP95", "database");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> triggers =
+                (List<Map<String, Object>>) canary.get("rollbackTriggers");
+        assertThat(triggers)
+                .extracting(t -> t.get("metric") + " " + t.get("threshold"))
+                .containsExactly(
+                        "error_rate 5%",
+                        "response_time_p95 1000ms", "health_check_success_rate 90%");
+
+        // Blue-green's errors-per-minute threshold is a trigger too; without a known stable version
+        // none is named.
+        Map<String, Object> blueGreen =
+                compiler.rollbackVerification(request("blue-green"), null, null);
+        @SuppressWarnings("unchecked")
+        List<Object> thresholds = (List<Object>) blueGreen.get("rollbackTriggers");
+        assertThat(blueGreen).doesNotContainKeys("version", "health", "endpoints");
+        assertThat(thresholds)
+                .containsExactly(
+                        Map.of(
+                                "name", PhaseCompiler.ROLLBACK_THRESHOLD_TRIGGER,
+                                "metric", "errors_per_minute",
+                                "threshold", "5/min",
+                                "action", "automatic_rollback"));
+    }
+
+    @Test
     void theEnvironmentsDefaultsFillARequestWithoutChecks() {
         PhasePlan plan = compiler.compile(withChecks(request("canary"), null), DEFAULTS);
 

@@ -97,7 +97,7 @@ class TwoReplicasTest {
                 new DeploymentEngine(store, new DeploymentQueue(), outbox, processed, rules);
         return new Replica(
                 engine,
-                new DeadlineWatch(pool, store, engine, vertx, Duration.ofHours(1)),
+                new DeadlineWatch(pool, store, engine, rules, vertx, Duration.ofHours(1)),
                 new ProgressConsumers(
                         new InboundEvents(pool, codec, schemas, processed, publisher), engine));
     }

@@ -471,20 +471,36 @@ class DeploymentRequestValidatorTest {
     }
 
     @Test
-    void aVerificationDelayIsRefusedWhileNothingVerifiesStableAfterARollback() {
+    void aVerificationDelayIsADurationNoLongerThanTheRollbackTimeout() {
         ObjectNode doc = Requests.json("canary");
-        ((ObjectNode) doc.at("/rollback/rollback_strategy")).put("verification_delay", "2m");
+        ObjectNode strategy = (ObjectNode) doc.at("/rollback/rollback_strategy");
+        // The runbook's own block: timeout 10m, verification_delay 2m.
+        strategy.put("verification_delay", "2m");
+        assertThat(validator.validate(doc)).isEmpty();
+        strategy.put("verification_delay", "10m");
+        assertThat(validator.validate(doc)).isEmpty();
 
+        strategy.put("verification_delay", "11m");
         assertThat(validator.validate(doc))
                 .containsExactly(
                         new Violation(
                                 "rollback.rollback_strategy.verification_delay",
-                                RollbackRules.VERIFICATION_NOT_BUILT));
-        ((ObjectNode) doc.at("/rollback/rollback_strategy")).put("verification_delay", "soon");
+                                "must not be longer than rollback.rollback_strategy.timeout (600s)"));
+        strategy.remove("timeout");
+        strategy.put("verification_delay", "2h");
         assertThat(validator.validate(doc))
-                .extracting(Violation::field)
-                .containsExactly("rollback.rollback_strategy.verification_delay");
-        ((ObjectNode) doc.at("/rollback/rollback_strategy")).putNull("verification_delay");
+                .containsExactly(
+                        new Violation(
+                                "rollback.rollback_strategy.verification_delay",
+                                "must be at most 1h (stable is verified within the hour)"));
+        for (String bad : new String[] {"soon", "0s", "2"}) {
+            strategy.put("verification_delay", bad);
+            assertThat(validator.validate(doc))
+                    .as(bad)
+                    .extracting(Violation::field)
+                    .containsExactly("rollback.rollback_strategy.verification_delay");
+        }
+        strategy.putNull("verification_delay");
         assertThat(validator.validate(doc)).isEmpty();
     }
 

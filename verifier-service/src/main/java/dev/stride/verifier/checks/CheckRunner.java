@@ -2,8 +2,10 @@ package dev.stride.verifier.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stride.events.ThresholdBreached;
 import dev.stride.verifier.ConfigCheck;
 import dev.stride.verifier.analysis.AnalysisJudge;
+import dev.stride.verifier.analysis.RollbackTrigger;
 import dev.stride.verifier.analysis.SuccessCriterion;
 import dev.stride.verifier.metrics.Endpoints;
 import dev.stride.verifier.metrics.MetricProvider;
@@ -32,7 +34,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Runs a CHECKS phase: the runbook's pre-deployment health check (target health endpoint and expected status,
  * PostgreSQL reachability, dependency health URLs) or its post-deployment validation (endpoints answering 200, the
- * error rate and p95 from the metric provider, feature flags that must report enabled). Every check is recorded with
+ * error rate and p95 from the metric provider, feature flags that must report enabled) or the verification of
+ * stable after a rollback (the health checks, and each rollback trigger measured on the stable version with the
+ * {@code stable-selector} and {@code stable-track}: stable passes where it is not over the trigger's level). Every check is recorded with
  * its evidence; URLs are masked (no user info, no query values). Checks run side by side, each with the timeout.
  */
 @ApplicationScoped
@@ -120,6 +124,21 @@ public class CheckRunner {
                             environment,
                             version));
         }
+        if ("rollback".equals(text(parameters.get("stage")))
+                && parameters.get("rollbackTriggers") instanceof List<?> triggers) {
+            boolean healthChecked =
+                    parameters.get("health") != null
+                            || !strings(parameters.get("endpoints")).isEmpty();
+            for (Object trigger : triggers) {
+                if (trigger instanceof Map<?, ?> level) {
+                    Uni<CheckResult> check =
+                            stableTrigger(level, application, environment, version, healthChecked);
+                    if (check != null) {
+                        checks.add(check);
+                    }
+                }
+            }
+        }
         if (checks.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -168,7 +187,11 @@ public class CheckRunner {
         String name =
                 "pre".equals(stage)
                         ? "pre-deployment checks"
-                        : "post".equals(stage) ? "post-deployment checks" : "checks";
+                        : "post".equals(stage)
+                                ? "post-deployment checks"
+                                : "rollback".equals(stage)
+                                        ? "stable's verification after the rollback"
+                                        : "checks";
         if (results.isEmpty()) {
             return name + " passed: none configured";
         }
@@ -370,20 +393,120 @@ public class CheckRunner {
             String environment,
             String version) {
         SuccessCriterion criterion;
+        try {
+            criterion = new SuccessCriterion(metric, threshold);
+            criterion.metBy(0); // parses the threshold
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom()
+                    .item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
+        }
+        return measured(
+                metric,
+                metric,
+                threshold,
+                application,
+                environment,
+                version,
+                false,
+                criterion::metBy,
+                " within ",
+                " not within ");
+    }
+
+    /**
+     * A rollback trigger on the stable version, after a rollback: stable passes where its value is not over the
+     * trigger's level, measured with the stable selector and track.
+     */
+    private Uni<CheckResult> stableTrigger(
+            Map<?, ?> trigger,
+            String application,
+            String environment,
+            String version,
+            boolean healthChecked) {
+        String metric = text(trigger.get("metric"));
+        String threshold = text(trigger.get("threshold"));
+        String name = "stable " + metric;
+        RollbackTrigger level;
+        try {
+            level =
+                    new RollbackTrigger(
+                            text(trigger.get("name")),
+                            metric,
+                            threshold,
+                            null,
+                            ThresholdBreached.Action.ALERT);
+            level.breachedBy(0); // parses the threshold
+        } catch (RuntimeException e) {
+            return Uni.createFrom()
+                    .item(new CheckResult(name, threshold, false, null, null, e.getMessage()));
+        }
+        if ("health_check_success_rate".equals(metric)
+                && templates.template(application, environment, metric).isEmpty()) {
+            // No query counts stable's health checks: the phase's own health checks stand for it.
+            return healthChecked
+                    ? null
+                    : Uni.createFrom()
+                            .item(
+                                    new CheckResult(
+                                            name,
+                                            threshold,
+                                            false,
+                                            null,
+                                            null,
+                                            "no query for "
+                                                    + metric
+                                                    + " and no health check (checks.pre.health or"
+                                                    + " checks.post.endpoints) to verify stable with"));
+        }
+        return measured(
+                name,
+                metric,
+                threshold,
+                application,
+                environment,
+                version,
+                true,
+                value -> !level.breachedBy(value),
+                " not over the trigger's ",
+                " over the trigger's ");
+    }
+
+    private Uni<CheckResult> measured(
+            String name,
+            String metric,
+            String threshold,
+            String application,
+            String environment,
+            String version,
+            boolean stable,
+            java.util.function.DoublePredicate passes,
+            String within,
+            String outside) {
         String query;
         String prometheus;
         MetricProvider provider;
         try {
-            criterion = new SuccessCriterion(metric, threshold);
-            criterion.metBy(0); // parses the threshold
             MetricTemplates.Settings settings = templates.settings(application, environment);
+            if (stable) {
+                settings = settings.stable();
+                if (version == null && settings.selector().contains("{version}")) {
+                    throw new IllegalArgumentException(
+                            "the stable version is unknown (no earlier SUCCEEDED deployment of "
+                                    + application
+                                    + " to "
+                                    + environment
+                                    + "); set stride.verifier.stable-selector to select stable's"
+                                    + " series without {version}");
+                }
+            }
             prometheus = settings.prometheus();
+            String type = settings.provider();
             provider =
-                    metrics.forType(settings.provider())
+                    metrics.forType(type)
                             .orElseThrow(
                                     () ->
                                             new IllegalArgumentException(
-                                                    "no metric provider " + settings.provider()));
+                                                    "no metric provider " + type));
             String template =
                     templates
                             .template(application, environment, metric)
@@ -396,7 +519,7 @@ public class CheckRunner {
                             settings.variables(application, environment, version, Map.of()));
         } catch (IllegalArgumentException e) {
             return Uni.createFrom()
-                    .item(new CheckResult(metric, threshold, false, null, null, e.getMessage()));
+                    .item(new CheckResult(name, threshold, false, null, null, e.getMessage()));
         }
         long began = System.nanoTime();
         return provider.measure(prometheus, query, Instant.now())
@@ -405,20 +528,20 @@ public class CheckRunner {
                             long latency = millisSince(began);
                             return switch (reading.kind()) {
                                 case VALUE -> {
-                                    boolean met = criterion.metBy(reading.value());
+                                    boolean met = passes.test(reading.value());
                                     yield new CheckResult(
-                                            metric,
+                                            name,
                                             threshold,
                                             met,
                                             null,
                                             latency,
                                             AnalysisJudge.format(metric, reading.value())
-                                                    + (met ? " within " : " not within ")
+                                                    + (met ? within : outside)
                                                     + threshold);
                                 }
                                 case NO_DATA ->
                                         new CheckResult(
-                                                metric,
+                                                name,
                                                 threshold,
                                                 false,
                                                 null,
@@ -426,7 +549,7 @@ public class CheckRunner {
                                                 "no data: " + reading.message());
                                 case ERROR ->
                                         new CheckResult(
-                                                metric,
+                                                name,
                                                 threshold,
                                                 false,
                                                 null,

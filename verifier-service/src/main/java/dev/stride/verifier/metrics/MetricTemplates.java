@@ -106,7 +106,11 @@ public class MetricTemplates {
                 lookup(application, environment, "probe.url").orElse(null),
                 probes,
                 probeTimeout,
-                incidentInterval);
+                incidentInterval,
+                lookup(application, environment, "stable-selector")
+                        .or(() -> lookup(application, environment, "selector"))
+                        .orElse(""),
+                lookup(application, environment, "stable-track").orElse("stable"));
     }
 
     // As Quarkus reads a Duration key: ISO-8601 (PT10S) or a number with a unit (10s).
@@ -215,6 +219,9 @@ public class MetricTemplates {
      * @param probeTimeout each probe's deadline ({@code probe.timeout}, default 2s)
      * @param incidentInterval the interval while an incident is open for the application and environment
      *        ({@code incident-interval}, default half the interval, at least 1s; never longer than the interval)
+     * @param stableSelector which series are the stable version's, for its verification after a rollback
+     *        ({@code stable-selector}, default the selector, rendered with the stable version)
+     * @param stableTrack the {@code {track}} of the stable version ({@code stable-track}, default {@code stable})
      */
     public record Settings(
             Duration interval,
@@ -228,7 +235,9 @@ public class MetricTemplates {
             String probeUrl,
             int probeCount,
             Duration probeTimeout,
-            Duration incidentInterval) {
+            Duration incidentInterval,
+            String stableSelector,
+            String stableTrack) {
 
         /** These settings while an incident is open: measured every {@code incidentInterval}. */
         public Settings watched() {
@@ -244,7 +253,28 @@ public class MetricTemplates {
                     probeUrl,
                     probeCount,
                     probeTimeout,
-                    incidentInterval);
+                    incidentInterval,
+                    stableSelector,
+                    stableTrack);
+        }
+
+        /** These settings for the stable version: its selector and its track. */
+        public Settings stable() {
+            return new Settings(
+                    interval,
+                    window,
+                    stableSelector,
+                    stableTrack,
+                    noDataLimit,
+                    errorLimit,
+                    prometheus,
+                    provider,
+                    probeUrl,
+                    probeCount,
+                    probeTimeout,
+                    incidentInterval,
+                    stableSelector,
+                    stableTrack);
         }
 
         /** The variables a template of this release may use. */

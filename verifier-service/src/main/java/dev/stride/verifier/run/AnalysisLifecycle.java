@@ -124,31 +124,33 @@ public class AnalysisLifecycle {
         }
         String why = problem;
         String where = endpoint;
-        return store.isStopped(tx, phase.deploymentId(), phase.attempt())
-                .flatMap(
-                        stopped ->
-                                stopped
-                                        ? Uni.createFrom().voidItem()
-                                        : store.requested(
-                                                        tx,
-                                                        key,
-                                                        phase.phaseType(),
-                                                        spec,
-                                                        why,
-                                                        where)
-                                                // Checks start when asked for; the executor sends
-                                                // no PhaseStarted for them.
-                                                .flatMap(
-                                                        x ->
-                                                                phase.phaseType()
-                                                                                == PhaseType.CHECKS
-                                                                        ? store.started(
-                                                                                tx,
-                                                                                key,
-                                                                                Instant.now())
-                                                                        : Uni.createFrom()
-                                                                                .voidItem())
-                                                .flatMap(x -> activate(tx, key)));
+        // Stable's verification after a rollback comes after the rollback stopped the attempt's
+        // analyses: it is the one phase such a stop does not hold back.
+        Uni<Boolean> held =
+                isVerification(phase)
+                        ? Uni.createFrom().item(false)
+                        : store.isStopped(tx, phase.deploymentId(), phase.attempt());
+        return held.flatMap(
+                stopped ->
+                        stopped
+                                ? Uni.createFrom().voidItem()
+                                : store.requested(tx, key, phase.phaseType(), spec, why, where)
+                                        // Checks start when asked for; the executor sends
+                                        // no PhaseStarted for them.
+                                        .flatMap(
+                                                x ->
+                                                        phase.phaseType() == PhaseType.CHECKS
+                                                                ? store.started(
+                                                                        tx, key, Instant.now())
+                                                                : Uni.createFrom().voidItem())
+                                        .flatMap(x -> activate(tx, key)));
+    }
+
+    /** The planner's CHECKS phase that verifies stable after a rollback (stage {@code rollback}). */
+    static boolean isVerification(PhaseRequested phase) {
+        return phase.phaseType() == PhaseType.CHECKS
+                && phase.parameters() != null
+                && "rollback".equals(String.valueOf(phase.parameters().get("stage")));
     }
 
     public Uni<Void> started(SqlClient tx, PhaseStarted phase) {

@@ -206,6 +206,167 @@ class CheckPhaseTest {
     }
 
     @Test
+    void afterARollbackStableIsVerifiedOnItsOwnSeriesEvenThoughTheAttemptWasStopped() {
+        lab.apply("failing"); // the rolled-back canary still errors; stable does not
+        try {
+            awaitSeries(AppMetrics.STABLE_VERSION);
+            awaitSeries(AppMetrics.CANARY_VERSION);
+            UUID id = UUID.randomUUID();
+            // The rollback stopped the attempt's analyses: phase 1's waits no more.
+            Map<String, Object> traffic = release();
+            traffic.put("weight", 5);
+            publish(new PhaseRequested(id, 1, 1, PhaseType.TRAFFIC, target(), traffic));
+            awaitStatus(id, "WAITING");
+            TopicReader.publish(
+                    bootstrap(),
+                    EventType.ROLLBACK_REQUESTED.topic(),
+                    id.toString(),
+                    CODEC.encode(
+                            CODEC.wrap(
+                                    new dev.stride.events.RollbackRequested(
+                                            id, 1, "error_rate 50%", "verifier"),
+                                    "/stride/verifier")));
+            awaitStatus(id, "STOPPED");
+
+            publish(
+                    new PhaseRequested(
+                            id,
+                            1,
+                            6,
+                            PhaseType.CHECKS,
+                            target(),
+                            verification(AppMetrics.STABLE_VERSION)));
+
+            JsonNode completed = awaitCompleted(id);
+            assertThat(completed.path("outcome").asText())
+                    .as(completed.path("summary").asText())
+                    .isEqualTo("PASSED");
+            assertThat(completed.path("phase").asInt()).isEqualTo(6);
+            // The health check stands for health_check_success_rate, which has no query here.
+            assertThat(completed.path("summary").asText())
+                    .isEqualTo("stable's verification after the rollback passed: 2 of 2");
+            given().queryParam("deploymentId", id.toString())
+                    .get("/api/v1/analyses")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                            "analyses.find { it.phase == 6 }.checks.find { it.name == 'stable error_rate' }.message",
+                            equalTo("0% not over the trigger's 5%"));
+
+            // The same verification of a stable version that errors fails, naming the trigger.
+            UUID bad = UUID.randomUUID();
+            publish(
+                    new PhaseRequested(
+                            bad,
+                            1,
+                            6,
+                            PhaseType.CHECKS,
+                            target(),
+                            verification(AppMetrics.CANARY_VERSION)));
+            JsonNode failed = awaitCompleted(bad);
+            assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(failed.path("summary").asText())
+                    .startsWith(
+                            "stable's verification after the rollback failed: stable error_rate")
+                    .contains("over the trigger's 5%");
+        } finally {
+            lab.apply("healthy");
+            // The other tests measure the canary: its errors leave the query window first.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(
+                            () ->
+                                    CODEC.parseTree(
+                                                    (String)
+                                                            lab.apply(
+                                                                    "query:sum(rate(http_server_requests_seconds_count{status=~\"5..\"}["
+                                                                            + PrometheusLab.WINDOW
+                                                                            + "])) > 0"))
+                                            .path("data")
+                                            .path("result")
+                                            .isEmpty());
+        }
+    }
+
+    @Test
+    void aStableVersionNobodyKnowsCannotBeMeasuredByAVersionSelectorAndFailsSayingSo() {
+        UUID id = UUID.randomUUID();
+        Map<String, Object> parameters = verification(null);
+        parameters.remove("health");
+        publish(new PhaseRequested(id, 1, 6, PhaseType.CHECKS, target(), parameters));
+
+        String summary = awaitCompleted(id).path("summary").asText();
+        assertThat(summary)
+                .contains("stable error_rate 5%: the stable version is unknown")
+                .contains("set stride.verifier.stable-selector")
+                .contains(
+                        "stable health_check_success_rate 90%: no query for"
+                                + " health_check_success_rate and no health check");
+    }
+
+    private Map<String, Object> verification(String stableVersion) {
+        Map<String, Object> parameters = release();
+        parameters.remove("version");
+        if (stableVersion != null) {
+            parameters.put("version", stableVersion);
+        }
+        parameters.put("stage", "rollback");
+        parameters.put("rolledBackVersion", AppMetrics.CANARY_VERSION);
+        parameters.put("health", Map.of("url", base + "/health", "expectedStatus", 200));
+        parameters.put(
+                "rollbackTriggers",
+                List.of(
+                        Map.of(
+                                "name", "high_error_rate",
+                                "metric", "error_rate",
+                                "threshold", "5%",
+                                "action", "automatic_rollback"),
+                        Map.of(
+                                "name", "health_check_failure",
+                                "metric", "health_check_success_rate",
+                                "threshold", "90%",
+                                "action", "automatic_rollback")));
+        return parameters;
+    }
+
+    private void awaitSeries(String version) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                CODEC.parseTree(
+                                                        (String)
+                                                                lab.apply(
+                                                                        "query:sum(rate(http_server_requests_seconds_count{version=\""
+                                                                                + version
+                                                                                + "\"}["
+                                                                                + PrometheusLab
+                                                                                        .WINDOW
+                                                                                + "]))"))
+                                                .path("data")
+                                                .path("result")
+                                                .size()
+                                        == 1);
+    }
+
+    private static void awaitStatus(UUID id, String status) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () ->
+                                status.equals(
+                                        given().queryParam("deploymentId", id.toString())
+                                                .get("/api/v1/analyses")
+                                                .then()
+                                                .statusCode(200)
+                                                .extract()
+                                                .path("analyses[0].status")));
+    }
+
+    @Test
     void aChecksPhaseWithNothingToCheckPasses() {
         UUID id = UUID.randomUUID();
         Map<String, Object> parameters = release();
