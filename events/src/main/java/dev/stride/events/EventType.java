@@ -45,6 +45,16 @@ public enum EventType {
             Topics.DEPLOYMENT_FINISHED,
             DeploymentFinished.class,
             "deployment-finished"),
+    DEPLOYMENT_PAUSED(
+            "dev.stride.deployment.paused.v1",
+            Topics.DEPLOYMENT_CONTROL,
+            DeploymentPaused.class,
+            "deployment-paused"),
+    DEPLOYMENT_RESUMED(
+            "dev.stride.deployment.resumed.v1",
+            Topics.DEPLOYMENT_CONTROL,
+            DeploymentResumed.class,
+            "deployment-resumed"),
     INCIDENT_OPENED(
             "dev.stride.incident.opened.v1",
             Topics.INCIDENTS,
@@ -92,7 +102,7 @@ public enum EventType {
     }
 
     /**
-     * The type a record on a topic that carries several (stride.incidents: opened and resolved) says it is, by its
+     * The type a record on a topic that carries several (stride.incidents: opened and resolved; stride.deployment-control: paused and resumed) says it is, by its
      * envelope's {@code type}, when that is a type of {@code fallback}'s topic; else {@code fallback}, so that a
      * consumer reading it as that type dead-letters it with the reason.
      */

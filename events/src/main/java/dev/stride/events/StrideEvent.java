@@ -15,6 +15,8 @@ public sealed interface StrideEvent
                 RollbackRequested,
                 RollbackCompleted,
                 DeploymentFinished,
+                DeploymentPaused,
+                DeploymentResumed,
                 IncidentOpened,
                 IncidentResolved {
 

@@ -14,6 +14,9 @@ public final class Topics {
     public static final String DEPLOYMENT_FINISHED = "stride.deployment-finished";
     public static final String INCIDENTS = "stride.incidents";
 
+    /** DeploymentPaused and DeploymentResumed: one topic, so a pause and the resume after it stay in order. */
+    public static final String DEPLOYMENT_CONTROL = "stride.deployment-control";
+
     /** Suffix of every dead-letter topic: records that could not be parsed or validated land there. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -27,6 +30,7 @@ public final class Topics {
                     ROLLBACK_REQUESTED,
                     ROLLBACK_COMPLETED,
                     DEPLOYMENT_FINISHED,
+                    DEPLOYMENT_CONTROL,
                     INCIDENTS);
 
     private Topics() {}

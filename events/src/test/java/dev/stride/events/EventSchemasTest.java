@@ -36,7 +36,7 @@ class EventSchemasTest {
 
     /** The contract, written out: data fields every producer must send. Everything else in a record is optional. */
     private static final Map<EventType, List<String>> REQUIRED =
-            Map.of(
+            byType(
                     EventType.DEPLOYMENT_REQUESTED,
                             List.of(
                                     "deploymentId",
@@ -102,7 +102,23 @@ class EventSchemasTest {
                                     "deploymentId",
                                     "severity",
                                     "resolution",
-                                    "resolvedAt"));
+                                    "resolvedAt"),
+                    EventType.DEPLOYMENT_PAUSED,
+                            List.of(
+                                    "deploymentId",
+                                    "attempt",
+                                    "phase",
+                                    "application",
+                                    "environment",
+                                    "pausedBy"),
+                    EventType.DEPLOYMENT_RESUMED,
+                            List.of(
+                                    "deploymentId",
+                                    "attempt",
+                                    "phase",
+                                    "application",
+                                    "environment",
+                                    "resumedBy"));
 
     private static final Map<EventType, List<String>> OPTIONAL =
             Map.of(
@@ -114,7 +130,18 @@ class EventSchemasTest {
                     EventType.ROLLBACK_REQUESTED, List.of("reason"),
                     EventType.ROLLBACK_COMPLETED, List.of("detail"),
                     EventType.DEPLOYMENT_FINISHED, List.of("reason", "commitTime"),
-                    EventType.INCIDENT_OPENED, List.of("declaredBy"));
+                    EventType.INCIDENT_OPENED, List.of("declaredBy"),
+                    EventType.DEPLOYMENT_PAUSED, List.of("reason"));
+
+    // Map.of stops at ten pairs.
+    @SuppressWarnings("unchecked")
+    private static Map<EventType, List<String>> byType(Object... pairs) {
+        Map<EventType, List<String>> map = new java.util.EnumMap<>(EventType.class);
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((EventType) pairs[i], (List<String>) pairs[i + 1]);
+        }
+        return Map.copyOf(map);
+    }
 
     static Stream<Arguments> requiredFields() {
         return Arrays.stream(EventType.values())

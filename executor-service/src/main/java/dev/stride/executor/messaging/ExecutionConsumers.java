@@ -1,8 +1,11 @@
 package dev.stride.executor.messaging;
 
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.EventType;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.RollbackRequested;
+import dev.stride.events.StrideEvent;
 import dev.stride.executor.run.ExecutionRequests;
 import dev.stride.executor.run.ExecutionWorker;
 import dev.stride.kit.messaging.InboundEvents;
@@ -12,8 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * What the executor consumes: the planner's PhaseRequested, and RollbackRequested from the planner, the incident
- * service or other systems. Each event is recorded by {@link ExecutionRequests} in the transaction that marks it
+ * What the executor consumes: the planner's PhaseRequested, DeploymentPaused and DeploymentResumed (a ROLLOUT under
+ * way is held and let go), and RollbackRequested from the planner, the incident service or other systems. Each event is recorded by {@link ExecutionRequests} in the transaction that marks it
  * processed (so once per deployment, attempt and phase), then the worker is woken.
  */
 @ApplicationScoped
@@ -37,6 +40,21 @@ public class ExecutionConsumers {
                         EventType.PHASE_REQUESTED,
                         "executor.phase-requested",
                         (tx, event) -> requests.phase(tx, event.data()))
+                .invoke(worker::wake);
+    }
+
+    /** Paused and resumed share the topic, in order; the record's own type says which. */
+    @Incoming("deployment-control")
+    public Uni<Void> onDeploymentControl(Message<String> message) {
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.DEPLOYMENT_PAUSED);
+        return inbound.<StrideEvent>consume(
+                        message,
+                        type,
+                        "executor.deployment-control",
+                        (tx, event) ->
+                                event.data() instanceof DeploymentPaused paused
+                                        ? requests.paused(tx, paused)
+                                        : requests.resumed(tx, (DeploymentResumed) event.data()))
                 .invoke(worker::wake);
     }
 

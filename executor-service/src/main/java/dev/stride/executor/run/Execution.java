@@ -5,7 +5,10 @@ import dev.stride.events.spec.Target;
 import java.util.Map;
 import java.util.UUID;
 
-/** One phase or rollback of an attempt, as the executor holds it while it works on it. */
+/**
+ * One phase or rollback of an attempt, as the executor holds it while it works on it; {@code held}: a ROLLOUT of a
+ * paused deployment, whose platform rollout is held until the deployment is resumed.
+ */
 public record Execution(
         long id,
         UUID deploymentId,
@@ -15,7 +18,32 @@ public record Execution(
         Integer phaseIndex,
         Target target,
         Map<String, Object> parameters,
-        int tries) {
+        int tries,
+        boolean held) {
+
+    /** An execution as asked, not held by a pause. */
+    public Execution(
+            long id,
+            UUID deploymentId,
+            int attempt,
+            String step,
+            PhaseType phaseType,
+            Integer phaseIndex,
+            Target target,
+            Map<String, Object> parameters,
+            int tries) {
+        this(
+                id,
+                deploymentId,
+                attempt,
+                step,
+                phaseType,
+                phaseIndex,
+                target,
+                parameters,
+                tries,
+                false);
+    }
 
     public static final String ROLLBACK = "rollback";
 

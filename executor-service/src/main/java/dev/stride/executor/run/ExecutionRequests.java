@@ -1,5 +1,7 @@
 package dev.stride.executor.run;
 
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
@@ -60,6 +62,16 @@ public class ExecutionRequests {
                                                                 : phase.parameters(),
                                                         endpoint(phase.target()))
                                                 .replaceWithVoid());
+    }
+
+    /** DeploymentPaused: the attempt's ROLLOUT under way, if any, is held on the platform. */
+    public Uni<Void> paused(SqlClient tx, DeploymentPaused paused) {
+        return store.hold(tx, paused.deploymentId(), paused.attempt());
+    }
+
+    /** DeploymentResumed: a held ROLLOUT goes on. */
+    public Uni<Void> resumed(SqlClient tx, DeploymentResumed resumed) {
+        return store.release(tx, resumed.deploymentId(), resumed.attempt());
     }
 
     /** Cancels the attempt's open phases and records the rollback, against the target its phases had. */

@@ -124,7 +124,7 @@ public class ExecutionStore {
                                                 + "AND p.id < o.id AND p.status IN ('PENDING', 'APPLYING')) "
                                                 + "ORDER BY (o.step = 'rollback') DESC, o.id LIMIT $1 FOR UPDATE SKIP LOCKED) "
                                                 + "RETURNING id, deployment_id, attempt, step, phase_type, phase_index, target, "
-                                                + "parameters, tries")
+                                                + "parameters, tries, held_since")
                                 .execute(
                                         Tuple.of(
                                                 limit,
@@ -184,6 +184,40 @@ public class ExecutionStore {
                 .map(rows -> rows.rowCount() > 0);
     }
 
+    /**
+     * DeploymentPaused: the attempt's open ROLLOUT is held. It is taken up at once (the worker holds the platform's
+     * rollout), then waits for the resume; its patience does not run meanwhile.
+     */
+    public Uni<Void> hold(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery(
+                        "UPDATE execution SET held_since = now(), not_before = now() WHERE deployment_id = $1 "
+                                + "AND attempt = $2 AND phase_type = 'ROLLOUT' AND status IN ('PENDING', 'APPLYING') "
+                                + "AND held_since IS NULL")
+                .execute(Tuple.of(deploymentId, attempt))
+                .replaceWithVoid();
+    }
+
+    /**
+     * DeploymentResumed: a held ROLLOUT goes on at once, applied again (which lifts the platform's hold), its
+     * patience moved on by the time it was held.
+     */
+    public Uni<Void> release(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery(
+                        "UPDATE execution SET created_at = created_at + (now() - held_since), held_since = NULL, "
+                                + "not_before = now() WHERE deployment_id = $1 AND attempt = $2 AND held_since IS NOT NULL")
+                .execute(Tuple.of(deploymentId, attempt))
+                .replaceWithVoid();
+    }
+
+    /** A held execution waits for the resume (which takes it up at once), looked at again after {@code delay}. */
+    public Uni<Void> waitHeld(long id, Duration delay) {
+        return pool.preparedQuery(
+                        "UPDATE execution SET status = 'PENDING', claimed_at = NULL, "
+                                + "not_before = now() + make_interval(secs => $2) WHERE id = $1 AND status = 'APPLYING'")
+                .execute(Tuple.of(id, (double) delay.toMillis() / 1000))
+                .replaceWithVoid();
+    }
+
     /** Ends an execution; false if it had already ended (another worker got there first). */
     public Uni<Boolean> finish(SqlClient tx, long id, String status, String outcome) {
         return tx.preparedQuery(
@@ -222,7 +256,8 @@ public class ExecutionStore {
                     row.getInteger("phase_index"),
                     target,
                     parameters,
-                    row.getInteger("tries"));
+                    row.getInteger("tries"),
+                    row.getOffsetDateTime("held_since") != null);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -60,6 +60,9 @@ public class ExecutionWorker {
 
     private static final Logger LOG = Logger.getLogger(ExecutionWorker.class);
     private static final int MAX_TRIES = 5;
+    // A held ROLLOUT is looked at again this often while its deployment stays paused (the resume
+    // takes it up at once).
+    private static final Duration HELD_RECHECK = Duration.ofSeconds(30);
 
     private final Pool pool;
     private final ExecutionStore store;
@@ -246,33 +249,38 @@ public class ExecutionWorker {
         } else {
             BoundDriver<?> driver = drivers.forTarget(e.target()).orElse(null);
             run =
-                    driver == null
-                            ? fail(
-                                    e,
-                                    "no traffic driver for platform "
-                                            + e.target().platform()
-                                            + " yet")
-                            : reconcile(e, driver, Asked.of(e))
-                                    .flatMap(live -> succeed(e, live))
-                                    .onFailure(Superseded.class)
-                                    .recoverWithUni(x -> supersede(e))
-                                    .onFailure(PlatformException.class)
-                                    .recoverWithUni(
-                                            failure -> {
-                                                if (failure instanceof RolloutInProgress progress) {
-                                                    return recheckLater(e, progress);
-                                                }
-                                                // Transient: the platform did not answer or is not
-                                                // ready; say which endpoint.
-                                                return failure.isTransient()
-                                                        ? waitOrFail(
-                                                                e,
-                                                                failure.getMessage()
-                                                                        + " ("
-                                                                        + endpoint(e)
-                                                                        + ")")
-                                                        : fail(e, failure.getMessage());
-                                            });
+                    driver != null && e.held()
+                            ? hold(e, driver)
+                            : driver == null
+                                    ? fail(
+                                            e,
+                                            "no traffic driver for platform "
+                                                    + e.target().platform()
+                                                    + " yet")
+                                    : reconcile(e, driver, Asked.of(e))
+                                            .flatMap(live -> succeed(e, live))
+                                            .onFailure(Superseded.class)
+                                            .recoverWithUni(x -> supersede(e))
+                                            .onFailure(PlatformException.class)
+                                            .recoverWithUni(
+                                                    failure -> {
+                                                        if (failure
+                                                                instanceof
+                                                                RolloutInProgress progress) {
+                                                            return recheckLater(e, progress);
+                                                        }
+                                                        // Transient: the platform did not answer or
+                                                        // is not
+                                                        // ready; say which endpoint.
+                                                        return failure.isTransient()
+                                                                ? waitOrFail(
+                                                                        e,
+                                                                        failure.getMessage()
+                                                                                + " ("
+                                                                                + endpoint(e)
+                                                                                + ")")
+                                                                : fail(e, failure.getMessage());
+                                                    });
         }
         // Anything else (a bug, a crash of the worker) leaves the execution APPLYING, to be taken
         // up again.
@@ -520,6 +528,27 @@ public class ExecutionWorker {
                         0)
                 .flatMap(x -> end(e, "CANCELLED", "superseded by the rollback", List.of()))
                 .invoke(() -> job.wake());
+    }
+
+    // A paused deployment's ROLLOUT: the platform's rollout is held (the batches replaced so far
+    // stay)
+    // and the row waits for the resume, which takes it up at once; looked at again now and then, in
+    // case a hold did not take. Its patience does not run meanwhile.
+    private Uni<Void> hold(Execution e, BoundDriver<?> driver) {
+        return call(
+                        e,
+                        "hold",
+                        () -> {
+                            driver.hold();
+                            return "rollout held until the deployment is resumed";
+                        })
+                .replaceWithVoid()
+                .flatMap(x -> store.waitHeld(e.id(), HELD_RECHECK))
+                .onFailure(Superseded.class)
+                .recoverWithUni(x -> supersede(e))
+                // The step log has the platform's answer; the hold is tried again at the recheck.
+                .onFailure(PlatformException.class)
+                .recoverWithUni(x -> store.waitHeld(e.id(), HELD_RECHECK));
     }
 
     // The platform took the change and is rolling it out: checked again after its interval (the row

@@ -29,6 +29,10 @@ public final class BoundDriver<T extends Target> {
         driver.apply(target, action);
     }
 
+    public void hold() throws PlatformException {
+        driver.hold(target);
+    }
+
     public LiveState read() throws PlatformException {
         return driver.read(target);
     }

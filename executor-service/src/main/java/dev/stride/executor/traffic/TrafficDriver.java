@@ -23,6 +23,13 @@ public interface TrafficDriver<T extends Target> {
      */
     void apply(T target, TrafficAction action) throws PlatformException;
 
+    /**
+     * Holds a rollout under way where the platform can (the deployment was paused): Kubernetes pauses the
+     * Deployment's rollout ({@code spec.paused}), which the next {@link #apply} of the ROLLOUT lifts. A platform
+     * with nothing to hold changes nothing; safe to repeat like every call.
+     */
+    default void hold(T target) throws PlatformException {}
+
     /** What the platform shows now, read back from it (never from what was last written). */
     LiveState read(T target) throws PlatformException;
 

@@ -3,12 +3,15 @@ package dev.stride.executor.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.EventCodec;
 import dev.stride.events.EventType;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
+import dev.stride.events.spec.Environment;
 import dev.stride.events.spec.HaproxyTarget;
 import dev.stride.events.spec.KubernetesTarget;
 import dev.stride.events.spec.Target;
@@ -152,6 +155,45 @@ class ExecutionFlowTest {
         assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(failed.path("summary").asText())
                 .isEqualTo("targets not healthy yet (haproxy) (still failing after 3 s)");
+    }
+
+    @Test
+    void aPausedDeploymentsRolloutIsHeldPastItsPatienceAndGoesOnWhenResumed() {
+        UUID id = UUID.randomUUID();
+        platform.rolling = true;
+        try {
+            publish(phase(id, 1, PhaseType.ROLLOUT, null), "/stride/planner");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> steps(id).contains("apply ROLLOUT:in progress"));
+            int heldBefore = platform.holds.get();
+            String pause =
+                    publish(
+                            new DeploymentPaused(
+                                    id, 1, 1, "app", Environment.STAGING, "looking", "alice"),
+                            "/stride/planner");
+            awaitProcessed(pause);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> platform.holds.get() > heldBefore);
+            // Held, it outlives the rollout's patience without failing the phase.
+            Awaitility.await()
+                    .during(FakePlatform.ROLLOUT_PATIENCE.plusSeconds(1))
+                    .atMost(FakePlatform.ROLLOUT_PATIENCE.plusSeconds(10))
+                    .until(() -> events(EventType.PHASE_COMPLETED, id).isEmpty());
+            assertThat(events(EventType.PHASE_STARTED, id)).isEmpty();
+            assertThat(steps(id)).contains("hold:ok");
+
+            platform.rolling = false;
+            publish(
+                    new DeploymentResumed(id, 1, 1, "app", Environment.STAGING, "alice"),
+                    "/stride/planner");
+            JsonNode started = awaitOne(EventType.PHASE_STARTED, id);
+            assertThat(started.path("phase").asInt()).isEqualTo(1);
+            assertThat(events(EventType.PHASE_COMPLETED, id)).isEmpty();
+        } finally {
+            platform.rolling = false;
+        }
     }
 
     @Test

@@ -21,6 +21,14 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
     volatile String refuseWith;
     volatile boolean crashAfterNextWrite;
 
+    /** While set, a ROLLOUT is still rolling out (RolloutInProgress, patience {@link #ROLLOUT_PATIENCE}). */
+    volatile boolean rolling;
+
+    static final java.time.Duration ROLLOUT_PATIENCE = java.time.Duration.ofSeconds(4);
+
+    /** How often the executor held a rollout (a paused deployment). */
+    final AtomicInteger holds = new AtomicInteger();
+
     /** So many calls more fail as transient ("not ready yet"), then the platform answers again. */
     final AtomicInteger notReadyFor = new AtomicInteger();
 
@@ -39,6 +47,15 @@ public class FakePlatform implements TrafficDriver<HaproxyTarget> {
                         ? 0
                         : action instanceof TrafficAction.SetWeight set ? set.weight() : 100;
         write(target, weight);
+        if (action instanceof TrafficAction.Roll && rolling) {
+            throw new dev.stride.executor.traffic.RolloutInProgress(
+                    "rolling out", java.time.Duration.ofMillis(200), ROLLOUT_PATIENCE);
+        }
+    }
+
+    @Override
+    public void hold(HaproxyTarget target) {
+        holds.incrementAndGet();
     }
 
     @Override

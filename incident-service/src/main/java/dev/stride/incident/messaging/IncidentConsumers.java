@@ -1,10 +1,12 @@
 package dev.stride.incident.messaging;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.DeploymentRequested;
 import dev.stride.events.EventType;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
+import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.incident.paging.PageDispatcher;
 import dev.stride.incident.record.DeploymentDirectory;
@@ -98,6 +100,21 @@ public class IncidentConsumers {
                                                 x ->
                                                         responder.deploymentFinished(
                                                                 tx, e.data(), when(e))))
+                .invoke(this::wake);
+    }
+
+    /** Paused and resumed share the topic; the record's own type says which. A resume changes nothing here. */
+    @Incoming("deployment-control")
+    public Uni<Void> onDeploymentControl(Message<String> message) {
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.DEPLOYMENT_PAUSED);
+        return inbound.<StrideEvent>consume(
+                        message,
+                        type,
+                        "incident.deployment-control",
+                        (tx, e) ->
+                                e.data() instanceof DeploymentPaused paused
+                                        ? responder.deploymentPaused(tx, paused, when(e))
+                                        : Uni.createFrom().voidItem())
                 .invoke(this::wake);
     }
 

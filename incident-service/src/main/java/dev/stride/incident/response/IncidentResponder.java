@@ -1,6 +1,7 @@
 package dev.stride.incident.response;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
@@ -163,6 +164,33 @@ public class IncidentResponder {
                                         "rollback-" + e.outcome().name().toLowerCase(Locale.ROOT),
                                         what,
                                         false));
+    }
+
+    /**
+     * The planner paused a deployment. Without an unresolved incident of the deployment the rules decide (a paused
+     * production deployment is P2); with one, the pause joins its timeline (a declared incident's pause, a pause
+     * after a breach that opened one): it is part of that incident, never a second one.
+     */
+    public Uni<Void> deploymentPaused(SqlClient tx, DeploymentPaused e, Instant at) {
+        String what =
+                "paused by "
+                        + e.pausedBy()
+                        + " at phase "
+                        + e.phase()
+                        + (e.reason() == null || e.reason().isBlank() ? "" : ": " + e.reason());
+        Context c =
+                new Context(e.deploymentId(), e.attempt(), e.application(), e.environment(), at);
+        return incidents
+                .unresolvedOf(tx, e.deploymentId())
+                .flatMap(
+                        open ->
+                                open.isEmpty()
+                                        ? respond(tx, c, Signal.of(e), "paused", what, true)
+                                        : each(
+                                                open,
+                                                id ->
+                                                        incidents.log(
+                                                                tx, id, "paused", ACTOR, what)));
     }
 
     public Uni<Void> deploymentFinished(SqlClient tx, DeploymentFinished e, Instant at) {

@@ -3,8 +3,6 @@ package dev.stride.incident.rules;
 import static dev.stride.events.ThresholdBreached.Action.AUTOMATIC_ROLLBACK;
 import static dev.stride.events.ThresholdBreached.Action.PAUSE;
 import static dev.stride.events.ThresholdBreached.Kind.CRITERIA;
-import static dev.stride.events.ThresholdBreached.Kind.NO_DATA;
-import static dev.stride.events.ThresholdBreached.Kind.PROVIDER_ERROR;
 import static dev.stride.events.ThresholdBreached.Kind.TRIGGER;
 import static dev.stride.events.spec.Environment.DEVELOPMENT;
 import static dev.stride.events.spec.Environment.PRODUCTION;
@@ -94,28 +92,17 @@ public final class IncidentRules {
                                 Severity.P1,
                                 "automatic-rollback",
                                 "Automatic rollback in production"),
-                        // The planner pauses on a pause trigger, and on no data or a failing
-                        // metrics provider unless the
-                        // trigger only alerts: both are the runbook's "paused production
-                        // deployment".
+                        // The planner's DeploymentPaused: whoever paused (a person, a pause
+                        // trigger, a trigger without data): the runbook's "paused production
+                        // deployment". A pause of a deployment with an open incident joins that
+                        // one.
                         new ClassificationRule(
                                 "production-paused",
-                                Signal.Source.THRESHOLD_BREACHED,
+                                Signal.Source.DEPLOYMENT_PAUSED,
                                 Set.of(PRODUCTION),
                                 none,
                                 Set.of(),
-                                Set.of(PAUSE),
-                                none,
-                                Severity.P2,
-                                "paused",
-                                "Production deployment paused"),
-                        new ClassificationRule(
-                                "production-paused-blind",
-                                Signal.Source.THRESHOLD_BREACHED,
-                                Set.of(PRODUCTION),
-                                none,
-                                Set.of(NO_DATA, PROVIDER_ERROR),
-                                Set.of(AUTOMATIC_ROLLBACK),
+                                Set.of(),
                                 none,
                                 Severity.P2,
                                 "paused",

@@ -1,6 +1,7 @@
 package dev.stride.incident.rules;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
@@ -39,7 +40,8 @@ public record Signal(
         THRESHOLD_BREACHED,
         ROLLBACK_REQUESTED,
         ROLLBACK_COMPLETED,
-        DEPLOYMENT_FINISHED;
+        DEPLOYMENT_FINISHED,
+        DEPLOYMENT_PAUSED;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -110,6 +112,10 @@ public record Signal(
     public static Signal of(RollbackCompleted e, Environment environment) {
         return new Signal(
                 Source.ROLLBACK_COMPLETED, environment, null, null, null, e.outcome().name());
+    }
+
+    public static Signal of(DeploymentPaused e) {
+        return new Signal(Source.DEPLOYMENT_PAUSED, e.environment(), null, null, null, null);
     }
 
     public static Signal of(DeploymentFinished e) {

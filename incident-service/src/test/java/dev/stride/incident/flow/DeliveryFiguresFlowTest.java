@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.stride.events.CloudEvent;
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.EventCodec;
-import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
 import dev.stride.incident.figures.DeliveryGauges;
 import dev.stride.testing.Callers;
@@ -102,25 +102,21 @@ class DeliveryFiguresFlowTest {
         IncidentFlowTest.awaitProcessed(
                 "incident.deployment-finished", finished.toArray(String[]::new));
 
-        // The troubled success paused on a breach at 12:10 (a P2) that on-call later resolved.
-        CloudEvent breach =
+        // The troubled success was paused on a breach at 12:10 (a P2) that on-call later resolved.
+        CloudEvent pause =
                 at(
                         codec.wrap(
-                                new ThresholdBreached(
+                                new DeploymentPaused(
                                         troubled,
                                         1,
                                         2,
-                                        "error_rate",
-                                        3.0,
-                                        "2%",
-                                        "5m",
-                                        ThresholdBreached.Kind.TRIGGER,
-                                        ThresholdBreached.Action.PAUSE,
                                         app,
-                                        Environment.PRODUCTION),
-                                "/stride/verifier"),
+                                        Environment.PRODUCTION,
+                                        "paused: error_rate 3.0 against 2% over 5m (trigger)",
+                                        "verifier"),
+                                "/stride/planner"),
                         "2026-03-05T12:10:00Z");
-        new IncidentFlowTest().publish(breach);
+        new IncidentFlowTest().publish(pause);
         // The FAILED deployment (its rollback failed) opened a P0 when its end arrived (today,
         // outside
         // the range below), which stays open.

@@ -345,15 +345,32 @@ class IncidentFlowTest {
                                 .getList("items"))
                 .isEmpty();
 
+        // A pause trigger's breach opens nothing itself: the planner's DeploymentPaused does (P2).
+        String pauseBreach =
+                publish(
+                        breach(
+                                id,
+                                app,
+                                Environment.PRODUCTION,
+                                "error_rate",
+                                7.0,
+                                ThresholdBreached.Action.PAUSE));
+        awaitProcessed("incident.threshold-breached", pauseBreach);
         publish(
-                breach(
-                        id,
-                        app,
-                        Environment.PRODUCTION,
-                        "error_rate",
-                        7.0,
-                        ThresholdBreached.Action.PAUSE));
-        String incidentId = awaitOnlyIncident(app).getString("id");
+                codec.wrap(
+                        new dev.stride.events.DeploymentPaused(
+                                id,
+                                1,
+                                2,
+                                app,
+                                Environment.PRODUCTION,
+                                "paused: error_rate 7.0 against 2% over 5m (trigger)",
+                                "verifier"),
+                        "/stride/planner"));
+        JsonPath paused = awaitOnlyIncident(app);
+        assertThat(paused.getString("severity")).isEqualTo("P2");
+        assertThat(paused.getString("rule")).isEqualTo("production-paused");
+        String incidentId = paused.getString("id");
         String later =
                 publish(
                         breach(

@@ -43,9 +43,10 @@ class IncidentRulesTest {
         // rolls back.
         assertThat(breach(PRODUCTION, "health_check_success_rate", TRIGGER, ALERT))
                 .hasValue("production-health-collapse:P0");
+        // No data says nothing about health: the planner pauses, and its DeploymentPaused is the
+        // incident.
         assertThat(breach(PRODUCTION, "health_check_success_rate", NO_DATA, AUTOMATIC_ROLLBACK))
-                .as("no data says nothing about health")
-                .hasValue("production-paused-blind:P2");
+                .isEmpty();
     }
 
     @Test
@@ -63,19 +64,31 @@ class IncidentRulesTest {
     }
 
     @Test
-    void aPausedProductionDeploymentIsP2() {
-        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, PAUSE))
-                .hasValue("production-paused:P2");
-        // No data or a failing metrics provider make the planner pause rather than roll back.
-        assertThat(breach(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK))
-                .hasValue("production-paused-blind:P2");
+    void aPausedProductionDeploymentIsP2WhoeverPausedIt() {
+        // The planner's DeploymentPaused says it: by hand, on a pause trigger, on a trigger without
+        // data or with a failing provider.
+        assertThat(paused(PRODUCTION, "alice")).hasValue("production-paused:P2");
+        assertThat(paused(PRODUCTION, "verifier")).hasValue("production-paused:P2");
+        assertThat(paused(STAGING, "alice")).isEmpty();
+        assertThat(paused(DEVELOPMENT, "alice")).isEmpty();
+        // The breaches that made the planner pause open nothing themselves: the pause is the one
+        // incident.
+        assertThat(breach(PRODUCTION, "error_rate", TRIGGER, PAUSE)).isEmpty();
+        assertThat(breach(PRODUCTION, "error_rate", NO_DATA, AUTOMATIC_ROLLBACK)).isEmpty();
         assertThat(
                         breach(
                                 PRODUCTION,
                                 "health_check_success_rate",
                                 PROVIDER_ERROR,
                                 AUTOMATIC_ROLLBACK))
-                .hasValue("production-paused-blind:P2");
+                .isEmpty();
+    }
+
+    private Optional<String> paused(Environment env, String by) {
+        return classify(
+                Signal.of(
+                        new dev.stride.events.DeploymentPaused(
+                                UUID.randomUUID(), 1, 2, "shop", env, "looking", by)));
     }
 
     @Test
@@ -232,23 +245,18 @@ class IncidentRulesTest {
         var paused =
                 rules.classify(
                                 Signal.of(
-                                        breachEvent(
-                                                PRODUCTION, "error_rate", PROVIDER_ERROR, PAUSE),
-                                        PRODUCTION))
-                        .orElseThrow();
-        var blind =
-                rules.classify(
-                                Signal.of(
-                                        breachEvent(
+                                        new dev.stride.events.DeploymentPaused(
+                                                UUID.randomUUID(),
+                                                1,
+                                                2,
+                                                "shop",
                                                 PRODUCTION,
-                                                "error_rate",
-                                                NO_DATA,
-                                                AUTOMATIC_ROLLBACK),
-                                        PRODUCTION))
+                                                "no data",
+                                                "verifier")))
                         .orElseThrow();
 
         assertThat(errorRate.cause()).isEqualTo(latency.cause()).isEqualTo("automatic-rollback");
-        assertThat(paused.cause()).isEqualTo(blind.cause()).isEqualTo("paused");
+        assertThat(paused.cause()).isEqualTo("paused");
     }
 
     private Optional<String> breach(

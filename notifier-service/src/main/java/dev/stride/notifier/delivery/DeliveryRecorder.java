@@ -1,7 +1,9 @@
 package dev.stride.notifier.delivery;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.DeploymentRequested;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
 import dev.stride.events.RollbackRequested;
@@ -143,6 +145,18 @@ public class DeliveryRecorder {
             return new DeploymentFacts(
                     o.application(),
                     o.environment() == null ? null : o.environment().wireName(),
+                    null);
+        }
+        if (data instanceof DeploymentPaused p) {
+            return new DeploymentFacts(
+                    p.application(),
+                    p.environment() == null ? null : p.environment().wireName(),
+                    null);
+        }
+        if (data instanceof DeploymentResumed r) {
+            return new DeploymentFacts(
+                    r.application(),
+                    r.environment() == null ? null : r.environment().wireName(),
                     null);
         }
         if (data instanceof ThresholdBreached b) {

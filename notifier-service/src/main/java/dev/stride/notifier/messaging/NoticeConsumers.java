@@ -73,6 +73,13 @@ public class NoticeConsumers {
         return take(message, type, "notifier.incidents");
     }
 
+    /** Paused and resumed share the topic, so a pause and its resume are told in order. */
+    @Incoming("deployment-control")
+    public Uni<Void> onDeploymentControl(Message<String> message) {
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.DEPLOYMENT_PAUSED);
+        return take(message, type, "notifier.deployment-control");
+    }
+
     private Uni<Void> take(Message<String> message, EventType type, String consumer) {
         Set<String> touched = ConcurrentHashMap.newKeySet();
         return inbound.<StrideEvent>consume(

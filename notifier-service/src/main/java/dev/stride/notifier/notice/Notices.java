@@ -2,7 +2,9 @@ package dev.stride.notifier.notice;
 
 import dev.stride.events.CloudEvent;
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.DeploymentRequested;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
 import dev.stride.events.PhaseCompleted;
@@ -25,8 +27,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Turns an event into what people are told: the runbook's messages (starting, in progress, completed, failed and
- * rolling back, rollback initiated, rollback succeeded or failed, incident opened or resolved) and what the status page should do.
+ * Turns an event into what people are told: the runbook's messages (starting, in progress, paused and resumed, completed,
+ * failed and rolling back, rollback initiated, rollback succeeded or failed, incident opened or resolved) and what the status page should do.
  * Pure: the facts about the deployment come in, the texts come from {@link NoticeTemplates}.
  */
 public final class Notices {
@@ -76,6 +78,19 @@ public final class Notices {
         }
         if (data instanceof ThresholdBreached b) {
             return breach(d, b);
+        }
+        if (data instanceof DeploymentPaused p) {
+            return d.phase(p.phase(), null)
+                    .put("by", p.pausedBy())
+                    .put("reason", p.reason())
+                    .kind("deployment-paused", "Deployment paused", Tone.WARNING)
+                    .notice();
+        }
+        if (data instanceof DeploymentResumed r) {
+            return d.phase(r.phase(), null)
+                    .put("by", r.resumedBy())
+                    .kind("deployment-resumed", "Deployment resumed", Tone.INFO)
+                    .notice();
         }
         if (data instanceof RollbackRequested r) {
             return d.put("requestedBy", r.requestedBy())

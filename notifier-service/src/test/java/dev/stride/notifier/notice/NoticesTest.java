@@ -2,6 +2,8 @@ package dev.stride.notifier.notice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.EventCodec;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.Severity;
@@ -50,6 +52,51 @@ class NoticesTest {
         assertThat(text(ruled))
                 .endsWith(": Checkout error rate above 5%. error_rate 9%")
                 .doesNotContain("Declared");
+    }
+
+    @Test
+    void aPauseSaysWhoPausedWhereAndWhyAndTheResumeWhoResumed() {
+        UUID deployment = UUID.randomUUID();
+        DeploymentFacts facts = new DeploymentFacts("checkout", "production", "2.4.0");
+        Notice paused =
+                notice(
+                        new DeploymentPaused(
+                                deployment,
+                                1,
+                                2,
+                                "checkout",
+                                Environment.PRODUCTION,
+                                "looking at the latency dashboard",
+                                "alice"),
+                        facts);
+        assertThat(paused.text())
+                .startsWith("⏸️ Deployment paused - 2026-11-26 10:00:00 UTC:")
+                .contains("checkout 2.4.0 in production holds at phase 2, paused by alice")
+                .contains("Reason: looking at the latency dashboard.");
+        Notice resumed =
+                notice(
+                        new DeploymentResumed(
+                                deployment, 1, 2, "checkout", Environment.PRODUCTION, "bob"),
+                        facts);
+        assertThat(resumed.text())
+                .isEqualTo(
+                        "▶️ Deployment resumed - 2026-11-26 10:00:00 UTC: checkout 2.4.0 in"
+                                + " production goes on from phase 2, resumed by bob.");
+    }
+
+    private Notice notice(dev.stride.events.StrideEvent event, DeploymentFacts facts) {
+        var envelope = new EventCodec().wrap(event, "/stride/planner");
+        envelope =
+                new dev.stride.events.CloudEvent(
+                        envelope.specversion(),
+                        envelope.id(),
+                        envelope.type(),
+                        envelope.source(),
+                        AT,
+                        envelope.subject(),
+                        envelope.datacontenttype(),
+                        envelope.data());
+        return notices.of(envelope, event, facts).orElseThrow();
     }
 
     private String text(IncidentOpened event) {

@@ -12,7 +12,9 @@ import static dev.stride.planner.machine.DeploymentStatus.ROLLING_BACK;
 import static dev.stride.planner.machine.DeploymentStatus.SUCCEEDED;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.DeploymentRequested;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.PhaseCompleted;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
@@ -382,6 +384,14 @@ public final class DeploymentMachine {
         }
         Transition t = new Transition(s.resumed(), now);
         t.log(actor, "resumed", null);
+        t.emit(
+                new DeploymentResumed(
+                        s.id(),
+                        s.attempt(),
+                        s.currentPhase(),
+                        s.request().application(),
+                        s.request().environment(),
+                        actor));
         PhaseState phase = s.current().orElseThrow();
         if (phase.status() == PhaseStatus.PASSED) {
             return t.advance().step();
@@ -682,6 +692,15 @@ public final class DeploymentMachine {
             status(PAUSED, why);
             state.current().ifPresent(phase -> phase(phase.withDeadline(null)));
             log(actor, "paused", why);
+            emit(
+                    new DeploymentPaused(
+                            state.id(),
+                            state.attempt(),
+                            state.currentPhase(),
+                            state.request().application(),
+                            state.request().environment(),
+                            why,
+                            actor));
             return this;
         }
 

@@ -339,6 +339,14 @@ class DeploymentLifecycleTest {
                 .contentType("application/problem+json")
                 .body("detail", containsString("IN_PROGRESS"));
         control(base + "/resume", 200).body("status", equalTo("IN_PROGRESS"));
+        // Both go out on stride.deployment-control, in order, for the executor, verifier and
+        // notifier.
+        JsonNode paused = single(EventType.DEPLOYMENT_PAUSED, id);
+        assertThat(paused.path("pausedBy").asText()).isEqualTo("oncall");
+        assertThat(paused.path("phase").asInt()).isEqualTo(1);
+        assertThat(paused.path("environment").asText()).isEqualTo("staging");
+        JsonNode resumed = single(EventType.DEPLOYMENT_RESUMED, id);
+        assertThat(resumed.path("resumedBy").asText()).isEqualTo("oncall");
         control(base + "/promote", 200)
                 .body("status", equalTo("IN_PROGRESS"))
                 .body("currentPhase", equalTo(3))

@@ -4,9 +4,12 @@ import static dev.stride.planner.machine.MachineHarness.INCIDENTS;
 import static dev.stride.planner.machine.MachineHarness.MARGIN;
 import static dev.stride.planner.machine.MachineHarness.actions;
 import static dev.stride.planner.machine.MachineHarness.eventTypes;
+import static dev.stride.planner.machine.MachineHarness.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
@@ -61,7 +64,15 @@ class DeploymentMachineControlsTest {
             assertThat(h.state.currentPhase()).isEqualTo(1);
             assertThat(h.phase(1).status()).isEqualTo(PhaseStatus.RUNNING);
             assertThat(h.phase(1).deadline()).isNull();
-            assertThat(step.events()).isEmpty();
+            // The executor, the verifier and the notifier hear of it.
+            assertThat(eventTypes(step)).containsExactly(DeploymentPaused.class);
+            DeploymentPaused paused = only(step, DeploymentPaused.class);
+            assertThat(paused.pausedBy()).isEqualTo("alice");
+            assertThat(paused.reason()).isEqualTo("checking the logs");
+            assertThat(paused.phase()).isEqualTo(1);
+            assertThat(paused.attempt()).isEqualTo(1);
+            assertThat(paused.application()).isEqualTo(h.request.application());
+            assertThat(paused.environment()).isEqualTo(h.request.environment());
             assertThat(actions(step)).containsExactly("paused");
             assertThat(step.timeline().get(0).actor()).isEqualTo("alice");
             assertThat(step.timeline().get(0).detail()).isEqualTo("checking the logs");
@@ -116,7 +127,10 @@ class DeploymentMachineControlsTest {
             assertThat(h.phase(1).status()).isEqualTo(PhaseStatus.RUNNING);
             assertThat(h.phase(1).deadline())
                     .isEqualTo(h.now.plus(Duration.ofMinutes(10)).plus(MARGIN));
-            assertThat(step.events()).isEmpty();
+            assertThat(eventTypes(step)).containsExactly(DeploymentResumed.class);
+            DeploymentResumed resumed = only(step, DeploymentResumed.class);
+            assertThat(resumed.resumedBy()).isEqualTo("bob");
+            assertThat(resumed.phase()).isEqualTo(1);
             assertThat(actions(step)).containsExactly("resumed");
             assertThat(step.timeline().get(0).actor()).isEqualTo("bob");
 
@@ -136,7 +150,7 @@ class DeploymentMachineControlsTest {
 
             assertThat(h.phase(2).status()).isEqualTo(PhaseStatus.REQUESTED);
             assertThat(h.phase(2).deadline()).isEqualTo(h.now.plus(MARGIN));
-            assertThat(h.last.events()).isEmpty();
+            assertThat(eventTypes(h.last)).containsExactly(DeploymentResumed.class);
         }
 
         @Test

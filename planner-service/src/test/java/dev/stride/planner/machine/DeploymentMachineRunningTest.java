@@ -4,10 +4,14 @@ import static dev.stride.planner.machine.MachineHarness.MARGIN;
 import static dev.stride.planner.machine.MachineHarness.VERIFIER;
 import static dev.stride.planner.machine.MachineHarness.actions;
 import static dev.stride.planner.machine.MachineHarness.eventTypes;
+import static dev.stride.planner.machine.MachineHarness.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.PhaseCompleted;
+import dev.stride.events.PhaseRequested;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
@@ -201,7 +205,8 @@ class DeploymentMachineRunningTest {
             Step step = h.on(h.breach(2, Kind.TRIGGER, Action.PAUSE));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.PAUSED);
-            assertThat(step.events()).isEmpty();
+            assertThat(eventTypes(step)).containsExactly(DeploymentPaused.class);
+            assertThat(only(step, DeploymentPaused.class).pausedBy()).isEqualTo(VERIFIER);
             assertThat(actions(step)).containsExactly("breach", "paused");
             assertThat(step.timeline().get(0).detail()).isEqualTo(BREACH + ", action pause");
             assertThat(h.state.reason()).isEqualTo("paused: " + BREACH);
@@ -230,7 +235,7 @@ class DeploymentMachineRunningTest {
             Step step = h.on(h.breach(2, Kind.NO_DATA, Action.AUTOMATIC_ROLLBACK));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.PAUSED);
-            assertThat(step.events()).isEmpty();
+            assertThat(eventTypes(step)).containsExactly(DeploymentPaused.class);
             assertThat(actions(step)).containsExactly("breach", "paused");
             assertThat(step.timeline().get(0).detail())
                     .contains("(no value)")
@@ -246,7 +251,7 @@ class DeploymentMachineRunningTest {
             Step step = h.on(h.breach(2, Kind.PROVIDER_ERROR, Action.AUTOMATIC_ROLLBACK));
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.PAUSED);
-            assertThat(step.events()).isEmpty();
+            assertThat(eventTypes(step)).containsExactly(DeploymentPaused.class);
             assertThat(step.timeline().get(0).detail()).contains("(provider_error)");
             assertThat(h.phase(2).status()).isEqualTo(PhaseStatus.RUNNING);
         }
@@ -364,7 +369,9 @@ class DeploymentMachineRunningTest {
             Step resumed = h.resume("alice");
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.IN_PROGRESS);
-            h.assertRequested(resumed, 3, false);
+            assertThat(eventTypes(resumed))
+                    .containsExactly(DeploymentResumed.class, PhaseRequested.class);
+            assertThat(only(resumed, PhaseRequested.class).phase()).isEqualTo(3);
             assertThat(actions(resumed)).containsExactly("resumed", "phase-requested");
             assertThat(resumed.timeline().get(0).actor()).isEqualTo("alice");
         }
@@ -391,7 +398,8 @@ class DeploymentMachineRunningTest {
             Step resumed = h.resume("alice");
 
             assertThat(h.state.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
-            assertThat(eventTypes(resumed)).containsExactly(DeploymentFinished.class);
+            assertThat(eventTypes(resumed))
+                    .containsExactly(DeploymentResumed.class, DeploymentFinished.class);
             h.assertFinished(resumed, DeploymentFinished.Outcome.SUCCEEDED, "all phases passed");
             assertThat(actions(resumed)).containsExactly("resumed", "succeeded");
         }

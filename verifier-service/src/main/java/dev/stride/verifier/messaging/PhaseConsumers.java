@@ -1,6 +1,7 @@
 package dev.stride.verifier.messaging;
 
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
 import dev.stride.events.EventType;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * The verifier's consumers: PhaseRequested (CHECKS to run; TRAFFIC and ROLLOUT to remember for their analysis),
+ * The verifier's consumers (DeploymentPaused / DeploymentResumed suspend and resume a deployment's analyses): PhaseRequested (CHECKS to run; TRAFFIC and ROLLOUT to remember for their analysis),
  * PhaseStarted (an analysed phase's window opens), RollbackRequested and DeploymentFinished (analyses stop),
  * IncidentOpened and IncidentResolved (the incidents open per application and environment). Each
  * effect is written with the processed-event mark, so a redelivery changes nothing.
@@ -60,6 +61,28 @@ public class PhaseConsumers {
                                 : event.data() instanceof IncidentResolved resolved
                                         ? incidents.resolved(tx, resolved.incidentId())
                                         : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Paused and resumed share the topic (so they arrive in order); the record's own type says which. Measured by
+     * the verifier's clock: the pause holds from when it is read here to when the resume is.
+     */
+    @Incoming("deployment-control")
+    public Uni<Void> onDeploymentControl(Message<String> message) {
+        EventType type = EventType.onTopicOf(message.getPayload(), EventType.DEPLOYMENT_PAUSED);
+        return inbound.<StrideEvent>consume(
+                        message,
+                        type,
+                        "verifier.deployment-control",
+                        (tx, event) ->
+                                event.data() instanceof DeploymentPaused paused
+                                        ? analyses.paused(
+                                                tx, paused.deploymentId(), java.time.Instant.now())
+                                        : analyses.resumed(
+                                                tx,
+                                                event.data().deploymentId(),
+                                                java.time.Instant.now()))
+                .invoke(analyses::wake);
     }
 
     @Incoming("phase-started")

@@ -79,9 +79,50 @@ public class AnalysisStore {
     /** Sets a waiting analysis running, its first measurement due at {@code dueAt}. */
     public Uni<Void> run(SqlClient tx, AnalysisKey key, Instant dueAt) {
         return tx.preparedQuery(
-                        "UPDATE analysis SET status = 'RUNNING', next_due_at = $4 WHERE deployment_id = $1 "
-                                + "AND attempt = $2 AND phase = $3 AND status = 'WAITING'")
+                        "WITH held AS (SELECT EXISTS (SELECT 1 FROM analysis_pause WHERE deployment_id = $1) AS paused) "
+                                + "UPDATE analysis SET status = 'RUNNING', "
+                                + "next_due_at = CASE WHEN held.paused AND phase_type IN ('TRAFFIC', 'ROLLOUT') THEN NULL ELSE $4::timestamptz END, "
+                                + "paused_due = CASE WHEN held.paused AND phase_type IN ('TRAFFIC', 'ROLLOUT') THEN $4::timestamptz END, "
+                                + "paused_at = CASE WHEN held.paused AND phase_type IN ('TRAFFIC', 'ROLLOUT') THEN now() END "
+                                + "FROM held WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'WAITING'")
                 .execute(keyed(key).addOffsetDateTime(utc(dueAt)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * DeploymentPaused: suspends the deployment's running TRAFFIC and ROLLOUT analyses (none is measured again
+     * until {@link #resume}) and remembers the pause for those that start meanwhile. A repeat changes nothing.
+     */
+    public Uni<Void> pause(SqlClient tx, UUID deploymentId, Instant at) {
+        return tx.preparedQuery(
+                        "INSERT INTO analysis_pause (deployment_id, paused_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(deploymentId, utc(at)))
+                .flatMap(
+                        x ->
+                                tx.preparedQuery(
+                                                "UPDATE analysis SET paused_at = $2, paused_due = next_due_at, next_due_at = NULL "
+                                                        + "WHERE deployment_id = $1 AND status = 'RUNNING' AND paused_at IS NULL "
+                                                        + "AND phase_type IN ('TRAFFIC', 'ROLLOUT')")
+                                        .execute(Tuple.of(deploymentId, utc(at))))
+                .replaceWithVoid();
+    }
+
+    /**
+     * DeploymentResumed: the suspended analyses go on. Their start and next due time move on by the time each was
+     * suspended, so the phase still holds its full time measured.
+     */
+    public Uni<Void> resume(SqlClient tx, UUID deploymentId, Instant at) {
+        return tx.preparedQuery("DELETE FROM analysis_pause WHERE deployment_id = $1")
+                .execute(Tuple.of(deploymentId))
+                .flatMap(
+                        x ->
+                                tx.preparedQuery(
+                                                "UPDATE analysis SET "
+                                                        + "started_at = started_at + GREATEST($2::timestamptz - paused_at, interval '0'), "
+                                                        + "next_due_at = paused_due + GREATEST($2::timestamptz - paused_at, interval '0'), "
+                                                        + "paused_at = NULL, paused_due = NULL "
+                                                        + "WHERE deployment_id = $1 AND status = 'RUNNING' AND paused_at IS NOT NULL")
+                                        .execute(Tuple.of(deploymentId, utc(at))))
                 .replaceWithVoid();
     }
 
@@ -107,7 +148,12 @@ public class AnalysisStore {
                                                         + "summary = $3, finished_at = now() WHERE deployment_id = $1 AND attempt <= $2 "
                                                         + "AND status IN ('WAITING', 'RUNNING')")
                                         .execute(Tuple.of(deploymentId, upToAttempt, reason)))
-                .map(rows -> rows.rowCount());
+                .flatMap(
+                        stopped ->
+                                tx.preparedQuery(
+                                                "DELETE FROM analysis_pause WHERE deployment_id = $1")
+                                        .execute(Tuple.of(deploymentId))
+                                        .map(x -> stopped.rowCount()));
     }
 
     /**
@@ -219,7 +265,9 @@ public class AnalysisStore {
      */
     public Uni<Boolean> advance(SqlClient tx, AnalysisKey key, int seq, Instant nextDue) {
         return tx.preparedQuery(
-                        "UPDATE analysis SET measured = $4, next_due_at = $5, claimed_until = NULL "
+                        "UPDATE analysis SET measured = $4, claimed_until = NULL, "
+                                + "next_due_at = CASE WHEN paused_at IS NULL THEN $5::timestamptz END, "
+                                + "paused_due = CASE WHEN paused_at IS NOT NULL THEN $5::timestamptz END "
                                 + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'RUNNING' "
                                 + "AND measured = $4 - 1")
                 .execute(keyed(key).addInteger(seq).addOffsetDateTime(utc(nextDue)))

@@ -172,6 +172,16 @@ public class AnalysisLifecycle {
         return store.stop(tx, deploymentId, upToAttempt, reason).replaceWithVoid();
     }
 
+    /** DeploymentPaused: the deployment's analyses measure nothing until it is resumed. */
+    public Uni<Void> paused(SqlClient tx, UUID deploymentId, Instant at) {
+        return store.pause(tx, deploymentId, at);
+    }
+
+    /** DeploymentResumed: the suspended analyses go on, the time paused not counted toward their hold. */
+    public Uni<Void> resumed(SqlClient tx, UUID deploymentId, Instant at) {
+        return store.resume(tx, deploymentId, at);
+    }
+
     public void wake() {
         scheduler.wake();
     }

@@ -11,6 +11,8 @@ import static org.hamcrest.Matchers.hasSize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.DeploymentFinished;
+import dev.stride.events.DeploymentPaused;
+import dev.stride.events.DeploymentResumed;
 import dev.stride.events.EventType;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
@@ -337,6 +339,47 @@ class AnalysisFlowTest {
                         "analyses[0].samples.find { it.outcome == 'ERROR' }.message",
                         equalTo("Prometheus refused the connection"));
         stop(id);
+    }
+
+    @Test
+    @Order(13)
+    void aPausedDeploymentIsNotMeasuredAndItsPhaseHoldsItsFullTimeAfterTheResume() {
+        awaitClean(5);
+        UUID id = UUID.randomUUID();
+        publish(
+                phase(
+                        id,
+                        1,
+                        "6s",
+                        Map.of("error_rate", "<1%"),
+                        trigger("t", "5%", null, "automatic_rollback")),
+                PLANNER);
+        publish(started(id, 1, Instant.now()), EXECUTOR);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
+
+        publish(
+                new DeploymentPaused(
+                        id, 1, 1, "shop", Environment.STAGING, "looking at a dashboard", "alice"),
+                PLANNER);
+        // At most the measurement in flight lands; then nothing while paused, well past the hold.
+        int atPause = measured(id);
+        Awaitility.await()
+                .during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> measured(id) <= atPause + 1);
+        int paused = measured(id);
+        Instant resumedAt = Instant.now();
+        assertThat(paused).as("measured while paused").isLessThan(6);
+        assertThat(events(EventType.PHASE_COMPLETED, id)).as("no verdict while paused").isEmpty();
+
+        publish(new DeploymentResumed(id, 1, 1, "shop", Environment.STAGING, "alice"), PLANNER);
+        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20));
+        assertThat(completed.path("data").path("outcome").asText()).isEqualTo("PASSED");
+        assertThat(completed.path("data").path("summary").asText())
+                .startsWith("passed after 6 measurements");
+        // The measurements left after the resume still each take their interval.
+        assertThat(Instant.parse(completed.path("time").asText()))
+                .isAfterOrEqualTo(resumedAt.plusSeconds(6 - paused - 1));
     }
 
     @Test

@@ -150,6 +150,11 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
     }
 
     @Override
+    public void hold(KubernetesTarget target) throws PlatformException {
+        rolling.hold(kubernetes(target));
+    }
+
+    @Override
     public LiveState read(KubernetesTarget target) throws PlatformException {
         KubernetesTarget k8s = kubernetes(target);
         if (blueGreen.isBlueGreen(k8s)) {

@@ -81,6 +81,9 @@ final class RollingRelease {
                         // available, so the controller replaces the next batch only after it.
                         Images.container(d, container).setReadinessProbe(readiness);
                     }
+                    // A held rollout (the deployment was paused) goes on when the ROLLOUT is
+                    // applied again on resume.
+                    d.getSpec().setPaused(null);
                     d.getSpec()
                             .setStrategy(
                                     new DeploymentStrategyBuilder()
@@ -130,6 +133,23 @@ final class RollingRelease {
     private static int seconds(java.time.Duration duration) {
         long millis = duration.toMillis();
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
+    }
+
+    /**
+     * The deployment was paused: the controller stops replacing pods ({@code spec.paused}), the batches already
+     * replaced stay. Only a Deployment last released by a rolling update is held; nothing else is under way.
+     */
+    void hold(KubernetesTarget target) throws PlatformException {
+        Deployment stable = deployments.stable(target);
+        if (!isRolling(stable) || Boolean.TRUE.equals(stable.getSpec().getPaused())) {
+            return;
+        }
+        deployments.editStable(
+                target,
+                d -> {
+                    d.getSpec().setPaused(true);
+                    return d;
+                });
     }
 
     /** FINALIZE complete-rollout: the rollout has finished. */

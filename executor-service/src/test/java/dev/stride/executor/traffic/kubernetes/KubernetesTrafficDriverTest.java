@@ -270,6 +270,35 @@ class KubernetesTrafficDriverTest {
     }
 
     @Test
+    void aPausedRollingUpdateIsHeldOnTheDeploymentAndTheNextApplyLetsItGo()
+            throws PlatformException {
+        KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
+        var roll =
+                PhaseActions.parse(
+                        target.platform(),
+                        PhaseType.ROLLOUT,
+                        Map.of("batchSize", 1, "maxUnavailable", 0, "artifact", NEW_IMAGE));
+        // Nothing released by a rolling update yet: nothing to hold.
+        driver.hold(target);
+        assertThat(deployment(APP).getSpec().getPaused()).isNull();
+
+        try {
+            driver.apply(target, roll);
+        } catch (dev.stride.executor.traffic.RolloutInProgress underWay) {
+            // The controller has the new spec and replaces pods batch by batch.
+        }
+        driver.hold(target);
+        driver.hold(target);
+        Deployment held = deployment(APP);
+        assertThat(held.getSpec().getPaused()).isTrue();
+        assertThat(image(held, APP)).as("the release stays where it got").isEqualTo(NEW_IMAGE);
+
+        settle(() -> driver.apply(target, roll));
+        assertThat(deployment(APP).getSpec().getPaused()).isNull();
+        assertThat(RolloutProgress.isComplete(deployment(APP))).isTrue();
+    }
+
+    @Test
     void aRollingUpdateSetsTheImageAndRollsBackToThePreviousOne() throws PlatformException {
         KubernetesTarget target = new KubernetesTarget(ns, APP, null, null);
         Map<String, Object> rollout =
