@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -39,6 +40,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource {
+
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY =
+            java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     static final int MAX_PAGE_SIZE = 100;
     static final int MAX_SUMMARY = 200;
@@ -128,8 +132,15 @@ public class IncidentResource {
                             + " \"description\" (optional)}. The incident concerns the deployment active in that"
                             + " application and environment, else the latest one there. P0/P1: on-call is paged and"
                             + " the planner stops an active deployment (rollback by default); P2/P3: the team is"
-                            + " told. 201 with the incident and its Location.")
-    public Uni<Response> declare(byte[] body) {
+                            + " told. 201 with the incident and its Location. A retry with the same"
+                            + " Idempotency-Key header (1 to 255 visible ASCII characters) by the same caller"
+                            + " answers 200 with the incident the first opened, while it is unresolved.")
+    public Uni<Response> declare(
+            @HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.badRequest(
+                    "Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+        }
         JsonNode document =
                 Bodies.object(
                         body,
@@ -149,12 +160,16 @@ public class IncidentResource {
                         Environment.fromWire(environment),
                         summary,
                         Bodies.text(document, "description", false));
-        return actions.declare(declaration, caller())
+        return actions.declare(declaration, caller(), idempotencyKey)
                 .map(
-                        incident ->
-                                Response.created(URI.create("/api/v1/incidents/" + incident.id()))
-                                        .entity(incident)
-                                        .build());
+                        declared -> {
+                            URI at = URI.create("/api/v1/incidents/" + declared.incident().id());
+                            return (declared.created()
+                                            ? Response.created(at)
+                                            : Response.ok().location(at))
+                                    .entity(declared.incident())
+                                    .build();
+                        });
     }
 
     @POST

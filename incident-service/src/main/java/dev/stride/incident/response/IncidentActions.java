@@ -77,38 +77,82 @@ public class IncidentActions {
     /**
      * The runbook's incident-response script, started by a person. The incident concerns the deployment active in
      * the application and environment (else the latest one there; none known is a 422 naming {@code application}).
-     * Every declaration is an incident of its own (rule and cause {@code declared}). It announces itself
+     * Every declaration is an incident of its own (rule and cause {@code declared}), except a repeat with the same
+     * Idempotency-Key by the same caller while the first is unresolved. It announces itself
      * (IncidentOpened with {@code declaredBy}: the notifier tells the team, the planner stops an active deployment
      * for a P0/P1) and a P0/P1 pages on-call. One transaction: the incident, its timeline, the event and the page.
      */
-    public Uni<Incident> declare(Declaration d, String actor) {
+    public Uni<Declared> declare(Declaration d, String actor, String idempotencyKey) {
         UUID id = UUID.randomUUID();
+        // With an Idempotency-Key, a repeated declaration by the same caller (a retried request) is
+        // the
+        // incident it opened, as long as that one is unresolved; without one each is an incident of
+        // its own.
+        String dedupKey =
+                idempotencyKey == null
+                        ? DECLARED + "/" + id
+                        : DECLARED + "/" + actor + "/" + idempotencyKey;
         return pool.withTransaction(
                         tx ->
-                                deployments
-                                        .current(tx, d.application(), d.environment())
+                                incidents
+                                        .unresolvedWithKey(tx, dedupKey)
                                         .flatMap(
-                                                found ->
-                                                        open(
-                                                                tx,
-                                                                id,
-                                                                d,
-                                                                actor,
-                                                                found.orElseThrow(
-                                                                        () ->
-                                                                                unknownDeployment(
-                                                                                        d)))))
+                                                earlier ->
+                                                        earlier.isPresent()
+                                                                ? Uni.createFrom()
+                                                                        .item(
+                                                                                new Opened(
+                                                                                        earlier
+                                                                                                .get(),
+                                                                                        false))
+                                                                : deployments
+                                                                        .current(
+                                                                                tx,
+                                                                                d.application(),
+                                                                                d.environment())
+                                                                        .flatMap(
+                                                                                found ->
+                                                                                        open(
+                                                                                                tx,
+                                                                                                id,
+                                                                                                dedupKey,
+                                                                                                d,
+                                                                                                actor,
+                                                                                                found
+                                                                                                        .orElseThrow(
+                                                                                                                () ->
+                                                                                                                        unknownDeployment(
+                                                                                                                                d))))
+                                                                        .replaceWith(
+                                                                                new Opened(
+                                                                                        id, true))))
                 .invoke(
                         () -> {
                             publisher.publishSoon();
                             dispatcher.wake();
                         })
-                .flatMap(x -> reads.find(id))
-                .map(found -> found.orElseThrow());
+                .flatMap(
+                        opened ->
+                                reads.find(opened.id())
+                                        .map(
+                                                found ->
+                                                        new Declared(
+                                                                found.orElseThrow(),
+                                                                opened.created())));
     }
 
+    private record Opened(UUID id, boolean created) {}
+
+    /** The declared incident, and whether this request opened it (false: an earlier one with its key did). */
+    public record Declared(Incident incident, boolean created) {}
+
     private Uni<Void> open(
-            SqlConnection tx, UUID id, Declaration d, String actor, UUID deploymentId) {
+            SqlConnection tx,
+            UUID id,
+            String dedupKey,
+            Declaration d,
+            String actor,
+            UUID deploymentId) {
         boolean urgent = d.severity() == Severity.P0 || d.severity() == Severity.P1;
         Instant now = Instant.now();
         Incident draft =
@@ -122,7 +166,7 @@ public class IncidentActions {
                         d.summary(),
                         DECLARED,
                         DECLARED,
-                        DECLARED + "/" + id,
+                        dedupKey,
                         now);
         String detail =
                 d.severity()

@@ -219,6 +219,64 @@ class DeclaredIncidentTest {
                 .body("severity", equalTo("P2"));
     }
 
+    @Test
+    void aRetriedDeclarationWithItsIdempotencyKeyIsTheSameIncidentAndPagesOnce() throws Exception {
+        String app = "orders-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID running = UUID.randomUUID();
+        awaitProcessed(
+                "incident.deployment-requested", publish(requested(running, app, "production")));
+        String body =
+                "{\"severity\": \"P1\", \"application\": \""
+                        + app
+                        + "\", \"environment\": \"production\", \"summary\": \"Orders time out\"}";
+        String key = "oncall-tool-" + UUID.randomUUID();
+
+        JsonPath first =
+                given().header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body(body)
+                        .post("/api/v1/incidents")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .jsonPath();
+        String id = first.getString("id");
+        io.restassured.response.ExtractableResponse<io.restassured.response.Response> retry =
+                given().header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body(body)
+                        .post("/api/v1/incidents")
+                        .then()
+                        .statusCode(200)
+                        .extract();
+        assertThat(retry.jsonPath().getString("id")).isEqualTo(id);
+        assertThat(retry.header("Location")).endsWith("/api/v1/incidents/" + id);
+
+        // Another caller's key, or no key, is a declaration of its own.
+        String bobs =
+                given().header("Authorization", TestTokens.bearer("bob", "stride-operator"))
+                        .header("Idempotency-Key", key)
+                        .contentType("application/json")
+                        .body(body)
+                        .post("/api/v1/incidents")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+        assertThat(bobs).isNotEqualTo(id);
+        problem(
+                given().header("Idempotency-Key", "has space")
+                        .contentType("application/json")
+                        .body(body)
+                        .post("/api/v1/incidents"),
+                400,
+                "Idempotency-Key");
+
+        awaitTimeline(id, "page-trigger-sent");
+        assertThat(pages("stride-incident-" + id)).as("one page for the retried one").hasSize(1);
+        assertThat(outboxed(EventType.INCIDENT_OPENED, running)).isEqualTo(2);
+    }
+
     private static io.restassured.response.Response declare(String body) {
         return given().contentType("application/json").body(body).post("/api/v1/incidents");
     }
