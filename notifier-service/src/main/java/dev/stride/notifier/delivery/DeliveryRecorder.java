@@ -133,7 +133,14 @@ public class DeliveryRecorder {
 
     private static DeploymentFacts factsIn(StrideEvent data) {
         if (data instanceof DeploymentRequested r) {
-            return new DeploymentFacts(r.application(), r.environment().wireName(), r.version());
+            var rollback = r.rollback();
+            return new DeploymentFacts(
+                    r.application(),
+                    r.environment().wireName(),
+                    r.version(),
+                    rollback == null || rollback.rollbackStrategy() == null
+                            ? null
+                            : rollback.rollbackStrategy().verificationDelay());
         }
         if (data instanceof DeploymentFinished f) {
             return new DeploymentFacts(

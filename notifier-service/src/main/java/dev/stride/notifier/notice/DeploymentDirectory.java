@@ -32,25 +32,28 @@ public class DeploymentDirectory {
     /** Adds what {@code learned} knows (non-null parts win) and returns everything known now. */
     public Uni<DeploymentFacts> learn(SqlClient tx, UUID deploymentId, DeploymentFacts learned) {
         return tx.preparedQuery(
-                        "INSERT INTO deployment (deployment_id, application, environment, version) "
-                                + "VALUES ($1, $2, $3, $4) ON CONFLICT (deployment_id) DO UPDATE SET "
+                        "INSERT INTO deployment (deployment_id, application, environment, version, verification_delay) "
+                                + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deployment_id) DO UPDATE SET "
                                 + "application = COALESCE(EXCLUDED.application, deployment.application), "
                                 + "environment = COALESCE(EXCLUDED.environment, deployment.environment), "
-                                + "version = COALESCE(EXCLUDED.version, deployment.version), updated_at = now() "
-                                + "RETURNING application, environment, version")
+                                + "version = COALESCE(EXCLUDED.version, deployment.version), "
+                                + "verification_delay = COALESCE(EXCLUDED.verification_delay, deployment.verification_delay), "
+                                + "updated_at = now() RETURNING application, environment, version, verification_delay")
                 .execute(
                         Tuple.of(
                                 deploymentId,
                                 learned.application(),
                                 learned.environment(),
-                                learned.version()))
+                                learned.version(),
+                                learned.verificationDelay()))
                 .map(
                         rows -> {
                             Row row = rows.iterator().next();
                             return new DeploymentFacts(
                                     row.getString("application"),
                                     row.getString("environment"),
-                                    row.getString("version"));
+                                    row.getString("version"),
+                                    row.getString("verification_delay"));
                         });
     }
 }

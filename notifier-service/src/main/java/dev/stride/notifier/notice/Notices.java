@@ -99,6 +99,15 @@ public final class Notices {
                     .notice();
         }
         if (data instanceof RollbackCompleted r) {
+            if (r.outcome() == RollbackCompleted.Outcome.SUCCEEDED
+                    && d.facts.verificationDelay() != null) {
+                // Stable is back, but the rollback completes only once it passes its verification.
+                return d.put("detail", r.detail())
+                        .put("delay", d.facts.verificationDelay())
+                        .kind("rollback-restored", "Stable restored, verifying", Tone.WARNING)
+                        .status(Step.MONITORING, null)
+                        .notice();
+            }
             return r.outcome() == RollbackCompleted.Outcome.SUCCEEDED
                     ? d.put("detail", r.detail())
                             .kind("rollback-succeeded", "Rollback succeeded", Tone.GOOD)

@@ -84,6 +84,26 @@ class NoticesTest {
                                 + " production goes on from phase 2, resumed by bob.");
     }
 
+    @Test
+    void aRestoredStableThatIsStillToBeVerifiedIsNotCalledACompletedRollback() {
+        UUID deployment = UUID.randomUUID();
+        var restored =
+                new dev.stride.events.RollbackCompleted(
+                        deployment,
+                        1,
+                        dev.stride.events.RollbackCompleted.Outcome.SUCCEEDED,
+                        "stable at 100%");
+        Notice verifying =
+                notice(restored, new DeploymentFacts("checkout", "production", "2.4.0", "2m"));
+        assertThat(verifying.text())
+                .startsWith("⏪ Stable restored - 2026-11-26 10:00:00 UTC: checkout in production")
+                .contains("verified in 2m")
+                .contains("the rollback completes once it passes")
+                .doesNotContain("completed successfully");
+        Notice done = notice(restored, new DeploymentFacts("checkout", "production", "2.4.0"));
+        assertThat(done.text()).startsWith("✓ Rollback completed successfully");
+    }
+
     private Notice notice(dev.stride.events.StrideEvent event, DeploymentFacts facts) {
         var envelope = new EventCodec().wrap(event, "/stride/planner");
         envelope =
