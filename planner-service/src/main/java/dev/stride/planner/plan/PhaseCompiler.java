@@ -183,8 +183,8 @@ public final class PhaseCompiler {
     }
 
     // One phase for the whole rollout: the executor replaces the batches itself, as a Kubernetes
-    // rolling update
-    // does, and the rollback triggers watch the rollout as a whole.
+    // rolling update does, and the verifier measures it from its request, so the rollback triggers
+    // watch the rollout as a whole, batch by batch as they come up.
     private static void rolling(Plan plan, RollingStrategy strategy) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("batchSize", strategy.batchSize());

@@ -127,6 +127,56 @@ public record AnalysisSpec(
                 probe);
     }
 
+    /**
+     * A ROLLOUT as judged now. It is measured from its request, while the platform replaces the batches, so the
+     * triggers watch the whole rollout: until the executor reports it done ({@code rolledOutAt} null) it has no
+     * end; then it holds for its own hold (at least one interval) after that. Measurement times stay every
+     * interval from {@code startedAt}, so a restarted verifier finds the same ones. No data is not reported while
+     * it rolls; one with no data through the whole rollout is at the first measurement after it.
+     */
+    public AnalysisSpec rolling(Instant startedAt, Instant rolledOutAt) {
+        if (isEmpty()) {
+            return this; // nothing to watch: it passes when the rollout is done, as any phase would
+        }
+        Duration after = hold == null || hold.isZero() ? interval : hold;
+        Duration until =
+                rolledOutAt == null || startedAt == null
+                        ? ROLLING
+                        : Duration.between(startedAt, rolledOutAt).plus(after);
+        if (until.isNegative() || until.compareTo(after) < 0) {
+            until = after;
+        }
+        // No data while it rolls is expected (the first batch's pods may not serve yet) and not
+        // reported; a release that showed none through the whole rollout is reported at the first
+        // measurement after it (the planner pauses), else the usual limit applies.
+        int limit = noDataLimit;
+        if (rolledOutAt == null || startedAt == null) {
+            limit = Integer.MAX_VALUE;
+        } else if (!rolledOutAt.isBefore(startedAt)) {
+            long before = Duration.between(startedAt, rolledOutAt).toMillis() / interval.toMillis();
+            limit = (int) Math.max(noDataLimit, Math.min(Integer.MAX_VALUE - 1, before + 1));
+        }
+        return new AnalysisSpec(
+                application,
+                environment,
+                version,
+                until,
+                interval,
+                window,
+                triggers,
+                criteria,
+                queries,
+                limit,
+                errorLimit,
+                promoted,
+                prometheus,
+                provider,
+                probe);
+    }
+
+    /** A rollout's analysis before the platform reports it done: longer than any phase deadline lets it run. */
+    static final Duration ROLLING = Duration.ofDays(7);
+
     /** Whether {@code metric} is measured by probing the release rather than by the provider. */
     public boolean probed(String metric) {
         return probe != null && Metric.HEALTH_CHECK_SUCCESS_RATE.wireName().equals(metric);

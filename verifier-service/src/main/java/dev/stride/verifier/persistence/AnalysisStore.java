@@ -62,11 +62,21 @@ public class AnalysisStore {
                 .replaceWithVoid();
     }
 
+    /** A ROLLOUT's PhaseStarted: the platform reports the rollout done at {@code at}, once. */
+    public Uni<Void> rolledOut(SqlClient tx, AnalysisKey key, Instant at) {
+        return tx.preparedQuery(
+                        "INSERT INTO analysis (deployment_id, attempt, phase, status, rolled_out_at) "
+                                + "VALUES ($1, $2, $3, 'WAITING', $4) ON CONFLICT (deployment_id, attempt, phase) "
+                                + "DO UPDATE SET rolled_out_at = EXCLUDED.rolled_out_at WHERE analysis.rolled_out_at IS NULL")
+                .execute(keyed(key).addOffsetDateTime(utc(at)))
+                .replaceWithVoid();
+    }
+
     /** The analysis's row as it is, locked for the transaction. */
     public Uni<Optional<DueAnalysis>> lockWaiting(SqlClient tx, AnalysisKey key) {
         return tx.preparedQuery(
                         "SELECT deployment_id, attempt, phase, phase_type, spec, problem, started_at, measured, "
-                                + "next_due_at, endpoint FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
+                                + "next_due_at, endpoint, rolled_out_at FROM analysis WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 "
                                 + "AND status = 'WAITING' AND requested_at IS NOT NULL AND started_at IS NOT NULL FOR UPDATE")
                 .execute(keyed(key))
                 .map(
@@ -186,7 +196,8 @@ public class AnalysisStore {
                                                 + "UPDATE analysis a SET claimed_until = now() + make_interval(secs => $2) FROM chosen "
                                                 + "WHERE a.deployment_id = chosen.deployment_id AND a.attempt = chosen.attempt "
                                                 + "AND a.phase = chosen.phase RETURNING a.deployment_id, a.attempt, a.phase, "
-                                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at, a.endpoint")
+                                                + "a.phase_type, a.spec, a.problem, a.started_at, a.measured, a.next_due_at, a.endpoint, "
+                                                + "a.rolled_out_at")
                                 .execute(
                                         Tuple.tuple()
                                                 .addInteger(limit)
@@ -337,7 +348,10 @@ public class AnalysisStore {
                 started == null ? null : started.toInstant(),
                 row.getInteger("measured"),
                 due == null ? null : due.toInstant(),
-                row.getString("endpoint"));
+                row.getString("endpoint"),
+                row.getOffsetDateTime("rolled_out_at") == null
+                        ? null
+                        : row.getOffsetDateTime("rolled_out_at").toInstant());
     }
 
     private static Tuple keyed(AnalysisKey key) {

@@ -86,6 +86,7 @@ public class AnalysisLifecycle {
         JsonObject spec;
         String problem = null;
         String endpoint = "";
+        boolean measurable = false;
         if (phase.phaseType() == PhaseType.CHECKS) {
             Map<String, Object> parameters =
                     phase.parameters() == null ? Map.of() : phase.parameters();
@@ -121,9 +122,14 @@ public class AnalysisLifecycle {
             }
             spec = analysis == null ? null : jsonObject(analysis);
             endpoint = analysis == null ? "" : provider.endpoint(analysis.prometheus());
+            measurable = analysis != null && !analysis.isEmpty();
         }
         String why = problem;
         String where = endpoint;
+        // A ROLLOUT is watched while the platform replaces the batches: its window opens now, at
+        // the
+        // request, not when the executor reports the rollout done.
+        boolean watchWhileRolling = phase.phaseType() == PhaseType.ROLLOUT && measurable;
         // Stable's verification after a rollback comes after the rollback stopped the attempt's
         // analyses: it is the one phase such a stop does not hold back.
         Uni<Boolean> held =
@@ -136,10 +142,12 @@ public class AnalysisLifecycle {
                                 ? Uni.createFrom().voidItem()
                                 : store.requested(tx, key, phase.phaseType(), spec, why, where)
                                         // Checks start when asked for; the executor sends
-                                        // no PhaseStarted for them.
+                                        // no PhaseStarted for them. A ROLLOUT is measured as it
+                                        // rolls.
                                         .flatMap(
                                                 x ->
                                                         phase.phaseType() == PhaseType.CHECKS
+                                                                        || watchWhileRolling
                                                                 ? store.started(
                                                                         tx, key, Instant.now())
                                                                 : Uni.createFrom().voidItem())
@@ -159,12 +167,20 @@ public class AnalysisLifecycle {
         }
         AnalysisKey key = new AnalysisKey(phase.deploymentId(), phase.attempt(), phase.phase());
         Instant at = phase.observedAt() == null ? Instant.now() : phase.observedAt();
+        // A ROLLOUT's PhaseStarted says the rollout is done: its analysis, running since the
+        // request,
+        // now holds for its hold more (AnalysisSpec#rolling).
+        Uni<Void> rolledOut =
+                phase.phaseType() == PhaseType.ROLLOUT
+                        ? store.rolledOut(tx, key, at)
+                        : Uni.createFrom().voidItem();
         return store.isStopped(tx, phase.deploymentId(), phase.attempt())
                 .flatMap(
                         stopped ->
                                 stopped
                                         ? Uni.createFrom().voidItem()
-                                        : store.started(tx, key, at)
+                                        : rolledOut
+                                                .flatMap(x -> store.started(tx, key, at))
                                                 .flatMap(x -> activate(tx, key)));
     }
 

@@ -463,7 +463,9 @@ public class AnalysisScheduler {
 
     static AnalysisSpec spec(DueAnalysis due) {
         try {
-            return EventCodec.mapper().readValue(due.spec().encode(), AnalysisSpec.class);
+            AnalysisSpec spec =
+                    EventCodec.mapper().readValue(due.spec().encode(), AnalysisSpec.class);
+            return due.rolling() ? spec.rolling(due.startedAt(), due.rolledOutAt()) : spec;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

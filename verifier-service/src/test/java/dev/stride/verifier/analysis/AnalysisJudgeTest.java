@@ -299,6 +299,36 @@ class AnalysisJudgeTest {
     }
 
     @Test
+    void aRolloutHasNoEndWhileItRollsThenHoldsItsHoldOrOneIntervalMore() {
+        AnalysisSpec rollout = spec(null, List.of(trigger("5%", null)), List.of());
+        AnalysisSpec rolling = rollout.rolling(T0, null);
+        assertThat(rolling.measurementCount()).as("no end in sight").isGreaterThan(10_000);
+        assertThat(rolling.dueAt(T0, 3)).isEqualTo(T0.plusSeconds(30));
+
+        // Reported done 95 s in: one interval more, the last measurement at 105 s.
+        AnalysisSpec done = rollout.rolling(T0, T0.plusSeconds(95));
+        assertThat(done.measurementCount()).isEqualTo(11);
+        assertThat(done.dueAt(T0, 9)).isEqualTo(T0.plusSeconds(90));
+        assertThat(done.dueAt(T0, 11)).isEqualTo(T0.plusSeconds(105));
+
+        // With a hold, that long after the rollout.
+        AnalysisSpec held =
+                spec(Duration.ofSeconds(30), List.of(trigger("5%", null)), List.of())
+                        .rolling(T0, T0.plusSeconds(95));
+        assertThat(held.dueAt(T0, held.measurementCount())).isEqualTo(T0.plusSeconds(125));
+        // Done before it began (PhaseStarted read first): the hold after it, as any phase.
+        assertThat(rollout.rolling(T0, T0).measurementCount()).isEqualTo(1);
+        // No data is not reported while it rolls; after it, at the first measurement if there never
+        // was any (the 10th here: 9 while rolling), else after the usual 3.
+        assertThat(rolling.noDataLimit()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(done.noDataLimit()).isEqualTo(10);
+        assertThat(rollout.rolling(T0, T0.plusSeconds(15)).noDataLimit()).isEqualTo(3);
+        // Nothing to watch: unchanged.
+        AnalysisSpec empty = spec(null, List.of(), List.of());
+        assertThat(empty.rolling(T0, null)).isEqualTo(empty);
+    }
+
+    @Test
     void durationsAreWrittenAsTheRunbookWritesThem() {
         assertThat(AnalysisJudge.text(Duration.ofMinutes(5))).isEqualTo("5m");
         assertThat(AnalysisJudge.text(Duration.ofSeconds(90))).isEqualTo("1m30s");

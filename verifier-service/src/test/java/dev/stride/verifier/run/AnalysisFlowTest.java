@@ -383,6 +383,69 @@ class AnalysisFlowTest {
     }
 
     @Test
+    @Order(13)
+    void aRolloutIsMeasuredWhileItRollsAndPassesOneIntervalAfterThePlatformReportsItDone() {
+        awaitClean(5);
+        UUID id = UUID.randomUUID();
+        publish(rollout(id, trigger("t", "5%", null, "automatic_rollback")), PLANNER);
+        // The executor has not reported the rollout done: the batches are being replaced, and
+        // watched.
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> measured(id) >= 3);
+        assertThat(events(EventType.PHASE_COMPLETED, id)).as("no end while it rolls").isEmpty();
+
+        Instant done = Instant.now();
+        publish(
+                new PhaseStarted(
+                        id, 1, 1, PhaseType.ROLLOUT, Map.of("stable", 0, "canary", 100), done),
+                EXECUTOR);
+        JsonNode completed = awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(20));
+        assertThat(completed.path("data").path("outcome").asText()).isEqualTo("PASSED");
+        assertThat(completed.path("data").path("phaseType").asText()).isEqualTo("ROLLOUT");
+        assertThat(Instant.parse(completed.path("time").asText()))
+                .as("one more measurement after the rollout")
+                .isAfterOrEqualTo(done.plus(INTERVAL).minusMillis(50));
+        assertThat(events(EventType.THRESHOLD_BREACHED, id)).isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    void aBadBatchBreachesItsTriggerBeforeTheRolloutIsDone() {
+        awaitClean(5);
+        lab.apply("failing");
+        try {
+            UUID id = UUID.randomUUID();
+            publish(rollout(id, trigger("t", "5%", "2s", "automatic_rollback")), PLANNER);
+            JsonNode breach = awaitOne(EventType.THRESHOLD_BREACHED, id, Duration.ofSeconds(20));
+            assertThat(breach.path("data").path("kind").asText()).isEqualTo("trigger");
+            assertThat(breach.path("data").path("action").asText()).isEqualTo("automatic_rollback");
+            // The rollout was never reported done: the phase fails on the breach, mid-rollout.
+            JsonNode completed =
+                    awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(10)).path("data");
+            assertThat(completed.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(completed.path("phaseType").asText()).isEqualTo("ROLLOUT");
+        } finally {
+            lab.apply("healthy");
+        }
+    }
+
+    private static PhaseRequested rollout(UUID id, List<Map<String, Object>> triggers) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("batchSize", 1);
+        parameters.put("maxUnavailable", 0);
+        parameters.put("rollbackTriggers", triggers);
+        parameters.put("application", "shop");
+        parameters.put("environment", "staging");
+        parameters.put("version", AppMetrics.CANARY_VERSION);
+        return new PhaseRequested(
+                id,
+                1,
+                1,
+                PhaseType.ROLLOUT,
+                new dev.stride.events.spec.KubernetesTarget("shop", "checkout", null, null),
+                parameters);
+    }
+
+    @Test
     @Order(7)
     void aRollbackStopsTheAttemptsAnalysesAndALatePhaseStartDoesNotRestartThem() {
         UUID id = UUID.randomUUID();
