@@ -146,22 +146,7 @@ class CheckPhaseTest {
     void postDeploymentValidationChecksEndpointsFeatureFlagsAndTheErrorRate() {
         UUID id = UUID.randomUUID();
         // The canary's traffic is in Prometheus (a fresh Prometheus has no rate yet).
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () ->
-                                CODEC.parseTree(
-                                                        (String)
-                                                                lab.apply(
-                                                                        "query:sum(rate(http_server_requests_seconds_count{version=\"2.0.0\"}["
-                                                                                + PrometheusLab
-                                                                                        .WINDOW
-                                                                                + "]))"))
-                                                .path("data")
-                                                .path("result")
-                                                .size()
-                                        == 1);
+        awaitSeries(AppMetrics.CANARY_VERSION);
         Map<String, Object> parameters = release();
         parameters.put("stage", "post");
         parameters.put("endpoints", List.of(base + "/health"));
@@ -228,14 +213,7 @@ class CheckPhaseTest {
                                     "/stride/verifier")));
             awaitStatus(id, "STOPPED");
 
-            publish(
-                    new PhaseRequested(
-                            id,
-                            1,
-                            6,
-                            PhaseType.CHECKS,
-                            target(),
-                            verification(AppMetrics.STABLE_VERSION)));
+            publishVerification(id, verification(AppMetrics.STABLE_VERSION));
 
             JsonNode completed = awaitCompleted(id);
             assertThat(completed.path("outcome").asText())
@@ -255,14 +233,7 @@ class CheckPhaseTest {
 
             // The same verification of a stable version that errors fails, naming the trigger.
             UUID bad = UUID.randomUUID();
-            publish(
-                    new PhaseRequested(
-                            bad,
-                            1,
-                            6,
-                            PhaseType.CHECKS,
-                            target(),
-                            verification(AppMetrics.CANARY_VERSION)));
+            publishVerification(bad, verification(AppMetrics.CANARY_VERSION));
             JsonNode failed = awaitCompleted(bad);
             assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
             assertThat(failed.path("summary").asText())
@@ -294,7 +265,7 @@ class CheckPhaseTest {
         UUID id = UUID.randomUUID();
         Map<String, Object> parameters = verification(null);
         parameters.remove("health");
-        publish(new PhaseRequested(id, 1, 6, PhaseType.CHECKS, target(), parameters));
+        publishVerification(id, parameters);
 
         String summary = awaitCompleted(id).path("summary").asText();
         assertThat(summary)
@@ -303,6 +274,11 @@ class CheckPhaseTest {
                 .contains(
                         "stable health_check_success_rate 90%: no query for"
                                 + " health_check_success_rate and no health check");
+    }
+
+    /** The planner's CHECKS phase that verifies stable after a rollback: numbered after a 6-phase plan. */
+    private static void publishVerification(UUID id, Map<String, Object> parameters) {
+        publish(new PhaseRequested(id, 1, 6, PhaseType.CHECKS, target(), parameters));
     }
 
     private Map<String, Object> verification(String stableVersion) {
