@@ -402,10 +402,19 @@ final class Scenario {
         once(log, "dev.stride.deployment.finished.v1", "DeploymentFinished");
         if (failing) {
             once(log, "dev.stride.rollback.requested.v1", "RollbackRequested");
+            // The planner asks on the breach; when the incident service's P1 response reaches it
+            // first, the planner honours that one and publishes none of its own: either is
+            // Stride's.
             expect(
-                    log.ids("dev.stride.rollback.requested.v1", EventLog.Event::source)
-                            .containsKey("/stride/planner"),
-                    "the planner's RollbackRequested on Kafka");
+                    log
+                            .ids("dev.stride.rollback.requested.v1", EventLog.Event::source)
+                            .keySet()
+                            .stream()
+                            .anyMatch(
+                                    source ->
+                                            source.equals("/stride/planner")
+                                                    || source.startsWith("/stride/incident")),
+                    "Stride's RollbackRequested (planner or incident service) on Kafka");
             once(log, "dev.stride.rollback.completed.v1", "RollbackCompleted");
             once(log, "dev.stride.incident.opened.v1", "IncidentOpened");
         }
