@@ -1,12 +1,14 @@
 package dev.stride.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stride.events.spec.Environment;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Instant;
@@ -370,6 +372,27 @@ class EventSchemasTest {
         assertThat(SCHEMAS.validate(event))
                 .singleElement(STRING)
                 .startsWith("$.data.environment: ");
+    }
+
+    @Test
+    void anyEnvironmentNameOfTheContractsFormIsValidTheCatalogueIsConfiguration() {
+        for (String name : List.of("qa", "prod-eu", "perf2", "a")) {
+            ObjectNode event = Fixtures.of(EventType.DEPLOYMENT_REQUESTED);
+            Fixtures.data(event).put("environment", name);
+            assertThat(SCHEMAS.validate(event)).as(name).isEmpty();
+            assertThat(Environment.fromWire(name).wireName()).isEqualTo(name);
+        }
+        for (String name : List.of("prod-", "-prod", "prod eu", "2prod", "p".repeat(33), "")) {
+            ObjectNode event = Fixtures.of(EventType.DEPLOYMENT_REQUESTED);
+            Fixtures.data(event).put("environment", name);
+            assertThat(SCHEMAS.validate(event))
+                    .as(name)
+                    .singleElement(STRING)
+                    .startsWith("$.data.environment: ");
+            assertThatThrownBy(() -> Environment.fromWire(name))
+                    .as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

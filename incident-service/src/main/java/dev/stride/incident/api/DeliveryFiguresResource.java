@@ -1,5 +1,6 @@
 package dev.stride.incident.api;
 
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.incident.figures.DeliveryFigures;
 import dev.stride.incident.figures.FiguresReads;
 import dev.stride.kit.problem.ProblemException;
@@ -34,9 +35,11 @@ public class DeliveryFiguresResource {
             LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     private final FiguresReads store;
+    private final EnvironmentCatalog environments;
 
-    public DeliveryFiguresResource(FiguresReads store) {
+    public DeliveryFiguresResource(FiguresReads store, EnvironmentCatalog environments) {
         this.store = store;
+        this.environments = environments;
     }
 
     @GET
@@ -45,8 +48,8 @@ public class DeliveryFiguresResource {
             summary = "Delivery figures",
             description =
                     "Deployment frequency, lead time for changes, change failure rate, MTTR, mean time to "
-                            + "deploy and success rate of one application (all when absent) in one environment (production "
-                            + "when absent) over [from, to): ISO-8601 instants or dates (UTC) in the years 1970 to 9999; to "
+                            + "deploy and success rate of one application (all when absent) in one environment (when absent, "
+                            + "the first of the production tier in stride.environments: production by default) over [from, to): ISO-8601 instants or dates (UTC) in the years 1970 to 9999; to "
                             + "defaults to now, from to 30 days before to.")
     public Uni<DeliveryFigures> figures(
             @QueryParam("application") String application,
@@ -54,7 +57,9 @@ public class DeliveryFiguresResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to) {
         Optional<String> app = IncidentResource.application(application);
-        String env = IncidentResource.environment(environment).orElse("production");
+        String env =
+                IncidentResource.environment(environments, environment)
+                        .orElseGet(this::defaultEnvironment);
         Instant end = instant("to", to).orElseGet(Instant::now);
         Instant start = instant("from", from).orElse(end.minus(DEFAULT_RANGE));
         if (!start.isBefore(end)) {
@@ -65,6 +70,18 @@ public class DeliveryFiguresResource {
                     "from", "the range may span at most " + MAX_RANGE.toDays() + " days");
         }
         return store.figures(app, env, start, end);
+    }
+
+    // The first production-tier environment; without one, the last in the order of progression.
+    private String defaultEnvironment() {
+        return environments.inTier(EnvironmentCatalog.Tier.PRODUCTION).stream()
+                .findFirst()
+                .orElseGet(
+                        () ->
+                                environments
+                                        .environments()
+                                        .get(environments.environments().size() - 1))
+                .wireName();
     }
 
     private static Optional<Instant> instant(String name, String value) {

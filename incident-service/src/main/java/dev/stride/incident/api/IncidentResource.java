@@ -3,6 +3,7 @@ package dev.stride.incident.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.Severity;
 import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.incident.query.IncidentReads;
 import dev.stride.incident.record.Incident;
 import dev.stride.incident.record.IncidentQuery;
@@ -46,14 +47,18 @@ public class IncidentResource {
 
     static final int MAX_PAGE_SIZE = 100;
     static final int MAX_SUMMARY = 200;
-    static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
     private final IncidentReads reads;
     private final IncidentActions actions;
     private final SecurityIdentity identity;
+    private final EnvironmentCatalog environments;
 
     public IncidentResource(
-            IncidentReads reads, IncidentActions actions, SecurityIdentity identity) {
+            IncidentReads reads,
+            IncidentActions actions,
+            SecurityIdentity identity,
+            EnvironmentCatalog environments) {
+        this.environments = environments;
         this.reads = reads;
         this.actions = actions;
         this.identity = identity;
@@ -91,7 +96,7 @@ public class IncidentResource {
                                                                                         + "'"))),
                         present(severity).map(s -> severity(s)),
                         application(application),
-                        environment(environment),
+                        environment(environments, environment),
                         number("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE),
                         number("size", size, 20, 1, MAX_PAGE_SIZE));
         return reads.list(query)
@@ -147,7 +152,8 @@ public class IncidentResource {
                         Set.of("severity", "application", "environment", "summary", "description"));
         String severity = Bodies.text(document, "severity", true);
         String application = application(Bodies.text(document, "application", true)).orElseThrow();
-        String environment = environment(Bodies.text(document, "environment", true)).orElseThrow();
+        String environment =
+                environment(environments, Bodies.text(document, "environment", true)).orElseThrow();
         String summary = Bodies.text(document, "summary", true);
         if (summary.length() > MAX_SUMMARY || summary.contains("\n")) {
             throw ProblemException.badRequest(
@@ -256,18 +262,16 @@ public class IncidentResource {
                         });
     }
 
-    static Optional<String> environment(String value) {
+    /** A configured environment's name; a 400 naming the field lists the configured ones. */
+    static Optional<String> environment(EnvironmentCatalog environments, String value) {
         return present(value)
                 .map(
                         env -> {
-                            if (!ENVIRONMENTS.contains(env)) {
-                                throw ProblemException.badRequest(
-                                        "environment",
-                                        "must be one of development, staging, production, not '"
-                                                + env
-                                                + "'");
+                            try {
+                                return environments.require(env).wireName();
+                            } catch (IllegalArgumentException e) {
+                                throw ProblemException.badRequest("environment", e.getMessage());
                             }
-                            return env;
                         });
     }
 

@@ -4,11 +4,10 @@ import static dev.stride.events.ThresholdBreached.Action.AUTOMATIC_ROLLBACK;
 import static dev.stride.events.ThresholdBreached.Action.PAUSE;
 import static dev.stride.events.ThresholdBreached.Kind.CRITERIA;
 import static dev.stride.events.ThresholdBreached.Kind.TRIGGER;
-import static dev.stride.events.spec.Environment.DEVELOPMENT;
-import static dev.stride.events.spec.Environment.PRODUCTION;
-import static dev.stride.events.spec.Environment.STAGING;
 
 import dev.stride.events.Severity;
+import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,13 +40,24 @@ public final class IncidentRules {
      * deployment rolled back by hand), P3 no user impact (development). A breach whose action is only {@code alert} opens nothing: the notifier tells people.
      */
     public static IncidentRules runbookDefaults() {
+        return runbookDefaults(EnvironmentCatalog.runbook());
+    }
+
+    /**
+     * The runbook's levels for the configured environments: its production rules apply to every environment of the
+     * production tier, and so on. A tier without environments drops its rules (an empty set would match any).
+     */
+    public static IncidentRules runbookDefaults(EnvironmentCatalog environments) {
         Set<String> none = Set.of();
-        return new IncidentRules(
+        Set<Environment> PRODUCTION = environments.inTier(EnvironmentCatalog.Tier.PRODUCTION);
+        Set<Environment> STAGING = environments.inTier(EnvironmentCatalog.Tier.STAGING);
+        Set<Environment> DEVELOPMENT = environments.inTier(EnvironmentCatalog.Tier.DEVELOPMENT);
+        List<ClassificationRule> all =
                 List.of(
                         new ClassificationRule(
                                 "production-rollback-failed",
                                 Signal.Source.ROLLBACK_COMPLETED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -58,7 +68,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-rollback-failed-finish",
                                 Signal.Source.DEPLOYMENT_FINISHED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -69,7 +79,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-health-collapse",
                                 Signal.Source.THRESHOLD_BREACHED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 Set.of("health_check_success_rate"),
                                 Set.of(TRIGGER, CRITERIA),
                                 Set.of(),
@@ -80,7 +90,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-automatic-rollback",
                                 Signal.Source.THRESHOLD_BREACHED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 Set.of(
                                         "error_rate",
                                         "response_time",
@@ -99,7 +109,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-paused",
                                 Signal.Source.DEPLOYMENT_PAUSED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -114,7 +124,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "production-manual-rollback",
                                 Signal.Source.ROLLBACK_REQUESTED,
-                                Set.of(PRODUCTION),
+                                PRODUCTION,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -126,7 +136,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "staging-rollback",
                                 Signal.Source.THRESHOLD_BREACHED,
-                                Set.of(STAGING),
+                                STAGING,
                                 none,
                                 Set.of(TRIGGER, CRITERIA),
                                 Set.of(AUTOMATIC_ROLLBACK),
@@ -137,7 +147,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "staging-rollback-failed",
                                 Signal.Source.ROLLBACK_COMPLETED,
-                                Set.of(STAGING),
+                                STAGING,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -148,7 +158,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "staging-rollback-failed-finish",
                                 Signal.Source.DEPLOYMENT_FINISHED,
-                                Set.of(STAGING),
+                                STAGING,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -159,7 +169,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "development-breach",
                                 Signal.Source.THRESHOLD_BREACHED,
-                                Set.of(DEVELOPMENT),
+                                DEVELOPMENT,
                                 none,
                                 Set.of(),
                                 Set.of(AUTOMATIC_ROLLBACK, PAUSE),
@@ -170,7 +180,7 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "development-rollback-failed",
                                 Signal.Source.ROLLBACK_COMPLETED,
-                                Set.of(DEVELOPMENT),
+                                DEVELOPMENT,
                                 none,
                                 Set.of(),
                                 Set.of(),
@@ -181,13 +191,15 @@ public final class IncidentRules {
                         new ClassificationRule(
                                 "development-rollback-failed-finish",
                                 Signal.Source.DEPLOYMENT_FINISHED,
-                                Set.of(DEVELOPMENT),
+                                DEVELOPMENT,
                                 none,
                                 Set.of(),
                                 Set.of(),
                                 Set.of("FAILED"),
                                 Severity.P3,
                                 "rollback-failed",
-                                "Rollback failed in development")));
+                                "Rollback failed in development"));
+        return new IncidentRules(
+                all.stream().filter(rule -> !rule.environments().isEmpty()).toList());
     }
 }

@@ -4,7 +4,7 @@ import dev.stride.events.DeploymentFinished;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.Severity;
 import dev.stride.events.ThresholdBreached;
-import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.events.spec.Metric;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,12 +35,12 @@ public class RulesProducer {
 
     @Produces
     @ApplicationScoped
-    IncidentRules rules(ClassificationConfig config) {
+    IncidentRules rules(ClassificationConfig config, EnvironmentCatalog environments) {
         IncidentRules rules =
                 config.rules()
                         .filter(list -> !list.isEmpty())
-                        .map(RulesProducer::parse)
-                        .orElseGet(IncidentRules::runbookDefaults);
+                        .map(list -> parse(list, environments))
+                        .orElseGet(() -> IncidentRules.runbookDefaults(environments));
         LOG.infof(
                 "Classification rules: %s",
                 rules.rules().stream().map(r -> r.name() + "=" + r.severity()).toList());
@@ -49,6 +49,12 @@ public class RulesProducer {
 
     /** Turns configured rules into classification rules; the message names the offending key. */
     public static IncidentRules parse(List<ClassificationConfig.Rule> configured) {
+        return parse(configured, EnvironmentCatalog.runbook());
+    }
+
+    /** As {@link #parse(List)}, a rule's environments being configured ones. */
+    public static IncidentRules parse(
+            List<ClassificationConfig.Rule> configured, EnvironmentCatalog environments) {
         List<ClassificationRule> rules = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             ClassificationConfig.Rule c = configured.get(i);
@@ -61,7 +67,7 @@ public class RulesProducer {
                             set(
                                     key + "environments",
                                     c.environments().orElse(List.of()),
-                                    Environment::fromWire),
+                                    environments::require),
                             set(
                                     key + "metrics",
                                     c.metrics().orElse(List.of()),

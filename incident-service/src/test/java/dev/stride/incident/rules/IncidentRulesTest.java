@@ -17,6 +17,7 @@ import dev.stride.events.RollbackCompleted;
 import dev.stride.events.Severity;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,6 +82,70 @@ class IncidentRulesTest {
                                 "health_check_success_rate",
                                 PROVIDER_ERROR,
                                 AUTOMATIC_ROLLBACK))
+                .isEmpty();
+    }
+
+    @Test
+    void anOrganisationsEnvironmentsGetTheRulesOfTheirTier() {
+        IncidentRules organisation =
+                IncidentRules.runbookDefaults(
+                        EnvironmentCatalog.parse(
+                                "qa:development,prod-eu:production,prod-us:production"));
+        Environment qa = Environment.fromWire("qa");
+        Environment prodEu = Environment.fromWire("prod-eu");
+        Environment prodUs = Environment.fromWire("prod-us");
+
+        for (Environment prod : new Environment[] {prodEu, prodUs}) {
+            assertThat(
+                            organisation
+                                    .classify(
+                                            Signal.of(
+                                                    new RollbackCompleted(
+                                                            UUID.randomUUID(),
+                                                            1,
+                                                            RollbackCompleted.Outcome.FAILED,
+                                                            "x"),
+                                                    prod))
+                                    .map(r -> r.name() + ":" + r.severity()))
+                    .as(prod.wireName())
+                    .hasValue("production-rollback-failed:P0");
+        }
+        assertThat(
+                        organisation
+                                .classify(
+                                        Signal.of(
+                                                breachEvent(
+                                                        qa,
+                                                        "error_rate",
+                                                        TRIGGER,
+                                                        AUTOMATIC_ROLLBACK),
+                                                qa))
+                                .map(r -> r.name() + ":" + r.severity()))
+                .hasValue("development-breach:P3");
+        // No environment of the staging tier: its rules are dropped, not left matching any
+        // environment.
+        assertThat(organisation.rules())
+                .extracting(ClassificationRule::name)
+                .noneMatch(name -> name.startsWith("staging-"))
+                .allSatisfy(
+                        name ->
+                                assertThat(
+                                                organisation.rules().stream()
+                                                        .filter(r -> r.name().equals(name))
+                                                        .findFirst()
+                                                        .orElseThrow()
+                                                        .environments())
+                                        .isNotEmpty());
+        // The runbook's own production is not one of this organisation's.
+        assertThat(
+                        organisation.classify(
+                                Signal.of(
+                                        new RollbackCompleted(
+                                                UUID.randomUUID(),
+                                                1,
+                                                RollbackCompleted.Outcome.FAILED,
+                                                "x"),
+                                        PRODUCTION)))
                 .isEmpty();
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stride.events.Severity;
 import dev.stride.events.ThresholdBreached;
 import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -180,9 +181,19 @@ class RulesProducerTest {
                                                 List.of(),
                                                 List.of(),
                                                 "P1")));
-        assertThatThrownBy(() -> new RulesProducer().rules(bad))
-                .hasMessageContaining("stride.incident.classification.rules[0].environments");
-        assertThat(new RulesProducer().rules(Optional::empty).rules())
+        assertThatThrownBy(() -> new RulesProducer().rules(bad, EnvironmentCatalog.runbook()))
+                .hasMessageContaining("stride.incident.classification.rules[0].environments")
+                .hasMessageContaining(
+                        "must be one of development, staging, production, not 'prod'");
+        assertThat(
+                        new RulesProducer()
+                                .rules(
+                                        bad,
+                                        EnvironmentCatalog.parse("dev:development,prod:production"))
+                                .rules())
+                .extracting(ClassificationRule::name)
+                .containsExactly("x");
+        assertThat(new RulesProducer().rules(Optional::empty, EnvironmentCatalog.runbook()).rules())
                 .extracting(ClassificationRule::name)
                 .containsExactlyElementsOf(
                         IncidentRules.runbookDefaults().rules().stream()

@@ -66,7 +66,7 @@ public interface NotifierConfig {
         /** The application it is for; absent means any. */
         Optional<String> application();
 
-        /** The environment it is for (development, staging, production); absent means any. */
+        /** The environment it is for (one of stride.environments); absent means any. */
         Optional<String> environment();
 
         List<String> channels();

@@ -14,6 +14,8 @@ import dev.stride.events.RollbackRequested;
 import dev.stride.events.Severity;
 import dev.stride.events.StrideEvent;
 import dev.stride.events.ThresholdBreached;
+import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.events.spec.Metric;
 import dev.stride.notifier.notice.StatusUpdate.Step;
 import java.math.BigDecimal;
@@ -33,7 +35,6 @@ import java.util.UUID;
  */
 public final class Notices {
 
-    static final String PRODUCTION = "production";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
                     .withZone(ZoneOffset.UTC);
@@ -41,11 +42,36 @@ public final class Notices {
     private final NoticeTemplates templates;
     private final String deploymentLink;
     private final String incidentLink;
+    private final EnvironmentCatalog environments;
 
+    /** Notices for the runbook's environments. */
     public Notices(NoticeTemplates templates, String deploymentLink, String incidentLink) {
+        this(templates, deploymentLink, incidentLink, EnvironmentCatalog.runbook());
+    }
+
+    /** Notices for the configured environments: the status page hears of the production tier's trouble. */
+    public Notices(
+            NoticeTemplates templates,
+            String deploymentLink,
+            String incidentLink,
+            EnvironmentCatalog environments) {
         this.templates = templates;
         this.deploymentLink = deploymentLink;
         this.incidentLink = incidentLink;
+        this.environments = environments;
+    }
+
+    // Of the production tier; an environment this Stride is not configured with is not (nothing
+    // goes public
+    // on a guess).
+    private boolean production(String environment) {
+        if (environment == null || !Environment.NAME.matcher(environment).matches()) {
+            return false;
+        }
+        return environments
+                .tier(Environment.fromWire(environment))
+                .filter(t -> t == EnvironmentCatalog.Tier.PRODUCTION)
+                .isPresent();
     }
 
     /** The notice for an event, or empty when it is not worth a message (a phase that passed). */
@@ -324,9 +350,9 @@ public final class Notices {
             return this;
         }
 
-        /** A deployment's trouble goes on the public status page only in production. */
+        /** A deployment's trouble goes on the public status page only in the production tier. */
         Draft openInProduction(String impact) {
-            return PRODUCTION.equals(facts.environment()) ? status(Step.OPEN, impact) : this;
+            return production(facts.environment()) ? status(Step.OPEN, impact) : this;
         }
 
         Draft status(Step step, String impact) {

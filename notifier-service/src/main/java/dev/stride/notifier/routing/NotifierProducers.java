@@ -1,5 +1,6 @@
 package dev.stride.notifier.routing;
 
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.notifier.config.NotifierConfig;
 import dev.stride.notifier.notice.NoticeTemplates;
 import dev.stride.notifier.notice.Notices;
@@ -22,7 +23,24 @@ public class NotifierProducers {
 
     @Produces
     @Singleton
-    Routes routes(NotifierConfig config) {
+    Routes routes(NotifierConfig config, EnvironmentCatalog environments) {
+        config.routes()
+                .forEach(
+                        (name, route) ->
+                                route.environment()
+                                        .filter(e -> !e.isBlank() && !e.equals("*"))
+                                        .ifPresent(
+                                                e -> {
+                                                    try {
+                                                        environments.require(e);
+                                                    } catch (IllegalArgumentException bad) {
+                                                        throw new IllegalStateException(
+                                                                "stride.notifier.routes."
+                                                                        + name
+                                                                        + ".environment "
+                                                                        + bad.getMessage());
+                                                    }
+                                                }));
         return checked(
                 new Routes(config.routes(), config.onCall().channels().orElse(List.of())),
                 config.channels()::containsKey);
@@ -48,10 +66,11 @@ public class NotifierProducers {
 
     @Produces
     @Singleton
-    Notices notices(NotifierConfig config) {
+    Notices notices(NotifierConfig config, EnvironmentCatalog environments) {
         return new Notices(
                 new NoticeTemplates(config.templateDir().map(Path::of)),
                 config.links().deployment(),
-                config.links().incident());
+                config.links().incident(),
+                environments);
     }
 }

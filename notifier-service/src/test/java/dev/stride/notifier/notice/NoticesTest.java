@@ -104,6 +104,44 @@ class NoticesTest {
         assertThat(done.text()).startsWith("✓ Rollback completed successfully");
     }
 
+    @Test
+    void theStatusPageHearsOfTroubleInEveryEnvironmentOfTheProductionTierAndNoOther() {
+        Notices organisation =
+                new Notices(
+                        new NoticeTemplates(Optional.empty()),
+                        "https://stride.test/deployments/{deploymentId}",
+                        "https://stride.test/incidents/{incidentId}",
+                        dev.stride.events.spec.EnvironmentCatalog.parse(
+                                "qa:development,prod-eu:production"));
+        assertThat(statusOf(organisation, "prod-eu")).isNotNull();
+        assertThat(statusOf(organisation, "qa")).isNull();
+        // production is not one of this organisation's environments: nothing goes public on a
+        // guess.
+        assertThat(statusOf(organisation, "production")).isNull();
+        assertThat(statusOf(notices, "production")).isNotNull();
+        assertThat(statusOf(notices, "staging")).isNull();
+    }
+
+    private static StatusUpdate statusOf(Notices notices, String environment) {
+        var failed =
+                new dev.stride.events.DeploymentFinished(
+                        UUID.randomUUID(),
+                        "shop",
+                        Environment.fromWire(environment),
+                        "2",
+                        dev.stride.events.DeploymentFinished.Outcome.FAILED,
+                        "rollback failed",
+                        null,
+                        AT,
+                        AT);
+        return notices.of(
+                        new EventCodec().wrap(failed, "/stride/planner"),
+                        failed,
+                        new DeploymentFacts("shop", environment, "2"))
+                .orElseThrow()
+                .status();
+    }
+
     private Notice notice(dev.stride.events.StrideEvent event, DeploymentFacts facts) {
         var envelope = new EventCodec().wrap(event, "/stride/planner");
         envelope =

@@ -9,6 +9,7 @@ import dev.stride.events.EventType;
 import dev.stride.events.InvalidEventException;
 import dev.stride.events.check.Violation;
 import dev.stride.events.spec.Environment;
+import dev.stride.events.spec.Platforms;
 import dev.stride.kit.messaging.Outbox;
 import dev.stride.kit.messaging.ProcessedEvents;
 import dev.stride.kit.messaging.ReceivedEvent;
@@ -60,7 +61,7 @@ public class DeploymentAdmission {
     private final ProcessedEvents processed;
     private final DeploymentEngine engine;
     private final PlannerRules rules;
-    private final DeploymentRequestValidator validator = new DeploymentRequestValidator();
+    private final DeploymentRequestValidator validator;
     private final PhaseCompiler compiler = new PhaseCompiler();
 
     public DeploymentAdmission(
@@ -73,6 +74,7 @@ public class DeploymentAdmission {
             PlannerRules rules) {
         this.pool = pool;
         this.store = store;
+        this.validator = new DeploymentRequestValidator(Platforms.standard(), rules.environments());
         this.queue = queue;
         this.outbox = outbox;
         this.processed = processed;

@@ -1,6 +1,7 @@
 package dev.stride.planner.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.kit.problem.ProblemException;
 import dev.stride.kit.security.Caller;
 import dev.stride.kit.security.Roles;
@@ -10,7 +11,6 @@ import dev.stride.planner.query.DeploymentList;
 import dev.stride.planner.query.DeploymentQuery;
 import dev.stride.planner.query.DeploymentView;
 import dev.stride.planner.query.DeploymentViews;
-import dev.stride.planner.validation.DeploymentRequestValidator;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,12 +43,15 @@ public class DeploymentResource {
     private final DeploymentAdmission admission;
     private final DeploymentViews views;
     private final SecurityIdentity identity;
+    private final EnvironmentCatalog environments;
 
     public DeploymentResource(
             RequestDocuments documents,
             DeploymentAdmission admission,
             DeploymentViews views,
-            SecurityIdentity identity) {
+            SecurityIdentity identity,
+            EnvironmentCatalog environments) {
+        this.environments = environments;
         this.documents = documents;
         this.admission = admission;
         this.views = views;
@@ -150,18 +153,15 @@ public class DeploymentResource {
                         });
     }
 
-    private static Optional<String> environment(String value) {
+    private Optional<String> environment(String value) {
         return blankToEmpty(value)
                 .map(
                         env -> {
-                            if (!DeploymentRequestValidator.ENVIRONMENTS.contains(env)) {
-                                throw ProblemException.badRequest(
-                                        "environment",
-                                        "must be one of development, staging, production, not '"
-                                                + env
-                                                + "'");
+                            try {
+                                return environments.require(env).wireName();
+                            } catch (IllegalArgumentException e) {
+                                throw ProblemException.badRequest("environment", e.getMessage());
                             }
-                            return env;
                         });
     }
 

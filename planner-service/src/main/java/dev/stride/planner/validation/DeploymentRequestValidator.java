@@ -6,6 +6,7 @@ import static dev.stride.events.check.Formats.NO_SPACE;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stride.events.check.FieldChecks;
 import dev.stride.events.check.Violation;
+import dev.stride.events.spec.EnvironmentCatalog;
 import dev.stride.events.spec.Platforms;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -36,7 +37,6 @@ public final class DeploymentRequestValidator {
                     "deployment",
                     "rollback",
                     "checks");
-    public static final Set<String> ENVIRONMENTS = Set.of("development", "staging", "production");
 
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
     private static final Pattern COMMIT_SHA = Pattern.compile("[0-9a-f]{7,64}");
@@ -45,15 +45,22 @@ public final class DeploymentRequestValidator {
                     "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
     private final TargetRules targets;
+    private final EnvironmentCatalog environments;
 
-    /** A validator for the platforms Stride ships ({@link Platforms#standard()}). */
+    /** A validator for the platforms Stride ships ({@link Platforms#standard()}) and the runbook's environments. */
     public DeploymentRequestValidator() {
-        this(Platforms.standard());
+        this(Platforms.standard(), EnvironmentCatalog.runbook());
     }
 
-    /** A validator for the platforms of {@code platforms}. */
+    /** A validator for the platforms of {@code platforms} and the runbook's environments. */
     public DeploymentRequestValidator(Platforms platforms) {
+        this(platforms, EnvironmentCatalog.runbook());
+    }
+
+    /** A validator for the platforms of {@code platforms} and the configured {@code environments}. */
+    public DeploymentRequestValidator(Platforms platforms, EnvironmentCatalog environments) {
         this.targets = new TargetRules(platforms);
+        this.environments = environments;
     }
 
     /** Validates a request from CI: unknown fields are refused, so a typo cannot drop a success criterion. */
@@ -82,7 +89,7 @@ public final class DeploymentRequestValidator {
                 true,
                 DNS_LABEL,
                 "must be a lowercase name of letters, digits and '-' (at most 63 characters)");
-        checks.oneOf(request, "environment", "", true, ENVIRONMENTS);
+        checks.parsed(request, "environment", "", true, environments::require);
         checks.matching(
                 request,
                 "version",

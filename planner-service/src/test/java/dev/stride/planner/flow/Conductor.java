@@ -56,7 +56,13 @@ public final class Conductor {
     public JsonPath awaitStatus(String deploymentId, String status) {
         Awaitility.await()
                 .atMost(WAIT)
-                .until(() -> status.equals(deployment(deploymentId).getString("status")));
+                .until(
+                        () -> {
+                            // A request from Kafka is not there until the planner has admitted it.
+                            var response = given().get("/api/v1/deployments/" + deploymentId);
+                            return response.statusCode() == 200
+                                    && status.equals(response.jsonPath().getString("status"));
+                        });
         return deployment(deploymentId);
     }
 
