@@ -174,6 +174,62 @@ public record AnalysisSpec(
                 probe);
     }
 
+    /** An analysis moved onto another interval: its new spec, its start as the schedule counts it, its next due time. */
+    public record Rescheduled(AnalysisSpec spec, Instant startedAt, Instant nextDue) {}
+
+    /**
+     * This running analysis measured every {@code next} from its next measurement on (an incident opened or was
+     * resolved where it runs: the runbook's "enhanced monitoring"). The measurements taken stay as they are, and
+     * so does the phase's end: the schedule's start moves so that measurement {@code measured} stays where it was
+     * ({@code start' = last - next * measured}), and the hold so that {@code start' + hold'} is the old end (a
+     * ROLLOUT's end follows its rollout anyway). Derived times stay derived, so a restarted verifier finds the
+     * same ones. Empty when nothing changes: the same interval, nothing to measure, a single measurement, or the
+     * last one already due.
+     */
+    public java.util.Optional<Rescheduled> every(
+            Duration next, Instant startedAt, int measured, boolean rolling, Instant rolledOutAt) {
+        if (next == null
+                || next.isZero()
+                || next.isNegative()
+                || next.equals(interval)
+                || isEmpty()
+                || startedAt == null
+                || (!rolling && (hold == null || hold.isZero()))) {
+            return java.util.Optional.empty();
+        }
+        AnalysisSpec now = rolling ? rolling(startedAt, rolledOutAt) : this;
+        if (measured >= now.measurementCount()) {
+            return java.util.Optional.empty();
+        }
+        Instant last = measured == 0 ? startedAt : now.dueAt(startedAt, measured);
+        Instant end = startedAt.plus(now.hold);
+        if (!last.isBefore(end)) {
+            return java.util.Optional.empty();
+        }
+        Instant start = last.minus(next.multipliedBy(measured));
+        Duration newHold = rolling ? hold : Duration.between(start, end);
+        AnalysisSpec moved =
+                new AnalysisSpec(
+                        application,
+                        environment,
+                        version,
+                        newHold,
+                        next,
+                        window,
+                        triggers,
+                        criteria,
+                        queries,
+                        noDataLimit,
+                        errorLimit,
+                        promoted,
+                        prometheus,
+                        provider,
+                        probe);
+        AnalysisSpec judged = rolling ? moved.rolling(start, rolledOutAt) : moved;
+        return java.util.Optional.of(
+                new Rescheduled(moved, start, judged.dueAt(start, measured + 1)));
+    }
+
     /** A rollout's analysis before the platform reports it done: longer than any phase deadline lets it run. */
     static final Duration ROLLING = Duration.ofDays(7);
 

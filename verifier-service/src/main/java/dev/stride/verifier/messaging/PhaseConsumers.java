@@ -10,7 +10,6 @@ import dev.stride.events.PhaseStarted;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.StrideEvent;
 import dev.stride.kit.messaging.InboundEvents;
-import dev.stride.verifier.persistence.OpenIncidents;
 import dev.stride.verifier.run.AnalysisLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * The verifier's consumers (DeploymentPaused / DeploymentResumed suspend and resume a deployment's analyses): PhaseRequested (CHECKS to run; TRAFFIC and ROLLOUT to remember for their analysis),
  * PhaseStarted (an analysed phase's window opens), RollbackRequested and DeploymentFinished (analyses stop),
- * IncidentOpened and IncidentResolved (the incidents open per application and environment). Each
+ * IncidentOpened and IncidentResolved (the incidents open per application and environment; the analyses running
+ * there move onto the incident interval and back). Each
  * effect is written with the processed-event mark, so a redelivery changes nothing.
  */
 @ApplicationScoped
@@ -28,13 +28,10 @@ public class PhaseConsumers {
 
     private final InboundEvents inbound;
     private final AnalysisLifecycle analyses;
-    private final OpenIncidents incidents;
 
-    public PhaseConsumers(
-            InboundEvents inbound, AnalysisLifecycle analyses, OpenIncidents incidents) {
+    public PhaseConsumers(InboundEvents inbound, AnalysisLifecycle analyses) {
         this.inbound = inbound;
         this.analyses = analyses;
-        this.incidents = incidents;
     }
 
     @Incoming("phase-requested")
@@ -52,15 +49,17 @@ public class PhaseConsumers {
     public Uni<Void> onIncident(Message<String> message) {
         EventType type = EventType.onTopicOf(message.getPayload(), EventType.INCIDENT_OPENED);
         return inbound.<StrideEvent>consume(
-                message,
-                type,
-                "verifier.incidents",
-                (tx, event) ->
-                        event.data() instanceof IncidentOpened opened
-                                ? incidents.opened(tx, opened)
-                                : event.data() instanceof IncidentResolved resolved
-                                        ? incidents.resolved(tx, resolved.incidentId())
-                                        : Uni.createFrom().voidItem());
+                        message,
+                        type,
+                        "verifier.incidents",
+                        (tx, event) ->
+                                event.data() instanceof IncidentOpened opened
+                                        ? analyses.incidentOpened(tx, opened)
+                                        : event.data() instanceof IncidentResolved resolved
+                                                ? analyses.incidentResolved(
+                                                        tx, resolved.incidentId())
+                                                : Uni.createFrom().voidItem())
+                .invoke(analyses::wake);
     }
 
     /**

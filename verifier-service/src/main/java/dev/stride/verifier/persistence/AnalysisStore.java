@@ -136,6 +136,52 @@ public class AnalysisStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * The running, unsuspended TRAFFIC and ROLLOUT analyses of an application in an environment, locked for this
+     * transaction (a measurement in flight writes its result after it).
+     */
+    public Uni<List<DueAnalysis>> runningIn(SqlClient tx, String application, String environment) {
+        return tx.preparedQuery(
+                        "SELECT deployment_id, attempt, phase, phase_type, spec, problem, started_at, measured, "
+                                + "next_due_at, endpoint, rolled_out_at FROM analysis WHERE status = 'RUNNING' "
+                                + "AND paused_at IS NULL AND phase_type IN ('TRAFFIC', 'ROLLOUT') "
+                                + "AND spec->>'application' = $1 AND spec->>'environment' = $2 "
+                                + "ORDER BY deployment_id, attempt, phase FOR UPDATE")
+                .execute(Tuple.of(application, environment))
+                .map(
+                        rows -> {
+                            List<DueAnalysis> running = new ArrayList<>();
+                            for (Row row : rows) {
+                                running.add(due(row));
+                            }
+                            return running;
+                        });
+    }
+
+    /**
+     * A running analysis on a new schedule (its spec, start and next due time), if it still has {@code measured}
+     * measurements and is neither ended nor suspended.
+     */
+    public Uni<Boolean> reschedule(
+            SqlClient tx,
+            AnalysisKey key,
+            int measured,
+            JsonObject spec,
+            Instant startedAt,
+            Instant nextDue) {
+        return tx.preparedQuery(
+                        "UPDATE analysis SET spec = $5, started_at = $6, next_due_at = $7 "
+                                + "WHERE deployment_id = $1 AND attempt = $2 AND phase = $3 AND status = 'RUNNING' "
+                                + "AND paused_at IS NULL AND measured = $4")
+                .execute(
+                        keyed(key)
+                                .addInteger(measured)
+                                .addValue(spec)
+                                .addOffsetDateTime(utc(startedAt))
+                                .addOffsetDateTime(utc(nextDue)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** Whether analyses of this attempt were stopped (rolled back, or the deployment is over). */
     public Uni<Boolean> isStopped(SqlClient tx, UUID deploymentId, int attempt) {
         return tx.preparedQuery(

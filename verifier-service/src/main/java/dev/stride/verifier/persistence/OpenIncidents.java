@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The incidents open per application and environment, as the incident service announces them. */
@@ -27,10 +28,26 @@ public class OpenIncidents {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> resolved(SqlClient tx, UUID incidentId) {
-        return tx.preparedQuery("DELETE FROM open_incident WHERE incident_id = $1")
+    /** Where an incident was open: its application and environment. */
+    public record Scope(String application, String environment) {}
+
+    /** Forgets a resolved incident; where it was open, if this verifier knew it. */
+    public Uni<Optional<Scope>> resolved(SqlClient tx, UUID incidentId) {
+        return tx.preparedQuery(
+                        "DELETE FROM open_incident WHERE incident_id = $1 RETURNING application, environment")
                 .execute(Tuple.of(incidentId))
-                .replaceWithVoid();
+                .map(
+                        rows ->
+                                rows.rowCount() == 0
+                                        ? Optional.<Scope>empty()
+                                        : Optional.of(
+                                                new Scope(
+                                                        rows.iterator()
+                                                                .next()
+                                                                .getString("application"),
+                                                        rows.iterator()
+                                                                .next()
+                                                                .getString("environment"))));
     }
 
     /** Whether an incident is open for {@code application} in {@code environment}. */

@@ -2,6 +2,7 @@ package dev.stride.verifier.run;
 
 import static dev.stride.kit.persistence.Columns.jsonObject;
 
+import dev.stride.events.IncidentOpened;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
@@ -12,11 +13,13 @@ import dev.stride.verifier.metrics.MetricProviders;
 import dev.stride.verifier.metrics.MetricTemplates;
 import dev.stride.verifier.persistence.AnalysisKey;
 import dev.stride.verifier.persistence.AnalysisStore;
+import dev.stride.verifier.persistence.DueAnalysis;
 import dev.stride.verifier.persistence.OpenIncidents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -200,6 +203,127 @@ public class AnalysisLifecycle {
 
     public void wake() {
         scheduler.wake();
+    }
+
+    /**
+     * IncidentOpened: the incident is remembered for the phases requested from now on, and the analyses running
+     * in its application and environment move onto the shorter {@code incident-interval} from their next
+     * measurement (the runbook's "enhanced monitoring" for P2/P3, and every severity).
+     */
+    public Uni<Void> incidentOpened(SqlClient tx, IncidentOpened opened) {
+        return incidents
+                .opened(tx, opened)
+                .flatMap(
+                        x ->
+                                reschedule(
+                                        tx,
+                                        opened.application(),
+                                        opened.environment().wireName(),
+                                        true));
+    }
+
+    /** IncidentResolved: with no other incident open there, its running analyses go back to their interval. */
+    public Uni<Void> incidentResolved(SqlClient tx, UUID incidentId) {
+        return incidents
+                .resolved(tx, incidentId)
+                .flatMap(
+                        scope ->
+                                scope.isEmpty()
+                                        ? Uni.createFrom().voidItem()
+                                        : incidents
+                                                .anyOpen(
+                                                        tx,
+                                                        scope.get().application(),
+                                                        scope.get().environment())
+                                                .flatMap(
+                                                        open ->
+                                                                open
+                                                                        ? Uni.createFrom()
+                                                                                .voidItem()
+                                                                        : reschedule(
+                                                                                tx,
+                                                                                scope.get()
+                                                                                        .application(),
+                                                                                scope.get()
+                                                                                        .environment(),
+                                                                                false)));
+    }
+
+    private Uni<Void> reschedule(
+            SqlClient tx, String application, String environment, boolean watched) {
+        if (application == null || environment == null) {
+            return Uni.createFrom().voidItem();
+        }
+        MetricTemplates.Settings settings = templates.settings(application, environment);
+        Duration interval = watched ? settings.watched().interval() : settings.interval();
+        return store.runningIn(tx, application, environment)
+                .flatMap(
+                        running -> {
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (DueAnalysis due : running) {
+                                AnalysisSpec spec = stored(due);
+                                if (spec == null) {
+                                    continue;
+                                }
+                                var moved =
+                                        spec.every(
+                                                interval,
+                                                due.startedAt(),
+                                                due.measured(),
+                                                due.rolling(),
+                                                due.rolledOutAt());
+                                if (moved.isEmpty()) {
+                                    continue;
+                                }
+                                chain =
+                                        chain.flatMap(
+                                                x ->
+                                                        store.reschedule(
+                                                                        tx,
+                                                                        due.key(),
+                                                                        due.measured(),
+                                                                        jsonObject(
+                                                                                moved.get().spec()),
+                                                                        moved.get().startedAt(),
+                                                                        moved.get().nextDue())
+                                                                .invoke(
+                                                                        done -> {
+                                                                            if (done) {
+                                                                                LOG.infof(
+                                                                                        "Analysis %s of %s in %s: measured every %s from measurement %d on (%s)",
+                                                                                        due.key(),
+                                                                                        application,
+                                                                                        environment,
+                                                                                        interval,
+                                                                                        due
+                                                                                                        .measured()
+                                                                                                + 1,
+                                                                                        watched
+                                                                                                ? "an incident is open there"
+                                                                                                : "no incident open there any more");
+                                                                            }
+                                                                        })
+                                                                .replaceWithVoid());
+                            }
+                            return chain;
+                        });
+    }
+
+    // The spec as stored (a ROLLOUT's end is derived from it when judged); null if it cannot be
+    // read.
+    private static AnalysisSpec stored(DueAnalysis due) {
+        if (due.spec() == null) {
+            return null;
+        }
+        try {
+            return dev.stride.events.EventCodec.mapper()
+                    .readValue(due.spec().encode(), AnalysisSpec.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warnf(
+                    "Analysis %s: stored spec unreadable, not rescheduled: %s",
+                    due.key(), e.getOriginalMessage());
+            return null;
+        }
     }
 
     // Both halves in: the first measurement is due one interval after the start; checks and a phase

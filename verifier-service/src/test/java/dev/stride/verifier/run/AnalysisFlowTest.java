@@ -34,6 +34,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -770,6 +771,87 @@ class AnalysisFlowTest {
                 "/stride/incident");
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openIncidents(incident) == 0);
         assertThat(measurementsOfAWatchedPhase()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(6)
+    void anIncidentOpenedMidPhaseShortensTheRunningAnalysisAndItsResolutionLengthensItAgain() {
+        awaitClean(5);
+        UUID id = UUID.randomUUID();
+        PhaseRequested phase = phase(id, 1, "24s", criteria("error_rate", "<1%"), List.of());
+        phase.parameters().put("application", "watched");
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        publish(phase, PLANNER);
+        publish(started(id, 1, start), EXECUTOR);
+        // Every 2 s at first.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= 1);
+        UUID incident = UUID.randomUUID();
+        publish(
+                new IncidentOpened(
+                        incident,
+                        UUID.randomUUID(),
+                        "watched",
+                        Environment.STAGING,
+                        Severity.P3,
+                        "Reports slow",
+                        "declared",
+                        Instant.now(),
+                        "alice"),
+                "/stride/incident");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openIncidents(incident) == 1);
+        int atOpen = measured(id);
+        // Every 1 s while it is open: three more within about three seconds.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> measured(id) >= atOpen + 3);
+        publish(
+                new IncidentResolved(
+                        incident, UUID.randomUUID(), Severity.P3, "fast again", Instant.now()),
+                "/stride/incident");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openIncidents(incident) == 0);
+
+        JsonNode completed =
+                awaitOne(EventType.PHASE_COMPLETED, id, Duration.ofSeconds(30)).path("data");
+        assertThat(completed.path("outcome").asText()).isEqualTo("PASSED");
+        List<Instant> times = measurementTimes(id);
+        List<Long> gaps = new ArrayList<>();
+        Instant previous = start;
+        for (Instant at : times) {
+            gaps.add(Duration.between(previous, at).toMillis());
+            previous = at;
+        }
+        // 2 s steps, then 1 s steps, then 2 s steps again (the last may be shorter: the hold's
+        // end).
+        assertThat(gaps.get(0)).as("gaps %s", gaps).isEqualTo(2000L);
+        List<Long> steps =
+                gaps.subList(0, gaps.size() - 1); // the last may be cut by the hold's end
+        int firstShort = steps.indexOf(1000L);
+        int lastShort = steps.lastIndexOf(1000L);
+        assertThat(firstShort).as("gaps %s", gaps).isPositive();
+        assertThat(steps.subList(0, firstShort)).as("gaps %s", gaps).containsOnly(2000L);
+        assertThat(steps.subList(firstShort, lastShort + 1))
+                .as("gaps %s", gaps)
+                .containsOnly(1000L)
+                .hasSizeGreaterThanOrEqualTo(3);
+        assertThat(steps.subList(lastShort + 1, steps.size()))
+                .as("gaps %s", gaps)
+                .isNotEmpty()
+                .containsOnly(2000L);
+        assertThat(gaps.get(gaps.size() - 1)).as("gaps %s", gaps).isBetween(1L, 2000L);
+        // The phase still ends when its hold does.
+        assertThat(times.get(times.size() - 1)).isEqualTo(start.plusSeconds(24));
+    }
+
+    private static List<Instant> measurementTimes(UUID id) {
+        List<Instant> times = new ArrayList<>();
+        io.quarkus.arc.Arc.container()
+                .instance(io.vertx.mutiny.sqlclient.Pool.class)
+                .get()
+                .preparedQuery(
+                        "SELECT DISTINCT seq, measured_at FROM measurement WHERE deployment_id = $1 ORDER BY seq")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .forEach(row -> times.add(row.getOffsetDateTime("measured_at").toInstant()));
+        return times;
     }
 
     private int measurementsOfAWatchedPhase() {
