@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stride.executor.migration.DatabaseBackups.Backup;
 import dev.stride.executor.migration.DatabaseBackups.BackupException;
 import dev.stride.testing.BlackHole;
-import dev.stride.testing.PostgresTestResource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real pg_dump and pg_restore against a fresh database on the local PostgreSQL. */
 class DatabaseBackupsTest {
 
-    private static final PostgresTestResource POSTGRES = new PostgresTestResource();
+    private static FreshDatabase fresh;
     private static PostgresDatabase database;
     private static String jdbcUrl;
 
@@ -40,21 +37,14 @@ class DatabaseBackupsTest {
 
     @BeforeAll
     static void database() {
-        Map<String, String> config = POSTGRES.start();
-        jdbcUrl = config.get("quarkus.datasource.jdbc.url");
-        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-        database =
-                new PostgresDatabase(
-                        uri.getHost(),
-                        uri.getPort(),
-                        uri.getPath().substring(1),
-                        config.get("quarkus.datasource.username"),
-                        config.get("quarkus.datasource.password"));
+        fresh = new FreshDatabase();
+        database = fresh.database;
+        jdbcUrl = fresh.jdbcUrl;
     }
 
     @AfterAll
     static void drop() {
-        POSTGRES.stop();
+        fresh.drop();
     }
 
     @Test
@@ -114,7 +104,7 @@ class DatabaseBackupsTest {
 
     @Test
     void aWrongPasswordFailsClearlyLeavesNoFileAndNeverShowsThePassword() {
-        String secret = "not-the-password-" + Instant.now().toEpochMilli();
+        String secret = FreshDatabase.madeUpPassword();
         PostgresDatabase wrong =
                 new PostgresDatabase(
                         database.host(),
@@ -137,7 +127,12 @@ class DatabaseBackupsTest {
     void aDatabaseThatNeverAnswersIsGivenUpAtTheDeadline() throws Exception {
         try (BlackHole hole = BlackHole.silent()) {
             PostgresDatabase silent =
-                    new PostgresDatabase("127.0.0.1", hole.port(), "db", "someone", "secret");
+                    new PostgresDatabase(
+                            "127.0.0.1",
+                            hole.port(),
+                            "db",
+                            "someone",
+                            FreshDatabase.madeUpPassword());
             Instant start = Instant.now();
             assertThatThrownBy(
                             () -> backups.backup(silent, directory, "late", Duration.ofSeconds(2)))

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stride.executor.migration.SchemaMigrations.Applied;
 import dev.stride.executor.migration.SchemaMigrations.MigrationException;
 import dev.stride.testing.BlackHole;
-import dev.stride.testing.PostgresTestResource;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +27,7 @@ class SchemaMigrationsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final PostgresTestResource postgres = new PostgresTestResource();
+    private FreshDatabase fresh;
     private final SchemaMigrations migrations = new SchemaMigrations();
     private PostgresDatabase database;
     private String jdbcUrl;
@@ -39,21 +36,14 @@ class SchemaMigrationsTest {
 
     @BeforeEach
     void database() {
-        Map<String, String> config = postgres.start();
-        jdbcUrl = config.get("quarkus.datasource.jdbc.url");
-        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
-        database =
-                new PostgresDatabase(
-                        uri.getHost(),
-                        uri.getPort(),
-                        uri.getPath().substring(1),
-                        config.get("quarkus.datasource.username"),
-                        config.get("quarkus.datasource.password"));
+        fresh = new FreshDatabase();
+        database = fresh.database;
+        jdbcUrl = fresh.jdbcUrl;
     }
 
     @AfterEach
     void drop() {
-        postgres.stop();
+        fresh.drop();
     }
 
     @Test
@@ -124,8 +114,9 @@ class SchemaMigrationsTest {
     void anUnreachableDatabaseIsAClearErrorWithinTheDeadline() throws Exception {
         script("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);");
         try (BlackHole hole = BlackHole.silent()) {
+            String password = FreshDatabase.madeUpPassword();
             PostgresDatabase silent =
-                    new PostgresDatabase("127.0.0.1", hole.port(), "db", "someone", "s3cret-value");
+                    new PostgresDatabase("127.0.0.1", hole.port(), "db", "someone", password);
             Instant start = Instant.now();
             assertThatThrownBy(
                             () ->
@@ -136,7 +127,7 @@ class SchemaMigrationsTest {
                                             Duration.ofSeconds(2)))
                     .isInstanceOf(MigrationException.class)
                     .hasMessageContaining("flyway validate of postgresql://someone@127.0.0.1:")
-                    .hasMessageNotContaining("s3cret-value");
+                    .hasMessageNotContaining(password);
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(20));
         }
     }
