@@ -853,6 +853,56 @@ class DeploymentRequestedSchemaTest {
         assertThat(SCHEMAS.validate(event)).isEmpty();
     }
 
+    /** The runbook's migration as the request's database block (dev.stride.events.spec.DatabaseMigration). */
+    private static ObjectNode withDatabase() {
+        ObjectNode event = Fixtures.load(CANARY);
+        ObjectNode database = Fixtures.data(event).putObject("database");
+        database.put("url", "jdbc:postgresql://db.shop.internal:5432/checkout");
+        database.putObject("credentials")
+                .put("username", "checkout_app")
+                .put("password_env", "CHECKOUT_DB_PASSWORD");
+        database.putObject("scripts").put("directory", "/srv/checkout/migrations");
+        ArrayNode migrations = database.putArray("migrations");
+        migrations.addObject().put("version", "2").put("kind", "expand");
+        migrations.addObject().put("version", "3").put("kind", "contract");
+        database.putObject("backup").put("directory", "/var/backups/stride");
+        database.putObject("flyway").putArray("schemas").add("public");
+        database.put("timeout", "20m");
+        return event;
+    }
+
+    @Test
+    void aDatabaseBlockPassesTheSchemaAndItsBrokenFieldsAreNamed() {
+        assertThat(SCHEMAS.validate(withDatabase())).isEmpty();
+
+        ObjectNode kind = withDatabase();
+        ((ObjectNode) Fixtures.data(kind).at("/database/migrations/0")).put("kind", "migrate");
+        assertThat(SCHEMAS.validate(kind))
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m).startsWith("$.data.database.migrations[0].kind: "));
+
+        ObjectNode url = withDatabase();
+        ((ObjectNode) Fixtures.data(url).path("database"))
+                .put("url", "jdbc:postgresql://db/x?user=a");
+        assertThat(SCHEMAS.validate(url))
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m).startsWith("$.data.database.url: "));
+    }
+
+    @Test
+    void anInlineDatabasePasswordIsRefusedByTheSchema() {
+        for (String name : List.of("password", "pass", "pwd")) {
+            ObjectNode event = withDatabase();
+            ((ObjectNode) Fixtures.data(event).at("/database/credentials"))
+                    .put(name, "made-up-" + java.util.UUID.randomUUID());
+
+            assertThat(SCHEMAS.validate(event))
+                    .as(name)
+                    .isNotEmpty()
+                    .allSatisfy(m -> assertThat(m).startsWith("$.data.database.credentials"));
+        }
+    }
+
     @Test
     void theMetricEnumIsTheCatalogue() {
         JsonNode metric =

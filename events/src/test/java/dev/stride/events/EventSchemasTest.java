@@ -125,7 +125,7 @@ class EventSchemasTest {
     private static final Map<EventType, List<String>> OPTIONAL =
             Map.of(
                     EventType.DEPLOYMENT_REQUESTED,
-                            List.of("commitSha", "commitTime", "rollback", "checks"),
+                            List.of("commitSha", "commitTime", "rollback", "checks", "database"),
                     EventType.PHASE_COMPLETED, List.of("summary"),
                     EventType.THRESHOLD_BREACHED,
                             List.of("observedValue", "application", "environment"),

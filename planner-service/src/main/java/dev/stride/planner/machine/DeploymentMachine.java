@@ -168,6 +168,25 @@ public final class DeploymentMachine {
         if (e.outcome() == PhaseCompleted.Outcome.FAILED) {
             t.phase(phase.done(PhaseStatus.FAILED, now, e.summary()));
             t.log(actor, "phase-failed", describe(phase) + suffix(e.summary()));
+            if (phase.plan().type() == dev.stride.events.PhaseType.MIGRATION) {
+                // Nothing to roll back: before traffic nothing moved (a failing script rolled back
+                // on
+                // its own), and after finalize the new version runs on the expanded schema it
+                // needs.
+                skipRest(t, t.state, "the database migration failed");
+                boolean beforeTraffic = !trafficMoved(s);
+                return t.finish(
+                                DeploymentStatus.FAILED,
+                                DeploymentFinished.Outcome.FAILED,
+                                actor,
+                                (beforeTraffic
+                                                ? "the database migration failed before any traffic moved"
+                                                : "the contract migration failed after the release was finalized;"
+                                                        + " the new version runs on the expanded schema, which"
+                                                        + " it supports")
+                                        + suffix(e.summary()))
+                        .step();
+            }
             if (isPreDeploymentCheck(phase)) {
                 // Nothing has moved yet: there is nothing to roll back, the deployment is refused.
                 skipRest(t, t.state, "pre-deployment checks failed");
@@ -500,6 +519,18 @@ public final class DeploymentMachine {
     // ---- Helpers
     // ------------------------------------------------------------------------------------------------
 
+    /** Whether a phase of the current attempt that moves traffic or replaces instances has been asked for. */
+    private static boolean trafficMoved(DeploymentState s) {
+        return s.phases().stream()
+                .anyMatch(
+                        p ->
+                                (p.plan().type() == dev.stride.events.PhaseType.TRAFFIC
+                                                || p.plan().type()
+                                                        == dev.stride.events.PhaseType.ROLLOUT)
+                                        && p.status() != PhaseStatus.PENDING
+                                        && p.status() != PhaseStatus.SKIPPED);
+    }
+
     private static boolean isPreDeploymentCheck(PhaseState phase) {
         return phase.index() == 0 && phase.plan().type() == dev.stride.events.PhaseType.CHECKS;
     }
@@ -711,6 +742,24 @@ public final class DeploymentMachine {
             }
             skipRest(this, state, "rolled back");
             log(actor, "rolling-back", why);
+            // An expand migration stays: the rollback returns to a version that runs on it.
+            for (PhaseState phase : state.phases()) {
+                if (phase.plan().type() == dev.stride.events.PhaseType.MIGRATION
+                        && phase.status() == PhaseStatus.PASSED) {
+                    log(
+                            PLANNER,
+                            "database-kept",
+                            "the database keeps phase "
+                                    + phase.index()
+                                    + " ("
+                                    + phase.plan().name()
+                                    + ", to version "
+                                    + phase.plan().parameters().get("target")
+                                    + "): expand migrations are backward compatible, so the old version"
+                                    + " runs on this schema; nothing is restored"
+                                    + suffix(phase.verdict()));
+                }
+            }
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.stride.events.DeploymentRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.BlueGreenStrategy;
 import dev.stride.events.spec.CanaryStrategy;
+import dev.stride.events.spec.DatabaseMigration;
 import dev.stride.events.spec.DeploymentChecks;
 import dev.stride.events.spec.DeploymentStrategy;
 import dev.stride.events.spec.Durations;
@@ -17,8 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Compiles a deployment request into its phase plan: pre-deployment checks, the strategy's phases, post-deployment
- * checks, then the finalize step. Pure and deterministic: the same request and defaults give an equal plan, so the
+ * Compiles a deployment request into its phase plan: pre-deployment checks, the backup and expand migration (with a
+ * {@code database} block), the strategy's phases, post-deployment checks, the finalize step, then the contract
+ * migration. Pure and deterministic: the same request and defaults give an equal plan, so the
  * plan can be compiled again after a restart instead of trusting a cached copy.
  *
  * <p>The request is expected to have passed admission's validation; what cannot be planned (an unparsable
@@ -42,6 +44,16 @@ public final class PhaseCompiler {
         Objects.requireNonNull(request.deployment(), "request.deployment");
         Plan plan = new Plan(request);
         plan.checks("pre-deployment checks", CheckPhases.pre(request.checks(), defaults));
+        DatabaseMigration database = request.database();
+        boolean expand = database != null && !database.ofKind(DatabaseMigration.EXPAND).isEmpty();
+        boolean contract =
+                database != null && !database.ofKind(DatabaseMigration.CONTRACT).isEmpty();
+        if (expand) {
+            plan.migration(
+                    "database backup and expand migration",
+                    database.timeoutOrDefault(),
+                    MigrationPhases.parameters(database, DatabaseMigration.EXPAND, true));
+        }
         DeploymentStrategy strategy = request.deployment();
         Map<String, Object> finalize = new LinkedHashMap<>();
         if (strategy instanceof BlueGreenStrategy blueGreen) {
@@ -61,6 +73,14 @@ public final class PhaseCompiler {
         }
         plan.checks("post-deployment checks", CheckPhases.post(request.checks(), defaults));
         plan.finalizeStep(finalize);
+        if (contract) {
+            plan.migration(
+                    expand
+                            ? "database contract migration"
+                            : "database backup and contract migration",
+                    database.timeoutOrDefault(),
+                    MigrationPhases.parameters(database, DatabaseMigration.CONTRACT, !expand));
+        }
         return new PhasePlan(plan.phases);
     }
 
@@ -293,6 +313,11 @@ public final class PhaseCompiler {
                 parameters.put("rollbackTriggers", triggers);
             }
             add(type, name, trafficPercentage, hold, true, parameters);
+        }
+
+        /** A MIGRATION phase: nothing analyses it; it may take its timeout once started. */
+        void migration(String name, Duration timeout, Map<String, Object> parameters) {
+            add(PhaseType.MIGRATION, name, null, timeout, false, withRelease(parameters));
         }
 
         void finalizeStep(Map<String, Object> parameters) {

@@ -2,6 +2,7 @@ package dev.stride.planner.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stride.events.DeploymentRequested;
+import dev.stride.events.spec.DatabaseMigration;
 import dev.stride.events.spec.DeploymentChecks;
 import dev.stride.events.spec.DeploymentStrategy;
 import dev.stride.events.spec.RollbackPolicy;
@@ -47,7 +48,8 @@ public record DeploymentView(
         Target target,
         DeploymentStrategy deployment,
         RollbackPolicy rollback,
-        DeploymentChecks checks) {
+        DeploymentChecks checks,
+        DatabaseMigration database) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PhaseView(
@@ -137,6 +139,7 @@ public record DeploymentView(
                 r.target(),
                 r.deployment(),
                 r.rollback(),
-                r.checks());
+                r.checks(),
+                r.database());
     }
 }

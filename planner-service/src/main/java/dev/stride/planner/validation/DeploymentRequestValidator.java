@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <p>This class checks the top-level fields and hands each block to the rules of its concern: {@link TargetRules}
  * (the platform's own rules, found in {@link Platforms}), {@link StrategyRules}, {@link RollbackRules} and
- * {@link CheckRules}. Violations come in that order, the rules spanning target and deployment before the checks.
+ * {@link CheckRules} and
+ * {@link DatabaseRules}. Violations come in that order, the rules spanning target and deployment before the checks.
  */
 public final class DeploymentRequestValidator {
 
@@ -36,7 +37,8 @@ public final class DeploymentRequestValidator {
                     "target",
                     "deployment",
                     "rollback",
-                    "checks");
+                    "checks",
+                    "database");
 
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
     private static final Pattern COMMIT_SHA = Pattern.compile("[0-9a-f]{7,64}");
@@ -130,6 +132,12 @@ public final class DeploymentRequestValidator {
         targets.withDeployment(checks, request.path("target"), request.path("deployment"));
         checks.object(request, "checks", "", false)
                 .ifPresent(block -> CheckRules.checks(checks, block));
+        checks.object(request, "database", "", false)
+                .ifPresent(
+                        block -> {
+                            DatabaseRules.database(checks, block);
+                            DatabaseRules.withDeployment(checks, request.path("target"), block);
+                        });
         return checks.violations();
     }
 }

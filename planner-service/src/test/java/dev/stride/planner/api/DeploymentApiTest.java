@@ -81,6 +81,37 @@ class DeploymentApiTest {
     }
 
     @Test
+    void aDatabaseBlockIsPlannedAsMigrationPhasesAroundTheTrafficPhasesAndShownWithoutSecrets() {
+        String application = Requests.uniqueApplication();
+        Response created =
+                given().contentType("application/yaml")
+                        .body(Requests.yamlBody("canary-database", application))
+                        .post("/api/v1/deployments");
+
+        created.then().statusCode(202);
+        Response fetched = given().get("/api/v1/deployments/" + created.<String>path("id"));
+        fetched.then()
+                .statusCode(200)
+                .body(
+                        "phases.type",
+                        org.hamcrest.Matchers.contains(
+                                "CHECKS",
+                                "MIGRATION",
+                                "TRAFFIC",
+                                "TRAFFIC",
+                                "TRAFFIC",
+                                "CHECKS",
+                                "FINALIZE",
+                                "MIGRATION"))
+                .body("phases[1].name", equalTo("database backup and expand migration"))
+                .body("phases[7].name", equalTo("database contract migration"))
+                .body("database.credentials.password_env", equalTo("CHECKOUT_DB_PASSWORD"))
+                .body(
+                        "database.migrations.kind",
+                        org.hamcrest.Matchers.contains("expand", "contract"));
+    }
+
+    @Test
     void theRequesterIsWhoTheTokenNamesWhateverTheBodySays() {
         String body =
                 Requests.canaryWith(

@@ -475,6 +475,29 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void anInlineDatabasePasswordIsRefusedWithoutEchoingItAndNothingIsStored() {
+        long before = storedDeployments();
+        String password = "made-up-" + java.util.UUID.randomUUID();
+        ObjectNode doc = Requests.json("canary-database");
+        ((ObjectNode) doc.at("/database/credentials")).put("password", password);
+
+        Response response =
+                given().contentType(JSON).body(doc.toString()).post("/api/v1/deployments");
+
+        response.then().statusCode(422).contentType("application/problem+json");
+        assertThat(response.<List<String>>path("errors.field"))
+                .containsExactly("database.credentials.password");
+        assertThat(response.asString()).doesNotContain(password);
+        assertThat(storedDeployments()).isEqualTo(before);
+        assertThat(
+                        dev.stride.planner.Sql.count(
+                                "SELECT count(*) FROM outbox WHERE payload LIKE '%"
+                                        + password
+                                        + "%'"))
+                .isZero();
+    }
+
+    @Test
     void aListFilterWithAControlCharacterIsRefused() {
         given().queryParam("application", "check\u0000out")
                 .get("/api/v1/deployments")

@@ -818,6 +818,109 @@ class PhaseCompilerTest {
 
     // --- helpers ---
 
+    @Test
+    void aDatabaseBlockPlansTheBackupAndExpandBeforeTrafficAndTheContractAfterFinalize() {
+        PhasePlan plan = compiler.compile(request("canary-database"), null);
+
+        assertThat(plan.phases())
+                .extracting(
+                        PlannedPhase::index,
+                        PlannedPhase::type,
+                        PlannedPhase::name,
+                        PlannedPhase::hold,
+                        PlannedPhase::analysed)
+                .containsExactly(
+                        tuple(0, PhaseType.CHECKS, "pre-deployment checks", null, false),
+                        tuple(
+                                1,
+                                PhaseType.MIGRATION,
+                                "database backup and expand migration",
+                                Duration.ofMinutes(20),
+                                false),
+                        tuple(2, PhaseType.TRAFFIC, "initial", Duration.ofMinutes(10), true),
+                        tuple(3, PhaseType.TRAFFIC, "ramp-up", Duration.ofMinutes(15), true),
+                        tuple(4, PhaseType.TRAFFIC, "full-rollout", null, true),
+                        tuple(5, PhaseType.CHECKS, "post-deployment checks", null, false),
+                        tuple(6, PhaseType.FINALIZE, "finalize", null, false),
+                        tuple(
+                                7,
+                                PhaseType.MIGRATION,
+                                "database contract migration",
+                                Duration.ofMinutes(20),
+                                false));
+        Map<String, Object> expand = plan.phase(1).parameters();
+        assertThat(expand)
+                .containsEntry("stage", "expand")
+                .containsEntry("backup", true)
+                .containsEntry("target", "2")
+                .containsEntry("url", "jdbc:postgresql://db.shop.internal:5432/checkout")
+                .containsEntry(
+                        "credentials",
+                        Map.of("username", "checkout_app", "passwordEnv", "CHECKOUT_DB_PASSWORD"))
+                .containsEntry("scripts", Map.of("directory", "/srv/checkout/migrations"))
+                .containsEntry("backupDirectory", "/var/backups/stride/checkout")
+                .containsEntry(
+                        "flyway",
+                        Map.of("schemas", List.of("public"), "table", "flyway_schema_history"))
+                .containsEntry("timeout", "20m")
+                .containsEntry("version", "2.4.0");
+        assertThat(plan.phase(7).parameters())
+                .containsEntry("stage", "contract")
+                .containsEntry("backup", false)
+                .containsEntry("target", "3");
+    }
+
+    @Test
+    void onlyContractMigrationsBackUpAfterFinalizeAndNoDatabaseBlockPlansNoMigration() {
+        DeploymentRequested request = request("canary-database");
+        var database = request.database();
+        DeploymentRequested contractOnly =
+                withDatabase(
+                        request,
+                        new dev.stride.events.spec.DatabaseMigration(
+                                database.url(),
+                                database.credentials(),
+                                database.scripts(),
+                                List.of(
+                                        new dev.stride.events.spec.DatabaseMigration.Migration(
+                                                "3", "contract", null)),
+                                database.backup(),
+                                null,
+                                null,
+                                null));
+
+        PhasePlan plan = compiler.compile(contractOnly, null);
+
+        assertThat(plan.phases())
+                .extracting(PlannedPhase::type)
+                .containsOnlyOnce(PhaseType.MIGRATION);
+        PlannedPhase last = plan.phase(plan.size() - 1);
+        assertThat(last.name()).isEqualTo("database backup and contract migration");
+        assertThat(last.hold()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(last.parameters()).containsEntry("backup", true).containsEntry("timeout", "30m");
+        assertThat(compiler.compile(request("canary"), null).phases())
+                .extracting(PlannedPhase::type)
+                .doesNotContain(PhaseType.MIGRATION);
+    }
+
+    private static DeploymentRequested withDatabase(
+            DeploymentRequested r, dev.stride.events.spec.DatabaseMigration database) {
+        return new DeploymentRequested(
+                r.deploymentId(),
+                r.application(),
+                r.environment(),
+                r.version(),
+                r.artifact(),
+                r.commitSha(),
+                r.commitTime(),
+                r.requestedBy(),
+                r.target(),
+                r.deployment(),
+                r.rollback(),
+                r.checks(),
+                database);
+    }
+
     private static DeploymentRequested request(String name) {
         ObjectNode doc = Requests.json(name);
         doc.put("deploymentId", ID.toString());
