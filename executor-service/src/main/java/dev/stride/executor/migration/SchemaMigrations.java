@@ -28,6 +28,36 @@ import org.flywaydb.core.api.output.ValidateResult;
  */
 public final class SchemaMigrations {
 
+    /**
+     * The Flyway settings a request may give (the request's {@code database.flyway}): the schemas Flyway manages
+     * (the first holds its history table), the history table's name, baselining a database that has a schema but no
+     * history, and out-of-order application. Null parts are Flyway's defaults.
+     */
+    public record Settings(
+            List<String> schemas,
+            String table,
+            boolean baselineOnMigrate,
+            String baselineVersion,
+            boolean outOfOrder) {
+
+        public static final Settings DEFAULTS = new Settings(List.of(), null, false, null, false);
+
+        public Settings {
+            schemas = schemas == null ? List.of() : List.copyOf(schemas);
+        }
+    }
+
+    private final Settings settings;
+
+    /** Flyway's defaults. */
+    public SchemaMigrations() {
+        this(Settings.DEFAULTS);
+    }
+
+    public SchemaMigrations(Settings settings) {
+        this.settings = settings == null ? Settings.DEFAULTS : settings;
+    }
+
     /** What a migration did: the schema version before and after, and the versions it applied, in order. */
     public record Applied(
             String versionBefore, String versionAfter, List<String> versions, Duration took) {}
@@ -44,6 +74,22 @@ public final class SchemaMigrations {
             throws MigrationException {
         try {
             return Arrays.stream(flyway(database, null, Optional.empty(), timeout).info().applied())
+                    .filter(m -> m.getVersion() != null)
+                    .map(m -> m.getVersion().getVersion())
+                    .toList();
+        } catch (FlywayException e) {
+            throw new MigrationException(
+                    "flyway info of " + database + ": " + message(e, database));
+        }
+    }
+
+    /** The versions of the scripts not applied yet, in the order Flyway would apply them. */
+    public List<String> pendingVersions(PostgresDatabase database, Path scripts, Duration timeout)
+            throws MigrationException {
+        requireScripts(scripts);
+        try {
+            return Arrays.stream(
+                            flyway(database, scripts, Optional.empty(), timeout).info().pending())
                     .filter(m -> m.getVersion() != null)
                     .map(m -> m.getVersion().getVersion())
                     .toList();
@@ -130,7 +176,7 @@ public final class SchemaMigrations {
         }
     }
 
-    private static Flyway flyway(
+    private Flyway flyway(
             PostgresDatabase database, Path scripts, Optional<String> target, Duration timeout) {
         long millis = Math.max(1000, timeout.toMillis());
         long seconds = Math.max(1, millis / 1000);
@@ -166,6 +212,18 @@ public final class SchemaMigrations {
                         : config.locations("filesystem:" + scripts.toAbsolutePath());
         if (target.isPresent()) {
             config = config.target(target.get());
+        }
+        if (!settings.schemas().isEmpty()) {
+            config = config.schemas(settings.schemas().toArray(String[]::new));
+        }
+        if (settings.table() != null) {
+            config = config.table(settings.table());
+        }
+        config =
+                config.baselineOnMigrate(settings.baselineOnMigrate())
+                        .outOfOrder(settings.outOfOrder());
+        if (settings.baselineVersion() != null) {
+            config = config.baselineVersion(settings.baselineVersion());
         }
         return config.load();
     }

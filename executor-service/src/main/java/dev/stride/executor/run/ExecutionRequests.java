@@ -6,6 +6,7 @@ import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.spec.Target;
+import dev.stride.executor.migration.MigrationRequest;
 import dev.stride.executor.traffic.TrafficDrivers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -22,9 +23,9 @@ import java.util.Set;
 @ApplicationScoped
 public class ExecutionRequests {
 
-    /** CHECKS belong to the verifier; MIGRATION is not driven yet. */
+    /** The phases the executor works: CHECKS belong to the verifier. */
     static final Set<PhaseType> PLATFORM_PHASES =
-            Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT, PhaseType.FINALIZE);
+            Set.of(PhaseType.TRAFFIC, PhaseType.ROLLOUT, PhaseType.FINALIZE, PhaseType.MIGRATION);
 
     private final ExecutionStore store;
     private final TrafficDrivers drivers;
@@ -36,6 +37,18 @@ public class ExecutionRequests {
 
     private String endpoint(Target target) {
         return target == null ? null : drivers.endpoint(target);
+    }
+
+    /**
+     * The endpoint a MIGRATION phase counts against in the bulkhead: its database, not the platform, so a database
+     * that does not answer holds only its own migrations' workers.
+     */
+    static String migrationEndpoint(Map<String, Object> parameters) {
+        try {
+            return MigrationRequest.parse(parameters).endpoint();
+        } catch (IllegalArgumentException malformed) {
+            return "postgresql://(malformed)";
+        }
     }
 
     /** Records the phase unless it does not touch the platform or its attempt was rolled back already. */
@@ -60,7 +73,10 @@ public class ExecutionRequests {
                                                         phase.parameters() == null
                                                                 ? Map.of()
                                                                 : phase.parameters(),
-                                                        endpoint(phase.target()))
+                                                        phase.phaseType() == PhaseType.MIGRATION
+                                                                ? migrationEndpoint(
+                                                                        phase.parameters())
+                                                                : endpoint(phase.target()))
                                                 .replaceWithVoid());
     }
 

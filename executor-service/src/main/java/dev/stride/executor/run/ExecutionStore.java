@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.stride.events.EventCodec;
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.Target;
+import dev.stride.executor.migration.DatabaseBackups;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -225,6 +226,55 @@ public class ExecutionStore {
                                 + "WHERE id = $1 AND status = 'APPLYING'")
                 .execute(Tuple.of(id, status, outcome))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Marks a MIGRATION execution announced; true the first time only (its PhaseStarted is written once). */
+    public Uni<Boolean> markStarted(SqlClient tx, long id) {
+        return tx.preparedQuery(
+                        "UPDATE execution SET started_at = now() WHERE id = $1 AND started_at IS NULL")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The backup a MIGRATION execution recorded, if any. */
+    public Uni<java.util.Optional<DatabaseBackups.Backup>> backupOf(long executionId) {
+        return pool.preparedQuery(
+                        "SELECT location, bytes, sha256, took_ms FROM migration_backup WHERE execution_id = $1")
+                .execute(Tuple.of(executionId))
+                .map(
+                        rows -> {
+                            var it = rows.iterator();
+                            if (!it.hasNext()) {
+                                return java.util.Optional.<DatabaseBackups.Backup>empty();
+                            }
+                            Row row = it.next();
+                            return java.util.Optional.of(
+                                    new DatabaseBackups.Backup(
+                                            java.nio.file.Path.of(row.getString("location")),
+                                            row.getLong("bytes"),
+                                            row.getString("sha256"),
+                                            Duration.ofMillis(row.getLong("took_ms"))));
+                        });
+    }
+
+    /** Records the backup of a MIGRATION execution (a later one of the same execution replaces it). */
+    public Uni<Void> recordBackup(Execution e, DatabaseBackups.Backup backup) {
+        return pool.preparedQuery(
+                        "INSERT INTO migration_backup (execution_id, deployment_id, attempt, location, bytes, sha256, took_ms) "
+                                + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (execution_id) DO UPDATE SET "
+                                + "location = EXCLUDED.location, bytes = EXCLUDED.bytes, sha256 = EXCLUDED.sha256, "
+                                + "took_ms = EXCLUDED.took_ms, taken_at = now()")
+                .execute(
+                        Tuple.from(
+                                java.util.List.of(
+                                        e.id(),
+                                        e.deploymentId(),
+                                        e.attempt(),
+                                        backup.file().toString(),
+                                        backup.bytes(),
+                                        backup.sha256(),
+                                        backup.took().toMillis())))
+                .replaceWithVoid();
     }
 
     /** Appends one platform call to the step log (its own statement: the log survives what follows). */

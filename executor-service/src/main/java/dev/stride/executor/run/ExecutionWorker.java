@@ -5,6 +5,9 @@ import dev.stride.events.PhaseStarted;
 import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.StrideEvent;
+import dev.stride.executor.migration.DatabaseBackups;
+import dev.stride.executor.migration.MigrationPhase;
+import dev.stride.executor.migration.MigrationRequest;
 import dev.stride.executor.traffic.BoundDriver;
 import dev.stride.executor.traffic.LiveState;
 import dev.stride.executor.traffic.PlatformException;
@@ -63,12 +66,17 @@ public class ExecutionWorker {
     // A held ROLLOUT is looked at again this often while its deployment stays paused (the resume
     // takes it up at once).
     private static final Duration HELD_RECHECK = Duration.ofSeconds(30);
+    // A MIGRATION phase whose database another migration holds looks again this often, until its
+    // timeout.
+    private static final Duration MIGRATION_LOCK_RECHECK = Duration.ofSeconds(2);
+    private static final Duration OWN_DATABASE_DEADLINE = Duration.ofSeconds(10);
 
     private final Pool pool;
     private final ExecutionStore store;
     private final TrafficDrivers drivers;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
+    private final MigrationPhase migrations;
     private final Duration staleAfter;
     private final Duration retryInterval;
     private final Duration patience;
@@ -86,6 +94,7 @@ public class ExecutionWorker {
             TrafficDrivers drivers,
             Outbox outbox,
             OutboxPublisher publisher,
+            MigrationPhase migrations,
             Vertx vertx,
             @ConfigProperty(name = "stride.executor.poll-interval", defaultValue = "200ms")
                     Duration interval,
@@ -105,6 +114,7 @@ public class ExecutionWorker {
         this.drivers = drivers;
         this.outbox = outbox;
         this.publisher = publisher;
+        this.migrations = migrations;
         this.staleAfter = Settings.positive("stride.executor.stale-after", staleAfter);
         this.retryInterval =
                 Settings.positive("stride.executor.transient-retry-interval", retryInterval);
@@ -226,6 +236,9 @@ public class ExecutionWorker {
     }
 
     private String endpoint(Execution e) {
+        if (e.phaseType() == PhaseType.MIGRATION) {
+            return ExecutionRequests.migrationEndpoint(e.parameters());
+        }
         if (e.target() == null) {
             return "none";
         }
@@ -234,7 +247,9 @@ public class ExecutionWorker {
 
     private Uni<Void> work(Execution e) {
         Uni<Void> run;
-        if (e.target() == null) {
+        if (e.phaseType() == PhaseType.MIGRATION) {
+            run = migrate(e);
+        } else if (e.target() == null) {
             run =
                     end(
                             e,
@@ -294,6 +309,129 @@ public class ExecutionWorker {
                                     ? fail(e, "gave up after " + e.tries() + " tries: " + failure)
                                     : Uni.createFrom().voidItem();
                         });
+    }
+
+    // A MIGRATION phase: announced once (PhaseStarted: its deadline is now its timeout), then run
+    // on a
+    // platform thread. The steps go to the step log as they happen and the backup is recorded
+    // before
+    // anything is migrated. A held lock puts the row back to check again; every failure is
+    // permanent.
+    private Uni<Void> migrate(Execution e) {
+        MigrationRequest request;
+        try {
+            request = MigrationRequest.parse(e.parameters());
+        } catch (IllegalArgumentException malformed) {
+            return fail(e, malformed.getMessage());
+        }
+        return announce(e)
+                .flatMap(x -> store.backupOf(e.id()))
+                .flatMap(
+                        earlier ->
+                                call(
+                                        e,
+                                        "migrate " + request.stage(),
+                                        () ->
+                                                migrations.run(
+                                                        request,
+                                                        backupName(e, request),
+                                                        journal(e, earlier))))
+                .flatMap(
+                        outcome ->
+                                outcome instanceof MigrationPhase.Done done
+                                        ? end(
+                                                e,
+                                                "DONE",
+                                                done.summary(),
+                                                List.of(
+                                                        new PhaseCompleted(
+                                                                e.deploymentId(),
+                                                                e.attempt(),
+                                                                e.phaseIndex(),
+                                                                e.phaseType(),
+                                                                PhaseCompleted.Outcome.PASSED,
+                                                                done.summary())))
+                                        : recheckLater(
+                                                e,
+                                                new RolloutInProgress(
+                                                        ((MigrationPhase.Busy) outcome).why(),
+                                                        MIGRATION_LOCK_RECHECK,
+                                                        request.timeout())))
+                .onFailure(Superseded.class)
+                .recoverWithUni(x -> supersede(e))
+                .onFailure(PlatformException.class)
+                .recoverWithUni(failure -> fail(e, failure.getMessage()));
+    }
+
+    private Uni<Void> announce(Execution e) {
+        return pool.withTransaction(
+                        tx ->
+                                store.markStarted(tx, e.id())
+                                        .flatMap(
+                                                first ->
+                                                        first
+                                                                ? outbox.append(
+                                                                                tx,
+                                                                                new PhaseStarted(
+                                                                                        e
+                                                                                                .deploymentId(),
+                                                                                        e.attempt(),
+                                                                                        e
+                                                                                                .phaseIndex(),
+                                                                                        e
+                                                                                                .phaseType(),
+                                                                                        Map.of(),
+                                                                                        Instant
+                                                                                                .now()))
+                                                                        .replaceWithVoid()
+                                                                : Uni.createFrom().voidItem()))
+                .invoke(publisher::publishSoon);
+    }
+
+    // The step log and the backup record are written from the platform thread, each within a
+    // deadline: a database of the executor's own that does not answer fails the step, and the row
+    // is taken up again.
+    private MigrationPhase.Journal journal(
+            Execution e, java.util.Optional<DatabaseBackups.Backup> earlier) {
+        return new MigrationPhase.Journal() {
+            @Override
+            public void step(String call, String result, String detail, Duration took) {
+                store.logStep(e.id(), call, result, detail, took.toMillis())
+                        .await()
+                        .atMost(OWN_DATABASE_DEADLINE);
+            }
+
+            @Override
+            public java.util.Optional<DatabaseBackups.Backup> earlierBackup() {
+                return earlier;
+            }
+
+            @Override
+            public void backedUp(DatabaseBackups.Backup backup) {
+                store.recordBackup(e, backup).await().atMost(OWN_DATABASE_DEADLINE);
+            }
+        };
+    }
+
+    // <application>-<environment>-<deployment>-a<attempt>-p<phase>-<UTC time>: unique per run,
+    // sorted by time
+    // within a release.
+    static String backupName(Execution e, MigrationRequest request) {
+        String at =
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(Instant.now());
+        return request.application()
+                + "-"
+                + request.environment()
+                + "-"
+                + e.deploymentId()
+                + "-a"
+                + e.attempt()
+                + "-p"
+                + e.phaseIndex()
+                + "-"
+                + at;
     }
 
     /** Reads, applies unless already in place, reads back until the platform shows the expected state. */
