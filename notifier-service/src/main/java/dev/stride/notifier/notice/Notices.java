@@ -9,6 +9,7 @@ import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
 import dev.stride.events.PhaseCompleted;
 import dev.stride.events.PhaseStarted;
+import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackCompleted;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.Severity;
@@ -83,6 +84,25 @@ public final class Notices {
     private Notice notice(Draft d, StrideEvent data) {
         if (data instanceof DeploymentRequested) {
             return d.kind("deployment-starting", "Deployment starting", Tone.INFO).notice();
+        }
+        if (data instanceof PhaseStarted s && s.phaseType() == PhaseType.MIGRATION) {
+            return d.phase(s.phase(), s.phaseType().name())
+                    .kind("migration-started", "Database migration started", Tone.INFO)
+                    .notice();
+        }
+        if (data instanceof PhaseCompleted c && c.phaseType() == PhaseType.MIGRATION) {
+            // The runbook's migration messages; the summary names the backup and the versions,
+            // never a credential (the executor's messages mask the password, URLs lose their
+            // query).
+            return c.outcome() == PhaseCompleted.Outcome.PASSED
+                    ? d.phase(c.phase(), c.phaseType().name())
+                            .put("detail", c.summary())
+                            .kind("migration-done", "Database migration done", Tone.GOOD)
+                            .notice()
+                    : d.phase(c.phase(), c.phaseType().name())
+                            .put("reason", c.summary())
+                            .kind("migration-failed", "Database migration failed", Tone.DANGER)
+                            .notice();
         }
         if (data instanceof PhaseStarted s) {
             return d.phase(s.phase(), s.phaseType().name())

@@ -85,6 +85,56 @@ class NoticesTest {
     }
 
     @Test
+    void aMigrationPhaseIsAnnouncedAndItsBackupAndVersionsOrItsFailureAreTold() {
+        UUID deployment = UUID.randomUUID();
+        DeploymentFacts facts = new DeploymentFacts("checkout", "staging", "2.4.0");
+        Notice started =
+                notice(
+                        new dev.stride.events.PhaseStarted(
+                                deployment,
+                                1,
+                                1,
+                                dev.stride.events.PhaseType.MIGRATION,
+                                java.util.Map.of(),
+                                AT),
+                        facts);
+        assertThat(started.kind()).isEqualTo("migration-started");
+        assertThat(started.text())
+                .isEqualTo(
+                        "🗄️ Database migration for checkout 2.4.0 in staging started - 2026-11-26 10:00:00"
+                                + " UTC: phase 1, backup first, then Flyway.");
+        String summary = "backup /var/backups/x.dump (3.1 KiB, sha256 ab); versions now [1, 2]";
+        Notice done =
+                notice(
+                        new dev.stride.events.PhaseCompleted(
+                                deployment,
+                                1,
+                                1,
+                                dev.stride.events.PhaseType.MIGRATION,
+                                dev.stride.events.PhaseCompleted.Outcome.PASSED,
+                                summary),
+                        facts);
+        assertThat(done.kind()).isEqualTo("migration-done");
+        assertThat(done.text()).endsWith("done - 2026-11-26 10:00:00 UTC: " + summary);
+        Notice failed =
+                notice(
+                        new dev.stride.events.PhaseCompleted(
+                                deployment,
+                                1,
+                                1,
+                                dev.stride.events.PhaseType.MIGRATION,
+                                dev.stride.events.PhaseCompleted.Outcome.FAILED,
+                                "flyway migrate failed"),
+                        facts);
+        assertThat(failed.kind()).isEqualTo("migration-failed");
+        assertThat(failed.tone()).isEqualTo(Tone.DANGER);
+        assertThat(failed.text())
+                .contains("failed - 2026-11-26 10:00:00 UTC: flyway migrate failed.")
+                .contains("without a rollback")
+                .doesNotContain("Initiating rollback");
+    }
+
+    @Test
     void aRestoredStableThatIsStillToBeVerifiedIsNotCalledACompletedRollback() {
         UUID deployment = UUID.randomUUID();
         var restored =
