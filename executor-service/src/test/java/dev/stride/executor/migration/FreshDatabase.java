@@ -2,6 +2,14 @@ package dev.stride.executor.migration;
 
 import dev.stride.testing.PostgresTestResource;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,6 +31,40 @@ final class FreshDatabase {
                         uri.getPath().substring(1),
                         config.get("quarkus.datasource.username"),
                         config.get("quarkus.datasource.password"));
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, database.user(), database.password());
+    }
+
+    /** The columns of {@code table}, sorted and joined with ','; null when it has none. */
+    String columns(String table) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM "
+                                        + "information_schema.columns WHERE table_name = ?")) {
+            s.setString(1, table);
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    /** The tables of the public schema. */
+    List<String> tables() throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rows =
+                        s.executeQuery(
+                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+            List<String> names = new ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
     }
 
     void drop() {

@@ -26,11 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -341,34 +338,15 @@ class MigrationFlowTest {
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection(
-                fresh.jdbcUrl, fresh.database.user(), fresh.database.password());
+        return fresh.connect();
     }
 
     private String columns() throws Exception {
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rows =
-                        s.executeQuery(
-                                "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM "
-                                        + "information_schema.columns WHERE table_name = 'orders'")) {
-            rows.next();
-            return rows.getString(1);
-        }
+        return fresh.columns("orders");
     }
 
     private List<String> tables() throws Exception {
-        try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rows =
-                        s.executeQuery(
-                                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
-            List<String> names = new ArrayList<>();
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-            return names;
-        }
+        return fresh.tables();
     }
 
     private static int closedPort() throws IOException {

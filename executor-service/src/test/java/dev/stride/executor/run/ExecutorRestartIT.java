@@ -8,23 +8,19 @@ import dev.stride.events.EventType;
 import dev.stride.events.PhaseRequested;
 import dev.stride.events.PhaseType;
 import dev.stride.events.spec.HaproxyTarget;
+import dev.stride.executor.PackagedExecutor;
 import dev.stride.executor.traffic.PlatformException;
 import dev.stride.executor.traffic.haproxy.HaproxyUnderTest;
 import dev.stride.testing.JwtTestResource;
 import dev.stride.testing.KafkaTestResource;
 import dev.stride.testing.PostgresTestResource;
 import dev.stride.testing.TopicReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +60,7 @@ class ExecutorRestartIT {
     private Relay relay;
     private volatile Process executor;
     private Path log;
-    private int port;
+    private PackagedExecutor packaged;
 
     @BeforeEach
     void infrastructure() throws IOException {
@@ -74,9 +70,9 @@ class ExecutorRestartIT {
         infrastructure = all;
         haproxy = HaproxyUnderTest.start();
         relay = new Relay(haproxy);
-        port = freePort();
         log = Path.of("target", "executor-restart-it.log");
         Files.deleteIfExists(log);
+        packaged = new PackagedExecutor(infrastructure, log);
     }
 
     @AfterEach
@@ -164,46 +160,13 @@ class ExecutorRestartIT {
     }
 
     private Process startExecutor() throws IOException {
-        Process process = launch(List.of());
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .failFast("the executor exited; its log: " + log, () -> !process.isAlive())
-                .ignoreExceptions()
-                .until(
-                        () ->
-                                http.send(
-                                                        HttpRequest.newBuilder(
-                                                                        URI.create(
-                                                                                "http://localhost:"
-                                                                                        + port
-                                                                                        + "/q/health/ready"))
-                                                                .build(),
-                                                        HttpResponse.BodyHandlers.discarding())
-                                                .statusCode()
-                                        == 200);
+        Process process = packaged.start();
+        executor = process;
         return process;
     }
 
     private Process launch(List<String> settings) throws IOException {
-        File jar = new File("target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("the packaged executor (mvn package runs before this test)").exists();
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        infrastructure.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-Dquarkus.http.port=" + port);
-        // Taken up again quickly once its worker is gone.
-        command.add("-Dstride.executor.stale-after=1s");
-        command.add("-Xmx256m");
-        command.addAll(settings);
-        command.add("-jar");
-        command.add(jar.getAbsolutePath());
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
+        Process process = packaged.launch(settings);
         executor = process;
         return process;
     }
@@ -263,12 +226,6 @@ class ExecutorRestartIT {
                 }
             }
             return rows;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
