@@ -55,11 +55,6 @@ public record DatabaseMigration(
     public record Migration(String version, String kind, Boolean breaking) {
 
         @JsonIgnore
-        public boolean isExpand() {
-            return EXPAND.equals(kind);
-        }
-
-        @JsonIgnore
         public boolean isBreaking() {
             return Boolean.TRUE.equals(breaking);
         }
@@ -101,17 +96,6 @@ public record DatabaseMigration(
                 .max(
                         Comparator.comparing(
                                 DatabaseMigration::versionParts, DatabaseMigration::compare));
-    }
-
-    /** The kind the request gives {@code version} (compared as Flyway compares versions), if it lists it. */
-    public Optional<String> kindOf(String version) {
-        List<BigInteger> wanted = versionParts(version);
-        return migrations == null
-                ? Optional.empty()
-                : migrations.stream()
-                        .filter(m -> compare(versionParts(m.version()), wanted) == 0)
-                        .map(Migration::kind)
-                        .findFirst();
     }
 
     /** A Flyway version's numbers ("2.1" or "2_1"); trailing zeros dropped, as 1.0 and 1 are one version to Flyway. */

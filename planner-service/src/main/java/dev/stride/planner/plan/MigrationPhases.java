@@ -65,7 +65,11 @@ final class MigrationPhases {
             putIfPresent(options, "outOfOrder", flyway.outOfOrder());
             parameters.put("flyway", options);
         }
-        parameters.put("timeout", database.timeout() == null ? "30m" : database.timeout());
+        parameters.put(
+                "timeout",
+                database.timeout() == null
+                        ? DatabaseMigration.DEFAULT_TIMEOUT.toMinutes() + "m"
+                        : database.timeout());
         parameters.put("restoreOnRollback", database.restores());
         return parameters;
     }

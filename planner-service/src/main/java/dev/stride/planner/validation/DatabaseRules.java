@@ -55,6 +55,16 @@ final class DatabaseRules {
                     "flyway",
                     "timeout",
                     "restore_on_rollback");
+    private static final List<String> INLINE_PASSWORDS = List.of("password", "pass", "pwd");
+    private static final Set<String> CREDENTIAL_FIELDS =
+            Set.of(
+                    "username",
+                    "password_env",
+                    "password_file",
+                    "secrets_manager_arn",
+                    "password",
+                    "pass",
+                    "pwd");
     private static final String NOT_YET = " is not supported by this Stride yet; ";
 
     private DatabaseRules() {}
@@ -145,7 +155,7 @@ final class DatabaseRules {
         // Refused on Kafka too, where unknown fields are otherwise ignored: a password must never
         // be
         // accepted, stored or passed on.
-        for (String inline : List.of("password", "pass", "pwd")) {
+        for (String inline : INLINE_PASSWORDS) {
             if (credentials.has(inline)) {
                 checks.add(
                         path(at, inline),
@@ -153,14 +163,8 @@ final class DatabaseRules {
                                 + " (an environment variable of the executor) or password_file (a file it reads)");
             }
         }
-        Set<String> known =
-                Set.of("username", "password_env", "password_file", "secrets_manager_arn");
-        checks.onlyKnownFields(
-                credentials,
-                at,
-                credentials.has("password") || credentials.has("pass") || credentials.has("pwd")
-                        ? union(known, Set.of("password", "pass", "pwd"))
-                        : known);
+        // The inline names are reported above, not again as unknown fields.
+        checks.onlyKnownFields(credentials, at, CREDENTIAL_FIELDS);
         checks.matching(
                 credentials,
                 "username",
@@ -202,7 +206,7 @@ final class DatabaseRules {
     }
 
     private static boolean hasInline(JsonNode credentials) {
-        return credentials.has("password") || credentials.has("pass") || credentials.has("pwd");
+        return INLINE_PASSWORDS.stream().anyMatch(credentials::has);
     }
 
     private static void scripts(FieldChecks checks, JsonNode scripts) {
@@ -409,11 +413,5 @@ final class DatabaseRules {
             return Optional.empty();
         }
         return Optional.of(node.booleanValue());
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }
