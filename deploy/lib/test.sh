@@ -21,7 +21,7 @@ test_infra_up() {
 # bench rollback: the executor's rollback latency against a real HAProxy (RollbackLatencyBenchmark), p50/p99.
 # bench isolation: 200 deployments at once, with and without a black-holed platform (IsolationBenchmark).
 cmd_bench() {
-  local what="${1:-rollback}" test report
+  local what="${1:-rollback}" test report heap=""
   case "$what" in
     rollback)
       test=RollbackLatencyBenchmark; report=rollback-latency.txt
@@ -29,11 +29,15 @@ cmd_bench() {
     isolation)
       test=IsolationBenchmark; report=isolation.txt
       say "benchmark: ${STRIDE_BENCH_DEPLOYMENTS:-200} deployments at once on HAProxy and Kubernetes, without and with a black-holed platform" ;;
-    *) die "unknown benchmark '$what' (benchmarks: rollback, isolation)" ;;
+    migration)
+      # The services' heap (STRIDE_SERVICE_JAVA_OPTS): the backup is streamed, so it must fit.
+      test=MigrationBenchmark; report=migration.txt; heap="-Xmx256m"
+      say "benchmark: backup and migration of a generated ${STRIDE_BENCH_MIGRATION_MB:-1024} MB database" ;;
+    *) die "unknown benchmark '$what' (benchmarks: rollback, isolation, migration)" ;;
   esac
   test_infra_up
   cd "$ROOT" || die "cannot enter $ROOT"
-  local props="-Dstride.bench.rollbacks=${STRIDE_BENCH_ROLLBACKS:-200} -Dstride.bench.deployments=${STRIDE_BENCH_DEPLOYMENTS:-200}"
+  local props="-Dstride.bench.rollbacks=${STRIDE_BENCH_ROLLBACKS:-200} -Dstride.bench.deployments=${STRIDE_BENCH_DEPLOYMENTS:-200} -Dstride.bench.migration-mb=${STRIDE_BENCH_MIGRATION_MB:-1024} $heap"
   # Benchmarks are left out of test runs by their tag (the root pom's stride.test.excluded-groups): include them.
   mvn -B -q -pl executor-service -am test -Dgroups=benchmark -Dstride.test.excluded-groups= \
     -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
