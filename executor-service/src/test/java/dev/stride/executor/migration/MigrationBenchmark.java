@@ -11,12 +11,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +55,7 @@ class MigrationBenchmark {
                             new ScriptSources(work.resolve("downloads")),
                             new DatabaseBackups());
 
-            Recorder setup = new Recorder();
+            RecordingJournal setup = new RecordingJournal();
             phase.run(request(db, scripts, passwordFile, backups, "1", false), "setup", setup);
 
             Instant generating = Instant.now();
@@ -68,7 +64,7 @@ class MigrationBenchmark {
 
             long rssBefore = status("VmRSS");
             resetPeak();
-            Recorder journal = new Recorder();
+            RecordingJournal journal = new RecordingJournal();
             Instant start = Instant.now();
             MigrationPhase.Outcome outcome =
                     phase.run(
@@ -104,7 +100,7 @@ class MigrationBenchmark {
                             rssBefore / 1024,
                             peak / 1024,
                             Runtime.getRuntime().maxMemory() / (1024 * 1024),
-                            journal.steps);
+                            journal.calls);
             System.out.print(report);
             Files.writeString(Path.of("target", "migration.txt"), report);
         } finally {
@@ -120,32 +116,11 @@ class MigrationBenchmark {
             Path backups,
             String target,
             boolean backup) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("stage", "expand");
-        p.put("backup", backup);
-        p.put("target", target);
-        p.put(
-                "url",
-                "jdbc:postgresql://"
-                        + db.database.host()
-                        + ":"
-                        + db.database.port()
-                        + "/"
-                        + db.database.database());
-        p.put(
-                "credentials",
-                Map.of("username", db.database.user(), "passwordFile", passwordFile.toString()));
-        p.put("scripts", Map.of("directory", scripts.toString()));
-        p.put(
-                "migrations",
-                List.of(
-                        Map.of("version", "1", "kind", "expand"),
-                        Map.of("version", "2", "kind", "expand")));
-        p.put("backupDirectory", backups.toString());
-        p.put("timeout", "1h");
-        p.put("application", "orders");
-        p.put("environment", "bench");
-        return MigrationRequest.parse(p);
+        return MigrationParameters.of(db, passwordFile, scripts, backups)
+                .stage("expand", backup, target)
+                .with("timeout", "1h")
+                .with("environment", "bench")
+                .request();
     }
 
     // Rows of about 250 bytes (the note six different hashes, so the backup compresses as real text
@@ -194,33 +169,6 @@ class MigrationBenchmark {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /** The phase's steps, kept in memory. */
-    private static final class Recorder implements MigrationPhase.Journal {
-        final List<String> steps = new ArrayList<>();
-        private final Map<String, Duration> took = new LinkedHashMap<>();
-        private Backup backup;
-
-        @Override
-        public void step(String call, String result, String detail, Duration duration) {
-            steps.add(call + " " + result + " " + duration.toMillis() + " ms");
-            took.merge(call, duration, Duration::plus);
-        }
-
-        @Override
-        public Optional<Backup> earlierBackup() {
-            return Optional.ofNullable(backup);
-        }
-
-        @Override
-        public void backedUp(Backup taken) {
-            backup = taken;
-        }
-
-        Duration took(String call) {
-            return took.getOrDefault(call, Duration.ZERO);
         }
     }
 }

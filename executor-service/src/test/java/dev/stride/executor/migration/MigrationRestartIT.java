@@ -25,7 +25,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -140,31 +139,10 @@ class MigrationRestartIT {
     }
 
     private void publish(UUID id, Path password) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("stage", "expand");
-        parameters.put("backup", true);
-        parameters.put("target", "2");
-        parameters.put(
-                "url",
-                "jdbc:postgresql://"
-                        + fresh.database.host()
-                        + ":"
-                        + fresh.database.port()
-                        + "/"
-                        + fresh.database.database());
-        parameters.put(
-                "credentials",
-                Map.of("username", fresh.database.user(), "passwordFile", password.toString()));
-        parameters.put("scripts", Map.of("directory", scripts.toString()));
-        parameters.put(
-                "migrations",
-                List.of(
-                        Map.of("version", "1", "kind", "expand"),
-                        Map.of("version", "2", "kind", "expand")));
-        parameters.put("backupDirectory", backups.toString());
-        parameters.put("timeout", "2m");
-        parameters.put("application", "orders");
-        parameters.put("environment", "staging");
+        Map<String, Object> parameters =
+                MigrationParameters.of(fresh, password, scripts, backups)
+                        .stage("expand", true, "2")
+                        .map();
         TopicReader.publish(
                 bootstrap(),
                 EventType.PHASE_REQUESTED.topic(),
