@@ -215,6 +215,182 @@ public final class MigrationPhase {
         }
     }
 
+    /** The application's maintenance mode, which the restore turns on around {@code pg_restore}. */
+    public interface Maintenance {
+        void set(boolean on) throws PlatformException;
+    }
+
+    /**
+     * A rollback's database restore, the runbook's database-rollback.sh: the credentials, the migration lock, the
+     * attempt's recorded {@code backup} checked against its SHA-256, the application in maintenance, {@code
+     * pg_restore --clean --single-transaction}, the integrity check (no version the expand phase applied is left in
+     * Flyway's history, and the request's {@code integrity_check} query answers true), then maintenance off. A
+     * failed {@code pg_restore} changes nothing (one transaction) and turns maintenance off again; a failed integrity
+     * check leaves the application in maintenance for a person. With {@link MigrationRequest#restore()} false (the
+     * restore declined) only maintenance goes off.
+     */
+    public Outcome restore(
+            MigrationRequest request,
+            Optional<Backup> backup,
+            Maintenance maintenance,
+            Journal journal)
+            throws PlatformException {
+        Instant start = Instant.now();
+        if (!request.restore()) {
+            maintenance.set(false);
+            journal.step(
+                    "maintenance",
+                    "ok",
+                    "off; the restore was declined, the database stays as migrated",
+                    since(start));
+            return new Done(
+                    "the database restore was declined: the database stays as migrated and the"
+                            + " application left maintenance",
+                    List.of(),
+                    backup);
+        }
+        PostgresDatabase database;
+        try {
+            database = credentials.resolve(request);
+        } catch (UnresolvedCredentials e) {
+            journal.step("credentials", "failed", e.getMessage(), since(start));
+            throw refused(
+                    e.getMessage() + "; nothing restored, the application stays in maintenance");
+        }
+        journal.step("credentials", "ok", "user " + database.user(), since(start));
+        if (backup.isEmpty()) {
+            String why = "no backup was recorded for this attempt; nothing restored";
+            journal.step("backup", "failed", why, Duration.ZERO);
+            throw refused(why + ", the application stays in maintenance");
+        }
+        Backup taken = backup.get();
+        Instant at = Instant.now();
+        try {
+            if (!intact(taken) || !DatabaseBackups.sha256Of(taken.file()).equals(taken.sha256())) {
+                String why =
+                        "the backup "
+                                + taken.file()
+                                + " is missing or does not match its recorded size and SHA-256 "
+                                + taken.sha256()
+                                + "; nothing restored";
+                journal.step("backup", "failed", why, since(at));
+                throw refused(why + ", the application stays in maintenance");
+            }
+        } catch (IOException e) {
+            journal.step("backup", "failed", e.getMessage(), since(at));
+            throw refused("the backup " + taken.file() + " cannot be read: " + e.getMessage());
+        }
+        journal.step("backup", "ok", "checked: " + describe(taken), since(at));
+        at = Instant.now();
+        Optional<MigrationLock> lock;
+        try {
+            lock = MigrationLock.tryLock(database, request.timeout());
+        } catch (Unreachable e) {
+            journal.step("lock", "failed", e.getMessage(), since(at));
+            throw refused(e.getMessage() + "; nothing restored");
+        }
+        if (lock.isEmpty()) {
+            String why =
+                    "another migration of "
+                            + database
+                            + " holds its migration lock; the restore waits its turn";
+            journal.step("lock", "in progress", why, since(at));
+            return new Busy(why);
+        }
+        MigrationLock held = lock.get();
+        try {
+            journal.step("lock", "ok", "migration lock of " + database + " taken", since(at));
+            at = Instant.now();
+            maintenance.set(true);
+            journal.step("maintenance", "ok", "on while the backup is restored", since(at));
+            at = Instant.now();
+            Duration took;
+            try {
+                took = backups.restore(database, taken, remaining(start, request.timeout()));
+            } catch (BackupException e) {
+                journal.step("pg_restore", "failed", e.getMessage(), since(at));
+                maintenance.set(false);
+                throw refused(
+                        e.getMessage()
+                                + "; nothing changed (one transaction), the application left maintenance");
+            }
+            journal.step("pg_restore", "ok", "restored " + describe(taken), took);
+            at = Instant.now();
+            List<String> now;
+            try {
+                now =
+                        new SchemaMigrations(request.flyway())
+                                .appliedVersions(database, remaining(start, request.timeout()));
+                String left = integrity(request, database, now);
+                if (left != null) {
+                    journal.step("integrity", "failed", left, since(at));
+                    throw refused(
+                            "restored, but the integrity check failed: "
+                                    + left
+                                    + "; the application stays in maintenance");
+                }
+            } catch (MigrationException e) {
+                journal.step("integrity", "failed", e.getMessage(), since(at));
+                throw refused(
+                        "restored, but "
+                                + e.getMessage()
+                                + "; the application stays in maintenance");
+            }
+            journal.step("integrity", "ok", "versions now " + now, since(at));
+            at = Instant.now();
+            maintenance.set(false);
+            journal.step("maintenance", "ok", "off", since(at));
+            return new Done(
+                    "restored the database from backup "
+                            + describe(taken)
+                            + " in "
+                            + took.toSeconds()
+                            + " s; versions now "
+                            + now
+                            + "; integrity check passed; the application left maintenance",
+                    now,
+                    backup);
+        } finally {
+            held.close();
+        }
+    }
+
+    // Why the restored database fails its integrity check, or null: a version at or above the
+    // expand target is still applied, or the request's query does not answer true.
+    private static String integrity(
+            MigrationRequest request, PostgresDatabase database, List<String> applied) {
+        var target = DatabaseMigration.versionParts(request.target());
+        for (String version : applied) {
+            if (DatabaseMigration.compare(DatabaseMigration.versionParts(version), target) >= 0) {
+                return "version " + version + " is still applied after the restore";
+            }
+        }
+        if (request.integrityCheck().isEmpty()) {
+            return null;
+        }
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", database.user());
+        if (database.password() != null) {
+            properties.setProperty("password", database.password());
+        }
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("socketTimeout", "60");
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(database.jdbcUrl(), properties);
+                java.sql.Statement s = c.createStatement()) {
+            c.setReadOnly(true);
+            s.setQueryTimeout(30);
+            try (java.sql.ResultSet rows = s.executeQuery(request.integrityCheck().get())) {
+                if (!rows.next() || !rows.getBoolean(1)) {
+                    return "the integrity_check query did not answer true";
+                }
+                return null;
+            }
+        } catch (java.sql.SQLException e) {
+            return "the integrity_check query failed: " + e.getMessage();
+        }
+    }
+
     private Optional<Backup> backup(
             MigrationRequest request,
             PostgresDatabase database,

@@ -42,7 +42,12 @@ public record MigrationRequest(
         Map<String, String> kinds,
         String application,
         String environment,
-        String release) {
+        String release,
+        boolean restore,
+        Optional<String> integrityCheck) {
+
+    /** The stage of a rollback's database restore. */
+    public static final String RESTORE = "restore";
 
     private static final Pattern URL =
             Pattern.compile("jdbc:postgresql://([A-Za-z0-9.-]+)(?::(\\d{1,5}))?/([A-Za-z0-9_$-]+)");
@@ -55,9 +60,11 @@ public record MigrationRequest(
     public static MigrationRequest parse(Map<String, Object> parameters) {
         Map<String, Object> given = parameters == null ? Map.of() : parameters;
         String stage = text(given, "stage");
-        if (!DatabaseMigration.EXPAND.equals(stage) && !DatabaseMigration.CONTRACT.equals(stage)) {
+        if (!DatabaseMigration.EXPAND.equals(stage)
+                && !DatabaseMigration.CONTRACT.equals(stage)
+                && !RESTORE.equals(stage)) {
             throw new IllegalArgumentException(
-                    "a MIGRATION phase's stage must be expand or contract, not " + stage);
+                    "a MIGRATION phase's stage must be expand, contract or restore, not " + stage);
         }
         Matcher url = URL.matcher(text(given, "url"));
         if (!url.matches()) {
@@ -122,7 +129,14 @@ public record MigrationRequest(
                 kinds,
                 optional(given, "application").orElse("app"),
                 optional(given, "environment").orElse("env"),
-                optional(given, "version").orElse("release"));
+                optional(given, "version").orElse("release"),
+                !Boolean.FALSE.equals(given.get("restore")),
+                optional(given, "integrityCheck"));
+    }
+
+    /** A rollback's database restore (or, with {@link #restore} false, only maintenance off). */
+    public boolean isRestore() {
+        return RESTORE.equals(stage);
     }
 
     /** Where the database is: what the bulkhead counts as this phase's endpoint. */

@@ -36,6 +36,11 @@ public record PostgresDatabase(
                         String.valueOf(connectTimeoutSeconds));
     }
 
+    /** The JDBC URL: host, port and database only (the credentials go as properties). */
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
     @Override
     public String toString() {
         return "postgresql://" + user + "@" + host + ":" + port + "/" + database;

@@ -51,6 +51,13 @@ public record Execution(
         return "phase:" + index;
     }
 
+    /** A rollback's database restore: a MIGRATION phase of stage {@code restore}, numbered after the plan's. */
+    public boolean isDatabaseRestore() {
+        return phaseType() == dev.stride.events.PhaseType.MIGRATION
+                && parameters() != null
+                && "restore".equals(parameters().get("stage"));
+    }
+
     public boolean isRollback() {
         return ROLLBACK.equals(step);
     }

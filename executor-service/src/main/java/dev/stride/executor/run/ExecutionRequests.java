@@ -56,8 +56,15 @@ public class ExecutionRequests {
         if (!PLATFORM_PHASES.contains(phase.phaseType())) {
             return Uni.createFrom().voidItem();
         }
-        // A phase asked for after its attempt was rolled back is stale.
-        return store.rollbackRequested(tx, phase.deploymentId(), phase.attempt())
+        // A phase asked for after its attempt was rolled back is stale, except the rollback's own
+        // database restore.
+        boolean restore =
+                phase.phaseType() == PhaseType.MIGRATION
+                        && phase.parameters() != null
+                        && "restore".equals(phase.parameters().get("stage"));
+        return (restore
+                        ? Uni.createFrom().item(false)
+                        : store.rollbackRequested(tx, phase.deploymentId(), phase.attempt()))
                 .flatMap(
                         rolledBack ->
                                 rolledBack

@@ -257,6 +257,39 @@ public class ExecutionStore {
                         });
     }
 
+    /** The backup the attempt's MIGRATION phases recorded (the first, taken before anything migrated), if any. */
+    public Uni<java.util.Optional<DatabaseBackups.Backup>> backupOfAttempt(
+            UUID deploymentId, int attempt) {
+        return pool.preparedQuery(
+                        "SELECT location, bytes, sha256, took_ms FROM migration_backup"
+                                + " WHERE deployment_id = $1 AND attempt = $2 ORDER BY taken_at LIMIT 1")
+                .execute(Tuple.of(deploymentId, attempt))
+                .map(
+                        rows -> {
+                            var it = rows.iterator();
+                            if (!it.hasNext()) {
+                                return java.util.Optional.<DatabaseBackups.Backup>empty();
+                            }
+                            Row row = it.next();
+                            return java.util.Optional.of(
+                                    new DatabaseBackups.Backup(
+                                            java.nio.file.Path.of(row.getString("location")),
+                                            row.getLong("bytes"),
+                                            row.getString("sha256"),
+                                            Duration.ofMillis(row.getLong("took_ms"))));
+                        });
+    }
+
+    /** Whether the attempt backed up a database whose request asked for the restore on rollback. */
+    public Uni<Boolean> restoreFollows(UUID deploymentId, int attempt) {
+        return pool.preparedQuery(
+                        "SELECT 1 FROM migration_backup b JOIN execution x ON x.id = b.execution_id"
+                                + " WHERE b.deployment_id = $1 AND b.attempt = $2"
+                                + " AND x.parameters ->> 'restoreOnRollback' = 'true' LIMIT 1")
+                .execute(Tuple.of(deploymentId, attempt))
+                .map(rows -> rows.iterator().hasNext());
+    }
+
     /** Records the backup of a MIGRATION execution (a later one of the same execution replaces it). */
     public Uni<Void> recordBackup(Execution e, DatabaseBackups.Backup backup) {
         return pool.preparedQuery(

@@ -272,7 +272,18 @@ public class ExecutionWorker {
                                             "no traffic driver for platform "
                                                     + e.target().platform()
                                                     + " yet")
-                                    : reconcile(e, driver, Asked.of(e))
+                                    : restoreFollows(e)
+                                            .flatMap(
+                                                    keep ->
+                                                            reconcile(
+                                                                    e,
+                                                                    driver,
+                                                                    keep
+                                                                            ? new Asked(
+                                                                                    TrafficAction
+                                                                                            .RESTORE_KEEPING_MAINTENANCE,
+                                                                                    null)
+                                                                            : Asked.of(e)))
                                             .flatMap(live -> succeed(e, live))
                                             .onFailure(Superseded.class)
                                             .recoverWithUni(x -> supersede(e))
@@ -324,6 +335,9 @@ public class ExecutionWorker {
         } catch (IllegalArgumentException malformed) {
             return fail(e, malformed.getMessage());
         }
+        if (request.isRestore()) {
+            return restoreDatabase(e, request);
+        }
         return announce(e)
                 .flatMap(x -> store.backupOf(e.id()))
                 .flatMap(
@@ -359,6 +373,61 @@ public class ExecutionWorker {
                                                         request.timeout())))
                 .onFailure(Superseded.class)
                 .recoverWithUni(x -> supersede(e))
+                .onFailure(PlatformException.class)
+                .recoverWithUni(failure -> fail(e, failure.getMessage()));
+    }
+
+    // A rollback whose attempt backed up a database with restore_on_rollback keeps the application
+    // in maintenance: the database restore that follows takes it out.
+    private Uni<Boolean> restoreFollows(Execution e) {
+        return e.isRollback()
+                ? store.restoreFollows(e.deploymentId(), e.attempt())
+                : Uni.createFrom().item(false);
+    }
+
+    // The rollback's database restore: the attempt's recorded backup back into the database, with
+    // the application in maintenance, then the integrity check; or, declined, maintenance off.
+    private Uni<Void> restoreDatabase(Execution e, MigrationRequest request) {
+        BoundDriver<?> driver =
+                e.target() == null ? null : drivers.forTarget(e.target()).orElse(null);
+        if (driver == null) {
+            return fail(
+                    e, "no traffic driver for the target, so no maintenance mode for the restore");
+        }
+        return announce(e)
+                .flatMap(x -> store.backupOfAttempt(e.deploymentId(), e.attempt()))
+                .flatMap(
+                        backup ->
+                                call(
+                                        e,
+                                        request.restore() ? "restore database" : "maintenance off",
+                                        () ->
+                                                migrations.restore(
+                                                        request,
+                                                        backup,
+                                                        driver::maintenance,
+                                                        journal(e, backup))))
+                .flatMap(
+                        outcome ->
+                                outcome instanceof MigrationPhase.Done done
+                                        ? end(
+                                                e,
+                                                "DONE",
+                                                done.summary(),
+                                                List.of(
+                                                        new PhaseCompleted(
+                                                                e.deploymentId(),
+                                                                e.attempt(),
+                                                                e.phaseIndex(),
+                                                                e.phaseType(),
+                                                                PhaseCompleted.Outcome.PASSED,
+                                                                done.summary())))
+                                        : recheckLater(
+                                                e,
+                                                new RolloutInProgress(
+                                                        ((MigrationPhase.Busy) outcome).why(),
+                                                        MIGRATION_LOCK_RECHECK,
+                                                        request.timeout())))
                 .onFailure(PlatformException.class)
                 .recoverWithUni(failure -> fail(e, failure.getMessage()));
     }
@@ -515,7 +584,7 @@ public class ExecutionWorker {
      */
     private <T> Uni<T> call(Execution e, String name, Callable<T> call) {
         Uni<Void> safePoint =
-                e.isRollback()
+                e.isRollback() || e.isDatabaseRestore()
                         ? Uni.createFrom().voidItem()
                         : store.rollbackRequested(e.deploymentId(), e.attempt())
                                 .map(

@@ -33,6 +33,10 @@ public final class BoundDriver<T extends Target> {
         driver.hold(target);
     }
 
+    public void maintenance(boolean on) throws PlatformException {
+        driver.maintenance(target, on);
+    }
+
     public LiveState read() throws PlatformException {
         return driver.read(target);
     }

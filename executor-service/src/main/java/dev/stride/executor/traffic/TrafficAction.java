@@ -34,7 +34,13 @@ public sealed interface TrafficAction {
     }
 
     /** Puts all traffic back on the stable version (a rollback). */
-    Restore RESTORE = new Restore();
+    Restore RESTORE = new Restore(false);
+
+    /**
+     * Puts all traffic back on the stable version and leaves the application in maintenance mode: the rollback's
+     * database restore follows ({@code database.restore_on_rollback}) and takes it out.
+     */
+    Restore RESTORE_KEEPING_MAINTENANCE = new Restore(true);
 
     /** TRAFFIC: {@code weight} percent (0..100) to the new version. */
     record SetWeight(int weight, Release release) implements TrafficAction {
@@ -107,7 +113,7 @@ public sealed interface TrafficAction {
     }
 
     /** The rollback: all traffic back on the stable version. */
-    record Restore() implements TrafficAction {
+    record Restore(boolean keepMaintenance) implements TrafficAction {
 
         @Override
         public void dispatch(Handler handler) throws PlatformException {

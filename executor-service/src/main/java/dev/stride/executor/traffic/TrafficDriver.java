@@ -30,6 +30,16 @@ public interface TrafficDriver<T extends Target> {
      */
     default void hold(T target) throws PlatformException {}
 
+    /**
+     * Turns the application's maintenance mode on or off around a database restore, where the platform has one (the
+     * planner accepts {@code restore_on_rollback} only on such targets); a platform without one refuses.
+     */
+    default void maintenance(T target, boolean on) throws PlatformException {
+        throw new PlatformException(
+                "platform " + target.platform() + " has no maintenance mode for a database restore",
+                false);
+    }
+
     /** What the platform shows now, read back from it (never from what was last written). */
     LiveState read(T target) throws PlatformException;
 

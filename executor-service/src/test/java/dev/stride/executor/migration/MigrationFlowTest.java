@@ -283,6 +283,42 @@ class MigrationFlowTest {
         assertThat(tables()).contains("orders");
     }
 
+    @Test
+    void aRestoreAskedForAfterTheRollbackIsTakenAndFindsTheAttemptsBackup() throws Exception {
+        script("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY, total_cents INT);");
+        script("V2__orders_currency.sql", "ALTER TABLE orders ADD COLUMN currency TEXT;");
+        UUID id = UUID.randomUUID();
+        publish(migration(id, 1, List.of(expand("1"), expand("2")), "expand", true, "2"));
+        assertThat(awaitCompleted(id, 1).path("outcome").asText()).isEqualTo("PASSED");
+        Path dump = dumps().get(0);
+        String value =
+                codec.encode(
+                        codec.wrap(
+                                new dev.stride.events.RollbackRequested(
+                                        id, 1, "error rate 3%", "planner"),
+                                "/stride/planner"));
+        TopicReader.publish(
+                bootstrap(), EventType.ROLLBACK_REQUESTED.topic(), id.toString(), value);
+
+        PhaseRequested expand =
+                migration(id, 9, List.of(expand("1"), expand("2")), "restore", false, "2");
+        Map<String, Object> parameters = new LinkedHashMap<>(expand.parameters());
+        parameters.put("restore", true);
+        publish(new PhaseRequested(id, 1, 9, PhaseType.MIGRATION, expand.target(), parameters));
+
+        // Not dropped as stale although its attempt was rolled back: it runs up to the
+        // application's
+        // maintenance mode, which a HAProxy target does not have (the planner accepts the restore
+        // on kubernetes targets with maintenanceMode only), and nothing is restored.
+        JsonNode restore = awaitCompleted(id, 9);
+        assertThat(restore.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(restore.path("summary").asText())
+                .contains("platform haproxy has no maintenance mode for a database restore");
+        assertThat(steps(id)).contains("backup:ok");
+        assertThat(columns()).isEqualTo("currency,id,total_cents");
+        assertThat(dump).exists();
+    }
+
     // ---- Helpers
 
     private PhaseRequested migration(
@@ -292,29 +328,12 @@ class MigrationFlowTest {
             String stage,
             boolean backup,
             String target) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("stage", stage);
-        parameters.put("backup", backup);
-        parameters.put("target", target);
-        parameters.put(
-                "url",
-                "jdbc:postgresql://"
-                        + fresh.database.host()
-                        + ":"
-                        + fresh.database.port()
-                        + "/"
-                        + fresh.database.database());
-        Map<String, Object> credentials = new LinkedHashMap<>();
-        credentials.put("username", fresh.database.user());
-        credentials.put("passwordFile", passwordFile.toString());
-        parameters.put("credentials", credentials);
-        parameters.put("scripts", Map.of("directory", scripts.toString()));
-        parameters.put("migrations", migrations);
-        parameters.put("backupDirectory", backups.toString());
-        parameters.put("timeout", "2m");
-        parameters.put("application", "orders");
-        parameters.put("environment", "staging");
-        parameters.put("version", "2.4.1");
+        Map<String, Object> parameters =
+                MigrationParameters.of(fresh, passwordFile, scripts, backups)
+                        .stage(stage, backup, target)
+                        .with("migrations", migrations)
+                        .with("version", "2.4.1")
+                        .map();
         return new PhaseRequested(id, 1, phase, PhaseType.MIGRATION, target(), parameters);
     }
 
@@ -327,7 +346,7 @@ class MigrationFlowTest {
     }
 
     private static Map<String, Object> expand(String version) {
-        return Map.of("version", version, "kind", "expand");
+        return MigrationParameters.expand(version);
     }
 
     private void script(String name, String sql) throws IOException {

@@ -144,9 +144,26 @@ public final class KubernetesTrafficDriver implements TrafficDriver<KubernetesTa
                     @Override
                     public void restore(TrafficAction.Restore restore) throws PlatformException {
                         restoreStable(k8s);
-                        maintenance.set(k8s, false);
+                        if (!restore.keepMaintenance()) {
+                            maintenance.set(k8s, false);
+                        }
                     }
                 });
+    }
+
+    @Override
+    public void maintenance(KubernetesTarget target, boolean on) throws PlatformException {
+        KubernetesTarget k8s = kubernetes(target);
+        if (!k8s.inMaintenanceMode()) {
+            throw new PlatformException(
+                    "target "
+                            + k8s.namespace()
+                            + "/"
+                            + k8s.deployment()
+                            + " has no maintenanceMode, which a database restore needs",
+                    false);
+        }
+        maintenance.set(k8s, on);
     }
 
     @Override

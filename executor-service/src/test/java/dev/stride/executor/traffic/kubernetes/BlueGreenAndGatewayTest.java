@@ -333,6 +333,42 @@ class BlueGreenAndGatewayTest {
     }
 
     @Test
+    void aRollbackBeforeADatabaseRestoreKeepsMaintenanceOnUntilTheRestoreTakesItOff()
+            throws PlatformException {
+        cluster.seed(ns);
+        KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP, null, true);
+        settle(
+                () ->
+                        driver.apply(
+                                target,
+                                PhaseActions.parse(
+                                        target.platform(),
+                                        PhaseType.ROLLOUT,
+                                        Map.of(
+                                                "batchSize",
+                                                5,
+                                                "maxUnavailable",
+                                                0,
+                                                "artifact",
+                                                NEW_IMAGE))));
+        assertThat(maintenance()).isEqualTo("true");
+
+        settle(() -> driver.apply(target, TrafficAction.RESTORE_KEEPING_MAINTENANCE));
+        assertThat(maintenance()).isEqualTo("true");
+        assertThat(driver.read(target).versions()).containsEntry("stable", STABLE_IMAGE);
+
+        driver.maintenance(target, false);
+        assertThat(maintenance()).isEqualTo("false");
+        driver.maintenance(target, true);
+        assertThat(maintenance()).isEqualTo("true");
+
+        KubernetesTarget without = new KubernetesTarget(ns, APP, APP, APP);
+        assertThatThrownBy(() -> driver.maintenance(without, true))
+                .isInstanceOf(PlatformException.class)
+                .hasMessageContaining("has no maintenanceMode");
+    }
+
+    @Test
     void maintenanceModeIsOnWhileTheReleaseRunsAndOffWhenItEnds() throws PlatformException {
         cluster.seed(ns);
         KubernetesTarget target = new KubernetesTarget(ns, APP, APP, APP, null, true);
