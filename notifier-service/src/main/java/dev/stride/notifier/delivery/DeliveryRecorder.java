@@ -6,6 +6,9 @@ import dev.stride.events.DeploymentRequested;
 import dev.stride.events.DeploymentResumed;
 import dev.stride.events.IncidentOpened;
 import dev.stride.events.IncidentResolved;
+import dev.stride.events.PhaseCompleted;
+import dev.stride.events.PhaseStarted;
+import dev.stride.events.PhaseType;
 import dev.stride.events.RollbackRequested;
 import dev.stride.events.Severity;
 import dev.stride.events.StrideEvent;
@@ -69,14 +72,23 @@ public class DeliveryRecorder {
                 .flatMap(
                         facts ->
                                 announces(tx, data, eventId)
-                                        .map(
+                                        .flatMap(
                                                 announce ->
                                                         announce
-                                                                ? notices.of(
-                                                                        event.envelope(),
-                                                                        data,
-                                                                        facts)
-                                                                : Optional.<Notice>empty())
+                                                                ? afterRollback(tx, data)
+                                                                        .map(
+                                                                                restore ->
+                                                                                        notices.of(
+                                                                                                event
+                                                                                                        .envelope(),
+                                                                                                data,
+                                                                                                facts,
+                                                                                                restore))
+                                                                : Uni.createFrom()
+                                                                        .item(
+                                                                                Optional
+                                                                                        .<Notice>
+                                                                                                empty()))
                                         .map(notice -> new Told(facts, notice)))
                 .flatMap(
                         told -> {
@@ -129,6 +141,22 @@ public class DeliveryRecorder {
                     tx, r.deploymentId(), r.attempt(), eventId, r.requestedBy());
         }
         return Uni.createFrom().item(true);
+    }
+
+    /**
+     * Whether a MIGRATION phase's event belongs to an attempt that has been rolled back: then it is the rollback's
+     * database restore, the only migration the planner asks for after a rollback.
+     */
+    private Uni<Boolean> afterRollback(SqlConnection tx, StrideEvent data) {
+        int attempt;
+        if (data instanceof PhaseStarted s && s.phaseType() == PhaseType.MIGRATION) {
+            attempt = s.attempt();
+        } else if (data instanceof PhaseCompleted c && c.phaseType() == PhaseType.MIGRATION) {
+            attempt = c.attempt();
+        } else {
+            return Uni.createFrom().item(false);
+        }
+        return directory.rolledBack(tx, data.deploymentId(), attempt);
     }
 
     private static DeploymentFacts factsIn(StrideEvent data) {

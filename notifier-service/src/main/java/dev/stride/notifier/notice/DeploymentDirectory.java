@@ -29,6 +29,14 @@ public class DeploymentDirectory {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** Whether a rollback of this attempt of the deployment has been requested (and announced). */
+    public Uni<Boolean> rolledBack(SqlClient tx, UUID deploymentId, int attempt) {
+        return tx.preparedQuery(
+                        "SELECT 1 FROM rollback_announced WHERE deployment_id = $1 AND attempt = $2")
+                .execute(Tuple.of(deploymentId, attempt))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** Adds what {@code learned} knows (non-null parts win) and returns everything known now. */
     public Uni<DeploymentFacts> learn(SqlClient tx, UUID deploymentId, DeploymentFacts learned) {
         return tx.preparedQuery(

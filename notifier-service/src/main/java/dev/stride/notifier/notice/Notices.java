@@ -77,8 +77,38 @@ public final class Notices {
 
     /** The notice for an event, or empty when it is not worth a message (a phase that passed). */
     public Optional<Notice> of(CloudEvent envelope, StrideEvent data, DeploymentFacts facts) {
+        return of(envelope, data, facts, false);
+    }
+
+    /**
+     * The notice for an event; {@code afterRollback} says the event's attempt has been rolled back, which makes a
+     * MIGRATION phase's start and end those of the rollback's database restore (no other migration runs then).
+     */
+    public Optional<Notice> of(
+            CloudEvent envelope, StrideEvent data, DeploymentFacts facts, boolean afterRollback) {
         Draft d = new Draft(envelope, data.deploymentId(), facts);
-        return Optional.ofNullable(notice(d, data));
+        Notice restore = afterRollback ? restore(d, data) : null;
+        return Optional.ofNullable(restore != null ? restore : notice(d, data));
+    }
+
+    private static Notice restore(Draft d, StrideEvent data) {
+        if (data instanceof PhaseStarted s && s.phaseType() == PhaseType.MIGRATION) {
+            return d.phase(s.phase(), s.phaseType().name())
+                    .kind("restore-started", "Database restore started", Tone.WARNING)
+                    .notice();
+        }
+        if (data instanceof PhaseCompleted c && c.phaseType() == PhaseType.MIGRATION) {
+            return c.outcome() == PhaseCompleted.Outcome.PASSED
+                    ? d.phase(c.phase(), c.phaseType().name())
+                            .put("detail", c.summary())
+                            .kind("restore-done", "Database restore done", Tone.GOOD)
+                            .notice()
+                    : d.phase(c.phase(), c.phaseType().name())
+                            .put("reason", c.summary())
+                            .kind("restore-failed", "Database restore failed", Tone.DANGER)
+                            .notice();
+        }
+        return null;
     }
 
     private Notice notice(Draft d, StrideEvent data) {

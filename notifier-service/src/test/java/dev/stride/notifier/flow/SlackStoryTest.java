@@ -183,6 +183,53 @@ class SlackStoryTest extends FlowSupport {
     }
 
     @Test
+    void aMigrationAfterTheRollbackIsToldAsTheDatabaseRestore() {
+        UUID id = UUID.randomUUID();
+        publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "cart", "staging", "2.4.0"));
+        publish(new PhaseStarted(id, 1, 1, PhaseType.MIGRATION, Map.of(), T));
+        publish(
+                new PhaseCompleted(
+                        id,
+                        1,
+                        1,
+                        PhaseType.MIGRATION,
+                        PhaseCompleted.Outcome.PASSED,
+                        "backup /backups/cart.dump (3.1 KiB, sha256 ab); versions now [1, 2]"));
+        publish(new RollbackRequested(id, 1, "error rate 3%", "planner"));
+        publish(
+                new RollbackCompleted(
+                        id, 1, RollbackCompleted.Outcome.SUCCEEDED, "stable at 100%"));
+        publish(new PhaseStarted(id, 1, 5, PhaseType.MIGRATION, Map.of(), T));
+        publish(
+                new PhaseCompleted(
+                        id,
+                        1,
+                        5,
+                        PhaseType.MIGRATION,
+                        PhaseCompleted.Outcome.FAILED,
+                        "the integrity check failed; the application stays in maintenance"));
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(posted(WireMockReceivers.TEAM, id.toString())).hasSize(7));
+        List<String> texts =
+                posted(WireMockReceivers.TEAM, id.toString()).stream()
+                        .map(m -> m.path("text").asText())
+                        .toList();
+        assertThat(texts.get(1))
+                .startsWith("🗄️ Database migration for cart 2.4.0 in staging started");
+        assertThat(texts.get(2)).startsWith("✅ Database migration for cart 2.4.0 in staging done");
+        assertThat(texts.get(5))
+                .startsWith("🗄️ Database restore for cart in staging started")
+                .contains("maintenance");
+        assertThat(texts.get(6))
+                .startsWith(
+                        "❌ Database restore for cart in staging failed - manual intervention required")
+                .contains("the integrity check failed");
+    }
+
+    @Test
     void aSuccessfulDeploymentEndsCompleted() {
         UUID id = UUID.randomUUID();
         publish(EventType.DEPLOYMENT_REQUESTED, id, requested(id, "cart", "staging", "2.5.0"));

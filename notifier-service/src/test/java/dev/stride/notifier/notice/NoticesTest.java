@@ -135,6 +135,47 @@ class NoticesTest {
     }
 
     @Test
+    void aMigrationPhaseOfARolledBackAttemptIsTheDatabaseRestore() {
+        UUID deployment = UUID.randomUUID();
+        DeploymentFacts facts = new DeploymentFacts("checkout", "staging", "2.4.0");
+        var done =
+                new dev.stride.events.PhaseCompleted(
+                        deployment,
+                        1,
+                        5,
+                        dev.stride.events.PhaseType.MIGRATION,
+                        dev.stride.events.PhaseCompleted.Outcome.PASSED,
+                        "restored the database from backup /b/x.dump; versions now [1]");
+        var envelope = new EventCodec().wrap(done, "/stride/executor");
+
+        Notice restored = notices.of(envelope, done, facts, true).orElseThrow();
+        assertThat(restored.kind()).isEqualTo("restore-done");
+        assertThat(restored.text())
+                .startsWith("✅ Database restore for checkout in staging done")
+                .endsWith("restored the database from backup /b/x.dump; versions now [1]");
+        assertThat(notices.of(envelope, done, facts, false).orElseThrow().kind())
+                .isEqualTo("migration-done");
+        var traffic =
+                new dev.stride.events.PhaseCompleted(
+                        deployment,
+                        1,
+                        2,
+                        dev.stride.events.PhaseType.TRAFFIC,
+                        dev.stride.events.PhaseCompleted.Outcome.FAILED,
+                        "error rate 3%");
+        assertThat(
+                        notices.of(
+                                        new EventCodec().wrap(traffic, "/stride/executor"),
+                                        traffic,
+                                        facts,
+                                        true)
+                                .orElseThrow()
+                                .kind())
+                .as("only a MIGRATION phase becomes the restore")
+                .isEqualTo("deployment-failed");
+    }
+
+    @Test
     void aRestoredStableThatIsStillToBeVerifiedIsNotCalledACompletedRollback() {
         UUID deployment = UUID.randomUUID();
         var restored =
