@@ -24,7 +24,8 @@ public record DatabaseMigration(
         Backup backup,
         FlywayOptions flyway,
         String timeout,
-        @JsonProperty("restore_on_rollback") Boolean restoreOnRollback) {
+        @JsonProperty("restore_on_rollback") Boolean restoreOnRollback,
+        @JsonProperty("integrity_check") String integrityCheck) {
 
     /** How long one MIGRATION phase may take (backup and migrate) when the request gives no timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);

@@ -59,7 +59,10 @@ public class DeploymentControlResource {
     @POST
     @Path("/approvals")
     @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
-    @Operation(summary = "Approve a deployment waiting in AWAITING_APPROVAL (not by its requester)")
+    @Operation(
+            summary =
+                    "Approve a deployment waiting in AWAITING_APPROVAL, or the database restore a rollback"
+                            + " waits for (not by its requester)")
     public Uni<DeploymentView> approve(
             @PathParam("id") String id, @Context HttpServerRequest http, byte[] body) {
         return act(

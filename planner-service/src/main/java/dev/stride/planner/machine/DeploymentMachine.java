@@ -97,6 +97,10 @@ public final class DeploymentMachine {
             String comment,
             boolean anotherActive,
             Instant now) {
+        if (s.status() == ROLLING_BACK
+                && s.verification() == RollbackVerification.RESTORE_APPROVAL) {
+            return approveRestore(s, approver, comment, now);
+        }
         if (s.status() != AWAITING_APPROVAL) {
             return Step.refused(
                     s,
@@ -154,6 +158,9 @@ public final class DeploymentMachine {
     public Step phaseCompleted(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
         if (isVerification(s, e.attempt(), e.phase())) {
             return verified(s, e, actor, now);
+        }
+        if (isRestore(s, e.attempt(), e.phase())) {
+            return databaseRestored(s, e, actor, now);
         }
         if (!isCurrent(s, e.attempt(), e.phase())
                 || !s.status().isActive()
@@ -274,6 +281,40 @@ public final class DeploymentMachine {
         }
         Transition t = new Transition(s, now);
         t.log(actor, "rollback-" + e.outcome().name().toLowerCase(), e.detail());
+        if (e.outcome() == RollbackCompleted.Outcome.SUCCEEDED) {
+            var backedUp = restorable(s);
+            if (backedUp.isPresent()) {
+                if (s.requiredApprovals() > 0) {
+                    String why =
+                            "the database restore waits for an approval: restoring the backup of phase "
+                                    + backedUp.get().index()
+                                    + " loses every write since it was taken"
+                                    + suffix(backedUp.get().verdict())
+                                    + "; approve (POST .../approvals) to restore, abort to keep the database as it is";
+                    // The deployment's reason stays the rollback's; the timeline asks for the
+                    // approval and says what it costs.
+                    t.state = t.state.verifying(RollbackVerification.RESTORE_APPROVAL, null);
+                    t.log(PLANNER, "database-restore-awaiting-approval", why);
+                    return t.step();
+                }
+                return t.restore(backedUp.get(), true, PLANNER).step();
+            }
+        }
+        return stableRestored(t, s, e.outcome(), e.detail(), actor);
+    }
+
+    /**
+     * Stable is back (and the database restored, when asked for): the rollback is complete, waits out its
+     * verification delay, or failed.
+     */
+    private Step stableRestored(
+            Transition t,
+            DeploymentState s,
+            RollbackCompleted.Outcome outcome,
+            String detail,
+            String actor) {
+        Instant now = t.now;
+        RollbackCompleted e = new RollbackCompleted(s.id(), s.attempt(), outcome, detail);
         Duration delay = verificationDelay(s);
         if (e.outcome() == RollbackCompleted.Outcome.SUCCEEDED && delay != null) {
             // The runbook's verification_delay: stable is back on the platform; it is verified
@@ -335,6 +376,17 @@ public final class DeploymentMachine {
                             + ", phase "
                             + s.phases().size());
             return t.step();
+        }
+        if (s.verification() == RollbackVerification.RESTORING) {
+            String why =
+                    "the database restore did not report by "
+                            + s.rollbackDeadline()
+                            + "; the application may still be in maintenance; "
+                            + s.reason();
+            Transition t = new Transition(s, now);
+            t.log(PLANNER, "database-restore-deadline-passed", why);
+            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, PLANNER, why)
+                    .step();
         }
         if (s.verification() == RollbackVerification.RUNNING) {
             String why =
@@ -434,6 +486,14 @@ public final class DeploymentMachine {
         Transition t = new Transition(s, now);
         if (s.status() == REQUESTED || s.status() == AWAITING_APPROVAL) {
             return t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, reason).step();
+        }
+        if (s.status() == ROLLING_BACK
+                && s.verification() == RollbackVerification.RESTORE_APPROVAL) {
+            // The restore is declined: the database stays as migrated and the application comes
+            // out of maintenance on it.
+            t.log(actor, "database-restore-declined", reason);
+            t.state = t.state.aborted();
+            return t.restore(restorable(s).orElseThrow(), false, actor).step();
         }
         if (s.status() != IN_PROGRESS && s.status() != PAUSED) {
             return Step.refused(s, "a deployment that is " + s.status() + " cannot be aborted");
@@ -552,6 +612,60 @@ public final class DeploymentMachine {
                 ? t.finish(ABORTED, DeploymentFinished.Outcome.ABORTED, actor, s.reason()).step()
                 : t.finish(ROLLED_BACK, DeploymentFinished.Outcome.ROLLED_BACK, actor, s.reason())
                         .step();
+    }
+
+    /**
+     * The expand MIGRATION phase whose backup a rollback restores: the request asks for {@code
+     * database.restore_on_rollback} and the phase that backed the database up PASSED in this attempt.
+     */
+    private static java.util.Optional<PhaseState> restorable(DeploymentState s) {
+        if (s.request().database() == null || !s.request().database().restores()) {
+            return java.util.Optional.empty();
+        }
+        return s.phases().stream()
+                .filter(p -> p.plan().type() == dev.stride.events.PhaseType.MIGRATION)
+                .filter(p -> Boolean.TRUE.equals(p.plan().parameters().get("backup")))
+                .filter(p -> p.status() == PhaseStatus.PASSED)
+                .findFirst();
+    }
+
+    /** The phase number of a rollback's database restore: after the plan's and its verification's. */
+    static int restoreIndex(DeploymentState s) {
+        return s.phases().size() + 1;
+    }
+
+    private static boolean isRestore(DeploymentState s, int attempt, int phase) {
+        return s.status() == ROLLING_BACK
+                && s.verification() == RollbackVerification.RESTORING
+                && attempt == s.attempt()
+                && phase == restoreIndex(s);
+    }
+
+    private Step approveRestore(DeploymentState s, String approver, String comment, Instant now) {
+        if (Caller.comparable(approver).equals(Caller.comparable(s.request().requestedBy()))) {
+            return Step.forbidden(
+                    s,
+                    "the requester ("
+                            + approver
+                            + ") cannot approve the database restore of their own deployment");
+        }
+        Transition t = new Transition(s, now);
+        t.log(approver, "database-restore-approved", comment);
+        return t.restore(restorable(s).orElseThrow(), true, approver).step();
+    }
+
+    /** The executor's report on the database restore (or, when declined, on leaving maintenance). */
+    private Step databaseRestored(DeploymentState s, PhaseCompleted e, String actor, Instant now) {
+        Transition t = new Transition(s, now);
+        if (e.outcome() == PhaseCompleted.Outcome.FAILED) {
+            String why = "the database restore failed" + suffix(e.summary()) + "; " + s.reason();
+            t.log(actor, "database-restore-failed", e.summary());
+            return t.finish(ROLLBACK_FAILED, DeploymentFinished.Outcome.FAILED, actor, why).step();
+        }
+        // Declined by an abort, the restore only took the application out of maintenance.
+        t.log(actor, s.aborting() ? "database-maintenance-off" : "database-restored", e.summary());
+        t.state = t.state.verifying(null, t.state.rollbackDeadline());
+        return stableRestored(t, t.state, RollbackCompleted.Outcome.SUCCEEDED, e.summary(), actor);
     }
 
     /** Whether a phase event is about the current attempt's verification of stable, which is running. */
@@ -742,9 +856,25 @@ public final class DeploymentMachine {
             }
             skipRest(this, state, "rolled back");
             log(actor, "rolling-back", why);
-            // An expand migration stays: the rollback returns to a version that runs on it.
+            // An expand migration stays: the rollback returns to a version that runs on it. With
+            // database.restore_on_rollback the backup is restored once stable is back.
+            restorable(state)
+                    .ifPresent(
+                            phase ->
+                                    log(
+                                            PLANNER,
+                                            "database-restore-planned",
+                                            "the backup of phase "
+                                                    + phase.index()
+                                                    + " is restored once stable is back"
+                                                    + (state.requiredApprovals() > 0
+                                                            ? ", after an approval"
+                                                            : "")
+                                                    + "; the application stays in maintenance"
+                                                    + " until then"));
             for (PhaseState phase : state.phases()) {
-                if (phase.plan().type() == dev.stride.events.PhaseType.MIGRATION
+                if (restorable(state).isEmpty()
+                        && phase.plan().type() == dev.stride.events.PhaseType.MIGRATION
                         && phase.status() == PhaseStatus.PASSED) {
                     log(
                             PLANNER,
@@ -760,6 +890,49 @@ public final class DeploymentMachine {
                                     + suffix(phase.verdict()));
                 }
             }
+            return this;
+        }
+
+        /**
+         * Asks the executor for the rollback's database restore ({@code restore} false: only to take the
+         * application out of maintenance, the restore declined): a MIGRATION phase numbered after the plan's and its
+         * verification's, with the backed-up phase's parameters and stage {@code restore}, reported by the
+         * database's timeout plus the margin.
+         */
+        Transition restore(PhaseState backedUp, boolean restore, String actor) {
+            Map<String, Object> parameters =
+                    new java.util.LinkedHashMap<>(backedUp.plan().parameters());
+            parameters.put("stage", "restore");
+            parameters.put("restore", restore);
+            parameters.put("backupPhase", backedUp.index());
+            Duration timeout =
+                    state.request().database() == null
+                            ? dev.stride.events.spec.DatabaseMigration.DEFAULT_TIMEOUT
+                            : state.request().database().timeoutOrDefault();
+            state =
+                    state.verifying(
+                            RollbackVerification.RESTORING, now.plus(timeout).plus(deadlineMargin));
+            emit(
+                    new PhaseRequested(
+                            state.id(),
+                            state.attempt(),
+                            restoreIndex(state),
+                            dev.stride.events.PhaseType.MIGRATION,
+                            state.request().target(),
+                            parameters));
+            log(
+                    actor,
+                    restore ? "database-restore-requested" : "database-maintenance-off-requested",
+                    restore
+                            ? "restoring the backup of phase "
+                                    + backedUp.index()
+                                    + " (phase "
+                                    + restoreIndex(state)
+                                    + ")"
+                            : "the database stays as migrated; the application leaves maintenance"
+                                    + " (phase "
+                                    + restoreIndex(state)
+                                    + ")");
             return this;
         }
 

@@ -70,6 +70,25 @@ public record DeploymentState(
                 null);
     }
 
+    /** The rollback ends ABORTED (the database restore declined by an abort). */
+    DeploymentState aborted() {
+        return new DeploymentState(
+                id,
+                request,
+                status,
+                attempt,
+                currentPhase,
+                phases,
+                approvals,
+                requiredApprovals,
+                reason,
+                createdAt,
+                finishedAt,
+                true,
+                rollbackDeadline,
+                verification);
+    }
+
     /**
      * Stable is restored and its verification is {@code stage}: waiting out the delay until {@code deadline}, or
      * running, to be reported by {@code deadline}.

@@ -71,6 +71,7 @@ final class MigrationPhases {
                         ? DatabaseMigration.DEFAULT_TIMEOUT.toMinutes() + "m"
                         : database.timeout());
         parameters.put("restoreOnRollback", database.restores());
+        putIfPresent(parameters, "integrityCheck", database.integrityCheck());
         return parameters;
     }
 

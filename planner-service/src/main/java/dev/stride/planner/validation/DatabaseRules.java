@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The request's {@code database} block (DatabaseMigration): where the database is, credentials by reference only,
  * the Flyway scripts, which version is expand and which contract, the backup and the Flyway options. What this
- * Stride cannot do yet (an S3 archive or backup, Secrets Manager, the restore on rollback) is refused here by name,
+ * Stride cannot do yet (an S3 archive or backup, Secrets Manager, a restore on rollback without maintenance mode) is refused here by name,
  * never accepted and left undone.
  */
 final class DatabaseRules {
@@ -54,7 +54,8 @@ final class DatabaseRules {
                     "backup",
                     "flyway",
                     "timeout",
-                    "restore_on_rollback");
+                    "restore_on_rollback",
+                    "integrity_check");
     private static final List<String> INLINE_PASSWORDS = List.of("password", "pass", "pwd");
     private static final Set<String> CREDENTIAL_FIELDS =
             Set.of(
@@ -89,15 +90,24 @@ final class DatabaseRules {
                                         "must be from 1m to 6h: a backup and a migration within it");
                             }
                         });
-        bool(checks, block, "restore_on_rollback", AT)
-                .filter(Boolean::booleanValue)
+        bool(checks, block, "restore_on_rollback", AT);
+        checks.string(block, "integrity_check", AT, false)
                 .ifPresent(
-                        on ->
+                        query -> {
+                            String statement = query.strip();
+                            if (statement.endsWith(";")) {
+                                statement = statement.substring(0, statement.length() - 1);
+                            }
+                            if (query.length() > 2000 || statement.contains(";")) {
                                 checks.add(
-                                        path(AT, "restore_on_rollback"),
-                                        "true"
-                                                + NOT_YET
-                                                + "a rollback keeps the schema, which expand migrations are made for"));
+                                        path(AT, "integrity_check"),
+                                        "must be one SQL statement of at most 2000 characters");
+                            } else if (!block.path("restore_on_rollback").asBoolean(false)) {
+                                checks.add(
+                                        path(AT, "integrity_check"),
+                                        "is run after a restore, so it needs restore_on_rollback: true");
+                            }
+                        });
     }
 
     /**
@@ -111,6 +121,18 @@ final class DatabaseRules {
         }
         boolean maintenance = target.path("maintenanceMode").asBoolean(false);
         boolean restores = block.path("restore_on_rollback").asBoolean(false);
+        if (restores
+                && !(maintenance && "kubernetes".equals(target.path("platform").asText(null)))) {
+            // The restore needs the application stopped while the backup goes back: this Stride
+            // stops it with the NGINX maintenance annotation. Scaling to zero is not built yet.
+            checks.add(
+                    path(AT, "restore_on_rollback"),
+                    "true needs a kubernetes target with target.maintenanceMode: the application must not"
+                            + " serve while the backup is restored, and scaling to zero"
+                            + NOT_YET
+                            + "run the release in maintenance mode, or keep the schema on rollback"
+                            + " (expand migrations are made for it)");
+        }
         JsonNode migrations = block.path("migrations");
         for (int i = 0; i < migrations.size(); i++) {
             JsonNode migration = migrations.get(i);

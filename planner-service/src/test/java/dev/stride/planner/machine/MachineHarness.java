@@ -122,6 +122,23 @@ final class MachineHarness {
         }
     }
 
+    /** The request {@code requestName}, changed by {@code change} before it is read. */
+    static MachineHarness of(
+            String requestName,
+            java.util.function.Consumer<ObjectNode> change,
+            int requiredApprovals) {
+        ObjectNode doc = Requests.json(requestName);
+        doc.put("deploymentId", ID.toString());
+        change.accept(doc);
+        try {
+            return new MachineHarness(
+                    EventCodec.mapper().treeToValue(doc, DeploymentRequested.class),
+                    requiredApprovals);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static MachineHarness of(String requestName, int requiredApprovals) {
         return new MachineHarness(requestName, requiredApprovals);
     }

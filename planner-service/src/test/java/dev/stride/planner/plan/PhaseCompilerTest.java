@@ -887,6 +887,7 @@ class PhaseCompilerTest {
                                 database.backup(),
                                 null,
                                 null,
+                                null,
                                 null));
 
         PhasePlan plan = compiler.compile(contractOnly, null);

@@ -77,6 +77,30 @@ class DatabaseRulesTest {
         assertThat(validator.validate(maintained)).isEmpty();
     }
 
+    @Test
+    void restoreOnRollbackIsAcceptedWhereTheApplicationCanBeStoppedInMaintenanceMode() {
+        ObjectNode doc = Requests.json("canary-database");
+        ((ObjectNode) doc.path("database"))
+                .put("restore_on_rollback", true)
+                .put("integrity_check", "SELECT count(*) > 0 FROM orders;");
+        assertThat(validator.validate(doc))
+                .singleElement()
+                .satisfies(
+                        v -> {
+                            assertThat(v.field()).isEqualTo("database.restore_on_rollback");
+                            assertThat(v.message())
+                                    .contains("target.maintenanceMode")
+                                    .contains(
+                                            "scaling to zero is not supported by this Stride yet");
+                        });
+
+        ((ObjectNode) doc.path("target"))
+                .put("ingress", "checkout")
+                .put("service", "checkout")
+                .put("maintenanceMode", true);
+        assertThat(validator.validate(doc)).isEmpty();
+    }
+
     static Stream<Arguments> brokenBlocks() {
         return Stream.of(
                 broken(
@@ -204,13 +228,24 @@ class DatabaseRulesTest {
                         d -> ((ObjectNode) database(d).path("flyway")).put("out_of_order", "yes"),
                         "database.flyway.out_of_order"),
                 broken(
-                        "restore on rollback, not yet",
+                        "restore on rollback without maintenance mode",
                         d -> database(d).put("restore_on_rollback", true),
                         "database.restore_on_rollback"),
                 broken(
+                        "an integrity check without a restore",
+                        d -> database(d).put("integrity_check", "SELECT true"),
+                        "database.integrity_check"),
+                broken(
+                        "an integrity check of two statements",
+                        d ->
+                                database(d)
+                                        .put("restore_on_rollback", true)
+                                        .put("integrity_check", "SELECT true; DROP TABLE orders"),
+                        "database.integrity_check"),
+                broken(
                         "an unknown field",
-                        d -> database(d).put("integrity_check", "SELECT 1"),
-                        "database.integrity_check"));
+                        d -> database(d).put("restore_script", "restore.sh"),
+                        "database.restore_script"));
     }
 
     @ParameterizedTest(name = "{0}")
