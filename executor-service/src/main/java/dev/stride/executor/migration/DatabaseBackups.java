@@ -64,6 +64,26 @@ public final class DatabaseBackups {
         this.pgRestore = pgRestore;
     }
 
+    /**
+     * Whether a backup can be written to {@code directory}: it is made if missing, and a probe file is written
+     * and deleted there. The MIGRATION phase asks this before its lock and Flyway, so a backup volume that is
+     * missing, read-only or full says so first, with nothing changed.
+     */
+    public static void checkWritable(Path directory) throws BackupException {
+        try {
+            Files.createDirectories(directory);
+            Path probe = Files.createTempFile(directory, ".stride-probe-", ".tmp");
+            try {
+                Files.write(probe, new byte[] {1});
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException | SecurityException e) {
+            throw new BackupException(
+                    "backup directory " + directory + " is not writable: " + e.getMessage());
+        }
+    }
+
     /** Dumps {@code database} to {@code directory/<name>.dump} within {@code timeout}. */
     public Backup backup(PostgresDatabase database, Path directory, String name, Duration timeout)
             throws BackupException {

@@ -1,5 +1,7 @@
 package dev.stride.executor.migration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,9 +10,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Resolves a request's credentials reference where the executor runs: an environment variable of the executor, or
- * a file it reads (a mounted Kubernetes Secret, say). What cannot be resolved is refused before anything changes,
- * with a message that names the reference and never the value.
+ * Resolves a request's credentials reference where the executor runs: an environment variable of the executor, a
+ * file it reads (a mounted Kubernetes Secret, say), or an AWS Secrets Manager secret it may read (its
+ * {@code SecretString}: the password, or a JSON object with a {@code password}, as RDS keeps it). What cannot be
+ * resolved is refused before anything changes, with a message that names the reference and never the value.
  */
 public final class DatabaseCredentials {
 
@@ -24,20 +27,68 @@ public final class DatabaseCredentials {
         }
     }
 
+    /** Reads a secret's {@code SecretString} by its ARN, within a deadline of its own. */
+    @FunctionalInterface
+    public interface SecretReader {
+        String read(String arn) throws UnresolvedCredentials;
+    }
+
+    private static final SecretReader NO_SECRETS =
+            arn -> {
+                throw new UnresolvedCredentials(
+                        "database.credentials.secrets_manager_arn: this executor reads no AWS Secrets Manager");
+            };
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Function<String, String> environment;
+    private final SecretReader secrets;
 
-    /** Reads this process's environment. */
-    public DatabaseCredentials() {
-        this(System::getenv);
+    /** Reads this process's environment, and secrets with {@code secrets}. */
+    public DatabaseCredentials(SecretReader secrets) {
+        this(System::getenv, secrets);
     }
 
-    /** Reads {@code environment} instead of the process's (tests). */
+    /** Reads {@code environment} instead of the process's (tests); no secrets. */
     public DatabaseCredentials(Map<String, String> environment) {
-        this(environment::get);
+        this(environment::get, NO_SECRETS);
     }
 
-    private DatabaseCredentials(Function<String, String> environment) {
+    /** Reads {@code environment} instead of the process's, and secrets with {@code secrets} (tests). */
+    public DatabaseCredentials(Map<String, String> environment, SecretReader secrets) {
+        this(environment::get, secrets);
+    }
+
+    private DatabaseCredentials(Function<String, String> environment, SecretReader secrets) {
         this.environment = environment;
+        this.secrets = secrets;
+    }
+
+    /** The password in a secret's value: the value itself, or the {@code password} of a JSON object. */
+    static String passwordIn(String arn, String value) throws UnresolvedCredentials {
+        String text = value == null ? "" : value.strip();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode password = JSON.readTree(text).path("password");
+                if (!password.isTextual() || password.asText().isEmpty()) {
+                    throw new UnresolvedCredentials(
+                            "database.credentials.secrets_manager_arn "
+                                    + arn
+                                    + " holds a JSON object without a password");
+                }
+                return password.asText();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UnresolvedCredentials(
+                        "database.credentials.secrets_manager_arn "
+                                + arn
+                                + " holds text that starts like JSON and is not");
+            }
+        }
+        if (text.isEmpty()) {
+            throw new UnresolvedCredentials(
+                    "database.credentials.secrets_manager_arn " + arn + " holds no SecretString");
+        }
+        return text;
     }
 
     /** The database of {@code request}, with its password resolved. */
@@ -52,6 +103,9 @@ public final class DatabaseCredentials {
                                 + name
                                 + ", which is not set in the executor's environment");
             }
+        } else if (request.passwordSecretArn().isPresent()) {
+            String arn = request.passwordSecretArn().get();
+            password = passwordIn(arn, secrets.read(arn));
         } else {
             Path file = request.passwordFile().orElseThrow();
             try {

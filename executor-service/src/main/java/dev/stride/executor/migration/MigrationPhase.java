@@ -82,14 +82,20 @@ public final class MigrationPhase {
         journal.step(
                 "credentials",
                 "ok",
-                "user "
-                        + database.user()
-                        + ", password from "
-                        + request.passwordEnv()
-                                .map(n -> "environment variable " + n)
-                                .orElseGet(() -> "file " + request.passwordFile().orElseThrow()),
+                "user " + database.user() + ", password from " + request.passwordSource(),
                 since(start));
         Instant at = Instant.now();
+        if (request.backup() && journal.earlierBackup().isEmpty()) {
+            try {
+                DatabaseBackups.checkWritable(request.backupDirectory());
+            } catch (BackupException e) {
+                journal.step("backup location", "failed", e.getMessage(), since(at));
+                throw refused(e.getMessage() + "; nothing was migrated");
+            }
+            journal.step(
+                    "backup location", "ok", request.backupDirectory() + " writable", since(at));
+            at = Instant.now();
+        }
         Optional<MigrationLock> lock;
         try {
             lock = MigrationLock.tryLock(database, timeout);

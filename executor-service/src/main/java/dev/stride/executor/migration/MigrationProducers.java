@@ -1,18 +1,53 @@
 package dev.stride.executor.migration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /** The MIGRATION phase's parts, from the executor's configuration. */
 @ApplicationScoped
 public class MigrationProducers {
 
+    // The same AWS settings as the drivers' clients: one endpoint override, the same deadlines.
+    @Produces
+    @Singleton
+    AwsSecrets awsSecrets(
+            @ConfigProperty(name = "stride.executor.aws.endpoint-override")
+                    Optional<URI> endpointOverride,
+            @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3")
+                    int maxAttempts,
+            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s")
+                    Duration connectTimeout,
+            @ConfigProperty(
+                            name = "stride.executor.aws.api-call-attempt-timeout",
+                            defaultValue = "5s")
+                    Duration apiCallAttemptTimeout,
+            @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "20s")
+                    Duration apiCallTimeout) {
+        return new AwsSecrets(
+                DefaultCredentialsProvider.builder().build(),
+                endpointOverride,
+                maxAttempts,
+                connectTimeout,
+                apiCallAttemptTimeout,
+                apiCallTimeout);
+    }
+
+    void close(@Disposes AwsSecrets secrets) {
+        secrets.close();
+    }
+
     @Produces
     @ApplicationScoped
     MigrationPhase migrationPhase(
+            AwsSecrets secrets,
             @ConfigProperty(name = "stride.executor.migration.work-directory")
                     Optional<String> workDirectory,
             @ConfigProperty(name = "stride.executor.migration.pg-dump", defaultValue = "pg_dump")
@@ -29,7 +64,7 @@ public class MigrationProducers {
                                         Path.of(System.getProperty("java.io.tmpdir"))
                                                 .resolve("stride-migration-scripts"));
         return new MigrationPhase(
-                new DatabaseCredentials(),
+                new DatabaseCredentials(secrets),
                 new ScriptSources(work),
                 new DatabaseBackups(pgDump, pgRestore));
     }

@@ -44,7 +44,8 @@ public record MigrationRequest(
         String environment,
         String release,
         boolean restore,
-        Optional<String> integrityCheck) {
+        Optional<String> integrityCheck,
+        Optional<String> passwordSecretArn) {
 
     /** The stage of a rollback's database restore. */
     public static final String RESTORE = "restore";
@@ -81,9 +82,15 @@ public record MigrationRequest(
         }
         Optional<String> passwordEnv = optional(credentials, "passwordEnv");
         Optional<String> passwordFile = optional(credentials, "passwordFile");
-        if (passwordEnv.isPresent() == passwordFile.isPresent()) {
+        Optional<String> passwordSecret = optional(credentials, "passwordSecretArn");
+        int references =
+                (passwordEnv.isPresent() ? 1 : 0)
+                        + (passwordFile.isPresent() ? 1 : 0)
+                        + (passwordSecret.isPresent() ? 1 : 0);
+        if (references != 1) {
             throw new IllegalArgumentException(
-                    "a MIGRATION phase's credentials need exactly one of passwordEnv and passwordFile");
+                    "a MIGRATION phase's credentials need exactly one of passwordEnv, passwordFile"
+                            + " and passwordSecretArn");
         }
         Map<String, String> kinds = new LinkedHashMap<>();
         if (!(given.get("migrations") instanceof List<?> migrations) || migrations.isEmpty()) {
@@ -131,7 +138,19 @@ public record MigrationRequest(
                 optional(given, "environment").orElse("env"),
                 optional(given, "version").orElse("release"),
                 !Boolean.FALSE.equals(given.get("restore")),
-                optional(given, "integrityCheck"));
+                optional(given, "integrityCheck"),
+                passwordSecret);
+    }
+
+    /** Where the password comes from, for the step log: never the password itself. */
+    public String passwordSource() {
+        if (passwordEnv.isPresent()) {
+            return "environment variable " + passwordEnv.get();
+        }
+        if (passwordFile.isPresent()) {
+            return "file " + passwordFile.get();
+        }
+        return "AWS Secrets Manager secret " + passwordSecretArn.orElseThrow();
     }
 
     /** A rollback's database restore (or, with {@link #restore} false, only maintenance off). */

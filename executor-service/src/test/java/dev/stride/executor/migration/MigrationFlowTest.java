@@ -98,6 +98,7 @@ class MigrationFlowTest {
         assertThat(steps(id))
                 .containsExactly(
                         "credentials:ok",
+                        "backup location:ok",
                         "lock:ok",
                         "scripts:ok",
                         "flyway info:ok",
@@ -198,6 +199,29 @@ class MigrationFlowTest {
             assertThat(awaitCompleted(id, 1).path("outcome").asText()).isEqualTo("FAILED");
         }
         assertThat(dumps()).as("no backup, nothing migrated").isEmpty();
+        assertThat(tables()).doesNotContain("orders", "flyway_schema_history");
+    }
+
+    @Test
+    void aBackupDirectoryThatCannotBeWrittenFailsTheMigrationFirstWithNothingChanged()
+            throws Exception {
+        script("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);");
+        // A path under a regular file can never be made a directory, not even by root.
+        Path file = Files.writeString(backups.resolve("not-a-directory"), "x");
+        UUID id = UUID.randomUUID();
+        Map<String, Object> parameters =
+                migration(id, 1, List.of(expand("1")), "expand", true, "1").parameters();
+        parameters.put("backupDirectory", file.resolve("backups").toString());
+        publish(new PhaseRequested(id, 1, 1, PhaseType.MIGRATION, target(), parameters));
+
+        JsonNode failed = awaitCompleted(id, 1);
+        assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("summary").asText())
+                .contains("backup directory " + file.resolve("backups") + " is not writable")
+                .contains("nothing was migrated");
+        assertThat(steps(id))
+                .containsExactly(
+                        "credentials:ok", "backup location:failed", "migrate expand:failed");
         assertThat(tables()).doesNotContain("orders", "flyway_schema_history");
     }
 

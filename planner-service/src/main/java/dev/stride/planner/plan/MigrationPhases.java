@@ -37,6 +37,7 @@ final class MigrationPhases {
         credentials.put("username", given.username());
         putIfPresent(credentials, "passwordEnv", given.passwordEnv());
         putIfPresent(credentials, "passwordFile", given.passwordFile());
+        putIfPresent(credentials, "passwordSecretArn", given.secretsManagerArn());
         parameters.put("credentials", credentials);
         Map<String, Object> scripts = new LinkedHashMap<>();
         putIfPresent(scripts, "directory", database.scripts().directory());
@@ -73,6 +74,31 @@ final class MigrationPhases {
         parameters.put("restoreOnRollback", database.restores());
         putIfPresent(parameters, "integrityCheck", database.integrityCheck());
         return parameters;
+    }
+
+    private static final java.util.regex.Pattern SERVER =
+            java.util.regex.Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/(.+)");
+
+    /**
+     * The database block's server as the verifier's pre- and post-deployment checks reach it: host, port (5432
+     * unless the URL gives one) and database name. Only these: the credentials stay with the executor, which is the
+     * one that logs in; the verifier checks that PostgreSQL answers there.
+     */
+    static Map<String, Object> server(DatabaseMigration database) {
+        var matcher = SERVER.matcher(database.url());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(
+                    "database.url must be jdbc:postgresql://host[:port]/database");
+        }
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("host", matcher.group(1));
+        server.put(
+                "port",
+                matcher.group(2) == null
+                        ? CheckPhases.DEFAULT_DATABASE_PORT
+                        : Integer.parseInt(matcher.group(2)));
+        server.put("database", matcher.group(3));
+        return server;
     }
 
     private static void putIfPresent(Map<String, Object> parameters, String key, Object value) {

@@ -43,8 +43,10 @@ public final class PhaseCompiler {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(request.deployment(), "request.deployment");
         Plan plan = new Plan(request);
-        plan.checks("pre-deployment checks", CheckPhases.pre(request.checks(), defaults));
         DatabaseMigration database = request.database();
+        plan.checks(
+                "pre-deployment checks",
+                withMigratedDatabase(CheckPhases.pre(request.checks(), defaults), database));
         boolean expand = database != null && !database.ofKind(DatabaseMigration.EXPAND).isEmpty();
         boolean contract =
                 database != null && !database.ofKind(DatabaseMigration.CONTRACT).isEmpty();
@@ -71,7 +73,9 @@ public final class PhaseCompiler {
         } else {
             throw new IllegalArgumentException("unknown strategy " + strategy.strategy());
         }
-        plan.checks("post-deployment checks", CheckPhases.post(request.checks(), defaults));
+        plan.checks(
+                "post-deployment checks",
+                withMigratedDatabase(CheckPhases.post(request.checks(), defaults), database));
         plan.finalizeStep(finalize);
         if (contract) {
             plan.migration(
@@ -82,6 +86,16 @@ public final class PhaseCompiler {
                     MigrationPhases.parameters(database, DatabaseMigration.CONTRACT, !expand));
         }
         return new PhasePlan(plan.phases);
+    }
+
+    // The database the MIGRATION phases change must answer before the deployment starts and after
+    // it is done (the runbook's pre- and post-check), beside the checks' own database, if any.
+    private static Map<String, Object> withMigratedDatabase(
+            Map<String, Object> checks, DatabaseMigration database) {
+        if (database != null) {
+            checks.put("migrationDatabase", MigrationPhases.server(database));
+        }
+        return checks;
     }
 
     /**

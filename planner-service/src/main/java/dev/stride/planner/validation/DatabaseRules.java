@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The request's {@code database} block (DatabaseMigration): where the database is, credentials by reference only,
  * the Flyway scripts, which version is expand and which contract, the backup and the Flyway options. What this
- * Stride cannot do yet (an S3 archive or backup, Secrets Manager, a restore on rollback without maintenance mode) is refused here by name,
+ * Stride cannot do yet (an S3 archive or backup, a restore on rollback without maintenance mode) is refused here by name,
  * never accepted and left undone.
  */
 final class DatabaseRules {
@@ -38,6 +38,9 @@ final class DatabaseRules {
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final Pattern FLYWAY_VERSION = Pattern.compile("[0-9]{1,18}([._][0-9]{1,18}){0,9}");
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern SECRET_ARN =
+            Pattern.compile(
+                    "arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\\d{1,2}:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}");
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
     static final Pattern ARCHIVE =
             Pattern.compile("https://[^\\s?#]+\\.(zip|tar\\.gz|tgz)(\\?[^\\s#]*)?");
@@ -208,20 +211,23 @@ final class DatabaseRules {
                 false,
                 Formats.ABSOLUTE_PATH,
                 "must be an absolute path");
-        Optional<String> arn = checks.string(credentials, "secrets_manager_arn", at, false);
-        arn.ifPresent(
-                value ->
-                        checks.add(
-                                path(at, "secrets_manager_arn"),
-                                "AWS Secrets Manager"
-                                        + NOT_YET
-                                        + "give password_env or password_file"));
+        checks.matching(
+                credentials,
+                "secrets_manager_arn",
+                at,
+                false,
+                SECRET_ARN,
+                "must be an AWS Secrets Manager secret ARN"
+                        + " (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
         int given =
                 (credentials.hasNonNull("password_env") ? 1 : 0)
                         + (credentials.hasNonNull("password_file") ? 1 : 0)
                         + (credentials.hasNonNull("secrets_manager_arn") ? 1 : 0);
         if (given == 0 && !hasInline(credentials)) {
-            checks.add(at, "needs one password reference: password_env or password_file");
+            checks.add(
+                    at,
+                    "needs one password reference: password_env, password_file or"
+                            + " secrets_manager_arn");
         } else if (given > 1) {
             checks.add(at, "must give one password reference, not " + given);
         }

@@ -868,6 +868,22 @@ class PhaseCompilerTest {
                 .containsEntry("stage", "contract")
                 .containsEntry("backup", false)
                 .containsEntry("target", "3");
+        Map<String, Object> server =
+                Map.of("host", "db.shop.internal", "port", 5432, "database", "checkout");
+        assertThat(plan.phase(0).parameters())
+                .as("the verifier's pre-check reaches the database, without its credentials")
+                .containsEntry("migrationDatabase", server);
+        assertThat(plan.phase(5).parameters()).containsEntry("migrationDatabase", server);
+        assertThat(plan.phase(0).parameters().toString()).doesNotContain("checkout_app");
+    }
+
+    @Test
+    void withoutADatabaseBlockTheChecksReachNoMigratedDatabase() {
+        PhasePlan plan = compiler.compile(request("canary"), null);
+
+        assertThat(plan.phases())
+                .filteredOn(p -> p.type() == PhaseType.CHECKS)
+                .allSatisfy(p -> assertThat(p.parameters()).doesNotContainKey("migrationDatabase"));
     }
 
     @Test

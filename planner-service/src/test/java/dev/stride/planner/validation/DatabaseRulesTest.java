@@ -135,15 +135,23 @@ class DatabaseRulesTest {
                         },
                         "database.credentials.password_file"),
                 broken(
-                        "Secrets Manager, not yet",
+                        "a Secrets Manager ARN of another service",
                         d -> {
                             credentials(d).remove("password_env");
                             credentials(d)
                                     .put(
                                             "secrets_manager_arn",
-                                            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db");
+                                            "arn:aws:iam::123456789012:role/db");
                         },
                         "database.credentials.secrets_manager_arn"),
+                broken(
+                        "a Secrets Manager ARN beside an env name",
+                        d ->
+                                credentials(d)
+                                        .put(
+                                                "secrets_manager_arn",
+                                                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"),
+                        "database.credentials"),
                 broken(
                         "no username",
                         d -> credentials(d).remove("username"),

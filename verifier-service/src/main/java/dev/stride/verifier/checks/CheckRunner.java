@@ -88,7 +88,18 @@ public class CheckRunner {
             Object port = database.get("port");
             checks.add(
                     postgres(
+                            "database",
                             String.valueOf(database.get("host")),
+                            port instanceof Number n ? n.intValue() : 5432));
+        }
+        if (parameters.get("migrationDatabase") instanceof Map<?, ?> migrated) {
+            // The database the deployment's MIGRATION phases change: it must answer before they
+            // start and after the release. Only host and port travel; the executor logs in.
+            Object port = migrated.get("port");
+            checks.add(
+                    postgres(
+                            "migration-database",
+                            String.valueOf(migrated.get("host")),
                             port instanceof Number n ? n.intValue() : 5432));
         }
         for (String url : strings(parameters.get("dependencies"))) {
@@ -155,10 +166,12 @@ public class CheckRunner {
         if (parameters.get("health") instanceof Map<?, ?> health && health.get("url") != null) {
             return Endpoints.of(String.valueOf(health.get("url")));
         }
-        if (parameters.get("database") instanceof Map<?, ?> database) {
-            Object port = database.get("port");
-            return Endpoints.tcp(
-                    text(database.get("host")), port instanceof Number n ? n.intValue() : 5432);
+        for (String key : List.of("database", "migrationDatabase")) {
+            if (parameters.get(key) instanceof Map<?, ?> database) {
+                Object port = database.get("port");
+                return Endpoints.tcp(
+                        text(database.get("host")), port instanceof Number n ? n.intValue() : 5432);
+            }
         }
         for (String list : List.of("dependencies", "endpoints")) {
             List<String> urls = strings(parameters.get(list));
@@ -320,7 +333,7 @@ public class CheckRunner {
     }
 
     /** A real connection attempt: PostgreSQL answers an SSLRequest before any login, as pg_isready relies on. */
-    private Uni<CheckResult> postgres(String host, int port) {
+    private Uni<CheckResult> postgres(String check, String host, int port) {
         String shown = host + ":" + port;
         long began = System.nanoTime();
         var client =
@@ -362,7 +375,7 @@ public class CheckRunner {
                                     long latency = millisSince(began);
                                     boolean postgres = answer == 'S' || answer == 'N';
                                     return new CheckResult(
-                                            "database",
+                                            check,
                                             shown,
                                             postgres,
                                             null,
@@ -377,7 +390,7 @@ public class CheckRunner {
                         .recoverWithItem(
                                 failure ->
                                         new CheckResult(
-                                                "database",
+                                                check,
                                                 shown,
                                                 false,
                                                 null,

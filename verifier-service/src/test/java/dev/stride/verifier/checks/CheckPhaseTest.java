@@ -113,6 +113,47 @@ class CheckPhaseTest {
     }
 
     @Test
+    void theDatabaseADeploymentMigratesMustAnswerBeforeAndAfterIt() throws IOException {
+        URI database =
+                URI.create(
+                        ConfigProvider.getConfig()
+                                .getValue("quarkus.datasource.reactive.url", String.class));
+        UUID reachable = UUID.randomUUID();
+        Map<String, Object> pre = release();
+        pre.put("stage", "pre");
+        pre.put(
+                "migrationDatabase",
+                Map.of(
+                        "host",
+                        database.getHost(),
+                        "port",
+                        database.getPort(),
+                        "database",
+                        "orders"));
+        publish(new PhaseRequested(reachable, 1, 0, PhaseType.CHECKS, target(), pre));
+
+        JsonNode passed = awaitCompleted(reachable);
+        assertThat(passed.path("outcome").asText()).isEqualTo("PASSED");
+        assertThat(passed.path("summary").asText())
+                .isEqualTo("pre-deployment checks passed: 1 of 1");
+
+        UUID unreachable = UUID.randomUUID();
+        Map<String, Object> post = release();
+        post.put("stage", "post");
+        int closed = closedPort();
+        post.put(
+                "migrationDatabase",
+                Map.of("host", "127.0.0.1", "port", closed, "database", "orders"));
+        publish(new PhaseRequested(unreachable, 1, 5, PhaseType.CHECKS, target(), post));
+
+        JsonNode failed = awaitCompleted(unreachable);
+        assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("summary").asText())
+                .startsWith("post-deployment checks failed: ")
+                .contains("migration-database 127.0.0.1:" + closed, "connection refused");
+    }
+
+    @Test
     void failingPreDeploymentChecksNameEachFailureAndMaskSecretsInUrls() throws IOException {
         UUID id = UUID.randomUUID();
         Map<String, Object> parameters = release();
