@@ -19,6 +19,12 @@ DEMO_SOCKET="$DEMO_DIR/haproxy.sock"
 DEMO_LOAD_RATE="${STRIDE_DEMO_LOAD_RATE:-40}"
 DEMO_LOAD_SECONDS="${STRIDE_DEMO_LOAD_SECONDS:-900}"
 DEMO_PARTS=(load canary stable haproxy prometheus receiver)
+# The demo app's own database: made fresh with v1's schema by every demo; v2's deployment migrates it (expand).
+DEMO_APP_DB="${DB_PREFIX}_demo_app"
+DEMO_APP_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DEMO_APP_DB"
+DEMO_APP_DB_PASSWORD="$DEMO_DIR/app-db-password"
+DEMO_MIGRATIONS="$ROOT/deploy/demo/migrations"
+DEMO_BACKUPS="$DEMO_DIR/backups"
 
 demo_marker() {
   case "$1" in
@@ -93,10 +99,14 @@ demo_java() {
 }
 
 demo_app() {
-  local role="$1" version="$2" errors="$3" port
+  local role="$1" version="$2" errors="$3" port reads=id,total_cents
   [[ "$role" == stable ]] && port=$DEMO_STABLE_PORT || port=$DEMO_CANARY_PORT
+  # v1 reads the orders it always had; v2 and later also read the column v2's expand migration adds.
+  [[ "$version" == v1 ]] || reads=id,total_cents,currency
   demo_stop "$role"
-  demo_java "$role" app --port "$port" --version "$version" --track "$role" --error-ratio "$errors" --latency-ms 20
+  demo_java "$role" app --port "$port" --version "$version" --track "$role" --error-ratio "$errors" --latency-ms 20 \
+    --database-url "$DEMO_APP_DB_URL" --database-user stride --database-password-file "$DEMO_APP_DB_PASSWORD" \
+    --reads "$reads"
   demo_wait_http "$role" "http://127.0.0.1:$port/health"
   say "demo: $role instance runs $version (error ratio $errors) on 127.0.0.1:$port"
 }
@@ -259,6 +269,7 @@ cmd_demo() {
   demo_service_configs
   demo_java receiver receiver --port "$DEMO_RECEIVER_PORT"
   demo_wait_http receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT/received"
+  demo_app_database
   demo_app stable v1 0
   demo_app canary v2 0
   demo_haproxy
@@ -279,7 +290,9 @@ cmd_demo() {
   local run=("$JAVA" -jar "$DEMO_JAR" run --planner "$(replica_urls planner "$n")"
     --incident "$(replica_urls incident "$n")" --notifier "$(replica_urls notifier "$n")" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
     --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
-    --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}" --kafka "localhost:$KAFKA_PORT")
+    --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}" --kafka "localhost:$KAFKA_PORT"
+    --app-database "$DEMO_APP_DB_URL" --app-database-password-file "$DEMO_APP_DB_PASSWORD"
+    --migrations "$DEMO_MIGRATIONS" --backups "$DEMO_BACKUPS")
   # The end-to-end test (STRIDE_DEMO_KILL=1, at least 2 replicas) kills one replica of every service with SIGKILL
   # in the middle of each canary: replica 1 while the healthy one ramps up (25%), replica 2 while the failing
   # one's first traffic phase runs (its breach and rollback then happen with one replica of each service left).
@@ -361,6 +374,21 @@ demo_print_urls() {
   echo "  prometheus   http://127.0.0.1:$DEMO_PROMETHEUS_PORT/"
   echo "  receiver     http://127.0.0.1:$DEMO_RECEIVER_PORT/received  (what Slack, Statuspage and PagerDuty got)"
   echo "  haproxy      runtime API $DEMO_SOCKET"
+}
+
+# The demo app's database, fresh every demo: v1's schema (made before Flyway; v2's deployment baselines at 1),
+# owned by the local stride role, whose password the executor reads from a file (a reference, never inline).
+# The backups of earlier runs go with it.
+demo_app_database() {
+  command -v psql >/dev/null 2>&1 || die "psql is needed for the demo app's database"
+  pg_stride -c "DROP DATABASE IF EXISTS $DEMO_APP_DB WITH (FORCE)" >/dev/null 2>&1 || die "DROP DATABASE $DEMO_APP_DB failed"
+  pg_stride -c "CREATE DATABASE $DEMO_APP_DB OWNER stride" >/dev/null || die "CREATE DATABASE $DEMO_APP_DB failed"
+  PGPASSWORD=stride PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U stride \
+    -d "$DEMO_APP_DB" -f "$ROOT/deploy/demo/schema-v1.sql" >/dev/null || die "the demo app's v1 schema failed"
+  mkdir -p "$DEMO_DIR"
+  (umask 077 && printf 'stride\n' >"$DEMO_APP_DB_PASSWORD")
+  rm -rf "$DEMO_BACKUPS"
+  say "demo: database $DEMO_APP_DB at v1's schema (orders: id, total_cents; 1000 rows)"
 }
 
 # STRIDE_FRESH_DATABASES=1: the services' databases are dropped and made again (the end-to-end test's own).

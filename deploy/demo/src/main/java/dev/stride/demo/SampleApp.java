@@ -10,7 +10,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,12 +27,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * The demo's application: one version of it, on loopback. {@code GET /} answers after about {@code latency-ms}
  * (plus or minus 20%) and fails with a 500 for about {@code error-ratio} of the requests; {@code /metrics} exposes
  * Micrometer's {@code http_server_requests_seconds} histogram labelled with {@code version} and {@code track}, so
- * Prometheus can compute the error rate and p95 per version; {@code /health} answers 200.
+ * Prometheus can compute the error rate and p95 per version; {@code /health} answers 200. With {@code
+ * database-url}, each {@code GET /} also reads one order from the app's own database, the columns {@code reads}
+ * names (v1 {@code id,total_cents}; v2 also {@code currency}, which v2's expand migration adds): a version whose
+ * column is missing answers 500, as a real one would.
  */
 final class SampleApp {
 
     static final Set<String> OPTIONS =
-            Set.of("port", "version", "track", "error-ratio", "latency-ms");
+            Set.of(
+                    "port",
+                    "version",
+                    "track",
+                    "error-ratio",
+                    "latency-ms",
+                    "database-url",
+                    "database-user",
+                    "database-password-file",
+                    "reads");
 
     private SampleApp() {}
 
@@ -38,6 +58,14 @@ final class SampleApp {
             throw new IllegalArgumentException(
                     "--error-ratio must be from 0 to 1, got " + errorRatio);
         }
+        Orders orders =
+                options.text("database-url", null) == null
+                        ? null
+                        : new Orders(
+                                options.text("database-url", null),
+                                options.text("database-user", "stride"),
+                                Path.of(options.text("database-password-file", "")),
+                                options.text("reads", "id,total_cents"));
         // The simpleclient registry (deprecated by Micrometer) keeps the text format the demo's
         // queries were written for.
         @SuppressWarnings("deprecation")
@@ -73,12 +101,15 @@ final class SampleApp {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    boolean fail = random.nextDouble() < errorRatio;
+                    String order = orders == null ? "" : orders.read();
+                    boolean fail = random.nextDouble() < errorRatio || order == null;
                     int status = fail ? 500 : 200;
                     reply(
                             exchange,
                             status,
-                            fail ? "error from " + version + "\n" : "hello from " + version + "\n",
+                            fail
+                                    ? "error from " + version + "\n"
+                                    : "hello from " + version + order + "\n",
                             "text/plain");
                     Timer.builder("http.server.requests")
                             .tags(
@@ -102,6 +133,62 @@ final class SampleApp {
         System.out.printf(
                 "demo app %s (%s) on http://127.0.0.1:%d/ (error ratio %.2f, latency %d ms)%n",
                 version, track, port, errorRatio, latencyMs);
+    }
+
+    /** One order read per request over one shared connection, made again after a failure. */
+    private static final class Orders {
+        private final String url;
+        private final Properties login = new Properties();
+        private final String query;
+        private Connection connection;
+
+        Orders(String url, String user, Path passwordFile, String reads) throws IOException {
+            if (!reads.matches("[a-z_]+(,[a-z_]+)*")) {
+                throw new IllegalArgumentException("--reads must be column names, got " + reads);
+            }
+            this.url = url;
+            login.setProperty("user", user);
+            login.setProperty("password", Files.readString(passwordFile).strip());
+            // Deadlines on everything: connecting, and every statement.
+            login.setProperty("connectTimeout", "2");
+            login.setProperty("socketTimeout", "5");
+            login.setProperty("ApplicationName", "stride-demo-app");
+            query = "SELECT " + reads + " FROM orders ORDER BY id LIMIT 1";
+        }
+
+        /** ", order {columns}" or null when the database or the columns are not there. */
+        synchronized String read() {
+            try {
+                if (connection == null || connection.isClosed()) {
+                    connection = DriverManager.getConnection(url, login);
+                }
+                try (Statement s = connection.createStatement();
+                        ResultSet rows = s.executeQuery(query)) {
+                    if (!rows.next()) {
+                        return ", no order";
+                    }
+                    StringBuilder order = new StringBuilder(", order");
+                    for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                        order.append(' ').append(rows.getString(i));
+                    }
+                    return order.toString();
+                }
+            } catch (SQLException e) {
+                close();
+                return null;
+            }
+        }
+
+        private void close() {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (SQLException ignored) {
+                // It was broken already.
+            }
+            connection = null;
+        }
     }
 
     static void reply(HttpExchange exchange, int status, String body, String type)

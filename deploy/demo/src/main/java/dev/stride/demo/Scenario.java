@@ -50,7 +50,11 @@ final class Scenario {
                     "timeout",
                     "kafka",
                     "midway-phase",
-                    "midway-command");
+                    "midway-command",
+                    "app-database",
+                    "app-database-password-file",
+                    "migrations",
+                    "backups");
 
     private static final Set<String> FINAL =
             Set.of("SUCCEEDED", "ROLLED_BACK", "ROLLBACK_FAILED", "FAILED", "REJECTED", "ABORTED");
@@ -73,6 +77,13 @@ final class Scenario {
     private final String healthUrl;
     private final boolean failing;
     private final Duration timeout;
+    // The healthy canary (v2) ships an expand migration of the demo app's database: a backup, then
+    // Flyway.
+    private final String appDatabase;
+    private final Path appDatabasePasswordFile;
+    private final Path migrations;
+    private final Path backups;
+    private boolean migrationShown;
     private final List<String> problems = new ArrayList<>();
 
     private Scenario(Options options) throws IOException {
@@ -99,6 +110,15 @@ final class Scenario {
         healthUrl = options.text("health-url", "http://127.0.0.1:18082/health");
         token = Files.readString(Path.of(options.text("token-file", ".stride/demo/token"))).strip();
         timeout = Duration.ofSeconds(options.integer("timeout", 240));
+        appDatabase = options.text("app-database", null);
+        appDatabasePasswordFile =
+                Path.of(options.text("app-database-password-file", ".stride/demo/app-db-password"));
+        migrations = Path.of(options.text("migrations", "deploy/demo/migrations"));
+        backups = Path.of(options.text("backups", ".stride/demo/backups"));
+    }
+
+    private boolean migrates() {
+        return !failing && appDatabase != null;
     }
 
     static int run(Options options) throws Exception {
@@ -168,6 +188,16 @@ final class Scenario {
                 System.out.printf("%6.1fs  %s%n", seconds(began, Instant.now()), line);
                 last = line;
             }
+            if (migrates() && !migrationShown) {
+                for (JsonNode passed : timeline(view, "phase-passed")) {
+                    if (passed.path("detail").asText().contains("MIGRATION")) {
+                        migrationShown = true;
+                        System.out.printf(
+                                "%6.1fs  database migrated before the canary: %s%n",
+                                seconds(began, Instant.now()), passed.path("detail").asText());
+                    }
+                }
+            }
             if (FINAL.contains(status)) {
                 break;
             }
@@ -224,6 +254,9 @@ final class Scenario {
                     timeline(view, "breach").isEmpty(),
                     "no breach for the healthy canary, the timeline has "
                             + timeline(view, "breach"));
+            if (migrates()) {
+                checkMigration(view);
+            }
             return;
         }
         expect(
@@ -321,6 +354,64 @@ final class Scenario {
         } else {
             System.out.println("  (Prometheus never showed the error rate above 5% while polled)");
         }
+    }
+
+    /**
+     * The expand migration ran before any traffic moved: its phase PASSED with the backup (a file in the backup
+     * directory, as large as it says) and Flyway at version 2 (baselined at 1, v1's schema), and the canary's first
+     * phase started after it.
+     */
+    private void checkMigration(JsonNode view) throws IOException {
+        String detail = "";
+        for (JsonNode passed : timeline(view, "phase-passed")) {
+            if (passed.path("detail").asText().contains("MIGRATION")) {
+                detail = passed.path("detail").asText();
+            }
+        }
+        expect(!detail.isEmpty(), "a MIGRATION phase PASSED, the timeline has none");
+        expect(
+                detail.contains("versions now [1, 2]"),
+                "Flyway at versions [1, 2] after the expand migration: " + detail);
+        List<Path> dumps;
+        try (var files = Files.list(backups)) {
+            dumps = files.filter(f -> f.toString().endsWith(".dump")).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            dumps = List.of();
+        }
+        expect(dumps.size() == 1, "one backup in " + backups + ", found " + dumps);
+        if (dumps.size() == 1) {
+            Path dump = dumps.get(0);
+            expect(
+                    detail.contains("backup " + dump.toAbsolutePath()) && Files.size(dump) > 0,
+                    "the timeline names the backup "
+                            + dump
+                            + " ("
+                            + Files.size(dump)
+                            + " bytes): "
+                            + detail);
+            System.out.printf("backup: %s, %d bytes%n", dump, Files.size(dump));
+        }
+        Instant migrated = null;
+        Instant firstTraffic = null;
+        for (JsonNode e : view.path("timeline")) {
+            String action = e.path("action").asText();
+            String text = e.path("detail").asText();
+            if (migrated == null && action.equals("phase-passed") && text.contains("MIGRATION")) {
+                migrated = Instant.parse(e.path("at").asText());
+            }
+            if (firstTraffic == null
+                    && action.equals("phase-started")
+                    && text.contains("TRAFFIC")) {
+                firstTraffic = Instant.parse(e.path("at").asText());
+            }
+        }
+        expect(
+                migrated != null && firstTraffic != null && !firstTraffic.isBefore(migrated),
+                "the canary's traffic started after the migration ("
+                        + migrated
+                        + ", "
+                        + firstTraffic
+                        + ")");
     }
 
     /**
@@ -697,7 +788,7 @@ final class Scenario {
                 checks:
                   pre:
                     health: {url: "%5$s", expected_status: 200}
-                """
+                %6$s"""
                 .formatted(
                         version,
                         Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 12),
@@ -705,7 +796,34 @@ final class Scenario {
                                 .minusSeconds(600)
                                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                         socket.toAbsolutePath(),
-                        healthUrl);
+                        healthUrl,
+                        migrates() ? database() : "");
+    }
+
+    /** The request's database block: v2's expand migration, Flyway baselining v1's schema at version 1. */
+    private String database() {
+        return """
+                database:
+                  url: "%s"
+                  credentials:
+                    username: stride
+                    password_file: "%s"
+                  scripts:
+                    directory: "%s"
+                  migrations:
+                    - {version: "2", kind: expand}
+                  backup:
+                    directory: "%s"
+                  flyway:
+                    baseline_on_migrate: true
+                    baseline_version: "1"
+                  timeout: 2m
+                """
+                .formatted(
+                        appDatabase,
+                        appDatabasePasswordFile.toAbsolutePath(),
+                        migrations.toAbsolutePath(),
+                        backups.toAbsolutePath());
     }
 
     private static String phase(JsonNode view) {
