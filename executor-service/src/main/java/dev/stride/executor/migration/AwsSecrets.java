@@ -1,19 +1,14 @@
 package dev.stride.executor.migration;
 
+import dev.stride.executor.aws.AwsSdk;
 import dev.stride.executor.migration.DatabaseCredentials.UnresolvedCredentials;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -34,30 +29,14 @@ public final class AwsSecrets implements DatabaseCredentials.SecretReader, AutoC
                     "arn:aws[a-z-]*:secretsmanager:([a-z]{2}(-[a-z]+)+-\\d{1,2}):(\\d{12}):secret:[A-Za-z0-9/_+=.@-]{1,512}");
 
     private final AwsCredentialsProvider credentials;
-    private final Optional<URI> endpointOverride;
-    private final int maxAttempts;
-    private final Duration apiCallAttemptTimeout;
-    private final Duration apiCallTimeout;
+    private final AwsSdk sdk;
     private final SdkHttpClient http;
     private final Map<String, SecretsManagerClient> clients = new ConcurrentHashMap<>();
 
-    public AwsSecrets(
-            AwsCredentialsProvider credentials,
-            Optional<URI> endpointOverride,
-            int maxAttempts,
-            Duration connectTimeout,
-            Duration apiCallAttemptTimeout,
-            Duration apiCallTimeout) {
+    public AwsSecrets(AwsCredentialsProvider credentials, AwsSdk sdk) {
         this.credentials = credentials;
-        this.endpointOverride = endpointOverride;
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.apiCallAttemptTimeout = apiCallAttemptTimeout;
-        this.apiCallTimeout = apiCallTimeout;
-        this.http =
-                UrlConnectionHttpClient.builder()
-                        .connectionTimeout(connectTimeout)
-                        .socketTimeout(apiCallAttemptTimeout)
-                        .build();
+        this.sdk = sdk;
+        this.http = sdk.httpClient();
     }
 
     @Override
@@ -95,7 +74,7 @@ public final class AwsSecrets implements DatabaseCredentials.SecretReader, AutoC
                             + ": AWS Secrets Manager in "
                             + region
                             + " did not answer within "
-                            + apiCallTimeout.toSeconds()
+                            + sdk.apiCallTimeout().toSeconds()
                             + " s ("
                             + e.getClass().getSimpleName()
                             + ")");
@@ -110,22 +89,8 @@ public final class AwsSecrets implements DatabaseCredentials.SecretReader, AutoC
     }
 
     private SecretsManagerClient build(String region) {
-        var builder =
-                SecretsManagerClient.builder()
-                        .region(Region.of(region))
-                        .credentialsProvider(credentials)
-                        .httpClient(http)
-                        .overrideConfiguration(
-                                ClientOverrideConfiguration.builder()
-                                        .apiCallTimeout(apiCallTimeout)
-                                        .apiCallAttemptTimeout(apiCallAttemptTimeout)
-                                        .retryStrategy(
-                                                AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                                        .maxAttempts(maxAttempts)
-                                                        .build())
-                                        .build());
-        endpointOverride.ifPresent(builder::endpointOverride);
-        return builder.build();
+        return sdk.configure(SecretsManagerClient.builder(), Region.of(region), credentials, http)
+                .build();
     }
 
     @Override

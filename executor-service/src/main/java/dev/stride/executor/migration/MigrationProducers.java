@@ -1,12 +1,11 @@
 package dev.stride.executor.migration;
 
+import dev.stride.executor.aws.AwsSdk;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,29 +14,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 @ApplicationScoped
 public class MigrationProducers {
 
-    // The same AWS settings as the drivers' clients: one endpoint override, the same deadlines.
+    // The drivers' AWS settings: one endpoint override, the same deadlines.
     @Produces
     @Singleton
-    AwsSecrets awsSecrets(
-            @ConfigProperty(name = "stride.executor.aws.endpoint-override")
-                    Optional<URI> endpointOverride,
-            @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3")
-                    int maxAttempts,
-            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s")
-                    Duration connectTimeout,
-            @ConfigProperty(
-                            name = "stride.executor.aws.api-call-attempt-timeout",
-                            defaultValue = "5s")
-                    Duration apiCallAttemptTimeout,
-            @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "20s")
-                    Duration apiCallTimeout) {
-        return new AwsSecrets(
-                DefaultCredentialsProvider.builder().build(),
-                endpointOverride,
-                maxAttempts,
-                connectTimeout,
-                apiCallAttemptTimeout,
-                apiCallTimeout);
+    AwsSecrets awsSecrets(AwsSdk sdk) {
+        return new AwsSecrets(DefaultCredentialsProvider.builder().build(), sdk);
     }
 
     void close(@Disposes AwsSecrets secrets) {

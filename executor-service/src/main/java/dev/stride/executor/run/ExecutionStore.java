@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -241,20 +242,7 @@ public class ExecutionStore {
         return pool.preparedQuery(
                         "SELECT location, bytes, sha256, took_ms FROM migration_backup WHERE execution_id = $1")
                 .execute(Tuple.of(executionId))
-                .map(
-                        rows -> {
-                            var it = rows.iterator();
-                            if (!it.hasNext()) {
-                                return java.util.Optional.<DatabaseBackups.Backup>empty();
-                            }
-                            Row row = it.next();
-                            return java.util.Optional.of(
-                                    new DatabaseBackups.Backup(
-                                            java.nio.file.Path.of(row.getString("location")),
-                                            row.getLong("bytes"),
-                                            row.getString("sha256"),
-                                            Duration.ofMillis(row.getLong("took_ms"))));
-                        });
+                .map(ExecutionStore::firstBackup);
     }
 
     /** The backup the attempt's MIGRATION phases recorded (the first, taken before anything migrated), if any. */
@@ -264,20 +252,21 @@ public class ExecutionStore {
                         "SELECT location, bytes, sha256, took_ms FROM migration_backup"
                                 + " WHERE deployment_id = $1 AND attempt = $2 ORDER BY taken_at LIMIT 1")
                 .execute(Tuple.of(deploymentId, attempt))
-                .map(
-                        rows -> {
-                            var it = rows.iterator();
-                            if (!it.hasNext()) {
-                                return java.util.Optional.<DatabaseBackups.Backup>empty();
-                            }
-                            Row row = it.next();
-                            return java.util.Optional.of(
-                                    new DatabaseBackups.Backup(
-                                            java.nio.file.Path.of(row.getString("location")),
-                                            row.getLong("bytes"),
-                                            row.getString("sha256"),
-                                            Duration.ofMillis(row.getLong("took_ms"))));
-                        });
+                .map(ExecutionStore::firstBackup);
+    }
+
+    private static java.util.Optional<DatabaseBackups.Backup> firstBackup(RowSet<Row> rows) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return java.util.Optional.empty();
+        }
+        Row row = it.next();
+        return java.util.Optional.of(
+                new DatabaseBackups.Backup(
+                        java.nio.file.Path.of(row.getString("location")),
+                        row.getLong("bytes"),
+                        row.getString("sha256"),
+                        Duration.ofMillis(row.getLong("took_ms"))));
     }
 
     /** Whether the attempt backed up a database whose request asked for the restore on rollback. */

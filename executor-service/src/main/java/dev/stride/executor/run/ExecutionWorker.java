@@ -350,31 +350,37 @@ public class ExecutionWorker {
                                                         request,
                                                         backupName(e, request),
                                                         journal(e, earlier))))
-                .flatMap(
-                        outcome ->
-                                outcome instanceof MigrationPhase.Done done
-                                        ? end(
-                                                e,
-                                                "DONE",
-                                                done.summary(),
-                                                List.of(
-                                                        new PhaseCompleted(
-                                                                e.deploymentId(),
-                                                                e.attempt(),
-                                                                e.phaseIndex(),
-                                                                e.phaseType(),
-                                                                PhaseCompleted.Outcome.PASSED,
-                                                                done.summary())))
-                                        : recheckLater(
-                                                e,
-                                                new RolloutInProgress(
-                                                        ((MigrationPhase.Busy) outcome).why(),
-                                                        MIGRATION_LOCK_RECHECK,
-                                                        request.timeout())))
+                .flatMap(outcome -> migrationEnded(e, request, outcome))
                 .onFailure(Superseded.class)
                 .recoverWithUni(x -> supersede(e))
                 .onFailure(PlatformException.class)
                 .recoverWithUni(failure -> fail(e, failure.getMessage()));
+    }
+
+    // A migration (or restore) done ends the phase PASSED; one waiting for the database's lock
+    // looks again later, within the phase's timeout.
+    private Uni<Void> migrationEnded(
+            Execution e, MigrationRequest request, MigrationPhase.Outcome outcome) {
+        if (outcome instanceof MigrationPhase.Done done) {
+            return end(
+                    e,
+                    "DONE",
+                    done.summary(),
+                    List.of(
+                            new PhaseCompleted(
+                                    e.deploymentId(),
+                                    e.attempt(),
+                                    e.phaseIndex(),
+                                    e.phaseType(),
+                                    PhaseCompleted.Outcome.PASSED,
+                                    done.summary())));
+        }
+        return recheckLater(
+                e,
+                new RolloutInProgress(
+                        ((MigrationPhase.Busy) outcome).why(),
+                        MIGRATION_LOCK_RECHECK,
+                        request.timeout()));
     }
 
     // A rollback whose attempt backed up a database with restore_on_rollback keeps the application
@@ -407,27 +413,7 @@ public class ExecutionWorker {
                                                         backup,
                                                         driver::maintenance,
                                                         journal(e, backup))))
-                .flatMap(
-                        outcome ->
-                                outcome instanceof MigrationPhase.Done done
-                                        ? end(
-                                                e,
-                                                "DONE",
-                                                done.summary(),
-                                                List.of(
-                                                        new PhaseCompleted(
-                                                                e.deploymentId(),
-                                                                e.attempt(),
-                                                                e.phaseIndex(),
-                                                                e.phaseType(),
-                                                                PhaseCompleted.Outcome.PASSED,
-                                                                done.summary())))
-                                        : recheckLater(
-                                                e,
-                                                new RolloutInProgress(
-                                                        ((MigrationPhase.Busy) outcome).why(),
-                                                        MIGRATION_LOCK_RECHECK,
-                                                        request.timeout())))
+                .flatMap(outcome -> migrationEnded(e, request, outcome))
                 .onFailure(PlatformException.class)
                 .recoverWithUni(failure -> fail(e, failure.getMessage()));
     }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.stride.executor.aws.AwsSdk;
 import dev.stride.executor.migration.DatabaseCredentials.UnresolvedCredentials;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -160,11 +161,7 @@ class AwsSecretsTest {
                 StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(
                                 "test-only-key", "test-only-" + UUID.randomUUID())),
-                Optional.of(endpoint),
-                1,
-                Duration.ofSeconds(1),
-                timeout,
-                timeout);
+                new AwsSdk(Optional.of(endpoint), 1, Duration.ofSeconds(1), timeout, timeout));
     }
 
     private static MigrationRequest request() {

@@ -52,6 +52,24 @@ final class FreshDatabase {
         }
     }
 
+    /** Runs one statement in the database. */
+    void execute(String statement) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    /** The first column of the first row of {@code query}, as a number (a count, say). */
+    long count(String query) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rows = s.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /** The tables of the public schema. */
     List<String> tables() throws SQLException {
         try (Connection c = connect();

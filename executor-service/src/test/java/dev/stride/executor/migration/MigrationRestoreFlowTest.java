@@ -24,9 +24,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +134,7 @@ class MigrationRestoreFlowTest {
                                         .toList()
                                         .isEmpty());
         assertThat(maintenance()).isEqualTo("true");
-        sql("INSERT INTO orders VALUES (2, 200, 'USD')");
+        fresh.execute("INSERT INTO orders VALUES (2, 200, 'USD')");
 
         publish(
                 EventType.ROLLBACK_REQUESTED,
@@ -166,7 +163,7 @@ class MigrationRestoreFlowTest {
         assertThat(restored.path("summary").asText())
                 .contains("restored the database from backup", "integrity check passed");
         assertThat(fresh.columns("orders")).isEqualTo("id,total_cents");
-        assertThat(count("SELECT count(*) FROM orders")).isEqualTo(1);
+        assertThat(fresh.count("SELECT count(*) FROM orders")).isEqualTo(1);
         assertThat(maintenance()).isEqualTo("false");
     }
 
@@ -188,22 +185,6 @@ class MigrationRestoreFlowTest {
                 .getMetadata()
                 .getAnnotations()
                 .get(MAINTENANCE);
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = fresh.connect();
-                Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private long count(String query) throws Exception {
-        try (Connection c = fresh.connect();
-                Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 
     private void publish(PhaseRequested phase) {

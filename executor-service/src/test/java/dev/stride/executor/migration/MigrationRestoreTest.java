@@ -7,9 +7,6 @@ import dev.stride.executor.migration.DatabaseBackups.Backup;
 import dev.stride.executor.traffic.PlatformException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +60,7 @@ class MigrationRestoreTest {
     void theExpandPhasesBackupGoesBackWithTheApplicationInMaintenanceOnlyMeanwhile()
             throws Exception {
         Backup backup = expandWithBackup();
-        sql("INSERT INTO orders VALUES (2, 200, 'USD')");
+        fresh.execute("INSERT INTO orders VALUES (2, 200, 'USD')");
 
         MigrationPhase.Outcome outcome =
                 phase.restore(
@@ -83,7 +80,7 @@ class MigrationRestoreTest {
                 .contains("restored the database from backup " + backup.file())
                 .contains("versions now [1]", "integrity check passed");
         assertThat(fresh.columns("orders")).isEqualTo("id,total_cents");
-        assertThat(count("SELECT count(*) FROM orders"))
+        assertThat(fresh.count("SELECT count(*) FROM orders"))
                 .as("the row written after the backup is lost, as the approval said")
                 .isEqualTo(1);
         assertThat(maintenance).containsExactly(true, false);
@@ -175,21 +172,5 @@ class MigrationRestoreTest {
                         .with("restore", flag);
         more.forEach(p::with);
         return p.request();
-    }
-
-    private void sql(String statement) throws Exception {
-        try (Connection c = fresh.connect();
-                Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private long count(String query) throws Exception {
-        try (Connection c = fresh.connect();
-                Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 }

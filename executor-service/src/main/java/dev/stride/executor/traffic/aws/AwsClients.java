@@ -1,5 +1,6 @@
 package dev.stride.executor.traffic.aws;
 
+import dev.stride.executor.aws.AwsSdk;
 import dev.stride.executor.traffic.PlatformException;
 import java.net.URI;
 import java.time.Duration;
@@ -10,10 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -44,10 +42,7 @@ public final class AwsClients implements AutoCloseable {
     private record Key(String region, String roleArn) {}
 
     private final AwsCredentialsProvider baseCredentials;
-    private final Optional<URI> endpointOverride;
-    private final int maxAttempts;
-    private final Duration apiCallTimeout;
-    private final Duration apiCallAttemptTimeout;
+    private final AwsSdk sdk;
     private final SdkHttpClient http;
     private final Map<Key, Clients> clients = new ConcurrentHashMap<>();
     private final Map<Key, AutoCloseable> closeables = new ConcurrentHashMap<>();
@@ -64,11 +59,12 @@ public final class AwsClients implements AutoCloseable {
             Duration apiCallTimeout) {
         this(
                 baseCredentials,
-                endpointOverride,
-                maxAttempts,
-                Duration.ofSeconds(2),
-                apiCallTimeout,
-                apiCallTimeout);
+                new AwsSdk(
+                        endpointOverride,
+                        maxAttempts,
+                        Duration.ofSeconds(2),
+                        apiCallTimeout,
+                        apiCallTimeout));
     }
 
     /**
@@ -83,16 +79,21 @@ public final class AwsClients implements AutoCloseable {
             Duration connectTimeout,
             Duration apiCallAttemptTimeout,
             Duration apiCallTimeout) {
+        this(
+                baseCredentials,
+                new AwsSdk(
+                        endpointOverride,
+                        maxAttempts,
+                        connectTimeout,
+                        apiCallAttemptTimeout,
+                        apiCallTimeout));
+    }
+
+    /** Clients built as {@code sdk} says, signing with {@code baseCredentials} (and roles on top). */
+    public AwsClients(AwsCredentialsProvider baseCredentials, AwsSdk sdk) {
         this.baseCredentials = Objects.requireNonNull(baseCredentials, "baseCredentials");
-        this.endpointOverride = endpointOverride;
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.apiCallTimeout = apiCallTimeout;
-        this.apiCallAttemptTimeout = apiCallAttemptTimeout;
-        this.http =
-                UrlConnectionHttpClient.builder()
-                        .connectionTimeout(connectTimeout)
-                        .socketTimeout(apiCallAttemptTimeout)
-                        .build();
+        this.sdk = sdk;
+        this.http = sdk.httpClient();
     }
 
     /**
@@ -172,20 +173,7 @@ public final class AwsClients implements AutoCloseable {
                                                     .AwsSyncClientBuilder<
                                             B, ?>>
             B configure(B builder, Region region, AwsCredentialsProvider credentials) {
-        builder.region(region)
-                .credentialsProvider(credentials)
-                .httpClient(http)
-                .overrideConfiguration(
-                        ClientOverrideConfiguration.builder()
-                                .apiCallTimeout(apiCallTimeout)
-                                .apiCallAttemptTimeout(apiCallAttemptTimeout)
-                                .retryStrategy(
-                                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                                .maxAttempts(maxAttempts)
-                                                .build())
-                                .build());
-        endpointOverride.ifPresent(builder::endpointOverride);
-        return builder;
+        return sdk.configure(builder, region, credentials, http);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.stride.executor.traffic.aws;
 
 import dev.stride.events.spec.AwsAlbTarget;
 import dev.stride.events.spec.AwsEcsTarget;
+import dev.stride.executor.aws.AwsSdk;
 import dev.stride.executor.traffic.TrafficDriver;
 import dev.stride.kit.runtime.Settings;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -10,10 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -28,27 +27,8 @@ public class AwsDriverProducers {
     // Singleton: one cache of clients per region and role, no proxy needed.
     @Produces
     @Singleton
-    AwsClients awsClients(
-            @ConfigProperty(name = "stride.executor.aws.endpoint-override")
-                    Optional<URI> endpointOverride,
-            @ConfigProperty(name = "stride.executor.aws.max-attempts", defaultValue = "3")
-                    int maxAttempts,
-            @ConfigProperty(name = "stride.executor.aws.connect-timeout", defaultValue = "2s")
-                    Duration connectTimeout,
-            @ConfigProperty(
-                            name = "stride.executor.aws.api-call-attempt-timeout",
-                            defaultValue = "5s")
-                    Duration apiCallAttemptTimeout,
-            @ConfigProperty(name = "stride.executor.aws.api-call-timeout", defaultValue = "20s")
-                    Duration apiCallTimeout) {
-        return new AwsClients(
-                DefaultCredentialsProvider.builder().build(),
-                endpointOverride,
-                Settings.between("stride.executor.aws.max-attempts", maxAttempts, 1, 10),
-                Settings.positive("stride.executor.aws.connect-timeout", connectTimeout),
-                Settings.positive(
-                        "stride.executor.aws.api-call-attempt-timeout", apiCallAttemptTimeout),
-                Settings.positive("stride.executor.aws.api-call-timeout", apiCallTimeout));
+    AwsClients awsClients(AwsSdk sdk) {
+        return new AwsClients(DefaultCredentialsProvider.builder().build(), sdk);
     }
 
     void close(@Disposes AwsClients clients) {
