@@ -23,6 +23,7 @@ DEMO_PARTS=(load canary stable haproxy prometheus receiver)
 DEMO_APP_DB="${DB_PREFIX}_demo_app"
 DEMO_APP_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DEMO_APP_DB"
 DEMO_APP_DB_PASSWORD="$DEMO_DIR/app-db-password"
+DEMO_APP_ROLE="${DB_PREFIX}_demo_app"
 DEMO_MIGRATIONS="$ROOT/deploy/demo/migrations"
 DEMO_BACKUPS="$DEMO_DIR/backups"
 
@@ -105,7 +106,7 @@ demo_app() {
   [[ "$version" == v1 ]] || reads=id,total_cents,currency
   demo_stop "$role"
   demo_java "$role" app --port "$port" --version "$version" --track "$role" --error-ratio "$errors" --latency-ms 20 \
-    --database-url "$DEMO_APP_DB_URL" --database-user stride --database-password-file "$DEMO_APP_DB_PASSWORD" \
+    --database-url "$DEMO_APP_DB_URL" --database-user "$DEMO_APP_ROLE" --database-password-file "$DEMO_APP_DB_PASSWORD" \
     --reads "$reads"
   demo_wait_http "$role" "http://127.0.0.1:$port/health"
   say "demo: $role instance runs $version (error ratio $errors) on 127.0.0.1:$port"
@@ -291,7 +292,8 @@ cmd_demo() {
     --incident "$(replica_urls incident "$n")" --notifier "$(replica_urls notifier "$n")" --receiver "http://127.0.0.1:$DEMO_RECEIVER_PORT"
     --prometheus "http://127.0.0.1:$DEMO_PROMETHEUS_PORT" --haproxy-socket "$DEMO_SOCKET"
     --token-file "$DEMO_DIR/token" --timeout "${STRIDE_DEMO_TIMEOUT:-240}" --kafka "localhost:$KAFKA_PORT"
-    --app-database "$DEMO_APP_DB_URL" --app-database-password-file "$DEMO_APP_DB_PASSWORD"
+    --app-database "$DEMO_APP_DB_URL" --app-database-user "$DEMO_APP_ROLE"
+    --app-database-password-file "$DEMO_APP_DB_PASSWORD"
     --migrations "$DEMO_MIGRATIONS" --backups "$DEMO_BACKUPS")
   # The end-to-end test (STRIDE_DEMO_KILL=1, at least 2 replicas) kills one replica of every service with SIGKILL
   # in the middle of each canary: replica 1 while the healthy one ramps up (25%), replica 2 while the failing
@@ -377,18 +379,29 @@ demo_print_urls() {
 }
 
 # The demo app's database, fresh every demo: v1's schema (made before Flyway; v2's deployment baselines at 1),
-# owned by the local stride role, whose password the executor reads from a file (a reference, never inline).
+# owned by a role of its own whose password is made up for each run and kept only in a file (mode 600), which
+# the app and the executor read (a reference, never inline). Making a role needs the local cluster's superuser.
 # The backups of earlier runs go with it.
 demo_app_database() {
   command -v psql >/dev/null 2>&1 || die "psql is needed for the demo app's database"
-  pg_stride -c "DROP DATABASE IF EXISTS $DEMO_APP_DB WITH (FORCE)" >/dev/null 2>&1 || die "DROP DATABASE $DEMO_APP_DB failed"
-  pg_stride -c "CREATE DATABASE $DEMO_APP_DB OWNER stride" >/dev/null || die "CREATE DATABASE $DEMO_APP_DB failed"
-  PGPASSWORD=stride PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U stride \
-    -d "$DEMO_APP_DB" -f "$ROOT/deploy/demo/schema-v1.sql" >/dev/null || die "the demo app's v1 schema failed"
+  pg_is_local || die "demo: the sample app's database needs the local PostgreSQL (STRIDE_PG_HOST is $PG_HOST)"
+  is_root || die "demo: making the sample app's database role needs root (the local cluster's postgres user)"
+  local password
+  password="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
   mkdir -p "$DEMO_DIR"
-  (umask 077 && printf 'stride\n' >"$DEMO_APP_DB_PASSWORD")
+  (umask 077 && printf '%s\n' "$password" >"$DEMO_APP_DB_PASSWORD")
+  # On stdin, not the command line: no process listing shows the password.
+  pg_super -f - >/dev/null 2>&1 <<SQL || die "making database $DEMO_APP_DB and role $DEMO_APP_ROLE failed"
+DROP DATABASE IF EXISTS $DEMO_APP_DB WITH (FORCE);
+DROP ROLE IF EXISTS $DEMO_APP_ROLE;
+CREATE ROLE $DEMO_APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$password';
+CREATE DATABASE $DEMO_APP_DB OWNER $DEMO_APP_ROLE;
+SQL
+  PGPASSWORD="$password" PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" \
+    -U "$DEMO_APP_ROLE" -d "$DEMO_APP_DB" -f "$ROOT/deploy/demo/schema-v1.sql" >/dev/null \
+    || die "the demo app's v1 schema failed"
   rm -rf "$DEMO_BACKUPS"
-  say "demo: database $DEMO_APP_DB at v1's schema (orders: id, total_cents; 1000 rows)"
+  say "demo: database $DEMO_APP_DB (role $DEMO_APP_ROLE) at v1's schema (orders: id, total_cents; 1000 rows)"
 }
 
 # STRIDE_FRESH_DATABASES=1: the services' databases are dropped and made again (the end-to-end test's own).

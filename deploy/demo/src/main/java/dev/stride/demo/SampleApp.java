@@ -63,7 +63,7 @@ final class SampleApp {
                         ? null
                         : new Orders(
                                 options.text("database-url", null),
-                                options.text("database-user", "stride"),
+                                options.text("database-user", "stride_demo_app"),
                                 Path.of(options.text("database-password-file", "")),
                                 options.text("reads", "id,total_cents"));
         // The simpleclient registry (deprecated by Micrometer) keeps the text format the demo's

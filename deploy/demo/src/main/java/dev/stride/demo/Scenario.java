@@ -52,6 +52,7 @@ final class Scenario {
                     "midway-phase",
                     "midway-command",
                     "app-database",
+                    "app-database-user",
                     "app-database-password-file",
                     "migrations",
                     "backups");
@@ -80,6 +81,7 @@ final class Scenario {
     // The healthy canary (v2) ships an expand migration of the demo app's database: a backup, then
     // Flyway.
     private final String appDatabase;
+    private final String appDatabaseUser;
     private final Path appDatabasePasswordFile;
     private final Path migrations;
     private final Path backups;
@@ -111,6 +113,7 @@ final class Scenario {
         token = Files.readString(Path.of(options.text("token-file", ".stride/demo/token"))).strip();
         timeout = Duration.ofSeconds(options.integer("timeout", 240));
         appDatabase = options.text("app-database", null);
+        appDatabaseUser = options.text("app-database-user", "stride_demo_app");
         appDatabasePasswordFile =
                 Path.of(options.text("app-database-password-file", ".stride/demo/app-db-password"));
         migrations = Path.of(options.text("migrations", "deploy/demo/migrations"));
@@ -806,7 +809,7 @@ final class Scenario {
                 database:
                   url: "%s"
                   credentials:
-                    username: stride
+                    username: "%s"
                     password_file: "%s"
                   scripts:
                     directory: "%s"
@@ -821,6 +824,7 @@ final class Scenario {
                 """
                 .formatted(
                         appDatabase,
+                        appDatabaseUser,
                         appDatabasePasswordFile.toAbsolutePath(),
                         migrations.toAbsolutePath(),
                         backups.toAbsolutePath());
